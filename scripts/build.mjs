@@ -1,0 +1,26 @@
+// Bundles the action (dist/index.js) and the CLI (dist/cli/index.js) with ncc, so the action runs
+// without node_modules, as GitHub runs actions. ncc copies the Python scripts that run inside
+// containers (read with readFileSync at start-up) beside each bundle; the check below keeps it so.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+
+const ncc = 'node_modules/@vercel/ncc/dist/ncc/cli.js';
+const pythonScripts = ['src/lock/resolve.py', 'src/smoke/harness.py'];
+
+rmSync('dist', { recursive: true, force: true });
+for (const [entry, out] of [
+  ['src/index.ts', 'dist'],
+  ['src/cli.ts', 'dist/cli'],
+]) {
+  execFileSync(process.execPath, [ncc, 'build', entry, '--out', out, '--license', 'licenses.txt', '--quiet'], {
+    stdio: 'inherit',
+  });
+  for (const script of pythonScripts) {
+    const shipped = `${out}/${script.split('/').pop()}`;
+    if (!existsSync(shipped)) throw new Error(`ncc did not ship ${script} as ${shipped}`);
+  }
+}
+const cli = 'dist/cli/index.js';
+const body = readFileSync(cli, 'utf8');
+if (!body.startsWith('#!')) writeFileSync(cli, `#!/usr/bin/env node\n${body}`);
+chmodSync(cli, 0o755);

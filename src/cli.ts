@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { dockerCli } from './adapters/docker.js';
+import { runProcess } from './adapters/process.js';
+import { localContext } from './context.js';
+import { detect, directoryReader } from './detect/index.js';
+import { specContract } from './detect/spec.js';
+import { UserError } from './errors.js';
+import { type InputName, inputTable, parseInputs } from './inputs.js';
+import type { Logger } from './log.js';
+import { pipeline } from './pipeline.js';
+import { metadata } from './report/outputs.js';
+import { summaryMarkdown } from './report/summary.js';
+
+const USAGE = `ml-container — turn an ML repository into a tested, reproducible container image
+
+usage:
+  ml-container run [DIR] [--INPUT VALUE ...] [--summary FILE] [--json]
+      detect, plan, lock, build, smoke-test and (with --push true) push; DIR defaults to .
+  ml-container plan [DIR] --out OUT [--INPUT VALUE ...]
+      stop after render: write Dockerfile, requirements.lock and plan.json into OUT
+  ml-container detect [DIR] [--json]
+      print what the project needs, with the file and line of each fact
+
+Every action input is a flag of the same name (see action.yml), e.g. --base-image, --index-url,
+--network host, --push true, --tags a,b. Exit 0 on success, 1 when a phase fails, 2 on bad input.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  const inputOptions = Object.fromEntries(inputTable.map((input) => [input.name, { type: 'string' as const }]));
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      ...inputOptions,
+      json: { type: 'boolean' },
+      out: { type: 'string' },
+      summary: { type: 'string' },
+    },
+  });
+  const flags = values as Record<string, string | boolean | undefined>;
+  const dir = positionals[0] ?? (flags.context as string | undefined) ?? '.';
+  if (command === 'detect') {
+    const spec = detect(directoryReader(resolve(dir)));
+    process.stdout.write(values.json ? `${JSON.stringify(specContract(spec), null, 2)}\n` : describe(specContract(spec)));
+    return 0;
+  }
+  if (command !== 'run' && command !== 'plan') throw new UserError(`unknown command '${command}'\n\n${USAGE}`, 'inputs');
+  if (command === 'plan' && !values.out) throw new UserError("'plan' needs --out OUT", 'inputs');
+  const inputs = parseInputs((name: InputName) => (name === 'context' ? dir : ((flags[name] as string | undefined) ?? '')));
+  const git = await gitFacts(resolve(dir));
+  const report = await pipeline(inputs, localContext(git.sha, git.time), {
+    docker: dockerCli(),
+    logger: stderrLogger(),
+    workDir: values.out ? resolve(values.out as string) : undefined,
+    until: command === 'plan' ? 'render' : undefined,
+  });
+  if (values.summary) writeFileSync(values.summary as string, summaryMarkdown(report));
+  if (values.json) process.stdout.write(`${JSON.stringify(metadata(report), null, 2)}\n`);
+  if (report.error) {
+    process.stderr.write(`\n${report.error.detail ? `${report.error.detail}\n\n` : ''}error: ${report.error.located}\n`);
+    return 1;
+  }
+  const pushed = report.publish?.pushed ?? [];
+  process.stderr.write(
+    command === 'plan'
+      ? `\nplanned: ${report.generatedDir}\n`
+      : `\n✔ ${report.tags?.tags[0]} ${report.build?.digest} — smoke passed; ${pushed.length ? `pushed ${pushed.join(', ')}` : `not pushed (${report.publish?.why})`}\n`,
+  );
+  return 0;
+}
+
+function stderrLogger(): Logger {
+  return {
+    group: async (title, body) => {
+      process.stderr.write(`\n== ${title}\n`);
+      return body();
+    },
+    info: (message) => process.stderr.write(`${message}\n`),
+    warning: (message) => process.stderr.write(`warning: ${message}\n`),
+    output: (chunk) => {
+      if (process.env.ML_CONTAINER_VERBOSE) process.stderr.write(chunk);
+    },
+  };
+}
+
+async function gitFacts(dir: string): Promise<{ sha: string | null; time: string | null }> {
+  try {
+    const result = await runProcess('git', ['-C', dir, 'log', '-1', '--format=%H %cI']);
+    const [sha, time] = result.exitCode === 0 ? result.stdout.trim().split(' ') : [];
+    return { sha: sha ?? null, time: time ?? null };
+  } catch {
+    return { sha: null, time: null };
+  }
+}
+
+function describe(contract: ReturnType<typeof specContract>): string {
+  const lines = [
+    `python      ${contract.python.version}  (${contract.python.source})`,
+    `format      ${contract.dependencies.format}  (${contract.dependencies.files.join(', ')})`,
+    ...contract.frameworks.map((framework) => `framework   ${framework.name} ${framework.spec || '*'}  (${framework.source})`),
+    `accelerator ${contract.accelerator}`,
+    ...contract.models.map((model) => `model       ${model}`),
+    `entrypoint  ${contract.entrypoint ?? '(none)'}`,
+    ...contract.warnings.map((warning) => `warning     ${warning.message}${warning.source ? ` (${warning.source})` : ''}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UserError) {
+      process.stderr.write(`${error.located}\n`);
+      process.exitCode = 2;
+    } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

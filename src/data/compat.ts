@@ -1,0 +1,24 @@
+import compat from './compat.json' with { type: 'json' };
+
+export interface FrameworkRow {
+  name: string;
+  import: string;
+  gpuCapable: boolean;
+  source: string;
+}
+
+export interface BaseImageRow {
+  python: string;
+  image: string;
+  source: string;
+}
+
+export const compatSources: Record<string, string> = compat.sources;
+export const defaultPython = compat.python.default;
+export const supportedPythons: readonly string[] = compat.python.supported;
+export const pythonBaseImages: readonly BaseImageRow[] = compat.python.baseImages;
+export const frameworkTable: readonly FrameworkRow[] = compat.frameworks;
+
+export function frameworkRow(normalizedName: string): FrameworkRow | undefined {
+  return frameworkTable.find((row) => row.name === normalizedName);
+}

@@ -1,0 +1,61 @@
+import { validRange } from '@renovatebot/pep440';
+
+export interface ParsedRequirement {
+  name: string;
+  extras: string[];
+  specifier: string;
+  marker: string | null;
+  url: string | null;
+}
+
+/** PyPI's rule for comparing names (PEP 503): case-insensitive, runs of -_. are one dash. */
+export function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
+
+/**
+ * Parses one PEP 508 requirement. Returns an error message instead of throwing, so callers
+ * attach the file and column they know.
+ */
+export function parsePep508(text: string): ParsedRequirement | { error: string; column: number } {
+  const nameMatch = NAME.exec(text);
+  if (!nameMatch?.[1]) return { error: `'${text}' is not a requirement (expected a package name)`, column: 1 };
+  let rest = text.slice(nameMatch[0].length);
+  let offset = nameMatch[0].length;
+  let extras: string[] = [];
+  if (rest.startsWith('[')) {
+    const close = rest.indexOf(']');
+    if (close < 0) return { error: `unclosed '[' in '${text}'`, column: offset + 1 };
+    extras = rest
+      .slice(1, close)
+      .split(',')
+      .map((extra) => extra.trim())
+      .filter(Boolean)
+      .map(normalizeName);
+    offset += close + 1;
+    rest = rest.slice(close + 1);
+  }
+  const semicolon = findMarkerSeparator(rest);
+  const marker = semicolon < 0 ? null : rest.slice(semicolon + 1).trim() || null;
+  let body = (semicolon < 0 ? rest : rest.slice(0, semicolon)).trim();
+  let url: string | null = null;
+  if (body.startsWith('@')) {
+    url = body.slice(1).trim();
+    if (!url) return { error: `'${text}' has '@' but no URL`, column: offset + 1 };
+    body = '';
+  }
+  const specifier = body.replace(/^\((.*)\)$/, '$1').replace(/\s+/g, '');
+  if (specifier && !validRange(specifier)) {
+    return { error: `invalid version specifier '${body}' for ${nameMatch[1]}`, column: offset + 1 };
+  }
+  return { name: normalizeName(nameMatch[1]), extras, specifier, marker, url };
+}
+
+/** A ';' starts the marker, except inside a URL, where PEP 508 wants whitespace before it. */
+function findMarkerSeparator(rest: string): number {
+  if (!rest.trimStart().startsWith('@')) return rest.indexOf(';');
+  const match = /\s;/.exec(rest);
+  return match ? match.index + 1 : -1;
+}

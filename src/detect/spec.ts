@@ -1,0 +1,89 @@
+import type { SourceRef } from '../source.js';
+
+export type DependencyFormat =
+  | 'requirements'
+  | 'pep621'
+  | 'poetry'
+  | 'uv'
+  | 'pdm'
+  | 'pipfile'
+  | 'conda'
+  | 'setuptools'
+  | 'cog'
+  | 'pylock';
+
+export type Accelerator = 'cpu' | 'gpu-optional' | 'gpu-required';
+
+/** One PEP 508 requirement as written, with where it was written. */
+export interface Requirement {
+  name: string;
+  extras: string[];
+  specifier: string;
+  marker: string | null;
+  url: string | null;
+  hashes: string[];
+  source: SourceRef;
+}
+
+export interface Framework {
+  name: string;
+  importName: string;
+  spec: string;
+  locked: string | null;
+  source: string;
+}
+
+export interface ModelArtifact {
+  path: string;
+  format: 'joblib' | 'pickle' | 'onnx' | 'torch' | 'safetensors' | 'keras' | 'h5' | 'xgboost' | 'lightgbm';
+  bytes: number;
+  lfsPointer: boolean;
+}
+
+export interface Warning {
+  message: string;
+  source: string | null;
+}
+
+/** Detect's output: everything later phases need to know about the project, each fact with its source. */
+export interface EnvironmentSpec {
+  python: { version: string; source: string };
+  dependencies: {
+    format: DependencyFormat;
+    files: string[];
+    lockfile: string | null;
+    requirements: Requirement[];
+    indexUrl: { url: string; source: string } | null;
+  };
+  frameworks: Framework[];
+  accelerator: Accelerator;
+  cuda: { version: string; source: string } | null;
+  models: ModelArtifact[];
+  entrypoint: { path: string; source: string } | null;
+  projects: string[];
+  warnings: Warning[];
+}
+
+/** The documented `detect --json` contract: the spec without the parse details later phases use. */
+export function specContract(spec: EnvironmentSpec) {
+  return {
+    python: spec.python,
+    dependencies: {
+      format: spec.dependencies.format,
+      files: spec.dependencies.files,
+      lockfile: spec.dependencies.lockfile,
+    },
+    frameworks: spec.frameworks.map(({ name, spec: specifier, locked, source }) => ({
+      name,
+      spec: specifier,
+      locked,
+      source,
+    })),
+    accelerator: spec.accelerator,
+    cuda: spec.cuda,
+    models: spec.models.map((model) => model.path),
+    entrypoint: spec.entrypoint?.path ?? null,
+    projects: spec.projects,
+    warnings: spec.warnings,
+  };
+}

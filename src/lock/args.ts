@@ -1,0 +1,29 @@
+import type { BuildPlan } from '../plan/types.js';
+import { pinnedBase } from '../plan/types.js';
+
+/** `docker run` arguments that resolve the plan's requirements inside its pinned base image. */
+export function resolverArgs(plan: BuildPlan, contextDir: string, script: string): string[] {
+  const request = { requirements: plan.requirementsFile, indexUrl: plan.indexUrl };
+  return [
+    'run',
+    '--rm',
+    ...networkArgs(plan.network),
+    // Writable on disk, not a tmpfs: pip downloads whole wheels (torch is gigabytes) to read their metadata.
+    '--env',
+    'HOME=/tmp',
+    '--volume',
+    `${contextDir}:/project:ro`,
+    '--workdir',
+    '/project',
+    '--entrypoint',
+    'python3',
+    pinnedBase(plan.base),
+    '-c',
+    script,
+    JSON.stringify(request),
+  ];
+}
+
+export function networkArgs(network: BuildPlan['network']): string[] {
+  return network === 'default' ? [] : ['--network', network];
+}

@@ -1,0 +1,39 @@
+import type { Framework, ModelArtifact } from '../detect/spec.js';
+import type { BuildNetwork } from '../inputs.js';
+
+/** A choice the plan made and the file, line, input or table row that made it. */
+export interface Decision {
+  topic: string;
+  choice: string;
+  why: string;
+}
+
+export interface BaseImage {
+  /** The reference as chosen, without digest, e.g. docker.io/library/python:3.11-slim-bookworm. */
+  image: string;
+  /** Filled from the registry before rendering; rendering refuses an unpinned base. */
+  digest: string | null;
+}
+
+/** Plan's output: one per variant, read by every later phase. */
+export interface BuildPlan {
+  variant: 'cpu' | 'gpu';
+  python: string;
+  base: BaseImage;
+  indexUrl: string | null;
+  network: BuildNetwork;
+  /** Manifest the lock is resolved from, relative to the context. */
+  requirementsFile: string;
+  frameworks: Framework[];
+  models: ModelArtifact[];
+  entrypoint: string | null;
+  /** The repository's own .dockerignore is used when it has one. */
+  generateDockerignore: boolean;
+  layout: { venv: string; workdir: string; uid: number; user: string };
+  decisions: Decision[];
+}
+
+export function pinnedBase(base: BaseImage): string {
+  if (!base.digest) throw new Error(`base image ${base.image} has not been pinned to a digest`);
+  return `${base.image}@${base.digest}`;
+}

@@ -1,0 +1,52 @@
+import { isPullRequestEvent, type RunContext } from '../context.js';
+import type { Inputs } from '../inputs.js';
+
+export interface TagPlan {
+  tags: string[];
+  why: string;
+}
+
+const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/** The repository part of every computed tag. */
+export function imageName(inputs: Inputs, context: RunContext, folderName: string): string {
+  if (inputs.image) return inputs.image;
+  if (context.repository) return `ghcr.io/${context.repository.toLowerCase()}`;
+  return `ml-container/${sanitizeTag(folderName).toLowerCase()}`;
+}
+
+/**
+ * Tags as docker/metadata-action's defaults would give them: semver (and `latest`) from release
+ * tags, the branch name and `sha-<short>` from pushes, `pr-<n>` from pull requests.
+ */
+export function computeTags(inputs: Inputs, context: RunContext, folderName: string): TagPlan {
+  if (inputs.tags.length > 0) return { tags: inputs.tags, why: "input 'tags'" };
+  const image = imageName(inputs, context, folderName);
+  const short = context.sha ? [`sha-${context.sha.slice(0, 7)}`] : [];
+  if (isPullRequestEvent(context) && context.pullRequest) {
+    return { tags: [`${image}:pr-${context.pullRequest.number}`], why: `pull request #${context.pullRequest.number}` };
+  }
+  const ref = context.ref ?? '';
+  if (ref.startsWith('refs/tags/')) {
+    const name = ref.slice('refs/tags/'.length);
+    const semver = SEMVER.exec(name);
+    if (semver) {
+      const [, major, minor, patch, prerelease] = semver;
+      const versions = prerelease
+        ? [`${major}.${minor}.${patch}-${prerelease}`]
+        : [`${major}.${minor}.${patch}`, `${major}.${minor}`, ...(major === '0' ? [] : [`${major}`]), 'latest'];
+      return { tags: [...versions, ...short].map((tag) => `${image}:${tag}`), why: `release tag ${name}` };
+    }
+    return { tags: [sanitizeTag(name), ...short].map((tag) => `${image}:${tag}`), why: `tag ${name}` };
+  }
+  if (ref.startsWith('refs/heads/')) {
+    const branch = ref.slice('refs/heads/'.length);
+    return { tags: [sanitizeTag(branch), ...short].map((tag) => `${image}:${tag}`), why: `branch ${branch}` };
+  }
+  return { tags: [`${image}:local`], why: 'local run (no GitHub event)' };
+}
+
+/** Docker tags allow [A-Za-z0-9_.-], up to 128 characters, not starting with '.' or '-'. */
+export function sanitizeTag(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 128) || 'latest';
+}

@@ -1,0 +1,57 @@
+import type { Lock } from '../lock/report.js';
+import type { BuildPlan } from '../plan/types.js';
+
+export interface SmokeRequest {
+  frameworks: { name: string; import: string; version: string | null }[];
+  models: { path: string; format: string }[];
+  command: string | null;
+  commandTimeout: number;
+}
+
+export function smokeRequest(plan: BuildPlan, lock: Lock, command: string | null, timeoutSeconds: number): SmokeRequest {
+  return {
+    frameworks: plan.frameworks.map((framework) => ({
+      name: framework.name,
+      import: framework.importName,
+      version: lock.packages.find((pkg) => pkg.name === framework.name)?.version ?? framework.locked,
+    })),
+    models: plan.models.map((model) => ({ path: model.path, format: model.format })),
+    command,
+    commandTimeout: timeoutSeconds,
+  };
+}
+
+/**
+ * `docker run` arguments for the smoke test: no network, a read-only root, no capabilities,
+ * the image's non-root user and a memory limit, so a pass means the model works as deployed.
+ */
+export function smokeArgs(
+  plan: BuildPlan,
+  options: { image: string; containerName: string; memory: string; script: string; request: SmokeRequest },
+): string[] {
+  return [
+    'run',
+    '--rm',
+    '--name',
+    options.containerName,
+    '--network=none',
+    '--read-only',
+    '--tmpfs',
+    // exec: some frameworks compile kernels or unpack native libraries into a temporary folder.
+    '/tmp:rw,exec,nosuid,nodev,size=1g',
+    '--cap-drop=ALL',
+    '--security-opt=no-new-privileges',
+    '--memory',
+    options.memory,
+    '--user',
+    `${plan.layout.uid}:${plan.layout.uid}`,
+    '--workdir',
+    plan.layout.workdir,
+    '--entrypoint',
+    `${plan.layout.venv}/bin/python`,
+    options.image,
+    '-c',
+    options.script,
+    JSON.stringify(options.request),
+  ];
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { outputTail, type DockerCli } from '../adapters/docker.js';
+import { UserError } from '../errors.js';
+import type { Lock } from '../lock/report.js';
+import type { BuildPlan } from '../plan/types.js';
+import { smokeArgs, smokeRequest } from './args.js';
+
+const HARNESS = readFileSync(new URL('./harness.py', import.meta.url), 'utf8');
+const MARKER = 'ML_CONTAINER_SMOKE_RESULT ';
+
+export interface SmokeCheck {
+  kind: 'import' | 'model' | 'command';
+  name: string;
+  status: 'passed' | 'failed' | 'skipped';
+  seconds: number;
+  version?: string;
+  error?: string;
+  reason?: string;
+  first_prediction_seconds?: number;
+  prediction?: string;
+}
+
+export interface SmokeResult {
+  passed: boolean;
+  checks: SmokeCheck[];
+  python: string;
+  peak_memory_bytes: number;
+  seconds: number;
+}
+
+/** Runs the harness in the built image and fails the step, naming each failed check, unless all passed. */
+export async function smoke(
+  plan: BuildPlan,
+  lock: Lock,
+  options: { docker: DockerCli; image: string; command: string | null; timeoutSeconds: number; memory: string },
+): Promise<SmokeResult> {
+  const containerName = `ml-container-smoke-${randomBytes(6).toString('hex')}`;
+  const started = Date.now();
+  const result = await options.docker.exec(
+    smokeArgs(plan, {
+      image: options.image,
+      containerName,
+      memory: options.memory,
+      script: HARNESS,
+      request: smokeRequest(plan, lock, options.command, options.timeoutSeconds),
+    }),
+    {
+      timeoutMs: options.timeoutSeconds * 1000,
+      onTimeout: async () => {
+        await options.docker.exec(['kill', containerName]);
+      },
+    },
+  );
+  if (result.timedOut) {
+    throw new UserError(`smoke test timed out after ${options.timeoutSeconds}s (input 'smoke-timeout')`, 'smoke');
+  }
+  const line = result.stdout.split('\n').find((candidate) => candidate.startsWith(MARKER));
+  if (!line) {
+    const reason = result.exitCode === 137 ? ` (killed: over the ${options.memory} memory limit?)` : '';
+    throw new UserError(
+      `smoke test crashed before reporting, exit code ${result.exitCode}${reason}`,
+      'smoke',
+      undefined,
+      outputTail(result),
+    );
+  }
+  const report = JSON.parse(line.slice(MARKER.length)) as Omit<SmokeResult, 'seconds'>;
+  return { ...report, seconds: (Date.now() - started) / 1000 };
+}
+
+export function failedChecks(result: SmokeResult): SmokeCheck[] {
+  return result.checks.filter((check) => check.status === 'failed');
+}
