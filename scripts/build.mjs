@@ -12,9 +12,13 @@ for (const [entry, out] of [
   ['src/index.ts', 'dist'],
   ['src/cli.ts', 'dist/cli'],
 ]) {
-  execFileSync(process.execPath, [ncc, 'build', entry, '--out', out, '--license', 'licenses.txt', '--quiet'], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [ncc, 'build', entry, '--out', out, '--license', 'licenses.txt', '--quiet'],
+    {
+      stdio: 'inherit',
+    },
+  );
   for (const script of pythonScripts) {
     const shipped = `${out}/${script.split('/').pop()}`;
     if (!existsSync(shipped)) throw new Error(`ncc did not ship ${script} as ${shipped}`);

@@ -33,7 +33,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
-  const inputOptions = Object.fromEntries(inputTable.map((input) => [input.name, { type: 'string' as const }]));
+  const inputOptions = Object.fromEntries(
+    inputTable.map((input) => [input.name, { type: 'string' as const }]),
+  );
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -48,12 +50,17 @@ async function main(argv: string[]): Promise<number> {
   const dir = positionals[0] ?? (flags.context as string | undefined) ?? '.';
   if (command === 'detect') {
     const spec = detect(directoryReader(resolve(dir)));
-    process.stdout.write(values.json ? `${JSON.stringify(specContract(spec), null, 2)}\n` : describe(specContract(spec)));
+    process.stdout.write(
+      values.json ? `${JSON.stringify(specContract(spec), null, 2)}\n` : describe(specContract(spec)),
+    );
     return 0;
   }
-  if (command !== 'run' && command !== 'plan') throw new UserError(`unknown command '${command}'\n\n${USAGE}`, 'inputs');
+  if (command !== 'run' && command !== 'plan')
+    throw new UserError(`unknown command '${command}'\n\n${USAGE}`, 'inputs');
   if (command === 'plan' && !values.out) throw new UserError("'plan' needs --out OUT", 'inputs');
-  const inputs = parseInputs((name: InputName) => (name === 'context' ? dir : ((flags[name] as string | undefined) ?? '')));
+  const inputs = parseInputs((name: InputName) =>
+    name === 'context' ? dir : ((flags[name] as string | undefined) ?? ''),
+  );
   const git = await gitFacts(resolve(dir));
   const report = await pipeline(inputs, localContext(git.sha, git.time), {
     docker: dockerCli(),
@@ -64,7 +71,9 @@ async function main(argv: string[]): Promise<number> {
   if (values.summary) writeFileSync(values.summary as string, summaryMarkdown(report));
   if (values.json) process.stdout.write(`${JSON.stringify(metadata(report), null, 2)}\n`);
   if (report.error) {
-    process.stderr.write(`\n${report.error.detail ? `${report.error.detail}\n\n` : ''}error: ${report.error.located}\n`);
+    process.stderr.write(
+      `\n${report.error.detail ? `${report.error.detail}\n\n` : ''}error: ${report.error.located}\n`,
+    );
     return 1;
   }
   const pushed = report.publish?.pushed ?? [];
@@ -104,11 +113,15 @@ function describe(contract: ReturnType<typeof specContract>): string {
   const lines = [
     `python      ${contract.python.version}  (${contract.python.source})`,
     `format      ${contract.dependencies.format}  (${contract.dependencies.files.join(', ')})`,
-    ...contract.frameworks.map((framework) => `framework   ${framework.name} ${framework.spec || '*'}  (${framework.source})`),
+    ...contract.frameworks.map(
+      (framework) => `framework   ${framework.name} ${framework.spec || '*'}  (${framework.source})`,
+    ),
     `accelerator ${contract.accelerator}`,
     ...contract.models.map((model) => `model       ${model}`),
     `entrypoint  ${contract.entrypoint ?? '(none)'}`,
-    ...contract.warnings.map((warning) => `warning     ${warning.message}${warning.source ? ` (${warning.source})` : ''}`),
+    ...contract.warnings.map(
+      (warning) => `warning     ${warning.message}${warning.source ? ` (${warning.source})` : ''}`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -121,7 +134,11 @@ main(process.argv.slice(2)).then(
     if (error instanceof UserError) {
       process.stderr.write(`${error.located}\n`);
       process.exitCode = 2;
-    } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    } else if (
+      error instanceof TypeError &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`${error.message}\n\n${USAGE}\n`);
       process.exitCode = 2;
     } else {

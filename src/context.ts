@@ -55,7 +55,8 @@ export function localContext(sha: string | null, commitTime: string | null): Run
 function readEvent(path: string | undefined): EventPayload {
   if (!path) return {};
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as EventPayload;
+    const payload: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return typeof payload === 'object' && payload !== null ? (payload as EventPayload) : {};
   } catch {
     return {};
   }

@@ -1,6 +1,15 @@
 import { formatSource, type SourceRef } from './source.js';
 
-export type Phase = 'inputs' | 'detect' | 'plan' | 'lock' | 'render' | 'build' | 'smoke' | 'publish' | 'report';
+export type Phase =
+  | 'inputs'
+  | 'detect'
+  | 'plan'
+  | 'lock'
+  | 'render'
+  | 'build'
+  | 'smoke'
+  | 'publish'
+  | 'report';
 
 /**
  * A failure the user can act on. It names the phase and, when a file caused it, the file and line,

@@ -7,31 +7,126 @@ import { UserError } from './errors.js';
  * instead of being ignored.
  */
 export const inputTable = [
-  { name: 'context', default: '.', description: 'Path of the ML project to containerize (a sub-project in a monorepo).' },
-  { name: 'image', default: '', description: 'Image repository to tag, e.g. `ghcr.io/owner/model`. Defaults to `ghcr.io/<owner>/<repo>` on GitHub, `ml-container/<folder>` locally.' },
-  { name: 'tags', default: '', description: 'Full image references to tag, one per line or comma-separated (the output of docker/metadata-action drops in). Computed from the event when empty.' },
-  { name: 'labels', default: '', description: 'Extra image labels, `key=value`, one per line. They override the computed ones.' },
-  { name: 'push', default: 'false', description: 'Push the image once the smoke test passed. Pull-request events never push.' },
+  {
+    name: 'context',
+    default: '.',
+    description: 'Path of the ML project to containerize (a sub-project in a monorepo).',
+  },
+  {
+    name: 'image',
+    default: '',
+    description:
+      'Image repository to tag, e.g. `ghcr.io/owner/model`. Defaults to `ghcr.io/<owner>/<repo>` on GitHub, `ml-container/<folder>` locally.',
+  },
+  {
+    name: 'tags',
+    default: '',
+    description:
+      'Full image references to tag, one per line or comma-separated (the output of docker/metadata-action drops in). Computed from the event when empty.',
+  },
+  {
+    name: 'labels',
+    default: '',
+    description: 'Extra image labels, `key=value`, one per line. They override the computed ones.',
+  },
+  {
+    name: 'push',
+    default: 'false',
+    description: 'Push the image once the smoke test passed. Pull-request events never push.',
+  },
   { name: 'variant', default: 'auto', description: '`auto`, `cpu` or `gpu`.' },
   { name: 'python-version', default: '', description: 'Python `major.minor`; overrides what is detected.' },
-  { name: 'base-image', default: '', description: 'Base image to build on, overriding the table in src/data/compat.json. It is still pinned by digest.' },
-  { name: 'index-url', default: '', description: 'Python package index used to resolve the lock and install it (pip `--index-url`). Defaults to PyPI.' },
-  { name: 'network', default: 'default', description: 'Network for RUN steps and lock resolution: `default`, `host` or `none` (as in docker/build-push-action).' },
-  { name: 'smoke-command', default: '', description: 'A command run inside the image after the built-in checks, e.g. `python predict.py --self-test`. Must exit 0.' },
+  {
+    name: 'base-image',
+    default: '',
+    description:
+      'Base image to build on, overriding the table in src/data/compat.json. It is still pinned by digest.',
+  },
+  {
+    name: 'index-url',
+    default: '',
+    description:
+      'Python package index used to resolve the lock and install it (pip `--index-url`). Defaults to PyPI.',
+  },
+  {
+    name: 'network',
+    default: 'default',
+    description:
+      'Network for RUN steps and lock resolution: `default`, `host` or `none` (as in docker/build-push-action).',
+  },
+  {
+    name: 'smoke-command',
+    default: '',
+    description:
+      'A command run inside the image after the built-in checks, e.g. `python predict.py --self-test`. Must exit 0.',
+  },
   { name: 'smoke-timeout', default: '300', description: 'Seconds the smoke test may take before it fails.' },
-  { name: 'smoke-memory', default: '4g', description: 'Memory limit of the smoke-test container (`docker run --memory`).' },
-  { name: 'provenance', default: 'true', description: 'Attach a SLSA provenance attestation (`mode=max`) when the builder can store it.' },
+  {
+    name: 'smoke-memory',
+    default: '4g',
+    description: 'Memory limit of the smoke-test container (`docker run --memory`).',
+  },
+  {
+    name: 'provenance',
+    default: 'true',
+    description: 'Attach a SLSA provenance attestation (`mode=max`) when the builder can store it.',
+  },
   { name: 'file', default: '', planned: 4, description: 'Use this Dockerfile instead of the generated one.' },
-  { name: 'platforms', default: '', planned: 5, description: 'Target platforms, e.g. `linux/amd64,linux/arm64`.' },
-  { name: 'cache', default: '', planned: 5, description: 'Cache backend: `gha`, `registry`, `local` or `none`.' },
-  { name: 'cache-from', default: '', planned: 5, description: 'External cache sources, passed to buildx `--cache-from`.' },
-  { name: 'cache-to', default: '', planned: 5, description: 'Cache export destinations, passed to buildx `--cache-to`.' },
+  {
+    name: 'platforms',
+    default: '',
+    planned: 5,
+    description: 'Target platforms, e.g. `linux/amd64,linux/arm64`.',
+  },
+  {
+    name: 'cache',
+    default: '',
+    planned: 5,
+    description: 'Cache backend: `gha`, `registry`, `local` or `none`.',
+  },
+  {
+    name: 'cache-from',
+    default: '',
+    planned: 5,
+    description: 'External cache sources, passed to buildx `--cache-from`.',
+  },
+  {
+    name: 'cache-to',
+    default: '',
+    planned: 5,
+    description: 'Cache export destinations, passed to buildx `--cache-to`.',
+  },
   { name: 'build-args', default: '', planned: 4, description: 'Build arguments, `KEY=value`, one per line.' },
-  { name: 'secrets', default: '', planned: 4, description: 'Build secrets, `id=value`, one per line (private index credentials).' },
-  { name: 'extra-index-urls', default: '', planned: 4, description: 'More package indexes, one per line (pip `--extra-index-url`).' },
-  { name: 'smoke-expected', default: '', planned: 5, description: 'File with the golden output of `smoke-command` and a tolerance.' },
-  { name: 'write-generated', default: '', planned: 4, description: 'Write the generated Dockerfile and lock into this folder of the repository.' },
-  { name: 'check-generated', default: '', planned: 4, description: 'Fail when the committed generated files are stale.' },
+  {
+    name: 'secrets',
+    default: '',
+    planned: 4,
+    description: 'Build secrets, `id=value`, one per line (private index credentials).',
+  },
+  {
+    name: 'extra-index-urls',
+    default: '',
+    planned: 4,
+    description: 'More package indexes, one per line (pip `--extra-index-url`).',
+  },
+  {
+    name: 'smoke-expected',
+    default: '',
+    planned: 5,
+    description: 'File with the golden output of `smoke-command` and a tolerance.',
+  },
+  {
+    name: 'write-generated',
+    default: '',
+    planned: 4,
+    description: 'Write the generated Dockerfile and lock into this folder of the repository.',
+  },
+  {
+    name: 'check-generated',
+    default: '',
+    planned: 4,
+    description: 'Fail when the committed generated files are stale.',
+  },
 ] as const satisfies readonly { name: string; default: string; description: string; planned?: number }[];
 
 export type InputName = (typeof inputTable)[number]['name'];
@@ -74,7 +169,9 @@ export function parseInputs(read: InputSource): Inputs {
   return {
     context: get('context'),
     image: get('image') || null,
-    tags: Util.getList(get('tags'), { ignoreComma: false }).map((tag) => tag.trim()).filter(Boolean),
+    tags: Util.getList(get('tags'), { ignoreComma: false })
+      .map((tag) => tag.trim())
+      .filter(Boolean),
     labels: parseLabels(get('labels')),
     push: parseBoolean('push', get('push')),
     variant: parseChoice('variant', get('variant'), ['auto', 'cpu', 'gpu'] as const),
@@ -110,9 +207,12 @@ function parsePythonVersion(value: string): string | null {
 }
 
 function parsePositiveInteger(name: string, value: string): number {
-  const number = Number(value);
+  const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(number) || number <= 0) {
-    throw new UserError(`input '${name}' must be a positive whole number of seconds, got '${value}'`, 'inputs');
+    throw new UserError(
+      `input '${name}' must be a positive whole number of seconds, got '${value}'`,
+      'inputs',
+    );
   }
   return number;
 }
@@ -126,7 +226,7 @@ function parseMemory(value: string): string {
 
 function parseLabels(value: string): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const line of Util.getList(value, { ignoreComma: true, comment: '#' })) {
+  for (const line of Util.getList(value, { ignoreComma: true, comment: '#', commentNoInfix: true })) {
     const equals = line.indexOf('=');
     if (equals <= 0) throw new UserError(`input 'labels': '${line}' is not key=value`, 'inputs');
     labels[line.slice(0, equals).trim()] = line.slice(equals + 1).trim();

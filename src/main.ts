@@ -34,10 +34,15 @@ export async function run(): Promise<void> {
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(report)).write();
     if (report.error) {
       if (report.error.detail) core.info(report.error.detail);
-      core.error(report.error.message, { title: `ml-container: ${report.error.phase} failed`, ...annotate(report.error.source) });
+      core.error(report.error.message, {
+        title: `ml-container: ${report.error.phase} failed`,
+        ...annotate(report.error.source),
+      });
       core.setFailed(report.error.located);
     }
   } catch (error) {
-    core.setFailed(error instanceof UserError ? error.located : error instanceof Error ? error.message : String(error));
+    core.setFailed(
+      error instanceof UserError ? error.located : error instanceof Error ? error.message : String(error),
+    );
   }
 }

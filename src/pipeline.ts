@@ -4,18 +4,25 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { DockerCli } from './adapters/docker.js';
 import { resolveDigest } from './adapters/registry.js';
-import { build, inspectBuilder, writeGenerated, type BuildResult, type BuilderInfo } from './build/index.js';
+import { type BuilderInfo, type BuildResult, build, inspectBuilder, writeGenerated } from './build/index.js';
 import type { RunContext } from './context.js';
 import { detect, directoryReader, type EnvironmentSpec } from './detect/index.js';
-import { UserError, type Phase } from './errors.js';
+import { type Phase, UserError } from './errors.js';
 import type { Inputs } from './inputs.js';
-import { lock, type Lock } from './lock/index.js';
+import { type Lock, lock } from './lock/index.js';
 import type { Logger } from './log.js';
-import { plan, type BuildPlan } from './plan/index.js';
-import { computeLabels, computeTags, push, pushDecision, type PushDecision, type TagPlan } from './publish/index.js';
+import { type BuildPlan, plan } from './plan/index.js';
+import {
+  computeLabels,
+  computeTags,
+  type PushDecision,
+  push,
+  pushDecision,
+  type TagPlan,
+} from './publish/index.js';
 import { renderDockerfile } from './render/dockerfile.js';
 import { renderDockerignore } from './render/dockerignore.js';
-import { failedChecks, smoke, type SmokeResult } from './smoke/index.js';
+import { failedChecks, type SmokeResult, smoke } from './smoke/index.js';
 
 export interface Adapters {
   docker: DockerCli;
@@ -76,7 +83,8 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     });
     if (!variantPlan) throw new UserError('the plan has no variant to build', 'plan');
     report.plan = variantPlan;
-    for (const decision of variantPlan.decisions) logger.info(`${decision.topic}: ${decision.choice} — ${decision.why}`);
+    for (const decision of variantPlan.decisions)
+      logger.info(`${decision.topic}: ${decision.choice} — ${decision.why}`);
     logger.info(`base pinned: ${variantPlan.base.image}@${variantPlan.base.digest}`);
 
     const locked = await step('lock', 'Lock the dependencies with hashes', async () =>
@@ -146,7 +154,9 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     );
     report.smoke = smoked;
     for (const check of smoked.checks) {
-      logger.info(`${check.status.padEnd(7)} ${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`);
+      logger.info(
+        `${check.status.padEnd(7)} ${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`,
+      );
     }
     const failed = failedChecks(smoked);
     if (failed.length > 0) {
@@ -164,7 +174,10 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     await step('publish', decision.push ? 'Push the image' : 'Push skipped', async () => {
       logger.info(decision.why);
       if (!decision.push) return;
-      const pushed = await push(tags.tags, built.digest, { docker, log: (message) => logger.warning(message) });
+      const pushed = await push(tags.tags, built.digest, {
+        docker,
+        log: (message) => logger.warning(message),
+      });
       report.publish = { ...decision, pushed };
       for (const tag of pushed) logger.info(`pushed ${tag}@${built.digest}`);
     });

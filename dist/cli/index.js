@@ -37385,7 +37385,8 @@ function readEvent(path) {
     if (!path)
         return {};
     try {
-        return JSON.parse(readFileSync(path, 'utf8'));
+        const payload = JSON.parse(readFileSync(path, 'utf8'));
+        return typeof payload === 'object' && payload !== null ? payload : {};
     }
     catch {
         return {};
@@ -37527,7 +37528,10 @@ function detectPythonVersion(reader) {
         if (match?.[1])
             return { version: match[1], source: formatSource({ file, line: index + 1 }) };
     }
-    return { version: defaultPython.version, source: `default: no .python-version or runtime.txt (${defaultPython.why})` };
+    return {
+        version: defaultPython.version,
+        source: `default: no .python-version or runtime.txt (${defaultPython.why})`,
+    };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/version.js
@@ -38319,11 +38323,11 @@ function readOption(reader, line, source, result, stack, kind) {
     switch (option) {
         case '-r':
         case '--requirement':
-            readInto(reader, resolveRelative(source.file, needValue()), result, stack, kind, source);
+            readInto(reader, resolveInclude(source, needValue()), result, stack, kind, source);
             return;
         case '-c':
         case '--constraint':
-            readInto(reader, resolveRelative(source.file, needValue()), result, stack, 'constraints', source);
+            readInto(reader, resolveInclude(source, needValue()), result, stack, 'constraints', source);
             return;
         case '-i':
         case '--index-url':
@@ -38366,7 +38370,7 @@ function parseRequirementLine(line, source) {
     }
     return { ...parsed, hashes, source };
 }
-/** Joins backslash continuations and strips comments, keeping the number of each line's first physical line. */
+/** Joins backslash continuations as pip does (the newline simply vanishes), strips comments, keeping the number of each line's first physical line. */
 function logicalLines(text, file) {
     const lines = [];
     const physical = text.split(/\r?\n/);
@@ -38375,7 +38379,9 @@ function logicalLines(text, file) {
         const withoutComment = raw.replace(/(^|\s)#.*$/, '');
         const continued = /\\$/.test(withoutComment);
         const piece = continued ? withoutComment.slice(0, -1) : withoutComment;
-        pending = pending ? { text: `${pending.text} ${piece}`, line: pending.line } : { text: piece, line: index + 1 };
+        pending = pending
+            ? { text: `${pending.text}${piece}`, line: pending.line }
+            : { text: piece, line: index + 1 };
         if (continued) {
             if (index === physical.length - 1 || (index === physical.length - 2 && physical[index + 1] === '')) {
                 throw new UserError('line continuation at the end of the file', 'detect', {
@@ -38393,11 +38399,18 @@ function logicalLines(text, file) {
     });
     return lines;
 }
-function resolveRelative(from, target) {
-    const parts = from.split('/').slice(0, -1);
+/** The included file's path, relative to the including file; one outside the repository is an error. */
+function resolveInclude(source, target) {
+    const outside = () => new UserError(`'${target}' is outside the repository`, 'detect', source);
+    if (target.startsWith('/'))
+        throw outside();
+    const parts = source.file.split('/').slice(0, -1);
     for (const part of target.split('/')) {
-        if (part === '..')
+        if (part === '..') {
+            if (parts.length === 0)
+                throw outside();
             parts.pop();
+        }
         else if (part !== '.' && part !== '')
             parts.push(part);
     }
@@ -38428,8 +38441,9 @@ function memoryReader(tree) {
     const paths = Object.keys(tree).sort();
     return {
         files: () => paths,
-        readText: (path) => tree[path] ?? null,
-        size: (path) => (path in tree ? Buffer.byteLength(tree[path] ?? '') : null),
+        // Own keys only: 'constructor' or '__proto__' named in a requirements file is no file of the tree.
+        readText: (path) => (Object.hasOwn(tree, path) ? (tree[path] ?? null) : null),
+        size: (path) => (Object.hasOwn(tree, path) ? Buffer.byteLength(tree[path] ?? '') : null),
     };
 }
 function directoryReader(root) {
@@ -38511,7 +38525,10 @@ function detect(reader) {
     const frameworks = detectFrameworks(requirements.requirements);
     const models = detectModels(reader);
     for (const model of models.filter((artifact) => artifact.lfsPointer)) {
-        warnings.push({ message: `${model.path} is a Git LFS pointer: the model was not fetched`, source: model.path });
+        warnings.push({
+            message: `${model.path} is a Git LFS pointer: the model was not fetched`,
+            source: model.path,
+        });
     }
     return {
         python: detectPythonVersion(reader),
@@ -43779,31 +43796,120 @@ class Util {
  * instead of being ignored.
  */
 const inputTable = [
-    { name: 'context', default: '.', description: 'Path of the ML project to containerize (a sub-project in a monorepo).' },
-    { name: 'image', default: '', description: 'Image repository to tag, e.g. `ghcr.io/owner/model`. Defaults to `ghcr.io/<owner>/<repo>` on GitHub, `ml-container/<folder>` locally.' },
-    { name: 'tags', default: '', description: 'Full image references to tag, one per line or comma-separated (the output of docker/metadata-action drops in). Computed from the event when empty.' },
-    { name: 'labels', default: '', description: 'Extra image labels, `key=value`, one per line. They override the computed ones.' },
-    { name: 'push', default: 'false', description: 'Push the image once the smoke test passed. Pull-request events never push.' },
+    {
+        name: 'context',
+        default: '.',
+        description: 'Path of the ML project to containerize (a sub-project in a monorepo).',
+    },
+    {
+        name: 'image',
+        default: '',
+        description: 'Image repository to tag, e.g. `ghcr.io/owner/model`. Defaults to `ghcr.io/<owner>/<repo>` on GitHub, `ml-container/<folder>` locally.',
+    },
+    {
+        name: 'tags',
+        default: '',
+        description: 'Full image references to tag, one per line or comma-separated (the output of docker/metadata-action drops in). Computed from the event when empty.',
+    },
+    {
+        name: 'labels',
+        default: '',
+        description: 'Extra image labels, `key=value`, one per line. They override the computed ones.',
+    },
+    {
+        name: 'push',
+        default: 'false',
+        description: 'Push the image once the smoke test passed. Pull-request events never push.',
+    },
     { name: 'variant', default: 'auto', description: '`auto`, `cpu` or `gpu`.' },
     { name: 'python-version', default: '', description: 'Python `major.minor`; overrides what is detected.' },
-    { name: 'base-image', default: '', description: 'Base image to build on, overriding the table in src/data/compat.json. It is still pinned by digest.' },
-    { name: 'index-url', default: '', description: 'Python package index used to resolve the lock and install it (pip `--index-url`). Defaults to PyPI.' },
-    { name: 'network', default: 'default', description: 'Network for RUN steps and lock resolution: `default`, `host` or `none` (as in docker/build-push-action).' },
-    { name: 'smoke-command', default: '', description: 'A command run inside the image after the built-in checks, e.g. `python predict.py --self-test`. Must exit 0.' },
+    {
+        name: 'base-image',
+        default: '',
+        description: 'Base image to build on, overriding the table in src/data/compat.json. It is still pinned by digest.',
+    },
+    {
+        name: 'index-url',
+        default: '',
+        description: 'Python package index used to resolve the lock and install it (pip `--index-url`). Defaults to PyPI.',
+    },
+    {
+        name: 'network',
+        default: 'default',
+        description: 'Network for RUN steps and lock resolution: `default`, `host` or `none` (as in docker/build-push-action).',
+    },
+    {
+        name: 'smoke-command',
+        default: '',
+        description: 'A command run inside the image after the built-in checks, e.g. `python predict.py --self-test`. Must exit 0.',
+    },
     { name: 'smoke-timeout', default: '300', description: 'Seconds the smoke test may take before it fails.' },
-    { name: 'smoke-memory', default: '4g', description: 'Memory limit of the smoke-test container (`docker run --memory`).' },
-    { name: 'provenance', default: 'true', description: 'Attach a SLSA provenance attestation (`mode=max`) when the builder can store it.' },
+    {
+        name: 'smoke-memory',
+        default: '4g',
+        description: 'Memory limit of the smoke-test container (`docker run --memory`).',
+    },
+    {
+        name: 'provenance',
+        default: 'true',
+        description: 'Attach a SLSA provenance attestation (`mode=max`) when the builder can store it.',
+    },
     { name: 'file', default: '', planned: 4, description: 'Use this Dockerfile instead of the generated one.' },
-    { name: 'platforms', default: '', planned: 5, description: 'Target platforms, e.g. `linux/amd64,linux/arm64`.' },
-    { name: 'cache', default: '', planned: 5, description: 'Cache backend: `gha`, `registry`, `local` or `none`.' },
-    { name: 'cache-from', default: '', planned: 5, description: 'External cache sources, passed to buildx `--cache-from`.' },
-    { name: 'cache-to', default: '', planned: 5, description: 'Cache export destinations, passed to buildx `--cache-to`.' },
+    {
+        name: 'platforms',
+        default: '',
+        planned: 5,
+        description: 'Target platforms, e.g. `linux/amd64,linux/arm64`.',
+    },
+    {
+        name: 'cache',
+        default: '',
+        planned: 5,
+        description: 'Cache backend: `gha`, `registry`, `local` or `none`.',
+    },
+    {
+        name: 'cache-from',
+        default: '',
+        planned: 5,
+        description: 'External cache sources, passed to buildx `--cache-from`.',
+    },
+    {
+        name: 'cache-to',
+        default: '',
+        planned: 5,
+        description: 'Cache export destinations, passed to buildx `--cache-to`.',
+    },
     { name: 'build-args', default: '', planned: 4, description: 'Build arguments, `KEY=value`, one per line.' },
-    { name: 'secrets', default: '', planned: 4, description: 'Build secrets, `id=value`, one per line (private index credentials).' },
-    { name: 'extra-index-urls', default: '', planned: 4, description: 'More package indexes, one per line (pip `--extra-index-url`).' },
-    { name: 'smoke-expected', default: '', planned: 5, description: 'File with the golden output of `smoke-command` and a tolerance.' },
-    { name: 'write-generated', default: '', planned: 4, description: 'Write the generated Dockerfile and lock into this folder of the repository.' },
-    { name: 'check-generated', default: '', planned: 4, description: 'Fail when the committed generated files are stale.' },
+    {
+        name: 'secrets',
+        default: '',
+        planned: 4,
+        description: 'Build secrets, `id=value`, one per line (private index credentials).',
+    },
+    {
+        name: 'extra-index-urls',
+        default: '',
+        planned: 4,
+        description: 'More package indexes, one per line (pip `--extra-index-url`).',
+    },
+    {
+        name: 'smoke-expected',
+        default: '',
+        planned: 5,
+        description: 'File with the golden output of `smoke-command` and a tolerance.',
+    },
+    {
+        name: 'write-generated',
+        default: '',
+        planned: 4,
+        description: 'Write the generated Dockerfile and lock into this folder of the repository.',
+    },
+    {
+        name: 'check-generated',
+        default: '',
+        planned: 4,
+        description: 'Fail when the committed generated files are stale.',
+    },
 ];
 function parseInputs(read) {
     const get = (name) => {
@@ -43818,7 +43924,9 @@ function parseInputs(read) {
     return {
         context: get('context'),
         image: get('image') || null,
-        tags: Util.getList(get('tags'), { ignoreComma: false }).map((tag) => tag.trim()).filter(Boolean),
+        tags: Util.getList(get('tags'), { ignoreComma: false })
+            .map((tag) => tag.trim())
+            .filter(Boolean),
         labels: parseLabels(get('labels')),
         push: parseBoolean('push', get('push')),
         variant: parseChoice('variant', get('variant'), ['auto', 'cpu', 'gpu']),
@@ -43854,7 +43962,7 @@ function parsePythonVersion(value) {
     return value;
 }
 function parsePositiveInteger(name, value) {
-    const number = Number(value);
+    const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isInteger(number) || number <= 0) {
         throw new UserError(`input '${name}' must be a positive whole number of seconds, got '${value}'`, 'inputs');
     }
@@ -43868,7 +43976,7 @@ function parseMemory(value) {
 }
 function parseLabels(value) {
     const labels = {};
-    for (const line of Util.getList(value, { ignoreComma: true, comment: '#' })) {
+    for (const line of Util.getList(value, { ignoreComma: true, comment: '#', commentNoInfix: true })) {
         const equals = line.indexOf('=');
         if (equals <= 0)
             throw new UserError(`input 'labels': '${line}' is not key=value`, 'inputs');
@@ -43889,7 +43997,14 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  * same credentials and registry settings as the build itself.
  */
 async function resolveDigest(docker, reference) {
-    const result = await docker.exec(['buildx', 'imagetools', 'inspect', reference, '--format', '{{json .Manifest}}']);
+    const result = await docker.exec([
+        'buildx',
+        'imagetools',
+        'inspect',
+        reference,
+        '--format',
+        '{{json .Manifest}}',
+    ]);
     const digest = result.exitCode === 0 ? JSON.parse(result.stdout).digest : undefined;
     if (!digest?.startsWith('sha256:')) {
         throw new UserError(`cannot resolve the digest of base image ${reference} from its registry`, 'plan', undefined, outputTail(result));
@@ -44254,8 +44369,10 @@ function computeLabels(inputs, context, facts) {
     }
     if (context.sha)
         labels['org.opencontainers.image.revision'] = context.sha;
-    if (context.commitTime)
-        labels['org.opencontainers.image.created'] = new Date(context.commitTime).toISOString();
+    const created = context.commitTime ? new Date(context.commitTime) : null;
+    // An unparsable time is left out rather than replaced by the wall clock, which would break reproducibility.
+    if (created && !Number.isNaN(created.getTime()))
+        labels['org.opencontainers.image.created'] = created.toISOString();
     if (facts.version)
         labels['org.opencontainers.image.version'] = facts.version;
     const models = Object.entries(facts.modelDigests)
@@ -44273,7 +44390,10 @@ function pushDecision(inputs, context, smokePassed) {
     if (!inputs.push)
         return { push: false, why: "input 'push' is false" };
     if (isPullRequestEvent(context)) {
-        return { push: false, why: `${context.eventName} events never push: the image was built and smoke-tested only` };
+        return {
+            push: false,
+            why: `${context.eventName} events never push: the image was built and smoke-tested only`,
+        };
     }
     if (!smokePassed)
         return { push: false, why: 'the smoke test failed' };
@@ -44289,7 +44409,18 @@ function imageName(inputs, context, folderName) {
         return inputs.image;
     if (context.repository)
         return `ghcr.io/${context.repository.toLowerCase()}`;
-    return `ml-container/${sanitizeTag(folderName).toLowerCase()}`;
+    return `ml-container/${repositoryComponent(folderName)}`;
+}
+/**
+ * A folder name as one component of a Docker repository name: lowercase alphanumerics joined by
+ * `.`, `_`, `__` or dashes, which must not start or end it (a tag allows more than this).
+ */
+function repositoryComponent(name) {
+    const component = name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, (separator) => (/^(?:[._]|__|-+)$/.test(separator) ? separator : '-'))
+        .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+    return component || 'image';
 }
 /**
  * Tags as docker/metadata-action's defaults would give them: semver (and `latest`) from release
@@ -44300,8 +44431,13 @@ function computeTags(inputs, context, folderName) {
         return { tags: inputs.tags, why: "input 'tags'" };
     const image = imageName(inputs, context, folderName);
     const short = context.sha ? [`sha-${context.sha.slice(0, 7)}`] : [];
-    if (isPullRequestEvent(context) && context.pullRequest) {
-        return { tags: [`${image}:pr-${context.pullRequest.number}`], why: `pull request #${context.pullRequest.number}` };
+    if (isPullRequestEvent(context)) {
+        if (!context.pullRequest)
+            return { tags: [`${image}:pr`], why: 'pull request (its number is not in the event)' };
+        return {
+            tags: [`${image}:pr-${context.pullRequest.number}`],
+            why: `pull request #${context.pullRequest.number}`,
+        };
     }
     const ref = context.ref ?? '';
     if (ref.startsWith('refs/tags/')) {
@@ -44311,7 +44447,12 @@ function computeTags(inputs, context, folderName) {
             const [, major, minor, patch, prerelease] = semver;
             const versions = prerelease
                 ? [`${major}.${minor}.${patch}-${prerelease}`]
-                : [`${major}.${minor}.${patch}`, `${major}.${minor}`, ...(major === '0' ? [] : [`${major}`]), 'latest'];
+                : [
+                    `${major}.${minor}.${patch}`,
+                    `${major}.${minor}`,
+                    ...(major === '0' ? [] : [`${major}`]),
+                    'latest',
+                ];
             return { tags: [...versions, ...short].map((tag) => `${image}:${tag}`), why: `release tag ${name}` };
         }
         return { tags: [sanitizeTag(name), ...short].map((tag) => `${image}:${tag}`), why: `tag ${name}` };
@@ -44324,7 +44465,10 @@ function computeTags(inputs, context, folderName) {
 }
 /** Docker tags allow [A-Za-z0-9_.-], up to 128 characters, not starting with '.' or '-'. */
 function sanitizeTag(name) {
-    return name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 128) || 'latest';
+    return (name
+        .replace(/[^A-Za-z0-9_.-]+/g, '-')
+        .replace(/^[.-]+/, '')
+        .slice(0, 128) || 'latest');
 }
 
 ;// CONCATENATED MODULE: ./src/publish/index.ts
@@ -44352,7 +44496,14 @@ async function push(tags, digest, options) {
             options.log?.(`push of ${tag} failed (attempt ${attempt}/${attempts}); retrying in ${wait / 1000}s`);
             await new Promise((resolve) => setTimeout(resolve, wait));
         }
-        const remote = await options.docker.exec(['buildx', 'imagetools', 'inspect', tag, '--format', '{{json .Manifest}}']);
+        const remote = await options.docker.exec([
+            'buildx',
+            'imagetools',
+            'inspect',
+            tag,
+            '--format',
+            '{{json .Manifest}}',
+        ]);
         const remoteDigest = remote.exitCode === 0 ? JSON.parse(remote.stdout).digest : undefined;
         if (remoteDigest !== digest) {
             throw new UserError(`${tag} in the registry has digest ${remoteDigest ?? '(unreadable)'}, not the built ${digest}`, 'publish', undefined, outputTail(remote));
@@ -44575,7 +44726,10 @@ async function pipeline(inputs, context, adapters) {
             logger.info(decision.why);
             if (!decision.push)
                 return;
-            const pushed = await push(tags.tags, built.digest, { docker, log: (message) => logger.warning(message) });
+            const pushed = await push(tags.tags, built.digest, {
+                docker,
+                log: (message) => logger.warning(message),
+            });
             report.publish = { ...decision, pushed };
             for (const tag of pushed)
                 logger.info(`pushed ${tag}@${built.digest}`);
@@ -44626,7 +44780,12 @@ function metadata(report) {
                 passed: report.smoke.passed,
                 seconds: report.smoke.seconds,
                 peak_memory_bytes: report.smoke.peak_memory_bytes,
-                checks: report.smoke.checks.map(({ kind, name, status, seconds }) => ({ kind, name, status, seconds })),
+                checks: report.smoke.checks.map(({ kind, name, status, seconds }) => ({
+                    kind,
+                    name,
+                    status,
+                    seconds,
+                })),
             }
             : null,
         pushed: report.publish?.pushed ?? [],
@@ -44685,14 +44844,18 @@ function summaryMarkdown(report) {
         for (const check of report.smoke.checks) {
             const icon = { passed: '✅', failed: '❌', skipped: '⏭️' }[check.status];
             const detail = check.error ?? check.reason ?? check.version ?? check.prediction ?? '';
-            const time = check.first_prediction_seconds === undefined ? `${check.seconds.toFixed(3)} s` : `${check.seconds.toFixed(3)} s (predict ${check.first_prediction_seconds.toFixed(4)} s)`;
+            const time = check.first_prediction_seconds === undefined
+                ? `${check.seconds.toFixed(3)} s`
+                : `${check.seconds.toFixed(3)} s (predict ${check.first_prediction_seconds.toFixed(4)} s)`;
             lines.push(`| ${check.kind} \`${escapeCell(check.name)}\` | ${icon} ${check.status} | ${time} | ${escapeCell(detail)} |`);
         }
         lines.push('', `Peak memory ${bytes(report.smoke.peak_memory_bytes)}, total ${report.smoke.seconds.toFixed(1)} s, Python ${report.smoke.python}.`, '');
     }
     if (report.publish) {
         lines.push('### Publish', '');
-        lines.push(report.publish.pushed.length > 0 ? `Pushed ${report.publish.pushed.map((tag) => `\`${tag}\``).join(', ')}.` : `Nothing pushed: ${report.publish.why}.`, '');
+        lines.push(report.publish.pushed.length > 0
+            ? `Pushed ${report.publish.pushed.map((tag) => `\`${tag}\``).join(', ')}.`
+            : `Nothing pushed: ${report.publish.why}.`, '');
     }
     if (report.dockerfile) {
         lines.push('<details><summary>Dockerfile</summary>', '', fence(report.dockerfile, 'dockerfile'), '</details>', '');
@@ -44773,7 +44936,7 @@ async function main(argv) {
         throw new UserError(`unknown command '${command}'\n\n${USAGE}`, 'inputs');
     if (command === 'plan' && !values.out)
         throw new UserError("'plan' needs --out OUT", 'inputs');
-    const inputs = parseInputs((name) => (name === 'context' ? dir : (flags[name] ?? '')));
+    const inputs = parseInputs((name) => name === 'context' ? dir : (flags[name] ?? ''));
     const git = await gitFacts((0,external_node_path_namespaceObject.resolve)(dir));
     const report = await pipeline(inputs, localContext(git.sha, git.time), {
         docker: dockerCli(),
@@ -44838,7 +45001,9 @@ main(process.argv.slice(2)).then((code) => {
         process.stderr.write(`${error.located}\n`);
         process.exitCode = 2;
     }
-    else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    else if (error instanceof TypeError &&
+        'code' in error &&
+        String(error.code).startsWith('ERR_PARSE_ARGS')) {
         process.stderr.write(`${error.message}\n\n${USAGE}\n`);
         process.exitCode = 2;
     }

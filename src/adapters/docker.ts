@@ -1,4 +1,4 @@
-import { runProcess, type ProcessOptions, type ProcessResult } from './process.js';
+import { type ProcessOptions, type ProcessResult, runProcess } from './process.js';
 
 /**
  * The only door to the Docker CLI. Every phase builds its argument array purely (and tests it

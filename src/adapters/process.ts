@@ -18,7 +18,11 @@ export interface ProcessOptions {
 }
 
 /** Runs a program with an argument array, never through a shell, so no argument is ever re-parsed. */
-export function runProcess(command: string, args: readonly string[], options: ProcessOptions = {}): Promise<ProcessResult> {
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: ProcessOptions = {},
+): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,

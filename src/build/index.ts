@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { outputTail, type DockerCli } from '../adapters/docker.js';
+import { type DockerCli, outputTail } from '../adapters/docker.js';
 import { UserError } from '../errors.js';
 import type { Lock } from '../lock/report.js';
 import type { BuildPlan } from '../plan/types.js';
@@ -8,7 +8,7 @@ import { LOCK_FILE } from '../render/dockerfile.js';
 import { buildxArgs } from './args.js';
 import type { BuilderInfo } from './builder.js';
 
-export { inspectBuilder, type BuilderInfo } from './builder.js';
+export { type BuilderInfo, inspectBuilder } from './builder.js';
 
 export interface GeneratedFiles {
   dockerfile: string;
@@ -64,7 +64,8 @@ export async function build(
   }
   const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;
   const digest = metadata['containerimage.digest'];
-  if (typeof digest !== 'string') throw new UserError('buildx wrote no image digest in its metadata file', 'build');
+  if (typeof digest !== 'string')
+    throw new UserError('buildx wrote no image digest in its metadata file', 'build');
   const imageRef = options.tags[0] ?? digest;
   const inspect = await options.docker.exec(['image', 'inspect', '--format', '{{.Size}}', imageRef]);
   return {

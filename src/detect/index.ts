@@ -35,7 +35,10 @@ export function detect(reader: RepoReader): EnvironmentSpec {
   const frameworks = detectFrameworks(requirements.requirements);
   const models = detectModels(reader);
   for (const model of models.filter((artifact) => artifact.lfsPointer)) {
-    warnings.push({ message: `${model.path} is a Git LFS pointer: the model was not fetched`, source: model.path });
+    warnings.push({
+      message: `${model.path} is a Git LFS pointer: the model was not fetched`,
+      source: model.path,
+    });
   }
   return {
     python: detectPythonVersion(reader),

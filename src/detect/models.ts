@@ -21,7 +21,8 @@ export function detectModels(reader: RepoReader): ModelArtifact[] {
   const models: ModelArtifact[] = [];
   for (const path of reader.files()) {
     const dot = path.lastIndexOf('.');
-    const format = dot > path.lastIndexOf('/') ? FORMAT_BY_EXTENSION[path.slice(dot).toLowerCase()] : undefined;
+    const format =
+      dot > path.lastIndexOf('/') ? FORMAT_BY_EXTENSION[path.slice(dot).toLowerCase()] : undefined;
     if (!format) continue;
     const bytes = reader.size(path) ?? 0;
     const lfsPointer = bytes < 1024 && (reader.readText(path) ?? '').startsWith(LFS_POINTER);

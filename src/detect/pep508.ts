@@ -21,7 +21,8 @@ const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
  */
 export function parsePep508(text: string): ParsedRequirement | { error: string; column: number } {
   const nameMatch = NAME.exec(text);
-  if (!nameMatch?.[1]) return { error: `'${text}' is not a requirement (expected a package name)`, column: 1 };
+  if (!nameMatch?.[1])
+    return { error: `'${text}' is not a requirement (expected a package name)`, column: 1 };
   let rest = text.slice(nameMatch[0].length);
   let offset = nameMatch[0].length;
   let extras: string[] = [];

@@ -14,5 +14,8 @@ export function detectPythonVersion(reader: RepoReader): { version: string; sour
     const match = index >= 0 ? MAJOR_MINOR.exec(lines[index] ?? '') : null;
     if (match?.[1]) return { version: match[1], source: formatSource({ file, line: index + 1 }) };
   }
-  return { version: defaultPython.version, source: `default: no .python-version or runtime.txt (${defaultPython.why})` };
+  return {
+    version: defaultPython.version,
+    source: `default: no .python-version or runtime.txt (${defaultPython.why})`,
+  };
 }

@@ -34,8 +34,9 @@ export function memoryReader(tree: Record<string, string>): RepoReader {
   const paths = Object.keys(tree).sort();
   return {
     files: () => paths,
-    readText: (path) => tree[path] ?? null,
-    size: (path) => (path in tree ? Buffer.byteLength(tree[path] ?? '') : null),
+    // Own keys only: 'constructor' or '__proto__' named in a requirements file is no file of the tree.
+    readText: (path) => (Object.hasOwn(tree, path) ? (tree[path] ?? null) : null),
+    size: (path) => (Object.hasOwn(tree, path) ? Buffer.byteLength(tree[path] ?? '') : null),
   };
 }
 

@@ -83,11 +83,11 @@ function readOption(
   switch (option) {
     case '-r':
     case '--requirement':
-      readInto(reader, resolveRelative(source.file, needValue()), result, stack, kind, source);
+      readInto(reader, resolveInclude(source, needValue()), result, stack, kind, source);
       return;
     case '-c':
     case '--constraint':
-      readInto(reader, resolveRelative(source.file, needValue()), result, stack, 'constraints', source);
+      readInto(reader, resolveInclude(source, needValue()), result, stack, 'constraints', source);
       return;
     case '-i':
     case '--index-url':
@@ -136,7 +136,7 @@ function parseRequirementLine(line: string, source: SourceRef): Requirement {
   return { ...parsed, hashes, source };
 }
 
-/** Joins backslash continuations and strips comments, keeping the number of each line's first physical line. */
+/** Joins backslash continuations as pip does (the newline simply vanishes), strips comments, keeping the number of each line's first physical line. */
 function logicalLines(text: string, file: string): LogicalLine[] {
   const lines: LogicalLine[] = [];
   const physical = text.split(/\r?\n/);
@@ -145,7 +145,9 @@ function logicalLines(text: string, file: string): LogicalLine[] {
     const withoutComment = raw.replace(/(^|\s)#.*$/, '');
     const continued = /\\$/.test(withoutComment);
     const piece = continued ? withoutComment.slice(0, -1) : withoutComment;
-    pending = pending ? { text: `${pending.text} ${piece}`, line: pending.line } : { text: piece, line: index + 1 };
+    pending = pending
+      ? { text: `${pending.text}${piece}`, line: pending.line }
+      : { text: piece, line: index + 1 };
     if (continued) {
       if (index === physical.length - 1 || (index === physical.length - 2 && physical[index + 1] === '')) {
         throw new UserError('line continuation at the end of the file', 'detect', {
@@ -163,11 +165,16 @@ function logicalLines(text: string, file: string): LogicalLine[] {
   return lines;
 }
 
-function resolveRelative(from: string, target: string): string {
-  const parts = from.split('/').slice(0, -1);
+/** The included file's path, relative to the including file; one outside the repository is an error. */
+function resolveInclude(source: SourceRef, target: string): string {
+  const outside = () => new UserError(`'${target}' is outside the repository`, 'detect', source);
+  if (target.startsWith('/')) throw outside();
+  const parts = source.file.split('/').slice(0, -1);
   for (const part of target.split('/')) {
-    if (part === '..') parts.pop();
-    else if (part !== '.' && part !== '') parts.push(part);
+    if (part === '..') {
+      if (parts.length === 0) throw outside();
+      parts.pop();
+    } else if (part !== '.' && part !== '') parts.push(part);
   }
   return parts.join('/');
 }

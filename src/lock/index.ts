@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { outputTail, type DockerCli } from '../adapters/docker.js';
+import { type DockerCli, outputTail } from '../adapters/docker.js';
 import type { EnvironmentSpec } from '../detect/spec.js';
 import { UserError } from '../errors.js';
 import type { BuildPlan } from '../plan/types.js';
 import { resolverArgs } from './args.js';
-import { lockFromReport, type Lock, type PipReport } from './report.js';
+import { type Lock, lockFromReport, type PipReport } from './report.js';
 
 export type { Lock, LockedPackage } from './report.js';
 

@@ -64,7 +64,10 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
 
 function chooseVariant(spec: EnvironmentSpec, inputs: Inputs, decisions: Decision[]): 'cpu' {
   if (inputs.variant === 'gpu' || spec.accelerator === 'gpu-required') {
-    throw new UserError('GPU variants are not implemented yet (planned in issue #4); use variant: cpu', 'plan');
+    throw new UserError(
+      'GPU variants are not implemented yet (planned in issue #4); use variant: cpu',
+      'plan',
+    );
   }
   decisions.push({
     topic: 'variant',

@@ -1,8 +1,8 @@
-import { outputTail, type DockerCli } from '../adapters/docker.js';
+import { type DockerCli, outputTail } from '../adapters/docker.js';
 import { UserError } from '../errors.js';
 
 export { computeLabels } from './labels.js';
-export { pushDecision, type PushDecision } from './policy.js';
+export { type PushDecision, pushDecision } from './policy.js';
 export { computeTags, imageName, type TagPlan } from './tags.js';
 
 export interface PushOptions {
@@ -24,14 +24,27 @@ export async function push(tags: readonly string[], digest: string, options: Pus
       const result = await options.docker.exec(['push', tag]);
       if (result.exitCode === 0) break;
       if (attempt >= attempts) {
-        throw new UserError(`push of ${tag} failed after ${attempts} attempts`, 'publish', undefined, outputTail(result));
+        throw new UserError(
+          `push of ${tag} failed after ${attempts} attempts`,
+          'publish',
+          undefined,
+          outputTail(result),
+        );
       }
       const wait = (options.backoffMs ?? 2000) * 2 ** (attempt - 1);
       options.log?.(`push of ${tag} failed (attempt ${attempt}/${attempts}); retrying in ${wait / 1000}s`);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
-    const remote = await options.docker.exec(['buildx', 'imagetools', 'inspect', tag, '--format', '{{json .Manifest}}']);
-    const remoteDigest = remote.exitCode === 0 ? (JSON.parse(remote.stdout) as { digest?: string }).digest : undefined;
+    const remote = await options.docker.exec([
+      'buildx',
+      'imagetools',
+      'inspect',
+      tag,
+      '--format',
+      '{{json .Manifest}}',
+    ]);
+    const remoteDigest =
+      remote.exitCode === 0 ? (JSON.parse(remote.stdout) as { digest?: string }).digest : undefined;
     if (remoteDigest !== digest) {
       throw new UserError(
         `${tag} in the registry has digest ${remoteDigest ?? '(unreadable)'}, not the built ${digest}`,

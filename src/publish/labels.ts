@@ -18,7 +18,10 @@ export function computeLabels(
     labels['org.opencontainers.image.url'] = repoUrl;
   }
   if (context.sha) labels['org.opencontainers.image.revision'] = context.sha;
-  if (context.commitTime) labels['org.opencontainers.image.created'] = new Date(context.commitTime).toISOString();
+  const created = context.commitTime ? new Date(context.commitTime) : null;
+  // An unparsable time is left out rather than replaced by the wall clock, which would break reproducibility.
+  if (created && !Number.isNaN(created.getTime()))
+    labels['org.opencontainers.image.created'] = created.toISOString();
   if (facts.version) labels['org.opencontainers.image.version'] = facts.version;
   const models = Object.entries(facts.modelDigests)
     .map(([path, digest]) => `${path}=sha256:${digest}`)

@@ -10,7 +10,10 @@ export interface PushDecision {
 export function pushDecision(inputs: Inputs, context: RunContext, smokePassed: boolean): PushDecision {
   if (!inputs.push) return { push: false, why: "input 'push' is false" };
   if (isPullRequestEvent(context)) {
-    return { push: false, why: `${context.eventName} events never push: the image was built and smoke-tested only` };
+    return {
+      push: false,
+      why: `${context.eventName} events never push: the image was built and smoke-tested only`,
+    };
   }
   if (!smokePassed) return { push: false, why: 'the smoke test failed' };
   return { push: true, why: "input 'push' is true and the smoke test passed" };

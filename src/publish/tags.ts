@@ -12,7 +12,19 @@ const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)
 export function imageName(inputs: Inputs, context: RunContext, folderName: string): string {
   if (inputs.image) return inputs.image;
   if (context.repository) return `ghcr.io/${context.repository.toLowerCase()}`;
-  return `ml-container/${sanitizeTag(folderName).toLowerCase()}`;
+  return `ml-container/${repositoryComponent(folderName)}`;
+}
+
+/**
+ * A folder name as one component of a Docker repository name: lowercase alphanumerics joined by
+ * `.`, `_`, `__` or dashes, which must not start or end it (a tag allows more than this).
+ */
+function repositoryComponent(name: string): string {
+  const component = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, (separator) => (/^(?:[._]|__|-+)$/.test(separator) ? separator : '-'))
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return component || 'image';
 }
 
 /**
@@ -23,8 +35,13 @@ export function computeTags(inputs: Inputs, context: RunContext, folderName: str
   if (inputs.tags.length > 0) return { tags: inputs.tags, why: "input 'tags'" };
   const image = imageName(inputs, context, folderName);
   const short = context.sha ? [`sha-${context.sha.slice(0, 7)}`] : [];
-  if (isPullRequestEvent(context) && context.pullRequest) {
-    return { tags: [`${image}:pr-${context.pullRequest.number}`], why: `pull request #${context.pullRequest.number}` };
+  if (isPullRequestEvent(context)) {
+    if (!context.pullRequest)
+      return { tags: [`${image}:pr`], why: 'pull request (its number is not in the event)' };
+    return {
+      tags: [`${image}:pr-${context.pullRequest.number}`],
+      why: `pull request #${context.pullRequest.number}`,
+    };
   }
   const ref = context.ref ?? '';
   if (ref.startsWith('refs/tags/')) {
@@ -34,7 +51,12 @@ export function computeTags(inputs: Inputs, context: RunContext, folderName: str
       const [, major, minor, patch, prerelease] = semver;
       const versions = prerelease
         ? [`${major}.${minor}.${patch}-${prerelease}`]
-        : [`${major}.${minor}.${patch}`, `${major}.${minor}`, ...(major === '0' ? [] : [`${major}`]), 'latest'];
+        : [
+            `${major}.${minor}.${patch}`,
+            `${major}.${minor}`,
+            ...(major === '0' ? [] : [`${major}`]),
+            'latest',
+          ];
       return { tags: [...versions, ...short].map((tag) => `${image}:${tag}`), why: `release tag ${name}` };
     }
     return { tags: [sanitizeTag(name), ...short].map((tag) => `${image}:${tag}`), why: `tag ${name}` };
@@ -48,5 +70,10 @@ export function computeTags(inputs: Inputs, context: RunContext, folderName: str
 
 /** Docker tags allow [A-Za-z0-9_.-], up to 128 characters, not starting with '.' or '-'. */
 export function sanitizeTag(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 128) || 'latest';
+  return (
+    name
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .replace(/^[.-]+/, '')
+      .slice(0, 128) || 'latest'
+  );
 }

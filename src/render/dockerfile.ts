@@ -1,6 +1,6 @@
 import type { Lock } from '../lock/report.js';
-import { pinnedBase } from '../plan/types.js';
 import type { BuildPlan } from '../plan/types.js';
+import { pinnedBase } from '../plan/types.js';
 
 /** The named build context that carries the generated files, so the user's repository is never written to. */
 export const GENERATED_CONTEXT = 'generated';

@@ -33,7 +33,12 @@ export function metadata(report: RunReport) {
           passed: report.smoke.passed,
           seconds: report.smoke.seconds,
           peak_memory_bytes: report.smoke.peak_memory_bytes,
-          checks: report.smoke.checks.map(({ kind, name, status, seconds }) => ({ kind, name, status, seconds })),
+          checks: report.smoke.checks.map(({ kind, name, status, seconds }) => ({
+            kind,
+            name,
+            status,
+            seconds,
+          })),
         }
       : null,
     pushed: report.publish?.pushed ?? [],

@@ -8,7 +8,12 @@ export interface SmokeRequest {
   commandTimeout: number;
 }
 
-export function smokeRequest(plan: BuildPlan, lock: Lock, command: string | null, timeoutSeconds: number): SmokeRequest {
+export function smokeRequest(
+  plan: BuildPlan,
+  lock: Lock,
+  command: string | null,
+  timeoutSeconds: number,
+): SmokeRequest {
   return {
     frameworks: plan.frameworks.map((framework) => ({
       name: framework.name,

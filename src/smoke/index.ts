@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { outputTail, type DockerCli } from '../adapters/docker.js';
+import { type DockerCli, outputTail } from '../adapters/docker.js';
 import { UserError } from '../errors.js';
 import type { Lock } from '../lock/report.js';
 import type { BuildPlan } from '../plan/types.js';
@@ -33,7 +33,13 @@ export interface SmokeResult {
 export async function smoke(
   plan: BuildPlan,
   lock: Lock,
-  options: { docker: DockerCli; image: string; command: string | null; timeoutSeconds: number; memory: string },
+  options: {
+    docker: DockerCli;
+    image: string;
+    command: string | null;
+    timeoutSeconds: number;
+    memory: string;
+  },
 ): Promise<SmokeResult> {
   const containerName = `ml-container-smoke-${randomBytes(6).toString('hex')}`;
   const started = Date.now();
@@ -53,7 +59,10 @@ export async function smoke(
     },
   );
   if (result.timedOut) {
-    throw new UserError(`smoke test timed out after ${options.timeoutSeconds}s (input 'smoke-timeout')`, 'smoke');
+    throw new UserError(
+      `smoke test timed out after ${options.timeoutSeconds}s (input 'smoke-timeout')`,
+      'smoke',
+    );
   }
   const line = result.stdout.split('\n').find((candidate) => candidate.startsWith(MARKER));
   if (!line) {

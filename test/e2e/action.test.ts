@@ -1,0 +1,167 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runAction } from './run-action.js';
+import { e2eRequired, type ManifestDescriptor, registry, testbed, unavailableReason } from './testbed.js';
+
+const reason = unavailableReason();
+const example = resolve('examples/sklearn-iris');
+const sha = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+const run = `${Date.now().toString(36)}-${process.pid}`;
+
+/** The same inputs a workflow would give, plus only what differs on the test bed (base, index, network). */
+function inputs(repository: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    context: 'model',
+    image: `${testbed.registry}/${repository}`,
+    'base-image': testbed.baseImage,
+    'index-url': testbed.indexUrl,
+    network: testbed.network,
+    'smoke-command': 'python predict.py 5.1 3.5 1.4 0.2',
+    ...extra,
+  };
+}
+
+/** A fresh checkout of the example in its own workspace, as actions/checkout would leave it. */
+function workspaceWithExample(change?: (modelDir: string) => void): string {
+  const workspace = mkdtempSync(join(tmpdir(), 'ml-container-e2e-'));
+  cpSync(example, join(workspace, 'model'), { recursive: true });
+  change?.(join(workspace, 'model'));
+  return workspace;
+}
+
+const repositoryPayload = { full_name: 'acme/iris', name: 'iris', owner: { login: 'acme' } };
+
+if (reason !== null) {
+  describe('end-to-end', () => {
+    // Outside CI this says why nothing ran; in CI (ML_CONTAINER_REQUIRE_E2E=1) it fails instead.
+    it.skipIf(!e2eRequired)(`cannot run: ${reason}`, () => {
+      throw new Error(`end-to-end tests are required here but cannot run: ${reason}`);
+    });
+  });
+}
+
+describe.skipIf(reason !== null)('the action, run as the Actions runner runs it, on the test bed', () => {
+  beforeAll(() => {
+    expect(testbed.registry).not.toBe('');
+  });
+
+  it('on a pull request builds and smoke-tests, and pushes nothing', async () => {
+    const repository = `e2e-${run}/pr`;
+    const result = await runAction({
+      workspace: workspaceWithExample(),
+      eventName: 'pull_request',
+      ref: 'refs/pull/7/merge',
+      sha,
+      repository: 'acme/iris',
+      event: {
+        action: 'opened',
+        number: 7,
+        pull_request: {
+          number: 7,
+          head: { sha, repo: repositoryPayload },
+          base: { repo: repositoryPayload },
+        },
+        repository: repositoryPayload,
+      },
+      inputs: inputs(repository, { push: 'true' }),
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(result.outputs.tags).toBe(`${testbed.registry}/${repository}:pr-7`);
+    expect(result.outputs.pushed).toBe('false');
+    expect(result.summary).toContain('pull_request events never push');
+    expect(result.summary).toMatch(/model `model\/model.joblib`|model `model.joblib`/);
+    expect(await registry.tags(repository)).toEqual([]);
+  });
+
+  it('on a release tag pushes every tag, with OCI and ML labels and a provenance attestation', async () => {
+    const repository = `e2e-${run}/release`;
+    const result = await runAction({
+      workspace: workspaceWithExample(),
+      eventName: 'push',
+      ref: 'refs/tags/v1.2.3',
+      sha,
+      repository: 'acme/iris',
+      event: {
+        ref: 'refs/tags/v1.2.3',
+        after: sha,
+        head_commit: { id: sha, timestamp: '2026-11-20T10:11:12+01:00' },
+        repository: repositoryPayload,
+      },
+      inputs: inputs(repository, { push: 'true', labels: 'org.opencontainers.image.licenses=MIT' }),
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs.pushed).toBe('true');
+    expect(await registry.tags(repository)).toEqual([
+      '1',
+      '1.2',
+      '1.2.3',
+      'latest',
+      `sha-${sha.slice(0, 7)}`,
+    ]);
+
+    const index = await registry.manifest(repository, '1.2.3');
+    expect(index.digest).toBe(result.outputs.digest);
+    const manifests = (index.body.manifests ?? []) as ManifestDescriptor[];
+    const image = manifests.find((entry) => entry.platform?.os === 'linux');
+    const attestation = manifests.find(
+      (entry) => entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest',
+    );
+    expect(image, JSON.stringify(index.body)).toBeDefined();
+    expect(attestation?.annotations?.['vnd.docker.reference.digest']).toBe(image?.digest);
+
+    const manifest = await registry.manifest(repository, image?.digest ?? '');
+    const config = await registry.blob(repository, (manifest.body.config as { digest: string }).digest);
+    const labels = (config.config as { Labels: Record<string, string> }).Labels;
+    expect(labels).toMatchObject({
+      'org.opencontainers.image.revision': sha,
+      'org.opencontainers.image.version': '1.2.3',
+      'org.opencontainers.image.created': '2026-11-20T09:11:12.000Z',
+      'org.opencontainers.image.source': 'https://github.com/acme/iris',
+      'org.opencontainers.image.licenses': 'MIT',
+      'io.github.ml-container.python': '3.11',
+      'io.github.ml-container.variant': 'cpu',
+      'io.github.ml-container.frameworks': 'scikit-learn==1.6.1',
+    });
+    expect(labels['io.github.ml-container.lock.sha256']).toMatch(/^[0-9a-f]{64}$/);
+    expect(labels['io.github.ml-container.models']).toMatch(/^model\.joblib=sha256:[0-9a-f]{64}$/);
+    expect(labels['org.opencontainers.image.base.digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect((config.config as { User: string }).User).toBe('10001:10001');
+
+    const provenance = await registry.manifest(repository, attestation?.digest ?? '');
+    const layers = (provenance.body.layers ?? []) as { annotations?: Record<string, string> }[];
+    expect(
+      layers.some((layer) =>
+        layer.annotations?.['in-toto.io/predicate-type']?.includes('slsa.dev/provenance'),
+      ),
+    ).toBe(true);
+  });
+
+  it('with a broken model fails the step at the smoke test and pushes nothing', async () => {
+    const repository = `e2e-${run}/broken`;
+    const result = await runAction({
+      workspace: workspaceWithExample((modelDir) => {
+        writeFileSync(join(modelDir, 'model.joblib'), 'this is not a pickle\n');
+      }),
+      eventName: 'push',
+      ref: 'refs/heads/main',
+      sha,
+      repository: 'acme/iris',
+      event: {
+        ref: 'refs/heads/main',
+        head_commit: { id: sha, timestamp: '2026-11-20T10:11:12Z' },
+        repository: repositoryPayload,
+      },
+      inputs: inputs(repository, { push: 'true' }),
+    });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.log).toMatch(
+      /::error .*file=model\/model\.joblib.*::smoke test failed: model model\.joblib: /,
+    );
+    expect(result.outputs.pushed).toBe('false');
+    expect(result.summary).toContain('failed in smoke');
+    expect(await registry.tags(repository)).toEqual([]);
+  });
+});

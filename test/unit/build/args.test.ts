@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { buildxArgs } from '../../../src/build/args.js';
+import { irisPlan } from '../helpers.js';
+
+const request = {
+  contextDir: '/w/model',
+  generatedDir: '/tmp/gen',
+  dockerfile: '/tmp/gen/Dockerfile',
+  metadataFile: '/tmp/gen/metadata.json',
+  tags: ['r/iris:1.2.3', 'r/iris:latest'],
+  labels: { 'z.last': '1', 'a.first': 'x=y' },
+  provenance: true,
+};
+
+describe('buildxArgs', () => {
+  it('builds the exact buildx command: generated files as a named context, labels sorted, loaded for the smoke test', () => {
+    expect(buildxArgs(irisPlan({ network: 'host' }), request)).toEqual([
+      'buildx',
+      'build',
+      '--file',
+      '/tmp/gen/Dockerfile',
+      '--build-context',
+      'generated=/tmp/gen',
+      '--network',
+      'host',
+      '--allow',
+      'network.host',
+      '--tag',
+      'r/iris:1.2.3',
+      '--tag',
+      'r/iris:latest',
+      '--label',
+      'a.first=x=y',
+      '--label',
+      'z.last=1',
+      '--provenance',
+      'mode=max',
+      '--metadata-file',
+      '/tmp/gen/metadata.json',
+      '--load',
+      '--progress',
+      'plain',
+      '/w/model',
+    ]);
+  });
+
+  it('turns provenance off explicitly when the builder cannot keep it', () => {
+    const args = buildxArgs(irisPlan(), { ...request, provenance: false });
+    expect(args.slice(args.indexOf('--provenance'), args.indexOf('--provenance') + 2)).toEqual([
+      '--provenance',
+      'false',
+    ]);
+    expect(args).not.toContain('--network');
+  });
+});

@@ -1,0 +1,219 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { githubContext, isPullRequestEvent, localContext, type RunContext } from '../../src/context.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/events/${name}`, import.meta.url));
+
+/** The environment a runner sets for a workflow in Octo-Org/Iris-Model. */
+const runnerEnv = (
+  eventName: string,
+  eventFile: string | undefined,
+  ref: string,
+  sha: string,
+): NodeJS.ProcessEnv => ({
+  GITHUB_EVENT_NAME: eventName,
+  ...(eventFile === undefined ? {} : { GITHUB_EVENT_PATH: eventFile }),
+  GITHUB_REF: ref,
+  GITHUB_SHA: sha,
+  GITHUB_REPOSITORY: 'Octo-Org/Iris-Model',
+  GITHUB_SERVER_URL: 'https://github.com',
+});
+
+describe('githubContext', () => {
+  it.each([
+    [
+      'a push to main',
+      runnerEnv(
+        'push',
+        fixture('push-main.json'),
+        'refs/heads/main',
+        '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
+      ),
+      {
+        eventName: 'push',
+        ref: 'refs/heads/main',
+        sha: '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
+        repository: 'Octo-Org/Iris-Model',
+        serverUrl: 'https://github.com',
+        pullRequest: null,
+        commitTime: '2024-05-14T10:21:33+02:00',
+      },
+    ],
+    [
+      'a push of tag v1.2.3',
+      runnerEnv(
+        'push',
+        fixture('push-tag.json'),
+        'refs/tags/v1.2.3',
+        '9fceb02d0ae598e95dc970b74767f19372d61af8',
+      ),
+      {
+        eventName: 'push',
+        ref: 'refs/tags/v1.2.3',
+        sha: '9fceb02d0ae598e95dc970b74767f19372d61af8',
+        repository: 'Octo-Org/Iris-Model',
+        serverUrl: 'https://github.com',
+        pullRequest: null,
+        commitTime: '2024-06-01T12:00:00Z',
+      },
+    ],
+    [
+      'a pull request from a branch of the same repository',
+      runnerEnv(
+        'pull_request',
+        fixture('pull-request.json'),
+        'refs/pull/42/merge',
+        'd6fde92930d4715a2b49857d24b940956b26d2d3',
+      ),
+      {
+        eventName: 'pull_request',
+        ref: 'refs/pull/42/merge',
+        sha: 'd6fde92930d4715a2b49857d24b940956b26d2d3',
+        repository: 'Octo-Org/Iris-Model',
+        serverUrl: 'https://github.com',
+        pullRequest: { number: 42, fromFork: false },
+        commitTime: null,
+      },
+    ],
+    [
+      'a pull request from a fork',
+      runnerEnv(
+        'pull_request',
+        fixture('pull-request-fork.json'),
+        'refs/pull/57/merge',
+        'b7e3f2a1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5',
+      ),
+      {
+        eventName: 'pull_request',
+        ref: 'refs/pull/57/merge',
+        sha: 'b7e3f2a1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5',
+        repository: 'Octo-Org/Iris-Model',
+        serverUrl: 'https://github.com',
+        pullRequest: { number: 57, fromFork: true },
+        commitTime: null,
+      },
+    ],
+  ])('reads %s', (_, env, expected) => {
+    expect(githubContext(env)).toEqual(expected satisfies RunContext);
+  });
+
+  it('takes the commit time from head_commit, not from the first of several commits', () => {
+    const context = githubContext(runnerEnv('push', fixture('push-main.json'), 'refs/heads/main', 'x'));
+    expect(context.commitTime).toBe('2024-05-14T10:21:33+02:00');
+  });
+
+  it('falls back to the last commit when the payload has no head_commit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-container-event-'));
+    const file = join(dir, 'event.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        head_commit: null,
+        commits: [{ timestamp: '2024-01-01T00:00:00Z' }, { timestamp: '2024-01-02T00:00:00Z' }],
+      }),
+    );
+    expect(githubContext(runnerEnv('push', file, 'refs/heads/main', 'x')).commitTime).toBe(
+      '2024-01-02T00:00:00Z',
+    );
+  });
+
+  it('counts a pull request whose head repository was deleted as from a fork', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-container-event-'));
+    const file = join(dir, 'event.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        pull_request: { number: 9, head: { repo: null } },
+        repository: { full_name: 'Octo-Org/Iris-Model' },
+      }),
+    );
+    expect(githubContext(runnerEnv('pull_request', file, 'refs/pull/9/merge', 'x')).pullRequest).toEqual({
+      number: 9,
+      fromFork: true,
+    });
+  });
+
+  describe('an event file that cannot be read gives an empty payload, not a throw', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-container-event-'));
+    const write = (name: string, text: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    };
+
+    it.each([
+      ['no GITHUB_EVENT_PATH', undefined],
+      ['an empty GITHUB_EVENT_PATH', ''],
+      ['a missing file', join(dir, 'does-not-exist.json')],
+      ['a directory', dir],
+      ['an empty file', write('empty.json', '')],
+      ['garbled JSON', write('garbled.json', '{"pull_request": {"number": 4')],
+      ['the JSON null', write('null.json', 'null')],
+      ['a JSON number', write('number.json', '42')],
+      ['a JSON string', write('string.json', '"push"')],
+      ['a JSON array', write('array.json', '[1, 2]')],
+    ])('%s', (_, eventFile) => {
+      expect(githubContext(runnerEnv('pull_request', eventFile, 'refs/pull/3/merge', 'abc'))).toEqual({
+        eventName: 'pull_request',
+        ref: 'refs/pull/3/merge',
+        sha: 'abc',
+        repository: 'Octo-Org/Iris-Model',
+        serverUrl: 'https://github.com',
+        pullRequest: null,
+        commitTime: null,
+      });
+    });
+  });
+
+  it('reads an empty environment as a local run on github.com', () => {
+    expect(githubContext({})).toEqual({
+      eventName: 'local',
+      ref: null,
+      sha: null,
+      repository: null,
+      serverUrl: 'https://github.com',
+      pullRequest: null,
+      commitTime: null,
+    });
+  });
+
+  it('keeps the server URL of GitHub Enterprise Server', () => {
+    expect(githubContext({ GITHUB_SERVER_URL: 'https://github.example.com' }).serverUrl).toBe(
+      'https://github.example.com',
+    );
+  });
+});
+
+describe('localContext', () => {
+  it('is a local event with the commit and its time and nothing else', () => {
+    expect(localContext('0123456789abcdef', '2024-05-14T10:21:33+02:00')).toEqual({
+      eventName: 'local',
+      ref: null,
+      sha: '0123456789abcdef',
+      repository: null,
+      serverUrl: 'https://github.com',
+      pullRequest: null,
+      commitTime: '2024-05-14T10:21:33+02:00',
+    });
+  });
+
+  it('works outside a git checkout', () => {
+    expect(localContext(null, null)).toMatchObject({ eventName: 'local', sha: null, commitTime: null });
+  });
+});
+
+describe('isPullRequestEvent', () => {
+  it.each([
+    ['pull_request', true],
+    ['pull_request_target', true],
+    ['push', false],
+    ['workflow_dispatch', false],
+    ['release', false],
+    ['local', false],
+  ])('%s → %s', (eventName, expected) => {
+    expect(isPullRequestEvent({ ...localContext(null, null), eventName })).toBe(expected);
+  });
+});

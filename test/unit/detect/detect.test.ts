@@ -1,0 +1,366 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { detectEntrypoint } from '../../../src/detect/entrypoint.js';
+import { detectAccelerator, detectFrameworks } from '../../../src/detect/frameworks.js';
+import { detect, directoryReader, memoryReader } from '../../../src/detect/index.js';
+import { detectModels } from '../../../src/detect/models.js';
+import { detectPythonVersion } from '../../../src/detect/python-version.js';
+import { parseRequirementsFile } from '../../../src/detect/requirements.js';
+import { specContract } from '../../../src/detect/spec.js';
+import { isUserError, type UserError } from '../../../src/errors.js';
+
+const LFS_POINTER = [
+  'version https://git-lfs.github.com/spec/v1',
+  'oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393',
+  'size 442473',
+  '',
+].join('\n');
+
+function userError(action: () => unknown): UserError {
+  try {
+    action();
+  } catch (error) {
+    if (isUserError(error)) return error;
+    throw new Error(`expected a UserError, got ${String(error)}`);
+  }
+  throw new Error('expected a UserError, but nothing was thrown');
+}
+
+describe('detectPythonVersion', () => {
+  it.each<[string, Record<string, string>, string, string]>([
+    ['a patch version in .python-version', { '.python-version': '3.11.7\n' }, '3.11', '.python-version:1'],
+    ['major.minor in .python-version', { '.python-version': '3.12' }, '3.12', '.python-version:1'],
+    ['a one-digit minor', { '.python-version': '3.9.18\n' }, '3.9', '.python-version:1'],
+    [
+      'comments and blanks before the version',
+      { '.python-version': '# pyenv\n\n3.10.14\n' },
+      '3.10',
+      '.python-version:3',
+    ],
+    ['CRLF line endings', { '.python-version': '\r\n3.13.1\r\n' }, '3.13', '.python-version:2'],
+    ['a pyenv flavour', { '.python-version': 'pypy3.10-7.3.16\n' }, '3.10', '.python-version:1'],
+    ['runtime.txt', { 'runtime.txt': 'python-3.10.4\n' }, '3.10', 'runtime.txt:1'],
+    [
+      '.python-version over runtime.txt',
+      { '.python-version': '3.12.1\n', 'runtime.txt': 'python-3.9.0\n' },
+      '3.12',
+      '.python-version:1',
+    ],
+    [
+      'runtime.txt when .python-version names no version',
+      { '.python-version': 'system\n', 'runtime.txt': 'python-3.10.4' },
+      '3.10',
+      'runtime.txt:1',
+    ],
+  ])('reads %s', (_case, tree, version, source) => {
+    expect(detectPythonVersion(memoryReader(tree))).toEqual({ version, source });
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ['neither file exists', {}],
+    ['.python-version is empty', { '.python-version': '' }],
+    ['.python-version holds only comments', { '.python-version': '# nothing\n\n' }],
+    ['.python-version names no version', { '.python-version': 'system\n' }],
+    ['the version is Python 2', { 'runtime.txt': 'python-2.7.18\n' }],
+  ])('falls back to the default when %s', (_case, tree) => {
+    const python = detectPythonVersion(memoryReader(tree));
+    expect(python.version).toBe('3.11');
+    expect(python.source).toMatch(/^default/);
+  });
+});
+
+describe('detectFrameworks and detectAccelerator', () => {
+  const requirementsOf = (text: string) =>
+    parseRequirementsFile(memoryReader({ 'requirements.txt': text }), 'requirements.txt').requirements;
+
+  it('lists only the frameworks in the compatibility table, with spec, pin and source', () => {
+    const frameworks = detectFrameworks(
+      requirementsOf('numpy\nscikit-learn==1.6.1\njoblib>=1.3\ntorch>=2.1\nTransformers[torch]~=4.40\n'),
+    );
+    expect(frameworks).toEqual([
+      {
+        name: 'scikit-learn',
+        importName: 'sklearn',
+        spec: '==1.6.1',
+        locked: '1.6.1',
+        source: 'requirements.txt:2',
+      },
+      { name: 'torch', importName: 'torch', spec: '>=2.1', locked: null, source: 'requirements.txt:4' },
+      {
+        name: 'transformers',
+        importName: 'transformers',
+        spec: '~=4.40',
+        locked: null,
+        source: 'requirements.txt:5',
+      },
+    ]);
+  });
+
+  it.each<[string, string | null]>([
+    ['==1.6.1', '1.6.1'],
+    ['===1.6.1', '1.6.1'],
+    ['==2.3.1+cu121', '2.3.1+cu121'],
+    ['==1.6.*', null],
+    ['>=1.6', null],
+    ['==1.6.1,<2', null],
+    ['~=1.6', null],
+    ['', null],
+  ])('a spec of %j is locked as %j', (specifier, locked) => {
+    const [framework] = detectFrameworks(requirementsOf(`scikit-learn${specifier}\n`));
+    expect(framework).toMatchObject({ spec: specifier, locked });
+  });
+
+  it('matches names the PEP 503 way', () => {
+    const [framework] = detectFrameworks(requirementsOf('Scikit_Learn==1.6.1\n'));
+    expect(framework?.name).toBe('scikit-learn');
+  });
+
+  it('keeps the first requirement of a framework listed twice', () => {
+    const frameworks = detectFrameworks(requirementsOf('torch>=2.1\nnumpy\ntorch==2.3.1\n'));
+    expect(frameworks).toEqual([
+      { name: 'torch', importName: 'torch', spec: '>=2.1', locked: null, source: 'requirements.txt:1' },
+    ]);
+  });
+
+  it('maps onnxruntime-gpu to the onnxruntime import', () => {
+    expect(detectFrameworks(requirementsOf('onnxruntime-gpu==1.18.0\n'))[0]?.importName).toBe('onnxruntime');
+  });
+
+  it.each<[string, string]>([
+    ['', 'cpu'],
+    ['numpy\npandas\n', 'cpu'],
+    ['scikit-learn\nlightgbm\nonnxruntime\n', 'cpu'],
+    ['torch\n', 'gpu-optional'],
+    ['scikit-learn\ntensorflow\n', 'gpu-optional'],
+    ['xgboost\n', 'gpu-optional'],
+    ['onnxruntime-gpu\n', 'gpu-optional'],
+  ])('the accelerator of %j is %s', (text, accelerator) => {
+    expect(detectAccelerator(detectFrameworks(requirementsOf(text)))).toBe(accelerator);
+  });
+});
+
+describe('detectModels', () => {
+  it('finds model files by extension, anywhere, case-insensitively, with their size', () => {
+    const models = detectModels(
+      memoryReader({
+        'model.joblib': 'x'.repeat(10),
+        'models/clf.pkl': 'ab',
+        'models/clf.pickle': 'ab',
+        'export/net.ONNX': 'abc',
+        'ckpt/a.pt': 'a',
+        'ckpt/b.pth': 'b',
+        'ckpt/c.ckpt': 'c',
+        'hf/model.safetensors': 'é',
+        'k/model.keras': 'k',
+        'k/weights.h5': 'h',
+        'README.md': '# not a model',
+        'data.v2/readme': 'folder dot, no extension',
+        'train.py': 'print()',
+      }),
+    );
+    expect(models).toEqual([
+      { path: 'ckpt/a.pt', format: 'torch', bytes: 1, lfsPointer: false },
+      { path: 'ckpt/b.pth', format: 'torch', bytes: 1, lfsPointer: false },
+      { path: 'ckpt/c.ckpt', format: 'torch', bytes: 1, lfsPointer: false },
+      { path: 'export/net.ONNX', format: 'onnx', bytes: 3, lfsPointer: false },
+      { path: 'hf/model.safetensors', format: 'safetensors', bytes: 2, lfsPointer: false },
+      { path: 'k/model.keras', format: 'keras', bytes: 1, lfsPointer: false },
+      { path: 'k/weights.h5', format: 'h5', bytes: 1, lfsPointer: false },
+      { path: 'model.joblib', format: 'joblib', bytes: 10, lfsPointer: false },
+      { path: 'models/clf.pickle', format: 'pickle', bytes: 2, lfsPointer: false },
+      { path: 'models/clf.pkl', format: 'pickle', bytes: 2, lfsPointer: false },
+    ]);
+  });
+
+  it('flags a Git LFS pointer', () => {
+    expect(detectModels(memoryReader({ 'model.pt': LFS_POINTER }))).toEqual([
+      { path: 'model.pt', format: 'torch', bytes: Buffer.byteLength(LFS_POINTER), lfsPointer: true },
+    ]);
+  });
+
+  it('does not flag a large file that happens to start like a pointer', () => {
+    const big = `${LFS_POINTER}${'x'.repeat(2048)}`;
+    expect(detectModels(memoryReader({ 'model.pt': big }))[0]?.lfsPointer).toBe(false);
+  });
+
+  it('finds nothing in a project without models', () => {
+    expect(detectModels(memoryReader({ 'requirements.txt': 'numpy\n', 'app.py': '' }))).toEqual([]);
+  });
+});
+
+describe('detectEntrypoint', () => {
+  it.each<[string, string[], string | null]>([
+    ['predict.py over everything', ['app.py', 'main.py', 'predict.py', 'serve.py'], 'predict.py'],
+    ['serve.py over app.py', ['app.py', 'serve.py'], 'serve.py'],
+    ['predict.py over app.py', ['app.py', 'predict.py'], 'predict.py'],
+    ['app.py over main.py', ['main.py', 'app.py'], 'app.py'],
+    ['main.py alone', ['main.py'], 'main.py'],
+    ['only root files', ['src/predict.py', 'scripts/app.py'], null],
+    ['nothing conventional', ['train.py', 'model.py'], null],
+  ])('picks %s', (_case, files, expected) => {
+    const reader = memoryReader(Object.fromEntries(files.map((file) => [file, ''])));
+    const entrypoint = detectEntrypoint(reader);
+    expect(entrypoint?.path ?? null).toBe(expected);
+    if (expected) expect(entrypoint?.source).toBe(`${expected} (conventional entry point name)`);
+  });
+});
+
+describe('detect on in-memory projects', () => {
+  it('describes a small scikit-learn project in full', () => {
+    const spec = detect(
+      memoryReader({
+        '.python-version': '3.11.7\n',
+        'requirements.txt': '# pins\nscikit-learn==1.6.1\njoblib>=1.3\n',
+        'model.joblib': 'binary',
+        'predict.py': 'print()',
+        'app.py': 'print()',
+      }),
+    );
+    expect(spec).toEqual({
+      python: { version: '3.11', source: '.python-version:1' },
+      dependencies: {
+        format: 'requirements',
+        files: ['requirements.txt'],
+        lockfile: null,
+        requirements: [
+          {
+            name: 'scikit-learn',
+            extras: [],
+            specifier: '==1.6.1',
+            marker: null,
+            url: null,
+            hashes: [],
+            source: { file: 'requirements.txt', line: 2 },
+          },
+          {
+            name: 'joblib',
+            extras: [],
+            specifier: '>=1.3',
+            marker: null,
+            url: null,
+            hashes: [],
+            source: { file: 'requirements.txt', line: 3 },
+          },
+        ],
+        indexUrl: null,
+      },
+      frameworks: [
+        {
+          name: 'scikit-learn',
+          importName: 'sklearn',
+          spec: '==1.6.1',
+          locked: '1.6.1',
+          source: 'requirements.txt:2',
+        },
+      ],
+      accelerator: 'cpu',
+      cuda: null,
+      models: [{ path: 'model.joblib', format: 'joblib', bytes: 6, lfsPointer: false }],
+      entrypoint: { path: 'predict.py', source: 'predict.py (conventional entry point name)' },
+      projects: ['.'],
+      warnings: [],
+    });
+  });
+
+  it('reads a torch project from runtime.txt as gpu-optional and warns about an LFS model', () => {
+    const spec = detect(
+      memoryReader({
+        'runtime.txt': 'python-3.10.4\n',
+        'requirements.txt': '--index-url https://download.pytorch.org/whl/cpu\ntorch>=2.1\nnumpy\n',
+        'weights/model.pt': LFS_POINTER,
+        'app.py': '',
+      }),
+    );
+    expect(spec.python).toEqual({ version: '3.10', source: 'runtime.txt:1' });
+    expect(spec.frameworks).toEqual([
+      { name: 'torch', importName: 'torch', spec: '>=2.1', locked: null, source: 'requirements.txt:2' },
+    ]);
+    expect(spec.accelerator).toBe('gpu-optional');
+    expect(spec.dependencies.indexUrl).toEqual({
+      url: 'https://download.pytorch.org/whl/cpu',
+      source: 'requirements.txt:1',
+    });
+    expect(spec.models).toEqual([
+      { path: 'weights/model.pt', format: 'torch', bytes: Buffer.byteLength(LFS_POINTER), lfsPointer: true },
+    ]);
+    expect(spec.entrypoint?.path).toBe('app.py');
+    expect(spec.warnings).toEqual([
+      {
+        message: 'weights/model.pt is a Git LFS pointer: the model was not fetched',
+        source: 'weights/model.pt',
+      },
+    ]);
+  });
+
+  it('uses the default Python and no entrypoint when the project says nothing', () => {
+    const spec = detect(memoryReader({ 'requirements.txt': 'numpy\n' }));
+    expect(spec.python.version).toBe('3.11');
+    expect(spec.python.source.startsWith('default')).toBe(true);
+    expect(spec.frameworks).toEqual([]);
+    expect(spec.accelerator).toBe('cpu');
+    expect(spec.models).toEqual([]);
+    expect(spec.entrypoint).toBeNull();
+    expect(spec.warnings).toEqual([]);
+  });
+
+  it('warns about a direct URL requirement, citing its line', () => {
+    const spec = detect(
+      memoryReader({ 'requirements.txt': 'numpy\nmypkg @ https://example.com/mypkg-1.0-py3-none-any.whl\n' }),
+    );
+    expect(spec.warnings).toEqual([
+      { message: 'mypkg comes from a direct URL; it is locked as given', source: 'requirements.txt:2' },
+    ]);
+  });
+
+  it('lists included files and reads frameworks from them, but not from constraints', () => {
+    const spec = detect(
+      memoryReader({
+        'requirements.txt': '-r requirements/base.txt\n-c constraints.txt\n',
+        'requirements/base.txt': 'xgboost==2.1.0\n',
+        'constraints.txt': 'torch==2.3.1\n',
+      }),
+    );
+    expect(spec.dependencies.files).toEqual(['requirements.txt', 'requirements/base.txt', 'constraints.txt']);
+    expect(specContract(spec).frameworks).toEqual([
+      { name: 'xgboost', spec: '==2.1.0', locked: '2.1.0', source: 'requirements/base.txt:1' },
+    ]);
+    expect(spec.accelerator).toBe('gpu-optional');
+  });
+
+  it('rejects a project without requirements.txt', () => {
+    const error = userError(() => detect(memoryReader({ 'pyproject.toml': '[project]\nname = "x"\n' })));
+    expect(error.phase).toBe('detect');
+    expect(error.message).toMatch(/^no requirements\.txt found/);
+    expect(error.source).toEqual({ file: '.' });
+  });
+
+  it('passes on the errors of the requirements file', () => {
+    const error = userError(() => detect(memoryReader({ 'requirements.txt': 'numpy\n-e .\n' })));
+    expect(error.phase).toBe('detect');
+    expect(error.source).toEqual({ file: 'requirements.txt', line: 2 });
+  });
+});
+
+describe('detect on the bundled example', () => {
+  const example = fileURLToPath(new URL('../../../examples/sklearn-iris', import.meta.url));
+
+  it('gives the documented contract for examples/sklearn-iris', () => {
+    expect(specContract(detect(directoryReader(example)))).toEqual({
+      python: { version: '3.11', source: '.python-version:1' },
+      dependencies: { format: 'requirements', files: ['requirements.txt'], lockfile: null },
+      frameworks: [{ name: 'scikit-learn', spec: '==1.6.1', locked: '1.6.1', source: 'requirements.txt:3' }],
+      accelerator: 'cpu',
+      cuda: null,
+      models: ['model.joblib'],
+      entrypoint: 'predict.py',
+      projects: ['.'],
+      warnings: [],
+    });
+  });
+
+  it('reads the real model file, which is no LFS pointer', () => {
+    const [model] = detect(directoryReader(example)).models;
+    expect(model).toMatchObject({ path: 'model.joblib', format: 'joblib', lfsPointer: false });
+    expect(model?.bytes).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { resolverArgs } from '../../../src/lock/args.js';
+import { lockFromReport } from '../../../src/lock/report.js';
+import { BASE_DIGEST, irisPlan, irisReport } from '../helpers.js';
+
+describe('lockFromReport', () => {
+  it('pins every resolved package with the sha256 the index published, sorted by name', () => {
+    const lock = lockFromReport(irisReport(), ['header line']);
+    expect(lock.packages.map((pkg) => `${pkg.name}==${pkg.version}`)).toEqual([
+      'cloudpickle==3.1.2',
+      'joblib==1.6.0',
+      'numpy==2.4.6',
+      'scikit-learn==1.6.1',
+      'scipy==1.17.1',
+      'threadpoolctl==3.7.0',
+    ]);
+    const lines = lock.text.trimEnd().split('\n');
+    expect(lines[0]).toBe('# header line');
+    expect(lines[4]).toBe(
+      'scikit-learn==1.6.1 --hash=sha256:25fc636bdaf1cc2f4a124a116312d837148b5e10872147bdaf4887926b8c03d8',
+    );
+    for (const line of lines.slice(1)) expect(line).toMatch(/^[a-z0-9-]+==\S+ --hash=sha256:[0-9a-f]{64}$/);
+    expect(lock.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(lock.environment.python_version).toBe('3.11');
+  });
+
+  it('gives the same bytes for the same report, whatever order pip listed the packages in', () => {
+    const report = irisReport();
+    const reversed = { ...report, install: [...report.install].reverse() };
+    expect(lockFromReport(reversed, ['h']).text).toBe(lockFromReport(report, ['h']).text);
+  });
+
+  it('writes direct URL requirements as name @ url with their hash', () => {
+    const report = irisReport();
+    const first = report.install[0];
+    if (!first) throw new Error('fixture is empty');
+    const direct = { ...first, is_direct: true };
+    const lock = lockFromReport({ ...report, install: [direct] }, []);
+    expect(lock.text).toBe(
+      `scikit-learn @ ${first.download_info.url} --hash=sha256:${first.download_info.archive_info?.hashes?.sha256}\n`,
+    );
+  });
+
+  it('refuses a package whose index published no sha256, naming it', () => {
+    const report = irisReport();
+    const first = report.install[0];
+    if (!first) throw new Error('fixture is empty');
+    const unhashed = { ...first, download_info: { url: 'https://corp.example/x.whl' } };
+    expect(() => lockFromReport({ ...report, install: [unhashed] }, [])).toThrow(
+      /the index gave no sha256 for scikit-learn 1\.6\.1 \(https:\/\/corp\.example\/x\.whl\)/,
+    );
+  });
+});
+
+describe('resolverArgs', () => {
+  it('resolves inside the pinned base with the project mounted read-only, as an argument array', () => {
+    const args = resolverArgs(
+      irisPlan({ 'index-url': 'http://127.0.0.1:3141/simple', network: 'host' }),
+      '/work/iris',
+      'SCRIPT',
+    );
+    expect(args).toEqual([
+      'run',
+      '--rm',
+      '--network',
+      'host',
+      '--env',
+      'HOME=/tmp',
+      '--volume',
+      '/work/iris:/project:ro',
+      '--workdir',
+      '/project',
+      '--entrypoint',
+      'python3',
+      `docker.io/library/python:3.11-slim-bookworm@${BASE_DIGEST}`,
+      '-c',
+      'SCRIPT',
+      '{"requirements":"requirements.txt","indexUrl":"http://127.0.0.1:3141/simple"}',
+    ]);
+  });
+
+  it('leaves the network to Docker by default', () => {
+    expect(resolverArgs(irisPlan(), '/w', 'S')).not.toContain('--network');
+  });
+});

@@ -1,0 +1,193 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { DockerCli } from '../../src/adapters/docker.js';
+import type { ProcessResult } from '../../src/adapters/process.js';
+import { localContext, type RunContext } from '../../src/context.js';
+import type { Logger } from '../../src/log.js';
+import { pipeline } from '../../src/pipeline.js';
+import { outputs } from '../../src/report/outputs.js';
+import { summaryMarkdown } from '../../src/report/summary.js';
+import { BASE_DIGEST, inputsWith, irisReport } from './helpers.js';
+
+const BUILT = `sha256:${'d'.repeat(64)}`;
+const ok = (stdout = ''): ProcessResult => ({ exitCode: 0, stdout, stderr: '', timedOut: false });
+
+interface FakeOptions {
+  smokePassed?: boolean;
+  pushFailures?: number;
+}
+
+/** A Docker CLI that answers as a real one did on the test bed, and records every call. */
+function fakeDocker(options: FakeOptions = {}): DockerCli & { calls: string[][] } {
+  const calls: string[][] = [];
+  let pushFailures = options.pushFailures ?? 0;
+  return {
+    calls,
+    async exec(args) {
+      calls.push([...args]);
+      const [first, second] = args;
+      if (first === 'buildx' && second === 'imagetools') {
+        return ok(JSON.stringify({ digest: args[2]?.includes('python') ? BASE_DIGEST : BUILT }));
+      }
+      if (first === 'buildx' && second === 'inspect') return ok('Name: default\nDriver: docker\n');
+      if (first === 'info') return ok('[["driver-type","io.containerd.snapshotter.v1"]]');
+      if (first === 'buildx' && second === 'build') {
+        const metadata = args[args.indexOf('--metadata-file') + 1] ?? '';
+        writeFileSync(metadata, JSON.stringify({ 'containerimage.digest': BUILT }));
+        return ok();
+      }
+      if (first === 'image') return ok('164000000\n');
+      if (first === 'run' && args.includes('python3')) {
+        return ok(`Looking in indexes\nML_CONTAINER_RESOLVE_REPORT ${JSON.stringify(irisReport())}\n`);
+      }
+      if (first === 'run') {
+        const passed = options.smokePassed ?? true;
+        const checks = [
+          { kind: 'import', name: 'scikit-learn', status: 'passed', seconds: 0.9, version: '1.6.1' },
+          passed
+            ? {
+                kind: 'model',
+                name: 'model.joblib',
+                status: 'passed',
+                seconds: 0.05,
+                first_prediction_seconds: 0.001,
+              }
+            : {
+                kind: 'model',
+                name: 'model.joblib',
+                status: 'failed',
+                seconds: 0.01,
+                error: 'UnpicklingError: invalid load key',
+              },
+        ];
+        return ok(
+          `ML_CONTAINER_SMOKE_RESULT ${JSON.stringify({ passed, checks, python: '3.11.2', peak_memory_bytes: 2e8 })}\n`,
+        );
+      }
+      if (first === 'push') {
+        if (pushFailures-- > 0)
+          return { exitCode: 1, stdout: '', stderr: 'connection refused', timedOut: false };
+        return ok();
+      }
+      throw new Error(`unexpected docker call: ${args.join(' ')}`);
+    },
+  };
+}
+
+const quietLogger: Logger = {
+  group: (_title, body) => body(),
+  info: () => {},
+  warning: () => {},
+  output: () => {},
+};
+const releaseContext: RunContext = {
+  eventName: 'push',
+  ref: 'refs/tags/v1.0.0',
+  sha: '0123456789abcdef0123456789abcdef01234567',
+  repository: 'acme/iris',
+  serverUrl: 'https://github.com',
+  pullRequest: null,
+  commitTime: '2026-11-20T10:00:00Z',
+};
+const example = resolve('examples/sklearn-iris');
+
+describe('pipeline', () => {
+  it('runs every phase in order and pushes each tag after the smoke test passed', async () => {
+    const docker = fakeDocker();
+    const report = await pipeline(
+      inputsWith({ context: example, push: 'true', image: 'r/iris' }),
+      releaseContext,
+      {
+        docker,
+        logger: quietLogger,
+      },
+    );
+    expect(report.error).toBeUndefined();
+    const verbs = docker.calls.map((call) => {
+      if (call[0] === 'run') return call.includes('python3') ? 'resolve' : 'smoke';
+      return call[0] === 'push' ? 'push' : call.slice(0, 2).join(' ');
+    });
+    expect(verbs.filter((verb, index) => verbs.indexOf(verb) === index)).toEqual([
+      'buildx imagetools',
+      'resolve',
+      'buildx inspect',
+      'info --format',
+      'buildx build',
+      'image inspect',
+      'smoke',
+      'push',
+    ]);
+    expect(report.publish?.pushed).toEqual([
+      'r/iris:1.0.0',
+      'r/iris:1.0',
+      'r/iris:1',
+      'r/iris:latest',
+      'r/iris:sha-0123456',
+    ]);
+    expect(outputs(report)).toMatchObject({
+      digest: BUILT,
+      pushed: 'true',
+      image: 'r/iris:1.0.0',
+      variant: 'cpu',
+      python: '3.11',
+    });
+    expect(JSON.parse(outputs(report).frameworks ?? '')).toEqual([
+      { name: 'scikit-learn', version: '1.6.1' },
+    ]);
+  });
+
+  it('pushes nothing after a failed smoke test and names the failed check and file', async () => {
+    const docker = fakeDocker({ smokePassed: false });
+    const report = await pipeline(inputsWith({ context: example, push: 'true' }), releaseContext, {
+      docker,
+      logger: quietLogger,
+    });
+    expect(report.error?.phase).toBe('smoke');
+    expect(report.error?.located).toBe(
+      'model.joblib: smoke test failed: model model.joblib: UnpicklingError: invalid load key',
+    );
+    expect(docker.calls.some((call) => call[0] === 'push')).toBe(false);
+    expect(outputs(report).pushed).toBe('false');
+    expect(summaryMarkdown(report)).toContain('❌ failed in smoke');
+  });
+
+  it('retries a failed push with backoff and then verifies the pushed digest', async () => {
+    const docker = fakeDocker({ pushFailures: 1 });
+    const report = await pipeline(
+      inputsWith({ context: example, push: 'true', tags: 'r/iris:one' }),
+      releaseContext,
+      { docker, logger: quietLogger },
+    );
+    expect(report.error).toBeUndefined();
+    expect(docker.calls.filter((call) => call[0] === 'push')).toHaveLength(2);
+    expect(report.publish?.pushed).toEqual(['r/iris:one']);
+  }, 10_000);
+
+  it('stops after render for `ml-container plan`, running no build', async () => {
+    const docker = fakeDocker();
+    const report = await pipeline(inputsWith({ context: example }), localContext(null, null), {
+      docker,
+      logger: quietLogger,
+      until: 'render',
+    });
+    expect(report.error).toBeUndefined();
+    expect(report.dockerfile).toContain('FROM docker.io/library/python:3.11-slim-bookworm@');
+    expect(docker.calls.some((call) => call[1] === 'build')).toBe(false);
+  });
+
+  it('reports a detect error with its file and line, before any Docker call', async () => {
+    const docker = fakeDocker();
+    const report = await pipeline(
+      inputsWith({ context: resolve('test/fixtures/broken-requirements') }),
+      localContext(null, null),
+      {
+        docker,
+        logger: quietLogger,
+      },
+    );
+    expect(report.error?.phase).toBe('detect');
+    expect(report.error?.located).toBe("requirements.txt:2:7: invalid version specifier '>>1.0' for numpy");
+    expect(docker.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,206 @@
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { githubContext, localContext, type RunContext } from '../../../src/context.js';
+import { type Inputs, parseInputs } from '../../../src/inputs.js';
+import { computeTags, imageName, sanitizeTag } from '../../../src/publish/tags.js';
+
+const defaults: Inputs = parseInputs(() => '');
+const SHA = '9fceb02d0ae598e95dc970b74767f19372d61af8';
+const IMAGE = 'ghcr.io/octo-org/iris-model';
+
+/** A run in Octo-Org/Iris-Model on GitHub. */
+const github = (overrides: Partial<RunContext>): RunContext => ({
+  eventName: 'push',
+  ref: null,
+  sha: SHA,
+  repository: 'Octo-Org/Iris-Model',
+  serverUrl: 'https://github.com',
+  pullRequest: null,
+  commitTime: null,
+  ...overrides,
+});
+
+const tagsFor = (context: RunContext, inputs: Inputs = defaults) => computeTags(inputs, context, 'iris');
+
+/** What the Docker reference grammar allows in a tag and in one repository path component. */
+const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const REPOSITORY_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+
+describe('computeTags', () => {
+  it('uses input tags as given, whatever the event', () => {
+    const inputs = {
+      ...defaults,
+      tags: ['registry.example.com/iris:v7', 'registry.example.com/iris:stable'],
+    };
+    for (const context of [
+      github({ eventName: 'pull_request', pullRequest: { number: 42, fromFork: false } }),
+      github({ ref: 'refs/tags/v1.2.3' }),
+      localContext(null, null),
+    ]) {
+      expect(tagsFor(context, inputs)).toEqual({
+        tags: ['registry.example.com/iris:v7', 'registry.example.com/iris:stable'],
+        why: "input 'tags'",
+      });
+    }
+  });
+
+  it.each(['pull_request', 'pull_request_target'])('tags a %s event pr-<number> only', (eventName) => {
+    const context = github({
+      eventName,
+      ref: 'refs/pull/42/merge',
+      pullRequest: { number: 42, fromFork: true },
+    });
+    expect(tagsFor(context)).toEqual({ tags: [`${IMAGE}:pr-42`], why: 'pull request #42' });
+  });
+
+  describe('release tags', () => {
+    it.each([
+      ['v1.2.3', ['1.2.3', '1.2', '1', 'latest', 'sha-9fceb02']],
+      ['1.2.3', ['1.2.3', '1.2', '1', 'latest', 'sha-9fceb02']],
+      ['v10.20.30', ['10.20.30', '10.20', '10', 'latest', 'sha-9fceb02']],
+      ['v0.4.1 (no major-only tag 0)', ['0.4.1', '0.4', 'latest', 'sha-9fceb02']],
+      ['v2.0.0-rc.1 (a prerelease: no shorter tags, no latest)', ['2.0.0-rc.1', 'sha-9fceb02']],
+      ['v1.0.0-beta', ['1.0.0-beta', 'sha-9fceb02']],
+      ['v1.2.3+build.5 (build metadata dropped)', ['1.2.3', '1.2', '1', 'latest', 'sha-9fceb02']],
+    ])('%s → %j', (label, expected) => {
+      const name = label.split(' ')[0] ?? label;
+      expect(tagsFor(github({ ref: `refs/tags/${name}` }))).toEqual({
+        tags: expected.map((tag) => `${IMAGE}:${tag}`),
+        why: `release tag ${name}`,
+      });
+    });
+  });
+
+  describe('other tags', () => {
+    it.each([
+      ['nightly', 'nightly'],
+      ['v1.2', 'v1.2'],
+      ['release/2024 spring', 'release-2024-spring'],
+      ['.hidden', 'hidden'],
+    ])('%j → %j and sha', (name, tag) => {
+      expect(tagsFor(github({ ref: `refs/tags/${name}` }))).toEqual({
+        tags: [`${IMAGE}:${tag}`, `${IMAGE}:sha-9fceb02`],
+        why: `tag ${name}`,
+      });
+    });
+  });
+
+  describe('branches', () => {
+    it.each([
+      ['main', 'main'],
+      ['feature/x', 'feature-x'],
+      ['dependabot/pip/torch-2.3.0', 'dependabot-pip-torch-2.3.0'],
+      ['Fix_Bug', 'Fix_Bug'],
+    ])('%j → %j and sha', (branch, tag) => {
+      expect(tagsFor(github({ ref: `refs/heads/${branch}` }))).toEqual({
+        tags: [`${IMAGE}:${tag}`, `${IMAGE}:sha-9fceb02`],
+        why: `branch ${branch}`,
+      });
+    });
+
+    it('has no sha tag without a sha', () => {
+      expect(tagsFor(github({ ref: 'refs/heads/main', sha: null })).tags).toEqual([`${IMAGE}:main`]);
+    });
+  });
+
+  it('tags a local run :local', () => {
+    expect(tagsFor(localContext(SHA, null))).toEqual({
+      tags: ['ml-container/iris:local'],
+      why: 'local run (no GitHub event)',
+    });
+  });
+
+  describe('from the recorded event payloads', () => {
+    const event = (file: string, eventName: string, ref: string, sha: string) =>
+      githubContext({
+        GITHUB_EVENT_NAME: eventName,
+        GITHUB_EVENT_PATH: fileURLToPath(new URL(`../../fixtures/events/${file}`, import.meta.url)),
+        GITHUB_REF: ref,
+        GITHUB_SHA: sha,
+        GITHUB_REPOSITORY: 'Octo-Org/Iris-Model',
+      });
+
+    it.each([
+      ['push-main.json', 'push', 'refs/heads/main', ['main', 'sha-4b825dc']],
+      ['push-tag.json', 'push', 'refs/tags/v1.2.3', ['1.2.3', '1.2', '1', 'latest', 'sha-4b825dc']],
+      ['pull-request.json', 'pull_request', 'refs/pull/42/merge', ['pr-42']],
+      ['pull-request-fork.json', 'pull_request', 'refs/pull/57/merge', ['pr-57']],
+    ])('%s (%s %s) → %j', (file, eventName, ref, expected) => {
+      const context = event(file, eventName, ref, '4b825dc642cb6eb9a060e54bf8d69288fbee4904');
+      expect(tagsFor(context).tags).toEqual(expected.map((tag) => `${IMAGE}:${tag}`));
+    });
+  });
+
+  it('keeps every computed tag within the Docker tag grammar', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.constantFrom('refs/heads/', 'refs/tags/'), (name, prefix) => {
+        for (const reference of tagsFor(github({ ref: `${prefix}${name}` })).tags) {
+          const [repository, tag] = reference.split(/:(?=[^:]*$)/);
+          expect(repository).toBe(IMAGE);
+          expect(tag).toMatch(DOCKER_TAG);
+        }
+      }),
+    );
+  });
+});
+
+describe('imageName', () => {
+  it.each([
+    [
+      'the input image, as given',
+      { image: 'registry.example.com/Team/iris' },
+      github({}),
+      'registry.example.com/Team/iris',
+    ],
+    ['ghcr.io/<owner>/<repo>, lowercased, on GitHub', {}, github({}), 'ghcr.io/octo-org/iris-model'],
+    ['ml-container/<folder> locally', {}, localContext(null, null), 'ml-container/iris'],
+  ])('is %s', (_, inputs, context, expected) => {
+    expect(imageName({ ...defaults, ...inputs }, context, 'iris')).toBe(expected);
+  });
+
+  it.each([
+    ['sklearn-iris', 'ml-container/sklearn-iris'],
+    ['My Model', 'ml-container/my-model'],
+    ['iris_v2.1', 'ml-container/iris_v2.1'],
+    ['Model (copy)', 'ml-container/model-copy'],
+    ['_internal', 'ml-container/internal'],
+    ['a.-b', 'ml-container/a-b'],
+    ['模型', 'ml-container/image'],
+  ])('makes folder %j a valid repository: %s', (folder, expected) => {
+    expect(imageName(defaults, localContext(null, null), folder)).toBe(expected);
+  });
+
+  it('makes any folder name a valid repository path component', () => {
+    fc.assert(
+      fc.property(fc.string(), (folder) => {
+        const name = imageName(defaults, localContext(null, null), folder);
+        expect(name.slice('ml-container/'.length)).toMatch(REPOSITORY_COMPONENT);
+      }),
+    );
+  });
+});
+
+describe('sanitizeTag', () => {
+  it.each([
+    ['keeps letters, digits, _ . -', 'Release_1.2-rc', 'Release_1.2-rc'],
+    ['replaces a slash by a dash', 'feature/x', 'feature-x'],
+    ['replaces a run of other characters by one dash', 'a // b', 'a-b'],
+    ['replaces non-ASCII letters', 'café', 'caf-'],
+    ['strips leading dots and dashes', '.-.hidden', 'hidden'],
+    ['keeps a leading underscore', '_x', '_x'],
+    ['cuts to 128 characters', 'a'.repeat(200), 'a'.repeat(128)],
+    ['falls back to latest when nothing is left', '///', 'latest'],
+    ['falls back to latest for the empty string', '', 'latest'],
+  ])('%s: %j → %j', (_, name, expected) => {
+    expect(sanitizeTag(name)).toBe(expected);
+  });
+
+  it('always returns a valid Docker tag', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (name) => {
+        expect(sanitizeTag(name)).toMatch(DOCKER_TAG);
+      }),
+    );
+  });
+});
