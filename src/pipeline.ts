@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { DockerCli } from './adapters/docker.js';
-import { resolveDigest } from './adapters/registry.js';
+import { resolveBaseDigest } from './adapters/registry.js';
 import { type BuilderInfo, type BuildResult, build, inspectBuilder, writeGenerated } from './build/index.js';
 import type { RunContext } from './context.js';
 import { detect, directoryReader, type EnvironmentSpec } from './detect/index.js';
@@ -77,7 +77,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     const [variantPlan] = await step('plan', 'Plan the image', async () => {
       const plans = plan(spec, inputs, { hasDockerignore: reader.readText('.dockerignore') !== null });
       for (const candidate of plans) {
-        candidate.base.digest ??= await resolveDigest(docker, candidate.base.image);
+        candidate.base.digest ??= await resolveBaseDigest(docker, candidate.base.image);
       }
       return plans;
     });

@@ -43996,7 +43996,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  * The digest a registry serves for a reference, read through `buildx imagetools`, which uses the
  * same credentials and registry settings as the build itself.
  */
-async function resolveDigest(docker, reference) {
+async function remoteDigest(docker, reference) {
     const result = await docker.exec([
         'buildx',
         'imagetools',
@@ -44005,11 +44005,26 @@ async function resolveDigest(docker, reference) {
         '--format',
         '{{json .Manifest}}',
     ]);
-    const digest = result.exitCode === 0 ? JSON.parse(result.stdout).digest : undefined;
-    if (!digest?.startsWith('sha256:')) {
-        throw new UserError(`cannot resolve the digest of base image ${reference} from its registry`, 'plan', undefined, outputTail(result));
+    let digest = null;
+    if (result.exitCode === 0) {
+        try {
+            const parsed = JSON.parse(result.stdout);
+            if (typeof parsed.digest === 'string' && parsed.digest.startsWith('sha256:'))
+                digest = parsed.digest;
+        }
+        catch {
+            // Not JSON: left null, and the caller reports the output.
+        }
     }
-    return digest;
+    return { digest, result };
+}
+/** A base image's digest, for pinning `FROM`; failing to read it stops the plan. */
+async function resolveBaseDigest(docker, reference) {
+    const remote = await remoteDigest(docker, reference);
+    if (!remote.digest) {
+        throw new UserError(`cannot resolve the digest of base image ${reference} from its registry`, 'plan', undefined, outputTail(remote.result));
+    }
+    return remote.digest;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/types.ts
@@ -44477,6 +44492,7 @@ function sanitizeTag(name) {
 
 
 
+
 /**
  * Pushes each tag, retrying with backoff, then reads each back from the registry: a tag counts as
  * pushed only when the registry serves the digest that was built and smoke-tested.
@@ -44496,17 +44512,9 @@ async function push(tags, digest, options) {
             options.log?.(`push of ${tag} failed (attempt ${attempt}/${attempts}); retrying in ${wait / 1000}s`);
             await new Promise((resolve) => setTimeout(resolve, wait));
         }
-        const remote = await options.docker.exec([
-            'buildx',
-            'imagetools',
-            'inspect',
-            tag,
-            '--format',
-            '{{json .Manifest}}',
-        ]);
-        const remoteDigest = remote.exitCode === 0 ? JSON.parse(remote.stdout).digest : undefined;
-        if (remoteDigest !== digest) {
-            throw new UserError(`${tag} in the registry has digest ${remoteDigest ?? '(unreadable)'}, not the built ${digest}`, 'publish', undefined, outputTail(remote));
+        const remote = await remoteDigest(options.docker, tag);
+        if (remote.digest !== digest) {
+            throw new UserError(`${tag} in the registry has digest ${remote.digest ?? '(unreadable)'}, not the built ${digest}`, 'publish', undefined, outputTail(remote.result));
         }
         pushed.push(tag);
     }
@@ -44649,7 +44657,7 @@ async function pipeline(inputs, context, adapters) {
         const [variantPlan] = await step('plan', 'Plan the image', async () => {
             const plans = plan(spec, inputs, { hasDockerignore: reader.readText('.dockerignore') !== null });
             for (const candidate of plans) {
-                candidate.base.digest ??= await resolveDigest(docker, candidate.base.image);
+                candidate.base.digest ??= await resolveBaseDigest(docker, candidate.base.image);
             }
             return plans;
         });

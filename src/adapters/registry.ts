@@ -1,11 +1,18 @@
 import { UserError } from '../errors.js';
 import { type DockerCli, outputTail } from './docker.js';
+import type { ProcessResult } from './process.js';
+
+export interface RemoteDigest {
+  digest: string | null;
+  /** The command's output, for an error message when the digest could not be read. */
+  result: ProcessResult;
+}
 
 /**
  * The digest a registry serves for a reference, read through `buildx imagetools`, which uses the
  * same credentials and registry settings as the build itself.
  */
-export async function resolveDigest(docker: DockerCli, reference: string): Promise<string> {
+export async function remoteDigest(docker: DockerCli, reference: string): Promise<RemoteDigest> {
   const result = await docker.exec([
     'buildx',
     'imagetools',
@@ -14,15 +21,28 @@ export async function resolveDigest(docker: DockerCli, reference: string): Promi
     '--format',
     '{{json .Manifest}}',
   ]);
-  const digest =
-    result.exitCode === 0 ? (JSON.parse(result.stdout) as { digest?: string }).digest : undefined;
-  if (!digest?.startsWith('sha256:')) {
+  let digest: string | null = null;
+  if (result.exitCode === 0) {
+    try {
+      const parsed = JSON.parse(result.stdout) as { digest?: unknown };
+      if (typeof parsed.digest === 'string' && parsed.digest.startsWith('sha256:')) digest = parsed.digest;
+    } catch {
+      // Not JSON: left null, and the caller reports the output.
+    }
+  }
+  return { digest, result };
+}
+
+/** A base image's digest, for pinning `FROM`; failing to read it stops the plan. */
+export async function resolveBaseDigest(docker: DockerCli, reference: string): Promise<string> {
+  const remote = await remoteDigest(docker, reference);
+  if (!remote.digest) {
     throw new UserError(
       `cannot resolve the digest of base image ${reference} from its registry`,
       'plan',
       undefined,
-      outputTail(result),
+      outputTail(remote.result),
     );
   }
-  return digest;
+  return remote.digest;
 }

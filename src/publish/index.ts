@@ -1,4 +1,5 @@
 import { type DockerCli, outputTail } from '../adapters/docker.js';
+import { remoteDigest } from '../adapters/registry.js';
 import { UserError } from '../errors.js';
 
 export { computeLabels } from './labels.js';
@@ -35,22 +36,13 @@ export async function push(tags: readonly string[], digest: string, options: Pus
       options.log?.(`push of ${tag} failed (attempt ${attempt}/${attempts}); retrying in ${wait / 1000}s`);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
-    const remote = await options.docker.exec([
-      'buildx',
-      'imagetools',
-      'inspect',
-      tag,
-      '--format',
-      '{{json .Manifest}}',
-    ]);
-    const remoteDigest =
-      remote.exitCode === 0 ? (JSON.parse(remote.stdout) as { digest?: string }).digest : undefined;
-    if (remoteDigest !== digest) {
+    const remote = await remoteDigest(options.docker, tag);
+    if (remote.digest !== digest) {
       throw new UserError(
-        `${tag} in the registry has digest ${remoteDigest ?? '(unreadable)'}, not the built ${digest}`,
+        `${tag} in the registry has digest ${remote.digest ?? '(unreadable)'}, not the built ${digest}`,
         'publish',
         undefined,
-        outputTail(remote),
+        outputTail(remote.result),
       );
     }
     pushed.push(tag);

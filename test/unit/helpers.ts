@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { detect, memoryReader } from '../../src/detect/index.js';
 import type { EnvironmentSpec } from '../../src/detect/spec.js';
+import { isUserError, type UserError } from '../../src/errors.js';
 import { type Inputs, parseInputs } from '../../src/inputs.js';
 import { type Lock, lockFromReport, type PipReport } from '../../src/lock/report.js';
 import { plan } from '../../src/plan/index.js';
@@ -38,4 +39,15 @@ export function irisReport(): PipReport {
 
 export function irisLock(): Lock {
   return lockFromReport(irisReport(), ['test lock']);
+}
+
+/** Runs `action`, expects a UserError, and returns it for closer inspection. */
+export function userError(action: () => unknown): UserError {
+  try {
+    action();
+  } catch (error) {
+    if (isUserError(error)) return error;
+    throw new Error(`expected a UserError, got ${String(error)}`);
+  }
+  throw new Error('expected a UserError, but nothing was thrown');
 }

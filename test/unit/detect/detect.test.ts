@@ -7,7 +7,7 @@ import { detectModels } from '../../../src/detect/models.js';
 import { detectPythonVersion } from '../../../src/detect/python-version.js';
 import { parseRequirementsFile } from '../../../src/detect/requirements.js';
 import { specContract } from '../../../src/detect/spec.js';
-import { isUserError, type UserError } from '../../../src/errors.js';
+import { userError } from '../helpers.js';
 
 const LFS_POINTER = [
   'version https://git-lfs.github.com/spec/v1',
@@ -15,16 +15,6 @@ const LFS_POINTER = [
   'size 442473',
   '',
 ].join('\n');
-
-function userError(action: () => unknown): UserError {
-  try {
-    action();
-  } catch (error) {
-    if (isUserError(error)) return error;
-    throw new Error(`expected a UserError, got ${String(error)}`);
-  }
-  throw new Error('expected a UserError, but nothing was thrown');
-}
 
 describe('detectPythonVersion', () => {
   it.each<[string, Record<string, string>, string, string]>([

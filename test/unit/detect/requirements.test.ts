@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryReader } from '../../../src/detect/reader.js';
 import { parseRequirementsFile, type RequirementsFile } from '../../../src/detect/requirements.js';
-import { isUserError, type UserError } from '../../../src/errors.js';
+import { userError } from '../helpers.js';
 
 const MAIN = 'requirements.txt';
 
@@ -12,17 +12,6 @@ function parse(tree: Record<string, string>, path = MAIN): RequirementsFile {
 /** The text of one requirements.txt, parsed alone. */
 function parseText(text: string): RequirementsFile {
   return parse({ [MAIN]: text });
-}
-
-/** Runs `action`, expects a UserError, and returns it for closer inspection. */
-function userError(action: () => unknown): UserError {
-  try {
-    action();
-  } catch (error) {
-    if (isUserError(error)) return error;
-    throw new Error(`expected a UserError, got ${String(error)}`);
-  }
-  throw new Error('expected a UserError, but nothing was thrown');
 }
 
 /** name -> line, the shortest way to say which requirements came from where. */
