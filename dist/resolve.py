@@ -14,12 +14,24 @@ import venv
 MARKER = "ML_CONTAINER_RESOLVE_REPORT "
 
 request = json.loads(sys.argv[1])
+
+
+def requirements_file():
+    """The project's requirements file, or the lines read from another manifest, written out for pip."""
+    if request.get("lines") is None:
+        return request["requirements"]
+    path = os.path.join(tempfile.mkdtemp(prefix="ml-container-lines-"), "requirements.txt")
+    with open(path, "w") as handle:
+        handle.write("\n".join(request["lines"]) + "\n")
+    return path
+
+
 env_dir = tempfile.mkdtemp(prefix="ml-container-resolve-")
 venv.create(env_dir, with_pip=True)
 command = [
     os.path.join(env_dir, "bin", "python"), "-m", "pip", "install",
     "--dry-run", "--ignore-installed", "--quiet", "--no-input", "--disable-pip-version-check",
-    "--report", "-", "-r", request["requirements"],
+    "--report", "-", "-r", requirements_file(),
 ]
 if request.get("indexUrl"):
     command[4:4] = ["--index-url", request["indexUrl"]]

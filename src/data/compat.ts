@@ -5,6 +5,8 @@ export interface FrameworkRow {
   import: string;
   gpuCapable: boolean;
   source: string;
+  /** For families of PyPI names (cupy-cuda12x, cupy-cuda117 …): the framework keeps the package's own name. */
+  pattern?: string;
 }
 
 export interface BaseImageRow {
@@ -13,12 +15,25 @@ export interface BaseImageRow {
   source: string;
 }
 
+export interface CudaDefaultRow {
+  framework: string;
+  /** The framework's major.minor. */
+  minor: string;
+  cuda: string;
+  source: string;
+}
+
 export const compatSources: Record<string, string> = compat.sources;
 export const defaultPython = compat.python.default;
 export const supportedPythons: readonly string[] = compat.python.supported;
 export const pythonBaseImages: readonly BaseImageRow[] = compat.python.baseImages;
 export const frameworkTable: readonly FrameworkRow[] = compat.frameworks;
+export const cudaDefaults: readonly CudaDefaultRow[] = compat.cuda.frameworkDefaults;
 
 export function frameworkRow(normalizedName: string): FrameworkRow | undefined {
-  return frameworkTable.find((row) => row.name === normalizedName);
+  return frameworkTable.find(
+    (row) =>
+      row.name === normalizedName ||
+      (row.pattern !== undefined && new RegExp(row.pattern).test(normalizedName)),
+  );
 }

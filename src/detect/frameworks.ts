@@ -1,22 +1,44 @@
 import { frameworkRow } from '../data/compat.js';
 import { formatSource } from '../source.js';
+import type { LockedPackage } from './manifest.js';
 import type { Accelerator, Framework, Requirement } from './spec.js';
 
 /** The ML frameworks among the requirements, by their PyPI name as compat.json lists them. */
-export function detectFrameworks(requirements: readonly Requirement[]): Framework[] {
+export function detectFrameworks(
+  requirements: readonly Requirement[],
+  locked: ReadonlyMap<string, LockedPackage> = new Map(),
+): Framework[] {
   const frameworks: Framework[] = [];
   for (const requirement of requirements) {
     const row = frameworkRow(requirement.name);
-    if (!row || frameworks.some((framework) => framework.name === row.name)) continue;
+    if (!row) continue;
+    const name = row.pattern ? requirement.name : row.name;
+    if (frameworks.some((framework) => framework.name === name)) continue;
     frameworks.push({
-      name: row.name,
+      name,
       importName: row.import,
-      spec: requirement.specifier,
-      locked: pinnedVersion(requirement.specifier),
+      spec: requirement.url ?? requirement.written ?? requirement.specifier,
+      locked: locked.get(name)?.version ?? pinnedVersion(requirement.specifier),
       source: formatSource(requirement.source),
     });
   }
   return frameworks;
+}
+
+/** A lock with no manifest beside it (pylock.toml alone): its packages are the requirements, with no spec written. */
+export function frameworksFromLock(packages: readonly LockedPackage[]): Framework[] {
+  return detectFrameworks(
+    packages.map((pkg) => ({
+      name: pkg.name,
+      extras: [],
+      specifier: '',
+      marker: pkg.marker,
+      url: null,
+      hashes: pkg.hashes,
+      source: pkg.source,
+    })),
+    new Map(packages.map((pkg) => [pkg.name, pkg])),
+  );
 }
 
 /** An exact `==` pin is already a locked version; anything looser is resolved in the lock phase. */
@@ -25,6 +47,7 @@ function pinnedVersion(specifier: string): string | null {
   return match?.[1] ?? null;
 }
 
-export function detectAccelerator(frameworks: readonly Framework[]): Accelerator {
+export function detectAccelerator(frameworks: readonly Framework[], cudaRequired: boolean): Accelerator {
+  if (cudaRequired) return 'gpu-required';
   return frameworks.some((framework) => frameworkRow(framework.name)?.gpuCapable) ? 'gpu-optional' : 'cpu';
 }

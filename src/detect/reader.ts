@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, posix, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
 
 /**
  * What detect may see of a repository. Detect is pure over this interface, so tests feed it an
@@ -30,6 +31,19 @@ export const skippedFolders: ReadonlySet<string> = new Set([
   '.ml-container',
 ]);
 
+/**
+ * Folders of data sets, experiment tracking and training logs. Detect does not scan them (they are
+ * large and hold no manifests or models to ship), but unlike `skippedFolders` they are not kept out
+ * of the image: a program may read its data at run time.
+ */
+export const dataFolders: ReadonlySet<string> = new Set([
+  'data',
+  'datasets',
+  'wandb',
+  'mlruns',
+  'lightning_logs',
+]);
+
 export function memoryReader(tree: Record<string, string>): RepoReader {
   const paths = Object.keys(tree).sort();
   return {
@@ -40,24 +54,19 @@ export function memoryReader(tree: Record<string, string>): RepoReader {
   };
 }
 
+/**
+ * The checkout at `root`, less `skippedFolders`, `dataFolders`, virtualenvs (a folder holding
+ * `pyvenv.cfg`) and what the root `.dockerignore` and the `.gitignore` files (the root's and any
+ * folder's) exclude. Ignored folders are pruned, never read, so, as in git, a file inside an
+ * ignored folder cannot be re-included. Symbolic links are listed when they point at a file inside
+ * `root`; linked folders are never followed.
+ */
 export function directoryReader(root: string): RepoReader {
   let cached: string[] | null = null;
-  const walk = (relative: string, into: string[]): void => {
-    const entries = readdirSync(join(root, relative), { withFileTypes: true });
-    for (const entry of entries) {
-      const path = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        if (!skippedFolders.has(entry.name) && !isVirtualenv(join(root, path))) walk(path, into);
-      } else if (entry.isFile()) {
-        into.push(path);
-      }
-    }
-  };
   return {
     files: () => {
       if (!cached) {
-        cached = [];
-        walk('', cached);
+        cached = walkRepository(root);
         cached.sort();
       }
       return cached;
@@ -79,10 +88,164 @@ export function directoryReader(root: string): RepoReader {
   };
 }
 
-function isVirtualenv(folder: string): boolean {
+/** One `.gitignore`: its folder relative to the root, with a trailing '/' ('' at the root), and its rules. */
+interface GitignoreFile {
+  prefix: string;
+  rules: Ignore;
+  /**
+   * When every rule is slash-free, a rule matches at any depth exactly when it matches the last
+   * segment: verdicts are then kept by name (a folder's with its trailing '/'), so the many
+   * `__init__.py` of a monorepo are tested once. Null otherwise.
+   */
+  byName: Map<string, Verdict> | null;
+}
+
+type Verdict = 'ignored' | 'unignored' | 'none';
+
+// Git matches case-insensitively where it set core.ignorecase at clone, which it does on the
+// case-insensitive file systems of macOS and Windows; Docker always matches case-sensitively.
+const gitIgnoreCase = process.platform === 'darwin' || process.platform === 'win32';
+// The walk hands `ignore` only well-formed relative paths; a name it might think otherwise of
+// (`...`) is still tested rather than thrown at.
+const gitRules = (): Ignore => ignore({ ignorecase: gitIgnoreCase, allowRelativePaths: true });
+
+function walkRepository(root: string): string[] {
+  const files: string[] = [];
+  const dockerignore = readOrNull(join(root, '.dockerignore'));
+  const docker = dockerignore === null ? null : dockerRules(dockerignore);
+  let realRoot: string | null = null;
+  const insideRoot = (path: string): boolean => {
+    try {
+      if (!statSync(path).isFile()) return false;
+      realRoot ??= realpathSync(root);
+      return realpathSync(path).startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
+    } catch {
+      return false; // dangling, a loop, or unreadable
+    }
+  };
+
+  // Paths are built by concatenation: path.join would normalise each of them again.
+  const base = root.endsWith('/') || root.endsWith(sep) ? root : `${root}${sep}`;
+  const walk = (prefix: string, gitignores: readonly GitignoreFile[]): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(base + prefix, { withFileTypes: true });
+    } catch (error) {
+      if (!prefix) throw error;
+      return; // an unreadable subfolder is no part of what detect can see
+    }
+    let chain = gitignores;
+    for (const entry of entries) {
+      if (entry.name === 'pyvenv.cfg' && prefix && entry.isFile()) return; // a virtualenv
+      if (entry.name === '.gitignore' && entry.isFile()) {
+        const text = readOrNull(`${base}${prefix}.gitignore`);
+        if (text?.trim()) {
+          const byName = slashFree(text) ? new Map<string, Verdict>() : null;
+          chain = [...gitignores, { prefix, rules: gitRules().add(text), byName }];
+        }
+      }
+    }
+    for (const entry of entries) {
+      const path = prefix + entry.name;
+      if (entry.isDirectory()) {
+        if (skippedFolders.has(entry.name) || dataFolders.has(entry.name)) continue;
+        const asFolder = `${path}/`;
+        if (docker?.ignores(asFolder)) continue;
+        const decision = gitDecision(chain, asFolder, `${entry.name}/`);
+        if (decision < IGNORED_BY_NONE) continue;
+        walk(asFolder, decision > 0 ? reincluded(chain, decision, path) : chain);
+      } else if (entry.isFile() || (entry.isSymbolicLink() && insideRoot(base + path))) {
+        if (docker?.ignores(path)) continue;
+        if (chain.length > 0 && gitDecision(chain, path, entry.name) < IGNORED_BY_NONE) continue;
+        files.push(path);
+      }
+    }
+  };
+  walk('', []);
+  return files;
+}
+
+const IGNORED = -2;
+const IGNORED_BY_NONE = -1;
+
+/**
+ * Git's verdict on `path` (a folder ends in '/'; `name` is its last segment, '/' included), whose
+ * parent folders are known not to be ignored: the deepest `.gitignore` with a rule that matches
+ * decides, its last matching rule winning. IGNORED, IGNORED_BY_NONE when no rule matches, or the
+ * index in `chain` of the file whose negation re-includes it.
+ */
+function gitDecision(chain: readonly GitignoreFile[], path: string, name: string): number {
+  for (let index = chain.length - 1; index >= 0; index--) {
+    const file = chain[index] as GitignoreFile;
+    let verdict = file.byName?.get(name);
+    if (verdict === undefined) {
+      const result = file.rules.test(file.byName ? name : path.slice(file.prefix.length));
+      verdict = result.ignored ? 'ignored' : result.unignored ? 'unignored' : 'none';
+      file.byName?.set(name, verdict);
+    }
+    if (verdict === 'ignored') return IGNORED;
+    if (verdict === 'unignored') return index;
+  }
+  return IGNORED_BY_NONE;
+}
+
+/**
+ * Whether no rule of a `.gitignore` holds a '/' but a trailing one, so that each matches names at
+ * any depth. Escapes, `**` and rules left empty are left to the full test.
+ */
+function slashFree(text: string): boolean {
+  for (const line of text.split('\n')) {
+    const rule = line.trim();
+    if (!rule || rule.startsWith('#')) continue;
+    const body = rule.replace(/^!/, '').replace(/\/$/, '');
+    if (!body || body.includes('/') || body.includes('\\') || body.includes('**')) return false;
+  }
+  return true;
+}
+
+/**
+ * A deeper `.gitignore` (at `by`) re-included `folder`, which a shallower one may exclude. The
+ * `ignore` package tests a path's parents too, so each shallower file that excludes `folder` gets,
+ * below it, an anchored negation of `folder` itself: its own rules still decide for what is inside.
+ */
+function reincluded(chain: readonly GitignoreFile[], by: number, folder: string): readonly GitignoreFile[] {
+  let result = chain;
+  for (let index = 0; index < by; index++) {
+    const file = chain[index] as GitignoreFile;
+    const relative = folder.slice(file.prefix.length);
+    // Tested by name, a slash-free file never looks at parents: it needs no negation.
+    if (file.byName || !file.rules.test(`${relative}/`).ignored) continue;
+    const rules = gitRules()
+      .add(file.rules)
+      .add({ pattern: `!/${relative.replace(/[\\*?[\] ]/g, '\\$&')}` });
+    if (result === chain) result = [...chain];
+    (result as GitignoreFile[])[index] = { prefix: file.prefix, rules, byName: null };
+  }
+  return result;
+}
+
+/**
+ * A `.dockerignore` as gitignore rules. Docker matches each pattern against the whole path from the
+ * context root (`*.pyc` is only the root's), so each is anchored with a leading '/'.
+ */
+function dockerRules(text: string): Ignore | null {
+  const patterns: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    let pattern = line.trim();
+    if (!pattern || pattern.startsWith('#')) continue;
+    const negated = pattern.startsWith('!');
+    if (negated) pattern = pattern.slice(1).trim();
+    pattern = posix.normalize(pattern).replace(/^\/+|\/+$/g, '');
+    if (!pattern || pattern === '.' || pattern === '..' || pattern.startsWith('../')) continue;
+    patterns.push(`${negated ? '!' : ''}/${pattern}`);
+  }
+  return patterns.length > 0 ? ignore({ ignorecase: false, allowRelativePaths: true }).add(patterns) : null;
+}
+
+function readOrNull(path: string): string | null {
   try {
-    return statSync(join(folder, 'pyvenv.cfg')).isFile();
+    return readFileSync(path, 'utf8');
   } catch {
-    return false;
+    return null;
   }
 }

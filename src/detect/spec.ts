@@ -18,7 +18,10 @@ export type Accelerator = 'cpu' | 'gpu-optional' | 'gpu-required';
 export interface Requirement {
   name: string;
   extras: string[];
+  /** PEP 440, as pip reads it. */
   specifier: string;
+  /** The constraint as the user wrote it, where that was not PEP 440 (poetry's `^2.1`). */
+  written?: string;
   marker: string | null;
   url: string | null;
   hashes: string[];
@@ -35,7 +38,18 @@ export interface Framework {
 
 export interface ModelArtifact {
   path: string;
-  format: 'joblib' | 'pickle' | 'onnx' | 'torch' | 'safetensors' | 'keras' | 'h5' | 'xgboost' | 'lightgbm';
+  format:
+    | 'joblib'
+    | 'pickle'
+    | 'onnx'
+    | 'torch'
+    | 'safetensors'
+    | 'keras'
+    | 'h5'
+    | 'xgboost'
+    | 'lightgbm'
+    | 'savedmodel'
+    | 'huggingface';
   bytes: number;
   lfsPointer: boolean;
 }

@@ -3,7 +3,11 @@ import { pinnedBase } from '../plan/types.js';
 
 /** `docker run` arguments that resolve the plan's requirements inside its pinned base image. */
 export function resolverArgs(plan: BuildPlan, contextDir: string, script: string): string[] {
-  const request = { requirements: plan.requirementsFile, indexUrl: plan.indexUrl };
+  const request = {
+    requirements: plan.requirementsFile,
+    lines: plan.requirementLines,
+    indexUrl: plan.indexUrl,
+  };
   return [
     'run',
     '--rm',

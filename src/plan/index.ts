@@ -1,5 +1,5 @@
 import { pythonBaseImages, supportedPythons } from '../data/compat.js';
-import type { EnvironmentSpec } from '../detect/spec.js';
+import type { EnvironmentSpec, Requirement } from '../detect/spec.js';
 import { UserError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import type { BaseImage, BuildPlan, Decision } from './types.js';
@@ -39,10 +39,20 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
   });
   const requirementsFile = spec.dependencies.files[0];
   if (!requirementsFile) throw new UserError('no dependency file to lock', 'plan');
+  const { lockfile, format } = spec.dependencies;
+  if (lockfile && lockfile !== requirementsFile) {
+    throw new UserError(
+      `installing from ${lockfile} as it is arrives with issue #4; until then remove it or build from requirements.txt`,
+      'plan',
+      { file: lockfile },
+    );
+  }
+  const requirementLines =
+    format === 'requirements' ? null : spec.dependencies.requirements.map(requirementLine);
   decisions.push({
     topic: 'lock',
     choice: 'resolve with pip inside the pinned base, pin every wheel by sha256',
-    why: `${requirementsFile} has no hashes for every package; resolving in the base gives its Python and platform`,
+    why: `${requirementsFile} (${format}) pins no hash for every package; resolving in the base gives its Python and platform`,
   });
   return [
     {
@@ -52,6 +62,7 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       indexUrl,
       network: inputs.network,
       requirementsFile,
+      requirementLines,
       frameworks: spec.frameworks,
       models: spec.models.filter((model) => !model.lfsPointer),
       entrypoint: spec.entrypoint?.path ?? null,
@@ -94,4 +105,12 @@ function chooseBase(python: string, inputs: Inputs, decisions: Decision[]): Base
     why: `slim Debian image for Python ${python} (src/data/compat.json, source ${row.source})`,
   });
   return { image: row.image, digest: null };
+}
+
+/** A requirement back as the PEP 508 line pip reads. */
+export function requirementLine(requirement: Requirement): string {
+  const extras = requirement.extras.length > 0 ? `[${requirement.extras.join(',')}]` : '';
+  const target = requirement.url ? ` @ ${requirement.url}` : requirement.specifier;
+  const marker = requirement.marker ? ` ; ${requirement.marker}` : '';
+  return `${requirement.name}${extras}${target}${marker}`;
 }

@@ -24,6 +24,11 @@ export interface BuildPlan {
   network: BuildNetwork;
   /** Manifest the lock is resolved from, relative to the context. */
   requirementsFile: string;
+  /**
+   * PEP 508 lines to resolve when the manifest is not a pip requirements file (pyproject, conda's
+   * pip list, cog's python_packages …); null to resolve `requirementsFile` itself with `pip -r`.
+   */
+  requirementLines: string[] | null;
   frameworks: Framework[];
   models: ModelArtifact[];
   entrypoint: string | null;

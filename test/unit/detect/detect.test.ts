@@ -125,7 +125,7 @@ describe('detectFrameworks and detectAccelerator', () => {
     ['xgboost\n', 'gpu-optional'],
     ['onnxruntime-gpu\n', 'gpu-optional'],
   ])('the accelerator of %j is %s', (text, accelerator) => {
-    expect(detectAccelerator(detectFrameworks(requirementsOf(text)))).toBe(accelerator);
+    expect(detectAccelerator(detectFrameworks(requirementsOf(text)), false)).toBe(accelerator);
   });
 });
 
@@ -184,12 +184,12 @@ describe('detectEntrypoint', () => {
     ['serve.py over app.py', ['app.py', 'serve.py'], 'serve.py'],
     ['predict.py over app.py', ['app.py', 'predict.py'], 'predict.py'],
     ['app.py over main.py', ['main.py', 'app.py'], 'app.py'],
-    ['main.py alone', ['main.py'], 'main.py'],
+    ['main.py alone (a training script as often as not)', ['main.py'], null],
     ['only root files', ['src/predict.py', 'scripts/app.py'], null],
     ['nothing conventional', ['train.py', 'model.py'], null],
   ])('picks %s', (_case, files, expected) => {
     const reader = memoryReader(Object.fromEntries(files.map((file) => [file, ''])));
-    const entrypoint = detectEntrypoint(reader);
+    const entrypoint = detectEntrypoint(reader, null);
     expect(entrypoint?.path ?? null).toBe(expected);
     if (expected) expect(entrypoint?.source).toBe(`${expected} (conventional entry point name)`);
   });
@@ -293,13 +293,16 @@ describe('detect on in-memory projects', () => {
     expect(spec.warnings).toEqual([]);
   });
 
-  it('warns about a direct URL requirement, citing its line', () => {
+  it('keeps a direct URL requirement, its URL as the spec', () => {
     const spec = detect(
-      memoryReader({ 'requirements.txt': 'numpy\nmypkg @ https://example.com/mypkg-1.0-py3-none-any.whl\n' }),
+      memoryReader({
+        'requirements.txt': 'numpy\ntorch @ https://example.com/torch-2.3.1-cp311-none-any.whl\n',
+      }),
     );
-    expect(spec.warnings).toEqual([
-      { message: 'mypkg comes from a direct URL; it is locked as given', source: 'requirements.txt:2' },
+    expect(spec.frameworks).toMatchObject([
+      { name: 'torch', spec: 'https://example.com/torch-2.3.1-cp311-none-any.whl' },
     ]);
+    expect(spec.warnings).toEqual([]);
   });
 
   it('lists included files and reads frameworks from them, but not from constraints', () => {
@@ -317,11 +320,11 @@ describe('detect on in-memory projects', () => {
     expect(spec.accelerator).toBe('gpu-optional');
   });
 
-  it('rejects a project without requirements.txt', () => {
+  it('rejects a pyproject.toml that lists no dependencies, with nothing else beside it', () => {
     const error = userError(() => detect(memoryReader({ 'pyproject.toml': '[project]\nname = "x"\n' })));
     expect(error.phase).toBe('detect');
-    expect(error.message).toMatch(/^no requirements\.txt found/);
-    expect(error.source).toEqual({ file: '.' });
+    expect(error.message).toBe('pyproject.toml lists no dependencies and no other manifest was found');
+    expect(error.source).toEqual({ file: 'pyproject.toml' });
   });
 
   it('passes on the errors of the requirements file', () => {

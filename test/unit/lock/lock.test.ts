@@ -75,7 +75,7 @@ describe('resolverArgs', () => {
       `docker.io/library/python:3.11-slim-bookworm@${BASE_DIGEST}`,
       '-c',
       'SCRIPT',
-      '{"requirements":"requirements.txt","indexUrl":"http://127.0.0.1:3141/simple"}',
+      '{"requirements":"requirements.txt","lines":null,"indexUrl":"http://127.0.0.1:3141/simple"}',
     ]);
   });
 

@@ -1,0 +1,83 @@
+import type { SourceRef } from '../source.js';
+import type { DependencyFormat, Requirement, Warning } from './spec.js';
+
+/** A package index a manifest names; `/whl/cuXXX` ones are CUDA hints too. */
+export interface IndexRef {
+  url: string;
+  name: string | null;
+  source: SourceRef;
+}
+
+/**
+ * What a file says about Python: `exact` for a pin (`.python-version`, cog `python_version`,
+ * conda `python=3.10`), `range` for a specifier (`requires-python = ">=3.9"`).
+ */
+export interface PythonHint {
+  kind: 'exact' | 'range';
+  text: string;
+  source: SourceRef;
+}
+
+/** A CUDA version a file states outright (conda `pytorch-cuda=12.1`, cog `cuda: "12.1"`); `version` may be major only. */
+export interface CudaHint {
+  version: string;
+  what: string;
+  source: SourceRef;
+}
+
+/** One dependency manifest, read statically: never executed, every fact with its line. */
+export interface Manifest {
+  format: DependencyFormat;
+  /** The files read, the main one first (includes and referenced requirement files after it). */
+  files: string[];
+  requirements: Requirement[];
+  python: PythonHint[];
+  indexes: IndexRef[];
+  cuda: CudaHint[];
+  /** cog's `gpu: true`: the project says it needs a GPU. */
+  gpu: SourceRef | null;
+  entrypoint: { path: string; source: SourceRef } | null;
+  warnings: Warning[];
+}
+
+export interface LockedPackage {
+  name: string;
+  version: string;
+  /** `sha256:<hex>` for each artifact the lock lists (several wheels per package is normal). */
+  hashes: string[];
+  marker: string | null;
+  source: SourceRef;
+}
+
+/** A lockfile, read statically. Its packages give frameworks their locked versions. */
+export interface LockRead {
+  format: DependencyFormat;
+  file: string;
+  packages: LockedPackage[];
+  python: PythonHint[];
+  indexes: IndexRef[];
+}
+
+export function emptyManifest(format: DependencyFormat, file: string): Manifest {
+  return {
+    format,
+    files: [file],
+    requirements: [],
+    python: [],
+    indexes: [],
+    cuda: [],
+    gpu: null,
+    entrypoint: null,
+    warnings: [],
+  };
+}
+
+/** 1-based line of the first line at or after `from` (1-based) that matches, or undefined. */
+export function findLine(text: string, pattern: RegExp | string, from = 1): number | undefined {
+  const lines = text.split(/\r?\n/);
+  for (let index = Math.max(0, from - 1); index < lines.length; index++) {
+    const line = lines[index] ?? '';
+    if (typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line)) return index + 1;
+  }
+  return undefined;
+}

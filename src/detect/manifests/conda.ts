@@ -1,0 +1,562 @@
+import { isUserError, UserError } from '../../errors.js';
+import { formatSource, type SourceRef } from '../../source.js';
+import { emptyManifest, type Manifest } from '../manifest.js';
+import { asRecord, readYaml, type YamlFile } from '../parse.js';
+import { normalizeName, parsePep508 } from '../pep508.js';
+import type { RepoReader } from '../reader.js';
+import { parseRequirementsFile } from '../requirements.js';
+
+/** Conda names whose PyPI name differs (PEP 503 normalized on both sides). */
+const CONDA_TO_PYPI: Readonly<Record<string, string>> = {
+  pytorch: 'torch',
+  'pytorch-cpu': 'torch',
+  'py-xgboost': 'xgboost',
+  'py-xgboost-cpu': 'xgboost',
+  'py-xgboost-gpu': 'xgboost',
+  'py-opencv': 'opencv-python',
+  opencv: 'opencv-python',
+  'matplotlib-base': 'matplotlib',
+  'msgpack-python': 'msgpack',
+  pytables: 'tables',
+};
+
+/** Conda packages that state the CUDA version outright; they are hints, never requirements. */
+const CUDA_PACKAGES: ReadonlySet<string> = new Set([
+  'pytorch-cuda',
+  'cudatoolkit',
+  'cuda-version',
+  'cuda-toolkit',
+  'cuda-runtime',
+  'cuda',
+]);
+
+/** conda's build-selector metapackages: they choose a build of another package and install nothing themselves. */
+const SELECTORS: ReadonlySet<string> = new Set([
+  'cpuonly',
+  'pytorch-mutex',
+  'tensorflow-mutex',
+  '-tflow-select',
+]);
+
+/**
+ * Conda packages with no PyPI counterpart (the interpreter's own libraries, BLAS, CUDA pieces,
+ * tools). `conda env export` lists dozens of them; they are skipped with one warning.
+ */
+const CONDA_ONLY: ReadonlySet<string> = new Set([
+  'blas',
+  'bzip2',
+  'ca-certificates',
+  'cudnn',
+  'ffmpeg',
+  'git',
+  'git-lfs',
+  'icu',
+  'intel-openmp',
+  'jpeg',
+  'lame',
+  'lz4-c',
+  'magma-cuda',
+  'mkl',
+  'mkl-fft',
+  'mkl-random',
+  'mkl-service',
+  'nccl',
+  'ncurses',
+  'nodejs',
+  'openblas',
+  'openh264',
+  'openjpeg',
+  'openssl',
+  'python-abi',
+  'readline',
+  'sqlite',
+  'tk',
+  'xz',
+  'yaml',
+  'zlib',
+  'zstd',
+]);
+const CONDA_ONLY_PATTERN =
+  /^(?:lib(?:cu|nv|gcc|std|gomp|gfortran|ffi|uuid|zlib|png|jpeg|tiff|webp|xml|iconv|edit|blas|cblas|lapack|openblas|deflate|lzma|sodium|ssh|curl)|cuda-(?!python$)|ld-impl-|_)/;
+
+/**
+ * Reads a conda environment file (`environment.yml`): its `dependencies`, conda names mapped to
+ * PyPI names and conda version syntax to PEP 440, and its `pip:` lists as pip would read them.
+ */
+export function readConda(reader: RepoReader, path: string): Manifest {
+  const yaml = loadYaml(reader, path);
+  const manifest = emptyManifest('conda', path);
+  if (yaml.data === null || yaml.data === undefined) return manifest;
+  const top = asRecord(yaml.data);
+  if (!top) {
+    throw new UserError('an environment file is a mapping with a `dependencies` list', 'detect', {
+      file: path,
+      line: yaml.lineOf([]) ?? 1,
+    });
+  }
+  const dependencies = top.dependencies;
+  if (dependencies === undefined || dependencies === null) return manifest;
+  if (!Array.isArray(dependencies)) {
+    throw new UserError('`dependencies` must be a list', 'detect', at(yaml, path, ['dependencies']));
+  }
+  const skipped: string[] = [];
+  dependencies.forEach((entry: unknown, index) => {
+    const source = at(yaml, path, ['dependencies', index]);
+    if (typeof entry === 'string') {
+      readCondaEntry(entry, source, manifest, skipped);
+      return;
+    }
+    const record = asRecord(entry);
+    if (!record || !Object.hasOwn(record, 'pip') || Object.keys(record).length !== 1) {
+      throw new UserError(
+        'a dependency is a conda package spec (`numpy=1.26`) or a `pip:` list',
+        'detect',
+        source,
+      );
+    }
+    if (record.pip === null) return;
+    if (!Array.isArray(record.pip)) {
+      throw new UserError('`pip:` must be a list', 'detect', source);
+    }
+    record.pip.forEach((item: unknown, itemIndex) => {
+      const itemSource = at(yaml, path, ['dependencies', index, 'pip', itemIndex]);
+      if (typeof item !== 'string') {
+        throw new UserError('a `pip:` item must be a string', 'detect', itemSource);
+      }
+      readPipItem(reader, manifest, item, itemSource, lineText(yaml.text, itemSource.line));
+    });
+  });
+  if (skipped.length > 0) {
+    manifest.warnings.push({
+      message: `conda packages with no PyPI counterpart were skipped: ${skipped.join(', ')}`,
+      source: path,
+    });
+  }
+  return manifest;
+}
+
+/** readYaml, turning the yaml library's own exceptions (unresolved or excessive aliases) into UserErrors. */
+export function loadYaml(reader: RepoReader, path: string): YamlFile {
+  try {
+    return readYaml(reader, path);
+  } catch (error) {
+    if (isUserError(error)) throw error;
+    throw new UserError(`invalid YAML: ${error instanceof Error ? error.message : String(error)}`, 'detect', {
+      file: path,
+    });
+  }
+}
+
+function at(yaml: YamlFile, file: string, keys: readonly (string | number)[]): SourceRef {
+  const line = yaml.lineOf(keys);
+  return line === undefined ? { file } : { file, line };
+}
+
+/** The physical line `line` (1-based) of `text`, or undefined. */
+export function lineText(text: string, line: number | undefined): string | undefined {
+  return line === undefined ? undefined : text.split(/\r?\n/)[line - 1];
+}
+
+export interface CondaSpec {
+  channel: string | null;
+  name: string;
+  /** The PEP 440 specifier (`''` for any version), or null when conda's spec has no PEP 440 form. */
+  specifier: string | null;
+  build: string | null;
+}
+
+/**
+ * Parses a conda match spec (`pytorch::pytorch=2.1.0=py3.10_cuda12.1_0`, `numpy >=1.8,<2`,
+ * `python 3.10.*`) into its parts, its version written as a PEP 440 specifier:
+ * `=1.2` → `==1.2.*`, `=1.2.3` → `==1.2.3`, `1.2*` → `==1.2.*`, `=1.2=build` → `==1.2`.
+ * Returns an error message for text that is no match spec.
+ */
+export function parseCondaSpec(text: string): CondaSpec | { error: string } {
+  let rest = text.trim();
+  let channel: string | null = null;
+  const colons = rest.lastIndexOf('::');
+  if (colons >= 0) {
+    channel = rest.slice(0, colons).trim() || null;
+    rest = rest.slice(colons + 2).trim();
+  }
+  let bracketVersion: string | null = null;
+  let bracketBuild: string | null = null;
+  const bracket = /\[([^\]]*)\]/.exec(rest);
+  if (bracket) {
+    for (const pair of (bracket[1] ?? '').matchAll(/(\w+)\s*=\s*(?:'([^']*)'|"([^"]*)"|([^,\s]*))/g)) {
+      const value = pair[2] ?? pair[3] ?? pair[4] ?? '';
+      if (pair[1] === 'version') bracketVersion = value;
+      if (pair[1] === 'build') bracketBuild = value;
+    }
+    rest = rest.slice(0, bracket.index) + rest.slice(bracket.index + bracket[0].length);
+  }
+  // conda accepts `python = 3.11` and `numpy >= 1.8, < 2`: spaces around operators mean nothing.
+  rest = rest.replace(/\s*([=<>!~,|])\s*/g, '$1');
+  const nameMatch = /^[A-Za-z0-9_][A-Za-z0-9._-]*/.exec(rest);
+  if (!nameMatch) return { error: `'${text.trim()}' is not a conda package spec (expected a package name)` };
+  const name = nameMatch[0];
+  const tail = rest.slice(name.length).trim();
+  const tokens = tail ? tail.split(/\s+/) : [];
+  if (tokens.length > 2) return { error: `'${text.trim()}' is not a conda package spec (too many parts)` };
+  let version = tokens[0] ?? bracketVersion ?? '';
+  let build = tokens[1] ?? bracketBuild;
+  let mode: 'fuzzy' | 'exact' | 'expression' = 'expression';
+  if (/^=[^=]/.test(version) || version === '=') {
+    mode = 'fuzzy';
+    version = version.slice(1);
+  } else if (version.startsWith('==')) {
+    mode = 'exact';
+    version = version.slice(2);
+  }
+  if (mode !== 'expression') {
+    const parts = version.split('=');
+    if (parts.length > 2 || (parts.length === 2 && build !== null)) {
+      return { error: `'${text.trim()}' is not a conda package spec (too many '=' parts)` };
+    }
+    version = parts[0] ?? '';
+    if (parts.length === 2) build = parts[1] || null;
+  }
+  const specifier = condaVersionToPep440(version, mode, build !== null);
+  if (specifier === 'invalid') {
+    return { error: `'${text.trim()}' has a version conda's syntax does not allow` };
+  }
+  return { channel, name, specifier, build };
+}
+
+const VERSION_TEXT = /^[A-Za-z0-9._+!*-]+$/;
+
+function condaVersionToPep440(
+  version: string,
+  mode: 'fuzzy' | 'exact' | 'expression',
+  hasBuild: boolean,
+): string | null | 'invalid' {
+  if (version === '' || version === '*') return '';
+  if (mode === 'exact') return VERSION_TEXT.test(version) ? `==${starToPep440(version)}` : 'invalid';
+  if (mode === 'fuzzy' && !/[,|]/.test(version)) {
+    if (!VERSION_TEXT.test(version)) return 'invalid';
+    if (version.endsWith('*') || hasBuild) return `==${starToPep440(version)}`;
+    return version.split('.').length <= 2 ? `==${version}.*` : `==${version}`;
+  }
+  const alternatives = version.split('|');
+  const clauses: string[] = [];
+  for (const clause of alternatives.flatMap((alternative) => alternative.split(','))) {
+    const match = /^(==|!=|>=|<=|~=|>|<|=)?(.*)$/.exec(clause);
+    const operator = match?.[1];
+    const value = match?.[2] ?? '';
+    if (!VERSION_TEXT.test(value)) return 'invalid';
+    if (!operator) clauses.push(value === '*' ? '' : `==${starToPep440(value)}`);
+    else if (operator === '=') clauses.push(value.split('.').length <= 2 ? `==${value}.*` : `==${value}`);
+    else clauses.push(`${operator}${value}`);
+  }
+  // PEP 440 has no "or": a spec with alternatives keeps no version.
+  if (alternatives.length > 1) return null;
+  return clauses.filter(Boolean).join(',');
+}
+
+/** `1.2*` and `1.2.*` → `1.2.*` (conda's prefix match is PEP 440's wildcard). */
+function starToPep440(version: string): string {
+  if (!version.endsWith('*')) return version;
+  const prefix = version.slice(0, -1).replace(/\.$/, '');
+  return prefix ? `${prefix}.*` : '*';
+}
+
+/** `12.1` from `==12.1.105`, `==12.1.*`, `==12`; null when the specifier pins no single version. */
+function pinnedCuda(specifier: string | null): string | null {
+  const match = /^==(\d+(?:\.\d+)*)(?:\.\*)?$/.exec(specifier ?? '');
+  if (!match?.[1]) return null;
+  return match[1].split('.').slice(0, 2).join('.');
+}
+
+/** The CUDA version a build string names: `py3.10_cuda12.1_cudnn8.9.2_0` → 12.1, `cuda112py39h` → 11.2. */
+function buildCuda(build: string | null): string | null {
+  if (!build) return null;
+  const dotted = /cuda(\d+)\.(\d+)/.exec(build);
+  if (dotted) return `${dotted[1]}.${dotted[2]}`;
+  const packed = /cuda(1\d)(\d)(?!\d)/.exec(build);
+  return packed ? `${packed[1]}.${packed[2]}` : null;
+}
+
+function readCondaEntry(entry: string, source: SourceRef, manifest: Manifest, skipped: string[]): void {
+  const parsed = parseCondaSpec(entry);
+  if ('error' in parsed) throw new UserError(parsed.error, 'detect', source);
+  const written = entry.trim();
+  const what = written.includes('::') ? written.slice(written.lastIndexOf('::') + 2).trim() : written;
+  const condaName = normalizeName(parsed.name);
+  const fromBuild = buildCuda(parsed.build);
+  if (fromBuild) manifest.cuda.push({ version: fromBuild, what, source });
+  else if (parsed.build?.toLowerCase().includes('cuda')) manifest.gpu ??= source;
+
+  if (condaName === 'python') {
+    readPythonEntry(parsed.specifier, what, source, manifest);
+    return;
+  }
+  if (condaName === 'pip') return;
+  // Build selectors: conda-forge's `pytorch-gpu` asks for pytorch's CUDA build (it is no PyPI
+  // package, and `pytorch` comes with it); `cpuonly` and `pytorch-mutex` pick pytorch's build.
+  if (condaName === 'pytorch-gpu') {
+    manifest.gpu ??= source;
+    return;
+  }
+  if (SELECTORS.has(condaName)) return;
+  if (CUDA_PACKAGES.has(condaName)) {
+    if (fromBuild) return;
+    const pinned = pinnedCuda(parsed.specifier);
+    const fromChannel = channelCuda(parsed.channel);
+    if (pinned) manifest.cuda.push({ version: pinned, what, source });
+    // The channel label (`nvidia/label/cuda-12.4.0::cuda-toolkit`) states the version then.
+    else if (fromChannel) manifest.cuda.push({ version: fromChannel, what: written, source });
+    else {
+      // `cudatoolkit>=11.3`, a bare `pytorch-cuda`: a GPU is wanted, no single CUDA version is named.
+      manifest.gpu ??= source;
+      manifest.warnings.push({
+        message: `'${what}' pins no CUDA version; a GPU is required, the CUDA version comes from elsewhere`,
+        source: formatSource(source),
+      });
+    }
+    return;
+  }
+  const name = CONDA_TO_PYPI[condaName] ?? condaName;
+  if (CONDA_ONLY.has(condaName) || CONDA_ONLY_PATTERN.test(parsed.name) || 'error' in parsePep508(name)) {
+    skipped.push(parsed.name);
+    return;
+  }
+  if (parsed.specifier === null) {
+    manifest.warnings.push({
+      message: `'${what}' offers alternative versions, which PEP 440 cannot say; any version of ${name} is allowed`,
+      source: formatSource(source),
+    });
+  }
+  const specifier = parsed.specifier ?? '';
+  const checked = parsePep508(`${name}${specifier}`);
+  if ('error' in checked) {
+    manifest.warnings.push({
+      message: `'${what}' has a version pip cannot read (not PEP 440); ${name} was skipped`,
+      source: formatSource(source),
+    });
+    return;
+  }
+  manifest.requirements.push({
+    name,
+    extras: [],
+    specifier,
+    marker: null,
+    url: null,
+    hashes: [],
+    source,
+  });
+}
+
+/** `nvidia/label/cuda-12.4.0::cuda-toolkit` takes its version from the channel label. */
+function channelCuda(channel: string | null): string | null {
+  const match = /cuda-(\d+)\.(\d+)/.exec(channel ?? '');
+  return match ? `${match[1]}.${match[2]}` : null;
+}
+
+function readPythonEntry(
+  specifier: string | null,
+  what: string,
+  source: SourceRef,
+  manifest: Manifest,
+): void {
+  if (!specifier) return;
+  const exact = /^==(\d+\.\d+(?:\.\d+)?)(?:\.\*)?$/.exec(specifier);
+  if (exact?.[1]) {
+    manifest.python.push({ kind: 'exact', text: exact[1], source });
+    return;
+  }
+  if ('error' in parsePep508(`python${specifier}`)) {
+    manifest.warnings.push({
+      message: `'${what}' has a Python version that is not PEP 440; it was ignored`,
+      source: formatSource(source),
+    });
+    return;
+  }
+  manifest.python.push({ kind: 'range', text: specifier, source });
+}
+
+/** pip's options that take no value: a requirement may follow them on the same line (`--pre torch`). */
+const PIP_FLAGS: ReadonlySet<string> = new Set([
+  '--pre',
+  '--no-index',
+  '--prefer-binary',
+  '--require-hashes',
+  '--no-deps',
+  '--upgrade',
+  '-U',
+]);
+/** pip's options whose value changes nothing detect reads. */
+const PIP_IGNORED: ReadonlySet<string> = new Set([
+  '--trusted-host',
+  '--only-binary',
+  '--no-binary',
+  '--use-feature',
+]);
+
+/**
+ * Reads one line of a pip list written inside another manifest (conda's `pip:`, cog's
+ * `python_packages`): a requirement, a bare VCS or archive URL, an option (`-r` includes, index
+ * URLs), or a local path (a warning: the project is installed by copying it, not as a requirement).
+ * `source` is the item's location; `line`, the physical line, lets errors name a column.
+ */
+export function readPipItem(
+  reader: RepoReader,
+  manifest: Manifest,
+  item: string,
+  source: SourceRef,
+  line?: string,
+): void {
+  const text = item.trim();
+  if (!text || text.startsWith('#')) return;
+  const warn = (message: string) => manifest.warnings.push({ message, source: formatSource(source) });
+  if (text.startsWith('-')) {
+    readPipOption(reader, manifest, text, source, line, warn);
+    return;
+  }
+  // Options may follow a requirement on its line (`torch==1.12.1 --extra-index-url URL`, `--hash=…`).
+  const [body = '', ...options] = text.split(/\s+(?=--?[A-Za-z])/);
+  const hashes: string[] = [];
+  for (const option of options) {
+    const hash = /^--hash(?:\s*=\s*|\s+)(\S+)$/.exec(option);
+    if (hash?.[1]) hashes.push(hash[1]);
+    else readPipOption(reader, manifest, option, source, line, warn);
+  }
+  if (isLocalPath(body)) {
+    warn(`local path '${body}' is not a requirement; the project's own code is copied into the image`);
+    return;
+  }
+  if (/^(?:git|hg|svn|bzr)\+/i.test(body) || /^[a-z][a-z0-9+.-]*:\/\//i.test(body)) {
+    const name = urlPackageName(body);
+    if (!name) {
+      warn(
+        `cannot tell which package the URL '${body}' installs (add '#egg=NAME' or write 'NAME @ URL'); it was skipped`,
+      );
+      return;
+    }
+    manifest.requirements.push({ name, extras: [], specifier: '', marker: null, url: body, hashes, source });
+    return;
+  }
+  const parsed = parsePep508(body);
+  if ('error' in parsed) {
+    const offset = line?.indexOf(body) ?? -1;
+    throw new UserError(
+      parsed.error,
+      'detect',
+      offset >= 0 && source.line !== undefined ? { ...source, column: offset + parsed.column } : source,
+    );
+  }
+  manifest.requirements.push({ ...parsed, hashes, source });
+}
+
+function readPipOption(
+  reader: RepoReader,
+  manifest: Manifest,
+  text: string,
+  source: SourceRef,
+  line: string | undefined,
+  warn: (message: string) => void,
+): void {
+  const match = /^(-[a-zA-Z]|--[a-z][a-z-]*)(?:\s*=\s*|\s+)?(.*)$/.exec(text);
+  const option = match?.[1] ?? text;
+  const value = (match?.[2] ?? '').trim();
+  const needValue = (): string => {
+    if (!value) throw new UserError(`pip option ${option} needs a value`, 'detect', source);
+    return value;
+  };
+  switch (option) {
+    case '-r':
+    case '--requirement': {
+      const path = resolveRelative(source.file, needValue(), source);
+      if (reader.readText(path) === null) throw new UserError(`cannot read '${path}'`, 'detect', source);
+      const file = parseRequirementsFile(reader, path);
+      manifest.requirements.push(...file.requirements);
+      for (const read of file.files) if (!manifest.files.includes(read)) manifest.files.push(read);
+      if (file.indexUrl)
+        manifest.indexes.push({ url: file.indexUrl.url, name: null, source: file.indexUrl.source });
+      for (const extra of file.extraIndexUrls)
+        manifest.indexes.push({ url: extra.url, name: null, source: extra.source });
+      for (const link of file.findLinks) {
+        manifest.warnings.push({
+          message: `--find-links ${link.url} is not used; name an index instead`,
+          source: formatSource(link.source),
+        });
+      }
+      return;
+    }
+    case '-i':
+    case '--index-url':
+    case '--extra-index-url':
+      manifest.indexes.push({ url: needValue(), name: null, source });
+      return;
+    case '-e':
+    case '--editable':
+      warn(`editable '${value}' is not a requirement; the project's own code is copied into the image`);
+      return;
+    case '-c':
+    case '--constraint':
+      warn(`constraints file '${value}' is not applied`);
+      return;
+    case '-f':
+    case '--find-links':
+      warn(`--find-links ${value} is not used; name an index instead`);
+      return;
+    default:
+      if (PIP_FLAGS.has(option)) {
+        if (value) readPipItem(reader, manifest, value, source, line);
+        return;
+      }
+      if (PIP_IGNORED.has(option)) return;
+      warn(`pip option ${option} is ignored`);
+  }
+}
+
+function isLocalPath(text: string): boolean {
+  if (/^(?:\.{1,2}(?:[/\\]|$)|[/\\~]|file:)/i.test(text)) return true;
+  if (text.includes('://') || text.includes('@')) return false;
+  return /[/\\]/.test(text) || /\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)$/i.test(text);
+}
+
+/** The package a bare URL installs: its `#egg=` name, else the repository or archive file name. */
+function urlPackageName(url: string): string | null {
+  const egg = /[#&]egg=([^&\s]+)/.exec(url)?.[1]?.replace(/\[.*$/, '');
+  let candidate = egg;
+  if (!candidate) {
+    const path = url.replace(/[#?].*$/, '').replace(/\/+$/, '');
+    let last = path.slice(path.lastIndexOf('/') + 1);
+    if (/^(?:git|hg|svn|bzr)\+/i.test(url)) {
+      last = last.replace(/@.*$/, '').replace(/\.git$/i, '');
+    } else if (/\.whl$/i.test(last)) {
+      last = last.split('-')[0] ?? '';
+    } else if (/\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/i.test(last)) {
+      last = last.replace(/\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/i, '').replace(/-\d.*$/, '');
+    } else {
+      return null;
+    }
+    candidate = decodeURIComponentSafe(last);
+  }
+  if (!candidate) return null;
+  const parsed = parsePep508(candidate);
+  return 'error' in parsed || parsed.specifier !== '' || parsed.marker !== null ? null : parsed.name;
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** `target` relative to the folder of `from`, as a repository path; one outside the repository is an error. */
+export function resolveRelative(from: string, target: string, source: SourceRef): string {
+  const outside = () => new UserError(`'${target}' is outside the repository`, 'detect', source);
+  if (/^(?:[/\\]|[A-Za-z]:)/.test(target)) throw outside();
+  const parts = from.split('/').slice(0, -1);
+  for (const part of target.split('/')) {
+    if (part === '..') {
+      if (parts.length === 0) throw outside();
+      parts.pop();
+    } else if (part !== '.' && part !== '') parts.push(part);
+  }
+  if (parts.length === 0) throw new UserError(`'${target}' names no file`, 'detect', source);
+  return parts.join('/');
+}

@@ -1,0 +1,209 @@
+import { UserError } from '../../errors.js';
+import type { SourceRef } from '../../source.js';
+import { emptyManifest, findLine, type IndexRef, type Manifest } from '../manifest.js';
+import { asArray, asRecord, asString, readToml } from '../parse.js';
+import { normalizeName, parsePep508 } from '../pep508.js';
+import type { DependencyFormat, Requirement } from '../spec.js';
+import { poetryToPep440 } from '../versions.js';
+
+export interface PyprojectFlavour {
+  hasProjectDependencies: boolean;
+  hasPoetryDependencies: boolean;
+  hasUv: boolean;
+  hasPdm: boolean;
+}
+
+/** Which tool owns a pyproject.toml, by the tables it has (docs/detection.md, step 8). */
+export function pyprojectFlavour(data: Record<string, unknown>): PyprojectFlavour {
+  const tool = asRecord(data.tool) ?? {};
+  const poetry = asRecord(tool.poetry);
+  return {
+    hasProjectDependencies: asArray(asRecord(data.project)?.dependencies).length > 0,
+    hasPoetryDependencies: Object.keys(asRecord(poetry?.dependencies) ?? {}).some(
+      (name) => name !== 'python',
+    ),
+    hasUv: asRecord(tool.uv) !== undefined,
+    hasPdm: asRecord(tool.pdm) !== undefined,
+  };
+}
+
+export function pyprojectFormat(flavour: PyprojectFlavour): DependencyFormat | null {
+  if (flavour.hasPoetryDependencies) return 'poetry';
+  if (flavour.hasUv) return 'uv';
+  if (flavour.hasPdm) return 'pdm';
+  if (flavour.hasProjectDependencies) return 'pep621';
+  return null;
+}
+
+/**
+ * Reads pyproject.toml for any of PEP 621, poetry, uv and pdm. `format` is what the caller
+ * decided (a lockfile beside it can make a PEP 621 file a uv or pdm project).
+ */
+export function readPyproject(
+  reader: Parameters<typeof readToml>[0],
+  path: string,
+  format: DependencyFormat,
+): Manifest {
+  const { text, data } = readToml(reader, path);
+  const manifest = emptyManifest(format, path);
+  const project = asRecord(data.project);
+  const tool = asRecord(data.tool) ?? {};
+  const poetry = asRecord(tool.poetry);
+  const lineAfter = (header: RegExp, key: RegExp): number | undefined => {
+    const start = findLine(text, header) ?? 1;
+    return findLine(text, key, start);
+  };
+
+  const requiresPython = asString(project?.['requires-python']);
+  if (requiresPython) {
+    manifest.python.push({
+      kind: 'range',
+      text: requiresPython,
+      source: { file: path, line: lineAfter(/^\s*\[project\]/, /^\s*requires-python\s*=/) },
+    });
+  }
+
+  const poetryDependencies = asRecord(poetry?.dependencies);
+  if (poetryDependencies && Object.keys(poetryDependencies).some((name) => name !== 'python')) {
+    readPoetryDependencies(manifest, text, path, poetryDependencies);
+  } else if (project) {
+    const dependenciesLine = lineAfter(/^\s*\[project\]/, /^\s*dependencies\s*=/);
+    manifest.requirements.push(
+      ...readPep508List(project.dependencies, text, path, dependenciesLine, 'project.dependencies'),
+    );
+    const optional = asRecord(project['optional-dependencies']) ?? {};
+    for (const [extra, list] of Object.entries(optional)) {
+      const line = lineAfter(
+        /^\s*\[project\.optional-dependencies\]/,
+        new RegExp(`^\\s*"?${escapeRegExp(extra)}"?\\s*=`),
+      );
+      for (const requirement of readPep508List(list, text, path, line, `optional-dependencies.${extra}`)) {
+        manifest.warnings.push({
+          message: `${requirement.name} is only in optional-dependencies '${extra}': it is not installed`,
+          source: `${path}:${requirement.source.line ?? ''}`.replace(/:$/, ''),
+        });
+      }
+    }
+  }
+  if (poetryDependencies && typeof poetryDependencies.python === 'string') {
+    manifest.python.push({
+      kind: 'range',
+      text: poetryToPep440(poetryDependencies.python),
+      source: { file: path, line: lineAfter(/^\s*\[tool\.poetry\.dependencies\]/, /^\s*python\s*=/) },
+    });
+  }
+
+  manifest.indexes.push(
+    ...readIndexTables(asArray(poetry?.source), text, path, /^\s*\[\[tool\.poetry\.source\]\]/),
+    ...readIndexTables(asArray(asRecord(tool.uv)?.index), text, path, /^\s*\[\[tool\.uv\.index\]\]/),
+    ...readIndexTables(asArray(asRecord(tool.pdm)?.source), text, path, /^\s*\[\[tool\.pdm\.source\]\]/),
+  );
+  const uvIndexUrl = asString(asRecord(tool.uv)?.['index-url']);
+  if (uvIndexUrl)
+    manifest.indexes.push({
+      url: uvIndexUrl,
+      name: null,
+      source: { file: path, line: findLine(text, /^\s*index-url\s*=/) },
+    });
+
+  const scripts = asRecord(project?.scripts) ?? asRecord(poetry?.scripts);
+  const [scriptName, target] = Object.entries(scripts ?? {})[0] ?? [];
+  if (scriptName && typeof target === 'string') {
+    manifest.entrypoint = {
+      path: target,
+      source: { file: path, line: findLine(text, new RegExp(`^\\s*"?${escapeRegExp(scriptName)}"?\\s*=`)) },
+    };
+  }
+  return manifest;
+}
+
+function readPep508List(
+  value: unknown,
+  text: string,
+  path: string,
+  fromLine: number | undefined,
+  where: string,
+): Requirement[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value))
+    throw new UserError(`${where} must be a list of requirement strings`, 'detect', {
+      file: path,
+      line: fromLine,
+    });
+  const requirements: Requirement[] = [];
+  let searchFrom = fromLine ?? 1;
+  for (const item of value) {
+    if (typeof item !== 'string') {
+      throw new UserError(`${where} must hold strings, found ${JSON.stringify(item)}`, 'detect', {
+        file: path,
+        line: fromLine,
+      });
+    }
+    const line =
+      findLine(text, `"${item}"`, searchFrom) ?? findLine(text, `'${item}'`, searchFrom) ?? fromLine;
+    if (line) searchFrom = line;
+    const source: SourceRef = { file: path, line };
+    const parsed = parsePep508(item);
+    if ('error' in parsed) throw new UserError(parsed.error, 'detect', source);
+    requirements.push({ ...parsed, hashes: [], source });
+  }
+  return requirements;
+}
+
+/** `[tool.poetry.dependencies]`: `name = "^1.2"`, `name = { version, extras, markers, source, url, git }`. */
+function readPoetryDependencies(
+  manifest: Manifest,
+  text: string,
+  path: string,
+  dependencies: Record<string, unknown>,
+): void {
+  const header = findLine(text, /^\s*\[tool\.poetry\.dependencies\]/) ?? 1;
+  for (const [rawName, rawValue] of Object.entries(dependencies)) {
+    if (rawName === 'python') continue;
+    const line = findLine(text, new RegExp(`^\\s*["']?${escapeRegExp(rawName)}["']?\\s*=`), header) ?? header;
+    const source: SourceRef = { file: path, line };
+    const value = Array.isArray(rawValue) ? rawValue[0] : rawValue;
+    const table = asRecord(value);
+    const written = typeof value === 'string' ? value : (asString(table?.version) ?? '');
+    if (typeof value !== 'string' && !table) {
+      throw new UserError(`dependency '${rawName}' must be a version string or a table`, 'detect', source);
+    }
+    if (table?.optional === true) continue;
+    const url = asString(table?.url) ?? (asString(table?.git) ? `git+${asString(table?.git)}` : null);
+    const markers = asString(table?.markers) ?? null;
+    manifest.requirements.push({
+      name: normalizeName(rawName),
+      extras: asArray(table?.extras)
+        .filter((extra): extra is string => typeof extra === 'string')
+        .map(normalizeName),
+      specifier: url ? '' : poetryToPep440(written),
+      written: written === '*' ? '' : written,
+      marker: markers,
+      url,
+      hashes: [],
+      source,
+    });
+  }
+}
+
+function readIndexTables(tables: unknown[], text: string, path: string, header: RegExp): IndexRef[] {
+  const indexes: IndexRef[] = [];
+  let from = 1;
+  for (const entry of tables) {
+    const table = asRecord(entry);
+    const url = asString(table?.url);
+    const line = findLine(text, header, from);
+    if (line) from = line + 1;
+    if (url)
+      indexes.push({
+        url,
+        name: asString(table?.name) ?? null,
+        source: { file: path, line: line ? (findLine(text, /^\s*url\s*=/, line) ?? line) : undefined },
+      });
+  }
+  return indexes;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

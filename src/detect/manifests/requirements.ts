@@ -1,0 +1,24 @@
+import type { Manifest } from '../manifest.js';
+import type { RepoReader } from '../reader.js';
+import { parseRequirementsFile } from '../requirements.js';
+
+/** A pip requirements file as a manifest; when every requirement carries `--hash`, it is its own lock. */
+export function readRequirementsManifest(reader: RepoReader, path: string): Manifest & { hashed: boolean } {
+  const parsed = parseRequirementsFile(reader, path);
+  return {
+    format: 'requirements',
+    files: parsed.files,
+    requirements: parsed.requirements,
+    python: [],
+    indexes: [...(parsed.indexUrl ? [parsed.indexUrl] : []), ...parsed.extraIndexUrls].map(
+      ({ url, source }) => ({ url, name: null, source }),
+    ),
+    cuda: [],
+    gpu: null,
+    entrypoint: null,
+    warnings: [],
+    hashed:
+      parsed.requirements.length > 0 &&
+      parsed.requirements.every((requirement) => requirement.hashes.length > 0),
+  };
+}
