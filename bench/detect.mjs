@@ -43,7 +43,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
  * A monorepo of about `target` files: a root project, sub-projects (alternately requirements.txt
  * and pyproject.toml) each with nested source packages, tests, a README and now and then a model
  * file or a .gitignore of its own; a data folder; and an `outputs/` folder, a fifth of all files,
- * that the root .gitignore ignores. Returns how many files it wrote and how many detect should see.
+ * that the root .gitignore ignores. The root .gitignore holds anchored rules, as most do (GitHub's
+ * Python template has `docs/_build/` and `/site`), so every path is tested whole; the sub-projects'
+ * hold only slash-free rules, which the reader tests once per name. Returns how many files it wrote
+ * and how many detect should see.
  */
 function generate(root, target) {
   let written = 0;
@@ -62,7 +65,7 @@ function generate(root, target) {
   write('requirements.txt', 'numpy==2.1.0\nscikit-learn>=1.5\ntorch==2.4.0\n');
   write('predict.py', 'import torch\n');
   write('README.md', '# monorepo\n');
-  write('.gitignore', '# generated\noutputs/\n*.log\n.env\n');
+  write('.gitignore', '# generated\n/outputs/\n*.log\n.env\ndocs/_build/\n/site\n');
   // Ignored: a large folder of run outputs, and stray logs.
   const ignored = Math.floor(target / 5);
   for (let i = 0; written < 4 + ignored; i++)

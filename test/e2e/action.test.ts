@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -163,5 +163,35 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
     expect(result.outputs.pushed).toBe('false');
     expect(result.summary).toContain('failed in smoke');
     expect(await registry.tags(repository)).toEqual([]);
+  });
+
+  it('builds a PEP 621 project from the dependencies in its pyproject.toml', async () => {
+    const result = await runAction({
+      workspace: workspaceWithExample((modelDir) => {
+        rmSync(join(modelDir, 'requirements.txt'));
+        rmSync(join(modelDir, '.python-version'));
+        writeFileSync(
+          join(modelDir, 'pyproject.toml'),
+          '[project]\nname = "iris"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = [\n  "scikit-learn==1.6.1",\n  "joblib>=1.3",\n]\n',
+        );
+      }),
+      eventName: 'push',
+      ref: 'refs/heads/main',
+      sha,
+      repository: 'acme/iris',
+      event: {
+        ref: 'refs/heads/main',
+        head_commit: { id: sha, timestamp: '2026-11-20T10:11:12Z' },
+        repository: repositoryPayload,
+      },
+      inputs: inputs(`e2e-${run}/pep621`),
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.summary).toContain('| Dependencies | pep621 (pyproject.toml) |');
+    expect(result.summary).toContain('| scikit-learn | ==1.6.1 | pyproject.toml:6 |');
+    expect(result.summary).toContain('| Python | 3.11 | pyproject.toml:4 |');
+    expect(JSON.parse(result.outputs.frameworks ?? '[]')).toEqual([
+      { name: 'scikit-learn', version: '1.6.1' },
+    ]);
   });
 });
