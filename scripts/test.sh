@@ -20,3 +20,6 @@ fi
 bash scripts/testbed.sh up
 eval "$(bash scripts/testbed.sh env)"
 ML_CONTAINER_REQUIRE_E2E=1 npx vitest run
+
+# The benchmarks run once in a quick mode so they cannot rot; the full runs are by hand (bench/).
+node bench/detect.mjs --quick --out "$(mktemp -d)/detect.json"
