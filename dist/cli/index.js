@@ -49851,6 +49851,41 @@ function findMarkerSeparator(rest) {
     const match = /\s;/.exec(rest);
     return match ? match.index + 1 : -1;
 }
+/** The package a bare URL installs: its `#egg=` name, else the repository or archive file name. */
+function urlPackageName(url) {
+    const egg = /[#&]egg=([^&\s]+)/.exec(url)?.[1]?.replace(/\[.*$/, '');
+    let candidate = egg;
+    if (!candidate) {
+        const path = url.replace(/[#?].*$/, '').replace(/\/+$/, '');
+        let last = path.slice(path.lastIndexOf('/') + 1);
+        if (/^(?:git|hg|svn|bzr)\+/i.test(url)) {
+            last = last.replace(/@.*$/, '').replace(/\.git$/i, '');
+        }
+        else if (/\.whl$/i.test(last)) {
+            last = last.split('-')[0] ?? '';
+        }
+        else if (/\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/i.test(last)) {
+            last = last.replace(/\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/i, '').replace(/-\d.*$/, '');
+        }
+        else {
+            return null;
+        }
+        candidate = decodeURIComponentSafe(last);
+    }
+    if (!candidate)
+        return null;
+    const parsed = parsePep508(candidate);
+    return 'error' in parsed || parsed.specifier !== '' || parsed.marker !== null ? null : parsed.name;
+}
+function decodeURIComponentSafe(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** `target` relative to the folder of `from`, as a repository path; one outside the repository is an error. */
 
 ;// CONCATENATED MODULE: ./src/detect/manifest.ts
 function emptyManifest(format, file) {
@@ -50790,11 +50825,24 @@ function parseRequirementLine(line, source) {
         return '';
     })
         .trim();
+    if (/^(?:(?:git|hg|svn|bzr)\+|https?:\/\/|file:)/i.test(body))
+        return bareUrlRequirement(body, hashes, source);
     const parsed = parsePep508(body);
     if ('error' in parsed) {
         throw new UserError(parsed.error, 'detect', { ...source, column: parsed.column });
     }
     return { ...parsed, hashes, source };
+}
+/** pip also takes a bare URL (`git+https://…#egg=name`, a wheel's URL): the name comes from the URL. */
+function bareUrlRequirement(body, hashes, source) {
+    const separator = /\s;\s*/.exec(body);
+    const url = separator ? body.slice(0, separator.index) : body;
+    const name = urlPackageName(url);
+    if (!name) {
+        throw new UserError(`cannot tell which package '${url}' installs: add '#egg=NAME' or write 'NAME @ ${url}'`, 'detect', source);
+    }
+    const marker = separator ? body.slice(separator.index + separator[0].length).trim() || null : null;
+    return { name, extras: [], specifier: '', marker, url, hashes, source };
 }
 /** Joins backslash continuations as pip does (the newline simply vanishes), strips comments, keeping the number of each line's first physical line. */
 function logicalLines(text, file) {
@@ -51340,41 +51388,6 @@ function isLocalPath(text) {
         return false;
     return /[/\\]/.test(text) || /\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)$/i.test(text);
 }
-/** The package a bare URL installs: its `#egg=` name, else the repository or archive file name. */
-function urlPackageName(url) {
-    const egg = /[#&]egg=([^&\s]+)/.exec(url)?.[1]?.replace(/\[.*$/, '');
-    let candidate = egg;
-    if (!candidate) {
-        const path = url.replace(/[#?].*$/, '').replace(/\/+$/, '');
-        let last = path.slice(path.lastIndexOf('/') + 1);
-        if (/^(?:git|hg|svn|bzr)\+/i.test(url)) {
-            last = last.replace(/@.*$/, '').replace(/\.git$/i, '');
-        }
-        else if (/\.whl$/i.test(last)) {
-            last = last.split('-')[0] ?? '';
-        }
-        else if (/\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/i.test(last)) {
-            last = last.replace(/\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/i, '').replace(/-\d.*$/, '');
-        }
-        else {
-            return null;
-        }
-        candidate = decodeURIComponentSafe(last);
-    }
-    if (!candidate)
-        return null;
-    const parsed = parsePep508(candidate);
-    return 'error' in parsed || parsed.specifier !== '' || parsed.marker !== null ? null : parsed.name;
-}
-function decodeURIComponentSafe(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-/** `target` relative to the folder of `from`, as a repository path; one outside the repository is an error. */
 function resolveRelative(from, target, source) {
     const outside = () => new UserError(`'${target}' is outside the repository`, 'detect', source);
     if (/^(?:[/\\]|[A-Za-z]:)/.test(target))

@@ -60,3 +60,36 @@ function findMarkerSeparator(rest: string): number {
   const match = /\s;/.exec(rest);
   return match ? match.index + 1 : -1;
 }
+
+/** The package a bare URL installs: its `#egg=` name, else the repository or archive file name. */
+export function urlPackageName(url: string): string | null {
+  const egg = /[#&]egg=([^&\s]+)/.exec(url)?.[1]?.replace(/\[.*$/, '');
+  let candidate = egg;
+  if (!candidate) {
+    const path = url.replace(/[#?].*$/, '').replace(/\/+$/, '');
+    let last = path.slice(path.lastIndexOf('/') + 1);
+    if (/^(?:git|hg|svn|bzr)\+/i.test(url)) {
+      last = last.replace(/@.*$/, '').replace(/\.git$/i, '');
+    } else if (/\.whl$/i.test(last)) {
+      last = last.split('-')[0] ?? '';
+    } else if (/\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/i.test(last)) {
+      last = last.replace(/\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/i, '').replace(/-\d.*$/, '');
+    } else {
+      return null;
+    }
+    candidate = decodeURIComponentSafe(last);
+  }
+  if (!candidate) return null;
+  const parsed = parsePep508(candidate);
+  return 'error' in parsed || parsed.specifier !== '' || parsed.marker !== null ? null : parsed.name;
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** `target` relative to the folder of `from`, as a repository path; one outside the repository is an error. */

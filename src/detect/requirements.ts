@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import type { SourceRef } from '../source.js';
-import { parsePep508 } from './pep508.js';
+import { parsePep508, urlPackageName } from './pep508.js';
 import type { RepoReader } from './reader.js';
 import type { Requirement } from './spec.js';
 
@@ -129,11 +129,29 @@ function parseRequirementLine(line: string, source: SourceRef): Requirement {
       return '';
     })
     .trim();
+  if (/^(?:(?:git|hg|svn|bzr)\+|https?:\/\/|file:)/i.test(body))
+    return bareUrlRequirement(body, hashes, source);
   const parsed = parsePep508(body);
   if ('error' in parsed) {
     throw new UserError(parsed.error, 'detect', { ...source, column: parsed.column });
   }
   return { ...parsed, hashes, source };
+}
+
+/** pip also takes a bare URL (`git+https://…#egg=name`, a wheel's URL): the name comes from the URL. */
+function bareUrlRequirement(body: string, hashes: string[], source: SourceRef): Requirement {
+  const separator = /\s;\s*/.exec(body);
+  const url = separator ? body.slice(0, separator.index) : body;
+  const name = urlPackageName(url);
+  if (!name) {
+    throw new UserError(
+      `cannot tell which package '${url}' installs: add '#egg=NAME' or write 'NAME @ ${url}'`,
+      'detect',
+      source,
+    );
+  }
+  const marker = separator ? body.slice(separator.index + separator[0].length).trim() || null : null;
+  return { name, extras: [], specifier: '', marker, url, hashes, source };
 }
 
 /** Joins backslash continuations as pip does (the newline simply vanishes), strips comments, keeping the number of each line's first physical line. */

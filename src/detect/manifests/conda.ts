@@ -2,7 +2,7 @@ import { isUserError, UserError } from '../../errors.js';
 import { formatSource, type SourceRef } from '../../source.js';
 import { emptyManifest, type Manifest } from '../manifest.js';
 import { asRecord, readYaml, type YamlFile } from '../parse.js';
-import { normalizeName, parsePep508 } from '../pep508.js';
+import { normalizeName, parsePep508, urlPackageName } from '../pep508.js';
 import type { RepoReader } from '../reader.js';
 import { parseRequirementsFile } from '../requirements.js';
 
@@ -515,38 +515,6 @@ function isLocalPath(text: string): boolean {
   return /[/\\]/.test(text) || /\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)$/i.test(text);
 }
 
-/** The package a bare URL installs: its `#egg=` name, else the repository or archive file name. */
-function urlPackageName(url: string): string | null {
-  const egg = /[#&]egg=([^&\s]+)/.exec(url)?.[1]?.replace(/\[.*$/, '');
-  let candidate = egg;
-  if (!candidate) {
-    const path = url.replace(/[#?].*$/, '').replace(/\/+$/, '');
-    let last = path.slice(path.lastIndexOf('/') + 1);
-    if (/^(?:git|hg|svn|bzr)\+/i.test(url)) {
-      last = last.replace(/@.*$/, '').replace(/\.git$/i, '');
-    } else if (/\.whl$/i.test(last)) {
-      last = last.split('-')[0] ?? '';
-    } else if (/\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/i.test(last)) {
-      last = last.replace(/\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/i, '').replace(/-\d.*$/, '');
-    } else {
-      return null;
-    }
-    candidate = decodeURIComponentSafe(last);
-  }
-  if (!candidate) return null;
-  const parsed = parsePep508(candidate);
-  return 'error' in parsed || parsed.specifier !== '' || parsed.marker !== null ? null : parsed.name;
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-/** `target` relative to the folder of `from`, as a repository path; one outside the repository is an error. */
 export function resolveRelative(from: string, target: string, source: SourceRef): string {
   const outside = () => new UserError(`'${target}' is outside the repository`, 'detect', source);
   if (/^(?:[/\\]|[A-Za-z]:)/.test(target)) throw outside();

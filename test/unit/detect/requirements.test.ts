@@ -477,3 +477,23 @@ describe('parseRequirementsFile: invalid requirement lines', () => {
     expect(error.source).toMatchObject({ file: MAIN, line: 2 });
   });
 });
+
+describe('parseRequirementsFile: bare URLs, as pip takes them', () => {
+  it.each([
+    ['git+https://github.com/openai/CLIP.git#egg=clip', 'clip'],
+    ['git+https://github.com/facebookresearch/segment-anything.git', 'segment-anything'],
+    ['https://download.pytorch.org/whl/cu118/torch-2.0.1%2Bcu118-cp311-cp311-linux_x86_64.whl', 'torch'],
+    ['git+https://github.com/huggingface/transformers@v4.40.0 ; python_version >= "3.9"', 'transformers'],
+  ])('%s installs %s', (line, name) => {
+    const [requirement] = parseText(`${line}\n`).requirements;
+    expect(requirement?.name).toBe(name);
+    expect(requirement?.url).toBe(line.split(' ;')[0]);
+  });
+
+  it('asks for a name when the URL does not give one', () => {
+    const error = userError(() => parseText('numpy\nhttps://example.com/download?id=42\n'));
+    expect(error.located).toBe(
+      "requirements.txt:2: cannot tell which package 'https://example.com/download?id=42' installs: add '#egg=NAME' or write 'NAME @ https://example.com/download?id=42'",
+    );
+  });
+});
