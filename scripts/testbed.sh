@@ -114,13 +114,13 @@ YML
 
 # A PEP 503 index that merges the on-disk mirrors, so pip inside a build sees one index,
 # exactly as it sees PyPI. Links carry #sha256= like PyPI's, which lock resolution records.
+# Beside it, whl/cpu/ is laid out as https://download.pytorch.org/whl/cpu/ is: a project page
+# per package listing only the local-version `+cpu` wheels, root-relative hrefs with `+` as %2B.
+# The stamp covers the mirrors and the builder's own text, so editing the builder rebuilds.
 build_index() {
-  local root=$STATE/index stamp=$STATE/index/.sources
-  local sources; sources=$(for d in "${PYPI_DIRS[@]}" "$FIND_LINKS_DIR"; do ls -ld --time-style=+%s "$d" "$d"/* 2>/dev/null; done | md5sum)
-  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sources" ] && return 0
-  log "writing the merged index under $root"
-  python3 - "$root" "$FIND_LINKS_DIR" "$CACHE/wheel-hashes" "${PYPI_DIRS[@]}" <<'PY'
-import hashlib, html, os, re, shutil, sys
+  local root=$STATE/index stamp=$STATE/index/.sources builder
+  builder=$(cat <<'PY'
+import hashlib, html, os, re, shutil, sys, urllib.parse, zipfile
 root, find_links, hash_cache, *mirrors = sys.argv[1:]
 tmp = root + ".tmp"
 shutil.rmtree(tmp, ignore_errors=True)
@@ -138,6 +138,7 @@ for i, mirror in enumerate(mirrors):
             href = href.replace("../../files/", f"/files{i}/", 1)
             links.setdefault(norm(project), {})[text] = href
 os.symlink(find_links, os.path.join(tmp, "wheels"))
+wheel_href = {}
 for wheel in sorted(os.listdir(find_links)):
     if not wheel.endswith(".whl"): continue
     path = os.path.join(find_links, wheel)
@@ -148,7 +149,8 @@ for wheel in sorted(os.listdir(find_links)):
             for chunk in iter(lambda: f.read(1 << 20), b""): h.update(chunk)
         open(key, "w").write(h.hexdigest())
     project = norm(wheel.split("-")[0])
-    links.setdefault(project, {})[wheel] = f"/wheels/{wheel}#sha256={open(key).read().strip()}"
+    wheel_href[wheel] = f"/wheels/{wheel}#sha256={open(key).read().strip()}"
+    links.setdefault(project, {})[wheel] = wheel_href[wheel]
 with open(os.path.join(tmp, "simple", "index.html"), "w") as f:
     f.write("<!DOCTYPE html><html><body>\n")
     for project in sorted(links): f.write(f'<a href="{project}/">{project}</a>\n')
@@ -159,9 +161,43 @@ for project, files in links.items():
         f.write("<!DOCTYPE html><html><body>\n")
         for text in sorted(files): f.write(f'<a href="{html.escape(files[text])}">{html.escape(text)}</a>\n')
         f.write("</body></html>\n")
+# The PyTorch-style CPU index: /whl/cpu/<project>/ lists the +cpu wheels of /opt/wheels only.
+def requires_python(path):
+    with zipfile.ZipFile(path) as wheel:
+        name = next((n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")), None)
+        if name is None: return None
+        for line in wheel.read(name).decode("utf-8", "replace").splitlines():
+            if not line: break
+            if line.lower().startswith("requires-python:"): return line.split(":", 1)[1].strip()
+    return None
+cpu = {}
+for wheel in sorted(os.listdir(find_links)):
+    parts = wheel[:-4].split("-") if wheel.endswith(".whl") else []
+    if len(parts) < 5 or not parts[1].endswith("+cpu"): continue
+    href = wheel_href[wheel].replace(wheel, urllib.parse.quote(wheel), 1)
+    cpu.setdefault(norm(parts[0]), []).append((wheel, href, requires_python(os.path.join(find_links, wheel))))
+os.makedirs(os.path.join(tmp, "whl", "cpu"))
+with open(os.path.join(tmp, "whl", "cpu", "index.html"), "w") as f:
+    f.write("<!DOCTYPE html>\n<html>\n  <body>\n")
+    for project in sorted(cpu): f.write(f'    <a href="/whl/cpu/{project}/">{project}</a><br/>\n')
+    f.write("  </body>\n</html>\n")
+for project, wheels in cpu.items():
+    os.makedirs(os.path.join(tmp, "whl", "cpu", project))
+    with open(os.path.join(tmp, "whl", "cpu", project, "index.html"), "w") as f:
+        f.write(f"<!DOCTYPE html>\n<html>\n  <body>\n    <h1>Links for {html.escape(project)}</h1>\n")
+        for wheel, href, rp in wheels:
+            attr = f' data-requires-python="{html.escape(rp)}"' if rp else ""
+            f.write(f'    <a href="{html.escape(href)}"{attr}>{html.escape(wheel)}</a><br/>\n')
+        f.write("  </body>\n</html>\n")
 shutil.rmtree(root, ignore_errors=True)
 os.rename(tmp, root)
 PY
+)
+  local sources; sources=$( { printf '%s\n' "$builder" | md5sum
+    for d in "${PYPI_DIRS[@]}" "$FIND_LINKS_DIR"; do ls -ld --time-style=+%s "$d" "$d"/* 2>/dev/null; done; } | md5sum)
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sources" ] && return 0
+  log "writing the merged index under $root"
+  python3 -c "$builder" "$root" "$FIND_LINKS_DIR" "$CACHE/wheel-hashes" "${PYPI_DIRS[@]}"
   printf '%s' "$sources" >"$stamp"
 }
 
@@ -207,6 +243,7 @@ export ML_CONTAINER_TESTBED=1
 export ML_CONTAINER_TEST_REGISTRY=$REGISTRY_ADDR
 export ML_CONTAINER_TEST_BASE_IMAGE=$BASE_REF
 export ML_CONTAINER_TEST_INDEX_URL=http://$INDEX_ADDR/simple
+export ML_CONTAINER_TEST_PYTORCH_INDEX=http://$INDEX_ADDR/whl
 export ML_CONTAINER_TEST_NETWORK=host
 ENV
 }

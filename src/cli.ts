@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     docker: dockerCli(),
     logger: stderrLogger(),
     workDir: values.out ? resolve(values.out as string) : undefined,
-    until: command === 'plan' ? 'render' : undefined,
+    until: command === 'plan' ? 'render' : inputs.planOnly ? 'plan' : undefined,
   });
   if (values.summary) writeFileSync(values.summary as string, summaryMarkdown(report));
   if (values.json) process.stdout.write(`${JSON.stringify(metadata(report), null, 2)}\n`);
@@ -76,12 +76,14 @@ async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
-  const pushed = report.publish?.pushed ?? [];
-  process.stderr.write(
-    command === 'plan'
-      ? `\nplanned: ${report.generatedDir}\n`
-      : `\n✔ ${report.tags?.tags[0]} ${report.build?.digest} — smoke passed; ${pushed.length ? `pushed ${pushed.join(', ')}` : `not pushed (${report.publish?.why})`}\n`,
-  );
+  for (const variant of report.variants) {
+    const pushed = variant.publish?.pushed ?? [];
+    process.stderr.write(
+      command === 'plan' || inputs.planOnly
+        ? `\nplanned ${variant.plan.variant}: ${variant.generatedDir ?? '(plan only)'}\n`
+        : `\n✔ ${variant.plan.variant}: ${variant.tags?.tags[0]} ${variant.build?.digest} — smoke passed; ${pushed.length ? `pushed ${pushed.join(', ')}` : `not pushed (${variant.publish?.why})`}\n`,
+    );
+  }
   return 0;
 }
 

@@ -67,6 +67,12 @@ export const inputTable = [
     description: 'Memory limit of the smoke-test container (`docker run --memory`).',
   },
   {
+    name: 'plan-only',
+    default: 'false',
+    description:
+      'Stop after planning and set the `matrix` output (the variants this project has), so a first job can fan out a CPU/GPU matrix.',
+  },
+  {
     name: 'provenance',
     default: 'true',
     description: 'Attach a SLSA provenance attestation (`mode=max`) when the builder can store it.',
@@ -106,8 +112,13 @@ export const inputTable = [
   {
     name: 'extra-index-urls',
     default: '',
-    planned: 4,
     description: 'More package indexes, one per line (pip `--extra-index-url`).',
+  },
+  {
+    name: 'pytorch-index-url',
+    default: 'https://download.pytorch.org/whl',
+    description:
+      "Root of PyTorch's wheel indexes: `<root>/cpu` gives the CPU variant its CPU-only torch, `<root>/cuXXX` a GPU variant a CUDA build other than PyPI's.",
   },
   {
     name: 'smoke-expected',
@@ -143,11 +154,14 @@ export interface Inputs {
   pythonVersion: string | null;
   baseImage: string | null;
   indexUrl: string | null;
+  extraIndexUrls: string[];
+  pytorchIndexUrl: string;
   network: BuildNetwork;
   smokeCommand: string | null;
   smokeTimeoutSeconds: number;
   smokeMemory: string;
   provenance: boolean;
+  planOnly: boolean;
 }
 
 /** Reads one raw input; the action passes core.getInput, the CLI its parsed flags. Empty means unset. */
@@ -178,11 +192,16 @@ export function parseInputs(read: InputSource): Inputs {
     pythonVersion: parsePythonVersion(get('python-version')),
     baseImage: get('base-image') || null,
     indexUrl: get('index-url') || null,
+    extraIndexUrls: Util.getList(get('extra-index-urls'), { ignoreComma: true, comment: '#' }).map((url) =>
+      url.trim(),
+    ),
+    pytorchIndexUrl: get('pytorch-index-url').replace(/\/+$/, ''),
     network: parseChoice('network', get('network'), ['default', 'host', 'none'] as const),
     smokeCommand: get('smoke-command') || null,
     smokeTimeoutSeconds: parsePositiveInteger('smoke-timeout', get('smoke-timeout')),
     smokeMemory: parseMemory(get('smoke-memory')),
     provenance: parseBoolean('provenance', get('provenance')),
+    planOnly: parseBoolean('plan-only', get('plan-only')),
   };
 }
 

@@ -29,7 +29,11 @@ export async function run(): Promise<void> {
       warning: (message, source) => core.warning(message, annotate(source)),
       output: (chunk) => process.stdout.write(chunk),
     };
-    const report = await pipeline(inputs, githubContext(process.env), { docker: dockerCli(), logger });
+    const report = await pipeline(inputs, githubContext(process.env), {
+      docker: dockerCli(),
+      logger,
+      until: inputs.planOnly ? 'plan' : undefined,
+    });
     for (const [name, value] of Object.entries(outputs(report))) core.setOutput(name, value);
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(report)).write();
     if (report.error) {

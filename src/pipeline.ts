@@ -6,12 +6,12 @@ import type { DockerCli } from './adapters/docker.js';
 import { resolveBaseDigest } from './adapters/registry.js';
 import { type BuilderInfo, type BuildResult, build, inspectBuilder, writeGenerated } from './build/index.js';
 import type { RunContext } from './context.js';
-import { detect, directoryReader, type EnvironmentSpec } from './detect/index.js';
+import { detect, directoryReader, type EnvironmentSpec, type RepoReader } from './detect/index.js';
 import { type Phase, UserError } from './errors.js';
 import type { Inputs } from './inputs.js';
 import { type Lock, lock } from './lock/index.js';
 import type { Logger } from './log.js';
-import { type BuildPlan, plan } from './plan/index.js';
+import { type BuildPlan, chooseVariants, plan } from './plan/index.js';
 import {
   computeLabels,
   computeTags,
@@ -20,6 +20,7 @@ import {
   pushDecision,
   type TagPlan,
 } from './publish/index.js';
+import { variantSuffix } from './publish/tags.js';
 import { renderDockerfile } from './render/dockerfile.js';
 import { renderDockerignore } from './render/dockerignore.js';
 import { failedChecks, type SmokeResult, smoke } from './smoke/index.js';
@@ -27,38 +28,44 @@ import { failedChecks, type SmokeResult, smoke } from './smoke/index.js';
 export interface Adapters {
   docker: DockerCli;
   logger: Logger;
-  /** Where generated files are written; a fresh temporary folder when absent. */
+  /** Where generated files are written (a folder per variant inside); a fresh temporary folder when absent. */
   workDir?: string;
-  /** Stop after this phase: `ml-container plan` stops after render. */
+  /** Stop after this phase: `ml-container plan` stops after render, `plan-only` after plan. */
   until?: Phase;
+}
+
+/** One variant's way through lock → render → build → smoke → publish. */
+export interface VariantReport {
+  plan: BuildPlan;
+  lock?: Lock;
+  dockerfile?: string;
+  generatedDir?: string;
+  tags?: TagPlan;
+  labels?: Record<string, string>;
+  build?: BuildResult;
+  smoke?: SmokeResult;
+  publish?: PushDecision & { pushed: string[] };
 }
 
 /** Everything a run found and did, kept even when a phase fails, so the summary can show how far it got. */
 export interface RunReport {
   contextDir: string;
   spec?: EnvironmentSpec;
-  plan?: BuildPlan;
-  lock?: Lock;
-  dockerfile?: string;
-  generatedDir?: string;
-  tags?: TagPlan;
-  labels?: Record<string, string>;
   builder?: BuilderInfo;
-  build?: BuildResult;
-  smoke?: SmokeResult;
-  publish?: PushDecision & { pushed: string[] };
+  variants: VariantReport[];
   notes: string[];
   error?: UserError;
 }
 
 /**
- * detect → plan → lock → render → build → smoke → publish, the one flow behind the action and
- * the CLI. A failure stops the flow where it happens; nothing is pushed after any failure.
+ * detect → plan → (lock → render → build → smoke → publish for each variant), the one flow behind
+ * the action and the CLI. A failure stops the flow where it happens; nothing is pushed after any
+ * failure, in any variant.
  */
 export async function pipeline(inputs: Inputs, context: RunContext, adapters: Adapters): Promise<RunReport> {
   const { docker, logger } = adapters;
   const contextDir = resolve(inputs.context);
-  const report: RunReport = { contextDir, notes: [] };
+  const report: RunReport = { contextDir, variants: [], notes: [] };
   let phase: Phase = 'detect';
   const step = async <T>(name: Phase, title: string, body: () => Promise<T>): Promise<T> => {
     phase = name;
@@ -73,114 +80,79 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     for (const framework of spec.frameworks) {
       logger.info(`${framework.name} ${framework.spec || '(any version)'} (${framework.source})`);
     }
-
-    const [variantPlan] = await step('plan', 'Plan the image', async () => {
-      const plans = plan(spec, inputs, { hasDockerignore: reader.readText('.dockerignore') !== null });
-      for (const candidate of plans) {
-        candidate.base.digest ??= await resolveBaseDigest(docker, candidate.base.image);
-      }
-      return plans;
-    });
-    if (!variantPlan) throw new UserError('the plan has no variant to build', 'plan');
-    report.plan = variantPlan;
-    for (const decision of variantPlan.decisions)
-      logger.info(`${decision.topic}: ${decision.choice} — ${decision.why}`);
-    logger.info(`base pinned: ${variantPlan.base.image}@${variantPlan.base.digest}`);
-
-    const locked = await step('lock', 'Lock the dependencies with hashes', async () =>
-      lock(variantPlan, spec, contextDir, docker),
+    logger.info(
+      `accelerator ${spec.accelerator}${spec.cuda ? `, CUDA ${spec.cuda.version} (${spec.cuda.source})` : ''}`,
     );
-    report.lock = locked;
-    logger.info(`${locked.packages.length} packages pinned, lock sha256 ${locked.sha256}`);
 
-    const generatedDir = adapters.workDir ?? mkdtempSync(join(tmpdir(), 'ml-container-'));
-    report.generatedDir = generatedDir;
-    const dockerfile = await step('render', 'Render the Dockerfile', async () => {
-      const text = renderDockerfile(variantPlan, locked);
-      writeGenerated(
-        generatedDir,
-        { dockerfile: text, dockerignore: variantPlan.generateDockerignore ? renderDockerignore() : null },
-        locked,
-        variantPlan,
-      );
-      logger.info(`wrote Dockerfile, requirements.lock and plan.json to ${generatedDir}`);
-      return text;
+    const plans = await step('plan', 'Plan the image', async () => {
+      const planned = plan(spec, inputs, { hasDockerignore: reader.readText('.dockerignore') !== null });
+      for (const candidate of planned) {
+        candidate.base.digest ??= await resolveBaseDigest(docker, candidate.base.image);
+        if (candidate.pythonInstaller) {
+          candidate.pythonInstaller.digest ??= await resolveBaseDigest(
+            docker,
+            candidate.pythonInstaller.image,
+          );
+        }
+        logger.info(`[${candidate.variant}]`);
+        for (const decision of candidate.decisions)
+          logger.info(`  ${decision.topic}: ${decision.choice} — ${decision.why}`);
+        logger.info(`  base pinned: ${candidate.base.image}@${candidate.base.digest}`);
+      }
+      return planned;
     });
-    report.dockerfile = dockerfile;
+    report.variants = plans.map((variantPlan) => ({ plan: variantPlan }));
+    if (adapters.until === 'plan') return report;
+
+    // Tags carry a variant suffix when the project has more than one variant, so a matrix's images never collide.
+    const projectVariants = chooseVariants(spec, { ...inputs, variant: 'auto' }).length;
+    const workRoot = adapters.workDir ?? mkdtempSync(join(tmpdir(), 'ml-container-'));
+    const variants = report.variants;
+    for (const variant of variants) {
+      const generatedDir = variants.length > 1 ? join(workRoot, variant.plan.variant) : workRoot;
+      await lockAndRender(variant, { spec, reader, contextDir, generatedDir, docker, logger, step });
+    }
     if (adapters.until === 'render') return report;
 
-    const folderName = basename(contextDir);
-    const tags = computeTags(inputs, context, folderName);
-    report.tags = tags;
-    const labels = computeLabels(inputs, context, {
-      title: context.repository?.split('/')[1] ?? folderName,
-      version: tags.tags[0]?.split(':').at(-1) ?? null,
-      modelDigests: Object.fromEntries(
-        variantPlan.models.map((model) => [model.path, sha256File(join(contextDir, model.path))]),
-      ),
-    });
-    report.labels = labels;
-
-    const built = await step('build', 'Build with BuildKit', async () => {
-      const builder = await inspectBuilder(docker);
-      report.builder = builder;
-      if (inputs.provenance && !builder.canKeepProvenance) {
-        const note = `provenance skipped: the '${builder.driver}' builder loads into Docker's classic image store, which drops attestations (enable the containerd image store to keep them)`;
-        report.notes.push(note);
-        logger.warning(note);
-      }
-      return build(variantPlan, {
-        docker,
-        builder,
+    const builder = await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
+    report.builder = builder;
+    if (inputs.provenance && !builder.canKeepProvenance) {
+      const note = `provenance skipped: the '${builder.driver}' builder loads into Docker's classic image store, which drops attestations (enable the containerd image store to keep them)`;
+      report.notes.push(note);
+      logger.warning(note);
+    }
+    for (const variant of variants) {
+      const suffix = projectVariants > 1 || variants.length > 1 ? variantSuffix(variant.plan) : '';
+      await buildAndSmoke(variant, {
+        inputs,
+        context,
         contextDir,
-        generatedDir,
-        tags: tags.tags,
-        labels,
-        provenance: inputs.provenance,
-        onOutput: (chunk) => logger.output(chunk),
-      });
-    });
-    report.build = built;
-    logger.info(`built ${built.digest} in ${built.seconds.toFixed(1)}s`);
-
-    const smoked = await step('smoke', 'Smoke-test the model offline', async () =>
-      smoke(variantPlan, locked, {
+        suffix,
+        suffixInputTags: variants.length > 1,
+        builder,
         docker,
-        image: built.imageRef,
-        command: inputs.smokeCommand,
-        timeoutSeconds: inputs.smokeTimeoutSeconds,
-        memory: inputs.smokeMemory,
-      }),
-    );
-    report.smoke = smoked;
-    for (const check of smoked.checks) {
-      logger.info(
-        `${check.status.padEnd(7)} ${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`,
-      );
-    }
-    const failed = failedChecks(smoked);
-    if (failed.length > 0) {
-      const modelFailure = failed.find((check) => check.kind === 'model');
-      report.publish = { push: false, why: 'the smoke test failed', pushed: [] };
-      throw new UserError(
-        `smoke test failed: ${failed.map((check) => `${check.kind} ${check.name}: ${check.error}`).join('; ')}`,
-        'smoke',
-        modelFailure ? { file: modelFailure.name } : undefined,
-      );
+        logger,
+        step,
+      });
     }
 
-    const decision = pushDecision(inputs, context, smoked.passed);
-    report.publish = { ...decision, pushed: [] };
-    await step('publish', decision.push ? 'Push the image' : 'Push skipped', async () => {
-      logger.info(decision.why);
-      if (!decision.push) return;
-      const pushed = await push(tags.tags, built.digest, {
-        docker,
-        log: (message) => logger.warning(message),
-      });
-      report.publish = { ...decision, pushed };
-      for (const tag of pushed) logger.info(`pushed ${tag}@${built.digest}`);
-    });
+    for (const variant of variants) {
+      const decision = pushDecision(inputs, context, variant.smoke?.passed === true);
+      variant.publish = { ...decision, pushed: [] };
+      const tags = variant.tags?.tags ?? [];
+      const digest = variant.build?.digest ?? '';
+      await step(
+        'publish',
+        decision.push ? `Push the ${variant.plan.variant} image` : `Push skipped (${variant.plan.variant})`,
+        async () => {
+          logger.info(decision.why);
+          if (!decision.push) return;
+          const pushed = await push(tags, digest, { docker, log: (message) => logger.warning(message) });
+          variant.publish = { ...decision, pushed };
+          for (const tag of pushed) logger.info(`pushed ${tag}@${digest}`);
+        },
+      );
+    }
   } catch (error) {
     report.error =
       error instanceof UserError
@@ -190,6 +162,117 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
   return report;
 }
 
-function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+type Step = <T>(name: Phase, title: string, body: () => Promise<T>) => Promise<T>;
+
+async function lockAndRender(
+  variant: VariantReport,
+  options: {
+    spec: EnvironmentSpec;
+    reader: RepoReader;
+    contextDir: string;
+    generatedDir: string;
+    docker: DockerCli;
+    logger: Logger;
+    step: Step;
+  },
+): Promise<void> {
+  const { plan: variantPlan } = variant;
+  const { logger, step } = options;
+  const locked = await step('lock', `Lock the ${variantPlan.variant} dependencies with hashes`, async () =>
+    lock(variantPlan, options.spec, options.contextDir, options.docker, options.reader),
+  );
+  variant.lock = locked;
+  logger.info(`${locked.packages.length} packages pinned, lock sha256 ${locked.sha256}`);
+  variant.generatedDir = options.generatedDir;
+  variant.dockerfile = await step('render', `Render the ${variantPlan.variant} Dockerfile`, async () => {
+    const text = renderDockerfile(variantPlan, locked);
+    writeGenerated(
+      options.generatedDir,
+      { dockerfile: text, dockerignore: variantPlan.generateDockerignore ? renderDockerignore() : null },
+      locked,
+      variantPlan,
+    );
+    logger.info(`wrote Dockerfile, requirements.lock and plan.json to ${options.generatedDir}`);
+    return text;
+  });
+}
+
+async function buildAndSmoke(
+  variant: VariantReport,
+  options: {
+    inputs: Inputs;
+    context: RunContext;
+    contextDir: string;
+    suffix: string;
+    suffixInputTags: boolean;
+    builder: BuilderInfo;
+    docker: DockerCli;
+    logger: Logger;
+    step: Step;
+  },
+): Promise<void> {
+  const { inputs, context, contextDir, docker, logger, step } = options;
+  const variantPlan = variant.plan;
+  const folderName = basename(contextDir);
+  const tags = computeTags(inputs, context, folderName, {
+    suffix: options.suffix,
+    suffixInputTags: options.suffixInputTags,
+  });
+  variant.tags = tags;
+  const labels = computeLabels(inputs, context, {
+    title: context.repository?.split('/')[1] ?? folderName,
+    version: tags.tags[0]?.split(':').at(-1) ?? null,
+    modelDigests: Object.fromEntries(
+      variantPlan.models
+        .filter((model) => model.format !== 'savedmodel' && model.format !== 'huggingface')
+        .map((model) => [model.path, modelDigest(contextDir, model.path)]),
+    ),
+  });
+  variant.labels = labels;
+  const built = await step('build', `Build the ${variantPlan.variant} image with BuildKit`, async () =>
+    build(variantPlan, {
+      docker,
+      builder: options.builder,
+      contextDir,
+      generatedDir: variant.generatedDir ?? '',
+      tags: tags.tags,
+      labels,
+      provenance: inputs.provenance,
+      onOutput: (chunk) => logger.output(chunk),
+    }),
+  );
+  variant.build = built;
+  logger.info(`built ${built.digest} in ${built.seconds.toFixed(1)}s`);
+
+  const smoked = await step('smoke', `Smoke-test the ${variantPlan.variant} image offline`, async () =>
+    smoke(variantPlan, variant.lock as Lock, {
+      docker,
+      image: built.imageRef,
+      command: inputs.smokeCommand,
+      timeoutSeconds: inputs.smokeTimeoutSeconds,
+      memory: inputs.smokeMemory,
+    }),
+  );
+  variant.smoke = smoked;
+  for (const check of smoked.checks) {
+    logger.info(
+      `${check.status.padEnd(7)} ${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`,
+    );
+  }
+  const failed = failedChecks(smoked);
+  if (failed.length > 0) {
+    variant.publish = { push: false, why: 'the smoke test failed', pushed: [] };
+    const modelFailure = failed.find((check) => check.kind === 'model');
+    throw new UserError(
+      `smoke test failed${options.suffix ? ` (${variantPlan.variant})` : ''}: ${failed.map((check) => `${check.kind} ${check.name}: ${check.error}`).join('; ')}`,
+      'smoke',
+      modelFailure ? { file: modelFailure.name } : undefined,
+    );
+  }
+}
+
+function modelDigest(contextDir: string, path: string): string {
+  return createHash('sha256')
+    .update(readFileSync(join(contextDir, path)))
+    .digest('hex');
 }

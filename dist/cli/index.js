@@ -52269,7 +52269,7 @@ function chooseManifest(reader, rootFiles) {
 }
 
 ;// CONCATENATED MODULE: ./src/data/compat.json
-const compat_namespaceObject = /*#__PURE__*/JSON.parse('{"Tj":{"PYTHON_DOCKER_OFFICIAL":"Docker Official Image \'python\' tags (docker-library/python README, \'Supported tags\'): https://hub.docker.com/_/python — X.Y-slim-bookworm exists for 3.9-3.13","PYTHON_DEVGUIDE_VERSIONS":"Python release status: https://devguide.python.org/versions/","PYPI_NAMES":"The framework\'s own project page on PyPI (https://pypi.org/project/NAME/), which gives the distribution name and the import name in its install instructions","TORCH_PYPI_DEFAULT":"pytorch/test-infra tools/scripts/generate_binary_build_matrix.py (STABLE_CUDA_VERSIONS[\'release\'] at each release\'s go-live commit) with pytorch/builder and test-infra release/pypi/promote_pypi_to_staging.sh; collected in shared/reference/cuda-matrix.json pytorch.pypi_default_cuda_linux_x86_64_by_minor","TF_DOCS_SOURCE":"tensorflow/docs site/en/install/source.md @ 7c3650212740204359d4ceae481abc79345541be (Tested build configurations, Linux GPU table)","TF_DOCS_PIP":"tensorflow/docs site/en/install/pip.md @ 7c3650212740204359d4ceae481abc79345541be (\'pip install tensorflow[and-cuda]\'; and-cuda docs added in 7442d72c60d0868f94a384331305c0e3889097a8, 2023-09-28)","ORT_DOCS":"https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider) + microsoft/onnxruntime docs/execution-providers/CUDA-ExecutionProvider.md @ d0ea319e9b71f66abc5abdc8c65ce5456ab06780 (older table)","JAX_DOCS":"jax-ml/jax docs/installation.md @ cec06d116c05f0d52adfceee3d3b730fdbcb0ce5 and @ 910a31d7b7510e3375718ab1ea0d38df7bd2c0d5 (0.4.26 era)","CUPY_DOCS":"https://github.com/cupy/cupy/releases/tag/v12.0.0 ; https://pypi.org/project/cupy-cuda11x/12.2.0/ ; https://pypi.org/project/cupy-cuda12x/12.2.0/ ; https://anaconda.org/scientific-python-nightly-wheels/cupy-cuda13x (README text)","PADDLE_DOCS":"https://www.paddlepaddle.org.cn/install/quick (paddlepaddle-gpu X.Y.Z.postNNN wheels: post120 = CUDA 12.0); shared/reference/cuda-matrix.json other_packages.paddlepaddle","NVIDIA_PIP_WHEELS":"NVIDIA CUDA pip wheels on PyPI (nvidia-cuda-runtime-cu12 etc.: the version\'s major.minor is the CUDA toolkit\'s); shared/reference/cuda-matrix.json other_packages.nvidia_pip_wheels"},"Hg":{"Ay":{"version":"3.11","source":"PYTHON_DEVGUIDE_VERSIONS","why":"the oldest CPython still in security support whose wheels every listed framework ships"},"$j":["3.9","3.10","3.11","3.12","3.13"],"if":[{"python":"3.9","image":"docker.io/library/python:3.9-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.10","image":"docker.io/library/python:3.10-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.11","image":"docker.io/library/python:3.11-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.12","image":"docker.io/library/python:3.12-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.13","image":"docker.io/library/python:3.13-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"}]},"Ij":[{"name":"torch","import":"torch","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jax","import":"jax","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"scikit-learn","import":"sklearn","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"xgboost","import":"xgboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"lightgbm","import":"lightgbm","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"catboost","import":"catboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"onnxruntime","import":"onnxruntime","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"onnxruntime-gpu","import":"onnxruntime","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"transformers","import":"transformers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"keras","import":"keras","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"diffusers","import":"diffusers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"vllm","import":"vllm","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow-cpu","import":"tensorflow","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"tensorflow-gpu","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle-gpu","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jaxlib","import":"jaxlib","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"cupy","import":"cupy","gpuCapable":true,"source":"CUPY_DOCS","pattern":"^cupy(-cuda\\\\d+x?)?$"}],"gI":{"V":[{"framework":"torch","minor":"1.12","cuda":"10.2","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"1.13","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.0","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.1","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.2","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.3","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.4","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.5","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.6","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.7","cuda":"12.6","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.8","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.9","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.10","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.11","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.12","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.13","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"tensorflow","minor":"2.0","cuda":"10.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.1","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.2","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.3","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.4","cuda":"11.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.5","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.6","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.7","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.8","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.9","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.10","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.11","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.12","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.13","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.14","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.15","cuda":"12.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.16","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.17","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.18","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.19","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.20","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.21","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"onnxruntime-gpu","minor":"1.5","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.6","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.7","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.8","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.9","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.10","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.11","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.12","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.13","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.14","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.15","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.16","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.17","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.18","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.19","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.20","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.21","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.22","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.23","cuda":"12","source":"ORT_DOCS"}]}}');
+const compat_namespaceObject = /*#__PURE__*/JSON.parse('{"Tj":{"PYTHON_DOCKER_OFFICIAL":"Docker Official Image \'python\' tags (docker-library/python README, \'Supported tags\'): https://hub.docker.com/_/python — X.Y-slim-bookworm exists for 3.9-3.13","PYTHON_DEVGUIDE_VERSIONS":"Python release status: https://devguide.python.org/versions/","PYPI_NAMES":"The framework\'s own project page on PyPI (https://pypi.org/project/NAME/), which gives the distribution name and the import name in its install instructions","TORCH_PYPI_DEFAULT":"pytorch/test-infra tools/scripts/generate_binary_build_matrix.py (STABLE_CUDA_VERSIONS[\'release\'] at each release\'s go-live commit) with pytorch/builder and test-infra release/pypi/promote_pypi_to_staging.sh; collected in shared/reference/cuda-matrix.json pytorch.pypi_default_cuda_linux_x86_64_by_minor","TF_DOCS_SOURCE":"tensorflow/docs site/en/install/source.md @ 7c3650212740204359d4ceae481abc79345541be (Tested build configurations, Linux GPU table)","TF_DOCS_PIP":"tensorflow/docs site/en/install/pip.md @ 7c3650212740204359d4ceae481abc79345541be (\'pip install tensorflow[and-cuda]\'; and-cuda docs added in 7442d72c60d0868f94a384331305c0e3889097a8, 2023-09-28)","ORT_DOCS":"https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider) + microsoft/onnxruntime docs/execution-providers/CUDA-ExecutionProvider.md @ d0ea319e9b71f66abc5abdc8c65ce5456ab06780 (older table)","JAX_DOCS":"jax-ml/jax docs/installation.md @ cec06d116c05f0d52adfceee3d3b730fdbcb0ce5 and @ 910a31d7b7510e3375718ab1ea0d38df7bd2c0d5 (0.4.26 era)","CUPY_DOCS":"https://github.com/cupy/cupy/releases/tag/v12.0.0 ; https://pypi.org/project/cupy-cuda11x/12.2.0/ ; https://pypi.org/project/cupy-cuda12x/12.2.0/ ; https://anaconda.org/scientific-python-nightly-wheels/cupy-cuda13x (README text)","PADDLE_DOCS":"https://www.paddlepaddle.org.cn/install/quick (paddlepaddle-gpu X.Y.Z.postNNN wheels: post120 = CUDA 12.0); shared/reference/cuda-matrix.json other_packages.paddlepaddle","NVIDIA_PIP_WHEELS":"NVIDIA CUDA pip wheels on PyPI (nvidia-cuda-runtime-cu12 etc.: the version\'s major.minor is the CUDA toolkit\'s); shared/reference/cuda-matrix.json other_packages.nvidia_pip_wheels","NVIDIA_CUDA_TAGS":"NVIDIA container images nvidia/cuda supported tags (gitlab.com/nvidia/container-images/cuda, doc/supported-tags.md, via its GitHub mirrors); shared/reference/cuda-matrix.json nvidia_cuda_images.supported_tags_by_version","TORCH_WHEEL_DEPS":"PyTorch Linux wheels depend on NVIDIA\'s CUDA pip wheels since 1.13 (pytorch/builder \'+cu117.with.pypi.cudnn\'); shared/reference/cuda-matrix.json pytorch.pypi_default_rules","PYTORCH_INDEX":"https://download.pytorch.org/whl/{cpu,cuXXX}: PyTorch\'s own wheel indexes (shared/reference/cuda-matrix.json pytorch.index_url_scheme)","UV_PYTHON":"astral-sh/uv: `uv python install` fetches python-build-standalone builds, verified against checksums uv ships (https://docs.astral.sh/uv/guides/install-python/); image ghcr.io/astral-sh/uv"},"Hg":{"Ay":{"version":"3.11","source":"PYTHON_DEVGUIDE_VERSIONS","why":"the oldest CPython still in security support whose wheels every listed framework ships"},"$j":["3.9","3.10","3.11","3.12","3.13"],"if":[{"python":"3.9","image":"docker.io/library/python:3.9-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.10","image":"docker.io/library/python:3.10-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.11","image":"docker.io/library/python:3.11-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.12","image":"docker.io/library/python:3.12-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.13","image":"docker.io/library/python:3.13-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"}]},"Ij":[{"name":"torch","import":"torch","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jax","import":"jax","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"scikit-learn","import":"sklearn","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"xgboost","import":"xgboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"lightgbm","import":"lightgbm","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"catboost","import":"catboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"onnxruntime","import":"onnxruntime","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"onnxruntime-gpu","import":"onnxruntime","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"transformers","import":"transformers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"keras","import":"keras","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"diffusers","import":"diffusers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"vllm","import":"vllm","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow-cpu","import":"tensorflow","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"tensorflow-gpu","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle-gpu","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jaxlib","import":"jaxlib","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"cupy","import":"cupy","gpuCapable":true,"source":"CUPY_DOCS","pattern":"^cupy(-cuda\\\\d+x?)?$"}],"gI":{"VC":[{"framework":"torch","minor":"1.12","cuda":"10.2","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"1.13","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.0","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.1","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.2","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.3","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.4","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.5","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.6","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.7","cuda":"12.6","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.8","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.9","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.10","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.11","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.12","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.13","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"tensorflow","minor":"2.0","cuda":"10.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.1","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.2","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.3","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.4","cuda":"11.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.5","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.6","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.7","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.8","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.9","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.10","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.11","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.12","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.13","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.14","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.15","cuda":"12.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.16","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.17","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.18","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.19","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.20","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.21","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"onnxruntime-gpu","minor":"1.5","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.6","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.7","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.8","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.9","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.10","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.11","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.12","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.13","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.14","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.15","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.16","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.17","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.18","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.19","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.20","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.21","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.22","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.23","cuda":"12","source":"ORT_DOCS"}],"Fb":[{"cuda":"11.0","image":"docker.io/nvidia/cuda:11.0.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.1","image":"docker.io/nvidia/cuda:11.1.1-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.2","image":"docker.io/nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.4","image":"docker.io/nvidia/cuda:11.4.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.5","image":"docker.io/nvidia/cuda:11.5.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.6","image":"docker.io/nvidia/cuda:11.6.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.7","image":"docker.io/nvidia/cuda:11.7.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.8","image":"docker.io/nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.0","image":"docker.io/nvidia/cuda:12.0.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.1","image":"docker.io/nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.2","image":"docker.io/nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.3","image":"docker.io/nvidia/cuda:12.3.2-cudnn9-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.4","image":"docker.io/nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.5","image":"docker.io/nvidia/cuda:12.5.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.6","image":"docker.io/nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.8","image":"docker.io/nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.9","image":"docker.io/nvidia/cuda:12.9.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"13.0","image":"docker.io/nvidia/cuda:13.0.2-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"}],"MV":[{"package":"torch","versions":">=1.13","strategy":"pip-cuda","why":"torch wheels bring CUDA as nvidia-* pip wheels since 1.13","source":"TORCH_WHEEL_DEPS"},{"package":"torch","versions":"<1.13","strategy":"system-cuda","why":"torch before 1.13 bundles or expects system CUDA libraries","source":"TORCH_WHEEL_DEPS"},{"package":"tensorflow","extra":"and-cuda","versions":">=2.14","strategy":"pip-cuda","why":"tensorflow[and-cuda] installs CUDA and cuDNN as nvidia-* wheels","source":"TF_DOCS_PIP"},{"package":"tensorflow","versions":"","strategy":"system-cuda","why":"tensorflow without the and-cuda extra loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"tensorflow-gpu","versions":"","strategy":"system-cuda","why":"tensorflow-gpu loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"jax","extra":"cuda12","versions":"","strategy":"pip-cuda","why":"jax[cuda12] installs the CUDA plugin with nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda12_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda11_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda11_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12-local","versions":"","strategy":"system-cuda","why":"jax[cuda12-local] uses the system\'s CUDA","source":"JAX_DOCS"},{"package":"onnxruntime-gpu","versions":"","strategy":"system-cuda","why":"onnxruntime-gpu loads CUDA and cuDNN from the system","source":"ORT_DOCS"},{"package":"cupy","versions":"","strategy":"system-cuda","why":"cupy-cudaXXx wheels load the CUDA toolkit from the system unless its nvidia-* wheels are installed too","source":"CUPY_DOCS"},{"package":"paddlepaddle-gpu","versions":">=3","strategy":"pip-cuda","why":"paddlepaddle-gpu 3.x wheels bundle CUDA, cuDNN and NCCL","source":"PADDLE_DOCS"},{"package":"paddlepaddle-gpu","versions":"<3","strategy":"system-cuda","why":"paddlepaddle-gpu 2.x loads CUDA from the system","source":"PADDLE_DOCS"}],"z7":{"image":"ghcr.io/astral-sh/uv:0.9.9","source":"UV_PYTHON","why":"nvidia/cuda images carry no Python; uv installs a pinned python-build-standalone CPython that runs on any of their Ubuntu releases"}}}');
 ;// CONCATENATED MODULE: ./src/data/compat.ts
 
 const compatSources = compat_namespaceObject.Tj;
@@ -52277,11 +52277,14 @@ const defaultPython = compat_namespaceObject.Hg.Ay;
 const supportedPythons = compat_namespaceObject.Hg.$j;
 const pythonBaseImages = compat_namespaceObject.Hg["if"];
 const frameworkTable = compat_namespaceObject.Ij;
-const cudaDefaults = compat_namespaceObject.gI.V;
+const cudaDefaults = compat_namespaceObject.gI.VC;
 function frameworkRow(normalizedName) {
     return frameworkTable.find((row) => row.name === normalizedName ||
         (row.pattern !== undefined && new RegExp(row.pattern).test(normalizedName)));
 }
+const gpuStrategies = compat_namespaceObject.gI.MV;
+const systemCudaBases = compat_namespaceObject.gI.Fb;
+const pythonInstaller = compat_namespaceObject.gI.z7;
 
 ;// CONCATENATED MODULE: ./src/detect/cuda.ts
 
@@ -52941,6 +52944,9 @@ function detect(reader) {
             lockfile: chosen.lockfile,
             requirements,
             indexUrl: firstIndex(manifest?.indexes ?? []),
+            extraIndexUrls: (manifest?.indexes ?? [])
+                .slice(1)
+                .map((index) => ({ url: index.url, source: formatSource(index.source) })),
         },
         frameworks,
         accelerator,
@@ -58280,6 +58286,11 @@ const inputTable = [
         description: 'Memory limit of the smoke-test container (`docker run --memory`).',
     },
     {
+        name: 'plan-only',
+        default: 'false',
+        description: 'Stop after planning and set the `matrix` output (the variants this project has), so a first job can fan out a CPU/GPU matrix.',
+    },
+    {
         name: 'provenance',
         default: 'true',
         description: 'Attach a SLSA provenance attestation (`mode=max`) when the builder can store it.',
@@ -58319,8 +58330,12 @@ const inputTable = [
     {
         name: 'extra-index-urls',
         default: '',
-        planned: 4,
         description: 'More package indexes, one per line (pip `--extra-index-url`).',
+    },
+    {
+        name: 'pytorch-index-url',
+        default: 'https://download.pytorch.org/whl',
+        description: "Root of PyTorch's wheel indexes: `<root>/cpu` gives the CPU variant its CPU-only torch, `<root>/cuXXX` a GPU variant a CUDA build other than PyPI's.",
     },
     {
         name: 'smoke-expected',
@@ -58363,11 +58378,14 @@ function parseInputs(read) {
         pythonVersion: parsePythonVersion(get('python-version')),
         baseImage: get('base-image') || null,
         indexUrl: get('index-url') || null,
+        extraIndexUrls: Util.getList(get('extra-index-urls'), { ignoreComma: true, comment: '#' }).map((url) => url.trim()),
+        pytorchIndexUrl: get('pytorch-index-url').replace(/\/+$/, ''),
         network: parseChoice('network', get('network'), ['default', 'host', 'none']),
         smokeCommand: get('smoke-command') || null,
         smokeTimeoutSeconds: parsePositiveInteger('smoke-timeout', get('smoke-timeout')),
         smokeMemory: parseMemory(get('smoke-memory')),
         provenance: parseBoolean('provenance', get('provenance')),
+        planOnly: parseBoolean('plan-only', get('plan-only')),
     };
 }
 function parseBoolean(name, value) {
@@ -58476,13 +58494,19 @@ const LOCK_FILE = 'requirements.lock';
  */
 function renderDockerfile(plan, lock) {
     const { venv, workdir, uid, user } = plan.layout;
-    const indexArgs = plan.indexUrl ? ` --index-url ${plan.indexUrl}` : '';
+    const indexArgs = [
+        ...(plan.indexUrl ? [` --index-url ${plan.indexUrl}`] : []),
+        ...plan.extraIndexUrls.map((url) => ` --extra-index-url ${url}`),
+        ...(plan.cpuTorch ? [` --extra-index-url ${plan.cpuTorch.indexUrl}`] : []),
+    ].join('');
     const cmd = plan.entrypoint ? JSON.stringify(['python', plan.entrypoint]) : JSON.stringify(['python']);
     const labels = [
         ['org.opencontainers.image.base.name', plan.base.image],
         ['org.opencontainers.image.base.digest', plan.base.digest ?? ''],
         ['io.github.ml-container.python', plan.python],
         ['io.github.ml-container.variant', plan.variant],
+        ['io.github.ml-container.accelerator', plan.strategy],
+        ...(plan.cuda ? [['io.github.ml-container.cuda', plan.cuda.version]] : []),
         ['io.github.ml-container.lock.sha256', lock.sha256],
         ['io.github.ml-container.frameworks', frameworkList(plan, lock)],
     ];
@@ -58491,14 +58515,14 @@ function renderDockerfile(plan, lock) {
         `#   docker buildx build -f <this file> --build-context ${GENERATED_CONTEXT}=<folder of this file> <project>`,
         ...plan.decisions.map((decision) => `# ${decision.topic}: ${decision.choice} (${decision.why})`),
         '',
-        `FROM ${pinnedBase(plan.base)} AS base`,
+        ...baseStage(plan),
         'ENV PYTHONDONTWRITEBYTECODE=1 \\',
         '    PYTHONUNBUFFERED=1 \\',
         '    PIP_DISABLE_PIP_VERSION_CHECK=1 \\',
         '    PIP_NO_INPUT=1',
         '',
         'FROM base AS dependencies',
-        `RUN python3 -m venv ${venv}`,
+        `RUN ${plan.pythonInstaller ? '/usr/local/bin/python3' : 'python3'} -m venv ${venv}`,
         `COPY --from=${GENERATED_CONTEXT} ${LOCK_FILE} /opt/ml-container/${LOCK_FILE}`,
         `RUN --mount=type=cache,id=ml-container-pip-${plan.variant}-py${plan.python},target=/root/.cache/pip,sharing=locked \\`,
         `    ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`,
@@ -58525,6 +58549,24 @@ function frameworkList(plan, lock) {
         return `${framework.name}==${locked?.version ?? framework.locked ?? '?'}`;
     })
         .join(',');
+}
+/**
+ * The base stage. nvidia/cuda images have no Python, so for system-cuda one is installed with uv
+ * (pinned by digest like the base) from a python-build-standalone build uv verifies by checksum.
+ */
+function baseStage(plan) {
+    if (!plan.pythonInstaller)
+        return [`FROM ${pinnedBase(plan.base)} AS base`];
+    return [
+        `FROM ${pinnedBase(plan.pythonInstaller)} AS python-installer`,
+        '',
+        `FROM ${pinnedBase(plan.base)} AS base`,
+        'COPY --from=python-installer /uv /usr/local/bin/uv',
+        'ENV UV_PYTHON_INSTALL_DIR=/opt/python',
+        `RUN uv python install ${plan.python} \\`,
+        `    && ln -s "$(uv python find ${plan.python})" /usr/local/bin/python3 \\`,
+        '    && rm /usr/local/bin/uv',
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/lock/args.ts
@@ -58651,6 +58693,320 @@ async function build(plan, options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/lock/markers.ts
+
+/** The variables PEP 508 defines, and the set-valued ones PEP 751 adds for pylock.toml. */
+const VARIABLES = new Set([
+    'python_version',
+    'python_full_version',
+    'os_name',
+    'sys_platform',
+    'platform_release',
+    'platform_system',
+    'platform_version',
+    'platform_machine',
+    'platform_python_implementation',
+    'implementation_name',
+    'implementation_version',
+    'extra',
+    'extras',
+    'dependency_groups',
+]);
+/** The legacy spellings (PEP 345 and setuptools) that pip still accepts. */
+const ALIASES = {
+    'os.name': 'os_name',
+    'sys.platform': 'sys_platform',
+    'platform.version': 'platform_version',
+    'platform.machine': 'platform_machine',
+    'platform.python_implementation': 'platform_python_implementation',
+    python_implementation: 'platform_python_implementation',
+};
+/** Variables whose values are versions: compared as PEP 440 versions when both sides allow it. */
+const VERSION_KEYS = new Set([
+    'python_version',
+    'python_full_version',
+    'implementation_version',
+    'platform_release',
+]);
+const SET_KEYS = new Set(['extras', 'dependency_groups']);
+/** Variables that may be left out of the environment: no extra is being installed. */
+const EMPTY_BY_DEFAULT = new Set(['extra', 'extras', 'dependency_groups']);
+/** Symbol operators, longest first so `===` is not read as `==` then `=`. */
+const SYMBOLS = ['===', '~=', '==', '!=', '<=', '>=', '<', '>'];
+/** Deeper than any marker a tool writes; the limit keeps the recursive parser off the stack's end. */
+const MAX_DEPTH = 64;
+/**
+ * Evaluates a PEP 508 environment marker (`python_version >= "3.9" and sys_platform == 'linux'`)
+ * as the dependency specifiers spec says: a comparison of a version variable is a PEP 440 one
+ * when the value is a version and `operator + literal` a specifier (`python_full_version <
+ * '3.11.4'`, `python_version == '3.11.*'`, `~=`); anything else compares strings, which have
+ * no order (`<`, `>` are false, `<=`, `>=` mean `==`); `in` / `not in` test substrings; `extra`
+ * compares names normalized as PEP 685 says. A malformed marker, or a variable the environment lacks,
+ * throws an Error that quotes the marker and says where it went wrong.
+ */
+function evaluateMarker(marker, env) {
+    return evaluate(parseMarker(marker), env, marker);
+}
+/** CPython on Linux, as `packaging.markers.default_environment()` reports it in the image. */
+function linuxEnvironment(pythonFull, machine = 'x86_64') {
+    const release = /^(\d+)\.(\d+)(?:\.\d+)?(?:(?:a|b|rc)\d+)?$/.exec(pythonFull);
+    if (!release)
+        throw new Error(`'${pythonFull}' is not a Python version (expected 3.11.9)`);
+    return {
+        python_version: `${release[1]}.${release[2]}`,
+        python_full_version: pythonFull,
+        os_name: 'posix',
+        sys_platform: 'linux',
+        // The kernel's, known only where the image runs: empty, so markers on them compare as strings.
+        platform_release: '',
+        platform_system: 'Linux',
+        platform_version: '',
+        // Docker names the architectures amd64/arm64; Python's platform.machine() says x86_64/aarch64.
+        platform_machine: machine === 'amd64' ? 'x86_64' : machine === 'arm64' ? 'aarch64' : machine,
+        platform_python_implementation: 'CPython',
+        implementation_name: 'cpython',
+        implementation_version: pythonFull,
+        extra: '',
+    };
+}
+function fail(marker, message, column) {
+    const where = column === undefined ? '' : ` at column ${column}`;
+    return new Error(`invalid marker '${marker}': ${message}${where}`);
+}
+function tokenize(marker) {
+    const tokens = [];
+    let i = 0;
+    while (i < marker.length) {
+        const char = marker[i] ?? '';
+        const column = i + 1;
+        if (char === ' ' || char === '\t' || char === '\n' || char === '\r') {
+            i++;
+            continue;
+        }
+        if (char === '(' || char === ')') {
+            tokens.push({ kind: char, column });
+            i++;
+            continue;
+        }
+        if (char === '"' || char === "'") {
+            const close = marker.indexOf(char, i + 1);
+            if (close < 0)
+                throw fail(marker, `unterminated string`, column);
+            tokens.push({ kind: 'string', value: marker.slice(i + 1, close), column });
+            i = close + 1;
+            continue;
+        }
+        const symbol = SYMBOLS.find((candidate) => marker.startsWith(candidate, i));
+        if (symbol) {
+            tokens.push({ kind: 'op', op: symbol, column });
+            i += symbol.length;
+            continue;
+        }
+        const word = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(marker.slice(i))?.[0];
+        if (word === undefined) {
+            const hint = char === '=' ? " (did you mean '==')" : '';
+            throw fail(marker, `unexpected '${char}'${hint}`, column);
+        }
+        i += word.length;
+        if (word === 'and' || word === 'or') {
+            tokens.push({ kind: word, column });
+        }
+        else if (word === 'in') {
+            tokens.push({ kind: 'op', op: 'in', column });
+        }
+        else if (word === 'not') {
+            const next = /^[ \t\n\r]+in(?![A-Za-z0-9_.])/.exec(marker.slice(i));
+            if (!next)
+                throw fail(marker, `'not' must be followed by 'in'`, column);
+            tokens.push({ kind: 'op', op: 'not in', column });
+            i += next[0].length;
+        }
+        else {
+            const name = ALIASES[word] ?? word;
+            if (!VARIABLES.has(name)) {
+                throw fail(marker, `unknown variable '${word}' (quote a string value)`, column);
+            }
+            tokens.push({ kind: 'variable', name, column });
+        }
+    }
+    tokens.push({ kind: 'end', column: marker.length + 1 });
+    return tokens;
+}
+function parseMarker(marker) {
+    if (!marker.trim())
+        throw fail(marker, 'it is empty');
+    const tokens = tokenize(marker);
+    let position = 0;
+    const peek = () => tokens[position] ?? { kind: 'end', column: marker.length + 1 };
+    const describe = (token) => {
+        switch (token.kind) {
+            case 'end':
+                return 'the end';
+            case 'op':
+                return `'${token.op}'`;
+            case 'string':
+                return `the string '${token.value}'`;
+            case 'variable':
+                return `'${token.name}'`;
+            default:
+                return `'${token.kind}'`;
+        }
+    };
+    const parseOr = (depth) => {
+        const items = [parseAnd(depth)];
+        while (peek().kind === 'or') {
+            position++;
+            items.push(parseAnd(depth));
+        }
+        return items.length === 1 && items[0] ? items[0] : { kind: 'or', items };
+    };
+    const parseAnd = (depth) => {
+        const items = [parseItem(depth)];
+        while (peek().kind === 'and') {
+            position++;
+            items.push(parseItem(depth));
+        }
+        return items.length === 1 && items[0] ? items[0] : { kind: 'and', items };
+    };
+    const parseOperand = () => {
+        const token = peek();
+        if (token.kind === 'variable') {
+            position++;
+            return { kind: 'variable', name: token.name };
+        }
+        if (token.kind === 'string') {
+            position++;
+            return { kind: 'string', value: token.value };
+        }
+        throw fail(marker, `expected a variable or a quoted string, found ${describe(token)}`, token.column);
+    };
+    const parseItem = (depth) => {
+        const token = peek();
+        if (token.kind === '(') {
+            if (depth >= MAX_DEPTH)
+                throw fail(marker, `parentheses nest deeper than ${MAX_DEPTH}`, token.column);
+            position++;
+            const inner = parseOr(depth + 1);
+            const close = peek();
+            if (close.kind !== ')')
+                throw fail(marker, `expected ')', found ${describe(close)}`, close.column);
+            position++;
+            return inner;
+        }
+        const left = parseOperand();
+        const opToken = peek();
+        if (opToken.kind !== 'op') {
+            throw fail(marker, `expected an operator, found ${describe(opToken)}`, opToken.column);
+        }
+        position++;
+        const right = parseOperand();
+        if (left.kind === right.kind) {
+            const what = left.kind === 'string' ? 'two strings' : 'two variables';
+            throw fail(marker, `it compares ${what}: one side must be a variable, the other a quoted string`, token.column);
+        }
+        const variable = left.kind === 'variable' ? left.name : right.kind === 'variable' ? right.name : '';
+        if (SET_KEYS.has(variable) &&
+            (right.kind !== 'variable' || (opToken.op !== 'in' && opToken.op !== 'not in'))) {
+            throw fail(marker, `'${variable}' is a set: write '"name" in ${variable}'`, token.column);
+        }
+        return { kind: 'compare', left, op: opToken.op, right, column: token.column };
+    };
+    const tree = parseOr(0);
+    const rest = peek();
+    if (rest.kind !== 'end')
+        throw fail(marker, `unexpected ${describe(rest)}`, rest.column);
+    return tree;
+}
+/** Every comparison is evaluated (no short circuit), so a marker fails the same way in every environment. */
+function evaluate(node, env, marker) {
+    if (node.kind === 'compare')
+        return markers_compare(node, env, marker);
+    const results = node.items.map((item) => evaluate(item, env, marker));
+    return node.kind === 'and' ? results.every(Boolean) : results.some(Boolean);
+}
+/** PEP 685: extras compare as PEP 503 normalized names. */
+function normalizeExtra(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+function lookup(env, key, marker, column) {
+    const value = Object.hasOwn(env, key) ? env[key] : undefined;
+    if (value !== undefined)
+        return value;
+    if (EMPTY_BY_DEFAULT.has(key))
+        return '';
+    throw fail(marker, `the environment has no value for '${key}'`, column);
+}
+function markers_compare(node, env, marker) {
+    const { left, op, right, column } = node;
+    const key = left.kind === 'variable' ? left.name : right.kind === 'variable' ? right.name : '';
+    const value = lookup(env, key, marker, column);
+    let lhs = left.kind === 'variable' ? value : left.value;
+    let rhs = right.kind === 'variable' ? value : right.value;
+    if (SET_KEYS.has(key)) {
+        const members = new Set(rhs
+            .split(/[\s,]+/)
+            .filter(Boolean)
+            .map(normalizeExtra));
+        const found = members.has(normalizeExtra(lhs));
+        return op === 'in' ? found : !found;
+    }
+    if (key === 'extra') {
+        lhs = normalizeExtra(lhs);
+        rhs = normalizeExtra(rhs);
+    }
+    if (VERSION_KEYS.has(key) && op !== 'in' && op !== 'not in') {
+        // PEP 440 arbitrary equality: the strings, case aside, versions or not.
+        if (op === '===')
+            return lhs.toLowerCase() === rhs.toLowerCase();
+        // `op + literal` as a PEP 440 specifier, when it is one and the value is a version.
+        if (!rhs.includes(',') && valid(lhs) !== null && validRange(`${op}${rhs}`)) {
+            if (op === '<' || op === '>')
+                return exclusive(lhs, op, rhs);
+            return satisfies(lhs, `${op}${rhs}`, { prereleases: true });
+        }
+    }
+    // Strings have no order: the dependency specifiers spec (as packaging 26 and uv read it) makes
+    // `<` and `>` false and `<=` and `>=` equality, and gives `~=` and `===` no meaning.
+    switch (op) {
+        case '<':
+        case '>':
+            return false;
+        case '<=':
+        case '>=':
+        case '==':
+            return lhs === rhs;
+        case '!=':
+            return lhs !== rhs;
+        case 'in':
+            return rhs.includes(lhs);
+        case 'not in':
+            return !rhs.includes(lhs);
+        case '~=':
+        case '===':
+            throw fail(marker, `'${op}' compares versions, and '${lhs}' ${op} '${rhs}' is not a version comparison`, column);
+    }
+}
+/**
+ * PEP 440's exclusive ordered comparison: `<V` leaves out V's own pre-releases and `>V` its
+ * post-releases and local versions, unless V is one itself. (The library's `<`/`>` refuse any
+ * version of V's release, so `'3.11' > '3.11.0rc1'` would be false.)
+ */
+function exclusive(version, op, bound) {
+    const candidate = version_explain(version);
+    const limit = version_explain(bound);
+    if (!candidate || !limit)
+        return false;
+    const order = compare(version, bound);
+    const sameBase = compare(candidate.base_version, limit.base_version) === 0;
+    if (op === '<')
+        return order < 0 && !(sameBase && candidate.is_prerelease && !limit.is_prerelease);
+    if (order <= 0)
+        return false;
+    if (sameBase && candidate.is_postrelease && !limit.is_postrelease)
+        return false;
+    return !(sameBase && candidate.local !== null);
+}
+
 ;// CONCATENATED MODULE: ./src/lock/report.ts
 
 
@@ -58663,26 +59019,147 @@ function lockFromReport(report, header) {
         return {
             name: item.metadata.name.toLowerCase().replace(/[-_.]+/g, '-'),
             version: item.metadata.version,
-            sha256,
-            url: item.download_info.url,
-            direct: item.is_direct,
+            sha256: [sha256],
+            url: item.is_direct ? item.download_info.url : null,
         };
     });
-    packages.sort((a, b) => a.name.localeCompare(b.name));
-    const lines = packages.map((pkg) => pkg.direct
-        ? `${pkg.name} @ ${pkg.url} --hash=sha256:${pkg.sha256}`
-        : `${pkg.name}==${pkg.version} --hash=sha256:${pkg.sha256}`);
+    return lockFromPackages(packages, header, report.environment);
+}
+/**
+ * The one install form every lock becomes: `requirements.lock`, a line per package with each of
+ * its hashes, sorted by name so the same packages always give the same bytes.
+ */
+function lockFromPackages(unsorted, header, environment) {
+    const packages = [...unsorted].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const lines = packages.map((pkg) => {
+        const hashes = [...new Set(pkg.sha256)]
+            .sort()
+            .map((hash) => ` --hash=sha256:${hash}`)
+            .join('');
+        return pkg.url ? `${pkg.name} @ ${pkg.url}${hashes}` : `${pkg.name}==${pkg.version}${hashes}`;
+    });
     const text = `${[...header.map((line) => `# ${line}`), ...lines].join('\n')}\n`;
     return {
         packages,
         text,
         sha256: (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex'),
-        environment: report.environment,
+        environment,
     };
 }
 function hashFromLegacyField(item) {
     const legacy = item.download_info.archive_info?.hash;
     return legacy?.startsWith('sha256=') ? legacy.slice('sha256='.length) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/lock/convert.ts
+
+
+
+
+
+const convert_SHA256 = /^sha256:([0-9a-f]{64})$/i;
+/**
+ * Converts a lock the project already has (uv.lock, poetry.lock, pdm.lock, Pipfile.lock,
+ * pylock.toml, as detect read it) into `requirements.lock` for one environment, without
+ * resolving anything: the packages whose marker holds in `env` (uv's `resolution-markers`
+ * included), each with the sha256 of every artifact the lock lists.
+ *
+ * Each package must come out once: where a lock holds a name twice (uv forks a resolution per
+ * Python range or platform), the entry whose marker holds is the one kept, and two that hold are
+ * an error naming both lines. A kept package without a sha256 (a git or path source) cannot be
+ * installed with `--require-hashes`: an error at its line.
+ */
+function lockFromLockRead(read, env, header) {
+    const kept = applicable(read.packages, env);
+    const packages = kept.map((pkg) => {
+        const sha256 = sha256Of(pkg);
+        if (sha256.length === 0) {
+            throw new UserError(`${pkg.name} ${pkg.version} has no sha256 in ${read.file}: it cannot be installed with --require-hashes`, 'lock', pkg.source);
+        }
+        return { name: pkg.name, version: pkg.version, sha256, url: null };
+    });
+    return lockFromPackages(packages, header, env);
+}
+/**
+ * Converts a requirements file that is already a lock (every requirement `name==version` with
+ * `--hash`, `-r` includes followed) into `requirements.lock` for `env`: requirements whose marker
+ * does not hold are left out, and the rest must name each package once. Index options and `-c`
+ * constraints are not part of the result.
+ */
+function lockFromHashedRequirements(reader, path, env, header) {
+    const file = parseRequirementsFile(reader, path);
+    const read = file.requirements.map((requirement) => {
+        const version = /^==([^=,*]+)$/.exec(requirement.specifier)?.[1];
+        const unpinned = requirement.url !== null || version === undefined;
+        const unhashed = requirement.hashes.length === 0;
+        if (unpinned || unhashed) {
+            const problem = [unpinned ? 'is not pinned with ==version' : '', unhashed ? 'has no --hash' : '']
+                .filter(Boolean)
+                .join(' and ');
+            throw new UserError(`${requirement.name} ${problem}: every line of a hashed requirements file needs ==version and --hash`, 'lock', requirement.source);
+        }
+        const hashes = requirement.hashes
+            .filter((hash) => hash.toLowerCase().startsWith('sha256:'))
+            .map((hash) => {
+            if (!convert_SHA256.test(hash)) {
+                throw new UserError(`${requirement.name}: '${hash}' is not a sha256 digest (64 hex digits)`, 'lock', requirement.source);
+            }
+            return hash.toLowerCase();
+        });
+        return {
+            name: requirement.name,
+            version,
+            hashes,
+            marker: requirement.marker,
+            source: requirement.source,
+        };
+    });
+    const packages = applicable(read, env).map((pkg) => {
+        const sha256 = sha256Of(pkg);
+        if (sha256.length === 0) {
+            throw new UserError(`${pkg.name}==${pkg.version} has no sha256 --hash in ${pkg.source.file}: it cannot be installed with --require-hashes`, 'lock', pkg.source);
+        }
+        return { name: pkg.name, version: pkg.version, sha256, url: null };
+    });
+    return lockFromPackages(packages, header, env);
+}
+/** The packages whose marker holds in `env`, each name once, in the lock's order. */
+function applicable(packages, env) {
+    const kept = packages.filter((pkg) => holds(pkg, env));
+    const seen = new Map();
+    for (const pkg of kept) {
+        const first = seen.get(pkg.name);
+        if (first) {
+            throw new UserError(`${pkg.name} is locked more than once for ${describe(env)}: ${pkg.name} ${first.version} at ` +
+                `${formatSource(first.source)} and ${pkg.name} ${pkg.version} at ${formatSource(pkg.source)} both apply`, 'lock', first.source);
+        }
+        seen.set(pkg.name, pkg);
+    }
+    return kept;
+}
+function holds(pkg, env) {
+    if (pkg.marker === null)
+        return true;
+    try {
+        return evaluateMarker(pkg.marker, env);
+    }
+    catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new UserError(`${pkg.name} ${pkg.version}: ${message}`, 'lock', pkg.source);
+    }
+}
+function sha256Of(pkg) {
+    return pkg.hashes.flatMap((hash) => {
+        const hex = convert_SHA256.exec(hash)?.[1];
+        return hex === undefined ? [] : [hex.toLowerCase()];
+    });
+}
+/** `Python 3.11.9 on linux/x86_64`, as far as the environment says. */
+function describe(env) {
+    const python = env.python_full_version ?? env.python_version;
+    const platform = [env.sys_platform, env.platform_machine].filter(Boolean).join('/');
+    return ([python ? `Python ${python}` : '', platform ? `on ${platform}` : ''].filter(Boolean).join(' ') ||
+        'this environment');
 }
 
 ;// CONCATENATED MODULE: ./src/lock/index.ts
@@ -58691,10 +59168,45 @@ function hashFromLegacyField(item) {
 
 
 
+
+
+
+
+
+
+
 const RESOLVER_SCRIPT = (0,external_node_fs_namespaceObject.readFileSync)(__nccwpck_require__.ab + "resolve.py", 'utf8');
 const MARKER = 'ML_CONTAINER_RESOLVE_REPORT ';
-/** Resolves and hash-pins the plan's requirements for its base image's Python and platform. */
-async function lock(plan, spec, contextDir, docker) {
+const LOCK_READERS = {
+    'uv.lock': readUvLock,
+    'poetry.lock': readPoetryLock,
+    'pdm.lock': readPdmLock,
+    'Pipfile.lock': readPipfileLock,
+    'pylock.toml': readPylock,
+};
+/**
+ * The plan's lock in the one install form: the project's own lock converted as it is (only the
+ * packages whose markers hold on the target), or a fresh resolve pinned by hash.
+ */
+async function lock(plan, spec, contextDir, docker, reader) {
+    if (plan.lockSource.kind === 'convert')
+        return convertLock(plan, plan.lockSource.lockfile, reader);
+    return resolveLock(plan, spec, contextDir, docker);
+}
+function convertLock(plan, lockfile, reader) {
+    // Linux x86_64 CPython of the plan's version: the platform every image is built for today.
+    const env = linuxEnvironment(`${plan.python}.0`);
+    const header = [
+        `Generated by ml-container-action from ${lockfile}, as it is: every package pinned with its sha256.`,
+        `For CPython ${plan.python} on linux/x86_64; packages whose markers do not hold there are left out.`,
+        'Install with: pip install --require-hashes --no-deps -r requirements.lock',
+    ];
+    const readLock = LOCK_READERS[lockfile];
+    return readLock
+        ? lockFromLockRead(readLock(reader, lockfile), env, header)
+        : lockFromHashedRequirements(reader, lockfile, env, header);
+}
+async function resolveLock(plan, spec, contextDir, docker) {
     const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT));
     const line = result.stdout.split('\n').find((candidate) => candidate.startsWith(MARKER));
     if (result.exitCode !== 0 || !line) {
@@ -58708,10 +59220,11 @@ async function lock(plan, spec, contextDir, docker) {
     ]);
 }
 function pipError(stderr) {
-    return stderr
+    const lines = stderr
         .split('\n')
-        .find((line) => line.startsWith('ERROR:'))
-        ?.replace(/^ERROR:\s*/, '');
+        .map((line) => line.trim())
+        .filter(Boolean);
+    return lines.find((line) => line.startsWith('ERROR:'))?.replace(/^ERROR:\s*/, '') ?? lines.at(-1);
 }
 /** Points the error at the line that asked for the package pip could not find. */
 function failingRequirement(stderr, spec) {
@@ -58722,16 +59235,102 @@ function failingRequirement(stderr, spec) {
     return spec.dependencies.requirements.find((requirement) => requirement.name === name)?.source;
 }
 
+;// CONCATENATED MODULE: ./src/plan/gpu.ts
+
+
+
+
+
+
+/**
+ * pip-cuda when every framework gets CUDA from wheels (keeping the slim Python base),
+ * system-cuda when any needs it from the system; each choice cites its table row.
+ */
+function chooseStrategy(spec, decisions) {
+    const matches = spec.dependencies.requirements
+        .map((requirement) => ({ requirement, row: strategyRow(requirement, spec) }))
+        .filter((match) => match.row !== undefined);
+    const system = matches.find((match) => match.row.strategy === 'system-cuda');
+    const chosen = system ?? matches[0];
+    const strategy = system ? 'system-cuda' : 'pip-cuda';
+    decisions.push({
+        topic: 'gpu strategy',
+        choice: strategy,
+        why: chosen
+            ? `${chosen.requirement.name} (${chosen.requirement.source.file}:${chosen.requirement.source.line ?? ''}): ${chosen.row.why} (src/data/compat.json, source ${chosen.row.source})`
+            : 'no framework needs CUDA from the system: CUDA libraries come from wheels',
+    });
+    return strategy;
+}
+function strategyRow(requirement, spec) {
+    const version = spec.frameworks.find((framework) => framework.name === requirement.name)?.locked ??
+        /^===?([^,*]+)$/.exec(requirement.specifier)?.[1] ??
+        null;
+    return gpuStrategies.find((row) => {
+        const packageMatches = row.package === requirement.name ||
+            (row.package === 'cupy' && /^cupy(-cuda\d+x?)?$/.test(requirement.name));
+        if (!packageMatches)
+            return false;
+        if (row.extra && !requirement.extras.includes(normalizeName(row.extra)))
+            return false;
+        if (!row.versions)
+            return true;
+        // An unpinned requirement installs a current release: the rows for current versions apply.
+        if (!version)
+            return row.versions.startsWith('>');
+        try {
+            return satisfies(version.split('+')[0] ?? version, row.versions);
+        }
+        catch {
+            return false;
+        }
+    });
+}
+/**
+ * PyPI's torch wheel is built for one CUDA per release; another CUDA comes from PyTorch's own
+ * index (`<root>/cu121`). Null when PyPI's build is the one wanted, or an index already gives it.
+ */
+function cudaIndexFor(spec, pytorchIndexUrl, indexes) {
+    const cuda = spec.cuda?.version;
+    if (!cuda?.includes('.'))
+        return null;
+    if (indexes.some((url) => /\/whl\/(?:nightly\/|test\/)?cu\d+\/?$/.test(url)))
+        return null;
+    const torch = spec.frameworks.find((framework) => framework.name === 'torch');
+    const specifier = spec.dependencies.requirements.find((requirement) => requirement.name === 'torch')?.specifier ?? '';
+    const pypi = tableCuda('torch', torch?.locked ?? null, specifier);
+    if (!pypi || pypi.cuda === cuda)
+        return null;
+    const [major, minor] = cuda.split('.');
+    return {
+        url: `${pytorchIndexUrl}/cu${major}${minor}`,
+        why: `torch ${pypi.minor} on PyPI is built for CUDA ${pypi.cuda}, but the project needs CUDA ${cuda} (${spec.cuda?.source})`,
+    };
+}
+/** The nvidia/cuda runtime image with cuDNN for a CUDA version: that minor, or the newest of a major. */
+function systemCudaBase(cuda) {
+    if (!cuda) {
+        throw new UserError('this GPU variant needs CUDA from the system, but no CUDA version was detected: pin one (e.g. a +cuXXX local version) or set base-image', 'plan');
+    }
+    const candidates = systemCudaBases.filter((row) => cuda.includes('.') ? row.cuda === cuda : row.cuda.split('.')[0] === cuda);
+    const row = candidates.sort((a, b) => compareMinor(b.cuda, a.cuda))[0];
+    if (!row) {
+        throw new UserError(`no nvidia/cuda base image for CUDA ${cuda} in src/data/compat.json (supported: ${systemCudaBases.map((base) => base.cuda).join(', ')}); set base-image`, 'plan');
+    }
+    return row;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/index.ts
 
 
 
+
+const TORCH_FAMILY = ['torch', 'torchvision', 'torchaudio'];
 /** Turns what detect found and what the user asked for into one plan per variant. Pure. */
 function plan(spec, inputs, context) {
-    const decisions = [];
-    const variant = chooseVariant(spec, inputs, decisions);
+    const shared = [];
     const python = inputs.pythonVersion ?? spec.python.version;
-    decisions.push({
+    shared.push({
         topic: 'python',
         choice: python,
         why: inputs.pythonVersion ? "input 'python-version'" : spec.python.source,
@@ -58739,9 +59338,8 @@ function plan(spec, inputs, context) {
     if (!supportedPythons.includes(python) && !inputs.baseImage) {
         throw new UserError(`Python ${python} has no base image in src/data/compat.json (supported: ${supportedPythons.join(', ')}); set 'base-image'`, 'plan');
     }
-    const base = chooseBase(python, inputs, decisions);
     const indexUrl = inputs.indexUrl ?? spec.dependencies.indexUrl?.url ?? null;
-    decisions.push({
+    shared.push({
         topic: 'index',
         choice: indexUrl ?? 'https://pypi.org/simple (pip default)',
         why: inputs.indexUrl
@@ -58752,21 +59350,68 @@ function plan(spec, inputs, context) {
     if (!requirementsFile)
         throw new UserError('no dependency file to lock', 'plan');
     const { lockfile, format } = spec.dependencies;
-    if (lockfile && lockfile !== requirementsFile) {
-        throw new UserError(`installing from ${lockfile} as it is arrives with issue #4; until then remove it or build from requirements.txt`, 'plan', { file: lockfile });
-    }
+    const lockSource = lockfile ? { kind: 'convert', lockfile } : { kind: 'resolve' };
+    shared.push(lockfile
+        ? {
+            topic: 'lock',
+            choice: `${lockfile}, used as it is`,
+            why: `the project's lock (${format}); converted to requirements.lock with every hash`,
+        }
+        : {
+            topic: 'lock',
+            choice: 'resolve with pip inside the pinned base, pin every wheel by sha256',
+            why: `${requirementsFile} (${format}) has no lock; resolving in the base gives its Python and platform`,
+        });
     const requirementLines = format === 'requirements' ? null : spec.dependencies.requirements.map(requirementLine);
-    decisions.push({
-        topic: 'lock',
-        choice: 'resolve with pip inside the pinned base, pin every wheel by sha256',
-        why: `${requirementsFile} (${format}) pins no hash for every package; resolving in the base gives its Python and platform`,
-    });
-    return [
-        {
+    const extraIndexUrls = [
+        ...spec.dependencies.extraIndexUrls.map((index) => index.url),
+        ...inputs.extraIndexUrls,
+    ];
+    return chooseVariants(spec, inputs).map(({ variant, why }) => {
+        const decisions = [{ topic: 'variant', choice: variant, why }, ...shared];
+        const strategy = variant === 'cpu' ? 'cpu' : chooseStrategy(spec, decisions);
+        const cuda = variant === 'gpu' ? spec.cuda : null;
+        if (cuda)
+            decisions.push({ topic: 'cuda', choice: cuda.version, why: cuda.source });
+        const base = chooseBase(python, strategy, cuda?.version ?? null, inputs, decisions);
+        const variantIndexes = [...extraIndexUrls];
+        const torch = spec.dependencies.requirements.filter((requirement) => TORCH_FAMILY.includes(requirement.name));
+        let cpuTorch = null;
+        if (variant === 'cpu' && torch.length > 0 && lockSource.kind === 'resolve') {
+            cpuTorch = {
+                indexUrl: `${inputs.pytorchIndexUrl}/cpu`,
+                packages: torch.map((requirement) => ({ name: requirement.name, specifier: requirement.specifier })),
+            };
+            decisions.push({
+                topic: 'torch',
+                choice: `${torch.map((requirement) => requirement.name).join(', ')} from ${cpuTorch.indexUrl} (+cpu builds)`,
+                why: 'the CPU variant needs no CUDA: PyTorch CPU wheels are a fraction of the size of the CUDA ones and their nvidia-* wheels',
+            });
+        }
+        if (variant === 'gpu' && torch.length > 0 && lockSource.kind === 'resolve') {
+            const index = cudaIndexFor(spec, inputs.pytorchIndexUrl, [indexUrl ?? '', ...variantIndexes]);
+            if (index) {
+                variantIndexes.push(index.url);
+                decisions.push({
+                    topic: 'torch',
+                    choice: `CUDA ${cuda?.version} build from ${index.url}`,
+                    why: index.why,
+                });
+            }
+        }
+        return {
             variant,
+            strategy,
+            cuda,
             python,
             base,
+            pythonInstaller: strategy === 'system-cuda' && !inputs.baseImage
+                ? { image: pythonInstaller.image, digest: null }
+                : null,
             indexUrl,
+            extraIndexUrls: variantIndexes,
+            cpuTorch,
+            lockSource,
             network: inputs.network,
             requirementsFile,
             requirementLines,
@@ -58776,27 +59421,51 @@ function plan(spec, inputs, context) {
             generateDockerignore: !context.hasDockerignore,
             layout: { venv: '/opt/venv', workdir: '/app', uid: 10001, user: 'app' },
             decisions,
-        },
+        };
+    });
+}
+/**
+ * `auto` builds what the project can run on: CPU only without a GPU framework, CPU and GPU when a
+ * framework runs on both, GPU only when something forces CUDA. An explicit variant the project
+ * cannot have is an error, naming what decided it.
+ */
+function chooseVariants(spec, inputs) {
+    const detected = `detected accelerator '${spec.accelerator}'`;
+    if (inputs.variant === 'cpu') {
+        if (spec.accelerator === 'gpu-required') {
+            throw new UserError(`variant 'cpu' was asked for, but this project requires CUDA ${spec.cuda?.version ?? ''} (${spec.cuda?.source ?? 'a CUDA-only package'})`.replace('  ', ' '), 'plan');
+        }
+        return [{ variant: 'cpu', why: "input 'variant'" }];
+    }
+    if (inputs.variant === 'gpu') {
+        if (spec.accelerator === 'cpu') {
+            throw new UserError("variant 'gpu' was asked for, but no framework in this project can use a GPU", 'plan');
+        }
+        return [{ variant: 'gpu', why: "input 'variant'" }];
+    }
+    if (spec.accelerator === 'cpu')
+        return [{ variant: 'cpu', why: detected }];
+    if (spec.accelerator === 'gpu-required')
+        return [{ variant: 'gpu', why: detected }];
+    return [
+        { variant: 'cpu', why: `${detected}: the frameworks run on both` },
+        { variant: 'gpu', why: `${detected}: the frameworks run on both` },
     ];
 }
-function chooseVariant(spec, inputs, decisions) {
-    if (inputs.variant === 'gpu' || spec.accelerator === 'gpu-required') {
-        throw new UserError('GPU variants are not implemented yet (planned in issue #4); use variant: cpu', 'plan');
-    }
-    decisions.push({
-        topic: 'variant',
-        choice: 'cpu',
-        why: inputs.variant === 'cpu'
-            ? "input 'variant'"
-            : `detected accelerator '${spec.accelerator}'${spec.accelerator === 'gpu-optional' ? ' (GPU variants arrive with issue #4)' : ''}`,
-    });
-    return 'cpu';
-}
-function chooseBase(python, inputs, decisions) {
+function chooseBase(python, strategy, cuda, inputs, decisions) {
     if (inputs.baseImage) {
         const [image, digest] = inputs.baseImage.split('@');
         decisions.push({ topic: 'base image', choice: inputs.baseImage, why: "input 'base-image'" });
         return { image: image ?? inputs.baseImage, digest: digest ?? null };
+    }
+    if (strategy === 'system-cuda') {
+        const row = systemCudaBase(cuda);
+        decisions.push({
+            topic: 'base image',
+            choice: row.image,
+            why: `CUDA ${row.cuda} with cuDNN from the system (src/data/compat.json, source ${row.source}); Python installed with ${pythonInstaller.image} (${pythonInstaller.why})`,
+        });
+        return { image: row.image, digest: null };
     }
     const row = pythonBaseImages.find((candidate) => candidate.python === python);
     if (!row)
@@ -58804,7 +59473,9 @@ function chooseBase(python, inputs, decisions) {
     decisions.push({
         topic: 'base image',
         choice: row.image,
-        why: `slim Debian image for Python ${python} (src/data/compat.json, source ${row.source})`,
+        why: strategy === 'pip-cuda'
+            ? `slim Python ${python}: CUDA comes from the frameworks' nvidia-* wheels (src/data/compat.json, source ${row.source})`
+            : `slim Debian image for Python ${python} (src/data/compat.json, source ${row.source})`,
     });
     return { image: row.image, digest: null };
 }
@@ -58888,7 +59559,22 @@ function repositoryComponent(name) {
  * Tags as docker/metadata-action's defaults would give them: semver (and `latest`) from release
  * tags, the branch name and `sha-<short>` from pushes, `pr-<n>` from pull requests.
  */
-function computeTags(inputs, context, folderName) {
+function computeTags(inputs, context, folderName, variant = { suffix: '', suffixInputTags: false }) {
+    const plain = computePlainTags(inputs, context, folderName);
+    if (!variant.suffix || (inputs.tags.length > 0 && !variant.suffixInputTags))
+        return plain;
+    return {
+        tags: plain.tags.map((tag) => `${tag}${variant.suffix}`),
+        why: `${plain.why}, suffixed '${variant.suffix}' for the variant`,
+    };
+}
+/** `-cpu`, `-cuda12.4`, or `-gpu` when the CUDA version is unknown. */
+function variantSuffix(plan) {
+    if (plan.variant === 'cpu')
+        return '-cpu';
+    return plan.cuda ? `-cuda${plan.cuda.version}` : '-gpu';
+}
+function computePlainTags(inputs, context, folderName) {
     if (inputs.tags.length > 0)
         return { tags: inputs.tags, why: "input 'tags'" };
     const image = imageName(inputs, context, folderName);
@@ -59078,14 +59764,16 @@ function failedChecks(result) {
 
 
 
+
 /**
- * detect → plan → lock → render → build → smoke → publish, the one flow behind the action and
- * the CLI. A failure stops the flow where it happens; nothing is pushed after any failure.
+ * detect → plan → (lock → render → build → smoke → publish for each variant), the one flow behind
+ * the action and the CLI. A failure stops the flow where it happens; nothing is pushed after any
+ * failure, in any variant.
  */
 async function pipeline(inputs, context, adapters) {
     const { docker, logger } = adapters;
     const contextDir = (0,external_node_path_namespaceObject.resolve)(inputs.context);
-    const report = { contextDir, notes: [] };
+    const report = { contextDir, variants: [], notes: [] };
     let phase = 'detect';
     const step = async (name, title, body) => {
         phase = name;
@@ -59101,94 +59789,70 @@ async function pipeline(inputs, context, adapters) {
         for (const framework of spec.frameworks) {
             logger.info(`${framework.name} ${framework.spec || '(any version)'} (${framework.source})`);
         }
-        const [variantPlan] = await step('plan', 'Plan the image', async () => {
-            const plans = plan(spec, inputs, { hasDockerignore: reader.readText('.dockerignore') !== null });
-            for (const candidate of plans) {
+        logger.info(`accelerator ${spec.accelerator}${spec.cuda ? `, CUDA ${spec.cuda.version} (${spec.cuda.source})` : ''}`);
+        const plans = await step('plan', 'Plan the image', async () => {
+            const planned = plan(spec, inputs, { hasDockerignore: reader.readText('.dockerignore') !== null });
+            for (const candidate of planned) {
                 candidate.base.digest ??= await resolveBaseDigest(docker, candidate.base.image);
+                if (candidate.pythonInstaller) {
+                    candidate.pythonInstaller.digest ??= await resolveBaseDigest(docker, candidate.pythonInstaller.image);
+                }
+                logger.info(`[${candidate.variant}]`);
+                for (const decision of candidate.decisions)
+                    logger.info(`  ${decision.topic}: ${decision.choice} — ${decision.why}`);
+                logger.info(`  base pinned: ${candidate.base.image}@${candidate.base.digest}`);
             }
-            return plans;
+            return planned;
         });
-        if (!variantPlan)
-            throw new UserError('the plan has no variant to build', 'plan');
-        report.plan = variantPlan;
-        for (const decision of variantPlan.decisions)
-            logger.info(`${decision.topic}: ${decision.choice} — ${decision.why}`);
-        logger.info(`base pinned: ${variantPlan.base.image}@${variantPlan.base.digest}`);
-        const locked = await step('lock', 'Lock the dependencies with hashes', async () => lock(variantPlan, spec, contextDir, docker));
-        report.lock = locked;
-        logger.info(`${locked.packages.length} packages pinned, lock sha256 ${locked.sha256}`);
-        const generatedDir = adapters.workDir ?? (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ml-container-'));
-        report.generatedDir = generatedDir;
-        const dockerfile = await step('render', 'Render the Dockerfile', async () => {
-            const text = renderDockerfile(variantPlan, locked);
-            writeGenerated(generatedDir, { dockerfile: text, dockerignore: variantPlan.generateDockerignore ? renderDockerignore() : null }, locked, variantPlan);
-            logger.info(`wrote Dockerfile, requirements.lock and plan.json to ${generatedDir}`);
-            return text;
-        });
-        report.dockerfile = dockerfile;
+        report.variants = plans.map((variantPlan) => ({ plan: variantPlan }));
+        if (adapters.until === 'plan')
+            return report;
+        // Tags carry a variant suffix when the project has more than one variant, so a matrix's images never collide.
+        const projectVariants = chooseVariants(spec, { ...inputs, variant: 'auto' }).length;
+        const workRoot = adapters.workDir ?? (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ml-container-'));
+        const variants = report.variants;
+        for (const variant of variants) {
+            const generatedDir = variants.length > 1 ? (0,external_node_path_namespaceObject.join)(workRoot, variant.plan.variant) : workRoot;
+            await lockAndRender(variant, { spec, reader, contextDir, generatedDir, docker, logger, step });
+        }
         if (adapters.until === 'render')
             return report;
-        const folderName = (0,external_node_path_namespaceObject.basename)(contextDir);
-        const tags = computeTags(inputs, context, folderName);
-        report.tags = tags;
-        const labels = computeLabels(inputs, context, {
-            title: context.repository?.split('/')[1] ?? folderName,
-            version: tags.tags[0]?.split(':').at(-1) ?? null,
-            modelDigests: Object.fromEntries(variantPlan.models.map((model) => [model.path, sha256File((0,external_node_path_namespaceObject.join)(contextDir, model.path))])),
-        });
-        report.labels = labels;
-        const built = await step('build', 'Build with BuildKit', async () => {
-            const builder = await inspectBuilder(docker);
-            report.builder = builder;
-            if (inputs.provenance && !builder.canKeepProvenance) {
-                const note = `provenance skipped: the '${builder.driver}' builder loads into Docker's classic image store, which drops attestations (enable the containerd image store to keep them)`;
-                report.notes.push(note);
-                logger.warning(note);
-            }
-            return build(variantPlan, {
-                docker,
-                builder,
+        const builder = await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
+        report.builder = builder;
+        if (inputs.provenance && !builder.canKeepProvenance) {
+            const note = `provenance skipped: the '${builder.driver}' builder loads into Docker's classic image store, which drops attestations (enable the containerd image store to keep them)`;
+            report.notes.push(note);
+            logger.warning(note);
+        }
+        for (const variant of variants) {
+            const suffix = projectVariants > 1 || variants.length > 1 ? variantSuffix(variant.plan) : '';
+            await buildAndSmoke(variant, {
+                inputs,
+                context,
                 contextDir,
-                generatedDir,
-                tags: tags.tags,
-                labels,
-                provenance: inputs.provenance,
-                onOutput: (chunk) => logger.output(chunk),
-            });
-        });
-        report.build = built;
-        logger.info(`built ${built.digest} in ${built.seconds.toFixed(1)}s`);
-        const smoked = await step('smoke', 'Smoke-test the model offline', async () => smoke(variantPlan, locked, {
-            docker,
-            image: built.imageRef,
-            command: inputs.smokeCommand,
-            timeoutSeconds: inputs.smokeTimeoutSeconds,
-            memory: inputs.smokeMemory,
-        }));
-        report.smoke = smoked;
-        for (const check of smoked.checks) {
-            logger.info(`${check.status.padEnd(7)} ${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`);
-        }
-        const failed = failedChecks(smoked);
-        if (failed.length > 0) {
-            const modelFailure = failed.find((check) => check.kind === 'model');
-            report.publish = { push: false, why: 'the smoke test failed', pushed: [] };
-            throw new UserError(`smoke test failed: ${failed.map((check) => `${check.kind} ${check.name}: ${check.error}`).join('; ')}`, 'smoke', modelFailure ? { file: modelFailure.name } : undefined);
-        }
-        const decision = pushDecision(inputs, context, smoked.passed);
-        report.publish = { ...decision, pushed: [] };
-        await step('publish', decision.push ? 'Push the image' : 'Push skipped', async () => {
-            logger.info(decision.why);
-            if (!decision.push)
-                return;
-            const pushed = await push(tags.tags, built.digest, {
+                suffix,
+                suffixInputTags: variants.length > 1,
+                builder,
                 docker,
-                log: (message) => logger.warning(message),
+                logger,
+                step,
             });
-            report.publish = { ...decision, pushed };
-            for (const tag of pushed)
-                logger.info(`pushed ${tag}@${built.digest}`);
-        });
+        }
+        for (const variant of variants) {
+            const decision = pushDecision(inputs, context, variant.smoke?.passed === true);
+            variant.publish = { ...decision, pushed: [] };
+            const tags = variant.tags?.tags ?? [];
+            const digest = variant.build?.digest ?? '';
+            await step('publish', decision.push ? `Push the ${variant.plan.variant} image` : `Push skipped (${variant.plan.variant})`, async () => {
+                logger.info(decision.why);
+                if (!decision.push)
+                    return;
+                const pushed = await push(tags, digest, { docker, log: (message) => logger.warning(message) });
+                variant.publish = { ...decision, pushed };
+                for (const tag of pushed)
+                    logger.info(`pushed ${tag}@${digest}`);
+            });
+        }
     }
     catch (error) {
         report.error =
@@ -59198,52 +59862,129 @@ async function pipeline(inputs, context, adapters) {
     }
     return report;
 }
-function sha256File(path) {
-    return (0,external_node_crypto_.createHash)('sha256').update((0,external_node_fs_namespaceObject.readFileSync)(path)).digest('hex');
+async function lockAndRender(variant, options) {
+    const { plan: variantPlan } = variant;
+    const { logger, step } = options;
+    const locked = await step('lock', `Lock the ${variantPlan.variant} dependencies with hashes`, async () => lock(variantPlan, options.spec, options.contextDir, options.docker, options.reader));
+    variant.lock = locked;
+    logger.info(`${locked.packages.length} packages pinned, lock sha256 ${locked.sha256}`);
+    variant.generatedDir = options.generatedDir;
+    variant.dockerfile = await step('render', `Render the ${variantPlan.variant} Dockerfile`, async () => {
+        const text = renderDockerfile(variantPlan, locked);
+        writeGenerated(options.generatedDir, { dockerfile: text, dockerignore: variantPlan.generateDockerignore ? renderDockerignore() : null }, locked, variantPlan);
+        logger.info(`wrote Dockerfile, requirements.lock and plan.json to ${options.generatedDir}`);
+        return text;
+    });
+}
+async function buildAndSmoke(variant, options) {
+    const { inputs, context, contextDir, docker, logger, step } = options;
+    const variantPlan = variant.plan;
+    const folderName = (0,external_node_path_namespaceObject.basename)(contextDir);
+    const tags = computeTags(inputs, context, folderName, {
+        suffix: options.suffix,
+        suffixInputTags: options.suffixInputTags,
+    });
+    variant.tags = tags;
+    const labels = computeLabels(inputs, context, {
+        title: context.repository?.split('/')[1] ?? folderName,
+        version: tags.tags[0]?.split(':').at(-1) ?? null,
+        modelDigests: Object.fromEntries(variantPlan.models
+            .filter((model) => model.format !== 'savedmodel' && model.format !== 'huggingface')
+            .map((model) => [model.path, modelDigest(contextDir, model.path)])),
+    });
+    variant.labels = labels;
+    const built = await step('build', `Build the ${variantPlan.variant} image with BuildKit`, async () => build(variantPlan, {
+        docker,
+        builder: options.builder,
+        contextDir,
+        generatedDir: variant.generatedDir ?? '',
+        tags: tags.tags,
+        labels,
+        provenance: inputs.provenance,
+        onOutput: (chunk) => logger.output(chunk),
+    }));
+    variant.build = built;
+    logger.info(`built ${built.digest} in ${built.seconds.toFixed(1)}s`);
+    const smoked = await step('smoke', `Smoke-test the ${variantPlan.variant} image offline`, async () => smoke(variantPlan, variant.lock, {
+        docker,
+        image: built.imageRef,
+        command: inputs.smokeCommand,
+        timeoutSeconds: inputs.smokeTimeoutSeconds,
+        memory: inputs.smokeMemory,
+    }));
+    variant.smoke = smoked;
+    for (const check of smoked.checks) {
+        logger.info(`${check.status.padEnd(7)} ${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`);
+    }
+    const failed = failedChecks(smoked);
+    if (failed.length > 0) {
+        variant.publish = { push: false, why: 'the smoke test failed', pushed: [] };
+        const modelFailure = failed.find((check) => check.kind === 'model');
+        throw new UserError(`smoke test failed${options.suffix ? ` (${variantPlan.variant})` : ''}: ${failed.map((check) => `${check.kind} ${check.name}: ${check.error}`).join('; ')}`, 'smoke', modelFailure ? { file: modelFailure.name } : undefined);
+    }
+}
+function modelDigest(contextDir, path) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(contextDir, path)))
+        .digest('hex');
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
-/** The action's outputs, named as in docker/build-push-action where the meaning is the same. */
+/**
+ * The action's outputs, named as in docker/build-push-action where the meaning is the same. With
+ * several variants, `image` and `digest` are the first variant's and `tags` lists every variant's.
+ */
 function outputs(report) {
-    const tags = report.tags?.tags ?? [];
-    const frameworks = (report.plan?.frameworks ?? []).map((framework) => ({
-        name: framework.name,
-        version: report.lock?.packages.find((pkg) => pkg.name === framework.name)?.version ?? framework.locked,
-    }));
+    const [first] = report.variants;
+    const tags = report.variants.flatMap((variant) => variant.tags?.tags ?? []);
     return {
-        image: tags[0] ?? '',
-        digest: report.build?.digest ?? '',
+        image: first?.tags?.tags[0] ?? '',
+        digest: first?.build?.digest ?? '',
         tags: tags.join('\n'),
-        pushed: String((report.publish?.pushed.length ?? 0) > 0),
-        variant: report.plan?.variant ?? '',
-        python: report.plan?.python ?? '',
-        cuda: report.spec?.cuda?.version ?? '',
-        frameworks: JSON.stringify(frameworks),
+        pushed: String(report.variants.some((variant) => (variant.publish?.pushed.length ?? 0) > 0)),
+        variant: report.variants.map((variant) => variant.plan.variant).join(','),
+        matrix: JSON.stringify(report.variants.map((variant) => variant.plan.variant)),
+        python: first?.plan.python ?? '',
+        cuda: report.variants.find((variant) => variant.plan.cuda)?.plan.cuda?.version ?? '',
+        frameworks: JSON.stringify(first ? frameworkVersions(first) : []),
         metadata: JSON.stringify(metadata(report)),
     };
 }
+function frameworkVersions(variant) {
+    return variant.plan.frameworks.map((framework) => ({
+        name: framework.name,
+        version: variant.lock?.packages.find((pkg) => pkg.name === framework.name)?.version ?? framework.locked,
+    }));
+}
 function metadata(report) {
     return {
-        variant: report.plan?.variant ?? null,
-        base: report.plan ? { image: report.plan.base.image, digest: report.plan.base.digest } : null,
-        lock: report.lock ? { sha256: report.lock.sha256, packages: report.lock.packages.length } : null,
-        digest: report.build?.digest ?? null,
-        size_bytes: report.build?.sizeBytes ?? null,
-        provenance: report.build?.provenance ?? false,
-        smoke: report.smoke
-            ? {
-                passed: report.smoke.passed,
-                seconds: report.smoke.seconds,
-                peak_memory_bytes: report.smoke.peak_memory_bytes,
-                checks: report.smoke.checks.map(({ kind, name, status, seconds }) => ({
-                    kind,
-                    name,
-                    status,
-                    seconds,
-                })),
-            }
-            : null,
-        pushed: report.publish?.pushed ?? [],
+        variants: report.variants.map((variant) => ({
+            variant: variant.plan.variant,
+            strategy: variant.plan.strategy,
+            cuda: variant.plan.cuda?.version ?? null,
+            base: { image: variant.plan.base.image, digest: variant.plan.base.digest },
+            lock: variant.lock ? { sha256: variant.lock.sha256, packages: variant.lock.packages.length } : null,
+            frameworks: frameworkVersions(variant),
+            digest: variant.build?.digest ?? null,
+            size_bytes: variant.build?.sizeBytes ?? null,
+            provenance: variant.build?.provenance ?? false,
+            tags: variant.tags?.tags ?? [],
+            smoke: variant.smoke
+                ? {
+                    passed: variant.smoke.passed,
+                    seconds: variant.smoke.seconds,
+                    peak_memory_bytes: variant.smoke.peak_memory_bytes,
+                    checks: variant.smoke.checks.map(({ kind, name, status, seconds }) => ({
+                        kind,
+                        name,
+                        status,
+                        seconds,
+                    })),
+                }
+                : null,
+            pushed: variant.publish?.pushed ?? [],
+        })),
+        notes: report.notes,
         error: report.error ? { phase: report.error.phase, message: report.error.located } : null,
     };
 }
@@ -59259,14 +60000,16 @@ function summaryMarkdown(report) {
         if (report.error.detail)
             lines.push('<details><summary>Output</summary>', '', fence(report.error.detail), '</details>', '');
     }
-    const { spec, plan } = report;
+    const { spec } = report;
     if (spec) {
         lines.push('### Detected', '', '| What | Value | Source |', '| --- | --- | --- |');
         lines.push(row('Python', spec.python.version, spec.python.source));
         lines.push(row('Dependencies', `${spec.dependencies.format} (${spec.dependencies.files.join(', ')})`, spec.dependencies.files[0] ?? ''));
         for (const framework of spec.frameworks)
             lines.push(row(framework.name, framework.spec || 'any', framework.source));
-        lines.push(row('Accelerator', spec.accelerator, 'frameworks found'));
+        lines.push(row('Accelerator', spec.accelerator, 'frameworks and CUDA hints found'));
+        if (spec.cuda)
+            lines.push(row('CUDA', spec.cuda.version, spec.cuda.source));
         for (const model of spec.models)
             lines.push(row('Model', `${model.path} (${model.format}, ${bytes(model.bytes)})`, model.path));
         if (spec.entrypoint)
@@ -59275,46 +60018,10 @@ function summaryMarkdown(report) {
             lines.push(row('⚠️ Warning', warning.message, warning.source ?? ''));
         lines.push('');
     }
-    if (plan) {
-        lines.push('### Plan', '', '| Decision | Choice | Why |', '| --- | --- | --- |');
-        for (const decision of plan.decisions)
-            lines.push(row(decision.topic, decision.choice, decision.why));
-        lines.push(row('base digest', plan.base.digest ?? 'unresolved', 'read from the registry at plan time'));
-        if (report.lock)
-            lines.push(row('lock', `${report.lock.packages.length} packages, sha256 ${report.lock.sha256.slice(0, 12)}…`, 'requirements.lock'));
-        lines.push('');
-    }
-    if (report.build) {
-        lines.push('### Image', '', '| | |', '| --- | --- |');
-        lines.push(`| Digest | \`${report.build.digest}\` |`);
-        lines.push(`| Size | ${report.build.sizeBytes === null ? 'unknown' : bytes(report.build.sizeBytes)} |`);
-        lines.push(`| Build time | ${report.build.seconds.toFixed(1)} s |`);
-        lines.push(`| Provenance | ${report.build.provenance ? 'SLSA provenance, mode=max' : 'none'} |`);
-        lines.push(`| Tags | ${(report.tags?.tags ?? []).map((tag) => `\`${tag}\``).join('<br>')} (${report.tags?.why ?? ''}) |`, '');
-    }
     for (const note of report.notes)
         lines.push(`> ${note}`, '');
-    if (report.smoke) {
-        lines.push('### Smoke test (offline, non-root, read-only)', '', '| Check | Result | Time | Detail |', '| --- | --- | --- | --- |');
-        for (const check of report.smoke.checks) {
-            const icon = { passed: '✅', failed: '❌', skipped: '⏭️' }[check.status];
-            const detail = check.error ?? check.reason ?? check.version ?? check.prediction ?? '';
-            const time = check.first_prediction_seconds === undefined
-                ? `${check.seconds.toFixed(3)} s`
-                : `${check.seconds.toFixed(3)} s (predict ${check.first_prediction_seconds.toFixed(4)} s)`;
-            lines.push(`| ${check.kind} \`${escapeCell(check.name)}\` | ${icon} ${check.status} | ${time} | ${escapeCell(detail)} |`);
-        }
-        lines.push('', `Peak memory ${bytes(report.smoke.peak_memory_bytes)}, total ${report.smoke.seconds.toFixed(1)} s, Python ${report.smoke.python}.`, '');
-    }
-    if (report.publish) {
-        lines.push('### Publish', '');
-        lines.push(report.publish.pushed.length > 0
-            ? `Pushed ${report.publish.pushed.map((tag) => `\`${tag}\``).join(', ')}.`
-            : `Nothing pushed: ${report.publish.why}.`, '');
-    }
-    if (report.dockerfile) {
-        lines.push('<details><summary>Dockerfile</summary>', '', fence(report.dockerfile, 'dockerfile'), '</details>', '');
-    }
+    for (const variant of report.variants)
+        lines.push(...variantSection(variant, report.variants.length > 1));
     return lines.join('\n');
 }
 function row(...cells) {
@@ -59335,6 +60042,49 @@ function bytes(count) {
         unit++;
     }
     return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+function variantSection(variant, several) {
+    const lines = [];
+    const title = several ? ` — ${variant.plan.variant}` : '';
+    const { plan } = variant;
+    lines.push(`### Plan${title}`, '', '| Decision | Choice | Why |', '| --- | --- | --- |');
+    for (const decision of plan.decisions)
+        lines.push(row(decision.topic, decision.choice, decision.why));
+    lines.push(row('base digest', plan.base.digest ?? 'unresolved', 'read from the registry at plan time'));
+    if (variant.lock) {
+        lines.push(row('lock', `${variant.lock.packages.length} packages, sha256 ${variant.lock.sha256.slice(0, 12)}…`, 'requirements.lock'));
+    }
+    lines.push('');
+    if (variant.build) {
+        lines.push(`### Image${title}`, '', '| | |', '| --- | --- |');
+        lines.push(`| Digest | \`${variant.build.digest}\` |`);
+        lines.push(`| Size | ${variant.build.sizeBytes === null ? 'unknown' : bytes(variant.build.sizeBytes)} |`);
+        lines.push(`| Build time | ${variant.build.seconds.toFixed(1)} s |`);
+        lines.push(`| Provenance | ${variant.build.provenance ? 'SLSA provenance, mode=max' : 'none'} |`);
+        lines.push(`| Tags | ${(variant.tags?.tags ?? []).map((tag) => `\`${tag}\``).join('<br>')} (${variant.tags?.why ?? ''}) |`, '');
+    }
+    if (variant.smoke) {
+        lines.push(`### Smoke test${title} (offline, non-root, read-only)`, '', '| Check | Result | Time | Detail |', '| --- | --- | --- | --- |');
+        for (const check of variant.smoke.checks) {
+            const icon = { passed: '✅', failed: '❌', skipped: '⏭️' }[check.status];
+            const detail = check.error ?? check.reason ?? check.version ?? check.prediction ?? '';
+            const time = check.first_prediction_seconds === undefined
+                ? `${check.seconds.toFixed(3)} s`
+                : `${check.seconds.toFixed(3)} s (predict ${check.first_prediction_seconds.toFixed(4)} s)`;
+            lines.push(`| ${check.kind} \`${escapeCell(check.name)}\` | ${icon} ${check.status} | ${time} | ${escapeCell(detail)} |`);
+        }
+        lines.push('', `Peak memory ${bytes(variant.smoke.peak_memory_bytes)}, total ${variant.smoke.seconds.toFixed(1)} s, Python ${variant.smoke.python}.`, '');
+    }
+    if (variant.publish) {
+        lines.push(`### Publish${title}`, '');
+        lines.push(variant.publish.pushed.length > 0
+            ? `Pushed ${variant.publish.pushed.map((tag) => `\`${tag}\``).join(', ')}.`
+            : `Nothing pushed: ${variant.publish.why}.`, '');
+    }
+    if (variant.dockerfile) {
+        lines.push(`<details><summary>Dockerfile${title}</summary>`, '', fence(variant.dockerfile, 'dockerfile'), '</details>', '');
+    }
+    return lines;
 }
 
 ;// CONCATENATED MODULE: ./src/cli.ts
@@ -59384,7 +60134,7 @@ async function main(argv) {
     const dir = positionals[0] ?? flags.context ?? '.';
     if (command === 'detect') {
         const spec = detect(directoryReader((0,external_node_path_namespaceObject.resolve)(dir)));
-        process.stdout.write(values.json ? `${JSON.stringify(specContract(spec), null, 2)}\n` : describe(specContract(spec)));
+        process.stdout.write(values.json ? `${JSON.stringify(specContract(spec), null, 2)}\n` : cli_describe(specContract(spec)));
         return 0;
     }
     if (command !== 'run' && command !== 'plan')
@@ -59397,7 +60147,7 @@ async function main(argv) {
         docker: dockerCli(),
         logger: stderrLogger(),
         workDir: values.out ? (0,external_node_path_namespaceObject.resolve)(values.out) : undefined,
-        until: command === 'plan' ? 'render' : undefined,
+        until: command === 'plan' ? 'render' : inputs.planOnly ? 'plan' : undefined,
     });
     if (values.summary)
         (0,external_node_fs_namespaceObject.writeFileSync)(values.summary, summaryMarkdown(report));
@@ -59407,10 +60157,12 @@ async function main(argv) {
         process.stderr.write(`\n${report.error.detail ? `${report.error.detail}\n\n` : ''}error: ${report.error.located}\n`);
         return 1;
     }
-    const pushed = report.publish?.pushed ?? [];
-    process.stderr.write(command === 'plan'
-        ? `\nplanned: ${report.generatedDir}\n`
-        : `\n✔ ${report.tags?.tags[0]} ${report.build?.digest} — smoke passed; ${pushed.length ? `pushed ${pushed.join(', ')}` : `not pushed (${report.publish?.why})`}\n`);
+    for (const variant of report.variants) {
+        const pushed = variant.publish?.pushed ?? [];
+        process.stderr.write(command === 'plan' || inputs.planOnly
+            ? `\nplanned ${variant.plan.variant}: ${variant.generatedDir ?? '(plan only)'}\n`
+            : `\n✔ ${variant.plan.variant}: ${variant.tags?.tags[0]} ${variant.build?.digest} — smoke passed; ${pushed.length ? `pushed ${pushed.join(', ')}` : `not pushed (${variant.publish?.why})`}\n`);
+    }
     return 0;
 }
 function stderrLogger() {
@@ -59437,7 +60189,7 @@ async function gitFacts(dir) {
         return { sha: null, time: null };
     }
 }
-function describe(contract) {
+function cli_describe(contract) {
     const lines = [
         `python      ${contract.python.version}  (${contract.python.source})`,
         `format      ${contract.dependencies.format}  (${contract.dependencies.files.join(', ')})`,

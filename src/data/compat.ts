@@ -37,3 +37,24 @@ export function frameworkRow(normalizedName: string): FrameworkRow | undefined {
       (row.pattern !== undefined && new RegExp(row.pattern).test(normalizedName)),
   );
 }
+
+export interface GpuStrategyRow {
+  package: string;
+  extra?: string;
+  /** PEP 440 specifier; "" for every version. */
+  versions: string;
+  strategy: 'pip-cuda' | 'system-cuda';
+  why: string;
+  source: string;
+}
+
+export interface SystemBaseRow {
+  cuda: string;
+  image: string;
+  os: string;
+  source: string;
+}
+
+export const gpuStrategies = compat.cuda.gpuStrategies as readonly GpuStrategyRow[];
+export const systemCudaBases: readonly SystemBaseRow[] = compat.cuda.systemBaseImages;
+export const pythonInstaller = compat.cuda.pythonInstaller;

@@ -116,6 +116,9 @@ export function detect(reader: RepoReader): EnvironmentSpec {
       lockfile: chosen.lockfile,
       requirements,
       indexUrl: firstIndex(manifest?.indexes ?? []),
+      extraIndexUrls: (manifest?.indexes ?? [])
+        .slice(1)
+        .map((index) => ({ url: index.url, source: formatSource(index.source) })),
     },
     frameworks,
     accelerator,

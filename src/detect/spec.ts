@@ -68,6 +68,8 @@ export interface EnvironmentSpec {
     lockfile: string | null;
     requirements: Requirement[];
     indexUrl: { url: string; source: string } | null;
+    /** The other indexes the manifest names (poetry/uv/pdm sources, requirements --extra-index-url). */
+    extraIndexUrls: { url: string; source: string }[];
   };
   frameworks: Framework[];
   accelerator: Accelerator;

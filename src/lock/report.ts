@@ -14,9 +14,10 @@ export interface PipReport {
 export interface LockedPackage {
   name: string;
   version: string;
-  sha256: string;
-  url: string;
-  direct: boolean;
+  /** sha256 hex digests of the artifacts pip may install (a lock converted from uv.lock lists one per wheel). */
+  sha256: string[];
+  /** Set for a direct reference (`name @ url`), installed from that URL. */
+  url: string | null;
 }
 
 export interface Lock {
@@ -39,23 +40,36 @@ export function lockFromReport(report: PipReport, header: string[]): Lock {
     return {
       name: item.metadata.name.toLowerCase().replace(/[-_.]+/g, '-'),
       version: item.metadata.version,
-      sha256,
-      url: item.download_info.url,
-      direct: item.is_direct,
+      sha256: [sha256],
+      url: item.is_direct ? item.download_info.url : null,
     };
   });
-  packages.sort((a, b) => a.name.localeCompare(b.name));
-  const lines = packages.map((pkg) =>
-    pkg.direct
-      ? `${pkg.name} @ ${pkg.url} --hash=sha256:${pkg.sha256}`
-      : `${pkg.name}==${pkg.version} --hash=sha256:${pkg.sha256}`,
-  );
+  return lockFromPackages(packages, header, report.environment);
+}
+
+/**
+ * The one install form every lock becomes: `requirements.lock`, a line per package with each of
+ * its hashes, sorted by name so the same packages always give the same bytes.
+ */
+export function lockFromPackages(
+  unsorted: readonly LockedPackage[],
+  header: readonly string[],
+  environment: Record<string, string>,
+): Lock {
+  const packages = [...unsorted].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const lines = packages.map((pkg) => {
+    const hashes = [...new Set(pkg.sha256)]
+      .sort()
+      .map((hash) => ` --hash=sha256:${hash}`)
+      .join('');
+    return pkg.url ? `${pkg.name} @ ${pkg.url}${hashes}` : `${pkg.name}==${pkg.version}${hashes}`;
+  });
   const text = `${[...header.map((line) => `# ${line}`), ...lines].join('\n')}\n`;
   return {
     packages,
     text,
     sha256: createHash('sha256').update(text).digest('hex'),
-    environment: report.environment,
+    environment,
   };
 }
 

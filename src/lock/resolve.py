@@ -1,4 +1,4 @@
-"""Resolves a requirements file inside the target base image and prints pip's installation report.
+"""Resolves a project's requirements inside the target base image and prints pip's installation report.
 
 Run by ml-container-action as `python3 -c <this file> <json>`: resolving inside the pinned base image
 gives the lock the base's own Python version and platform. pip runs from a throwaway venv so the base
@@ -13,28 +13,70 @@ import venv
 
 MARKER = "ML_CONTAINER_RESOLVE_REPORT "
 
+# Run with the venv's Python, which has pip and so pip's own packaging: picks, for each torch-family
+# package, the newest +cpu build on PyTorch's CPU index that the requirement allows and that
+# installs on this interpreter.
+SELECT_CPU_BUILDS = r'''
+import html, json, re, sys, urllib.parse, urllib.request
+from pip._vendor.packaging.specifiers import SpecifierSet
+from pip._vendor.packaging.tags import sys_tags
+from pip._vendor.packaging.utils import parse_wheel_filename
 request = json.loads(sys.argv[1])
+supported = set(sys_tags())
+pins = []
+for package in request["packages"]:
+    url = request["indexUrl"].rstrip("/") + "/" + package["name"] + "/"
+    page = urllib.request.urlopen(url, timeout=120).read().decode()
+    candidates = set()
+    for href in re.findall(r'href="([^"]+)"', page):
+        filename = urllib.parse.unquote(html.unescape(href).split("#")[0].rsplit("/", 1)[-1])
+        if not filename.endswith(".whl"):
+            continue
+        name, version, _build, tags = parse_wheel_filename(filename)
+        if version.local == "cpu" and supported.intersection(tags):
+            candidates.add(version)
+    allowed = [v for v in candidates if SpecifierSet(package["specifier"]).contains(v, prereleases=False)]
+    if not allowed:
+        sys.exit(f"no CPU build of {package['name']}{package['specifier']} for this Python and platform at {url}")
+    pins.append(f"{package['name']}=={max(allowed)}")
+print(json.dumps(pins))
+'''
+
+request = json.loads(sys.argv[1])
+work = tempfile.mkdtemp(prefix="ml-container-resolve-")
 
 
 def requirements_file():
     """The project's requirements file, or the lines read from another manifest, written out for pip."""
     if request.get("lines") is None:
         return request["requirements"]
-    path = os.path.join(tempfile.mkdtemp(prefix="ml-container-lines-"), "requirements.txt")
+    path = os.path.join(work, "requirements.txt")
     with open(path, "w") as handle:
         handle.write("\n".join(request["lines"]) + "\n")
     return path
 
 
-env_dir = tempfile.mkdtemp(prefix="ml-container-resolve-")
+env_dir = os.path.join(work, "venv")
 venv.create(env_dir, with_pip=True)
+python = os.path.join(env_dir, "bin", "python")
 command = [
-    os.path.join(env_dir, "bin", "python"), "-m", "pip", "install",
+    python, "-m", "pip", "install",
     "--dry-run", "--ignore-installed", "--quiet", "--no-input", "--disable-pip-version-check",
     "--report", "-", "-r", requirements_file(),
 ]
 if request.get("indexUrl"):
-    command[4:4] = ["--index-url", request["indexUrl"]]
+    command += ["--index-url", request["indexUrl"]]
+for url in request.get("extraIndexUrls") or []:
+    command += ["--extra-index-url", url]
+cpu = request.get("cpuTorch")
+if cpu:
+    selected = subprocess.run([python, "-c", SELECT_CPU_BUILDS, json.dumps(cpu)], stdout=subprocess.PIPE, text=True)
+    if selected.returncode != 0:
+        sys.exit(selected.returncode)
+    constraints = os.path.join(work, "cpu-constraints.txt")
+    with open(constraints, "w") as handle:
+        handle.write("\n".join(json.loads(selected.stdout)) + "\n")
+    command += ["--extra-index-url", cpu["indexUrl"], "-c", constraints]
 completed = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 sys.stderr.write(completed.stderr)
 if completed.returncode != 0:

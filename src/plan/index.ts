@@ -1,8 +1,9 @@
-import { pythonBaseImages, supportedPythons } from '../data/compat.js';
+import { pythonBaseImages, pythonInstaller, supportedPythons } from '../data/compat.js';
 import type { EnvironmentSpec, Requirement } from '../detect/spec.js';
 import { UserError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
-import type { BaseImage, BuildPlan, Decision } from './types.js';
+import { chooseStrategy, cudaIndexFor, systemCudaBase } from './gpu.js';
+import type { BaseImage, BuildPlan, Decision, LockSource, Strategy } from './types.js';
 
 export type { BuildPlan, Decision } from './types.js';
 export { pinnedBase } from './types.js';
@@ -12,12 +13,13 @@ export interface PlanContext {
   hasDockerignore: boolean;
 }
 
+const TORCH_FAMILY = ['torch', 'torchvision', 'torchaudio'];
+
 /** Turns what detect found and what the user asked for into one plan per variant. Pure. */
 export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext): BuildPlan[] {
-  const decisions: Decision[] = [];
-  const variant = chooseVariant(spec, inputs, decisions);
+  const shared: Decision[] = [];
   const python = inputs.pythonVersion ?? spec.python.version;
-  decisions.push({
+  shared.push({
     topic: 'python',
     choice: python,
     why: inputs.pythonVersion ? "input 'python-version'" : spec.python.source,
@@ -28,9 +30,8 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       'plan',
     );
   }
-  const base = chooseBase(python, inputs, decisions);
   const indexUrl = inputs.indexUrl ?? spec.dependencies.indexUrl?.url ?? null;
-  decisions.push({
+  shared.push({
     topic: 'index',
     choice: indexUrl ?? 'https://pypi.org/simple (pip default)',
     why: inputs.indexUrl
@@ -40,26 +41,74 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
   const requirementsFile = spec.dependencies.files[0];
   if (!requirementsFile) throw new UserError('no dependency file to lock', 'plan');
   const { lockfile, format } = spec.dependencies;
-  if (lockfile && lockfile !== requirementsFile) {
-    throw new UserError(
-      `installing from ${lockfile} as it is arrives with issue #4; until then remove it or build from requirements.txt`,
-      'plan',
-      { file: lockfile },
-    );
-  }
+  const lockSource: LockSource = lockfile ? { kind: 'convert', lockfile } : { kind: 'resolve' };
+  shared.push(
+    lockfile
+      ? {
+          topic: 'lock',
+          choice: `${lockfile}, used as it is`,
+          why: `the project's lock (${format}); converted to requirements.lock with every hash`,
+        }
+      : {
+          topic: 'lock',
+          choice: 'resolve with pip inside the pinned base, pin every wheel by sha256',
+          why: `${requirementsFile} (${format}) has no lock; resolving in the base gives its Python and platform`,
+        },
+  );
   const requirementLines =
     format === 'requirements' ? null : spec.dependencies.requirements.map(requirementLine);
-  decisions.push({
-    topic: 'lock',
-    choice: 'resolve with pip inside the pinned base, pin every wheel by sha256',
-    why: `${requirementsFile} (${format}) pins no hash for every package; resolving in the base gives its Python and platform`,
-  });
-  return [
-    {
+  const extraIndexUrls = [
+    ...spec.dependencies.extraIndexUrls.map((index) => index.url),
+    ...inputs.extraIndexUrls,
+  ];
+
+  return chooseVariants(spec, inputs).map(({ variant, why }) => {
+    const decisions: Decision[] = [{ topic: 'variant', choice: variant, why }, ...shared];
+    const strategy: Strategy = variant === 'cpu' ? 'cpu' : chooseStrategy(spec, decisions);
+    const cuda = variant === 'gpu' ? spec.cuda : null;
+    if (cuda) decisions.push({ topic: 'cuda', choice: cuda.version, why: cuda.source });
+    const base = chooseBase(python, strategy, cuda?.version ?? null, inputs, decisions);
+    const variantIndexes = [...extraIndexUrls];
+    const torch = spec.dependencies.requirements.filter((requirement) =>
+      TORCH_FAMILY.includes(requirement.name),
+    );
+    let cpuTorch: BuildPlan['cpuTorch'] = null;
+    if (variant === 'cpu' && torch.length > 0 && lockSource.kind === 'resolve') {
+      cpuTorch = {
+        indexUrl: `${inputs.pytorchIndexUrl}/cpu`,
+        packages: torch.map((requirement) => ({ name: requirement.name, specifier: requirement.specifier })),
+      };
+      decisions.push({
+        topic: 'torch',
+        choice: `${torch.map((requirement) => requirement.name).join(', ')} from ${cpuTorch.indexUrl} (+cpu builds)`,
+        why: 'the CPU variant needs no CUDA: PyTorch CPU wheels are a fraction of the size of the CUDA ones and their nvidia-* wheels',
+      });
+    }
+    if (variant === 'gpu' && torch.length > 0 && lockSource.kind === 'resolve') {
+      const index = cudaIndexFor(spec, inputs.pytorchIndexUrl, [indexUrl ?? '', ...variantIndexes]);
+      if (index) {
+        variantIndexes.push(index.url);
+        decisions.push({
+          topic: 'torch',
+          choice: `CUDA ${cuda?.version} build from ${index.url}`,
+          why: index.why,
+        });
+      }
+    }
+    return {
       variant,
+      strategy,
+      cuda,
       python,
       base,
+      pythonInstaller:
+        strategy === 'system-cuda' && !inputs.baseImage
+          ? { image: pythonInstaller.image, digest: null }
+          : null,
       indexUrl,
+      extraIndexUrls: variantIndexes,
+      cpuTorch,
+      lockSource,
       network: inputs.network,
       requirementsFile,
       requirementLines,
@@ -69,40 +118,79 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       generateDockerignore: !context.hasDockerignore,
       layout: { venv: '/opt/venv', workdir: '/app', uid: 10001, user: 'app' },
       decisions,
-    },
+    };
+  });
+}
+
+/**
+ * `auto` builds what the project can run on: CPU only without a GPU framework, CPU and GPU when a
+ * framework runs on both, GPU only when something forces CUDA. An explicit variant the project
+ * cannot have is an error, naming what decided it.
+ */
+export function chooseVariants(
+  spec: EnvironmentSpec,
+  inputs: Inputs,
+): { variant: 'cpu' | 'gpu'; why: string }[] {
+  const detected = `detected accelerator '${spec.accelerator}'`;
+  if (inputs.variant === 'cpu') {
+    if (spec.accelerator === 'gpu-required') {
+      throw new UserError(
+        `variant 'cpu' was asked for, but this project requires CUDA ${spec.cuda?.version ?? ''} (${spec.cuda?.source ?? 'a CUDA-only package'})`.replace(
+          '  ',
+          ' ',
+        ),
+        'plan',
+      );
+    }
+    return [{ variant: 'cpu', why: "input 'variant'" }];
+  }
+  if (inputs.variant === 'gpu') {
+    if (spec.accelerator === 'cpu') {
+      throw new UserError(
+        "variant 'gpu' was asked for, but no framework in this project can use a GPU",
+        'plan',
+      );
+    }
+    return [{ variant: 'gpu', why: "input 'variant'" }];
+  }
+  if (spec.accelerator === 'cpu') return [{ variant: 'cpu', why: detected }];
+  if (spec.accelerator === 'gpu-required') return [{ variant: 'gpu', why: detected }];
+  return [
+    { variant: 'cpu', why: `${detected}: the frameworks run on both` },
+    { variant: 'gpu', why: `${detected}: the frameworks run on both` },
   ];
 }
 
-function chooseVariant(spec: EnvironmentSpec, inputs: Inputs, decisions: Decision[]): 'cpu' {
-  if (inputs.variant === 'gpu' || spec.accelerator === 'gpu-required') {
-    throw new UserError(
-      'GPU variants are not implemented yet (planned in issue #4); use variant: cpu',
-      'plan',
-    );
-  }
-  decisions.push({
-    topic: 'variant',
-    choice: 'cpu',
-    why:
-      inputs.variant === 'cpu'
-        ? "input 'variant'"
-        : `detected accelerator '${spec.accelerator}'${spec.accelerator === 'gpu-optional' ? ' (GPU variants arrive with issue #4)' : ''}`,
-  });
-  return 'cpu';
-}
-
-function chooseBase(python: string, inputs: Inputs, decisions: Decision[]): BaseImage {
+function chooseBase(
+  python: string,
+  strategy: Strategy,
+  cuda: string | null,
+  inputs: Inputs,
+  decisions: Decision[],
+): BaseImage {
   if (inputs.baseImage) {
     const [image, digest] = inputs.baseImage.split('@');
     decisions.push({ topic: 'base image', choice: inputs.baseImage, why: "input 'base-image'" });
     return { image: image ?? inputs.baseImage, digest: digest ?? null };
+  }
+  if (strategy === 'system-cuda') {
+    const row = systemCudaBase(cuda);
+    decisions.push({
+      topic: 'base image',
+      choice: row.image,
+      why: `CUDA ${row.cuda} with cuDNN from the system (src/data/compat.json, source ${row.source}); Python installed with ${pythonInstaller.image} (${pythonInstaller.why})`,
+    });
+    return { image: row.image, digest: null };
   }
   const row = pythonBaseImages.find((candidate) => candidate.python === python);
   if (!row) throw new UserError(`no base image for Python ${python} in src/data/compat.json`, 'plan');
   decisions.push({
     topic: 'base image',
     choice: row.image,
-    why: `slim Debian image for Python ${python} (src/data/compat.json, source ${row.source})`,
+    why:
+      strategy === 'pip-cuda'
+        ? `slim Python ${python}: CUDA comes from the frameworks' nvidia-* wheels (src/data/compat.json, source ${row.source})`
+        : `slim Debian image for Python ${python} (src/data/compat.json, source ${row.source})`,
   });
   return { image: row.image, digest: null };
 }

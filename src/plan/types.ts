@@ -15,12 +15,33 @@ export interface BaseImage {
   digest: string | null;
 }
 
+export type Strategy = 'cpu' | 'pip-cuda' | 'system-cuda';
+
+/** How the lock is made: resolved from requirements, or converted from a lock the project has. */
+export type LockSource = { kind: 'resolve' } | { kind: 'convert'; lockfile: string };
+
 /** Plan's output: one per variant, read by every later phase. */
 export interface BuildPlan {
   variant: 'cpu' | 'gpu';
+  /** `cpu` for the CPU variant; for GPU, whether CUDA comes from wheels or from an nvidia/cuda base. */
+  strategy: Strategy;
+  /** CUDA major.minor of a GPU variant (major only when that is all the project says). */
+  cuda: { version: string; source: string } | null;
   python: string;
   base: BaseImage;
+  /**
+   * system-cuda only: the image Python is installed with (uv, pinned like the base), since
+   * nvidia/cuda images carry no Python of their own.
+   */
+  pythonInstaller: BaseImage | null;
   indexUrl: string | null;
+  extraIndexUrls: string[];
+  /**
+   * CPU variant with PyTorch: take these packages' `+cpu` builds from PyTorch's CPU index, not the
+   * multi-gigabyte CUDA wheels a plain index serves.
+   */
+  cpuTorch: { indexUrl: string; packages: { name: string; specifier: string }[] } | null;
+  lockSource: LockSource;
   network: BuildNetwork;
   /** Manifest the lock is resolved from, relative to the context. */
   requirementsFile: string;

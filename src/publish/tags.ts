@@ -1,5 +1,6 @@
 import { isPullRequestEvent, type RunContext } from '../context.js';
 import type { Inputs } from '../inputs.js';
+import type { BuildPlan } from '../plan/types.js';
 
 export interface TagPlan {
   tags: string[];
@@ -31,7 +32,27 @@ function repositoryComponent(name: string): string {
  * Tags as docker/metadata-action's defaults would give them: semver (and `latest`) from release
  * tags, the branch name and `sha-<short>` from pushes, `pr-<n>` from pull requests.
  */
-export function computeTags(inputs: Inputs, context: RunContext, folderName: string): TagPlan {
+export function computeTags(
+  inputs: Inputs,
+  context: RunContext,
+  folderName: string,
+  variant: { suffix: string; suffixInputTags: boolean } = { suffix: '', suffixInputTags: false },
+): TagPlan {
+  const plain = computePlainTags(inputs, context, folderName);
+  if (!variant.suffix || (inputs.tags.length > 0 && !variant.suffixInputTags)) return plain;
+  return {
+    tags: plain.tags.map((tag) => `${tag}${variant.suffix}`),
+    why: `${plain.why}, suffixed '${variant.suffix}' for the variant`,
+  };
+}
+
+/** `-cpu`, `-cuda12.4`, or `-gpu` when the CUDA version is unknown. */
+export function variantSuffix(plan: Pick<BuildPlan, 'variant' | 'cuda'>): string {
+  if (plan.variant === 'cpu') return '-cpu';
+  return plan.cuda ? `-cuda${plan.cuda.version}` : '-gpu';
+}
+
+function computePlainTags(inputs: Inputs, context: RunContext, folderName: string): TagPlan {
   if (inputs.tags.length > 0) return { tags: inputs.tags, why: "input 'tags'" };
   const image = imageName(inputs, context, folderName);
   const short = context.sha ? [`sha-${context.sha.slice(0, 7)}`] : [];

@@ -13,13 +13,19 @@ export const LOCK_FILE = 'requirements.lock';
  */
 export function renderDockerfile(plan: BuildPlan, lock: Lock): string {
   const { venv, workdir, uid, user } = plan.layout;
-  const indexArgs = plan.indexUrl ? ` --index-url ${plan.indexUrl}` : '';
+  const indexArgs = [
+    ...(plan.indexUrl ? [` --index-url ${plan.indexUrl}`] : []),
+    ...plan.extraIndexUrls.map((url) => ` --extra-index-url ${url}`),
+    ...(plan.cpuTorch ? [` --extra-index-url ${plan.cpuTorch.indexUrl}`] : []),
+  ].join('');
   const cmd = plan.entrypoint ? JSON.stringify(['python', plan.entrypoint]) : JSON.stringify(['python']);
   const labels: [string, string][] = [
     ['org.opencontainers.image.base.name', plan.base.image],
     ['org.opencontainers.image.base.digest', plan.base.digest ?? ''],
     ['io.github.ml-container.python', plan.python],
     ['io.github.ml-container.variant', plan.variant],
+    ['io.github.ml-container.accelerator', plan.strategy],
+    ...(plan.cuda ? ([['io.github.ml-container.cuda', plan.cuda.version]] as [string, string][]) : []),
     ['io.github.ml-container.lock.sha256', lock.sha256],
     ['io.github.ml-container.frameworks', frameworkList(plan, lock)],
   ];
@@ -28,14 +34,14 @@ export function renderDockerfile(plan: BuildPlan, lock: Lock): string {
     `#   docker buildx build -f <this file> --build-context ${GENERATED_CONTEXT}=<folder of this file> <project>`,
     ...plan.decisions.map((decision) => `# ${decision.topic}: ${decision.choice} (${decision.why})`),
     '',
-    `FROM ${pinnedBase(plan.base)} AS base`,
+    ...baseStage(plan),
     'ENV PYTHONDONTWRITEBYTECODE=1 \\',
     '    PYTHONUNBUFFERED=1 \\',
     '    PIP_DISABLE_PIP_VERSION_CHECK=1 \\',
     '    PIP_NO_INPUT=1',
     '',
     'FROM base AS dependencies',
-    `RUN python3 -m venv ${venv}`,
+    `RUN ${plan.pythonInstaller ? '/usr/local/bin/python3' : 'python3'} -m venv ${venv}`,
     `COPY --from=${GENERATED_CONTEXT} ${LOCK_FILE} /opt/ml-container/${LOCK_FILE}`,
     `RUN --mount=type=cache,id=ml-container-pip-${plan.variant}-py${plan.python},target=/root/.cache/pip,sharing=locked \\`,
     `    ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`,
@@ -63,4 +69,22 @@ export function frameworkList(plan: BuildPlan, lock: Lock): string {
       return `${framework.name}==${locked?.version ?? framework.locked ?? '?'}`;
     })
     .join(',');
+}
+
+/**
+ * The base stage. nvidia/cuda images have no Python, so for system-cuda one is installed with uv
+ * (pinned by digest like the base) from a python-build-standalone build uv verifies by checksum.
+ */
+function baseStage(plan: BuildPlan): string[] {
+  if (!plan.pythonInstaller) return [`FROM ${pinnedBase(plan.base)} AS base`];
+  return [
+    `FROM ${pinnedBase(plan.pythonInstaller)} AS python-installer`,
+    '',
+    `FROM ${pinnedBase(plan.base)} AS base`,
+    'COPY --from=python-installer /uv /usr/local/bin/uv',
+    'ENV UV_PYTHON_INSTALL_DIR=/opt/python',
+    `RUN uv python install ${plan.python} \\`,
+    `    && ln -s "$(uv python find ${plan.python})" /usr/local/bin/python3 \\`,
+    '    && rm /usr/local/bin/uv',
+  ];
 }

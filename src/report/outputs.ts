@@ -1,47 +1,62 @@
-import type { RunReport } from '../pipeline.js';
+import type { RunReport, VariantReport } from '../pipeline.js';
 
-/** The action's outputs, named as in docker/build-push-action where the meaning is the same. */
+/**
+ * The action's outputs, named as in docker/build-push-action where the meaning is the same. With
+ * several variants, `image` and `digest` are the first variant's and `tags` lists every variant's.
+ */
 export function outputs(report: RunReport): Record<string, string> {
-  const tags = report.tags?.tags ?? [];
-  const frameworks = (report.plan?.frameworks ?? []).map((framework) => ({
-    name: framework.name,
-    version: report.lock?.packages.find((pkg) => pkg.name === framework.name)?.version ?? framework.locked,
-  }));
+  const [first] = report.variants;
+  const tags = report.variants.flatMap((variant) => variant.tags?.tags ?? []);
   return {
-    image: tags[0] ?? '',
-    digest: report.build?.digest ?? '',
+    image: first?.tags?.tags[0] ?? '',
+    digest: first?.build?.digest ?? '',
     tags: tags.join('\n'),
-    pushed: String((report.publish?.pushed.length ?? 0) > 0),
-    variant: report.plan?.variant ?? '',
-    python: report.plan?.python ?? '',
-    cuda: report.spec?.cuda?.version ?? '',
-    frameworks: JSON.stringify(frameworks),
+    pushed: String(report.variants.some((variant) => (variant.publish?.pushed.length ?? 0) > 0)),
+    variant: report.variants.map((variant) => variant.plan.variant).join(','),
+    matrix: JSON.stringify(report.variants.map((variant) => variant.plan.variant)),
+    python: first?.plan.python ?? '',
+    cuda: report.variants.find((variant) => variant.plan.cuda)?.plan.cuda?.version ?? '',
+    frameworks: JSON.stringify(first ? frameworkVersions(first) : []),
     metadata: JSON.stringify(metadata(report)),
   };
 }
 
+function frameworkVersions(variant: VariantReport) {
+  return variant.plan.frameworks.map((framework) => ({
+    name: framework.name,
+    version: variant.lock?.packages.find((pkg) => pkg.name === framework.name)?.version ?? framework.locked,
+  }));
+}
+
 export function metadata(report: RunReport) {
   return {
-    variant: report.plan?.variant ?? null,
-    base: report.plan ? { image: report.plan.base.image, digest: report.plan.base.digest } : null,
-    lock: report.lock ? { sha256: report.lock.sha256, packages: report.lock.packages.length } : null,
-    digest: report.build?.digest ?? null,
-    size_bytes: report.build?.sizeBytes ?? null,
-    provenance: report.build?.provenance ?? false,
-    smoke: report.smoke
-      ? {
-          passed: report.smoke.passed,
-          seconds: report.smoke.seconds,
-          peak_memory_bytes: report.smoke.peak_memory_bytes,
-          checks: report.smoke.checks.map(({ kind, name, status, seconds }) => ({
-            kind,
-            name,
-            status,
-            seconds,
-          })),
-        }
-      : null,
-    pushed: report.publish?.pushed ?? [],
+    variants: report.variants.map((variant) => ({
+      variant: variant.plan.variant,
+      strategy: variant.plan.strategy,
+      cuda: variant.plan.cuda?.version ?? null,
+      base: { image: variant.plan.base.image, digest: variant.plan.base.digest },
+      lock: variant.lock ? { sha256: variant.lock.sha256, packages: variant.lock.packages.length } : null,
+      frameworks: frameworkVersions(variant),
+      digest: variant.build?.digest ?? null,
+      size_bytes: variant.build?.sizeBytes ?? null,
+      provenance: variant.build?.provenance ?? false,
+      tags: variant.tags?.tags ?? [],
+      smoke: variant.smoke
+        ? {
+            passed: variant.smoke.passed,
+            seconds: variant.smoke.seconds,
+            peak_memory_bytes: variant.smoke.peak_memory_bytes,
+            checks: variant.smoke.checks.map(({ kind, name, status, seconds }) => ({
+              kind,
+              name,
+              status,
+              seconds,
+            })),
+          }
+        : null,
+      pushed: variant.publish?.pushed ?? [],
+    })),
+    notes: report.notes,
     error: report.error ? { phase: report.error.phase, message: report.error.located } : null,
   };
 }

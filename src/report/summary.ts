@@ -1,4 +1,4 @@
-import type { RunReport } from '../pipeline.js';
+import type { RunReport, VariantReport } from '../pipeline.js';
 
 /** A job summary a person reads instead of the log: what was found and why, what was built, tested and pushed. */
 export function summaryMarkdown(report: RunReport): string {
@@ -10,7 +10,7 @@ export function summaryMarkdown(report: RunReport): string {
     if (report.error.detail)
       lines.push('<details><summary>Output</summary>', '', fence(report.error.detail), '</details>', '');
   }
-  const { spec, plan } = report;
+  const { spec } = report;
   if (spec) {
     lines.push('### Detected', '', '| What | Value | Source |', '| --- | --- | --- |');
     lines.push(row('Python', spec.python.version, spec.python.source));
@@ -23,81 +23,16 @@ export function summaryMarkdown(report: RunReport): string {
     );
     for (const framework of spec.frameworks)
       lines.push(row(framework.name, framework.spec || 'any', framework.source));
-    lines.push(row('Accelerator', spec.accelerator, 'frameworks found'));
+    lines.push(row('Accelerator', spec.accelerator, 'frameworks and CUDA hints found'));
+    if (spec.cuda) lines.push(row('CUDA', spec.cuda.version, spec.cuda.source));
     for (const model of spec.models)
       lines.push(row('Model', `${model.path} (${model.format}, ${bytes(model.bytes)})`, model.path));
     if (spec.entrypoint) lines.push(row('Entry point', spec.entrypoint.path, spec.entrypoint.source));
     for (const warning of spec.warnings) lines.push(row('⚠️ Warning', warning.message, warning.source ?? ''));
     lines.push('');
   }
-  if (plan) {
-    lines.push('### Plan', '', '| Decision | Choice | Why |', '| --- | --- | --- |');
-    for (const decision of plan.decisions) lines.push(row(decision.topic, decision.choice, decision.why));
-    lines.push(row('base digest', plan.base.digest ?? 'unresolved', 'read from the registry at plan time'));
-    if (report.lock)
-      lines.push(
-        row(
-          'lock',
-          `${report.lock.packages.length} packages, sha256 ${report.lock.sha256.slice(0, 12)}…`,
-          'requirements.lock',
-        ),
-      );
-    lines.push('');
-  }
-  if (report.build) {
-    lines.push('### Image', '', '| | |', '| --- | --- |');
-    lines.push(`| Digest | \`${report.build.digest}\` |`);
-    lines.push(`| Size | ${report.build.sizeBytes === null ? 'unknown' : bytes(report.build.sizeBytes)} |`);
-    lines.push(`| Build time | ${report.build.seconds.toFixed(1)} s |`);
-    lines.push(`| Provenance | ${report.build.provenance ? 'SLSA provenance, mode=max' : 'none'} |`);
-    lines.push(
-      `| Tags | ${(report.tags?.tags ?? []).map((tag) => `\`${tag}\``).join('<br>')} (${report.tags?.why ?? ''}) |`,
-      '',
-    );
-  }
   for (const note of report.notes) lines.push(`> ${note}`, '');
-  if (report.smoke) {
-    lines.push(
-      '### Smoke test (offline, non-root, read-only)',
-      '',
-      '| Check | Result | Time | Detail |',
-      '| --- | --- | --- | --- |',
-    );
-    for (const check of report.smoke.checks) {
-      const icon = { passed: '✅', failed: '❌', skipped: '⏭️' }[check.status];
-      const detail = check.error ?? check.reason ?? check.version ?? check.prediction ?? '';
-      const time =
-        check.first_prediction_seconds === undefined
-          ? `${check.seconds.toFixed(3)} s`
-          : `${check.seconds.toFixed(3)} s (predict ${check.first_prediction_seconds.toFixed(4)} s)`;
-      lines.push(
-        `| ${check.kind} \`${escapeCell(check.name)}\` | ${icon} ${check.status} | ${time} | ${escapeCell(detail)} |`,
-      );
-    }
-    lines.push(
-      '',
-      `Peak memory ${bytes(report.smoke.peak_memory_bytes)}, total ${report.smoke.seconds.toFixed(1)} s, Python ${report.smoke.python}.`,
-      '',
-    );
-  }
-  if (report.publish) {
-    lines.push('### Publish', '');
-    lines.push(
-      report.publish.pushed.length > 0
-        ? `Pushed ${report.publish.pushed.map((tag) => `\`${tag}\``).join(', ')}.`
-        : `Nothing pushed: ${report.publish.why}.`,
-      '',
-    );
-  }
-  if (report.dockerfile) {
-    lines.push(
-      '<details><summary>Dockerfile</summary>',
-      '',
-      fence(report.dockerfile, 'dockerfile'),
-      '</details>',
-      '',
-    );
-  }
+  for (const variant of report.variants) lines.push(...variantSection(variant, report.variants.length > 1));
   return lines.join('\n');
 }
 
@@ -122,4 +57,77 @@ export function bytes(count: number): string {
     unit++;
   }
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+function variantSection(variant: VariantReport, several: boolean): string[] {
+  const lines: string[] = [];
+  const title = several ? ` — ${variant.plan.variant}` : '';
+  const { plan } = variant;
+  lines.push(`### Plan${title}`, '', '| Decision | Choice | Why |', '| --- | --- | --- |');
+  for (const decision of plan.decisions) lines.push(row(decision.topic, decision.choice, decision.why));
+  lines.push(row('base digest', plan.base.digest ?? 'unresolved', 'read from the registry at plan time'));
+  if (variant.lock) {
+    lines.push(
+      row(
+        'lock',
+        `${variant.lock.packages.length} packages, sha256 ${variant.lock.sha256.slice(0, 12)}…`,
+        'requirements.lock',
+      ),
+    );
+  }
+  lines.push('');
+  if (variant.build) {
+    lines.push(`### Image${title}`, '', '| | |', '| --- | --- |');
+    lines.push(`| Digest | \`${variant.build.digest}\` |`);
+    lines.push(`| Size | ${variant.build.sizeBytes === null ? 'unknown' : bytes(variant.build.sizeBytes)} |`);
+    lines.push(`| Build time | ${variant.build.seconds.toFixed(1)} s |`);
+    lines.push(`| Provenance | ${variant.build.provenance ? 'SLSA provenance, mode=max' : 'none'} |`);
+    lines.push(
+      `| Tags | ${(variant.tags?.tags ?? []).map((tag) => `\`${tag}\``).join('<br>')} (${variant.tags?.why ?? ''}) |`,
+      '',
+    );
+  }
+  if (variant.smoke) {
+    lines.push(
+      `### Smoke test${title} (offline, non-root, read-only)`,
+      '',
+      '| Check | Result | Time | Detail |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const check of variant.smoke.checks) {
+      const icon = { passed: '✅', failed: '❌', skipped: '⏭️' }[check.status];
+      const detail = check.error ?? check.reason ?? check.version ?? check.prediction ?? '';
+      const time =
+        check.first_prediction_seconds === undefined
+          ? `${check.seconds.toFixed(3)} s`
+          : `${check.seconds.toFixed(3)} s (predict ${check.first_prediction_seconds.toFixed(4)} s)`;
+      lines.push(
+        `| ${check.kind} \`${escapeCell(check.name)}\` | ${icon} ${check.status} | ${time} | ${escapeCell(detail)} |`,
+      );
+    }
+    lines.push(
+      '',
+      `Peak memory ${bytes(variant.smoke.peak_memory_bytes)}, total ${variant.smoke.seconds.toFixed(1)} s, Python ${variant.smoke.python}.`,
+      '',
+    );
+  }
+  if (variant.publish) {
+    lines.push(`### Publish${title}`, '');
+    lines.push(
+      variant.publish.pushed.length > 0
+        ? `Pushed ${variant.publish.pushed.map((tag) => `\`${tag}\``).join(', ')}.`
+        : `Nothing pushed: ${variant.publish.why}.`,
+      '',
+    );
+  }
+  if (variant.dockerfile) {
+    lines.push(
+      `<details><summary>Dockerfile${title}</summary>`,
+      '',
+      fence(variant.dockerfile, 'dockerfile'),
+      '</details>',
+      '',
+    );
+  }
+  return lines;
 }

@@ -44,7 +44,7 @@ describe('action.yml', () => {
   });
 
   it('lists exactly the outputs the action sets', () => {
-    const set = Object.keys(outputs({ contextDir: '/x', notes: [] }));
+    const set = Object.keys(outputs({ contextDir: '/x', variants: [], notes: [] }));
     expect(Object.keys(action.outputs).sort()).toEqual([...set].sort());
   });
 

@@ -39,11 +39,14 @@ describe('parseInputs', () => {
         pythonVersion: null,
         baseImage: null,
         indexUrl: null,
+        extraIndexUrls: [],
+        pytorchIndexUrl: 'https://download.pytorch.org/whl',
         network: 'default',
         smokeCommand: null,
         smokeTimeoutSeconds: 300,
         smokeMemory: '4g',
         provenance: true,
+        planOnly: false,
       });
     });
 

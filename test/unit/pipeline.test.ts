@@ -118,7 +118,7 @@ describe('pipeline', () => {
       'smoke',
       'push',
     ]);
-    expect(report.publish?.pushed).toEqual([
+    expect(report.variants[0]?.publish?.pushed).toEqual([
       'r/iris:1.0.0',
       'r/iris:1.0',
       'r/iris:1',
@@ -161,7 +161,7 @@ describe('pipeline', () => {
     );
     expect(report.error).toBeUndefined();
     expect(docker.calls.filter((call) => call[0] === 'push')).toHaveLength(2);
-    expect(report.publish?.pushed).toEqual(['r/iris:one']);
+    expect(report.variants[0]?.publish?.pushed).toEqual(['r/iris:one']);
   }, 10_000);
 
   it('stops after render for `ml-container plan`, running no build', async () => {
@@ -172,7 +172,7 @@ describe('pipeline', () => {
       until: 'render',
     });
     expect(report.error).toBeUndefined();
-    expect(report.dockerfile).toContain('FROM docker.io/library/python:3.11-slim-bookworm@');
+    expect(report.variants[0]?.dockerfile).toContain('FROM docker.io/library/python:3.11-slim-bookworm@');
     expect(docker.calls.some((call) => call[1] === 'build')).toBe(false);
   });
 

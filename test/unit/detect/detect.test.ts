@@ -233,6 +233,7 @@ describe('detect on in-memory projects', () => {
           },
         ],
         indexUrl: null,
+        extraIndexUrls: [],
       },
       frameworks: [
         {

@@ -69,9 +69,9 @@ describe('plan', () => {
   });
 
   it.each([
-    [{ variant: 'gpu' }, /GPU variants are not implemented yet \(planned in issue #4\)/],
+    [{ variant: 'gpu' }, /variant 'gpu' was asked for, but no framework in this project can use a GPU/],
     [{ 'python-version': '3.8' }, /Python 3.8 has no base image in src\/data\/compat.json/],
-  ])('refuses what it cannot build yet: %j', (values, message) => {
+  ])('refuses what this project cannot have: %j', (values, message) => {
     expect(() => plan(irisSpec(), inputsWith(values), { hasDockerignore: false })).toThrow(message);
     expect(() => plan(irisSpec(), inputsWith(values), { hasDockerignore: false })).toThrow(UserError);
   });
