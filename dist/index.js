@@ -58010,14 +58010,15 @@ function cudaFromTag(digits) {
     return `${Number(digits.slice(0, -1))}.${digits.slice(-1)}`;
 }
 const NVIDIA_SUFFIXED = /^nvidia-([a-z0-9-]+)-cu(\d+)$/;
-/** These packages' versions follow the CUDA toolkit's, so their major.minor is the CUDA version. */
+/** These packages' versions follow the CUDA toolkit's: the runtime's and NVRTC's exactly, the others roughly. */
 const TOOLKIT_VERSIONED = new Set(['cuda-runtime', 'cuda-nvrtc', 'cuda-cupti', 'cublas', 'cuda-nvcc']);
+const TOOLKIT_EXACT = new Set(['cuda-runtime', 'cuda-nvrtc', 'cuda-nvcc']);
 function requirementFindings(requirements, locked) {
     const findings = [];
     for (const requirement of requirements) {
         const version = locked.get(requirement.name)?.version ?? exactPin(requirement.specifier);
-        const add = (cuda, what) => {
-            findings.push({ version: cuda, what, source: requirement.source });
+        const add = (cuda, what, weakMinor = false) => {
+            findings.push({ version: cuda, what, source: requirement.source, ...(weakMinor ? { weakMinor } : {}) });
         };
         const written = `${requirement.name}${requirement.extras.length ? `[${requirement.extras.join(',')}]` : ''}${requirement.specifier}`;
         // A local version (`2.1.0+cu121`), also URL-encoded in a wheel URL, or the wheel's /whl/cuXXX/ folder.
@@ -58028,12 +58029,15 @@ function requirementFindings(requirements, locked) {
         const nvidia = NVIDIA_SUFFIXED.exec(requirement.name);
         if (nvidia?.[1] && nvidia[2]) {
             const minor = TOOLKIT_VERSIONED.has(nvidia[1]) && version ? versions_majorMinor(version) : null;
-            add(minor && String(minor[0]) === nvidia[2] ? `${minor[0]}.${minor[1]}` : nvidia[2], written);
+            const precise = minor && String(minor[0]) === nvidia[2];
+            add(precise ? `${minor[0]}.${minor[1]}` : nvidia[2], written, Boolean(precise) && !TOOLKIT_EXACT.has(nvidia[1]));
         }
         else if (/^nvidia-(cuda-runtime|cuda-nvrtc|cuda-cupti|cublas)$/.test(requirement.name) && version) {
+            // CUDA 13 dropped the -cuXX suffix from the toolkit's wheels.
             const minor = versions_majorMinor(version);
+            const component = requirement.name.slice('nvidia-'.length);
             if (minor && minor[0] >= 13)
-                add(`${minor[0]}.${minor[1]}`, written);
+                add(`${minor[0]}.${minor[1]}`, written, !TOOLKIT_EXACT.has(component));
         }
         const cupy = /^cupy-cuda(\d+)(x?)$/.exec(requirement.name);
         if (cupy?.[1])
@@ -58087,17 +58091,21 @@ function reconcile(findings) {
     const versioned = findings.filter((finding) => finding.version !== null);
     for (const [index, a] of versioned.entries()) {
         for (const b of versioned.slice(index + 1)) {
-            if (!agree(a.version ?? '', b.version ?? '')) {
+            if (!agree(a.version ?? '', b.version ?? '', a.weakMinor === true || b.weakMinor === true)) {
                 throw new UserError(`conflicting CUDA hints: ${a.what} (${formatSource(a.source)}) needs CUDA ${a.version}, but ${b.what} (${formatSource(b.source)}) needs CUDA ${b.version}`, 'detect', a.source);
             }
         }
     }
-    return versioned.find((finding) => finding.version?.includes('.')) ?? versioned[0] ?? findings[0] ?? null;
+    return (versioned.find((finding) => finding.version?.includes('.') && !finding.weakMinor) ??
+        versioned.find((finding) => finding.version?.includes('.')) ??
+        versioned[0] ??
+        findings[0] ??
+        null);
 }
-function agree(a, b) {
+function agree(a, b, majorOnly) {
     const [aMajor, aMinor] = a.split('.');
     const [bMajor, bMinor] = b.split('.');
-    return aMajor === bMajor && (aMinor === undefined || bMinor === undefined || aMinor === bMinor);
+    return aMajor === bMajor && (majorOnly || aMinor === undefined || bMinor === undefined || aMinor === bMinor);
 }
 /**
  * The table's CUDA for a framework version: the locked or pinned version's row, else the newest
@@ -58779,7 +58787,9 @@ function linuxEnvironment(pythonFull, machine = 'x86_64') {
 }
 function fail(marker, message, column) {
     const where = column === undefined ? '' : ` at column ${column}`;
-    return new Error(`invalid marker '${marker}': ${message}${where}`);
+    // Quoted with the quote the marker does not use, so `'3.8'` inside stays readable.
+    const quote = marker.includes("'") && !marker.includes('"') ? '"' : "'";
+    return new Error(`invalid marker ${quote}${marker}${quote}: ${message}${where}`);
 }
 function tokenize(marker) {
     const tokens = [];
@@ -58963,10 +58973,14 @@ function markers_compare(node, env, marker) {
         rhs = normalizeExtra(rhs);
     }
     if (VERSION_KEYS.has(key) && op !== 'in' && op !== 'not in') {
-        // pip's rule: `op + literal` as a PEP 440 specifier, when it is one, holds for the version or not.
-        const specifier = `${op}${rhs}`;
-        if (!rhs.includes(',') && valid(lhs) !== null && validRange(specifier)) {
-            return satisfies(lhs, specifier, { prereleases: true });
+        // PEP 440 arbitrary equality: the strings, case aside, versions or not.
+        if (op === '===')
+            return lhs.toLowerCase() === rhs.toLowerCase();
+        // `op + literal` as a PEP 440 specifier, when it is one and the value is a version.
+        if (!rhs.includes(',') && valid(lhs) !== null && validRange(`${op}${rhs}`)) {
+            if (op === '<' || op === '>')
+                return exclusive(lhs, op, rhs);
+            return satisfies(lhs, `${op}${rhs}`, { prereleases: true });
         }
     }
     // Strings have no order: the dependency specifiers spec (as packaging 26 and uv read it) makes
@@ -58989,6 +59003,26 @@ function markers_compare(node, env, marker) {
         case '===':
             throw fail(marker, `'${op}' compares versions, and '${lhs}' ${op} '${rhs}' is not a version comparison`, column);
     }
+}
+/**
+ * PEP 440's exclusive ordered comparison: `<V` leaves out V's own pre-releases and `>V` its
+ * post-releases and local versions, unless V is one itself. (The library's `<`/`>` refuse any
+ * version of V's release, so `'3.11' > '3.11.0rc1'` would be false.)
+ */
+function exclusive(version, op, bound) {
+    const candidate = version_explain(version);
+    const limit = version_explain(bound);
+    if (!candidate || !limit)
+        return false;
+    const order = compare(version, bound);
+    const sameBase = compare(candidate.base_version, limit.base_version) === 0;
+    if (op === '<')
+        return order < 0 && !(sameBase && candidate.is_prerelease && !limit.is_prerelease);
+    if (order <= 0)
+        return false;
+    if (sameBase && candidate.is_postrelease && !limit.is_postrelease)
+        return false;
+    return !(sameBase && candidate.local !== null);
 }
 
 ;// CONCATENATED MODULE: ./src/lock/report.ts
@@ -59660,6 +59694,7 @@ function smokeRequest(plan, lock, command, timeoutSeconds) {
         models: plan.models.map((model) => ({ path: model.path, format: model.format })),
         command,
         commandTimeout: timeoutSeconds,
+        gpu: plan.variant === 'gpu' ? { cuda: plan.cuda?.version ?? null, strategy: plan.strategy } : null,
     };
 }
 /**
@@ -59681,6 +59716,7 @@ function smokeArgs(plan, options) {
         '--security-opt=no-new-privileges',
         '--memory',
         options.memory,
+        ...(options.gpus && plan.variant === 'gpu' ? ['--gpus', 'all'] : []),
         '--user',
         `${plan.layout.uid}:${plan.layout.uid}`,
         '--workdir',
@@ -59712,6 +59748,7 @@ async function smoke(plan, lock, options) {
         memory: options.memory,
         script: HARNESS,
         request: smokeRequest(plan, lock, options.command, options.timeoutSeconds),
+        gpus: (0,external_node_fs_namespaceObject.existsSync)('/dev/nvidiactl'),
     }), {
         timeoutMs: options.timeoutSeconds * 1000,
         onTimeout: async () => {
@@ -60051,7 +60088,7 @@ function variantSection(variant, several) {
         lines.push(`### Smoke test${title} (offline, non-root, read-only)`, '', '| Check | Result | Time | Detail |', '| --- | --- | --- | --- |');
         for (const check of variant.smoke.checks) {
             const icon = { passed: '✅', failed: '❌', skipped: '⏭️' }[check.status];
-            const detail = check.error ?? check.reason ?? check.version ?? check.prediction ?? '';
+            const detail = check.error ?? check.reason ?? check.version ?? check.prediction ?? check.detail ?? '';
             const time = check.first_prediction_seconds === undefined
                 ? `${check.seconds.toFixed(3)} s`
                 : `${check.seconds.toFixed(3)} s (predict ${check.first_prediction_seconds.toFixed(4)} s)`;

@@ -52296,14 +52296,15 @@ function cudaFromTag(digits) {
     return `${Number(digits.slice(0, -1))}.${digits.slice(-1)}`;
 }
 const NVIDIA_SUFFIXED = /^nvidia-([a-z0-9-]+)-cu(\d+)$/;
-/** These packages' versions follow the CUDA toolkit's, so their major.minor is the CUDA version. */
+/** These packages' versions follow the CUDA toolkit's: the runtime's and NVRTC's exactly, the others roughly. */
 const TOOLKIT_VERSIONED = new Set(['cuda-runtime', 'cuda-nvrtc', 'cuda-cupti', 'cublas', 'cuda-nvcc']);
+const TOOLKIT_EXACT = new Set(['cuda-runtime', 'cuda-nvrtc', 'cuda-nvcc']);
 function requirementFindings(requirements, locked) {
     const findings = [];
     for (const requirement of requirements) {
         const version = locked.get(requirement.name)?.version ?? exactPin(requirement.specifier);
-        const add = (cuda, what) => {
-            findings.push({ version: cuda, what, source: requirement.source });
+        const add = (cuda, what, weakMinor = false) => {
+            findings.push({ version: cuda, what, source: requirement.source, ...(weakMinor ? { weakMinor } : {}) });
         };
         const written = `${requirement.name}${requirement.extras.length ? `[${requirement.extras.join(',')}]` : ''}${requirement.specifier}`;
         // A local version (`2.1.0+cu121`), also URL-encoded in a wheel URL, or the wheel's /whl/cuXXX/ folder.
@@ -52314,12 +52315,15 @@ function requirementFindings(requirements, locked) {
         const nvidia = NVIDIA_SUFFIXED.exec(requirement.name);
         if (nvidia?.[1] && nvidia[2]) {
             const minor = TOOLKIT_VERSIONED.has(nvidia[1]) && version ? versions_majorMinor(version) : null;
-            add(minor && String(minor[0]) === nvidia[2] ? `${minor[0]}.${minor[1]}` : nvidia[2], written);
+            const precise = minor && String(minor[0]) === nvidia[2];
+            add(precise ? `${minor[0]}.${minor[1]}` : nvidia[2], written, Boolean(precise) && !TOOLKIT_EXACT.has(nvidia[1]));
         }
         else if (/^nvidia-(cuda-runtime|cuda-nvrtc|cuda-cupti|cublas)$/.test(requirement.name) && version) {
+            // CUDA 13 dropped the -cuXX suffix from the toolkit's wheels.
             const minor = versions_majorMinor(version);
+            const component = requirement.name.slice('nvidia-'.length);
             if (minor && minor[0] >= 13)
-                add(`${minor[0]}.${minor[1]}`, written);
+                add(`${minor[0]}.${minor[1]}`, written, !TOOLKIT_EXACT.has(component));
         }
         const cupy = /^cupy-cuda(\d+)(x?)$/.exec(requirement.name);
         if (cupy?.[1])
@@ -52373,17 +52377,21 @@ function reconcile(findings) {
     const versioned = findings.filter((finding) => finding.version !== null);
     for (const [index, a] of versioned.entries()) {
         for (const b of versioned.slice(index + 1)) {
-            if (!agree(a.version ?? '', b.version ?? '')) {
+            if (!agree(a.version ?? '', b.version ?? '', a.weakMinor === true || b.weakMinor === true)) {
                 throw new UserError(`conflicting CUDA hints: ${a.what} (${formatSource(a.source)}) needs CUDA ${a.version}, but ${b.what} (${formatSource(b.source)}) needs CUDA ${b.version}`, 'detect', a.source);
             }
         }
     }
-    return versioned.find((finding) => finding.version?.includes('.')) ?? versioned[0] ?? findings[0] ?? null;
+    return (versioned.find((finding) => finding.version?.includes('.') && !finding.weakMinor) ??
+        versioned.find((finding) => finding.version?.includes('.')) ??
+        versioned[0] ??
+        findings[0] ??
+        null);
 }
-function agree(a, b) {
+function agree(a, b, majorOnly) {
     const [aMajor, aMinor] = a.split('.');
     const [bMajor, bMinor] = b.split('.');
-    return aMajor === bMajor && (aMinor === undefined || bMinor === undefined || aMinor === bMinor);
+    return aMajor === bMajor && (majorOnly || aMinor === undefined || bMinor === undefined || aMinor === bMinor);
 }
 /**
  * The table's CUDA for a framework version: the locked or pinned version's row, else the newest
@@ -58771,7 +58779,9 @@ function linuxEnvironment(pythonFull, machine = 'x86_64') {
 }
 function fail(marker, message, column) {
     const where = column === undefined ? '' : ` at column ${column}`;
-    return new Error(`invalid marker '${marker}': ${message}${where}`);
+    // Quoted with the quote the marker does not use, so `'3.8'` inside stays readable.
+    const quote = marker.includes("'") && !marker.includes('"') ? '"' : "'";
+    return new Error(`invalid marker ${quote}${marker}${quote}: ${message}${where}`);
 }
 function tokenize(marker) {
     const tokens = [];
@@ -59676,6 +59686,7 @@ function smokeRequest(plan, lock, command, timeoutSeconds) {
         models: plan.models.map((model) => ({ path: model.path, format: model.format })),
         command,
         commandTimeout: timeoutSeconds,
+        gpu: plan.variant === 'gpu' ? { cuda: plan.cuda?.version ?? null, strategy: plan.strategy } : null,
     };
 }
 /**
@@ -59697,6 +59708,7 @@ function smokeArgs(plan, options) {
         '--security-opt=no-new-privileges',
         '--memory',
         options.memory,
+        ...(options.gpus && plan.variant === 'gpu' ? ['--gpus', 'all'] : []),
         '--user',
         `${plan.layout.uid}:${plan.layout.uid}`,
         '--workdir',
@@ -59728,6 +59740,7 @@ async function smoke(plan, lock, options) {
         memory: options.memory,
         script: HARNESS,
         request: smokeRequest(plan, lock, options.command, options.timeoutSeconds),
+        gpus: (0,external_node_fs_namespaceObject.existsSync)('/dev/nvidiactl'),
     }), {
         timeoutMs: options.timeoutSeconds * 1000,
         onTimeout: async () => {
@@ -60067,7 +60080,7 @@ function variantSection(variant, several) {
         lines.push(`### Smoke test${title} (offline, non-root, read-only)`, '', '| Check | Result | Time | Detail |', '| --- | --- | --- | --- |');
         for (const check of variant.smoke.checks) {
             const icon = { passed: '✅', failed: '❌', skipped: '⏭️' }[check.status];
-            const detail = check.error ?? check.reason ?? check.version ?? check.prediction ?? '';
+            const detail = check.error ?? check.reason ?? check.version ?? check.prediction ?? check.detail ?? '';
             const time = check.first_prediction_seconds === undefined
                 ? `${check.seconds.toFixed(3)} s`
                 : `${check.seconds.toFixed(3)} s (predict ${check.first_prediction_seconds.toFixed(4)} s)`;

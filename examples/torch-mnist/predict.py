@@ -5,11 +5,14 @@
 """
 import json
 import sys
+import warnings
 from pathlib import Path
 
 import torch
 
 MODEL = Path(__file__).with_name("model.pt")
+# torch 2.13+ marks TorchScript deprecated (a FutureWarning on every load from 2.14); it still works.
+warnings.filterwarnings("ignore", message=r"`torch\.jit\.\w+` is deprecated")
 
 
 def predict(image: torch.Tensor, device: str = "cpu") -> dict:

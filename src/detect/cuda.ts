@@ -10,6 +10,11 @@ export interface CudaFinding {
   version: string | null;
   what: string;
   source: SourceRef;
+  /**
+   * A library's own version (cuBLAS, CUPTI) that follows the toolkit's only roughly: its minor
+   * counts when nothing firmer says, but never makes a conflict.
+   */
+  weakMinor?: boolean;
 }
 
 /** `cu121` → 12.1, `cu118` → 11.8, `cu92` → 9.2: the last digit is the minor. */
@@ -18,8 +23,9 @@ export function cudaFromTag(digits: string): string {
 }
 
 const NVIDIA_SUFFIXED = /^nvidia-([a-z0-9-]+)-cu(\d+)$/;
-/** These packages' versions follow the CUDA toolkit's, so their major.minor is the CUDA version. */
+/** These packages' versions follow the CUDA toolkit's: the runtime's and NVRTC's exactly, the others roughly. */
 const TOOLKIT_VERSIONED = new Set(['cuda-runtime', 'cuda-nvrtc', 'cuda-cupti', 'cublas', 'cuda-nvcc']);
+const TOOLKIT_EXACT = new Set(['cuda-runtime', 'cuda-nvrtc', 'cuda-nvcc']);
 
 export function requirementFindings(
   requirements: readonly Requirement[],
@@ -28,8 +34,8 @@ export function requirementFindings(
   const findings: CudaFinding[] = [];
   for (const requirement of requirements) {
     const version = locked.get(requirement.name)?.version ?? exactPin(requirement.specifier);
-    const add = (cuda: string | null, what: string): void => {
-      findings.push({ version: cuda, what, source: requirement.source });
+    const add = (cuda: string | null, what: string, weakMinor = false): void => {
+      findings.push({ version: cuda, what, source: requirement.source, ...(weakMinor ? { weakMinor } : {}) });
     };
     const written = `${requirement.name}${requirement.extras.length ? `[${requirement.extras.join(',')}]` : ''}${requirement.specifier}`;
     // A local version (`2.1.0+cu121`), also URL-encoded in a wheel URL, or the wheel's /whl/cuXXX/ folder.
@@ -41,10 +47,17 @@ export function requirementFindings(
     const nvidia = NVIDIA_SUFFIXED.exec(requirement.name);
     if (nvidia?.[1] && nvidia[2]) {
       const minor = TOOLKIT_VERSIONED.has(nvidia[1]) && version ? majorMinor(version) : null;
-      add(minor && String(minor[0]) === nvidia[2] ? `${minor[0]}.${minor[1]}` : nvidia[2], written);
+      const precise = minor && String(minor[0]) === nvidia[2];
+      add(
+        precise ? `${minor[0]}.${minor[1]}` : nvidia[2],
+        written,
+        Boolean(precise) && !TOOLKIT_EXACT.has(nvidia[1]),
+      );
     } else if (/^nvidia-(cuda-runtime|cuda-nvrtc|cuda-cupti|cublas)$/.test(requirement.name) && version) {
+      // CUDA 13 dropped the -cuXX suffix from the toolkit's wheels.
       const minor = majorMinor(version);
-      if (minor && minor[0] >= 13) add(`${minor[0]}.${minor[1]}`, written);
+      const component = requirement.name.slice('nvidia-'.length);
+      if (minor && minor[0] >= 13) add(`${minor[0]}.${minor[1]}`, written, !TOOLKIT_EXACT.has(component));
     }
     const cupy = /^cupy-cuda(\d+)(x?)$/.exec(requirement.name);
     if (cupy?.[1]) add(cupy[2] ? cupy[1] : cudaFromTag(cupy[1]), written);
@@ -96,7 +109,7 @@ export function reconcile(findings: readonly CudaFinding[]): CudaFinding | null 
   const versioned = findings.filter((finding) => finding.version !== null);
   for (const [index, a] of versioned.entries()) {
     for (const b of versioned.slice(index + 1)) {
-      if (!agree(a.version ?? '', b.version ?? '')) {
+      if (!agree(a.version ?? '', b.version ?? '', a.weakMinor === true || b.weakMinor === true)) {
         throw new UserError(
           `conflicting CUDA hints: ${a.what} (${formatSource(a.source)}) needs CUDA ${a.version}, but ${b.what} (${formatSource(b.source)}) needs CUDA ${b.version}`,
           'detect',
@@ -105,13 +118,21 @@ export function reconcile(findings: readonly CudaFinding[]): CudaFinding | null 
       }
     }
   }
-  return versioned.find((finding) => finding.version?.includes('.')) ?? versioned[0] ?? findings[0] ?? null;
+  return (
+    versioned.find((finding) => finding.version?.includes('.') && !finding.weakMinor) ??
+    versioned.find((finding) => finding.version?.includes('.')) ??
+    versioned[0] ??
+    findings[0] ??
+    null
+  );
 }
 
-function agree(a: string, b: string): boolean {
+function agree(a: string, b: string, majorOnly: boolean): boolean {
   const [aMajor, aMinor] = a.split('.');
   const [bMajor, bMinor] = b.split('.');
-  return aMajor === bMajor && (aMinor === undefined || bMinor === undefined || aMinor === bMinor);
+  return (
+    aMajor === bMajor && (majorOnly || aMinor === undefined || bMinor === undefined || aMinor === bMinor)
+  );
 }
 
 /**

@@ -107,7 +107,9 @@ export function linuxEnvironment(pythonFull: string, machine = 'x86_64'): Marker
 
 function fail(marker: string, message: string, column?: number): Error {
   const where = column === undefined ? '' : ` at column ${column}`;
-  return new Error(`invalid marker '${marker}': ${message}${where}`);
+  // Quoted with the quote the marker does not use, so `'3.8'` inside stays readable.
+  const quote = marker.includes("'") && !marker.includes('"') ? '"' : "'";
+  return new Error(`invalid marker ${quote}${marker}${quote}: ${message}${where}`);
 }
 
 function tokenize(marker: string): Token[] {
@@ -322,7 +324,11 @@ function compare(node: Extract<Node, { kind: 'compare' }>, env: MarkerEnvironmen
       return !rhs.includes(lhs);
     case '~=':
     case '===':
-      throw fail(marker, `'${op}' compares versions, and '${lhs}' ${op} '${rhs}' is not a version comparison`, column);
+      throw fail(
+        marker,
+        `'${op}' compares versions, and '${lhs}' ${op} '${rhs}' is not a version comparison`,
+        column,
+      );
   }
 }
 

@@ -96,7 +96,7 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
     );
     for (const check of variant.smoke.checks) {
       const icon = { passed: '✅', failed: '❌', skipped: '⏭️' }[check.status];
-      const detail = check.error ?? check.reason ?? check.version ?? check.prediction ?? '';
+      const detail = check.error ?? check.reason ?? check.version ?? check.prediction ?? check.detail ?? '';
       const time =
         check.first_prediction_seconds === undefined
           ? `${check.seconds.toFixed(3)} s`

@@ -6,6 +6,8 @@ export interface SmokeRequest {
   models: { path: string; format: string }[];
   command: string | null;
   commandTimeout: number;
+  /** GPU variant: the CUDA its frameworks must be built for. */
+  gpu: { cuda: string | null; strategy: string } | null;
 }
 
 export function smokeRequest(
@@ -23,6 +25,7 @@ export function smokeRequest(
     models: plan.models.map((model) => ({ path: model.path, format: model.format })),
     command,
     commandTimeout: timeoutSeconds,
+    gpu: plan.variant === 'gpu' ? { cuda: plan.cuda?.version ?? null, strategy: plan.strategy } : null,
   };
 }
 
@@ -32,7 +35,15 @@ export function smokeRequest(
  */
 export function smokeArgs(
   plan: BuildPlan,
-  options: { image: string; containerName: string; memory: string; script: string; request: SmokeRequest },
+  options: {
+    image: string;
+    containerName: string;
+    memory: string;
+    script: string;
+    request: SmokeRequest;
+    /** The runner has a GPU: the GPU variant's device check runs on it. */
+    gpus?: boolean;
+  },
 ): string[] {
   return [
     'run',
@@ -48,6 +59,7 @@ export function smokeArgs(
     '--security-opt=no-new-privileges',
     '--memory',
     options.memory,
+    ...(options.gpus && plan.variant === 'gpu' ? ['--gpus', 'all'] : []),
     '--user',
     `${plan.layout.uid}:${plan.layout.uid}`,
     '--workdir',

@@ -83,7 +83,24 @@ def load_onnx(path):
     return {"first_prediction_seconds": round(time.perf_counter() - started, 4), "input_shape": shape}
 
 
-LOADERS = {"joblib": load_joblib, "pickle": load_joblib, "onnx": load_onnx}
+def load_torch(path):
+    import torch
+    try:
+        module = torch.jit.load(path, map_location="cpu")
+        return {"type": "TorchScript", "detail": "loaded; its input shape is not recorded, so no prediction"}
+    except RuntimeError:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        return {"type": type(state).__name__, "detail": f"loaded {len(state) if hasattr(state, '__len__') else 1} entries"}
+
+
+def load_safetensors(path):
+    from safetensors import safe_open
+    with safe_open(path, framework="numpy") as handle:
+        return {"detail": f"{len(list(handle.keys()))} tensors"}
+
+
+LOADERS = {"joblib": load_joblib, "pickle": load_joblib, "onnx": load_onnx, "torch": load_torch,
+           "safetensors": load_safetensors}
 
 
 def load_model(model):
@@ -101,8 +118,66 @@ def run_command(command):
     return {"output": completed.stdout[-1500:]}
 
 
+def same_cuda(found, expected):
+    """12.1 matches 12.1 and 12; a major-only plan (12) matches any 12.x."""
+    found_parts, expected_parts = str(found).split("."), str(expected).split(".")
+    return found_parts[: len(expected_parts)] == expected_parts[: len(found_parts)]
+
+
+def cuda_build(framework):
+    """The CUDA a framework was built for, checked against the plan: the CPU-side half of a GPU check."""
+    expected = request["gpu"]["cuda"]
+    if framework["name"] == "torch":
+        import torch
+        found = torch.version.cuda
+    elif framework["name"] in ("tensorflow", "tensorflow-gpu"):
+        import tensorflow
+        found = tensorflow.sysconfig.get_build_info().get("cuda_version")
+    else:
+        raise SkipCheck(f"no CUDA build check for {framework['name']}")
+    if found is None:
+        raise AssertionError(f"{framework['name']} is a CPU-only build, but the plan needs CUDA {expected}")
+    if expected and not same_cuda(found, expected):
+        raise AssertionError(f"{framework['name']} is built for CUDA {found}, but the plan needs CUDA {expected}")
+    return {"version": f"CUDA {found}"}
+
+
+def cuda_libraries():
+    """The CUDA runtime libraries the image ships (as nvidia-* wheels or from the base) load."""
+    import ctypes
+    import glob
+    import site
+    roots = site.getsitepackages() + ["/usr/local/cuda/lib64", "/usr/lib/x86_64-linux-gnu"]
+    loaded = []
+    for pattern in ("libcudart.so*", "libcublas.so*"):
+        paths = sorted(path for root in roots for path in glob.glob(f"{root}/**/{pattern}", recursive=True))
+        if not paths:
+            raise AssertionError(f"no {pattern} in the image")
+        ctypes.CDLL(paths[0])
+        loaded.append(paths[0].rsplit("/", 1)[-1])
+    return {"detail": ", ".join(loaded)}
+
+
+def device_check():
+    import os
+    if not os.path.exists("/dev/nvidiactl"):
+        raise SkipCheck("device check skipped: no GPU")
+    import torch
+    value = (torch.ones(2, 2, device="cuda") @ torch.ones(2, 2, device="cuda")).sum().item()
+    if value != 8.0:
+        raise AssertionError(f"a 2x2 matrix product on the GPU gave {value}, not 8")
+    return {"detail": torch.cuda.get_device_name(0)}
+
+
 for framework in request["frameworks"]:
     check("import", framework["name"], lambda framework=framework: import_framework(framework))
+if request.get("gpu"):
+    for framework in request["frameworks"]:
+        if framework["name"] in ("torch", "tensorflow", "tensorflow-gpu"):
+            check("cuda", framework["name"], lambda framework=framework: cuda_build(framework))
+    if request["gpu"].get("strategy") == "pip-cuda":
+        check("cuda", "libraries", cuda_libraries)
+    check("gpu", "device", device_check)
 for model in request["models"]:
     check("model", model["path"], lambda model=model: load_model(model))
 if request.get("command"):

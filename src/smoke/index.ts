@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { type DockerCli, outputTail } from '../adapters/docker.js';
 import { UserError } from '../errors.js';
 import type { Lock } from '../lock/report.js';
@@ -10,7 +10,7 @@ const HARNESS = readFileSync(new URL('./harness.py', import.meta.url), 'utf8');
 const MARKER = 'ML_CONTAINER_SMOKE_RESULT ';
 
 export interface SmokeCheck {
-  kind: 'import' | 'model' | 'command';
+  kind: 'import' | 'model' | 'command' | 'cuda' | 'gpu';
   name: string;
   status: 'passed' | 'failed' | 'skipped';
   seconds: number;
@@ -19,6 +19,7 @@ export interface SmokeCheck {
   reason?: string;
   first_prediction_seconds?: number;
   prediction?: string;
+  detail?: string;
 }
 
 export interface SmokeResult {
@@ -50,6 +51,7 @@ export async function smoke(
       memory: options.memory,
       script: HARNESS,
       request: smokeRequest(plan, lock, options.command, options.timeoutSeconds),
+      gpus: existsSync('/dev/nvidiactl'),
     }),
     {
       timeoutMs: options.timeoutSeconds * 1000,

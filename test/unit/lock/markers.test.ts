@@ -177,7 +177,7 @@ describe('evaluateMarker', () => {
     }
     expect(thrown).toBeInstanceOf(Error);
     expect((thrown as Error).constructor).toBe(Error);
-    expect((thrown as Error).message).toMatch(/^invalid marker '/);
+    expect((thrown as Error).message).toMatch(/^invalid marker ['"]/);
     expect((thrown as Error).message).toMatch(message);
   });
 
@@ -255,7 +255,7 @@ describe('evaluateMarker properties', () => {
         } catch (error) {
           expect(error).toBeInstanceOf(Error);
           expect((error as Error).constructor).toBe(Error);
-          expect((error as Error).message).toMatch(/^invalid marker '/);
+          expect((error as Error).message).toMatch(/^invalid marker ['"]/);
           return;
         }
         expect(typeof result).toBe('boolean');

@@ -9,6 +9,7 @@ describe('smoke', () => {
       models: [{ path: 'model.joblib', format: 'joblib' }],
       command: 'python predict.py',
       commandTimeout: 60,
+      gpu: null,
     });
   });
 
@@ -46,5 +47,20 @@ describe('smoke', () => {
       'HARNESS',
       JSON.stringify(request),
     ]);
+  });
+
+  it('asks a GPU variant for its CUDA build checks, and passes the GPU through only when the runner has one', () => {
+    const gpuPlan = {
+      ...irisPlan(),
+      variant: 'gpu' as const,
+      strategy: 'pip-cuda' as const,
+      cuda: { version: '12.4', source: 'x' },
+    };
+    const request = smokeRequest(gpuPlan, irisLock(), null, 60);
+    expect(request.gpu).toEqual({ cuda: '12.4', strategy: 'pip-cuda' });
+    const options = { image: 'i', containerName: 'c', memory: '2g', script: 'S', request };
+    expect(smokeArgs(gpuPlan, options)).not.toContain('--gpus');
+    expect(smokeArgs(gpuPlan, { ...options, gpus: true })).toEqual(expect.arrayContaining(['--gpus', 'all']));
+    expect(smokeArgs(irisPlan(), { ...options, gpus: true })).not.toContain('--gpus');
   });
 });

@@ -1,0 +1,89 @@
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runAction } from './run-action.js';
+import { testbed, unavailableReason } from './testbed.js';
+
+const reason = unavailableReason();
+const sha = 'b1c2d3e4f5a60718293a4b5c6d7e8f9012345678';
+const run = `${Date.now().toString(36)}-${process.pid}`;
+const repositoryPayload = { full_name: 'acme/models', name: 'models', owner: { login: 'acme' } };
+
+/** An example project checked out in a workspace of its own, built as a pull request would be. */
+async function buildExample(example: string, inputs: Record<string, string>) {
+  const workspace = mkdtempSync(join(tmpdir(), 'ml-container-e2e-'));
+  cpSync(resolve('examples', example), join(workspace, 'model'), { recursive: true });
+  return runAction({
+    workspace,
+    eventName: 'pull_request',
+    ref: 'refs/pull/3/merge',
+    sha,
+    repository: 'acme/models',
+    event: {
+      number: 3,
+      pull_request: { number: 3, head: { sha, repo: repositoryPayload }, base: { repo: repositoryPayload } },
+      repository: repositoryPayload,
+    },
+    inputs: {
+      context: 'model',
+      image: `${testbed.registry}/e2e-${run}/${example}`,
+      'base-image': testbed.baseImage,
+      'index-url': testbed.indexUrl,
+      'pytorch-index-url': process.env.ML_CONTAINER_TEST_PYTORCH_INDEX ?? '',
+      network: testbed.network,
+      'smoke-command': 'python predict.py',
+      ...inputs,
+    },
+  });
+}
+
+// The end-to-end reason to skip is reported once, by action.test.ts.
+describe.skipIf(reason !== null)('variants on the test bed', () => {
+  it('plans a torch project as CPU and GPU, and a CPU build gets the +cpu torch from the CPU index', async () => {
+    const planned = await buildExample('torch-mnist', { 'plan-only': 'true' });
+    expect(planned.exitCode, planned.log).toBe(0);
+    expect(planned.outputs.matrix).toBe('["cpu","gpu"]');
+    expect(planned.outputs.digest).toBe('');
+
+    const cpu = await buildExample('torch-mnist', { variant: 'cpu' });
+    expect(cpu.exitCode, cpu.log).toBe(0);
+    expect(JSON.parse(cpu.outputs.frameworks ?? '[]')).toEqual([{ name: 'torch', version: '2.13.0+cpu' }]);
+    expect(cpu.outputs.tags).toMatch(/:pr-3-cpu$/);
+    const metadata = JSON.parse(cpu.outputs.metadata ?? '{}');
+    expect(metadata.variants[0].strategy).toBe('cpu');
+    expect(metadata.variants[0].smoke.passed).toBe(true);
+  });
+
+  it('builds the CUDA 13 torch image from its given lock, and it passes the CPU-side GPU smoke test', async () => {
+    const gpu = await buildExample('torch-cuda-lock', {});
+    expect(gpu.exitCode, gpu.log).toBe(0);
+    expect(gpu.outputs.variant).toBe('gpu');
+    expect(gpu.outputs.cuda).toBe('13.0');
+    const [variant] = JSON.parse(gpu.outputs.metadata ?? '{}').variants;
+    expect(variant.strategy).toBe('pip-cuda');
+    const checks = Object.fromEntries(
+      variant.smoke.checks.map((check: { kind: string; name: string; status: string }) => [
+        `${check.kind} ${check.name}`,
+        check.status,
+      ]),
+    );
+    expect(checks).toMatchObject({
+      'import torch': 'passed',
+      'cuda torch': 'passed',
+      'cuda libraries': 'passed',
+    });
+    // A runner with a GPU runs the device check; without one the summary says it was skipped.
+    if (existsSync('/dev/nvidiactl')) expect(checks['gpu device']).toBe('passed');
+    else expect(gpu.summary).toContain('device check skipped: no GPU');
+  });
+
+  it('installs a uv project from its converted uv.lock, every hash checked', async () => {
+    const uv = await buildExample('sklearn-uv', {});
+    expect(uv.exitCode, uv.log).toBe(0);
+    expect(uv.summary).toContain('| lock | uv.lock, used as it is |');
+    const [variant] = JSON.parse(uv.outputs.metadata ?? '{}').variants;
+    expect(variant.lock.packages).toBe(6);
+    expect(variant.frameworks).toEqual([{ name: 'scikit-learn', version: '1.6.1' }]);
+  });
+});
