@@ -58105,7 +58105,7 @@ function reconcile(findings) {
 function agree(a, b, majorOnly) {
     const [aMajor, aMinor] = a.split('.');
     const [bMajor, bMinor] = b.split('.');
-    return aMajor === bMajor && (majorOnly || aMinor === undefined || bMinor === undefined || aMinor === bMinor);
+    return (aMajor === bMajor && (majorOnly || aMinor === undefined || bMinor === undefined || aMinor === bMinor));
 }
 /**
  * The table's CUDA for a framework version: the locked or pinned version's row, else the newest
