@@ -64,9 +64,12 @@ command = [
     "--dry-run", "--ignore-installed", "--quiet", "--no-input", "--disable-pip-version-check",
     "--report", "-", "-r", requirements_file(),
 ]
-if request.get("indexUrl"):
-    command += ["--index-url", request["indexUrl"]]
-for url in request.get("extraIndexUrls") or []:
+# Indexes with credentials come in the environment, never in the arguments `docker run` shows.
+private = os.environ.get("ML_CONTAINER_INDEXES")
+indexes = json.loads(private) if private else request
+if indexes.get("indexUrl"):
+    command += ["--index-url", indexes["indexUrl"]]
+for url in indexes.get("extraIndexUrls") or []:
     command += ["--extra-index-url", url]
 cpu = request.get("cpuTorch")
 if cpu:

@@ -129,14 +129,14 @@ export const inputTable = [
   {
     name: 'write-generated',
     default: '',
-    planned: 4,
-    description: 'Write the generated Dockerfile and lock into this folder of the repository.',
+    description:
+      'Write the generated Dockerfile, .dockerignore, requirements.lock and plan.json into this folder of the project (e.g. `.ml-container`), one subfolder per variant when there are several, to commit them.',
   },
   {
     name: 'check-generated',
-    default: '',
-    planned: 4,
-    description: 'Fail when the committed generated files are stale.',
+    default: 'false',
+    description:
+      'Fail when the generated files committed in `write-generated` (default `.ml-container`) differ from a fresh plan, showing the diff in the job summary.',
   },
 ] as const satisfies readonly { name: string; default: string; description: string; planned?: number }[];
 
@@ -162,6 +162,8 @@ export interface Inputs {
   smokeMemory: string;
   provenance: boolean;
   planOnly: boolean;
+  writeGenerated: string | null;
+  checkGenerated: boolean;
 }
 
 /** Reads one raw input; the action passes core.getInput, the CLI its parsed flags. Empty means unset. */
@@ -202,6 +204,8 @@ export function parseInputs(read: InputSource): Inputs {
     smokeMemory: parseMemory(get('smoke-memory')),
     provenance: parseBoolean('provenance', get('provenance')),
     planOnly: parseBoolean('plan-only', get('plan-only')),
+    writeGenerated: get('write-generated') || null,
+    checkGenerated: parseBoolean('check-generated', get('check-generated')),
   };
 }
 

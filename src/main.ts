@@ -6,6 +6,7 @@ import { UserError } from './errors.js';
 import { parseInputs } from './inputs.js';
 import type { Logger } from './log.js';
 import { pipeline } from './pipeline.js';
+import { credentialsOf, secretsOf } from './plan/credentials.js';
 import { outputs } from './report/outputs.js';
 import { summaryMarkdown } from './report/summary.js';
 import type { SourceRef } from './source.js';
@@ -14,6 +15,9 @@ import type { SourceRef } from './source.js';
 export async function run(): Promise<void> {
   try {
     const inputs = parseInputs((name) => core.getInput(name));
+    // Index credentials never reach the log, whatever prints them.
+    for (const secret of secretsOf(credentialsOf([inputs.indexUrl, ...inputs.extraIndexUrls])))
+      core.setSecret(secret);
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const annotate = (source?: SourceRef): core.AnnotationProperties | undefined =>
       source

@@ -11,6 +11,7 @@ import { type Phase, UserError } from './errors.js';
 import type { Inputs } from './inputs.js';
 import { type Lock, lock } from './lock/index.js';
 import type { Logger } from './log.js';
+import { type Credentials, credentialsOf } from './plan/credentials.js';
 import { type BuildPlan, chooseVariants, plan } from './plan/index.js';
 import {
   computeLabels,
@@ -23,6 +24,7 @@ import {
 import { variantSuffix } from './publish/tags.js';
 import { renderDockerfile } from './render/dockerfile.js';
 import { renderDockerignore } from './render/dockerignore.js';
+import { compareGenerated, generatedFiles, staleMessage, writeGeneratedFolder } from './render/generated.js';
 import { failedChecks, type SmokeResult, smoke } from './smoke/index.js';
 
 export interface Adapters {
@@ -84,6 +86,12 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
       `accelerator ${spec.accelerator}${spec.cuda ? `, CUDA ${spec.cuda.version} (${spec.cuda.source})` : ''}`,
     );
 
+    const credentials = credentialsOf([
+      inputs.indexUrl,
+      ...inputs.extraIndexUrls,
+      spec.dependencies.indexUrl?.url,
+      ...spec.dependencies.extraIndexUrls.map((index) => index.url),
+    ]);
     const plans = await step('plan', 'Plan the image', async () => {
       const planned = plan(spec, inputs, { hasDockerignore: reader.readText('.dockerignore') !== null });
       for (const candidate of planned) {
@@ -110,7 +118,23 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     const variants = report.variants;
     for (const variant of variants) {
       const generatedDir = variants.length > 1 ? join(workRoot, variant.plan.variant) : workRoot;
-      await lockAndRender(variant, { spec, reader, contextDir, generatedDir, docker, logger, step });
+      await lockAndRender(variant, {
+        spec,
+        reader,
+        contextDir,
+        generatedDir,
+        docker,
+        logger,
+        step,
+        credentials,
+      });
+    }
+    if (inputs.writeGenerated || inputs.checkGenerated) {
+      await step(
+        'render',
+        inputs.checkGenerated ? 'Check the committed generated files' : 'Write the generated files',
+        async () => keepGenerated(variants, inputs, contextDir, logger),
+      );
     }
     if (adapters.until === 'render') return report;
 
@@ -129,6 +153,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         contextDir,
         suffix,
         suffixInputTags: variants.length > 1,
+        credentials,
         builder,
         docker,
         logger,
@@ -174,12 +199,13 @@ async function lockAndRender(
     docker: DockerCli;
     logger: Logger;
     step: Step;
+    credentials: Credentials;
   },
 ): Promise<void> {
   const { plan: variantPlan } = variant;
   const { logger, step } = options;
   const locked = await step('lock', `Lock the ${variantPlan.variant} dependencies with hashes`, async () =>
-    lock(variantPlan, options.spec, options.contextDir, options.docker, options.reader),
+    lock(variantPlan, options.spec, options.contextDir, options.docker, options.reader, options.credentials),
   );
   variant.lock = locked;
   logger.info(`${locked.packages.length} packages pinned, lock sha256 ${locked.sha256}`);
@@ -205,6 +231,7 @@ async function buildAndSmoke(
     contextDir: string;
     suffix: string;
     suffixInputTags: boolean;
+    credentials: Credentials;
     builder: BuilderInfo;
     docker: DockerCli;
     logger: Logger;
@@ -238,6 +265,7 @@ async function buildAndSmoke(
       tags: tags.tags,
       labels,
       provenance: inputs.provenance,
+      credentials: options.credentials,
       onOutput: (chunk) => logger.output(chunk),
     }),
   );
@@ -275,4 +303,50 @@ function modelDigest(contextDir: string, path: string): string {
   return createHash('sha256')
     .update(readFileSync(join(contextDir, path)))
     .digest('hex');
+}
+
+const DEFAULT_GENERATED_FOLDER = '.ml-container';
+
+/**
+ * `write-generated` puts the generated files in the project to be committed; `check-generated`
+ * fails when the committed ones differ from this run's, with the diff for the summary.
+ */
+function keepGenerated(
+  variants: readonly VariantReport[],
+  inputs: Inputs,
+  contextDir: string,
+  logger: Logger,
+): void {
+  const folder = (inputs.writeGenerated ?? DEFAULT_GENERATED_FOLDER).replace(/\/+$/, '');
+  const stale: { name: string; diff: string }[] = [];
+  for (const variant of variants) {
+    const displayDir = variants.length > 1 ? `${folder}/${variant.plan.variant}` : folder;
+    const files = generatedFiles({
+      dockerfile: variant.dockerfile ?? '',
+      dockerignore: variant.plan.generateDockerignore ? renderDockerignore() : null,
+      lockText: variant.lock?.text ?? '',
+      planJson: `${JSON.stringify(variant.plan, null, 2)}\n`,
+    });
+    const dir = join(contextDir, displayDir);
+    if (inputs.checkGenerated) {
+      stale.push(
+        ...compareGenerated(dir, files, displayDir).map((file) => ({
+          ...file,
+          name: `${displayDir}/${file.name}`,
+        })),
+      );
+    } else {
+      writeGeneratedFolder(dir, files);
+      logger.info(`wrote ${files.map((file) => file.name).join(', ')} to ${displayDir}`);
+    }
+  }
+  if (stale.length > 0) {
+    throw new UserError(
+      staleMessage(stale, folder, `ml-container plan . --out ${folder}`),
+      'render',
+      { file: stale[0]?.name ?? folder },
+      stale.map((file) => file.diff).join('\n'),
+    );
+  }
+  if (inputs.checkGenerated) logger.info(`the generated files in ${folder} are up to date`);
 }

@@ -58354,14 +58354,12 @@ const inputTable = [
     {
         name: 'write-generated',
         default: '',
-        planned: 4,
-        description: 'Write the generated Dockerfile and lock into this folder of the repository.',
+        description: 'Write the generated Dockerfile, .dockerignore, requirements.lock and plan.json into this folder of the project (e.g. `.ml-container`), one subfolder per variant when there are several, to commit them.',
     },
     {
         name: 'check-generated',
-        default: '',
-        planned: 4,
-        description: 'Fail when the committed generated files are stale.',
+        default: 'false',
+        description: 'Fail when the generated files committed in `write-generated` (default `.ml-container`) differ from a fresh plan, showing the diff in the job summary.',
     },
 ];
 function parseInputs(read) {
@@ -58394,6 +58392,8 @@ function parseInputs(read) {
         smokeMemory: parseMemory(get('smoke-memory')),
         provenance: parseBoolean('provenance', get('provenance')),
         planOnly: parseBoolean('plan-only', get('plan-only')),
+        writeGenerated: get('write-generated') || null,
+        checkGenerated: parseBoolean('check-generated', get('check-generated')),
     };
 }
 function parseBoolean(name, value) {
@@ -58483,6 +58483,54 @@ async function resolveBaseDigest(docker, reference) {
     return remote.digest;
 }
 
+;// CONCATENATED MODULE: ./src/plan/credentials.ts
+function stripCredentials(url) {
+    try {
+        const parsed = new URL(url);
+        if (!parsed.username && !parsed.password)
+            return url;
+        parsed.username = '';
+        parsed.password = '';
+        return parsed.toString();
+    }
+    catch {
+        return url;
+    }
+}
+/** The URLs that carry credentials, by their public form. */
+function credentialsOf(urls) {
+    const store = new Map();
+    for (const url of urls) {
+        if (url && stripCredentials(url) !== url)
+            store.set(stripCredentials(url), url);
+    }
+    return store;
+}
+function withCredentials(url, credentials) {
+    return credentials.get(url) ?? url;
+}
+/** The secret parts of credentialed URLs, for masking in logs. */
+function secretsOf(credentials) {
+    const secrets = [];
+    for (const url of credentials.values()) {
+        const parsed = new URL(url);
+        if (parsed.password)
+            secrets.push(parsed.password, decodeURIComponent(parsed.password));
+        else if (parsed.username)
+            secrets.push(parsed.username, decodeURIComponent(parsed.username));
+    }
+    return [...new Set(secrets)];
+}
+/** pip's configuration with every index, credentials included: the content of the build secret. */
+function pipConfig(indexUrl, extraIndexUrls) {
+    const lines = ['[global]'];
+    if (indexUrl)
+        lines.push(`index-url = ${indexUrl}`);
+    if (extraIndexUrls.length > 0)
+        lines.push(`extra-index-url =\n${extraIndexUrls.map((url) => `    ${url}`).join('\n')}`);
+    return `${lines.join('\n')}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/types.ts
 function pinnedBase(base) {
     if (!base.digest)
@@ -58495,6 +58543,8 @@ function pinnedBase(base) {
 /** The named build context that carries the generated files, so the user's repository is never written to. */
 const GENERATED_CONTEXT = 'generated';
 const LOCK_FILE = 'requirements.lock';
+/** The BuildKit secret holding pip's configuration when an index needs credentials. */
+const PIP_CONFIG_SECRET = 'pip-config';
 /**
  * A Dockerfile whose bytes depend on the plan and lock alone. Stages run base → dependencies →
  * application, so a source-only change rebuilds only the last, and uses only instructions the
@@ -58533,7 +58583,13 @@ function renderDockerfile(plan, lock) {
         `RUN ${plan.pythonInstaller ? '/usr/local/bin/python3' : 'python3'} -m venv ${venv}`,
         `COPY --from=${GENERATED_CONTEXT} ${LOCK_FILE} /opt/ml-container/${LOCK_FILE}`,
         `RUN --mount=type=cache,id=ml-container-pip-${plan.variant}-py${plan.python},target=/root/.cache/pip,sharing=locked \\`,
-        `    ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`,
+        // Credentialed indexes reach pip only as a secret file, mounted for this one command.
+        ...(plan.privateIndexes
+            ? [
+                `    --mount=type=secret,id=${PIP_CONFIG_SECRET},target=/run/secrets/${PIP_CONFIG_SECRET},required=true \\`,
+                `    PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET} ${venv}/bin/pip install --require-hashes --no-deps \\`,
+            ]
+            : [`    ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`]),
         `    -r /opt/ml-container/${LOCK_FILE}`,
         '',
         'FROM dependencies AS application',
@@ -58593,6 +58649,8 @@ function resolverArgs(plan, contextDir, script) {
         // Writable on disk, not a tmpfs: pip downloads whole wheels (torch is gigabytes) to read their metadata.
         '--env',
         'HOME=/tmp',
+        // The name alone: docker copies the value from its own environment, so it is on no command line.
+        ...(plan.privateIndexes ? ['--env', 'ML_CONTAINER_INDEXES'] : []),
         '--volume',
         `${contextDir}:/project:ro`,
         '--workdir',
@@ -58627,6 +58685,9 @@ function buildxArgs(plan, request) {
         ...Object.entries(request.labels)
             .sort(([a], [b]) => a.localeCompare(b))
             .flatMap(([key, value]) => ['--label', `${key}=${value}`]),
+        ...(request.pipConfigSecret
+            ? ['--secret', `id=${PIP_CONFIG_SECRET},src=${request.pipConfigSecret}`]
+            : []),
         '--provenance',
         request.provenance ? 'mode=max' : 'false',
         '--metadata-file',
@@ -58659,6 +58720,8 @@ async function inspectBuilder(docker) {
 
 
 
+
+
 /** Writes the generated files where buildx reads them, outside the user's repository. */
 function writeGenerated(dir, files, lock, plan) {
     (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
@@ -58670,6 +58733,23 @@ function writeGenerated(dir, files, lock, plan) {
     (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
 }
 async function build(plan, options) {
+    // The secret lives in a private folder of its own, never in a build context, and only for the build.
+    const secretDir = plan.privateIndexes ? (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ml-container-secret-')) : null;
+    try {
+        return await runBuild(plan, options, secretDir);
+    }
+    finally {
+        if (secretDir)
+            (0,external_node_fs_namespaceObject.rmSync)(secretDir, { recursive: true, force: true });
+    }
+}
+async function runBuild(plan, options, secretDir) {
+    let pipConfigSecret;
+    if (secretDir) {
+        const credentials = options.credentials ?? new Map();
+        pipConfigSecret = (0,external_node_path_namespaceObject.join)(secretDir, 'pip.conf');
+        (0,external_node_fs_namespaceObject.writeFileSync)(pipConfigSecret, pipConfig(plan.indexUrl ? withCredentials(plan.indexUrl, credentials) : null, [...plan.extraIndexUrls, ...(plan.cpuTorch ? [plan.cpuTorch.indexUrl] : [])].map((url) => withCredentials(url, credentials))), { mode: 0o600 });
+    }
     const metadataFile = (0,external_node_path_namespaceObject.join)(options.generatedDir, 'metadata.json');
     const provenance = options.provenance && options.builder.canKeepProvenance;
     const started = Date.now();
@@ -58681,6 +58761,7 @@ async function build(plan, options) {
         tags: options.tags,
         labels: options.labels,
         provenance,
+        pipConfigSecret,
     });
     const result = await options.docker.exec(args, { onOutput: options.onOutput });
     if (result.exitCode !== 0) {
@@ -59185,6 +59266,7 @@ function describe(env) {
 
 
 
+
 const RESOLVER_SCRIPT = (0,external_node_fs_namespaceObject.readFileSync)(__nccwpck_require__.ab + "resolve.py", 'utf8');
 const MARKER = 'ML_CONTAINER_RESOLVE_REPORT ';
 const LOCK_READERS = {
@@ -59198,10 +59280,10 @@ const LOCK_READERS = {
  * The plan's lock in the one install form: the project's own lock converted as it is (only the
  * packages whose markers hold on the target), or a fresh resolve pinned by hash.
  */
-async function lock(plan, spec, contextDir, docker, reader) {
+async function lock(plan, spec, contextDir, docker, reader, credentials = new Map()) {
     if (plan.lockSource.kind === 'convert')
         return convertLock(plan, plan.lockSource.lockfile, reader);
-    return resolveLock(plan, spec, contextDir, docker);
+    return resolveLock(plan, spec, contextDir, docker, credentials);
 }
 function convertLock(plan, lockfile, reader) {
     // Linux x86_64 CPython of the plan's version: the platform every image is built for today.
@@ -59216,8 +59298,14 @@ function convertLock(plan, lockfile, reader) {
         ? lockFromLockRead(readLock(reader, lockfile), env, header)
         : lockFromHashedRequirements(reader, lockfile, env, header);
 }
-async function resolveLock(plan, spec, contextDir, docker) {
-    const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT));
+async function resolveLock(plan, spec, contextDir, docker, credentials) {
+    const indexes = {
+        indexUrl: plan.indexUrl ? withCredentials(plan.indexUrl, credentials) : null,
+        extraIndexUrls: plan.extraIndexUrls.map((url) => withCredentials(url, credentials)),
+    };
+    const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT), {
+        env: plan.privateIndexes ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) } : undefined,
+    });
     const line = result.stdout.split('\n').find((candidate) => candidate.startsWith(MARKER));
     if (result.exitCode !== 0 || !line) {
         throw new UserError(`could not resolve ${plan.requirementsFile} in ${plan.base.image}: ${pipError(result.stderr) ?? 'pip failed'}`, 'lock', failingRequirement(result.stderr, spec) ?? { file: plan.requirementsFile }, outputTail(result));
@@ -59335,6 +59423,7 @@ function systemCudaBase(cuda) {
 
 
 
+
 const TORCH_FAMILY = ['torch', 'torchvision', 'torchaudio'];
 /** Turns what detect found and what the user asked for into one plan per variant. Pure. */
 function plan(spec, inputs, context) {
@@ -59348,10 +59437,17 @@ function plan(spec, inputs, context) {
     if (!supportedPythons.includes(python) && !inputs.baseImage) {
         throw new UserError(`Python ${python} has no base image in src/data/compat.json (supported: ${supportedPythons.join(', ')}); set 'base-image'`, 'plan');
     }
-    const indexUrl = inputs.indexUrl ?? spec.dependencies.indexUrl?.url ?? null;
+    const rawIndexUrl = inputs.indexUrl ?? spec.dependencies.indexUrl?.url ?? null;
+    const rawExtraIndexUrls = [
+        ...spec.dependencies.extraIndexUrls.map((index) => index.url),
+        ...inputs.extraIndexUrls,
+    ];
+    const privateIndexes = credentialsOf([rawIndexUrl, ...rawExtraIndexUrls]).size > 0;
+    const indexUrl = rawIndexUrl ? stripCredentials(rawIndexUrl) : null;
+    const extraIndexUrls = rawExtraIndexUrls.map(stripCredentials);
     shared.push({
         topic: 'index',
-        choice: indexUrl ?? 'https://pypi.org/simple (pip default)',
+        choice: `${indexUrl ?? 'https://pypi.org/simple (pip default)'}${privateIndexes ? ' (credentials given to pip only as a build secret)' : ''}`,
         why: inputs.indexUrl
             ? "input 'index-url'"
             : (spec.dependencies.indexUrl?.source ?? 'no index configured: pip uses PyPI'),
@@ -59373,10 +59469,6 @@ function plan(spec, inputs, context) {
             why: `${requirementsFile} (${format}) has no lock; resolving in the base gives its Python and platform`,
         });
     const requirementLines = format === 'requirements' ? null : spec.dependencies.requirements.map(requirementLine);
-    const extraIndexUrls = [
-        ...spec.dependencies.extraIndexUrls.map((index) => index.url),
-        ...inputs.extraIndexUrls,
-    ];
     return chooseVariants(spec, inputs).map(({ variant, why }) => {
         const decisions = [{ topic: 'variant', choice: variant, why }, ...shared];
         const strategy = variant === 'cpu' ? 'cpu' : chooseStrategy(spec, decisions);
@@ -59420,6 +59512,7 @@ function plan(spec, inputs, context) {
                 : null,
             indexUrl,
             extraIndexUrls: variantIndexes,
+            privateIndexes,
             cpuTorch,
             lockSource,
             network: inputs.network,
@@ -59675,6 +59768,628 @@ function renderDockerignore() {
     return `${['# Generated by ml-container-action (the repository has no .dockerignore).', ...folders, '**/*.pyc', '.github'].join('\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
+
+
+class LineDiff extends Diff {
+    constructor() {
+        super(...arguments);
+        this.tokenize = line_tokenize;
+    }
+    equals(left, right, options) {
+        // If we're ignoring whitespace, we need to normalise lines by stripping
+        // whitespace before checking equality. (This has an annoying interaction
+        // with newlineIsToken that requires special handling: if newlines get their
+        // own token, then we DON'T want to trim the *newline* tokens down to empty
+        // strings, since this would cause us to treat whitespace-only line content
+        // as equal to a separator between lines, which would be weird and
+        // inconsistent with the documented behavior of the options.)
+        if (options.ignoreWhitespace) {
+            if (!options.newlineIsToken || !left.includes('\n')) {
+                left = left.trim();
+            }
+            if (!options.newlineIsToken || !right.includes('\n')) {
+                right = right.trim();
+            }
+        }
+        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith('\n')) {
+                left = left.slice(0, -1);
+            }
+            if (right.endsWith('\n')) {
+                right = right.slice(0, -1);
+            }
+        }
+        return super.equals(left, right, options);
+    }
+}
+const lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+    return lineDiff.diff(oldStr, newStr, options);
+}
+function diffTrimmedLines(oldStr, newStr, options) {
+    options = generateOptions(options, { ignoreWhitespace: true });
+    return lineDiff.diff(oldStr, newStr, options);
+}
+// Exported standalone so it can be used from jsonDiff too.
+function line_tokenize(value, options) {
+    if (options.stripTrailingCr) {
+        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
+        value = value.replace(/\r\n/g, '\n');
+    }
+    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    // Ignore the final empty token that occurs if the string ends with a new line
+    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+        linesAndNewlines.pop();
+    }
+    // Merge the content and line separators into single tokens
+    for (let i = 0; i < linesAndNewlines.length; i++) {
+        const line = linesAndNewlines[i];
+        if (i % 2 && !options.newlineIsToken) {
+            retLines[retLines.length - 1] += line;
+        }
+        else {
+            retLines.push(line);
+        }
+    }
+    return retLines;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
+
+const INCLUDE_HEADERS = {
+    includeIndex: true,
+    includeUnderline: true,
+    includeFileHeaders: true
+};
+const FILE_HEADERS_ONLY = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: true
+};
+const OMIT_HEADERS = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: false
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    let optionsObj;
+    if (!options) {
+        optionsObj = {};
+    }
+    else if (typeof options === 'function') {
+        optionsObj = { callback: options };
+    }
+    else {
+        optionsObj = options;
+    }
+    if (typeof optionsObj.context === 'undefined') {
+        optionsObj.context = 4;
+    }
+    // We copy this into its own variable to placate TypeScript, which thinks
+    // optionsObj.context might be undefined in the callbacks below.
+    const context = optionsObj.context;
+    // @ts-expect-error (runtime check for something that is correctly a static type error)
+    if (optionsObj.newlineIsToken) {
+        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
+    }
+    if (!optionsObj.callback) {
+        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+    }
+    else {
+        const { callback } = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+                const patch = diffLinesResultToPatch(diff);
+                // TypeScript is unhappy without the cast because it does not understand that `patch` may
+                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
+                callback(patch);
+            } }));
+    }
+    function diffLinesResultToPatch(diff) {
+        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
+        //         of lines containing trailing newline characters. We'll tidy up later...
+        if (!diff) {
+            return;
+        }
+        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
+        function contextLines(lines) {
+            return lines.map(function (entry) { return ' ' + entry; });
+        }
+        const hunks = [];
+        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+        for (let i = 0; i < diff.length; i++) {
+            const current = diff[i], lines = current.lines || create_splitLines(current.value);
+            current.lines = lines;
+            if (current.added || current.removed) {
+                // If we have previous context, start with that
+                if (!oldRangeStart) {
+                    const prev = diff[i - 1];
+                    oldRangeStart = oldLine;
+                    newRangeStart = newLine;
+                    if (prev) {
+                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                        oldRangeStart -= curRange.length;
+                        newRangeStart -= curRange.length;
+                    }
+                }
+                // Output our changes
+                for (const line of lines) {
+                    curRange.push((current.added ? '+' : '-') + line);
+                }
+                // Track the updated file position
+                if (current.added) {
+                    newLine += lines.length;
+                }
+                else {
+                    oldLine += lines.length;
+                }
+            }
+            else {
+                // Identical context lines. Track line changes
+                if (oldRangeStart) {
+                    // Close out any changes that have been output (or join overlapping)
+                    if (lines.length <= context * 2 && i < diff.length - 2) {
+                        // Overlapping
+                        for (const line of contextLines(lines)) {
+                            curRange.push(line);
+                        }
+                    }
+                    else {
+                        // end the range and output
+                        const contextSize = Math.min(lines.length, context);
+                        for (const line of contextLines(lines.slice(0, contextSize))) {
+                            curRange.push(line);
+                        }
+                        const hunk = {
+                            oldStart: oldRangeStart,
+                            oldLines: (oldLine - oldRangeStart + contextSize),
+                            newStart: newRangeStart,
+                            newLines: (newLine - newRangeStart + contextSize),
+                            lines: curRange
+                        };
+                        hunks.push(hunk);
+                        oldRangeStart = 0;
+                        newRangeStart = 0;
+                        curRange = [];
+                    }
+                }
+                oldLine += lines.length;
+                newLine += lines.length;
+            }
+        }
+        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
+        //         "\ No newline at end of file".
+        for (const hunk of hunks) {
+            for (let i = 0; i < hunk.lines.length; i++) {
+                if (hunk.lines[i].endsWith('\n')) {
+                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
+                }
+                else {
+                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                    i++; // Skip the line we just added, then continue iterating
+                }
+            }
+        }
+        return {
+            oldFileName: oldFileName, newFileName: newFileName,
+            oldHeader: oldHeader, newHeader: newHeader,
+            hunks: hunks
+        };
+    }
+}
+/**
+ * creates a unified diff patch.
+ * @param patch either a single structured patch object (as returned by `structuredPatch`) or an array of them (as returned by `parsePatch`)
+ */
+function formatPatch(patch, headerOptions) {
+    if (!headerOptions) {
+        headerOptions = INCLUDE_HEADERS;
+    }
+    if (Array.isArray(patch)) {
+        if (patch.length > 1 && !headerOptions.includeFileHeaders) {
+            throw new Error('Cannot omit file headers on a multi-file patch. '
+                + '(The result would be unparseable; how would a tool trying to apply '
+                + 'the patch know which changes are to which file?)');
+        }
+        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
+    }
+    const ret = [];
+    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName) {
+        ret.push('Index: ' + patch.oldFileName);
+    }
+    if (headerOptions.includeUnderline) {
+        ret.push('===================================================================');
+    }
+    if (headerOptions.includeFileHeaders) {
+        ret.push('--- ' + patch.oldFileName + (typeof patch.oldHeader === 'undefined' ? '' : '\t' + patch.oldHeader));
+        ret.push('+++ ' + patch.newFileName + (typeof patch.newHeader === 'undefined' ? '' : '\t' + patch.newHeader));
+    }
+    for (let i = 0; i < patch.hunks.length; i++) {
+        const hunk = patch.hunks[i];
+        // Unified Diff Format quirk: If the chunk size is 0,
+        // the first number is one lower than one would expect.
+        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
+        if (hunk.oldLines === 0) {
+            hunk.oldStart -= 1;
+        }
+        if (hunk.newLines === 0) {
+            hunk.newStart -= 1;
+        }
+        ret.push('@@ -' + hunk.oldStart + ',' + hunk.oldLines
+            + ' +' + hunk.newStart + ',' + hunk.newLines
+            + ' @@');
+        for (const line of hunk.lines) {
+            ret.push(line);
+        }
+    }
+    return ret.join('\n') + '\n';
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    if (typeof options === 'function') {
+        options = { callback: options };
+    }
+    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+        if (!patchObj) {
+            return;
+        }
+        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+    }
+    else {
+        const { callback } = options;
+        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
+                if (!patchObj) {
+                    callback(undefined);
+                }
+                else {
+                    callback(formatPatch(patchObj, options.headerOptions));
+                }
+            } }));
+    }
+}
+function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
+    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
+}
+/**
+ * Split `text` into an array of lines, including the trailing newline character (where present)
+ */
+function create_splitLines(text) {
+    const hasTrailingNl = text.endsWith('\n');
+    const result = text.split('\n').map(line => line + '\n');
+    if (hasTrailingNl) {
+        result.pop();
+    }
+    else {
+        result.push(result.pop().slice(0, -1));
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/render/generated.ts
+
+
+
+
+/** The generated files, always in the same order, so the list and any report built from it are stable. */
+function generatedFiles(options) {
+    const files = [{ name: 'Dockerfile', content: options.dockerfile }];
+    if (options.dockerignore !== null) {
+        files.push({ name: 'Dockerfile.dockerignore', content: options.dockerignore });
+    }
+    files.push({ name: LOCK_FILE, content: options.lockText });
+    files.push({ name: 'plan.json', content: options.planJson });
+    return files;
+}
+/** Writes the files into `dir` (created if needed); nothing else in `dir` is touched. */
+function writeGeneratedFolder(dir, files) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    for (const file of files)
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, file.name), file.content);
+}
+/**
+ * Compares the files committed in `dir` with the ones generated now. A missing file is stale
+ * (compared as empty). Line endings are not compared: git may check the files out with CRLF.
+ * `displayDir` is the folder as the user knows it, used in the diff headers.
+ */
+function compareGenerated(dir, files, displayDir) {
+    const stale = [];
+    for (const file of files) {
+        const committed = normalizeEol(readCommitted((0,external_node_path_namespaceObject.join)(dir, file.name)) ?? '');
+        const generated = normalizeEol(file.content);
+        if (committed === generated)
+            continue;
+        const shown = displayPath(displayDir, file.name);
+        const diff = createTwoFilesPatch(`a/${shown}`, `b/${shown}`, committed, generated, undefined, undefined, {
+            context: 3,
+            headerOptions: FILE_HEADERS_ONLY,
+        });
+        stale.push({ name: file.name, diff });
+    }
+    return stale;
+}
+/** The one-line error for stale generated files. */
+function staleMessage(stale, displayDir, command) {
+    const names = stale.map((file) => file.name).join(', ');
+    return `generated files in ${displayDir} are stale: ${names} — regenerate with '${command}' and commit them`;
+}
+function readCommitted(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR')
+            return null;
+        throw error;
+    }
+}
+function normalizeEol(text) {
+    return text.replace(/\r\n/g, '\n');
+}
+/** `displayDir/name` with forward slashes, no `./` prefix and no doubled or trailing slash. */
+function displayPath(displayDir, name) {
+    const dir = displayDir
+        .replace(/\\/g, '/')
+        .replace(/^(\.\/)+/, '')
+        .replace(/\/+$/, '');
+    return dir === '' || dir === '.' ? name : `${dir}/${name}`;
+}
+
 ;// CONCATENATED MODULE: ./src/smoke/args.ts
 function smokeRequest(plan, lock, command, timeoutSeconds) {
     return {
@@ -59778,6 +60493,8 @@ function failedChecks(result) {
 
 
 
+
+
 /**
  * detect → plan → (lock → render → build → smoke → publish for each variant), the one flow behind
  * the action and the CLI. A failure stops the flow where it happens; nothing is pushed after any
@@ -59803,6 +60520,12 @@ async function pipeline(inputs, context, adapters) {
             logger.info(`${framework.name} ${framework.spec || '(any version)'} (${framework.source})`);
         }
         logger.info(`accelerator ${spec.accelerator}${spec.cuda ? `, CUDA ${spec.cuda.version} (${spec.cuda.source})` : ''}`);
+        const credentials = credentialsOf([
+            inputs.indexUrl,
+            ...inputs.extraIndexUrls,
+            spec.dependencies.indexUrl?.url,
+            ...spec.dependencies.extraIndexUrls.map((index) => index.url),
+        ]);
         const plans = await step('plan', 'Plan the image', async () => {
             const planned = plan(spec, inputs, { hasDockerignore: reader.readText('.dockerignore') !== null });
             for (const candidate of planned) {
@@ -59826,7 +60549,19 @@ async function pipeline(inputs, context, adapters) {
         const variants = report.variants;
         for (const variant of variants) {
             const generatedDir = variants.length > 1 ? (0,external_node_path_namespaceObject.join)(workRoot, variant.plan.variant) : workRoot;
-            await lockAndRender(variant, { spec, reader, contextDir, generatedDir, docker, logger, step });
+            await lockAndRender(variant, {
+                spec,
+                reader,
+                contextDir,
+                generatedDir,
+                docker,
+                logger,
+                step,
+                credentials,
+            });
+        }
+        if (inputs.writeGenerated || inputs.checkGenerated) {
+            await step('render', inputs.checkGenerated ? 'Check the committed generated files' : 'Write the generated files', async () => keepGenerated(variants, inputs, contextDir, logger));
         }
         if (adapters.until === 'render')
             return report;
@@ -59845,6 +60580,7 @@ async function pipeline(inputs, context, adapters) {
                 contextDir,
                 suffix,
                 suffixInputTags: variants.length > 1,
+                credentials,
                 builder,
                 docker,
                 logger,
@@ -59878,7 +60614,7 @@ async function pipeline(inputs, context, adapters) {
 async function lockAndRender(variant, options) {
     const { plan: variantPlan } = variant;
     const { logger, step } = options;
-    const locked = await step('lock', `Lock the ${variantPlan.variant} dependencies with hashes`, async () => lock(variantPlan, options.spec, options.contextDir, options.docker, options.reader));
+    const locked = await step('lock', `Lock the ${variantPlan.variant} dependencies with hashes`, async () => lock(variantPlan, options.spec, options.contextDir, options.docker, options.reader, options.credentials));
     variant.lock = locked;
     logger.info(`${locked.packages.length} packages pinned, lock sha256 ${locked.sha256}`);
     variant.generatedDir = options.generatedDir;
@@ -59914,6 +60650,7 @@ async function buildAndSmoke(variant, options) {
         tags: tags.tags,
         labels,
         provenance: inputs.provenance,
+        credentials: options.credentials,
         onOutput: (chunk) => logger.output(chunk),
     }));
     variant.build = built;
@@ -59940,6 +60677,40 @@ function modelDigest(contextDir, path) {
     return (0,external_node_crypto_.createHash)('sha256')
         .update((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(contextDir, path)))
         .digest('hex');
+}
+const DEFAULT_GENERATED_FOLDER = '.ml-container';
+/**
+ * `write-generated` puts the generated files in the project to be committed; `check-generated`
+ * fails when the committed ones differ from this run's, with the diff for the summary.
+ */
+function keepGenerated(variants, inputs, contextDir, logger) {
+    const folder = (inputs.writeGenerated ?? DEFAULT_GENERATED_FOLDER).replace(/\/+$/, '');
+    const stale = [];
+    for (const variant of variants) {
+        const displayDir = variants.length > 1 ? `${folder}/${variant.plan.variant}` : folder;
+        const files = generatedFiles({
+            dockerfile: variant.dockerfile ?? '',
+            dockerignore: variant.plan.generateDockerignore ? renderDockerignore() : null,
+            lockText: variant.lock?.text ?? '',
+            planJson: `${JSON.stringify(variant.plan, null, 2)}\n`,
+        });
+        const dir = (0,external_node_path_namespaceObject.join)(contextDir, displayDir);
+        if (inputs.checkGenerated) {
+            stale.push(...compareGenerated(dir, files, displayDir).map((file) => ({
+                ...file,
+                name: `${displayDir}/${file.name}`,
+            })));
+        }
+        else {
+            writeGeneratedFolder(dir, files);
+            logger.info(`wrote ${files.map((file) => file.name).join(', ')} to ${displayDir}`);
+        }
+    }
+    if (stale.length > 0) {
+        throw new UserError(staleMessage(stale, folder, `ml-container plan . --out ${folder}`), 'render', { file: stale[0]?.name ?? folder }, stale.map((file) => file.diff).join('\n'));
+    }
+    if (inputs.checkGenerated)
+        logger.info(`the generated files in ${folder} are up to date`);
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts

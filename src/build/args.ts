@@ -1,6 +1,6 @@
 import { networkArgs } from '../lock/args.js';
 import type { BuildPlan } from '../plan/types.js';
-import { GENERATED_CONTEXT } from '../render/dockerfile.js';
+import { GENERATED_CONTEXT, PIP_CONFIG_SECRET } from '../render/dockerfile.js';
 
 export interface BuildRequest {
   contextDir: string;
@@ -10,6 +10,8 @@ export interface BuildRequest {
   tags: string[];
   labels: Record<string, string>;
   provenance: boolean;
+  /** A file holding pip's configuration with credentials, passed as a BuildKit secret. */
+  pipConfigSecret?: string;
 }
 
 /** The `docker buildx build` arguments for one plan, built purely so tests can assert them exactly. */
@@ -27,6 +29,9 @@ export function buildxArgs(plan: BuildPlan, request: BuildRequest): string[] {
     ...Object.entries(request.labels)
       .sort(([a], [b]) => a.localeCompare(b))
       .flatMap(([key, value]) => ['--label', `${key}=${value}`]),
+    ...(request.pipConfigSecret
+      ? ['--secret', `id=${PIP_CONFIG_SECRET},src=${request.pipConfigSecret}`]
+      : []),
     '--provenance',
     request.provenance ? 'mode=max' : 'false',
     '--metadata-file',

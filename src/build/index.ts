@@ -1,8 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DockerCli, outputTail } from '../adapters/docker.js';
 import { UserError } from '../errors.js';
 import type { Lock } from '../lock/report.js';
+import { type Credentials, pipConfig, withCredentials } from '../plan/credentials.js';
 import type { BuildPlan } from '../plan/types.js';
 import { LOCK_FILE } from '../render/dockerfile.js';
 import { buildxArgs } from './args.js';
@@ -43,9 +45,39 @@ export async function build(
     tags: string[];
     labels: Record<string, string>;
     provenance: boolean;
+    credentials?: Credentials;
     onOutput?: (chunk: string) => void;
   },
 ): Promise<BuildResult> {
+  // The secret lives in a private folder of its own, never in a build context, and only for the build.
+  const secretDir = plan.privateIndexes ? mkdtempSync(join(tmpdir(), 'ml-container-secret-')) : null;
+  try {
+    return await runBuild(plan, options, secretDir);
+  } finally {
+    if (secretDir) rmSync(secretDir, { recursive: true, force: true });
+  }
+}
+
+async function runBuild(
+  plan: BuildPlan,
+  options: Parameters<typeof build>[1],
+  secretDir: string | null,
+): Promise<BuildResult> {
+  let pipConfigSecret: string | undefined;
+  if (secretDir) {
+    const credentials = options.credentials ?? new Map();
+    pipConfigSecret = join(secretDir, 'pip.conf');
+    writeFileSync(
+      pipConfigSecret,
+      pipConfig(
+        plan.indexUrl ? withCredentials(plan.indexUrl, credentials) : null,
+        [...plan.extraIndexUrls, ...(plan.cpuTorch ? [plan.cpuTorch.indexUrl] : [])].map((url) =>
+          withCredentials(url, credentials),
+        ),
+      ),
+      { mode: 0o600 },
+    );
+  }
   const metadataFile = join(options.generatedDir, 'metadata.json');
   const provenance = options.provenance && options.builder.canKeepProvenance;
   const started = Date.now();
@@ -57,6 +89,7 @@ export async function build(
     tags: options.tags,
     labels: options.labels,
     provenance,
+    pipConfigSecret,
   });
   const result = await options.docker.exec(args, { onOutput: options.onOutput });
   if (result.exitCode !== 0) {

@@ -15,6 +15,8 @@ export function resolverArgs(plan: BuildPlan, contextDir: string, script: string
     // Writable on disk, not a tmpfs: pip downloads whole wheels (torch is gigabytes) to read their metadata.
     '--env',
     'HOME=/tmp',
+    // The name alone: docker copies the value from its own environment, so it is on no command line.
+    ...(plan.privateIndexes ? ['--env', 'ML_CONTAINER_INDEXES'] : []),
     '--volume',
     `${contextDir}:/project:ro`,
     '--workdir',

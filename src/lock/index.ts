@@ -9,6 +9,7 @@ import type { LockRead } from '../detect/manifest.js';
 import type { RepoReader } from '../detect/reader.js';
 import type { EnvironmentSpec } from '../detect/spec.js';
 import { UserError } from '../errors.js';
+import { type Credentials, withCredentials } from '../plan/credentials.js';
 import type { BuildPlan } from '../plan/types.js';
 import { resolverArgs } from './args.js';
 import { lockFromHashedRequirements, lockFromLockRead } from './convert.js';
@@ -38,9 +39,10 @@ export async function lock(
   contextDir: string,
   docker: DockerCli,
   reader: RepoReader,
+  credentials: Credentials = new Map(),
 ): Promise<Lock> {
   if (plan.lockSource.kind === 'convert') return convertLock(plan, plan.lockSource.lockfile, reader);
-  return resolveLock(plan, spec, contextDir, docker);
+  return resolveLock(plan, spec, contextDir, docker, credentials);
 }
 
 function convertLock(plan: BuildPlan, lockfile: string, reader: RepoReader): Lock {
@@ -62,8 +64,15 @@ async function resolveLock(
   spec: EnvironmentSpec,
   contextDir: string,
   docker: DockerCli,
+  credentials: Credentials,
 ): Promise<Lock> {
-  const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT));
+  const indexes = {
+    indexUrl: plan.indexUrl ? withCredentials(plan.indexUrl, credentials) : null,
+    extraIndexUrls: plan.extraIndexUrls.map((url) => withCredentials(url, credentials)),
+  };
+  const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT), {
+    env: plan.privateIndexes ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) } : undefined,
+  });
   const line = result.stdout.split('\n').find((candidate) => candidate.startsWith(MARKER));
   if (result.exitCode !== 0 || !line) {
     throw new UserError(

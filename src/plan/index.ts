@@ -2,6 +2,7 @@ import { pythonBaseImages, pythonInstaller, supportedPythons } from '../data/com
 import type { EnvironmentSpec, Requirement } from '../detect/spec.js';
 import { UserError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
+import { credentialsOf, stripCredentials } from './credentials.js';
 import { chooseStrategy, cudaIndexFor, systemCudaBase } from './gpu.js';
 import type { BaseImage, BuildPlan, Decision, LockSource, Strategy } from './types.js';
 
@@ -30,10 +31,17 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       'plan',
     );
   }
-  const indexUrl = inputs.indexUrl ?? spec.dependencies.indexUrl?.url ?? null;
+  const rawIndexUrl = inputs.indexUrl ?? spec.dependencies.indexUrl?.url ?? null;
+  const rawExtraIndexUrls = [
+    ...spec.dependencies.extraIndexUrls.map((index) => index.url),
+    ...inputs.extraIndexUrls,
+  ];
+  const privateIndexes = credentialsOf([rawIndexUrl, ...rawExtraIndexUrls]).size > 0;
+  const indexUrl = rawIndexUrl ? stripCredentials(rawIndexUrl) : null;
+  const extraIndexUrls = rawExtraIndexUrls.map(stripCredentials);
   shared.push({
     topic: 'index',
-    choice: indexUrl ?? 'https://pypi.org/simple (pip default)',
+    choice: `${indexUrl ?? 'https://pypi.org/simple (pip default)'}${privateIndexes ? ' (credentials given to pip only as a build secret)' : ''}`,
     why: inputs.indexUrl
       ? "input 'index-url'"
       : (spec.dependencies.indexUrl?.source ?? 'no index configured: pip uses PyPI'),
@@ -57,10 +65,6 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
   );
   const requirementLines =
     format === 'requirements' ? null : spec.dependencies.requirements.map(requirementLine);
-  const extraIndexUrls = [
-    ...spec.dependencies.extraIndexUrls.map((index) => index.url),
-    ...inputs.extraIndexUrls,
-  ];
 
   return chooseVariants(spec, inputs).map(({ variant, why }) => {
     const decisions: Decision[] = [{ topic: 'variant', choice: variant, why }, ...shared];
@@ -107,6 +111,7 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
           : null,
       indexUrl,
       extraIndexUrls: variantIndexes,
+      privateIndexes,
       cpuTorch,
       lockSource,
       network: inputs.network,

@@ -34,8 +34,10 @@ export interface BuildPlan {
    * nvidia/cuda images carry no Python of their own.
    */
   pythonInstaller: BaseImage | null;
+  /** Index URLs without credentials; `privateIndexes` says some had them (see credentials.ts). */
   indexUrl: string | null;
   extraIndexUrls: string[];
+  privateIndexes: boolean;
   /**
    * CPU variant with PyTorch: take these packages' `+cpu` builds from PyTorch's CPU index, not the
    * multi-gigabyte CUDA wheels a plain index serves.

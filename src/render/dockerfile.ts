@@ -5,6 +5,8 @@ import { pinnedBase } from '../plan/types.js';
 /** The named build context that carries the generated files, so the user's repository is never written to. */
 export const GENERATED_CONTEXT = 'generated';
 export const LOCK_FILE = 'requirements.lock';
+/** The BuildKit secret holding pip's configuration when an index needs credentials. */
+export const PIP_CONFIG_SECRET = 'pip-config';
 
 /**
  * A Dockerfile whose bytes depend on the plan and lock alone. Stages run base → dependencies →
@@ -44,7 +46,13 @@ export function renderDockerfile(plan: BuildPlan, lock: Lock): string {
     `RUN ${plan.pythonInstaller ? '/usr/local/bin/python3' : 'python3'} -m venv ${venv}`,
     `COPY --from=${GENERATED_CONTEXT} ${LOCK_FILE} /opt/ml-container/${LOCK_FILE}`,
     `RUN --mount=type=cache,id=ml-container-pip-${plan.variant}-py${plan.python},target=/root/.cache/pip,sharing=locked \\`,
-    `    ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`,
+    // Credentialed indexes reach pip only as a secret file, mounted for this one command.
+    ...(plan.privateIndexes
+      ? [
+          `    --mount=type=secret,id=${PIP_CONFIG_SECRET},target=/run/secrets/${PIP_CONFIG_SECRET},required=true \\`,
+          `    PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET} ${venv}/bin/pip install --require-hashes --no-deps \\`,
+        ]
+      : [`    ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`]),
     `    -r /opt/ml-container/${LOCK_FILE}`,
     '',
     'FROM dependencies AS application',

@@ -1,7 +1,9 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { authProxy } from './auth-proxy.js';
 import { runAction } from './run-action.js';
 import { e2eRequired, type ManifestDescriptor, registry, testbed, unavailableReason } from './testbed.js';
 
@@ -194,4 +196,68 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
       { name: 'scikit-learn', version: '1.6.1' },
     ]);
   });
+
+  it.skipIf(!testbed.indexUrl.startsWith('http://127.0.0.1'))(
+    'keeps private index credentials out of the image, its provenance, the generated files and the log',
+    async () => {
+      const token = `s3cr3t-${run}`;
+      const proxy = await authProxy('ml', token, testbed.indexUrl);
+      try {
+        const upstream = new URL(testbed.indexUrl);
+        const privateIndex = `http://ml:${token}@127.0.0.1:${proxy.port}${upstream.pathname}`;
+        const repository = `e2e-${run}/private`;
+        const result = await runAction({
+          workspace: workspaceWithExample(),
+          eventName: 'push',
+          ref: 'refs/heads/main',
+          sha,
+          repository: 'acme/iris',
+          event: {
+            ref: 'refs/heads/main',
+            head_commit: { id: sha, timestamp: '2026-11-20T10:11:12Z' },
+            repository: repositoryPayload,
+          },
+          inputs: inputs(repository, {
+            push: 'true',
+            'index-url': privateIndex,
+            'write-generated': '.ml-container',
+          }),
+        });
+        expect(result.exitCode, result.log).toBe(0);
+        expect(proxy.counts.authorized).toBeGreaterThan(0);
+        // The runner swallows ::add-mask:: commands and masks their value in everything after.
+        expect(result.log).toContain(`::add-mask::${token}`);
+        const shown = result.log
+          .split('\n')
+          .filter((line) => !line.startsWith('::add-mask::'))
+          .join('\n');
+        expect(shown).not.toContain(token);
+        expect(result.summary).not.toContain(token);
+        expect(result.summary).toContain('credentials given to pip only as a build secret');
+
+        const tag = `${testbed.registry}/${repository}:main`;
+        const saved = spawnSync('docker', ['save', tag], { maxBuffer: 1 << 30 });
+        expect(saved.status).toBe(0);
+        expect(saved.stdout.length).toBeGreaterThan(1_000_000);
+        expect(saved.stdout.includes(token)).toBe(false);
+
+        const index = await registry.manifest(repository, 'main');
+        const attestation = ((index.body.manifests ?? []) as ManifestDescriptor[]).find(
+          (entry) => entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest',
+        );
+        const provenance = await registry.manifest(repository, attestation?.digest ?? '');
+        for (const layer of (provenance.body.layers ?? []) as { digest: string }[]) {
+          const text = JSON.stringify(await registry.blob(repository, layer.digest));
+          expect(text).not.toContain(token);
+          expect(text).toContain('pip-config');
+        }
+        const generated = join(result.workspace, 'model', '.ml-container');
+        for (const file of ['Dockerfile', 'requirements.lock', 'plan.json']) {
+          expect(readFileSync(join(generated, file), 'utf8')).not.toContain(token);
+        }
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export interface ActionRun {
+  workspace: string;
   exitCode: number;
   log: string;
   outputs: Record<string, string>;
@@ -70,6 +71,7 @@ export async function runAction(options: {
     child.on('close', (code) => done({ exitCode: code ?? 1, log }));
   });
   return {
+    workspace: options.workspace,
     exitCode,
     log,
     outputs: parseOutputFile(readFileSync(files.output, 'utf8')),

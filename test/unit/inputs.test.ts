@@ -47,6 +47,8 @@ describe('parseInputs', () => {
         smokeMemory: '4g',
         provenance: true,
         planOnly: false,
+        writeGenerated: null,
+        checkGenerated: false,
       });
     });
 

@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DockerCli } from '../../src/adapters/docker.js';
 import type { ProcessResult } from '../../src/adapters/process.js';
@@ -189,5 +190,54 @@ describe('pipeline', () => {
     expect(report.error?.phase).toBe('detect');
     expect(report.error?.located).toBe("requirements.txt:2:7: invalid version specifier '>>1.0' for numpy");
     expect(docker.calls).toEqual([]);
+  });
+
+  it('writes the generated files into the project, then fails a check once they are stale, with the diff', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'ml-container-generated-'));
+    cpSync(example, project, { recursive: true });
+    const written = await pipeline(
+      inputsWith({ context: project, 'write-generated': '.ml-container' }),
+      releaseContext,
+      {
+        docker: fakeDocker(),
+        logger: quietLogger,
+        until: 'render',
+      },
+    );
+    expect(written.error).toBeUndefined();
+    expect(readdirSync(join(project, '.ml-container')).sort()).toEqual([
+      'Dockerfile',
+      'Dockerfile.dockerignore',
+      'plan.json',
+      'requirements.lock',
+    ]);
+
+    const fresh = await pipeline(
+      inputsWith({ context: project, 'check-generated': 'true' }),
+      releaseContext,
+      {
+        docker: fakeDocker(),
+        logger: quietLogger,
+        until: 'render',
+      },
+    );
+    expect(fresh.error).toBeUndefined();
+
+    const dockerfile = join(project, '.ml-container', 'Dockerfile');
+    writeFileSync(dockerfile, readFileSync(dockerfile, 'utf8').replace('USER 10001:10001', 'USER root'));
+    const stale = await pipeline(
+      inputsWith({ context: project, 'check-generated': 'true' }),
+      releaseContext,
+      {
+        docker: fakeDocker(),
+        logger: quietLogger,
+      },
+    );
+    expect(stale.error?.phase).toBe('render');
+    expect(stale.error?.located).toBe(
+      ".ml-container/Dockerfile: generated files in .ml-container are stale: .ml-container/Dockerfile — regenerate with 'ml-container plan . --out .ml-container' and commit them",
+    );
+    expect(stale.error?.detail).toContain('-USER root\n+USER 10001:10001');
+    expect(summaryMarkdown(stale)).toContain('+USER 10001:10001');
   });
 });
