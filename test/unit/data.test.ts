@@ -6,12 +6,19 @@ describe('src/data/compat.json', () => {
     ...compat.python.baseImages.map((row) => ({ table: 'python.baseImages', row })),
     ...compat.frameworks.map((row) => ({ table: 'frameworks', row })),
     { table: 'python.default', row: compat.python.default },
+    ...compat.cuda.frameworkDefaults.map((row) => ({ table: 'cuda.frameworkDefaults', row })),
+    ...compat.cuda.gpuStrategies.map((row) => ({ table: 'cuda.gpuStrategies', row })),
+    ...compat.cuda.systemBaseImages.map((row) => ({ table: 'cuda.systemBaseImages', row })),
+    { table: 'cuda.pythonInstaller', row: compat.cuda.pythonInstaller },
   ];
 
-  it.each(rows)('$table row $row.image$row.name names a public source that exists', ({ row }) => {
-    expect(row.source, JSON.stringify(row)).toBeTruthy();
-    expect(Object.keys(compat.sources)).toContain(row.source);
-  });
+  it.each(rows)(
+    '$table row $row.image$row.name$row.framework$row.package $row.minor names a public source that exists',
+    ({ row }) => {
+      expect(row.source, JSON.stringify(row)).toBeTruthy();
+      expect(Object.keys(compat.sources)).toContain(row.source);
+    },
+  );
 
   it('every source is described', () => {
     for (const [key, text] of Object.entries(compat.sources)) expect(text.length, key).toBeGreaterThan(20);
@@ -20,5 +27,18 @@ describe('src/data/compat.json', () => {
   it('has a base image for every supported Python', () => {
     expect(compat.python.baseImages.map((row) => row.python)).toEqual(compat.python.supported);
     expect(compat.python.supported).toContain(compat.python.default.version);
+  });
+
+  it('gives each CUDA default and nvidia/cuda base once per framework minor or CUDA minor', () => {
+    const defaults = compat.cuda.frameworkDefaults.map((row) => `${row.framework} ${row.minor}`);
+    expect(new Set(defaults).size).toBe(defaults.length);
+    const bases = compat.cuda.systemBaseImages.map((row) => row.cuda);
+    expect(new Set(bases).size).toBe(bases.length);
+    for (const row of compat.cuda.systemBaseImages)
+      expect(row.image).toMatch(
+        new RegExp(
+          `^docker\\.io/nvidia/cuda:${row.cuda.replace('.', '\\.')}\\.\\d+-cudnn\\d*-runtime-ubuntu\\d+\\.\\d+$`,
+        ),
+      );
   });
 });
