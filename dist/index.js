@@ -55930,6 +55930,12 @@ function findIn(lines, test, from = 1, end = Infinity) {
     }
     return undefined;
 }
+/** The top-level `requires-python` of uv.lock and pylock.toml, as a range hint at its line. */
+function topRequiresPython(text, data, path) {
+    const line = topKeyLine(text, 'requires-python');
+    const requiresPython = optionalString(data, 'requires-python', { file: path, line: line ?? 1, what: path });
+    return requiresPython === undefined ? [] : [rangeHint(requiresPython, path, line)];
+}
 
 ;// CONCATENATED MODULE: ./src/detect/lockfiles/pdm-lock.ts
 
@@ -56405,15 +56411,7 @@ function readPylock(reader, path) {
     if (lockVersion.split('.')[0] !== '1') {
         throw lockError(`unsupported lock-version '${lockVersion}' (this reader knows 1.x)`, path, versionLine);
     }
-    const python = [];
-    const pythonLine = topKeyLine(text, 'requires-python');
-    const requiresPython = optionalString(data, 'requires-python', {
-        file: path,
-        line: pythonLine ?? 1,
-        what: path,
-    });
-    if (requiresPython !== undefined)
-        python.push(rangeHint(requiresPython, path, pythonLine));
+    const python = topRequiresPython(text, data, path);
     const packages = [];
     const indexes = [];
     for (const entry of entriesOf(lines, data, 'packages', path)) {
@@ -56469,15 +56467,7 @@ const LOCAL_SOURCES = ['directory', 'path'];
 function readUvLock(reader, path) {
     const { text, data } = readToml(reader, path);
     const lines = splitLines(text);
-    const python = [];
-    const pythonLine = topKeyLine(text, 'requires-python');
-    const requiresPython = optionalString(data, 'requires-python', {
-        file: path,
-        line: pythonLine ?? 1,
-        what: path,
-    });
-    if (requiresPython !== undefined)
-        python.push(rangeHint(requiresPython, path, pythonLine));
+    const python = topRequiresPython(text, data, path);
     const packages = [];
     const indexes = [];
     for (const entry of entriesOf(lines, data, 'package', path)) {

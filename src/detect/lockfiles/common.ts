@@ -301,3 +301,10 @@ export function findIn(
   }
   return undefined;
 }
+
+/** The top-level `requires-python` of uv.lock and pylock.toml, as a range hint at its line. */
+export function topRequiresPython(text: string, data: Record<string, unknown>, path: string): PythonHint[] {
+  const line = topKeyLine(text, 'requires-python');
+  const requiresPython = optionalString(data, 'requires-python', { file: path, line: line ?? 1, what: path });
+  return requiresPython === undefined ? [] : [rangeHint(requiresPython, path, line)];
+}

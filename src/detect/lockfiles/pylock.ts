@@ -1,4 +1,4 @@
-import type { IndexRef, LockedPackage, LockRead, PythonHint } from '../manifest.js';
+import type { IndexRef, LockedPackage, LockRead } from '../manifest.js';
 import { readToml } from '../parse.js';
 import { normalizeName } from '../pep508.js';
 import type { RepoReader } from '../reader.js';
@@ -14,11 +14,11 @@ import {
   optionalString,
   pushHash,
   pushIndex,
-  rangeHint,
   recordsOf,
   requiredName,
   splitLines,
   topKeyLine,
+  topRequiresPython,
 } from './common.js';
 
 /**
@@ -44,14 +44,7 @@ export function readPylock(reader: RepoReader, path: string): LockRead {
     throw lockError(`unsupported lock-version '${lockVersion}' (this reader knows 1.x)`, path, versionLine);
   }
 
-  const python: PythonHint[] = [];
-  const pythonLine = topKeyLine(text, 'requires-python');
-  const requiresPython = optionalString(data, 'requires-python', {
-    file: path,
-    line: pythonLine ?? 1,
-    what: path,
-  });
-  if (requiresPython !== undefined) python.push(rangeHint(requiresPython, path, pythonLine));
+  const python = topRequiresPython(text, data, path);
 
   const packages: LockedPackage[] = [];
   const indexes: IndexRef[] = [];

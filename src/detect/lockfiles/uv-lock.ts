@@ -1,4 +1,4 @@
-import type { IndexRef, LockedPackage, LockRead, PythonHint } from '../manifest.js';
+import type { IndexRef, LockedPackage, LockRead } from '../manifest.js';
 import { readToml } from '../parse.js';
 import { normalizeName } from '../pep508.js';
 import type { RepoReader } from '../reader.js';
@@ -13,12 +13,11 @@ import {
   prefixedSha256,
   pushHash,
   pushIndex,
-  rangeHint,
   recordsOf,
   requiredName,
   splitLines,
   stringsOf,
-  topKeyLine,
+  topRequiresPython,
 } from './common.js';
 
 /** Sources that are the workspace's own projects, not dependencies. */
@@ -36,14 +35,7 @@ export function readUvLock(reader: RepoReader, path: string): LockRead {
   const { text, data } = readToml(reader, path);
   const lines = splitLines(text);
 
-  const python: PythonHint[] = [];
-  const pythonLine = topKeyLine(text, 'requires-python');
-  const requiresPython = optionalString(data, 'requires-python', {
-    file: path,
-    line: pythonLine ?? 1,
-    what: path,
-  });
-  if (requiresPython !== undefined) python.push(rangeHint(requiresPython, path, pythonLine));
+  const python = topRequiresPython(text, data, path);
 
   const packages: LockedPackage[] = [];
   const indexes: IndexRef[] = [];
