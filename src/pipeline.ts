@@ -266,11 +266,15 @@ async function buildAndSmoke(
       labels,
       provenance: inputs.provenance,
       credentials: options.credentials,
+      sourceDateEpoch: sourceDateEpoch(context),
       onOutput: (chunk) => logger.output(chunk),
     }),
   );
   variant.build = built;
-  logger.info(`built ${built.digest} in ${built.seconds.toFixed(1)}s`);
+  for (const note of built.notes) logger.warning(note);
+  logger.info(
+    `built ${built.digest} in ${built.seconds.toFixed(1)}s${built.manifestDigest ? ` (image manifest ${built.manifestDigest}, reproducible from the commit time)` : ''}`,
+  );
 
   const smoked = await step('smoke', `Smoke-test the ${variantPlan.variant} image offline`, async () =>
     smoke(variantPlan, variant.lock as Lock, {
@@ -349,4 +353,10 @@ function keepGenerated(
     );
   }
   if (inputs.checkGenerated) logger.info(`the generated files in ${folder} are up to date`);
+}
+
+/** The commit time in seconds, for SOURCE_DATE_EPOCH; never the wall clock, which no rebuild could match. */
+export function sourceDateEpoch(context: RunContext): number | null {
+  const time = context.commitTime ? Date.parse(context.commitTime) : Number.NaN;
+  return Number.isNaN(time) ? null : Math.floor(time / 1000);
 }

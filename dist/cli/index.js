@@ -58570,20 +58570,22 @@ function renderDockerfile(plan, lock) {
         '    PIP_NO_INPUT=1',
         '',
         'FROM base AS dependencies',
-        `RUN ${plan.pythonInstaller ? '/usr/local/bin/python3' : 'python3'} -m venv ${venv}`,
+        // A fixed SOURCE_DATE_EPOCH makes Python write hash-based .pyc files and useradd a fixed date,
+        // so these layers are the same on every build; a commit-time value would break their cache.
+        `RUN SOURCE_DATE_EPOCH=0 ${plan.pythonInstaller ? '/usr/local/bin/python3' : 'python3'} -m venv ${venv}`,
         `COPY --from=${GENERATED_CONTEXT} ${LOCK_FILE} /opt/ml-container/${LOCK_FILE}`,
         `RUN --mount=type=cache,id=ml-container-pip-${plan.variant}-py${plan.python},target=/root/.cache/pip,sharing=locked \\`,
         // Credentialed indexes reach pip only as a secret file, mounted for this one command.
         ...(plan.privateIndexes
             ? [
                 `    --mount=type=secret,id=${PIP_CONFIG_SECRET},target=/run/secrets/${PIP_CONFIG_SECRET},required=true \\`,
-                `    PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET} ${venv}/bin/pip install --require-hashes --no-deps \\`,
+                `    SOURCE_DATE_EPOCH=0 PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET} ${venv}/bin/pip install --require-hashes --no-deps \\`,
             ]
-            : [`    ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`]),
+            : [`    SOURCE_DATE_EPOCH=0 ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`]),
         `    -r /opt/ml-container/${LOCK_FILE}`,
         '',
         'FROM dependencies AS application',
-        `RUN useradd --uid ${uid} --user-group --no-create-home --home-dir ${workdir} --shell /usr/sbin/nologin ${user}`,
+        `RUN SOURCE_DATE_EPOCH=0 useradd --uid ${uid} --user-group --no-create-home --home-dir ${workdir} --shell /usr/sbin/nologin ${user}`,
         `WORKDIR ${workdir}`,
         `COPY . ${workdir}`,
         `ENV PATH=${venv}/bin:$PATH \\`,
@@ -58678,12 +58680,17 @@ function buildxArgs(plan, request) {
         ...(request.pipConfigSecret
             ? ['--secret', `id=${PIP_CONFIG_SECRET},src=${request.pipConfigSecret}`]
             : []),
+        ...(request.sourceDateEpoch === null
+            ? []
+            : ['--build-arg', `SOURCE_DATE_EPOCH=${request.sourceDateEpoch}`]),
         '--provenance',
         request.provenance ? 'mode=max' : 'false',
         '--metadata-file',
         request.metadataFile,
-        // Into the local image store: the smoke test runs the image before anything is pushed.
-        '--load',
+        // Into the local image store either way: the smoke test runs the image before anything is pushed.
+        ...(request.ociArchive
+            ? ['--output', `type=oci,dest=${request.ociArchive},name=${request.tags[0]},rewrite-timestamp=true`]
+            : ['--load']),
         '--progress',
         'plain',
         request.contextDir,
@@ -58712,6 +58719,7 @@ async function inspectBuilder(docker) {
 
 
 
+
 /** Writes the generated files where buildx reads them, outside the user's repository. */
 function writeGenerated(dir, files, lock, plan) {
     (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
@@ -58723,27 +58731,26 @@ function writeGenerated(dir, files, lock, plan) {
     (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
 }
 async function build(plan, options) {
-    // The secret lives in a private folder of its own, never in a build context, and only for the build.
-    const secretDir = plan.privateIndexes ? (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ml-container-secret-')) : null;
+    // Secrets and the image archive live in a private folder, never in a build context, and only for the build.
+    const workDir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ml-container-build-'));
     try {
-        return await runBuild(plan, options, secretDir);
+        return await runBuild(plan, options, workDir);
     }
     finally {
-        if (secretDir)
-            (0,external_node_fs_namespaceObject.rmSync)(secretDir, { recursive: true, force: true });
+        (0,external_node_fs_namespaceObject.rmSync)(workDir, { recursive: true, force: true });
     }
 }
-async function runBuild(plan, options, secretDir) {
+async function runBuild(plan, options, workDir) {
     let pipConfigSecret;
-    if (secretDir) {
+    if (plan.privateIndexes) {
         const credentials = options.credentials ?? new Map();
-        pipConfigSecret = (0,external_node_path_namespaceObject.join)(secretDir, 'pip.conf');
+        pipConfigSecret = (0,external_node_path_namespaceObject.join)(workDir, 'pip.conf');
         (0,external_node_fs_namespaceObject.writeFileSync)(pipConfigSecret, pipConfig(plan.indexUrl ? withCredentials(plan.indexUrl, credentials) : null, [...plan.extraIndexUrls, ...(plan.cpuTorch ? [plan.cpuTorch.indexUrl] : [])].map((url) => withCredentials(url, credentials))), { mode: 0o600 });
     }
     const metadataFile = (0,external_node_path_namespaceObject.join)(options.generatedDir, 'metadata.json');
     const provenance = options.provenance && options.builder.canKeepProvenance;
     const started = Date.now();
-    const args = buildxArgs(plan, {
+    const request = {
         contextDir: options.contextDir,
         generatedDir: options.generatedDir,
         dockerfile: (0,external_node_path_namespaceObject.join)(options.generatedDir, 'Dockerfile'),
@@ -58752,8 +58759,18 @@ async function runBuild(plan, options, secretDir) {
         labels: options.labels,
         provenance,
         pipConfigSecret,
-    });
-    const result = await options.docker.exec(args, { onOutput: options.onOutput });
+        sourceDateEpoch: options.sourceDateEpoch,
+        ociArchive: options.sourceDateEpoch === null ? null : (0,external_node_path_namespaceObject.join)(workDir, 'image.oci.tar'),
+    };
+    let result = await options.docker.exec(buildxArgs(plan, request), { onOutput: options.onOutput });
+    const notes = [];
+    if (result.exitCode !== 0 &&
+        request.ociArchive &&
+        /rewrite-timestamp/.test(`${result.stdout}${result.stderr}`)) {
+        notes.push('this BuildKit cannot rewrite file timestamps: the image was built, but two builds will not match byte for byte');
+        request.ociArchive = null;
+        result = await options.docker.exec(buildxArgs(plan, request), { onOutput: options.onOutput });
+    }
     if (result.exitCode !== 0) {
         throw new UserError('docker buildx build failed', 'build', undefined, outputTail(result, 40));
     }
@@ -58761,15 +58778,54 @@ async function runBuild(plan, options, secretDir) {
     const digest = metadata['containerimage.digest'];
     if (typeof digest !== 'string')
         throw new UserError('buildx wrote no image digest in its metadata file', 'build');
+    let manifestDigest = null;
+    if (request.ociArchive) {
+        manifestDigest = await imageManifestDigest(request.ociArchive);
+        await loadArchive(options.docker, request.ociArchive, options.tags);
+    }
     const imageRef = options.tags[0] ?? digest;
     const inspect = await options.docker.exec(['image', 'inspect', '--format', '{{.Size}}', imageRef]);
     return {
         digest,
+        manifestDigest,
         imageRef,
         sizeBytes: inspect.exitCode === 0 ? Number(inspect.stdout.trim()) : null,
         provenance,
+        reproducible: request.ociArchive !== null,
+        notes,
         seconds: (Date.now() - started) / 1000,
     };
+}
+/** Loads the OCI archive into the image store (attestations included) and tags it with every tag. */
+async function loadArchive(docker, archive, tags) {
+    const loaded = await docker.exec(['load', '--input', archive]);
+    if (loaded.exitCode !== 0)
+        throw new UserError('docker load of the built image failed', 'build', undefined, outputTail(loaded));
+    const [first, ...others] = tags;
+    for (const tag of others) {
+        const tagged = await docker.exec(['tag', first ?? '', tag]);
+        if (tagged.exitCode !== 0)
+            throw new UserError(`docker tag ${tag} failed`, 'build', undefined, outputTail(tagged));
+    }
+}
+/**
+ * The platform image manifest's digest, read from the archive: unlike the index, whose provenance
+ * attestation records when the build ran, it is the same for two builds of the same commit.
+ */
+async function imageManifestDigest(archive) {
+    const read = async (member) => {
+        const result = await runProcess('tar', ['-xOf', archive, member]);
+        return result.exitCode === 0 ? JSON.parse(result.stdout) : null;
+    };
+    let descriptor = (await read('index.json'))?.manifests?.[0];
+    for (let depth = 0; descriptor && depth < 3; depth++) {
+        const body = await read(`blobs/sha256/${descriptor.digest.replace(/^sha256:/, '')}`);
+        const inner = body?.manifests;
+        if (!inner)
+            return descriptor.digest;
+        descriptor = inner.find((entry) => entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest');
+    }
+    return null;
 }
 
 ;// CONCATENATED MODULE: ./src/lock/markers.ts
@@ -60641,10 +60697,13 @@ async function buildAndSmoke(variant, options) {
         labels,
         provenance: inputs.provenance,
         credentials: options.credentials,
+        sourceDateEpoch: sourceDateEpoch(context),
         onOutput: (chunk) => logger.output(chunk),
     }));
     variant.build = built;
-    logger.info(`built ${built.digest} in ${built.seconds.toFixed(1)}s`);
+    for (const note of built.notes)
+        logger.warning(note);
+    logger.info(`built ${built.digest} in ${built.seconds.toFixed(1)}s${built.manifestDigest ? ` (image manifest ${built.manifestDigest}, reproducible from the commit time)` : ''}`);
     const smoked = await step('smoke', `Smoke-test the ${variantPlan.variant} image offline`, async () => smoke(variantPlan, variant.lock, {
         docker,
         image: built.imageRef,
@@ -60702,6 +60761,11 @@ function keepGenerated(variants, inputs, contextDir, logger) {
     if (inputs.checkGenerated)
         logger.info(`the generated files in ${folder} are up to date`);
 }
+/** The commit time in seconds, for SOURCE_DATE_EPOCH; never the wall clock, which no rebuild could match. */
+function sourceDateEpoch(context) {
+    const time = context.commitTime ? Date.parse(context.commitTime) : Number.NaN;
+    return Number.isNaN(time) ? null : Math.floor(time / 1000);
+}
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 /**
@@ -60740,6 +60804,8 @@ function metadata(report) {
             lock: variant.lock ? { sha256: variant.lock.sha256, packages: variant.lock.packages.length } : null,
             frameworks: frameworkVersions(variant),
             digest: variant.build?.digest ?? null,
+            manifest_digest: variant.build?.manifestDigest ?? null,
+            reproducible: variant.build?.reproducible ?? false,
             size_bytes: variant.build?.sizeBytes ?? null,
             provenance: variant.build?.provenance ?? false,
             tags: variant.tags?.tags ?? [],
@@ -60832,6 +60898,7 @@ function variantSection(variant, several) {
     if (variant.build) {
         lines.push(`### Image${title}`, '', '| | |', '| --- | --- |');
         lines.push(`| Digest | \`${variant.build.digest}\` |`);
+        lines.push(`| Image manifest | ${variant.build.manifestDigest ? `\`${variant.build.manifestDigest}\` — the same for every build of this commit (SOURCE_DATE_EPOCH, rewritten timestamps)` : 'not reproducible: no commit time, or the builder cannot rewrite timestamps'} |`);
         lines.push(`| Size | ${variant.build.sizeBytes === null ? 'unknown' : bytes(variant.build.sizeBytes)} |`);
         lines.push(`| Build time | ${variant.build.seconds.toFixed(1)} s |`);
         lines.push(`| Provenance | ${variant.build.provenance ? 'SLSA provenance, mode=max' : 'none'} |`);

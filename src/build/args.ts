@@ -12,6 +12,14 @@ export interface BuildRequest {
   provenance: boolean;
   /** A file holding pip's configuration with credentials, passed as a BuildKit secret. */
   pipConfigSecret?: string;
+  /** The commit time, so timestamps in the image are the commit's and two builds match. */
+  sourceDateEpoch: number | null;
+  /**
+   * Reproducible export: an OCI archive with every file time rewritten to SOURCE_DATE_EPOCH,
+   * loaded afterwards, since the docker exporter cannot rewrite timestamps while it unpacks.
+   * null loads straight into the image store.
+   */
+  ociArchive: string | null;
 }
 
 /** The `docker buildx build` arguments for one plan, built purely so tests can assert them exactly. */
@@ -32,12 +40,17 @@ export function buildxArgs(plan: BuildPlan, request: BuildRequest): string[] {
     ...(request.pipConfigSecret
       ? ['--secret', `id=${PIP_CONFIG_SECRET},src=${request.pipConfigSecret}`]
       : []),
+    ...(request.sourceDateEpoch === null
+      ? []
+      : ['--build-arg', `SOURCE_DATE_EPOCH=${request.sourceDateEpoch}`]),
     '--provenance',
     request.provenance ? 'mode=max' : 'false',
     '--metadata-file',
     request.metadataFile,
-    // Into the local image store: the smoke test runs the image before anything is pushed.
-    '--load',
+    // Into the local image store either way: the smoke test runs the image before anything is pushed.
+    ...(request.ociArchive
+      ? ['--output', `type=oci,dest=${request.ociArchive},name=${request.tags[0]},rewrite-timestamp=true`]
+      : ['--load']),
     '--progress',
     'plain',
     request.contextDir,

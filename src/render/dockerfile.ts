@@ -43,20 +43,22 @@ export function renderDockerfile(plan: BuildPlan, lock: Lock): string {
     '    PIP_NO_INPUT=1',
     '',
     'FROM base AS dependencies',
-    `RUN ${plan.pythonInstaller ? '/usr/local/bin/python3' : 'python3'} -m venv ${venv}`,
+    // A fixed SOURCE_DATE_EPOCH makes Python write hash-based .pyc files and useradd a fixed date,
+    // so these layers are the same on every build; a commit-time value would break their cache.
+    `RUN SOURCE_DATE_EPOCH=0 ${plan.pythonInstaller ? '/usr/local/bin/python3' : 'python3'} -m venv ${venv}`,
     `COPY --from=${GENERATED_CONTEXT} ${LOCK_FILE} /opt/ml-container/${LOCK_FILE}`,
     `RUN --mount=type=cache,id=ml-container-pip-${plan.variant}-py${plan.python},target=/root/.cache/pip,sharing=locked \\`,
     // Credentialed indexes reach pip only as a secret file, mounted for this one command.
     ...(plan.privateIndexes
       ? [
           `    --mount=type=secret,id=${PIP_CONFIG_SECRET},target=/run/secrets/${PIP_CONFIG_SECRET},required=true \\`,
-          `    PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET} ${venv}/bin/pip install --require-hashes --no-deps \\`,
+          `    SOURCE_DATE_EPOCH=0 PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET} ${venv}/bin/pip install --require-hashes --no-deps \\`,
         ]
-      : [`    ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`]),
+      : [`    SOURCE_DATE_EPOCH=0 ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`]),
     `    -r /opt/ml-container/${LOCK_FILE}`,
     '',
     'FROM dependencies AS application',
-    `RUN useradd --uid ${uid} --user-group --no-create-home --home-dir ${workdir} --shell /usr/sbin/nologin ${user}`,
+    `RUN SOURCE_DATE_EPOCH=0 useradd --uid ${uid} --user-group --no-create-home --home-dir ${workdir} --shell /usr/sbin/nologin ${user}`,
     `WORKDIR ${workdir}`,
     `COPY . ${workdir}`,
     `ENV PATH=${venv}/bin:$PATH \\`,

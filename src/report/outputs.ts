@@ -38,6 +38,8 @@ export function metadata(report: RunReport) {
       lock: variant.lock ? { sha256: variant.lock.sha256, packages: variant.lock.packages.length } : null,
       frameworks: frameworkVersions(variant),
       digest: variant.build?.digest ?? null,
+      manifest_digest: variant.build?.manifestDigest ?? null,
+      reproducible: variant.build?.reproducible ?? false,
       size_bytes: variant.build?.sizeBytes ?? null,
       provenance: variant.build?.provenance ?? false,
       tags: variant.tags?.tags ?? [],

@@ -79,6 +79,9 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
   if (variant.build) {
     lines.push(`### Image${title}`, '', '| | |', '| --- | --- |');
     lines.push(`| Digest | \`${variant.build.digest}\` |`);
+    lines.push(
+      `| Image manifest | ${variant.build.manifestDigest ? `\`${variant.build.manifestDigest}\` — the same for every build of this commit (SOURCE_DATE_EPOCH, rewritten timestamps)` : 'not reproducible: no commit time, or the builder cannot rewrite timestamps'} |`,
+    );
     lines.push(`| Size | ${variant.build.sizeBytes === null ? 'unknown' : bytes(variant.build.sizeBytes)} |`);
     lines.push(`| Build time | ${variant.build.seconds.toFixed(1)} s |`);
     lines.push(`| Provenance | ${variant.build.provenance ? 'SLSA provenance, mode=max' : 'none'} |`);

@@ -260,4 +260,30 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
       }
     },
   );
+
+  it('builds the same commit twice, from empty caches, to the same image manifest', async () => {
+    const manifests: string[] = [];
+    for (const attempt of [1, 2]) {
+      expect(spawnSync('docker', ['buildx', 'prune', '--all', '--force']).status).toBe(0);
+      const result = await runAction({
+        workspace: workspaceWithExample(),
+        eventName: 'push',
+        ref: 'refs/heads/main',
+        sha,
+        repository: 'acme/iris',
+        event: {
+          ref: 'refs/heads/main',
+          head_commit: { id: sha, timestamp: '2026-11-20T10:11:12Z' },
+          repository: repositoryPayload,
+        },
+        inputs: inputs(`e2e-${run}/repro-${attempt}`),
+      });
+      expect(result.exitCode, result.log).toBe(0);
+      const [variant] = JSON.parse(result.outputs.metadata ?? '{}').variants;
+      expect(variant.reproducible).toBe(true);
+      manifests.push(variant.manifest_digest);
+    }
+    expect(manifests[0]).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(manifests[1]).toBe(manifests[0]);
+  });
 });

@@ -39,6 +39,7 @@ function fakeDocker(options: FakeOptions = {}): DockerCli & { calls: string[][] 
         return ok();
       }
       if (first === 'image') return ok('164000000\n');
+      if (first === 'load' || first === 'tag') return ok();
       if (first === 'run' && args.includes('python3')) {
         return ok(`Looking in indexes\nML_CONTAINER_RESOLVE_REPORT ${JSON.stringify(irisReport())}\n`);
       }
@@ -115,6 +116,8 @@ describe('pipeline', () => {
       'buildx inspect',
       'info --format',
       'buildx build',
+      'load --input',
+      'tag r/iris:1.0.0',
       'image inspect',
       'smoke',
       'push',

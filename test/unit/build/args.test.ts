@@ -10,6 +10,8 @@ const request = {
   tags: ['r/iris:1.2.3', 'r/iris:latest'],
   labels: { 'z.last': '1', 'a.first': 'x=y' },
   provenance: true,
+  sourceDateEpoch: null,
+  ociArchive: null,
 };
 
 describe('buildxArgs', () => {
@@ -51,5 +53,23 @@ describe('buildxArgs', () => {
       'false',
     ]);
     expect(args).not.toContain('--network');
+  });
+});
+
+describe('reproducible builds', () => {
+  it('pass the commit time and export an OCI archive with every timestamp rewritten to it', () => {
+    const args = buildxArgs(irisPlan(), {
+      ...request,
+      sourceDateEpoch: 1763633472,
+      ociArchive: '/tmp/b/image.oci.tar',
+    });
+    expect(args).toEqual(expect.arrayContaining(['--build-arg', 'SOURCE_DATE_EPOCH=1763633472']));
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '--output',
+        'type=oci,dest=/tmp/b/image.oci.tar,name=r/iris:1.2.3,rewrite-timestamp=true',
+      ]),
+    );
+    expect(args).not.toContain('--load');
   });
 });

@@ -54,6 +54,8 @@ describe('index credentials', () => {
       labels: {},
       provenance: true,
       pipConfigSecret: '/tmp/secret/pip.conf',
+      sourceDateEpoch: null,
+      ociArchive: null,
     });
     expect(args).toEqual(expect.arrayContaining(['--secret', 'id=pip-config,src=/tmp/secret/pip.conf']));
     expect(args.join(' ')).not.toContain('t0ken');

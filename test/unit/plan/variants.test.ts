@@ -108,7 +108,7 @@ describe('the GPU variant', () => {
       `FROM docker.io/nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04@${DIGEST} AS base`,
     );
     expect(dockerfile).toContain('RUN uv python install 3.11');
-    expect(dockerfile).toContain('RUN /usr/local/bin/python3 -m venv /opt/venv');
+    expect(dockerfile).toContain('RUN SOURCE_DATE_EPOCH=0 /usr/local/bin/python3 -m venv /opt/venv');
   });
 
   it('converts an existing lock as it is, for every variant', () => {
