@@ -53038,21 +53038,18 @@ const inputTable = [
     },
     {
         name: 'cache',
-        default: '',
-        planned: 5,
-        description: 'Cache backend: `gha`, `registry`, `local` or `none`.',
+        default: 'none',
+        description: 'BuildKit cache backend: `gha` (the Actions cache, scoped per variant), `registry` (`<image>:buildcache-<variant>`), `local` (a folder under `~/.cache/ml-container`) or `none`. The cache is written only when the run may push.',
     },
     {
         name: 'cache-from',
         default: '',
-        planned: 5,
-        description: 'External cache sources, passed to buildx `--cache-from`.',
+        description: 'More cache sources, one per line, passed to buildx `--cache-from`.',
     },
     {
         name: 'cache-to',
         default: '',
-        planned: 5,
-        description: 'Cache export destinations, passed to buildx `--cache-to`.',
+        description: 'More cache destinations, one per line, passed to buildx `--cache-to`.',
     },
     { name: 'build-args', default: '', planned: 4, description: 'Build arguments, `KEY=value`, one per line.' },
     {
@@ -53118,6 +53115,9 @@ function parseInputs(read) {
         smokeMemory: parseMemory(get('smoke-memory')),
         provenance: parseBoolean('provenance', get('provenance')),
         planOnly: parseBoolean('plan-only', get('plan-only')),
+        cache: parseChoice('cache', get('cache'), ['none', 'gha', 'registry', 'local']),
+        cacheFrom: Util.getList(get('cache-from'), { ignoreComma: true, comment: '#' }).map((line) => line.trim()),
+        cacheTo: Util.getList(get('cache-to'), { ignoreComma: true, comment: '#' }).map((line) => line.trim()),
         writeGenerated: get('write-generated') || null,
         checkGenerated: parseBoolean('check-generated', get('check-generated')),
     };
@@ -53207,6 +53207,39 @@ async function resolveBaseDigest(docker, reference) {
         throw new UserError(`cannot resolve the digest of base image ${reference} from its registry`, 'plan', undefined, outputTail(remote.result));
     }
     return remote.digest;
+}
+
+;// CONCATENATED MODULE: ./src/build/cache.ts
+
+
+/**
+ * buildx cache arguments for one variant, as docker/build-push-action users write them by hand:
+ * a cache per variant (their layers differ), read always, written only when the run may push, so a
+ * pull request never writes a cache that a release then trusts.
+ */
+function cacheArgs(options) {
+    const { backend, variant } = options;
+    const from = [];
+    const to = [];
+    if (backend === 'registry') {
+        const ref = `${options.imageName}:buildcache-${variant}`;
+        from.push(`type=registry,ref=${ref}`);
+        to.push(`type=registry,ref=${ref},mode=max`);
+    }
+    else if (backend === 'gha') {
+        // The runner gives JavaScript actions ACTIONS_CACHE_URL and ACTIONS_RUNTIME_TOKEN; buildx reads them from its environment.
+        from.push(`type=gha,scope=ml-container-${variant}`);
+        to.push(`type=gha,scope=ml-container-${variant},mode=max`);
+    }
+    else if (backend === 'local') {
+        const dir = (0,external_node_path_namespaceObject.join)(options.localRoot ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.cache', 'ml-container', 'buildcache'), variant);
+        from.push(`type=local,src=${dir}`);
+        to.push(`type=local,dest=${dir},mode=max`);
+    }
+    return {
+        from: [...from, ...options.extraFrom],
+        to: options.write ? [...to, ...options.extraTo] : [],
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/credentials.ts
@@ -53419,6 +53452,8 @@ function buildxArgs(plan, request) {
         ...(request.sourceDateEpoch === null
             ? []
             : ['--build-arg', `SOURCE_DATE_EPOCH=${request.sourceDateEpoch}`]),
+        ...(request.cacheFrom ?? []).flatMap((source) => ['--cache-from', source]),
+        ...(request.cacheTo ?? []).flatMap((destination) => ['--cache-to', destination]),
         '--provenance',
         request.provenance ? 'mode=max' : 'false',
         '--metadata-file',
@@ -53442,7 +53477,12 @@ async function inspectBuilder(docker) {
     const driver = /^Driver:\s*(\S+)/m.exec(inspect.stdout)?.[1] ?? 'unknown';
     const info = await docker.exec(['info', '--format', '{{json .DriverStatus}}']);
     const containerdStore = info.exitCode === 0 && info.stdout.includes('io.containerd.snapshotter');
-    return { driver, containerdStore, canKeepProvenance: containerdStore };
+    return {
+        driver,
+        containerdStore,
+        canKeepProvenance: containerdStore,
+        canExportCache: driver !== 'docker' || containerdStore,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/build/index.ts
@@ -53497,6 +53537,8 @@ async function runBuild(plan, options, workDir) {
         pipConfigSecret,
         sourceDateEpoch: options.sourceDateEpoch,
         ociArchive: options.sourceDateEpoch === null ? null : (0,external_node_path_namespaceObject.join)(workDir, 'image.oci.tar'),
+        cacheFrom: options.cache?.from ?? [],
+        cacheTo: options.cache?.to ?? [],
     };
     let result = await options.docker.exec(buildxArgs(plan, request), { onOutput: options.onOutput });
     const notes = [];
@@ -60549,6 +60591,7 @@ function failedChecks(result) {
 
 
 
+
 /**
  * detect → plan → (lock → render → build → smoke → publish for each variant), the one flow behind
  * the action and the CLI. A failure stops the flow where it happens; nothing is pushed after any
@@ -60621,6 +60664,11 @@ async function pipeline(inputs, context, adapters) {
             return report;
         const builder = await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
         report.builder = builder;
+        if (inputs.cache !== 'none' && !builder.canExportCache) {
+            const note = `cache '${inputs.cache}' is read but not written: the '${builder.driver}' builder exports no cache without the containerd image store`;
+            report.notes.push(note);
+            logger.warning(note);
+        }
         if (inputs.provenance && !builder.canKeepProvenance) {
             const note = `provenance skipped: the '${builder.driver}' builder loads into Docker's classic image store, which drops attestations (enable the containerd image store to keep them)`;
             report.notes.push(note);
@@ -60706,6 +60754,14 @@ async function buildAndSmoke(variant, options) {
         provenance: inputs.provenance,
         credentials: options.credentials,
         sourceDateEpoch: sourceDateEpoch(context),
+        cache: cacheArgs({
+            backend: inputs.cache,
+            variant: variantPlan.variant,
+            imageName: imageName(inputs, context, folderName),
+            write: options.builder.canExportCache && pushDecision(inputs, context, true).push,
+            extraFrom: inputs.cacheFrom,
+            extraTo: inputs.cacheTo,
+        }),
         onOutput: (chunk) => logger.output(chunk),
     }));
     variant.build = built;

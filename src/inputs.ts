@@ -86,21 +86,19 @@ export const inputTable = [
   },
   {
     name: 'cache',
-    default: '',
-    planned: 5,
-    description: 'Cache backend: `gha`, `registry`, `local` or `none`.',
+    default: 'none',
+    description:
+      'BuildKit cache backend: `gha` (the Actions cache, scoped per variant), `registry` (`<image>:buildcache-<variant>`), `local` (a folder under `~/.cache/ml-container`) or `none`. The cache is written only when the run may push.',
   },
   {
     name: 'cache-from',
     default: '',
-    planned: 5,
-    description: 'External cache sources, passed to buildx `--cache-from`.',
+    description: 'More cache sources, one per line, passed to buildx `--cache-from`.',
   },
   {
     name: 'cache-to',
     default: '',
-    planned: 5,
-    description: 'Cache export destinations, passed to buildx `--cache-to`.',
+    description: 'More cache destinations, one per line, passed to buildx `--cache-to`.',
   },
   { name: 'build-args', default: '', planned: 4, description: 'Build arguments, `KEY=value`, one per line.' },
   {
@@ -143,6 +141,7 @@ export const inputTable = [
 export type InputName = (typeof inputTable)[number]['name'];
 export type Variant = 'auto' | 'cpu' | 'gpu';
 export type BuildNetwork = 'default' | 'host' | 'none';
+export type CacheBackend = 'none' | 'gha' | 'registry' | 'local';
 
 export interface Inputs {
   context: string;
@@ -162,6 +161,9 @@ export interface Inputs {
   smokeMemory: string;
   provenance: boolean;
   planOnly: boolean;
+  cache: CacheBackend;
+  cacheFrom: string[];
+  cacheTo: string[];
   writeGenerated: string | null;
   checkGenerated: boolean;
 }
@@ -204,6 +206,11 @@ export function parseInputs(read: InputSource): Inputs {
     smokeMemory: parseMemory(get('smoke-memory')),
     provenance: parseBoolean('provenance', get('provenance')),
     planOnly: parseBoolean('plan-only', get('plan-only')),
+    cache: parseChoice('cache', get('cache'), ['none', 'gha', 'registry', 'local'] as const),
+    cacheFrom: Util.getList(get('cache-from'), { ignoreComma: true, comment: '#' }).map((line) =>
+      line.trim(),
+    ),
+    cacheTo: Util.getList(get('cache-to'), { ignoreComma: true, comment: '#' }).map((line) => line.trim()),
     writeGenerated: get('write-generated') || null,
     checkGenerated: parseBoolean('check-generated', get('check-generated')),
   };

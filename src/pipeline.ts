@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { DockerCli } from './adapters/docker.js';
 import { resolveBaseDigest } from './adapters/registry.js';
+import { cacheArgs } from './build/cache.js';
 import { type BuilderInfo, type BuildResult, build, inspectBuilder, writeGenerated } from './build/index.js';
 import type { RunContext } from './context.js';
 import { detect, directoryReader, type EnvironmentSpec, type RepoReader } from './detect/index.js';
@@ -21,7 +22,7 @@ import {
   pushDecision,
   type TagPlan,
 } from './publish/index.js';
-import { variantSuffix } from './publish/tags.js';
+import { imageName, variantSuffix } from './publish/tags.js';
 import { renderDockerfile } from './render/dockerfile.js';
 import { renderDockerignore } from './render/dockerignore.js';
 import { compareGenerated, generatedFiles, staleMessage, writeGeneratedFolder } from './render/generated.js';
@@ -140,6 +141,11 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
 
     const builder = await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
     report.builder = builder;
+    if (inputs.cache !== 'none' && !builder.canExportCache) {
+      const note = `cache '${inputs.cache}' is read but not written: the '${builder.driver}' builder exports no cache without the containerd image store`;
+      report.notes.push(note);
+      logger.warning(note);
+    }
     if (inputs.provenance && !builder.canKeepProvenance) {
       const note = `provenance skipped: the '${builder.driver}' builder loads into Docker's classic image store, which drops attestations (enable the containerd image store to keep them)`;
       report.notes.push(note);
@@ -267,6 +273,14 @@ async function buildAndSmoke(
       provenance: inputs.provenance,
       credentials: options.credentials,
       sourceDateEpoch: sourceDateEpoch(context),
+      cache: cacheArgs({
+        backend: inputs.cache,
+        variant: variantPlan.variant,
+        imageName: imageName(inputs, context, folderName),
+        write: options.builder.canExportCache && pushDecision(inputs, context, true).push,
+        extraFrom: inputs.cacheFrom,
+        extraTo: inputs.cacheTo,
+      }),
       onOutput: (chunk) => logger.output(chunk),
     }),
   );

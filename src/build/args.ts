@@ -20,6 +20,8 @@ export interface BuildRequest {
    * null loads straight into the image store.
    */
   ociArchive: string | null;
+  cacheFrom?: readonly string[];
+  cacheTo?: readonly string[];
 }
 
 /** The `docker buildx build` arguments for one plan, built purely so tests can assert them exactly. */
@@ -43,6 +45,8 @@ export function buildxArgs(plan: BuildPlan, request: BuildRequest): string[] {
     ...(request.sourceDateEpoch === null
       ? []
       : ['--build-arg', `SOURCE_DATE_EPOCH=${request.sourceDateEpoch}`]),
+    ...(request.cacheFrom ?? []).flatMap((source) => ['--cache-from', source]),
+    ...(request.cacheTo ?? []).flatMap((destination) => ['--cache-to', destination]),
     '--provenance',
     request.provenance ? 'mode=max' : 'false',
     '--metadata-file',

@@ -5,6 +5,8 @@ export interface BuilderInfo {
   containerdStore: boolean;
   /** Attestations survive `--load` only into the containerd image store. */
   canKeepProvenance: boolean;
+  /** The docker driver exports a build cache only with the containerd image store. */
+  canExportCache: boolean;
 }
 
 export async function inspectBuilder(docker: DockerCli): Promise<BuilderInfo> {
@@ -15,5 +17,10 @@ export async function inspectBuilder(docker: DockerCli): Promise<BuilderInfo> {
   const driver = /^Driver:\s*(\S+)/m.exec(inspect.stdout)?.[1] ?? 'unknown';
   const info = await docker.exec(['info', '--format', '{{json .DriverStatus}}']);
   const containerdStore = info.exitCode === 0 && info.stdout.includes('io.containerd.snapshotter');
-  return { driver, containerdStore, canKeepProvenance: containerdStore };
+  return {
+    driver,
+    containerdStore,
+    canKeepProvenance: containerdStore,
+    canExportCache: driver !== 'docker' || containerdStore,
+  };
 }

@@ -10,6 +10,7 @@ import type { BuildPlan } from '../plan/types.js';
 import { LOCK_FILE } from '../render/dockerfile.js';
 import { buildxArgs } from './args.js';
 import type { BuilderInfo } from './builder.js';
+import type { CacheArgs } from './cache.js';
 
 export { type BuilderInfo, inspectBuilder } from './builder.js';
 
@@ -54,6 +55,7 @@ export async function build(
     credentials?: Credentials;
     /** The commit time in seconds; null when unknown, and then the build is not reproducible. */
     sourceDateEpoch: number | null;
+    cache?: CacheArgs;
     onOutput?: (chunk: string) => void;
   },
 ): Promise<BuildResult> {
@@ -100,6 +102,8 @@ async function runBuild(
     pipConfigSecret,
     sourceDateEpoch: options.sourceDateEpoch,
     ociArchive: options.sourceDateEpoch === null ? null : join(workDir, 'image.oci.tar'),
+    cacheFrom: options.cache?.from ?? [],
+    cacheTo: options.cache?.to ?? [],
   };
   let result = await options.docker.exec(buildxArgs(plan, request), { onOutput: options.onOutput });
   const notes: string[] = [];

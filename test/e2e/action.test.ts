@@ -221,6 +221,7 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
             push: 'true',
             'index-url': privateIndex,
             'write-generated': '.ml-container',
+            cache: 'registry',
           }),
         });
         expect(result.exitCode, result.log).toBe(0);
@@ -234,6 +235,11 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
         expect(shown).not.toContain(token);
         expect(result.summary).not.toContain(token);
         expect(result.summary).toContain('credentials given to pip only as a build secret');
+
+        // The registry cache was written beside the image, and holds no credentials either.
+        expect(await registry.tags(repository)).toContain('buildcache-cpu');
+        const cache = await registry.manifest(repository, 'buildcache-cpu');
+        expect(JSON.stringify(cache.body)).not.toContain(token);
 
         const tag = `${testbed.registry}/${repository}:main`;
         const saved = spawnSync('docker', ['save', tag], { maxBuffer: 1 << 30 });

@@ -47,6 +47,9 @@ describe('parseInputs', () => {
         smokeMemory: '4g',
         provenance: true,
         planOnly: false,
+        cache: 'none',
+        cacheFrom: [],
+        cacheTo: [],
         writeGenerated: null,
         checkGenerated: false,
       });

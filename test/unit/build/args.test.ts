@@ -73,3 +73,16 @@ describe('reproducible builds', () => {
     expect(args).not.toContain('--load');
   });
 });
+
+describe('cache', () => {
+  it('passes each cache source and destination', () => {
+    const args = buildxArgs(irisPlan(), {
+      ...request,
+      cacheFrom: ['type=gha,scope=a'],
+      cacheTo: ['type=gha,scope=a,mode=max'],
+    });
+    expect(args).toEqual(
+      expect.arrayContaining(['--cache-from', 'type=gha,scope=a', '--cache-to', 'type=gha,scope=a,mode=max']),
+    );
+  });
+});
