@@ -178,9 +178,16 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         async () => {
           logger.info(decision.why);
           if (!decision.push) return;
-          const pushed = await push(tags, digest, { docker, log: (message) => logger.warning(message) });
-          variant.publish = { ...decision, pushed };
-          for (const tag of pushed) logger.info(`pushed ${tag}@${digest}`);
+          const record = { ...decision, pushed: [] as string[] };
+          variant.publish = record;
+          await push(tags, digest, {
+            docker,
+            log: (message) => logger.warning(message),
+            onPushed: (tag) => {
+              record.pushed.push(tag);
+              logger.info(`pushed ${tag}@${digest}`);
+            },
+          });
         },
       );
     }

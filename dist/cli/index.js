@@ -59841,6 +59841,7 @@ async function push(tags, digest, options) {
             throw new UserError(`${tag} in the registry has digest ${remote.digest ?? '(unreadable)'}, not the built ${digest}`, 'publish', undefined, outputTail(remote.result));
         }
         pushed.push(tag);
+        options.onPushed?.(tag);
     }
     return pushed;
 }
@@ -60690,10 +60691,16 @@ async function pipeline(inputs, context, adapters) {
                 logger.info(decision.why);
                 if (!decision.push)
                     return;
-                const pushed = await push(tags, digest, { docker, log: (message) => logger.warning(message) });
-                variant.publish = { ...decision, pushed };
-                for (const tag of pushed)
-                    logger.info(`pushed ${tag}@${digest}`);
+                const record = { ...decision, pushed: [] };
+                variant.publish = record;
+                await push(tags, digest, {
+                    docker,
+                    log: (message) => logger.warning(message),
+                    onPushed: (tag) => {
+                        record.pushed.push(tag);
+                        logger.info(`pushed ${tag}@${digest}`);
+                    },
+                });
             });
         }
     }
@@ -60976,7 +60983,9 @@ function variantSection(variant, several) {
         lines.push(`### Publish${title}`, '');
         lines.push(variant.publish.pushed.length > 0
             ? `Pushed ${variant.publish.pushed.map((tag) => `\`${tag}\``).join(', ')}.`
-            : `Nothing pushed: ${variant.publish.why}.`, '');
+            : variant.publish.push
+                ? 'Nothing pushed: the push failed (see the error above) before any tag was confirmed.'
+                : `Nothing pushed: ${variant.publish.why}.`, '');
     }
     if (variant.dockerfile) {
         lines.push(`<details><summary>Dockerfile${title}</summary>`, '', fence(variant.dockerfile, 'dockerfile'), '</details>', '');

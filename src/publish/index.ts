@@ -11,6 +11,8 @@ export interface PushOptions {
   attempts?: number;
   backoffMs?: number;
   log?: (message: string) => void;
+  /** Called as each tag is confirmed, so a later failure still leaves an exact account. */
+  onPushed?: (tag: string) => void;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function push(tags: readonly string[], digest: string, options: Pus
       );
     }
     pushed.push(tag);
+    options.onPushed?.(tag);
   }
   return pushed;
 }

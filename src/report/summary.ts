@@ -119,7 +119,9 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
     lines.push(
       variant.publish.pushed.length > 0
         ? `Pushed ${variant.publish.pushed.map((tag) => `\`${tag}\``).join(', ')}.`
-        : `Nothing pushed: ${variant.publish.why}.`,
+        : variant.publish.push
+          ? 'Nothing pushed: the push failed (see the error above) before any tag was confirmed.'
+          : `Nothing pushed: ${variant.publish.why}.`,
       '',
     );
   }

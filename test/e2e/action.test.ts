@@ -292,4 +292,30 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
     expect(manifests[0]).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(manifests[1]).toBe(manifests[0]);
   });
+
+  it('fails the step clearly when the registry is down at push time, after retrying, and reports nothing pushed', async () => {
+    // Nothing listens on this port: the registry is gone by the time the smoke test has passed.
+    const down = '127.0.0.1:5999';
+    const result = await runAction({
+      workspace: workspaceWithExample(),
+      eventName: 'push',
+      ref: 'refs/tags/v2.0.0',
+      sha,
+      repository: 'acme/iris',
+      event: {
+        ref: 'refs/tags/v2.0.0',
+        head_commit: { id: sha, timestamp: '2026-11-20T10:11:12Z' },
+        repository: repositoryPayload,
+      },
+      inputs: { ...inputs('unused'), image: `${down}/acme/iris`, push: 'true' },
+    });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.log).toMatch(/push of 127\.0\.0\.1:5999\/acme\/iris:2\.0\.0 failed \(attempt 1\/3\)/);
+    expect(result.log).toMatch(
+      /::error .*::push of 127\.0\.0\.1:5999\/acme\/iris:2\.0\.0 failed after 3 attempts/,
+    );
+    expect(result.outputs.pushed).toBe('false');
+    expect(result.summary).toContain('failed in publish');
+    expect(result.summary).toContain('Nothing pushed: the push failed');
+  });
 });
