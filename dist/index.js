@@ -53297,6 +53297,40 @@ function pinnedBase(base) {
     return `${base.image}@${base.digest}`;
 }
 
+;// CONCATENATED MODULE: ./src/lock/args.ts
+
+/** `docker run` arguments that resolve the plan's requirements inside its pinned base image. */
+function resolverArgs(plan, contextDir, script) {
+    const request = {
+        requirements: plan.requirementsFile,
+        lines: plan.requirementLines,
+        indexUrl: plan.indexUrl,
+    };
+    return [
+        'run',
+        '--rm',
+        ...networkArgs(plan.network),
+        // Writable on disk, not a tmpfs: pip downloads whole wheels (torch is gigabytes) to read their metadata.
+        '--env',
+        'HOME=/tmp',
+        // The name alone: docker copies the value from its own environment, so it is on no command line.
+        ...(plan.privateIndexes ? ['--env', 'ML_CONTAINER_INDEXES'] : []),
+        '--volume',
+        `${contextDir}:/project:ro`,
+        '--workdir',
+        '/project',
+        '--entrypoint',
+        'python3',
+        pinnedBase(plan.base),
+        '-c',
+        script,
+        JSON.stringify(request),
+    ];
+}
+function networkArgs(network) {
+    return network === 'default' ? [] : ['--network', network];
+}
+
 ;// CONCATENATED MODULE: ./src/render/dockerfile.ts
 
 /** The named build context that carries the generated files, so the user's repository is never written to. */
@@ -53394,40 +53428,6 @@ function baseStage(plan) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/lock/args.ts
-
-/** `docker run` arguments that resolve the plan's requirements inside its pinned base image. */
-function resolverArgs(plan, contextDir, script) {
-    const request = {
-        requirements: plan.requirementsFile,
-        lines: plan.requirementLines,
-        indexUrl: plan.indexUrl,
-    };
-    return [
-        'run',
-        '--rm',
-        ...networkArgs(plan.network),
-        // Writable on disk, not a tmpfs: pip downloads whole wheels (torch is gigabytes) to read their metadata.
-        '--env',
-        'HOME=/tmp',
-        // The name alone: docker copies the value from its own environment, so it is on no command line.
-        ...(plan.privateIndexes ? ['--env', 'ML_CONTAINER_INDEXES'] : []),
-        '--volume',
-        `${contextDir}:/project:ro`,
-        '--workdir',
-        '/project',
-        '--entrypoint',
-        'python3',
-        pinnedBase(plan.base),
-        '-c',
-        script,
-        JSON.stringify(request),
-    ];
-}
-function networkArgs(network) {
-    return network === 'default' ? [] : ['--network', network];
-}
-
 ;// CONCATENATED MODULE: ./src/build/args.ts
 
 
@@ -53495,17 +53495,6 @@ async function inspectBuilder(docker) {
 
 
 
-
-/** Writes the generated files where buildx reads them, outside the user's repository. */
-function writeGenerated(dir, files, lock, plan) {
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'Dockerfile'), files.dockerfile);
-    // buildx reads <Dockerfile>.dockerignore beside the Dockerfile before the context's own.
-    if (files.dockerignore)
-        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'Dockerfile.dockerignore'), files.dockerignore);
-    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, LOCK_FILE), lock.text);
-    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
-}
 async function build(plan, options) {
     // Secrets and the image archive live in a private folder, never in a build context, and only for the build.
     const workDir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ml-container-build-'));
@@ -60729,8 +60718,15 @@ async function lockAndRender(variant, options) {
     variant.generatedDir = options.generatedDir;
     variant.dockerfile = await step('render', `Render the ${variantPlan.variant} Dockerfile`, async () => {
         const text = renderDockerfile(variantPlan, locked);
-        writeGenerated(options.generatedDir, { dockerfile: text, dockerignore: variantPlan.generateDockerignore ? renderDockerignore() : null }, locked, variantPlan);
-        logger.info(`wrote Dockerfile, requirements.lock and plan.json to ${options.generatedDir}`);
+        variant.files = generatedFiles({
+            dockerfile: text,
+            dockerignore: variantPlan.generateDockerignore ? renderDockerignore() : null,
+            lockText: locked.text,
+            planJson: `${JSON.stringify(variantPlan, null, 2)}\n`,
+        });
+        // buildx reads <Dockerfile>.dockerignore beside the Dockerfile before the context's own.
+        writeGeneratedFolder(options.generatedDir, variant.files);
+        logger.info(`wrote ${variant.files.map((file) => file.name).join(', ')} to ${options.generatedDir}`);
         return text;
     });
 }
@@ -60808,12 +60804,7 @@ function keepGenerated(variants, inputs, contextDir, logger) {
     const stale = [];
     for (const variant of variants) {
         const displayDir = variants.length > 1 ? `${folder}/${variant.plan.variant}` : folder;
-        const files = generatedFiles({
-            dockerfile: variant.dockerfile ?? '',
-            dockerignore: variant.plan.generateDockerignore ? renderDockerignore() : null,
-            lockText: variant.lock?.text ?? '',
-            planJson: `${JSON.stringify(variant.plan, null, 2)}\n`,
-        });
+        const files = variant.files ?? [];
         const dir = (0,external_node_path_namespaceObject.join)(contextDir, displayDir);
         if (inputs.checkGenerated) {
             stale.push(...compareGenerated(dir, files, displayDir).map((file) => ({

@@ -5,7 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import type { DockerCli } from './adapters/docker.js';
 import { resolveBaseDigest } from './adapters/registry.js';
 import { cacheArgs } from './build/cache.js';
-import { type BuilderInfo, type BuildResult, build, inspectBuilder, writeGenerated } from './build/index.js';
+import { type BuilderInfo, type BuildResult, build, inspectBuilder } from './build/index.js';
 import type { RunContext } from './context.js';
 import { detect, directoryReader, type EnvironmentSpec, type RepoReader } from './detect/index.js';
 import { type Phase, UserError } from './errors.js';
@@ -25,7 +25,13 @@ import {
 import { imageName, variantSuffix } from './publish/tags.js';
 import { renderDockerfile } from './render/dockerfile.js';
 import { renderDockerignore } from './render/dockerignore.js';
-import { compareGenerated, generatedFiles, staleMessage, writeGeneratedFolder } from './render/generated.js';
+import {
+  compareGenerated,
+  type GeneratedFile,
+  generatedFiles,
+  staleMessage,
+  writeGeneratedFolder,
+} from './render/generated.js';
 import { failedChecks, type SmokeResult, smoke } from './smoke/index.js';
 
 export interface Adapters {
@@ -42,6 +48,8 @@ export interface VariantReport {
   plan: BuildPlan;
   lock?: Lock;
   dockerfile?: string;
+  /** What render wrote for buildx; `write-generated` and `check-generated` use the same files. */
+  files?: GeneratedFile[];
   generatedDir?: string;
   tags?: TagPlan;
   labels?: Record<string, string>;
@@ -225,13 +233,15 @@ async function lockAndRender(
   variant.generatedDir = options.generatedDir;
   variant.dockerfile = await step('render', `Render the ${variantPlan.variant} Dockerfile`, async () => {
     const text = renderDockerfile(variantPlan, locked);
-    writeGenerated(
-      options.generatedDir,
-      { dockerfile: text, dockerignore: variantPlan.generateDockerignore ? renderDockerignore() : null },
-      locked,
-      variantPlan,
-    );
-    logger.info(`wrote Dockerfile, requirements.lock and plan.json to ${options.generatedDir}`);
+    variant.files = generatedFiles({
+      dockerfile: text,
+      dockerignore: variantPlan.generateDockerignore ? renderDockerignore() : null,
+      lockText: locked.text,
+      planJson: `${JSON.stringify(variantPlan, null, 2)}\n`,
+    });
+    // buildx reads <Dockerfile>.dockerignore beside the Dockerfile before the context's own.
+    writeGeneratedFolder(options.generatedDir, variant.files);
+    logger.info(`wrote ${variant.files.map((file) => file.name).join(', ')} to ${options.generatedDir}`);
     return text;
   });
 }
@@ -346,12 +356,7 @@ function keepGenerated(
   const stale: { name: string; diff: string }[] = [];
   for (const variant of variants) {
     const displayDir = variants.length > 1 ? `${folder}/${variant.plan.variant}` : folder;
-    const files = generatedFiles({
-      dockerfile: variant.dockerfile ?? '',
-      dockerignore: variant.plan.generateDockerignore ? renderDockerignore() : null,
-      lockText: variant.lock?.text ?? '',
-      planJson: `${JSON.stringify(variant.plan, null, 2)}\n`,
-    });
+    const files = variant.files ?? [];
     const dir = join(contextDir, displayDir);
     if (inputs.checkGenerated) {
       stale.push(

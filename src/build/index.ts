@@ -1,23 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DockerCli, outputTail } from '../adapters/docker.js';
 import { runProcess } from '../adapters/process.js';
 import { UserError } from '../errors.js';
-import type { Lock } from '../lock/report.js';
 import { type Credentials, pipConfig, withCredentials } from '../plan/credentials.js';
 import type { BuildPlan } from '../plan/types.js';
-import { LOCK_FILE } from '../render/dockerfile.js';
 import { buildxArgs } from './args.js';
 import type { BuilderInfo } from './builder.js';
 import type { CacheArgs } from './cache.js';
 
 export { type BuilderInfo, inspectBuilder } from './builder.js';
-
-export interface GeneratedFiles {
-  dockerfile: string;
-  dockerignore: string | null;
-}
 
 export interface BuildResult {
   /** What buildx reports and the registry serves: the index, attestations included. */
@@ -30,16 +23,6 @@ export interface BuildResult {
   sizeBytes: number | null;
   provenance: boolean;
   seconds: number;
-}
-
-/** Writes the generated files where buildx reads them, outside the user's repository. */
-export function writeGenerated(dir: string, files: GeneratedFiles, lock: Lock, plan: BuildPlan): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'Dockerfile'), files.dockerfile);
-  // buildx reads <Dockerfile>.dockerignore beside the Dockerfile before the context's own.
-  if (files.dockerignore) writeFileSync(join(dir, 'Dockerfile.dockerignore'), files.dockerignore);
-  writeFileSync(join(dir, LOCK_FILE), lock.text);
-  writeFileSync(join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
 }
 
 export async function build(
