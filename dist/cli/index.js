@@ -51822,6 +51822,10 @@ function convertPoetryPart(part) {
         return `==${part}`;
     return part.replace(/\s+/g, '');
 }
+/** The version of an exact `==`/`===` pin (`==2.1.0+cu121`), which is already a locked version; else null. */
+function exactPin(specifier) {
+    return /^===?([^,*]+)$/.exec(specifier)?.[1] ?? null;
+}
 
 ;// CONCATENATED MODULE: ./src/detect/manifests/pyproject.ts
 
@@ -52401,10 +52405,6 @@ function tableCuda(framework, version, specifier) {
     const allowed = rows.filter((row) => minorSatisfies(row.minor, specifier));
     return allowed.reduce((a, b) => (!a || compareMinor(b.minor, a.minor) > 0 ? b : a), undefined);
 }
-function exactPin(specifier) {
-    const match = /^===?([^,*]+)$/.exec(specifier);
-    return match?.[1] ?? null;
-}
 
 ;// CONCATENATED MODULE: ./src/detect/entrypoint.ts
 
@@ -52426,6 +52426,7 @@ function detectEntrypoint(reader, declared) {
 ;// CONCATENATED MODULE: ./src/detect/frameworks.ts
 
 
+
 /** The ML frameworks among the requirements, by their PyPI name as compat.json lists them. */
 function detectFrameworks(requirements, locked = new Map()) {
     const frameworks = [];
@@ -52440,7 +52441,7 @@ function detectFrameworks(requirements, locked = new Map()) {
             name,
             importName: row.import,
             spec: requirement.url ?? requirement.written ?? requirement.specifier,
-            locked: locked.get(name)?.version ?? pinnedVersion(requirement.specifier),
+            locked: locked.get(name)?.version ?? exactPin(requirement.specifier),
             source: formatSource(requirement.source),
         });
     }
@@ -52457,11 +52458,6 @@ function frameworksFromLock(packages) {
         hashes: pkg.hashes,
         source: pkg.source,
     })), new Map(packages.map((pkg) => [pkg.name, pkg])));
-}
-/** An exact `==` pin is already a locked version; anything looser is resolved in the lock phase. */
-function pinnedVersion(specifier) {
-    const match = /^===?([^,*]+)$/.exec(specifier);
-    return match?.[1] ?? null;
 }
 function detectAccelerator(frameworks, cudaRequired) {
     if (cudaRequired)
@@ -52853,6 +52849,7 @@ function readOrNull(path) {
 
 
 
+
 /** Reads a project and says what it needs (docs/detection.md). Pure: everything comes through the reader. */
 function detect(reader) {
     const files = reader.files();
@@ -52880,7 +52877,7 @@ function detect(reader) {
     const requirements = manifest?.requirements ?? [];
     if (chosen.lockfile === 'requirements.txt') {
         for (const requirement of requirements) {
-            const version = /^===?([^,*]+)$/.exec(requirement.specifier)?.[1];
+            const version = exactPin(requirement.specifier);
             if (version) {
                 locked.set(requirement.name, {
                     name: requirement.name,
@@ -58861,6 +58858,7 @@ async function imageManifestDigest(archive) {
 
 ;// CONCATENATED MODULE: ./src/lock/markers.ts
 
+
 /** The variables PEP 508 defines, and the set-valued ones PEP 751 adds for pylock.toml. */
 const VARIABLES = new Set([
     'python_version',
@@ -59092,10 +59090,6 @@ function evaluate(node, env, marker) {
     const results = node.items.map((item) => evaluate(item, env, marker));
     return node.kind === 'and' ? results.every(Boolean) : results.some(Boolean);
 }
-/** PEP 685: extras compare as PEP 503 normalized names. */
-function normalizeExtra(name) {
-    return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
 function lookup(env, key, marker, column) {
     const value = Object.hasOwn(env, key) ? env[key] : undefined;
     if (value !== undefined)
@@ -59114,13 +59108,13 @@ function markers_compare(node, env, marker) {
         const members = new Set(rhs
             .split(/[\s,]+/)
             .filter(Boolean)
-            .map(normalizeExtra));
-        const found = members.has(normalizeExtra(lhs));
+            .map(normalizeName));
+        const found = members.has(normalizeName(lhs));
         return op === 'in' ? found : !found;
     }
     if (key === 'extra') {
-        lhs = normalizeExtra(lhs);
-        rhs = normalizeExtra(rhs);
+        lhs = normalizeName(lhs);
+        rhs = normalizeName(rhs);
     }
     if (VERSION_KEYS.has(key) && op !== 'in' && op !== 'not in') {
         // PEP 440 arbitrary equality: the strings, case aside, versions or not.
@@ -59178,6 +59172,7 @@ function exclusive(version, op, bound) {
 ;// CONCATENATED MODULE: ./src/lock/report.ts
 
 
+
 function lockFromReport(report, header) {
     const packages = report.install.map((item) => {
         const sha256 = item.download_info.archive_info?.hashes?.sha256 ?? hashFromLegacyField(item);
@@ -59185,7 +59180,7 @@ function lockFromReport(report, header) {
             throw new UserError(`the index gave no sha256 for ${item.metadata.name} ${item.metadata.version} (${item.download_info.url}); it cannot be pinned by hash`, 'lock');
         }
         return {
-            name: item.metadata.name.toLowerCase().replace(/[-_.]+/g, '-'),
+            name: normalizeName(item.metadata.name),
             version: item.metadata.version,
             sha256: [sha256],
             url: item.is_direct ? item.download_info.url : null,
@@ -59344,6 +59339,7 @@ function describe(env) {
 
 
 
+
 const RESOLVER_SCRIPT = (0,external_node_fs_namespaceObject.readFileSync)(__nccwpck_require__.ab + "resolve.py", 'utf8');
 const MARKER = 'ML_CONTAINER_RESOLVE_REPORT ';
 const LOCK_READERS = {
@@ -59406,7 +59402,7 @@ function failingRequirement(stderr, spec) {
     const match = /(?:satisfies the requirement|distribution found for) ([A-Za-z0-9._-]+)/.exec(stderr);
     if (!match?.[1])
         return undefined;
-    const name = match[1].toLowerCase().replace(/[-_.]+/g, '-');
+    const name = normalizeName(match[1]);
     return spec.dependencies.requirements.find((requirement) => requirement.name === name)?.source;
 }
 
@@ -59439,7 +59435,7 @@ function chooseStrategy(spec, decisions) {
 }
 function strategyRow(requirement, spec) {
     const version = spec.frameworks.find((framework) => framework.name === requirement.name)?.locked ??
-        /^===?([^,*]+)$/.exec(requirement.specifier)?.[1] ??
+        exactPin(requirement.specifier) ??
         null;
     return gpuStrategies.find((row) => {
         const packageMatches = row.package === requirement.name ||

@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { formatSource, type SourceRef } from '../source.js';
 import type { CudaHint, IndexRef, LockedPackage } from './manifest.js';
 import type { Requirement } from './spec.js';
-import { compareMinor, majorMinor, minorSatisfies } from './versions.js';
+import { compareMinor, exactPin, majorMinor, minorSatisfies } from './versions.js';
 
 /** One reason to think the project needs CUDA; `version` null means "a GPU, CUDA unknown". */
 export interface CudaFinding {
@@ -153,9 +153,4 @@ export function tableCuda(framework: string, version: string | null, specifier: 
     (a, b) => (!a || compareMinor(b.minor, a.minor) > 0 ? b : a),
     undefined,
   );
-}
-
-function exactPin(specifier: string): string | null {
-  const match = /^===?([^,*]+)$/.exec(specifier);
-  return match?.[1] ?? null;
 }

@@ -2,6 +2,7 @@ import { frameworkRow } from '../data/compat.js';
 import { formatSource } from '../source.js';
 import type { LockedPackage } from './manifest.js';
 import type { Accelerator, Framework, Requirement } from './spec.js';
+import { exactPin } from './versions.js';
 
 /** The ML frameworks among the requirements, by their PyPI name as compat.json lists them. */
 export function detectFrameworks(
@@ -18,7 +19,7 @@ export function detectFrameworks(
       name,
       importName: row.import,
       spec: requirement.url ?? requirement.written ?? requirement.specifier,
-      locked: locked.get(name)?.version ?? pinnedVersion(requirement.specifier),
+      locked: locked.get(name)?.version ?? exactPin(requirement.specifier),
       source: formatSource(requirement.source),
     });
   }
@@ -39,12 +40,6 @@ export function frameworksFromLock(packages: readonly LockedPackage[]): Framewor
     })),
     new Map(packages.map((pkg) => [pkg.name, pkg])),
   );
-}
-
-/** An exact `==` pin is already a locked version; anything looser is resolved in the lock phase. */
-function pinnedVersion(specifier: string): string | null {
-  const match = /^===?([^,*]+)$/.exec(specifier);
-  return match?.[1] ?? null;
 }
 
 export function detectAccelerator(frameworks: readonly Framework[], cudaRequired: boolean): Accelerator {

@@ -16,6 +16,7 @@ import { detectModels } from './models.js';
 import { choosePython, pinFileHints } from './python-version.js';
 import type { RepoReader } from './reader.js';
 import type { EnvironmentSpec, Requirement, Warning } from './spec.js';
+import { exactPin } from './versions.js';
 
 export type { RepoReader } from './reader.js';
 export { directoryReader, memoryReader } from './reader.js';
@@ -50,7 +51,7 @@ export function detect(reader: RepoReader): EnvironmentSpec {
   const requirements: Requirement[] = manifest?.requirements ?? [];
   if (chosen.lockfile === 'requirements.txt') {
     for (const requirement of requirements) {
-      const version = /^===?([^,*]+)$/.exec(requirement.specifier)?.[1];
+      const version = exactPin(requirement.specifier);
       if (version) {
         locked.set(requirement.name, {
           name: requirement.name,

@@ -60,3 +60,8 @@ function convertPoetryPart(part: string): string {
   if (/^\d/.test(part)) return `==${part}`;
   return part.replace(/\s+/g, '');
 }
+
+/** The version of an exact `==`/`===` pin (`==2.1.0+cu121`), which is already a locked version; else null. */
+export function exactPin(specifier: string): string | null {
+  return /^===?([^,*]+)$/.exec(specifier)?.[1] ?? null;
+}

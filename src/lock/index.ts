@@ -6,6 +6,7 @@ import { readPoetryLock } from '../detect/lockfiles/poetry-lock.js';
 import { readPylock } from '../detect/lockfiles/pylock.js';
 import { readUvLock } from '../detect/lockfiles/uv-lock.js';
 import type { LockRead } from '../detect/manifest.js';
+import { normalizeName } from '../detect/pep508.js';
 import type { RepoReader } from '../detect/reader.js';
 import type { EnvironmentSpec } from '../detect/spec.js';
 import { UserError } from '../errors.js';
@@ -102,6 +103,6 @@ function pipError(stderr: string): string | undefined {
 function failingRequirement(stderr: string, spec: EnvironmentSpec) {
   const match = /(?:satisfies the requirement|distribution found for) ([A-Za-z0-9._-]+)/.exec(stderr);
   if (!match?.[1]) return undefined;
-  const name = match[1].toLowerCase().replace(/[-_.]+/g, '-');
+  const name = normalizeName(match[1]);
   return spec.dependencies.requirements.find((requirement) => requirement.name === name)?.source;
 }

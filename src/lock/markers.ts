@@ -1,4 +1,5 @@
 import { compare as compareVersions, explain, satisfies, valid, validRange } from '@renovatebot/pep440';
+import { normalizeName } from '../detect/pep508.js';
 
 /**
  * The values PEP 508 markers are evaluated against: python_version, python_full_version, os_name,
@@ -264,11 +265,6 @@ function evaluate(node: Node, env: MarkerEnvironment, marker: string): boolean {
   return node.kind === 'and' ? results.every(Boolean) : results.some(Boolean);
 }
 
-/** PEP 685: extras compare as PEP 503 normalized names. */
-function normalizeExtra(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
-
 function lookup(env: MarkerEnvironment, key: string, marker: string, column: number): string {
   const value = Object.hasOwn(env, key) ? env[key] : undefined;
   if (value !== undefined) return value;
@@ -288,14 +284,14 @@ function compare(node: Extract<Node, { kind: 'compare' }>, env: MarkerEnvironmen
       rhs
         .split(/[\s,]+/)
         .filter(Boolean)
-        .map(normalizeExtra),
+        .map(normalizeName),
     );
-    const found = members.has(normalizeExtra(lhs));
+    const found = members.has(normalizeName(lhs));
     return op === 'in' ? found : !found;
   }
   if (key === 'extra') {
-    lhs = normalizeExtra(lhs);
-    rhs = normalizeExtra(rhs);
+    lhs = normalizeName(lhs);
+    rhs = normalizeName(rhs);
   }
   if (VERSION_KEYS.has(key) && op !== 'in' && op !== 'not in') {
     // PEP 440 arbitrary equality: the strings, case aside, versions or not.

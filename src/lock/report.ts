@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normalizeName } from '../detect/pep508.js';
 import { UserError } from '../errors.js';
 
 /** The part of pip's installation report (https://pip.pypa.io/en/stable/reference/installation-report/) we read. */
@@ -38,7 +39,7 @@ export function lockFromReport(report: PipReport, header: string[]): Lock {
       );
     }
     return {
-      name: item.metadata.name.toLowerCase().replace(/[-_.]+/g, '-'),
+      name: normalizeName(item.metadata.name),
       version: item.metadata.version,
       sha256: [sha256],
       url: item.is_direct ? item.download_info.url : null,

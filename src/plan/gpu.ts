@@ -3,7 +3,7 @@ import { type GpuStrategyRow, gpuStrategies, systemCudaBases } from '../data/com
 import { tableCuda } from '../detect/cuda.js';
 import { normalizeName } from '../detect/pep508.js';
 import type { EnvironmentSpec, Requirement } from '../detect/spec.js';
-import { compareMinor } from '../detect/versions.js';
+import { compareMinor, exactPin } from '../detect/versions.js';
 import { UserError } from '../errors.js';
 import type { Decision, Strategy } from './types.js';
 
@@ -31,7 +31,7 @@ export function chooseStrategy(spec: EnvironmentSpec, decisions: Decision[]): Ex
 function strategyRow(requirement: Requirement, spec: EnvironmentSpec): GpuStrategyRow | undefined {
   const version =
     spec.frameworks.find((framework) => framework.name === requirement.name)?.locked ??
-    /^===?([^,*]+)$/.exec(requirement.specifier)?.[1] ??
+    exactPin(requirement.specifier) ??
     null;
   return gpuStrategies.find((row) => {
     const packageMatches =
