@@ -50722,7 +50722,33 @@ function anyOf(markers) {
     return markers.map((marker) => `(${marker})`).join(' or ');
 }
 
+;// CONCATENATED MODULE: ./src/detect/paths.ts
+
+/**
+ * A path a manifest names (`-r base.txt`, cog's `predict`), relative to the manifest's folder.
+ * One that leaves the repository, or names no file, is an error at the line that wrote it.
+ */
+function resolveInRepository(from, target, source) {
+    const outside = () => new UserError(`'${target}' is outside the repository`, 'detect', source);
+    if (/^(?:[/\\]|[A-Za-z]:)/.test(target))
+        throw outside();
+    const parts = from.split('/').slice(0, -1);
+    for (const part of target.split('/')) {
+        if (part === '..') {
+            if (parts.length === 0)
+                throw outside();
+            parts.pop();
+        }
+        else if (part !== '.' && part !== '')
+            parts.push(part);
+    }
+    if (parts.length === 0)
+        throw new UserError(`'${target}' names no file`, 'detect', source);
+    return parts.join('/');
+}
+
 ;// CONCATENATED MODULE: ./src/detect/requirements.ts
+
 
 
 /**
@@ -50774,11 +50800,11 @@ function readOption(reader, line, source, result, stack, kind) {
     switch (option) {
         case '-r':
         case '--requirement':
-            readInto(reader, resolveInclude(source, needValue()), result, stack, kind, source);
+            readInto(reader, resolveInRepository(source.file, needValue(), source), result, stack, kind, source);
             return;
         case '-c':
         case '--constraint':
-            readInto(reader, resolveInclude(source, needValue()), result, stack, 'constraints', source);
+            readInto(reader, resolveInRepository(source.file, needValue(), source), result, stack, 'constraints', source);
             return;
         case '-i':
         case '--index-url':
@@ -50863,25 +50889,9 @@ function logicalLines(text, file) {
     });
     return lines;
 }
-/** The included file's path, relative to the including file; one outside the repository is an error. */
-function resolveInclude(source, target) {
-    const outside = () => new UserError(`'${target}' is outside the repository`, 'detect', source);
-    if (target.startsWith('/'))
-        throw outside();
-    const parts = source.file.split('/').slice(0, -1);
-    for (const part of target.split('/')) {
-        if (part === '..') {
-            if (parts.length === 0)
-                throw outside();
-            parts.pop();
-        }
-        else if (part !== '.' && part !== '')
-            parts.push(part);
-    }
-    return parts.join('/');
-}
 
 ;// CONCATENATED MODULE: ./src/detect/manifests/conda.ts
+
 
 
 
@@ -51323,7 +51333,7 @@ function readPipOption(reader, manifest, text, source, line, warn) {
     switch (option) {
         case '-r':
         case '--requirement': {
-            const path = resolveRelative(source.file, needValue(), source);
+            const path = resolveInRepository(source.file, needValue(), source);
             if (reader.readText(path) === null)
                 throw new UserError(`cannot read '${path}'`, 'detect', source);
             const file = parseRequirementsFile(reader, path);
@@ -51378,26 +51388,9 @@ function isLocalPath(text) {
         return false;
     return /[/\\]/.test(text) || /\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)$/i.test(text);
 }
-function resolveRelative(from, target, source) {
-    const outside = () => new UserError(`'${target}' is outside the repository`, 'detect', source);
-    if (/^(?:[/\\]|[A-Za-z]:)/.test(target))
-        throw outside();
-    const parts = from.split('/').slice(0, -1);
-    for (const part of target.split('/')) {
-        if (part === '..') {
-            if (parts.length === 0)
-                throw outside();
-            parts.pop();
-        }
-        else if (part !== '.' && part !== '')
-            parts.push(part);
-    }
-    if (parts.length === 0)
-        throw new UserError(`'${target}' names no file`, 'detect', source);
-    return parts.join('/');
-}
 
 ;// CONCATENATED MODULE: ./src/detect/manifests/cog.ts
+
 
 
 
@@ -51479,7 +51472,7 @@ function readCog(reader, path) {
         if (typeof requirements !== 'string' || !requirements.trim()) {
             throw new UserError('`python_requirements` must be the path of a requirements file', 'detect', source);
         }
-        const file = resolveRelative(path, requirements.trim(), source);
+        const file = resolveInRepository(path, requirements.trim(), source);
         if (reader.readText(file) === null)
             throw new UserError(`cannot read '${file}'`, 'detect', source);
         const read = parseRequirementsFile(reader, file);
@@ -51512,7 +51505,7 @@ function readCog(reader, path) {
         if (!file) {
             throw new UserError("`predict` must name the predictor like 'predict.py:Predictor'", 'detect', source);
         }
-        manifest.entrypoint = { path: resolveRelative(path, file, source), source };
+        manifest.entrypoint = { path: resolveInRepository(path, file, source), source };
     }
     return manifest;
 }

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import type { SourceRef } from '../source.js';
+import { resolveInRepository } from './paths.js';
 import { parsePep508, urlPackageName } from './pep508.js';
 import type { RepoReader } from './reader.js';
 import type { Requirement } from './spec.js';
@@ -83,11 +84,18 @@ function readOption(
   switch (option) {
     case '-r':
     case '--requirement':
-      readInto(reader, resolveInclude(source, needValue()), result, stack, kind, source);
+      readInto(reader, resolveInRepository(source.file, needValue(), source), result, stack, kind, source);
       return;
     case '-c':
     case '--constraint':
-      readInto(reader, resolveInclude(source, needValue()), result, stack, 'constraints', source);
+      readInto(
+        reader,
+        resolveInRepository(source.file, needValue(), source),
+        result,
+        stack,
+        'constraints',
+        source,
+      );
       return;
     case '-i':
     case '--index-url':
@@ -181,18 +189,4 @@ function logicalLines(text: string, file: string): LogicalLine[] {
     pending = null;
   });
   return lines;
-}
-
-/** The included file's path, relative to the including file; one outside the repository is an error. */
-function resolveInclude(source: SourceRef, target: string): string {
-  const outside = () => new UserError(`'${target}' is outside the repository`, 'detect', source);
-  if (target.startsWith('/')) throw outside();
-  const parts = source.file.split('/').slice(0, -1);
-  for (const part of target.split('/')) {
-    if (part === '..') {
-      if (parts.length === 0) throw outside();
-      parts.pop();
-    } else if (part !== '.' && part !== '') parts.push(part);
-  }
-  return parts.join('/');
 }

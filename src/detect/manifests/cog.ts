@@ -2,9 +2,10 @@ import { UserError } from '../../errors.js';
 import { formatSource, type SourceRef } from '../../source.js';
 import { emptyManifest, type Manifest } from '../manifest.js';
 import { asRecord, type YamlFile } from '../parse.js';
+import { resolveInRepository } from '../paths.js';
 import type { RepoReader } from '../reader.js';
 import { parseRequirementsFile } from '../requirements.js';
-import { lineText, loadYaml, readPipItem, resolveRelative } from './conda.js';
+import { lineText, loadYaml, readPipItem } from './conda.js';
 
 /**
  * Reads replicate/cog's `cog.yaml`: `build.python_version`, `gpu`, `cuda`, `python_packages`,
@@ -90,7 +91,7 @@ export function readCog(reader: RepoReader, path: string): Manifest {
     if (typeof requirements !== 'string' || !requirements.trim()) {
       throw new UserError('`python_requirements` must be the path of a requirements file', 'detect', source);
     }
-    const file = resolveRelative(path, requirements.trim(), source);
+    const file = resolveInRepository(path, requirements.trim(), source);
     if (reader.readText(file) === null) throw new UserError(`cannot read '${file}'`, 'detect', source);
     const read = parseRequirementsFile(reader, file);
     manifest.requirements.push(...read.requirements);
@@ -122,7 +123,7 @@ export function readCog(reader: RepoReader, path: string): Manifest {
     if (!file) {
       throw new UserError("`predict` must name the predictor like 'predict.py:Predictor'", 'detect', source);
     }
-    manifest.entrypoint = { path: resolveRelative(path, file, source), source };
+    manifest.entrypoint = { path: resolveInRepository(path, file, source), source };
   }
   return manifest;
 }

@@ -2,6 +2,7 @@ import { isUserError, UserError } from '../../errors.js';
 import { formatSource, type SourceRef } from '../../source.js';
 import { emptyManifest, type Manifest } from '../manifest.js';
 import { asRecord, readYaml, type YamlFile } from '../parse.js';
+import { resolveInRepository } from '../paths.js';
 import { normalizeName, parsePep508, urlPackageName } from '../pep508.js';
 import type { RepoReader } from '../reader.js';
 import { parseRequirementsFile } from '../requirements.js';
@@ -465,7 +466,7 @@ function readPipOption(
   switch (option) {
     case '-r':
     case '--requirement': {
-      const path = resolveRelative(source.file, needValue(), source);
+      const path = resolveInRepository(source.file, needValue(), source);
       if (reader.readText(path) === null) throw new UserError(`cannot read '${path}'`, 'detect', source);
       const file = parseRequirementsFile(reader, path);
       manifest.requirements.push(...file.requirements);
@@ -513,18 +514,4 @@ function isLocalPath(text: string): boolean {
   if (/^(?:\.{1,2}(?:[/\\]|$)|[/\\~]|file:)/i.test(text)) return true;
   if (text.includes('://') || text.includes('@')) return false;
   return /[/\\]/.test(text) || /\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)$/i.test(text);
-}
-
-export function resolveRelative(from: string, target: string, source: SourceRef): string {
-  const outside = () => new UserError(`'${target}' is outside the repository`, 'detect', source);
-  if (/^(?:[/\\]|[A-Za-z]:)/.test(target)) throw outside();
-  const parts = from.split('/').slice(0, -1);
-  for (const part of target.split('/')) {
-    if (part === '..') {
-      if (parts.length === 0) throw outside();
-      parts.pop();
-    } else if (part !== '.' && part !== '') parts.push(part);
-  }
-  if (parts.length === 0) throw new UserError(`'${target}' names no file`, 'detect', source);
-  return parts.join('/');
 }

@@ -1,0 +1,20 @@
+import { UserError } from '../errors.js';
+import type { SourceRef } from '../source.js';
+
+/**
+ * A path a manifest names (`-r base.txt`, cog's `predict`), relative to the manifest's folder.
+ * One that leaves the repository, or names no file, is an error at the line that wrote it.
+ */
+export function resolveInRepository(from: string, target: string, source: SourceRef): string {
+  const outside = () => new UserError(`'${target}' is outside the repository`, 'detect', source);
+  if (/^(?:[/\\]|[A-Za-z]:)/.test(target)) throw outside();
+  const parts = from.split('/').slice(0, -1);
+  for (const part of target.split('/')) {
+    if (part === '..') {
+      if (parts.length === 0) throw outside();
+      parts.pop();
+    } else if (part !== '.' && part !== '') parts.push(part);
+  }
+  if (parts.length === 0) throw new UserError(`'${target}' names no file`, 'detect', source);
+  return parts.join('/');
+}
