@@ -52586,10 +52586,6 @@ function choosePython(hints) {
 function distance(version) {
     return Math.abs(compareMinor(version, defaultPython.version));
 }
-/** Kept for callers that only have the pin files. */
-function detectPythonVersion(reader) {
-    return choosePython(pinFileHints(reader));
-}
 
 // EXTERNAL MODULE: ./node_modules/ignore/index.js
 var ignore = __nccwpck_require__(298);

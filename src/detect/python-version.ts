@@ -48,8 +48,3 @@ export function choosePython(hints: readonly PythonHint[]): { version: string; s
 function distance(version: string): number {
   return Math.abs(compareMinor(version, defaultPython.version));
 }
-
-/** Kept for callers that only have the pin files. */
-export function detectPythonVersion(reader: RepoReader): { version: string; source: string } {
-  return choosePython(pinFileHints(reader));
-}

@@ -4,7 +4,12 @@ import { detectEntrypoint } from '../../../src/detect/entrypoint.js';
 import { detectAccelerator, detectFrameworks } from '../../../src/detect/frameworks.js';
 import { detect, directoryReader, memoryReader } from '../../../src/detect/index.js';
 import { detectModels } from '../../../src/detect/models.js';
-import { detectPythonVersion } from '../../../src/detect/python-version.js';
+import { choosePython, pinFileHints } from '../../../src/detect/python-version.js';
+import type { RepoReader } from '../../../src/detect/reader.js';
+
+/** The Python chosen from the pin files alone. */
+const detectPythonVersion = (reader: RepoReader) => choosePython(pinFileHints(reader));
+
 import { parseRequirementsFile } from '../../../src/detect/requirements.js';
 import { specContract } from '../../../src/detect/spec.js';
 import { userError } from '../helpers.js';
