@@ -49911,6 +49911,22 @@ function findLine(text, pattern, from = 1) {
     }
     return undefined;
 }
+/**
+ * A lock read without a manifest (pylock.toml alone): its packages stand for the requirements,
+ * pinned to their locked versions, with no spec written by the user.
+ */
+function requirementsOfLock(packages) {
+    return packages.map((pkg) => ({
+        name: pkg.name,
+        extras: [],
+        specifier: `==${pkg.version}`,
+        written: '',
+        marker: pkg.marker,
+        url: null,
+        hashes: pkg.hashes,
+        source: pkg.source,
+    }));
+}
 
 ;// CONCATENATED MODULE: ./src/detect/lockfiles/common.ts
 
@@ -52420,6 +52436,7 @@ function detectEntrypoint(reader, declared) {
 
 
 
+
 /** The ML frameworks among the requirements, by their PyPI name as compat.json lists them. */
 function detectFrameworks(requirements, locked = new Map()) {
     const frameworks = [];
@@ -52442,15 +52459,7 @@ function detectFrameworks(requirements, locked = new Map()) {
 }
 /** A lock with no manifest beside it (pylock.toml alone): its packages are the requirements, with no spec written. */
 function frameworksFromLock(packages) {
-    return detectFrameworks(packages.map((pkg) => ({
-        name: pkg.name,
-        extras: [],
-        specifier: '',
-        marker: pkg.marker,
-        url: null,
-        hashes: pkg.hashes,
-        source: pkg.source,
-    })), new Map(packages.map((pkg) => [pkg.name, pkg])));
+    return detectFrameworks(requirementsOfLock(packages), new Map(packages.map((pkg) => [pkg.name, pkg])));
 }
 function detectAccelerator(frameworks, cudaRequired) {
     if (cudaRequired)
@@ -52839,6 +52848,7 @@ function readOrNull(path) {
 
 
 
+
 /** Reads a project and says what it needs (docs/detection.md). Pure: everything comes through the reader. */
 function detect(reader) {
     const files = reader.files();
@@ -52887,17 +52897,7 @@ function detect(reader) {
         ...(lock?.python ?? []),
         ...(manifest?.python.filter((hint) => hint.kind === 'range') ?? []),
     ]);
-    const cudaSubjects = requirements.length > 0
-        ? requirements
-        : (lock?.packages ?? []).map((pkg) => ({
-            name: pkg.name,
-            extras: [],
-            specifier: `==${pkg.version}`,
-            marker: pkg.marker,
-            url: null,
-            hashes: pkg.hashes,
-            source: pkg.source,
-        }));
+    const cudaSubjects = requirements.length > 0 ? requirements : requirementsOfLock(lock?.packages ?? []);
     const findings = [
         ...manifestFindings(manifest?.cuda ?? [], manifest?.gpu ?? null),
         ...indexFindings([...(manifest?.indexes ?? []), ...(lock?.indexes ?? [])]),

@@ -1,6 +1,6 @@
 import { frameworkRow } from '../data/compat.js';
 import { formatSource } from '../source.js';
-import type { LockedPackage } from './manifest.js';
+import { type LockedPackage, requirementsOfLock } from './manifest.js';
 import type { Accelerator, Framework, Requirement } from './spec.js';
 import { exactPin } from './versions.js';
 
@@ -28,18 +28,7 @@ export function detectFrameworks(
 
 /** A lock with no manifest beside it (pylock.toml alone): its packages are the requirements, with no spec written. */
 export function frameworksFromLock(packages: readonly LockedPackage[]): Framework[] {
-  return detectFrameworks(
-    packages.map((pkg) => ({
-      name: pkg.name,
-      extras: [],
-      specifier: '',
-      marker: pkg.marker,
-      url: null,
-      hashes: pkg.hashes,
-      source: pkg.source,
-    })),
-    new Map(packages.map((pkg) => [pkg.name, pkg])),
-  );
+  return detectFrameworks(requirementsOfLock(packages), new Map(packages.map((pkg) => [pkg.name, pkg])));
 }
 
 export function detectAccelerator(frameworks: readonly Framework[], cudaRequired: boolean): Accelerator {

@@ -11,7 +11,7 @@ import {
 } from './cuda.js';
 import { detectEntrypoint } from './entrypoint.js';
 import { detectAccelerator, detectFrameworks, frameworksFromLock } from './frameworks.js';
-import type { LockedPackage } from './manifest.js';
+import { type LockedPackage, requirementsOfLock } from './manifest.js';
 import { detectModels } from './models.js';
 import { choosePython, pinFileHints } from './python-version.js';
 import type { RepoReader } from './reader.js';
@@ -75,18 +75,7 @@ export function detect(reader: RepoReader): EnvironmentSpec {
     ...(manifest?.python.filter((hint) => hint.kind === 'range') ?? []),
   ]);
 
-  const cudaSubjects: Requirement[] =
-    requirements.length > 0
-      ? requirements
-      : (lock?.packages ?? []).map((pkg) => ({
-          name: pkg.name,
-          extras: [],
-          specifier: `==${pkg.version}`,
-          marker: pkg.marker,
-          url: null,
-          hashes: pkg.hashes,
-          source: pkg.source,
-        }));
+  const cudaSubjects = requirements.length > 0 ? requirements : requirementsOfLock(lock?.packages ?? []);
   const findings: CudaFinding[] = [
     ...manifestFindings(manifest?.cuda ?? [], manifest?.gpu ?? null),
     ...indexFindings([...(manifest?.indexes ?? []), ...(lock?.indexes ?? [])]),

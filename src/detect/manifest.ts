@@ -81,3 +81,20 @@ export function findLine(text: string, pattern: RegExp | string, from = 1): numb
   }
   return undefined;
 }
+
+/**
+ * A lock read without a manifest (pylock.toml alone): its packages stand for the requirements,
+ * pinned to their locked versions, with no spec written by the user.
+ */
+export function requirementsOfLock(packages: readonly LockedPackage[]): Requirement[] {
+  return packages.map((pkg) => ({
+    name: pkg.name,
+    extras: [],
+    specifier: `==${pkg.version}`,
+    written: '',
+    marker: pkg.marker,
+    url: null,
+    hashes: pkg.hashes,
+    source: pkg.source,
+  }));
+}
