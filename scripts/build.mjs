@@ -2,7 +2,7 @@
 // without node_modules, as GitHub runs actions. ncc copies the Python scripts that run inside
 // containers (read with readFileSync at start-up) beside each bundle; the check below keeps it so.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const ncc = 'node_modules/@vercel/ncc/dist/ncc/cli.js';
 const pythonScripts = ['src/lock/resolve.py', 'src/smoke/harness.py'];
@@ -19,9 +19,13 @@ for (const [entry, out] of [
       stdio: 'inherit',
     },
   );
+  // ncc names a shipped file after itself or after its content hash (webpack's `new URL()` assets):
+  // either way the bundle refers to that name, so check by content that each script is there.
+  const shipped = readdirSync(out).filter((name) => name.endsWith('.py'));
   for (const script of pythonScripts) {
-    const shipped = `${out}/${script.split('/').pop()}`;
-    if (!existsSync(shipped)) throw new Error(`ncc did not ship ${script} as ${shipped}`);
+    const text = readFileSync(script, 'utf8');
+    if (!shipped.some((name) => readFileSync(`${out}/${name}`, 'utf8') === text))
+      throw new Error(`ncc did not ship ${script} beside ${out}/index.js`);
   }
 }
 const cli = 'dist/cli/index.js';

@@ -121,8 +121,8 @@ export const inputTable = [
   {
     name: 'smoke-expected',
     default: '',
-    planned: 5,
-    description: 'File with the golden output of `smoke-command` and a tolerance.',
+    description:
+      'File (YAML or JSON, relative to `context`) with the golden output of `smoke-command`: `output` (text, or a JSON value compared with the output parsed as JSON), `tolerance` (absolute) and `relative-tolerance` for numbers.',
   },
   {
     name: 'write-generated',
@@ -159,6 +159,7 @@ export interface Inputs {
   smokeCommand: string | null;
   smokeTimeoutSeconds: number;
   smokeMemory: string;
+  smokeExpected: string | null;
   provenance: boolean;
   planOnly: boolean;
   cache: CacheBackend;
@@ -184,7 +185,7 @@ export function parseInputs(read: InputSource): Inputs {
       );
     }
   }
-  return {
+  const inputs: Inputs = {
     context: get('context'),
     image: get('image') || null,
     tags: Util.getList(get('tags'), { ignoreComma: false })
@@ -204,6 +205,7 @@ export function parseInputs(read: InputSource): Inputs {
     smokeCommand: get('smoke-command') || null,
     smokeTimeoutSeconds: parsePositiveInteger('smoke-timeout', get('smoke-timeout')),
     smokeMemory: parseMemory(get('smoke-memory')),
+    smokeExpected: get('smoke-expected') || null,
     provenance: parseBoolean('provenance', get('provenance')),
     planOnly: parseBoolean('plan-only', get('plan-only')),
     cache: parseChoice('cache', get('cache'), ['none', 'gha', 'registry', 'local'] as const),
@@ -214,6 +216,13 @@ export function parseInputs(read: InputSource): Inputs {
     writeGenerated: get('write-generated') || null,
     checkGenerated: parseBoolean('check-generated', get('check-generated')),
   };
+  if (inputs.smokeExpected && !inputs.smokeCommand) {
+    throw new UserError(
+      "input 'smoke-expected' compares the output of 'smoke-command', which is not set",
+      'inputs',
+    );
+  }
+  return inputs;
 }
 
 function parseBoolean(name: string, value: string): boolean {

@@ -32,6 +32,7 @@ import {
   staleMessage,
   writeGeneratedFolder,
 } from './render/generated.js';
+import { type ExpectedOutput, readExpected } from './smoke/expected.js';
 import { failedChecks, type SmokeResult, smoke } from './smoke/index.js';
 
 export interface Adapters {
@@ -95,6 +96,8 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
       `accelerator ${spec.accelerator}${spec.cuda ? `, CUDA ${spec.cuda.version} (${spec.cuda.source})` : ''}`,
     );
 
+    // Read before any build, so a malformed golden file fails in seconds, not after the image is built.
+    const expected = inputs.smokeExpected ? readExpected(reader, inputs.smokeExpected) : null;
     const credentials = credentialsOf([
       inputs.indexUrl,
       ...inputs.extraIndexUrls,
@@ -169,6 +172,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         suffixInputTags: variants.length > 1,
         credentials,
         builder,
+        expected,
         docker,
         logger,
         step,
@@ -256,6 +260,7 @@ async function buildAndSmoke(
     suffixInputTags: boolean;
     credentials: Credentials;
     builder: BuilderInfo;
+    expected: ExpectedOutput | null;
     docker: DockerCli;
     logger: Logger;
     step: Step;
@@ -314,6 +319,7 @@ async function buildAndSmoke(
       command: inputs.smokeCommand,
       timeoutSeconds: inputs.smokeTimeoutSeconds,
       memory: inputs.smokeMemory,
+      expected: options.expected,
     }),
   );
   variant.smoke = smoked;

@@ -35257,7 +35257,7 @@ const {
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(961)
+} = __nccwpck_require__(3342)
 const { webidl } = __nccwpck_require__(5893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
@@ -35677,7 +35677,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 3342:
 /***/ ((module) => {
 
 
@@ -35705,7 +35705,7 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(961)
+} = __nccwpck_require__(3342)
 const { ProgressEvent } = __nccwpck_require__(8573)
 const { getEncoding } = __nccwpck_require__(2607)
 const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
@@ -38686,6 +38686,13 @@ module.exports = {
   WebSocket
 }
 
+
+/***/ }),
+
+/***/ 6465:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+module.exports = __nccwpck_require__.p + "55de2bc8278167aa82a7.py";
 
 /***/ }),
 
@@ -47505,6 +47512,9 @@ exports.visitAsync = visitAsync;
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -47547,6 +47557,41 @@ exports.visitAsync = visitAsync;
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/publicPath */
+/******/ (() => {
+/******/ 	var scriptUrl;
+/******/ 	if (typeof import.meta.url === "string") scriptUrl = import.meta.url
+/******/ 	// When supporting browsers where an automatic publicPath is not supported you must specify an output.publicPath manually via configuration
+/******/ 	// or pass an empty string ("") and set the __webpack_public_path__ variable from your code to use your own logic.
+/******/ 	if (!scriptUrl) throw new Error("Automatic publicPath is not supported in this browser");
+/******/ 	scriptUrl = scriptUrl.replace(/#.*$/, "").replace(/\?.*$/, "").replace(/\/[^\/]+$/, "/");
+/******/ 	__nccwpck_require__.p = scriptUrl;
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	__nccwpck_require__.b = new URL("./", import.meta.url);
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	// no install chunk
+/******/ 	
+/******/ 	// no chunk on demand loading
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
@@ -49898,6 +49943,7 @@ function emptyManifest(format, file) {
         cuda: [],
         gpu: null,
         entrypoint: null,
+        systemPackages: [],
         warnings: [],
     };
 }
@@ -51415,8 +51461,8 @@ function isLocalPath(text) {
 
 /**
  * Reads replicate/cog's `cog.yaml`: `build.python_version`, `gpu`, `cuda`, `python_packages`,
- * the `python_requirements` file, and `predict` (the entry point). `system_packages` and `run`
- * are the image's business, not the dependencies'.
+ * the `python_requirements` file, `system_packages` (apt packages) and `predict` (the entry
+ * point). `run` commands are not carried over: they are shell, and the image runs none of the project's.
  */
 function readCog(reader, path) {
     const yaml = loadYaml(reader, path);
@@ -51480,6 +51526,20 @@ function readCog(reader, path) {
                 throw new UserError('each `python_packages` item must be a requirement string', 'detect', source);
             }
             readPipItem(reader, manifest, item, source, lineText(yaml.text, source.line));
+        });
+    }
+    const system = options.system_packages ?? null;
+    if (system !== null) {
+        if (!Array.isArray(system)) {
+            throw new UserError('`system_packages` must be a list of apt package names', 'detect', where(['build', 'system_packages']));
+        }
+        system.forEach((item, index) => {
+            const source = where(['build', 'system_packages', index]);
+            // Debian policy's package name syntax; anything else could smuggle shell into the RUN line.
+            if (typeof item !== 'string' || !/^[a-z0-9][a-z0-9+.-]+$/.test(item.trim())) {
+                throw new UserError(`\`system_packages\` item ${JSON.stringify(item)} is not a Debian package name (lowercase letters, digits, + - .)`, 'detect', source);
+            }
+            manifest.systemPackages.push({ name: item.trim(), source });
         });
     }
     const requirements = options.python_requirements ?? null;
@@ -52025,6 +52085,7 @@ function readRequirementsManifest(reader, path) {
         cuda: [],
         gpu: null,
         entrypoint: null,
+        systemPackages: [],
         warnings: [],
         hashed: parsed.requirements.length > 0 &&
             parsed.requirements.every((requirement) => requirement.hashes.length > 0),
@@ -52272,7 +52333,7 @@ function chooseManifest(reader, rootFiles) {
 }
 
 ;// CONCATENATED MODULE: ./src/data/compat.json
-const compat_namespaceObject = /*#__PURE__*/JSON.parse('{"Tj":{"PYTHON_DOCKER_OFFICIAL":"Docker Official Image \'python\' tags (docker-library/python README, \'Supported tags\'): https://hub.docker.com/_/python — X.Y-slim-bookworm exists for 3.9-3.13","PYTHON_DEVGUIDE_VERSIONS":"Python release status: https://devguide.python.org/versions/","PYPI_NAMES":"The framework\'s own project page on PyPI (https://pypi.org/project/NAME/), which gives the distribution name and the import name in its install instructions","TORCH_PYPI_DEFAULT":"pytorch/test-infra tools/scripts/generate_binary_build_matrix.py (STABLE_CUDA_VERSIONS[\'release\'] at each release\'s go-live commit) with pytorch/builder and test-infra release/pypi/promote_pypi_to_staging.sh; collected in shared/reference/cuda-matrix.json pytorch.pypi_default_cuda_linux_x86_64_by_minor","TF_DOCS_SOURCE":"tensorflow/docs site/en/install/source.md @ 7c3650212740204359d4ceae481abc79345541be (Tested build configurations, Linux GPU table)","TF_DOCS_PIP":"tensorflow/docs site/en/install/pip.md @ 7c3650212740204359d4ceae481abc79345541be (\'pip install tensorflow[and-cuda]\'; and-cuda docs added in 7442d72c60d0868f94a384331305c0e3889097a8, 2023-09-28)","ORT_DOCS":"https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider) + microsoft/onnxruntime docs/execution-providers/CUDA-ExecutionProvider.md @ d0ea319e9b71f66abc5abdc8c65ce5456ab06780 (older table)","JAX_DOCS":"jax-ml/jax docs/installation.md @ cec06d116c05f0d52adfceee3d3b730fdbcb0ce5 and @ 910a31d7b7510e3375718ab1ea0d38df7bd2c0d5 (0.4.26 era)","CUPY_DOCS":"https://github.com/cupy/cupy/releases/tag/v12.0.0 ; https://pypi.org/project/cupy-cuda11x/12.2.0/ ; https://pypi.org/project/cupy-cuda12x/12.2.0/ ; https://anaconda.org/scientific-python-nightly-wheels/cupy-cuda13x (README text)","PADDLE_DOCS":"https://www.paddlepaddle.org.cn/install/quick (paddlepaddle-gpu X.Y.Z.postNNN wheels: post120 = CUDA 12.0); shared/reference/cuda-matrix.json other_packages.paddlepaddle","NVIDIA_PIP_WHEELS":"NVIDIA CUDA pip wheels on PyPI (nvidia-cuda-runtime-cu12 etc.: the version\'s major.minor is the CUDA toolkit\'s); shared/reference/cuda-matrix.json other_packages.nvidia_pip_wheels","NVIDIA_CUDA_TAGS":"NVIDIA container images nvidia/cuda supported tags (gitlab.com/nvidia/container-images/cuda, doc/supported-tags.md, via its GitHub mirrors); shared/reference/cuda-matrix.json nvidia_cuda_images.supported_tags_by_version","TORCH_WHEEL_DEPS":"PyTorch Linux wheels depend on NVIDIA\'s CUDA pip wheels since 1.13 (pytorch/builder \'+cu117.with.pypi.cudnn\'); shared/reference/cuda-matrix.json pytorch.pypi_default_rules","PYTORCH_INDEX":"https://download.pytorch.org/whl/{cpu,cuXXX}: PyTorch\'s own wheel indexes (shared/reference/cuda-matrix.json pytorch.index_url_scheme)","UV_PYTHON":"astral-sh/uv: `uv python install` fetches python-build-standalone builds, verified against checksums uv ships (https://docs.astral.sh/uv/guides/install-python/); image ghcr.io/astral-sh/uv"},"Hg":{"Ay":{"version":"3.11","source":"PYTHON_DEVGUIDE_VERSIONS","why":"the oldest CPython still in security support whose wheels every listed framework ships"},"$j":["3.9","3.10","3.11","3.12","3.13"],"if":[{"python":"3.9","image":"docker.io/library/python:3.9-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.10","image":"docker.io/library/python:3.10-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.11","image":"docker.io/library/python:3.11-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.12","image":"docker.io/library/python:3.12-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.13","image":"docker.io/library/python:3.13-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"}]},"Ij":[{"name":"torch","import":"torch","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jax","import":"jax","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"scikit-learn","import":"sklearn","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"xgboost","import":"xgboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"lightgbm","import":"lightgbm","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"catboost","import":"catboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"onnxruntime","import":"onnxruntime","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"onnxruntime-gpu","import":"onnxruntime","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"transformers","import":"transformers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"keras","import":"keras","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"diffusers","import":"diffusers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"vllm","import":"vllm","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow-cpu","import":"tensorflow","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"tensorflow-gpu","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle-gpu","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jaxlib","import":"jaxlib","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"cupy","import":"cupy","gpuCapable":true,"source":"CUPY_DOCS","pattern":"^cupy(-cuda\\\\d+x?)?$"}],"gI":{"VC":[{"framework":"torch","minor":"1.12","cuda":"10.2","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"1.13","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.0","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.1","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.2","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.3","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.4","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.5","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.6","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.7","cuda":"12.6","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.8","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.9","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.10","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.11","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.12","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.13","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"tensorflow","minor":"2.0","cuda":"10.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.1","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.2","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.3","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.4","cuda":"11.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.5","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.6","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.7","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.8","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.9","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.10","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.11","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.12","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.13","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.14","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.15","cuda":"12.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.16","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.17","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.18","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.19","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.20","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.21","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"onnxruntime-gpu","minor":"1.5","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.6","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.7","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.8","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.9","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.10","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.11","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.12","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.13","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.14","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.15","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.16","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.17","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.18","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.19","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.20","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.21","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.22","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.23","cuda":"12","source":"ORT_DOCS"}],"Fb":[{"cuda":"11.0","image":"docker.io/nvidia/cuda:11.0.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.1","image":"docker.io/nvidia/cuda:11.1.1-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.2","image":"docker.io/nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.4","image":"docker.io/nvidia/cuda:11.4.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.5","image":"docker.io/nvidia/cuda:11.5.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.6","image":"docker.io/nvidia/cuda:11.6.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.7","image":"docker.io/nvidia/cuda:11.7.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.8","image":"docker.io/nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.0","image":"docker.io/nvidia/cuda:12.0.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.1","image":"docker.io/nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.2","image":"docker.io/nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.3","image":"docker.io/nvidia/cuda:12.3.2-cudnn9-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.4","image":"docker.io/nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.5","image":"docker.io/nvidia/cuda:12.5.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.6","image":"docker.io/nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.8","image":"docker.io/nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.9","image":"docker.io/nvidia/cuda:12.9.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"13.0","image":"docker.io/nvidia/cuda:13.0.2-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"}],"MV":[{"package":"torch","versions":">=1.13","strategy":"pip-cuda","why":"torch wheels bring CUDA as nvidia-* pip wheels since 1.13","source":"TORCH_WHEEL_DEPS"},{"package":"torch","versions":"<1.13","strategy":"system-cuda","why":"torch before 1.13 bundles or expects system CUDA libraries","source":"TORCH_WHEEL_DEPS"},{"package":"tensorflow","extra":"and-cuda","versions":">=2.14","strategy":"pip-cuda","why":"tensorflow[and-cuda] installs CUDA and cuDNN as nvidia-* wheels","source":"TF_DOCS_PIP"},{"package":"tensorflow","versions":"","strategy":"system-cuda","why":"tensorflow without the and-cuda extra loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"tensorflow-gpu","versions":"","strategy":"system-cuda","why":"tensorflow-gpu loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"jax","extra":"cuda12","versions":"","strategy":"pip-cuda","why":"jax[cuda12] installs the CUDA plugin with nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda12_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda11_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda11_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12-local","versions":"","strategy":"system-cuda","why":"jax[cuda12-local] uses the system\'s CUDA","source":"JAX_DOCS"},{"package":"onnxruntime-gpu","versions":"","strategy":"system-cuda","why":"onnxruntime-gpu loads CUDA and cuDNN from the system","source":"ORT_DOCS"},{"package":"cupy","versions":"","strategy":"system-cuda","why":"cupy-cudaXXx wheels load the CUDA toolkit from the system unless its nvidia-* wheels are installed too","source":"CUPY_DOCS"},{"package":"paddlepaddle-gpu","versions":">=3","strategy":"pip-cuda","why":"paddlepaddle-gpu 3.x wheels bundle CUDA, cuDNN and NCCL","source":"PADDLE_DOCS"},{"package":"paddlepaddle-gpu","versions":"<3","strategy":"system-cuda","why":"paddlepaddle-gpu 2.x loads CUDA from the system","source":"PADDLE_DOCS"}],"z7":{"image":"ghcr.io/astral-sh/uv:0.9.9","source":"UV_PYTHON","why":"nvidia/cuda images carry no Python; uv installs a pinned python-build-standalone CPython that runs on any of their Ubuntu releases"}}}');
+const compat_namespaceObject = /*#__PURE__*/JSON.parse('{"Tj":{"PYTHON_DOCKER_OFFICIAL":"Docker Official Image \'python\' tags (docker-library/python README, \'Supported tags\'): https://hub.docker.com/_/python — X.Y-slim-bookworm exists for 3.9-3.13","PYTHON_DEVGUIDE_VERSIONS":"Python release status: https://devguide.python.org/versions/","PYPI_NAMES":"The framework\'s own project page on PyPI (https://pypi.org/project/NAME/), which gives the distribution name and the import name in its install instructions","TORCH_PYPI_DEFAULT":"pytorch/test-infra tools/scripts/generate_binary_build_matrix.py (STABLE_CUDA_VERSIONS[\'release\'] at each release\'s go-live commit) with pytorch/builder and test-infra release/pypi/promote_pypi_to_staging.sh; collected in shared/reference/cuda-matrix.json pytorch.pypi_default_cuda_linux_x86_64_by_minor","TF_DOCS_SOURCE":"tensorflow/docs site/en/install/source.md @ 7c3650212740204359d4ceae481abc79345541be (Tested build configurations, Linux GPU table)","TF_DOCS_PIP":"tensorflow/docs site/en/install/pip.md @ 7c3650212740204359d4ceae481abc79345541be (\'pip install tensorflow[and-cuda]\'; and-cuda docs added in 7442d72c60d0868f94a384331305c0e3889097a8, 2023-09-28)","ORT_DOCS":"https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider) + microsoft/onnxruntime docs/execution-providers/CUDA-ExecutionProvider.md @ d0ea319e9b71f66abc5abdc8c65ce5456ab06780 (older table)","JAX_DOCS":"jax-ml/jax docs/installation.md @ cec06d116c05f0d52adfceee3d3b730fdbcb0ce5 and @ 910a31d7b7510e3375718ab1ea0d38df7bd2c0d5 (0.4.26 era)","CUPY_DOCS":"https://github.com/cupy/cupy/releases/tag/v12.0.0 ; https://pypi.org/project/cupy-cuda11x/12.2.0/ ; https://pypi.org/project/cupy-cuda12x/12.2.0/ ; https://anaconda.org/scientific-python-nightly-wheels/cupy-cuda13x (README text)","PADDLE_DOCS":"https://www.paddlepaddle.org.cn/install/quick (paddlepaddle-gpu X.Y.Z.postNNN wheels: post120 = CUDA 12.0); shared/reference/cuda-matrix.json other_packages.paddlepaddle","NVIDIA_PIP_WHEELS":"NVIDIA CUDA pip wheels on PyPI (nvidia-cuda-runtime-cu12 etc.: the version\'s major.minor is the CUDA toolkit\'s); shared/reference/cuda-matrix.json other_packages.nvidia_pip_wheels","NVIDIA_CUDA_TAGS":"NVIDIA container images nvidia/cuda supported tags (gitlab.com/nvidia/container-images/cuda, doc/supported-tags.md, via its GitHub mirrors); shared/reference/cuda-matrix.json nvidia_cuda_images.supported_tags_by_version","TORCH_WHEEL_DEPS":"PyTorch Linux wheels depend on NVIDIA\'s CUDA pip wheels since 1.13 (pytorch/builder \'+cu117.with.pypi.cudnn\'); shared/reference/cuda-matrix.json pytorch.pypi_default_rules","PYTORCH_INDEX":"https://download.pytorch.org/whl/{cpu,cuXXX}: PyTorch\'s own wheel indexes (shared/reference/cuda-matrix.json pytorch.index_url_scheme)","UV_PYTHON":"astral-sh/uv: `uv python install` fetches python-build-standalone builds, verified against checksums uv ships (https://docs.astral.sh/uv/guides/install-python/); image ghcr.io/astral-sh/uv","LIGHTGBM_README":"microsoft/LightGBM python-package/README.rst (\'Install from PyPI\': on Linux, \'OSError: libgomp.so.1: cannot open shared object file\' means the OpenMP runtime must be installed with the system package manager); reproduced here: lightgbm 4.7.0 fails to import on a Debian bookworm minbase until libgomp1 is installed","DEBIAN_LIBGL1_MESA_GLX":"Debian package tracker, https://tracker.debian.org/pkg/mesa: libgl1-mesa-glx was a transitional package to libgl1 and is gone from bookworm (12) on, the Debian python:*-slim images\' release"},"Hg":{"Ay":{"version":"3.11","source":"PYTHON_DEVGUIDE_VERSIONS","why":"the oldest CPython still in security support whose wheels every listed framework ships"},"$j":["3.9","3.10","3.11","3.12","3.13"],"if":[{"python":"3.9","image":"docker.io/library/python:3.9-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.10","image":"docker.io/library/python:3.10-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.11","image":"docker.io/library/python:3.11-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.12","image":"docker.io/library/python:3.12-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.13","image":"docker.io/library/python:3.13-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"}]},"Ij":[{"name":"torch","import":"torch","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jax","import":"jax","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"scikit-learn","import":"sklearn","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"xgboost","import":"xgboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"lightgbm","import":"lightgbm","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"catboost","import":"catboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"onnxruntime","import":"onnxruntime","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"onnxruntime-gpu","import":"onnxruntime","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"transformers","import":"transformers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"keras","import":"keras","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"diffusers","import":"diffusers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"vllm","import":"vllm","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow-cpu","import":"tensorflow","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"tensorflow-gpu","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle-gpu","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jaxlib","import":"jaxlib","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"cupy","import":"cupy","gpuCapable":true,"source":"CUPY_DOCS","pattern":"^cupy(-cuda\\\\d+x?)?$"}],"gI":{"VC":[{"framework":"torch","minor":"1.12","cuda":"10.2","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"1.13","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.0","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.1","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.2","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.3","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.4","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.5","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.6","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.7","cuda":"12.6","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.8","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.9","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.10","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.11","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.12","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.13","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"tensorflow","minor":"2.0","cuda":"10.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.1","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.2","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.3","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.4","cuda":"11.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.5","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.6","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.7","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.8","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.9","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.10","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.11","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.12","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.13","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.14","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.15","cuda":"12.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.16","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.17","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.18","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.19","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.20","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.21","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"onnxruntime-gpu","minor":"1.5","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.6","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.7","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.8","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.9","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.10","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.11","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.12","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.13","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.14","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.15","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.16","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.17","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.18","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.19","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.20","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.21","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.22","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.23","cuda":"12","source":"ORT_DOCS"}],"Fb":[{"cuda":"11.0","image":"docker.io/nvidia/cuda:11.0.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.1","image":"docker.io/nvidia/cuda:11.1.1-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.2","image":"docker.io/nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.4","image":"docker.io/nvidia/cuda:11.4.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.5","image":"docker.io/nvidia/cuda:11.5.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.6","image":"docker.io/nvidia/cuda:11.6.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.7","image":"docker.io/nvidia/cuda:11.7.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.8","image":"docker.io/nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.0","image":"docker.io/nvidia/cuda:12.0.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.1","image":"docker.io/nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.2","image":"docker.io/nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.3","image":"docker.io/nvidia/cuda:12.3.2-cudnn9-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.4","image":"docker.io/nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.5","image":"docker.io/nvidia/cuda:12.5.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.6","image":"docker.io/nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.8","image":"docker.io/nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.9","image":"docker.io/nvidia/cuda:12.9.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"13.0","image":"docker.io/nvidia/cuda:13.0.2-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"}],"MV":[{"package":"torch","versions":">=1.13","strategy":"pip-cuda","why":"torch wheels bring CUDA as nvidia-* pip wheels since 1.13","source":"TORCH_WHEEL_DEPS"},{"package":"torch","versions":"<1.13","strategy":"system-cuda","why":"torch before 1.13 bundles or expects system CUDA libraries","source":"TORCH_WHEEL_DEPS"},{"package":"tensorflow","extra":"and-cuda","versions":">=2.14","strategy":"pip-cuda","why":"tensorflow[and-cuda] installs CUDA and cuDNN as nvidia-* wheels","source":"TF_DOCS_PIP"},{"package":"tensorflow","versions":"","strategy":"system-cuda","why":"tensorflow without the and-cuda extra loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"tensorflow-gpu","versions":"","strategy":"system-cuda","why":"tensorflow-gpu loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"jax","extra":"cuda12","versions":"","strategy":"pip-cuda","why":"jax[cuda12] installs the CUDA plugin with nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda12_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda11_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda11_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12-local","versions":"","strategy":"system-cuda","why":"jax[cuda12-local] uses the system\'s CUDA","source":"JAX_DOCS"},{"package":"onnxruntime-gpu","versions":"","strategy":"system-cuda","why":"onnxruntime-gpu loads CUDA and cuDNN from the system","source":"ORT_DOCS"},{"package":"cupy","versions":"","strategy":"system-cuda","why":"cupy-cudaXXx wheels load the CUDA toolkit from the system unless its nvidia-* wheels are installed too","source":"CUPY_DOCS"},{"package":"paddlepaddle-gpu","versions":">=3","strategy":"pip-cuda","why":"paddlepaddle-gpu 3.x wheels bundle CUDA, cuDNN and NCCL","source":"PADDLE_DOCS"},{"package":"paddlepaddle-gpu","versions":"<3","strategy":"system-cuda","why":"paddlepaddle-gpu 2.x loads CUDA from the system","source":"PADDLE_DOCS"}],"z7":{"image":"ghcr.io/astral-sh/uv:0.9.9","source":"UV_PYTHON","why":"nvidia/cuda images carry no Python; uv installs a pinned python-build-standalone CPython that runs on any of their Ubuntu releases"}},"l2":{"K4":[{"framework":"lightgbm","packages":["libgomp1"],"why":"lib_lightgbm.so links the GNU OpenMP runtime (libgomp.so.1), which slim Debian images lack","source":"LIGHTGBM_README"}],"fN":[{"from":"libgl1-mesa-glx","to":"libgl1","source":"DEBIAN_LIBGL1_MESA_GLX"}]}}');
 ;// CONCATENATED MODULE: ./src/data/compat.ts
 
 const compatSources = compat_namespaceObject.Tj;
@@ -52285,6 +52346,8 @@ function frameworkRow(normalizedName) {
     return frameworkTable.find((row) => row.name === normalizedName ||
         (row.pattern !== undefined && new RegExp(row.pattern).test(normalizedName)));
 }
+const frameworkSystemPackages = compat_namespaceObject.l2.K4;
+const renamedSystemPackages = compat_namespaceObject.l2.fN;
 const gpuStrategies = compat_namespaceObject.gI.MV;
 const systemCudaBases = compat_namespaceObject.gI.Fb;
 const pythonInstaller = compat_namespaceObject.gI.z7;
@@ -52937,6 +53000,10 @@ function detect(reader) {
         cuda,
         models,
         entrypoint: detectEntrypoint(reader, declared),
+        systemPackages: (manifest?.systemPackages ?? []).map((item) => ({
+            name: item.name,
+            source: formatSource(item.source),
+        })),
         projects,
         warnings,
     };
@@ -58321,8 +58388,7 @@ const inputTable = [
     {
         name: 'smoke-expected',
         default: '',
-        planned: 5,
-        description: 'File with the golden output of `smoke-command` and a tolerance.',
+        description: 'File (YAML or JSON, relative to `context`) with the golden output of `smoke-command`: `output` (text, or a JSON value compared with the output parsed as JSON), `tolerance` (absolute) and `relative-tolerance` for numbers.',
     },
     {
         name: 'write-generated',
@@ -58345,7 +58411,7 @@ function parseInputs(read) {
             throw new UserError(`input '${input.name}' is not implemented yet (planned in issue #${input.planned}); remove it to continue`, 'inputs');
         }
     }
-    return {
+    const inputs = {
         context: get('context'),
         image: get('image') || null,
         tags: Util.getList(get('tags'), { ignoreComma: false })
@@ -58363,6 +58429,7 @@ function parseInputs(read) {
         smokeCommand: get('smoke-command') || null,
         smokeTimeoutSeconds: parsePositiveInteger('smoke-timeout', get('smoke-timeout')),
         smokeMemory: parseMemory(get('smoke-memory')),
+        smokeExpected: get('smoke-expected') || null,
         provenance: parseBoolean('provenance', get('provenance')),
         planOnly: parseBoolean('plan-only', get('plan-only')),
         cache: parseChoice('cache', get('cache'), ['none', 'gha', 'registry', 'local']),
@@ -58371,6 +58438,10 @@ function parseInputs(read) {
         writeGenerated: get('write-generated') || null,
         checkGenerated: parseBoolean('check-generated', get('check-generated')),
     };
+    if (inputs.smokeExpected && !inputs.smokeCommand) {
+        throw new UserError("input 'smoke-expected' compares the output of 'smoke-command', which is not set", 'inputs');
+    }
+    return inputs;
 }
 function parseBoolean(name, value) {
     // The YAML 1.2 core schema's booleans, as @actions/core's getBooleanInput accepts them.
@@ -58617,6 +58688,7 @@ function renderDockerfile(plan, lock) {
         ...plan.decisions.map((decision) => `# ${decision.topic}: ${decision.choice} (${decision.why})`),
         '',
         ...baseStage(plan),
+        ...systemPackagesStep(plan),
         'ENV PYTHONDONTWRITEBYTECODE=1 \\',
         '    PYTHONUNBUFFERED=1 \\',
         '    PIP_DISABLE_PIP_VERSION_CHECK=1 \\',
@@ -58658,6 +58730,22 @@ function frameworkList(plan, lock) {
         return `${framework.name}==${locked?.version ?? framework.locked ?? '?'}`;
     })
         .join(',');
+}
+/**
+ * apt packages in the base stage, so both the dependencies and the application stage have them.
+ * apt's lists live in a cache mount, never in a layer; its logs and ldconfig's cache, which record
+ * when they were written, are removed so the layer depends only on the packages.
+ */
+function systemPackagesStep(plan) {
+    if (plan.systemPackages.length === 0)
+        return [];
+    return [
+        'RUN --mount=type=cache,id=ml-container-apt-lists,target=/var/lib/apt/lists,sharing=locked \\',
+        '    --mount=type=cache,id=ml-container-apt-archives,target=/var/cache/apt/archives,sharing=locked \\',
+        '    apt-get update \\',
+        `    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${plan.systemPackages.map((item) => item.name).join(' ')} \\`,
+        '    && rm -rf /var/log/apt /var/log/dpkg.log /var/log/alternatives.log /var/cache/ldconfig/aux-cache /var/cache/debconf/*-old /var/lib/dpkg/*-old',
+    ];
 }
 /**
  * The base stage. nvidia/cuda images have no Python, so for system-cuda one is installed with uv
@@ -59480,7 +59568,30 @@ function systemCudaBase(cuda) {
     return row;
 }
 
+;// CONCATENATED MODULE: ./src/plan/system-packages.ts
+
+/**
+ * The Debian packages the image needs: those the project lists (cog's `system_packages`, with
+ * Ubuntu-era names Debian has since renamed mapped to today's), and those its frameworks' wheels
+ * link but do not bundle (LightGBM's libgomp), which slim Python images lack.
+ */
+function chooseSystemPackages(spec) {
+    const chosen = new Map();
+    for (const item of spec.systemPackages) {
+        const renamed = renamedSystemPackages.find((row) => row.from === item.name);
+        chosen.set(renamed?.to ?? item.name, renamed ? `${item.source} lists ${item.name}, which Debian renamed ${renamed.to}` : item.source);
+    }
+    const frameworks = new Set(spec.frameworks.map((framework) => framework.name));
+    for (const row of frameworkSystemPackages.filter((entry) => frameworks.has(entry.framework))) {
+        for (const name of row.packages)
+            if (!chosen.has(name))
+                chosen.set(name, `${row.framework}: ${row.why}`);
+    }
+    return [...chosen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, why]) => ({ name, why }));
+}
+
 ;// CONCATENATED MODULE: ./src/plan/index.ts
+
 
 
 
@@ -59531,6 +59642,14 @@ function plan(spec, inputs, context) {
             why: `${requirementsFile} (${format}) has no lock; resolving in the base gives its Python and platform`,
         });
     const requirementLines = format === 'requirements' ? null : spec.dependencies.requirements.map(requirementLine);
+    const systemPackages = chooseSystemPackages(spec);
+    if (systemPackages.length > 0) {
+        shared.push({
+            topic: 'system packages',
+            choice: systemPackages.map((item) => item.name).join(' '),
+            why: systemPackages.map((item) => `${item.name}: ${item.why}`).join('; '),
+        });
+    }
     return chooseVariants(spec, inputs).map(({ variant, why }) => {
         const decisions = [{ topic: 'variant', choice: variant, why }, ...shared];
         const strategy = variant === 'cpu' ? 'cpu' : chooseStrategy(spec, decisions);
@@ -59583,6 +59702,7 @@ function plan(spec, inputs, context) {
             frameworks: spec.frameworks,
             models: spec.models.filter((model) => !model.lfsPointer),
             entrypoint: spec.entrypoint?.path ?? null,
+            systemPackages,
             generateDockerignore: !context.hasDockerignore,
             layout: { venv: '/opt/venv', workdir: '/app', uid: 10001, user: 'app' },
             decisions,
@@ -60453,6 +60573,152 @@ function displayPath(displayDir, name) {
     return dir === '' || dir === '.' ? name : `${dir}/${name}`;
 }
 
+;// CONCATENATED MODULE: ./src/smoke/expected.ts
+
+
+const KEYS = new Set(['output', 'tolerance', 'relative-tolerance']);
+/** Reads the smoke-expected file (YAML or JSON); every mistake names the file and line. */
+function readExpected(reader, path) {
+    const file = readYaml(reader, path);
+    const data = file.data;
+    const fail = (message, key) => {
+        throw new UserError(message, 'smoke', { file: path, line: key ? file.lineOf([key]) : 1 });
+    };
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+        fail('smoke-expected must be a mapping with an `output` key (and optional `tolerance`, `relative-tolerance`)');
+    }
+    const record = data;
+    for (const key of Object.keys(record)) {
+        if (!KEYS.has(key))
+            fail(`unknown key '${key}' (expected output, tolerance, relative-tolerance)`, key);
+    }
+    if (!('output' in record) || record.output === null)
+        fail('smoke-expected has no `output`');
+    const number = (key) => {
+        const value = record[key] ?? 0;
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+            fail(`'${key}' must be a number ≥ 0, got ${JSON.stringify(value)}`, key);
+        }
+        return value;
+    };
+    return {
+        output: record.output,
+        tolerance: number('tolerance'),
+        relativeTolerance: number('relative-tolerance'),
+        source: { file: path, line: file.lineOf(['output']) },
+    };
+}
+/** null when the output matches; otherwise the first difference, said so a person can find it. */
+function compareOutput(actual, expected) {
+    if (typeof expected.output === 'string')
+        return compareText(actual, expected.output, expected);
+    const parsed = parseJsonOutput(actual);
+    if (parsed === undefined)
+        return 'the command printed no JSON, but smoke-expected holds a JSON value';
+    return compareValue(parsed, expected.output, '$', expected);
+}
+/** The whole output as JSON, else its last non-empty line: commands often log before they print. */
+function parseJsonOutput(text) {
+    const lines = text.trim().split('\n');
+    for (const candidate of [text.trim(), lines[lines.length - 1]?.trim() ?? '']) {
+        try {
+            return JSON.parse(candidate);
+        }
+        catch {
+            // try the next candidate
+        }
+    }
+    return undefined;
+}
+function withinTolerance(found, wanted, expected) {
+    return Math.abs(found - wanted) <= expected.tolerance + expected.relativeTolerance * Math.abs(wanted);
+}
+function differs(found, wanted, expected) {
+    return `${found} differs from ${wanted} by ${Math.abs(found - wanted).toPrecision(3)}, more than the tolerance (${expected.tolerance} absolute, ${expected.relativeTolerance} relative)`;
+}
+function compareValue(found, wanted, at, expected) {
+    if (typeof wanted === 'number') {
+        if (typeof found !== 'number')
+            return `${at}: expected the number ${wanted}, got ${JSON.stringify(found)}`;
+        return withinTolerance(found, wanted, expected) ? null : `${at}: ${differs(found, wanted, expected)}`;
+    }
+    if (Array.isArray(wanted)) {
+        if (!Array.isArray(found))
+            return `${at}: expected a list, got ${JSON.stringify(found)}`;
+        if (found.length !== wanted.length)
+            return `${at}: expected ${wanted.length} items, got ${found.length}`;
+        for (const [index, item] of wanted.entries()) {
+            const difference = compareValue(found[index], item, `${at}[${index}]`, expected);
+            if (difference)
+                return difference;
+        }
+        return null;
+    }
+    if (typeof wanted === 'object' && wanted !== null) {
+        if (typeof found !== 'object' || found === null || Array.isArray(found))
+            return `${at}: expected an object, got ${JSON.stringify(found)}`;
+        const foundRecord = found;
+        for (const [key, item] of Object.entries(wanted)) {
+            if (!(key in foundRecord))
+                return `${at}.${key}: missing`;
+            const difference = compareValue(foundRecord[key], item, `${at}.${key}`, expected);
+            if (difference)
+                return difference;
+        }
+        const extra = Object.keys(foundRecord).filter((key) => !(key in wanted));
+        return extra.length > 0 ? `${at}: unexpected key '${extra[0]}'` : null;
+    }
+    return found === wanted ? null : `${at}: expected ${JSON.stringify(wanted)}, got ${JSON.stringify(found)}`;
+}
+const expected_NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/y;
+/** Splits text into numbers and the words between them, whitespace runs counting as one space. */
+function tokens(text) {
+    const result = [];
+    const normalized = text.replace(/\s+/g, ' ').trim();
+    let position = 0;
+    let pending = '';
+    while (position < normalized.length) {
+        expected_NUMBER.lastIndex = position;
+        const previous = normalized[position - 1];
+        // A digit run inside a word (`v2`, `x86_64`) is text: only free-standing numbers get a tolerance.
+        const match = previous && /[A-Za-z_]/.test(previous) ? null : expected_NUMBER.exec(normalized);
+        if (match) {
+            if (pending)
+                result.push({ kind: 'text', text: pending });
+            pending = '';
+            result.push({ kind: 'number', value: Number(match[0]), text: match[0] });
+            position += match[0].length;
+        }
+        else {
+            pending += normalized[position];
+            position += 1;
+        }
+    }
+    if (pending)
+        result.push({ kind: 'text', text: pending });
+    return result;
+}
+function compareText(actual, wanted, expected) {
+    const found = tokens(actual);
+    const golden = tokens(wanted);
+    for (let index = 0; index < Math.max(found.length, golden.length); index++) {
+        const a = found[index];
+        const b = golden[index];
+        if (!a)
+            return `the output ends before '${b?.text}'`;
+        if (!b)
+            return `the output goes on after the expected text: '${a.text.slice(0, 80)}'`;
+        if (a.kind === 'number' && b.kind === 'number') {
+            if (!withinTolerance(a.value, b.value, expected))
+                return differs(a.value, b.value, expected);
+        }
+        else if (a.kind !== b.kind || a.text !== b.text) {
+            return `expected '${b.text.slice(0, 80)}', got '${a.text.slice(0, 80)}'`;
+        }
+    }
+    return null;
+}
+
 ;// CONCATENATED MODULE: ./src/smoke/args.ts
 function smokeRequest(plan, lock, command, timeoutSeconds) {
     return {
@@ -60506,7 +60772,9 @@ function smokeArgs(plan, options) {
 
 
 
-const HARNESS = (0,external_node_fs_namespaceObject.readFileSync)(__nccwpck_require__.ab + "harness.py", 'utf8');
+
+
+const HARNESS = (0,external_node_fs_namespaceObject.readFileSync)(new URL(/* asset import */ __nccwpck_require__(6465), __nccwpck_require__.b), 'utf8');
 const smoke_MARKER = 'ML_CONTAINER_SMOKE_RESULT ';
 /** Runs the harness in the built image and fails the step, naming each failed check, unless all passed. */
 async function smoke(plan, lock, options) {
@@ -60534,13 +60802,43 @@ async function smoke(plan, lock, options) {
         throw new UserError(`smoke test crashed before reporting, exit code ${result.exitCode}${reason}`, 'smoke', undefined, outputTail(result));
     }
     const report = JSON.parse(line.slice(smoke_MARKER.length));
+    if (options.expected) {
+        const check = expectedCheck(report.checks, options.expected);
+        report.checks.push(check);
+        report.passed &&= check.status !== 'failed';
+    }
     return { ...report, seconds: (Date.now() - started) / 1000 };
+}
+/** The smoke command's output against the golden file; skipped, saying why, when the command failed. */
+function expectedCheck(checks, expected) {
+    const name = expected.source.file;
+    const command = checks.find((check) => check.kind === 'command');
+    if (command?.status !== 'passed' || command.stdout === undefined) {
+        return {
+            kind: 'expected',
+            name,
+            status: 'skipped',
+            seconds: 0,
+            reason: 'the smoke command did not pass',
+        };
+    }
+    const difference = compareOutput(command.stdout, expected);
+    return difference === null
+        ? { kind: 'expected', name, status: 'passed', seconds: 0, detail: 'output matches' }
+        : {
+            kind: 'expected',
+            name,
+            status: 'failed',
+            seconds: 0,
+            error: `output differs from ${formatSource(expected.source)}: ${difference}`,
+        };
 }
 function failedChecks(result) {
     return result.checks.filter((check) => check.status === 'failed');
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
+
 
 
 
@@ -60584,6 +60882,8 @@ async function pipeline(inputs, context, adapters) {
             logger.info(`${framework.name} ${framework.spec || '(any version)'} (${framework.source})`);
         }
         logger.info(`accelerator ${spec.accelerator}${spec.cuda ? `, CUDA ${spec.cuda.version} (${spec.cuda.source})` : ''}`);
+        // Read before any build, so a malformed golden file fails in seconds, not after the image is built.
+        const expected = inputs.smokeExpected ? readExpected(reader, inputs.smokeExpected) : null;
         const credentials = credentialsOf([
             inputs.indexUrl,
             ...inputs.extraIndexUrls,
@@ -60651,6 +60951,7 @@ async function pipeline(inputs, context, adapters) {
                 suffixInputTags: variants.length > 1,
                 credentials,
                 builder,
+                expected,
                 docker,
                 logger,
                 step,
@@ -60754,6 +61055,7 @@ async function buildAndSmoke(variant, options) {
         command: inputs.smokeCommand,
         timeoutSeconds: inputs.smokeTimeoutSeconds,
         memory: inputs.smokeMemory,
+        expected: options.expected,
     }));
     variant.smoke = smoked;
     for (const check of smoked.checks) {

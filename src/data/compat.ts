@@ -55,6 +55,23 @@ export interface SystemBaseRow {
   source: string;
 }
 
+export interface FrameworkSystemPackagesRow {
+  framework: string;
+  packages: string[];
+  why: string;
+  source: string;
+}
+
+export interface RenamedSystemPackageRow {
+  from: string;
+  to: string;
+  source: string;
+}
+
+export const frameworkSystemPackages: readonly FrameworkSystemPackagesRow[] =
+  compat.systemPackages.byFramework;
+export const renamedSystemPackages: readonly RenamedSystemPackageRow[] = compat.systemPackages.renamed;
+
 export const gpuStrategies = compat.cuda.gpuStrategies as readonly GpuStrategyRow[];
 export const systemCudaBases: readonly SystemBaseRow[] = compat.cuda.systemBaseImages;
 export const pythonInstaller = compat.cuda.pythonInstaller;

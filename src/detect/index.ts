@@ -115,6 +115,10 @@ export function detect(reader: RepoReader): EnvironmentSpec {
     cuda,
     models,
     entrypoint: detectEntrypoint(reader, declared),
+    systemPackages: (manifest?.systemPackages ?? []).map((item) => ({
+      name: item.name,
+      source: formatSource(item.source),
+    })),
     projects,
     warnings,
   };

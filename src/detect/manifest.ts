@@ -37,6 +37,8 @@ export interface Manifest {
   /** cog's `gpu: true`: the project says it needs a GPU. */
   gpu: SourceRef | null;
   entrypoint: { path: string; source: SourceRef } | null;
+  /** Debian packages the image needs (cog's `system_packages`). */
+  systemPackages: { name: string; source: SourceRef }[];
   warnings: Warning[];
 }
 
@@ -68,6 +70,7 @@ export function emptyManifest(format: DependencyFormat, file: string): Manifest 
     cuda: [],
     gpu: null,
     entrypoint: null,
+    systemPackages: [],
     warnings: [],
   };
 }

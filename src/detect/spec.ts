@@ -76,6 +76,8 @@ export interface EnvironmentSpec {
   cuda: { version: string; source: string } | null;
   models: ModelArtifact[];
   entrypoint: { path: string; source: string } | null;
+  /** Debian packages the project asks for (cog.yaml `system_packages`); plan adds those frameworks need. */
+  systemPackages: { name: string; source: string }[];
   projects: string[];
   warnings: Warning[];
 }

@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { credentialsOf, stripCredentials } from './credentials.js';
 import { chooseStrategy, cudaIndexFor, systemCudaBase } from './gpu.js';
+import { chooseSystemPackages } from './system-packages.js';
 import type { BaseImage, BuildPlan, Decision, LockSource, Strategy } from './types.js';
 
 export type { BuildPlan, Decision } from './types.js';
@@ -65,6 +66,14 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
   );
   const requirementLines =
     format === 'requirements' ? null : spec.dependencies.requirements.map(requirementLine);
+  const systemPackages = chooseSystemPackages(spec);
+  if (systemPackages.length > 0) {
+    shared.push({
+      topic: 'system packages',
+      choice: systemPackages.map((item) => item.name).join(' '),
+      why: systemPackages.map((item) => `${item.name}: ${item.why}`).join('; '),
+    });
+  }
 
   return chooseVariants(spec, inputs).map(({ variant, why }) => {
     const decisions: Decision[] = [{ topic: 'variant', choice: variant, why }, ...shared];
@@ -120,6 +129,7 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       frameworks: spec.frameworks,
       models: spec.models.filter((model) => !model.lfsPointer),
       entrypoint: spec.entrypoint?.path ?? null,
+      systemPackages,
       generateDockerignore: !context.hasDockerignore,
       layout: { venv: '/opt/venv', workdir: '/app', uid: 10001, user: 'app' },
       decisions,

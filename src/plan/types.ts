@@ -55,6 +55,8 @@ export interface BuildPlan {
   frameworks: Framework[];
   models: ModelArtifact[];
   entrypoint: string | null;
+  /** Debian packages apt installs in the base stage, sorted, each with why. */
+  systemPackages: { name: string; why: string }[];
   /** The repository's own .dockerignore is used when it has one. */
   generateDockerignore: boolean;
   layout: { venv: string; workdir: string; uid: number; user: string };

@@ -37,6 +37,7 @@ export function renderDockerfile(plan: BuildPlan, lock: Lock): string {
     ...plan.decisions.map((decision) => `# ${decision.topic}: ${decision.choice} (${decision.why})`),
     '',
     ...baseStage(plan),
+    ...systemPackagesStep(plan),
     'ENV PYTHONDONTWRITEBYTECODE=1 \\',
     '    PYTHONUNBUFFERED=1 \\',
     '    PIP_DISABLE_PIP_VERSION_CHECK=1 \\',
@@ -79,6 +80,22 @@ export function frameworkList(plan: BuildPlan, lock: Lock): string {
       return `${framework.name}==${locked?.version ?? framework.locked ?? '?'}`;
     })
     .join(',');
+}
+
+/**
+ * apt packages in the base stage, so both the dependencies and the application stage have them.
+ * apt's lists live in a cache mount, never in a layer; its logs and ldconfig's cache, which record
+ * when they were written, are removed so the layer depends only on the packages.
+ */
+function systemPackagesStep(plan: BuildPlan): string[] {
+  if (plan.systemPackages.length === 0) return [];
+  return [
+    'RUN --mount=type=cache,id=ml-container-apt-lists,target=/var/lib/apt/lists,sharing=locked \\',
+    '    --mount=type=cache,id=ml-container-apt-archives,target=/var/cache/apt/archives,sharing=locked \\',
+    '    apt-get update \\',
+    `    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${plan.systemPackages.map((item) => item.name).join(' ')} \\`,
+    '    && rm -rf /var/log/apt /var/log/dpkg.log /var/log/alternatives.log /var/cache/ldconfig/aux-cache /var/cache/debconf/*-old /var/lib/dpkg/*-old',
+  ];
 }
 
 /**

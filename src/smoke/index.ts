@@ -4,13 +4,15 @@ import { type DockerCli, outputTail } from '../adapters/docker.js';
 import { UserError } from '../errors.js';
 import type { Lock } from '../lock/report.js';
 import type { BuildPlan } from '../plan/types.js';
+import { formatSource } from '../source.js';
 import { smokeArgs, smokeRequest } from './args.js';
+import { compareOutput, type ExpectedOutput } from './expected.js';
 
 const HARNESS = readFileSync(new URL('./harness.py', import.meta.url), 'utf8');
 const MARKER = 'ML_CONTAINER_SMOKE_RESULT ';
 
 export interface SmokeCheck {
-  kind: 'import' | 'model' | 'command' | 'cuda' | 'gpu';
+  kind: 'import' | 'model' | 'command' | 'expected' | 'cuda' | 'gpu';
   name: string;
   status: 'passed' | 'failed' | 'skipped';
   seconds: number;
@@ -20,6 +22,8 @@ export interface SmokeCheck {
   first_prediction_seconds?: number;
   prediction?: string;
   detail?: string;
+  /** The smoke command's whole standard output (up to 1 MiB), for the smoke-expected comparison. */
+  stdout?: string;
 }
 
 export interface SmokeResult {
@@ -40,6 +44,7 @@ export async function smoke(
     command: string | null;
     timeoutSeconds: number;
     memory: string;
+    expected?: ExpectedOutput | null;
   },
 ): Promise<SmokeResult> {
   const containerName = `ml-container-smoke-${randomBytes(6).toString('hex')}`;
@@ -77,7 +82,37 @@ export async function smoke(
     );
   }
   const report = JSON.parse(line.slice(MARKER.length)) as Omit<SmokeResult, 'seconds'>;
+  if (options.expected) {
+    const check = expectedCheck(report.checks, options.expected);
+    report.checks.push(check);
+    report.passed &&= check.status !== 'failed';
+  }
   return { ...report, seconds: (Date.now() - started) / 1000 };
+}
+
+/** The smoke command's output against the golden file; skipped, saying why, when the command failed. */
+function expectedCheck(checks: SmokeCheck[], expected: ExpectedOutput): SmokeCheck {
+  const name = expected.source.file;
+  const command = checks.find((check) => check.kind === 'command');
+  if (command?.status !== 'passed' || command.stdout === undefined) {
+    return {
+      kind: 'expected',
+      name,
+      status: 'skipped',
+      seconds: 0,
+      reason: 'the smoke command did not pass',
+    };
+  }
+  const difference = compareOutput(command.stdout, expected);
+  return difference === null
+    ? { kind: 'expected', name, status: 'passed', seconds: 0, detail: 'output matches' }
+    : {
+        kind: 'expected',
+        name,
+        status: 'failed',
+        seconds: 0,
+        error: `output differs from ${formatSource(expected.source)}: ${difference}`,
+      };
 }
 
 export function failedChecks(result: SmokeResult): SmokeCheck[] {

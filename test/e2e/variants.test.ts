@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,9 +11,14 @@ const run = `${Date.now().toString(36)}-${process.pid}`;
 const repositoryPayload = { full_name: 'acme/models', name: 'models', owner: { login: 'acme' } };
 
 /** An example project checked out in a workspace of its own, built as a pull request would be. */
-async function buildExample(example: string, inputs: Record<string, string>) {
+async function buildExample(
+  example: string,
+  inputs: Record<string, string>,
+  extraFiles: Record<string, string> = {},
+) {
   const workspace = mkdtempSync(join(tmpdir(), 'ml-container-e2e-'));
   cpSync(resolve('examples', example), join(workspace, 'model'), { recursive: true });
+  for (const [name, text] of Object.entries(extraFiles)) writeFileSync(join(workspace, 'model', name), text);
   return runAction({
     workspace,
     eventName: 'pull_request',
@@ -85,5 +90,41 @@ describe.skipIf(reason !== null)('variants on the test bed', () => {
     const [variant] = JSON.parse(uv.outputs.metadata ?? '{}').variants;
     expect(variant.lock.packages).toBe(6);
     expect(variant.frameworks).toEqual([{ name: 'scikit-learn', version: '1.6.1' }]);
+  });
+
+  it('installs libgomp1 for LightGBM, and compares the smoke command with its golden output', async () => {
+    const lightgbm = await buildExample('lightgbm-tabular', { 'smoke-expected': 'smoke-expected.yml' });
+    expect(lightgbm.exitCode, lightgbm.log).toBe(0);
+    expect(lightgbm.summary).toMatch(/\| system packages \| libgomp1 \|/);
+    const [variant] = JSON.parse(lightgbm.outputs.metadata ?? '{}').variants;
+    const statuses = Object.fromEntries(
+      variant.smoke.checks.map((check: { kind: string; name: string; status: string }) => [
+        `${check.kind} ${check.name}`,
+        check.status,
+      ]),
+    );
+    expect(statuses).toEqual({
+      'import lightgbm': 'passed',
+      'model model.txt': 'passed',
+      'command python predict.py': 'passed',
+      'expected smoke-expected.yml': 'passed',
+    });
+  });
+
+  it('fails the step, citing the golden file, when the output differs beyond the tolerance', async () => {
+    const workspaceGolden = 'output:\n  probabilities: [0.95, 0.063943]\ntolerance: 0.0001\n';
+    const failed = await buildExample(
+      'lightgbm-tabular',
+      {
+        'smoke-expected': 'wrong-expected.yml',
+        push: 'true',
+      },
+      { 'wrong-expected.yml': workspaceGolden },
+    );
+    expect(failed.exitCode).toBe(1);
+    expect(failed.log).toMatch(
+      /output differs from wrong-expected.yml:2: \$\.probabilities\[0\]: 0\.932932 differs from 0\.95/,
+    );
+    expect(failed.outputs.pushed ?? 'false').toBe('false');
   });
 });

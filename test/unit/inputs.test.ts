@@ -45,6 +45,7 @@ describe('parseInputs', () => {
         smokeCommand: null,
         smokeTimeoutSeconds: 300,
         smokeMemory: '4g',
+        smokeExpected: null,
         provenance: true,
         planOnly: false,
         cache: 'none',

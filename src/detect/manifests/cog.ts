@@ -9,8 +9,8 @@ import { lineText, loadYaml, readPipItem } from './conda.js';
 
 /**
  * Reads replicate/cog's `cog.yaml`: `build.python_version`, `gpu`, `cuda`, `python_packages`,
- * the `python_requirements` file, and `predict` (the entry point). `system_packages` and `run`
- * are the image's business, not the dependencies'.
+ * the `python_requirements` file, `system_packages` (apt packages) and `predict` (the entry
+ * point). `run` commands are not carried over: they are shell, and the image runs none of the project's.
  */
 export function readCog(reader: RepoReader, path: string): Manifest {
   const yaml = loadYaml(reader, path);
@@ -82,6 +82,29 @@ export function readCog(reader: RepoReader, path: string): Manifest {
         throw new UserError('each `python_packages` item must be a requirement string', 'detect', source);
       }
       readPipItem(reader, manifest, item, source, lineText(yaml.text, source.line));
+    });
+  }
+
+  const system = options.system_packages ?? null;
+  if (system !== null) {
+    if (!Array.isArray(system)) {
+      throw new UserError(
+        '`system_packages` must be a list of apt package names',
+        'detect',
+        where(['build', 'system_packages']),
+      );
+    }
+    system.forEach((item: unknown, index) => {
+      const source = where(['build', 'system_packages', index]);
+      // Debian policy's package name syntax; anything else could smuggle shell into the RUN line.
+      if (typeof item !== 'string' || !/^[a-z0-9][a-z0-9+.-]+$/.test(item.trim())) {
+        throw new UserError(
+          `\`system_packages\` item ${JSON.stringify(item)} is not a Debian package name (lowercase letters, digits, + - .)`,
+          'detect',
+          source,
+        );
+      }
+      manifest.systemPackages.push({ name: item.trim(), source });
     });
   }
 

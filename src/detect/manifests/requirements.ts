@@ -16,6 +16,7 @@ export function readRequirementsManifest(reader: RepoReader, path: string): Mani
     cuda: [],
     gpu: null,
     entrypoint: null,
+    systemPackages: [],
     warnings: [],
     hashed:
       parsed.requirements.length > 0 &&

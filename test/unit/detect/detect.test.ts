@@ -253,6 +253,7 @@ describe('detect on in-memory projects', () => {
       cuda: null,
       models: [{ path: 'model.joblib', format: 'joblib', bytes: 6, lfsPointer: false }],
       entrypoint: { path: 'predict.py', source: 'predict.py (conventional entry point name)' },
+      systemPackages: [],
       projects: ['.'],
       warnings: [],
     });

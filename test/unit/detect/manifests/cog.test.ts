@@ -124,6 +124,7 @@ describe('readCog: real cog.yaml files', () => {
       cuda: [{ version: '11.7', what: 'cog cuda', source: { file: COG, line: 6 } }],
       gpu: { file: COG, line: 5 },
       entrypoint: { path: 'predict.py', source: { file: COG, line: 26 } },
+      systemPackages: [{ name: 'ffmpeg', source: { file: COG, line: 9 } }],
       warnings: [],
     });
   });
@@ -293,6 +294,7 @@ describe('readCog: the fields', () => {
         cuda: [],
         gpu: null,
         entrypoint: null,
+        systemPackages: [],
         warnings: [],
       });
     }

@@ -542,6 +542,7 @@ describe('readConda: shapes', () => {
         cuda: [],
         gpu: null,
         entrypoint: null,
+        systemPackages: [],
         warnings: [],
       });
     }

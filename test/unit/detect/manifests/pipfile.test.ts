@@ -109,6 +109,7 @@ describe('readPipfile: real Pipfiles', () => {
       cuda: [],
       gpu: null,
       entrypoint: null,
+      systemPackages: [],
       warnings: [],
     });
   });
@@ -256,6 +257,7 @@ describe('readPipfile: [requires]', () => {
       cuda: [],
       gpu: null,
       entrypoint: null,
+      systemPackages: [],
       warnings: [],
     });
   });

@@ -99,8 +99,107 @@ def load_safetensors(path):
         return {"detail": f"{len(list(handle.keys()))} tensors"}
 
 
+def zeros_for(shape, what):
+    """A batch of one zero input; any other unknown dimension means the input shape is not knowable."""
+    import numpy
+    dims = list(shape)
+    if not dims:
+        raise SkipCheck(f"{what} has no input shape")
+    dims[0] = 1 if dims[0] is None else dims[0]
+    if any(dim is None for dim in dims[1:]):
+        raise SkipCheck(f"{what} has an input of unknown shape {tuple(shape)}, so no prediction")
+    return numpy.zeros([int(dim) for dim in dims], dtype="float32")
+
+
+def timed_prediction(predict, detail):
+    started = time.perf_counter()
+    output = predict()
+    detail["first_prediction_seconds"] = round(time.perf_counter() - started, 4)
+    shape = getattr(output, "shape", None)
+    if shape is not None:
+        detail["output_shape"] = [int(dim) for dim in shape]
+    return detail
+
+
+def load_keras(path):
+    import keras
+    model = keras.saving.load_model(path, compile=False)
+    detail = {"type": f"keras {type(model).__name__}"}
+    inputs = getattr(model, "inputs", None) or []
+    if len(inputs) != 1:
+        detail["detail"] = f"loaded; {len(inputs)} inputs, so no prediction"
+        return detail
+    batch = zeros_for(inputs[0].shape, "the Keras model")
+    return timed_prediction(lambda: model.predict(batch, verbose=0), detail)
+
+
+def load_h5(path):
+    import h5py
+    with h5py.File(path, "r") as handle:
+        is_keras = "model_config" in handle.attrs
+    if not is_keras:
+        raise SkipCheck("an HDF5 file with no Keras model_config: data, not a model the harness can load")
+    return load_keras(path)
+
+
+def load_savedmodel(path):
+    import tensorflow
+    loaded = tensorflow.saved_model.load(path)
+    signature = getattr(loaded, "signatures", {}).get("serving_default")
+    if signature is None:
+        return {"detail": "loaded; no serving_default signature, so no prediction"}
+    specs = signature.structured_input_signature[1]
+    inputs = {}
+    for name, spec in specs.items():
+        batch = zeros_for(spec.shape.as_list(), f"input {name}")
+        inputs[name] = tensorflow.zeros(batch.shape, dtype=spec.dtype)
+    detail = {"type": "SavedModel serving_default", "input_shape": {n: list(t.shape) for n, t in inputs.items()}}
+    return timed_prediction(lambda: signature(**inputs), detail)
+
+
+def load_xgboost(path):
+    import numpy
+    import xgboost
+    booster = xgboost.Booster(model_file=path)
+    batch = xgboost.DMatrix(numpy.zeros((1, booster.num_features())))
+    return timed_prediction(lambda: booster.predict(batch), {"type": "xgboost Booster"})
+
+
+def load_lightgbm(path):
+    import numpy
+    import lightgbm
+    booster = lightgbm.Booster(model_file=path)
+    batch = numpy.zeros((1, booster.num_feature()))
+    return timed_prediction(lambda: booster.predict(batch), {"type": "lightgbm Booster"})
+
+
+def load_huggingface(path):
+    import os
+    config_path = os.path.join(path, "config.json")
+    with open(config_path) as handle:
+        config = json.load(handle)
+    if config.get("auto_map"):
+        raise SkipCheck("the model's code ships with it (auto_map): loading it needs trust_remote_code, not run here")
+    try:
+        import transformers
+    except ImportError:
+        raise SkipCheck("transformers is not installed: the folder is read by the project's own code")
+    model = transformers.AutoModel.from_pretrained(path, local_files_only=True)
+    detail = {"type": f"transformers {type(model).__name__}"}
+    dummy = getattr(model, "dummy_inputs", None)
+    if not dummy:
+        detail["detail"] = "loaded; the model gives no dummy input, so no prediction"
+        return detail
+    import torch
+    with torch.no_grad():
+        timed_prediction(lambda: model(**dummy), detail)
+    detail["input_shape"] = {name: list(value.shape) for name, value in dummy.items()}
+    return detail
+
+
 LOADERS = {"joblib": load_joblib, "pickle": load_joblib, "onnx": load_onnx, "torch": load_torch,
-           "safetensors": load_safetensors}
+           "safetensors": load_safetensors, "keras": load_keras, "h5": load_h5, "savedmodel": load_savedmodel,
+           "xgboost": load_xgboost, "lightgbm": load_lightgbm, "huggingface": load_huggingface}
 
 
 def load_model(model):
@@ -111,11 +210,12 @@ def load_model(model):
 
 
 def run_command(command):
-    completed = subprocess.run(shlex.split(command), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    # stderr apart from stdout: warnings a library logs must not break the comparison with smoke-expected.
+    completed = subprocess.run(shlex.split(command), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, timeout=request.get("commandTimeout"))
     if completed.returncode != 0:
-        raise AssertionError(f"exited {completed.returncode}: {completed.stdout[-1500:]}")
-    return {"output": completed.stdout[-1500:]}
+        raise AssertionError(f"exited {completed.returncode}: {(completed.stdout + completed.stderr)[-1500:]}")
+    return {"output": completed.stdout[-1500:], "stdout": completed.stdout[: 1 << 20]}
 
 
 def same_cuda(found, expected):
