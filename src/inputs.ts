@@ -100,6 +100,12 @@ export const inputTable = [
     default: '',
     description: 'More cache destinations, one per line, passed to buildx `--cache-to`.',
   },
+  {
+    name: 'github-token',
+    default: '${{ github.token }}',
+    description:
+      'Token BuildKit lists `gha` cache entries with through the GitHub API, which is not rate-limited like the cache API (as docker/build-push-action does).',
+  },
   { name: 'build-args', default: '', planned: 4, description: 'Build arguments, `KEY=value`, one per line.' },
   {
     name: 'secrets',
@@ -165,6 +171,7 @@ export interface Inputs {
   cache: CacheBackend;
   cacheFrom: string[];
   cacheTo: string[];
+  githubToken: string | null;
   writeGenerated: string | null;
   checkGenerated: boolean;
 }
@@ -213,6 +220,8 @@ export function parseInputs(read: InputSource): Inputs {
       line.trim(),
     ),
     cacheTo: Util.getList(get('cache-to'), { ignoreComma: true, comment: '#' }).map((line) => line.trim()),
+    // The CLI has no runner to expand action.yml's `${{ github.token }}` default: unexpanded means none.
+    githubToken: /^\$\{\{/.test(get('github-token')) ? null : get('github-token') || null,
     writeGenerated: get('write-generated') || null,
     checkGenerated: parseBoolean('check-generated', get('check-generated')),
   };

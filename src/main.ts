@@ -1,5 +1,6 @@
 import { relative, resolve } from 'node:path';
 import * as core from '@actions/core';
+import { actionsCacheStore } from './adapters/actions-cache.js';
 import { dockerCli } from './adapters/docker.js';
 import { githubContext } from './context.js';
 import { UserError } from './errors.js';
@@ -18,6 +19,7 @@ export async function run(): Promise<void> {
     // Index credentials never reach the log, whatever prints them.
     for (const secret of secretsOf(credentialsOf([inputs.indexUrl, ...inputs.extraIndexUrls])))
       core.setSecret(secret);
+    if (inputs.githubToken) core.setSecret(inputs.githubToken);
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const annotate = (source?: SourceRef): core.AnnotationProperties | undefined =>
       source
@@ -36,6 +38,7 @@ export async function run(): Promise<void> {
     const report = await pipeline(inputs, githubContext(process.env), {
       docker: dockerCli(),
       logger,
+      cacheStore: inputs.cache === 'local' ? actionsCacheStore() : undefined,
       until: inputs.planOnly ? 'plan' : undefined,
     });
     for (const [name, value] of Object.entries(outputs(report))) core.setOutput(name, value);

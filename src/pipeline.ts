@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import type { CacheStore } from './adapters/actions-cache.js';
 import type { DockerCli } from './adapters/docker.js';
 import { resolveBaseDigest } from './adapters/registry.js';
 import { cacheArgs } from './build/cache.js';
 import { type BuilderInfo, type BuildResult, build, inspectBuilder } from './build/index.js';
+import { swapInNewCache } from './build/local-cache.js';
 import type { RunContext } from './context.js';
 import { detect, directoryReader, type EnvironmentSpec, type RepoReader } from './detect/index.js';
 import { type Phase, UserError } from './errors.js';
@@ -42,6 +44,8 @@ export interface Adapters {
   workDir?: string;
   /** Stop after this phase: `ml-container plan` stops after render, `plan-only` after plan. */
   until?: Phase;
+  /** Keeps the `local` build cache across workflow runs (the Actions cache); absent in the CLI. */
+  cacheStore?: CacheStore;
 }
 
 /** One variant's way through lock → render → build → smoke → publish. */
@@ -173,6 +177,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         credentials,
         builder,
         expected,
+        cacheStore: adapters.cacheStore,
         docker,
         logger,
         step,
@@ -261,6 +266,7 @@ async function buildAndSmoke(
     credentials: Credentials;
     builder: BuilderInfo;
     expected: ExpectedOutput | null;
+    cacheStore?: CacheStore;
     docker: DockerCli;
     logger: Logger;
     step: Step;
@@ -284,6 +290,30 @@ async function buildAndSmoke(
     ),
   });
   variant.labels = labels;
+  const cache = cacheArgs({
+    backend: inputs.cache,
+    variant: variantPlan.variant,
+    imageName: imageName(inputs, context, folderName),
+    mayPush: pushDecision(inputs, context, true).push,
+    canExport: options.builder.canExportCache,
+    lockSha256: (variant.lock as Lock).sha256,
+    extraFrom: inputs.cacheFrom,
+    extraTo: inputs.cacheTo,
+    repository: context.repository,
+    githubToken: inputs.githubToken ?? undefined,
+  });
+  let restoredKey: string | null = null;
+  if (cache.local && options.cacheStore) {
+    const local = cache.local;
+    restoredKey = await step('build', 'Restore the local build cache', async () =>
+      (options.cacheStore as CacheStore).restore(local.dir, local.key, local.restoreKeys),
+    );
+    logger.info(
+      restoredKey
+        ? `restored ${local.dir} from the Actions cache (${restoredKey})`
+        : `no saved build cache for ${local.key} yet`,
+    );
+  }
   const built = await step('build', `Build the ${variantPlan.variant} image with BuildKit`, async () =>
     build(variantPlan, {
       docker,
@@ -295,18 +325,22 @@ async function buildAndSmoke(
       provenance: inputs.provenance,
       credentials: options.credentials,
       sourceDateEpoch: sourceDateEpoch(context),
-      cache: cacheArgs({
-        backend: inputs.cache,
-        variant: variantPlan.variant,
-        imageName: imageName(inputs, context, folderName),
-        write: options.builder.canExportCache && pushDecision(inputs, context, true).push,
-        extraFrom: inputs.cacheFrom,
-        extraTo: inputs.cacheTo,
-      }),
+      cache,
       onOutput: (chunk) => logger.output(chunk),
     }),
   );
   variant.build = built;
+  if (cache.local && swapInNewCache(cache.local) && options.cacheStore && restoredKey !== cache.local.key) {
+    const local = cache.local;
+    // A cache that cannot be saved (another job saving the same key, the quota) costs speed, not the build.
+    await (options.cacheStore as CacheStore).save(local.dir, local.key).then(
+      () => logger.info(`saved ${local.dir} to the Actions cache as ${local.key}`),
+      (error: unknown) =>
+        logger.warning(
+          `the local build cache was not saved: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+    );
+  }
   for (const note of built.notes) logger.warning(note);
   logger.info(
     `built ${built.digest} in ${built.seconds.toFixed(1)}s${built.manifestDigest ? ` (image manifest ${built.manifestDigest}, reproducible from the commit time)` : ''}`,

@@ -35257,7 +35257,7 @@ const {
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(3342)
+} = __nccwpck_require__(961)
 const { webidl } = __nccwpck_require__(5893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
@@ -35677,7 +35677,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3342:
+/***/ 961:
 /***/ ((module) => {
 
 
@@ -35705,7 +35705,7 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(3342)
+} = __nccwpck_require__(961)
 const { ProgressEvent } = __nccwpck_require__(8573)
 const { getEncoding } = __nccwpck_require__(2607)
 const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
@@ -58368,6 +58368,11 @@ const inputTable = [
         default: '',
         description: 'More cache destinations, one per line, passed to buildx `--cache-to`.',
     },
+    {
+        name: 'github-token',
+        default: '${{ github.token }}',
+        description: 'Token BuildKit lists `gha` cache entries with through the GitHub API, which is not rate-limited like the cache API (as docker/build-push-action does).',
+    },
     { name: 'build-args', default: '', planned: 4, description: 'Build arguments, `KEY=value`, one per line.' },
     {
         name: 'secrets',
@@ -58435,6 +58440,8 @@ function parseInputs(read) {
         cache: parseChoice('cache', get('cache'), ['none', 'gha', 'registry', 'local']),
         cacheFrom: Util.getList(get('cache-from'), { ignoreComma: true, comment: '#' }).map((line) => line.trim()),
         cacheTo: Util.getList(get('cache-to'), { ignoreComma: true, comment: '#' }).map((line) => line.trim()),
+        // The CLI has no runner to expand action.yml's `${{ github.token }}` default: unexpanded means none.
+        githubToken: /^\$\{\{/.test(get('github-token')) ? null : get('github-token') || null,
         writeGenerated: get('write-generated') || null,
         checkGenerated: parseBoolean('check-generated', get('check-generated')),
     };
@@ -58535,32 +58542,54 @@ async function resolveBaseDigest(docker, reference) {
 
 /**
  * buildx cache arguments for one variant, as docker/build-push-action users write them by hand:
- * a cache per variant (their layers differ), read always, written only when the run may push, so a
- * pull request never writes a cache that a release then trusts.
+ * a cache per variant (their layers differ). GitHub keeps the Actions cache (`gha`, and `local`
+ * saved with @actions/cache) apart per ref, so a pull request's entries never reach a release and
+ * those backends always write; a `registry` cache is one shared tag, written only by a run that may
+ * push, so a pull request never writes a cache that a release then trusts.
  */
 function cacheArgs(options) {
     const { backend, variant } = options;
     const from = [];
     const to = [];
+    let local;
     if (backend === 'registry') {
         const ref = `${options.imageName}:buildcache-${variant}`;
         from.push(`type=registry,ref=${ref}`);
-        to.push(`type=registry,ref=${ref},mode=max`);
+        if (options.mayPush)
+            to.push(`type=registry,ref=${ref},mode=max`);
     }
     else if (backend === 'gha') {
-        // The runner gives JavaScript actions ACTIONS_CACHE_URL and ACTIONS_RUNTIME_TOKEN; buildx reads them from its environment.
+        // The runner gives JavaScript actions ACTIONS_RUNTIME_TOKEN, ACTIONS_CACHE_URL and ACTIONS_RESULTS_URL
+        // (and ACTIONS_CACHE_SERVICE_V2); buildx reads them from the environment it inherits.
         from.push(`type=gha,scope=ml-container-${variant}`);
-        to.push(`type=gha,scope=ml-container-${variant},mode=max`);
+        to.push(ghaCacheTo(`type=gha,scope=ml-container-${variant},mode=max`, options.repository, options.githubToken));
     }
     else if (backend === 'local') {
         const dir = (0,external_node_path_namespaceObject.join)(options.localRoot ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.cache', 'ml-container', 'buildcache'), variant);
+        // BuildKit adds to a local cache folder and never prunes it: write a fresh one and swap it in.
+        local = {
+            dir,
+            newDir: `${dir}-new`,
+            key: `ml-container-buildcache-${variant}-${options.lockSha256}`,
+            restoreKeys: [`ml-container-buildcache-${variant}-`],
+        };
         from.push(`type=local,src=${dir}`);
-        to.push(`type=local,dest=${dir},mode=max`);
+        to.push(`type=local,dest=${local.newDir},mode=max`);
     }
     return {
         from: [...from, ...options.extraFrom],
-        to: options.write ? [...to, ...options.extraTo] : [],
+        to: options.canExport ? [...to, ...options.extraTo] : [],
+        ...(local && options.canExport ? { local } : {}),
     };
+}
+/**
+ * The attributes docker/build-push-action adds to a gha cache-to (actions-toolkit's
+ * Build.resolveCacheToAttrs, written out here since importing it bundles all of buildx's toolkit).
+ */
+function ghaCacheTo(entry, repository, githubToken) {
+    if (!repository)
+        return entry;
+    return `${entry},repository=${repository}${githubToken ? `,ghtoken=${githubToken}` : ''}`;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/credentials.ts
@@ -58931,6 +58960,20 @@ async function imageManifestDigest(archive) {
         descriptor = inner.find((entry) => entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest');
     }
     return null;
+}
+
+;// CONCATENATED MODULE: ./src/build/local-cache.ts
+
+/**
+ * Puts the cache this build wrote in place of the one it read. BuildKit only ever adds to a local
+ * cache folder, so writing a fresh one and swapping it in keeps the saved cache the size of one build.
+ */
+function swapInNewCache(local) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(local.newDir))
+        return false;
+    (0,external_node_fs_namespaceObject.rmSync)(local.dir, { recursive: true, force: true });
+    (0,external_node_fs_namespaceObject.renameSync)(local.newDir, local.dir);
+    return true;
 }
 
 ;// CONCATENATED MODULE: ./src/lock/markers.ts
@@ -60857,6 +60900,7 @@ function failedChecks(result) {
 
 
 
+
 /**
  * detect → plan → (lock → render → build → smoke → publish for each variant), the one flow behind
  * the action and the CLI. A failure stops the flow where it happens; nothing is pushed after any
@@ -60952,6 +60996,7 @@ async function pipeline(inputs, context, adapters) {
                 credentials,
                 builder,
                 expected,
+                cacheStore: adapters.cacheStore,
                 docker,
                 logger,
                 step,
@@ -61025,6 +61070,26 @@ async function buildAndSmoke(variant, options) {
             .map((model) => [model.path, modelDigest(contextDir, model.path)])),
     });
     variant.labels = labels;
+    const cache = cacheArgs({
+        backend: inputs.cache,
+        variant: variantPlan.variant,
+        imageName: imageName(inputs, context, folderName),
+        mayPush: pushDecision(inputs, context, true).push,
+        canExport: options.builder.canExportCache,
+        lockSha256: variant.lock.sha256,
+        extraFrom: inputs.cacheFrom,
+        extraTo: inputs.cacheTo,
+        repository: context.repository,
+        githubToken: inputs.githubToken ?? undefined,
+    });
+    let restoredKey = null;
+    if (cache.local && options.cacheStore) {
+        const local = cache.local;
+        restoredKey = await step('build', 'Restore the local build cache', async () => options.cacheStore.restore(local.dir, local.key, local.restoreKeys));
+        logger.info(restoredKey
+            ? `restored ${local.dir} from the Actions cache (${restoredKey})`
+            : `no saved build cache for ${local.key} yet`);
+    }
     const built = await step('build', `Build the ${variantPlan.variant} image with BuildKit`, async () => build(variantPlan, {
         docker,
         builder: options.builder,
@@ -61035,17 +61100,15 @@ async function buildAndSmoke(variant, options) {
         provenance: inputs.provenance,
         credentials: options.credentials,
         sourceDateEpoch: sourceDateEpoch(context),
-        cache: cacheArgs({
-            backend: inputs.cache,
-            variant: variantPlan.variant,
-            imageName: imageName(inputs, context, folderName),
-            write: options.builder.canExportCache && pushDecision(inputs, context, true).push,
-            extraFrom: inputs.cacheFrom,
-            extraTo: inputs.cacheTo,
-        }),
+        cache,
         onOutput: (chunk) => logger.output(chunk),
     }));
     variant.build = built;
+    if (cache.local && swapInNewCache(cache.local) && options.cacheStore && restoredKey !== cache.local.key) {
+        const local = cache.local;
+        // A cache that cannot be saved (another job saving the same key, the quota) costs speed, not the build.
+        await options.cacheStore.save(local.dir, local.key).then(() => logger.info(`saved ${local.dir} to the Actions cache as ${local.key}`), (error) => logger.warning(`the local build cache was not saved: ${error instanceof Error ? error.message : String(error)}`));
+    }
     for (const note of built.notes)
         logger.warning(note);
     logger.info(`built ${built.digest} in ${built.seconds.toFixed(1)}s${built.manifestDigest ? ` (image manifest ${built.manifestDigest}, reproducible from the commit time)` : ''}`);

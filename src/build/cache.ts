@@ -5,40 +5,84 @@ import type { CacheBackend } from '../inputs.js';
 export interface CacheArgs {
   from: string[];
   to: string[];
+  /** The `local` backend: the folder read, the folder written (swapped in after the build), its cache key. */
+  local?: LocalCache;
+}
+
+export interface LocalCache {
+  dir: string;
+  newDir: string;
+  key: string;
+  restoreKeys: string[];
 }
 
 /**
  * buildx cache arguments for one variant, as docker/build-push-action users write them by hand:
- * a cache per variant (their layers differ), read always, written only when the run may push, so a
- * pull request never writes a cache that a release then trusts.
+ * a cache per variant (their layers differ). GitHub keeps the Actions cache (`gha`, and `local`
+ * saved with @actions/cache) apart per ref, so a pull request's entries never reach a release and
+ * those backends always write; a `registry` cache is one shared tag, written only by a run that may
+ * push, so a pull request never writes a cache that a release then trusts.
  */
 export function cacheArgs(options: {
   backend: CacheBackend;
   variant: string;
   imageName: string;
-  write: boolean;
+  /** The run may push: it may write a registry cache. */
+  mayPush: boolean;
+  /** The builder can export a cache at all. */
+  canExport: boolean;
+  /** The lock's sha256: a `local` cache saved under it is exactly this dependency set's. */
+  lockSha256: string;
   extraFrom: readonly string[];
   extraTo: readonly string[];
   localRoot?: string;
+  /** For gha, as owner/name with a token: BuildKit then lists cache entries through the GitHub API, not the rate-limited cache API. */
+  repository?: string | null;
+  githubToken?: string;
 }): CacheArgs {
   const { backend, variant } = options;
   const from: string[] = [];
   const to: string[] = [];
+  let local: LocalCache | undefined;
   if (backend === 'registry') {
     const ref = `${options.imageName}:buildcache-${variant}`;
     from.push(`type=registry,ref=${ref}`);
-    to.push(`type=registry,ref=${ref},mode=max`);
+    if (options.mayPush) to.push(`type=registry,ref=${ref},mode=max`);
   } else if (backend === 'gha') {
-    // The runner gives JavaScript actions ACTIONS_CACHE_URL and ACTIONS_RUNTIME_TOKEN; buildx reads them from its environment.
+    // The runner gives JavaScript actions ACTIONS_RUNTIME_TOKEN, ACTIONS_CACHE_URL and ACTIONS_RESULTS_URL
+    // (and ACTIONS_CACHE_SERVICE_V2); buildx reads them from the environment it inherits.
     from.push(`type=gha,scope=ml-container-${variant}`);
-    to.push(`type=gha,scope=ml-container-${variant},mode=max`);
+    to.push(
+      ghaCacheTo(`type=gha,scope=ml-container-${variant},mode=max`, options.repository, options.githubToken),
+    );
   } else if (backend === 'local') {
     const dir = join(options.localRoot ?? join(homedir(), '.cache', 'ml-container', 'buildcache'), variant);
+    // BuildKit adds to a local cache folder and never prunes it: write a fresh one and swap it in.
+    local = {
+      dir,
+      newDir: `${dir}-new`,
+      key: `ml-container-buildcache-${variant}-${options.lockSha256}`,
+      restoreKeys: [`ml-container-buildcache-${variant}-`],
+    };
     from.push(`type=local,src=${dir}`);
-    to.push(`type=local,dest=${dir},mode=max`);
+    to.push(`type=local,dest=${local.newDir},mode=max`);
   }
   return {
     from: [...from, ...options.extraFrom],
-    to: options.write ? [...to, ...options.extraTo] : [],
+    to: options.canExport ? [...to, ...options.extraTo] : [],
+    ...(local && options.canExport ? { local } : {}),
   };
+}
+
+/**
+ * The attributes docker/build-push-action adds to a gha cache-to (actions-toolkit's
+ * Build.resolveCacheToAttrs, written out here since importing it bundles all of buildx's toolkit).
+ */
+function ghaCacheTo(
+  entry: string,
+  repository: string | null | undefined,
+  githubToken: string | undefined,
+): string {
+  if (!repository) return entry;
+  return `${entry},repository=${repository}${githubToken ? `,ghtoken=${githubToken}` : ''}`;
 }

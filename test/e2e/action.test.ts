@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startActionsCacheServer } from './actions-cache-server.js';
 import { authProxy } from './auth-proxy.js';
 import { runAction } from './run-action.js';
 import { e2eRequired, type ManifestDescriptor, registry, testbed, unavailableReason } from './testbed.js';
@@ -266,6 +267,57 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
       }
     },
   );
+
+  it('saves the local build cache to the Actions cache, and a fresh runner restores it and reuses every layer', async () => {
+    const cacheServer = await startActionsCacheServer();
+    try {
+      // The cache version hashes the saved path, which is the same on every hosted runner: one home, emptied.
+      const home = mkdtempSync(join(tmpdir(), 'ml-container-home-'));
+      const runOnFreshRunner = async () => {
+        // A hosted runner starts with an empty home and an empty BuildKit cache.
+        rmSync(join(home, '.cache'), { recursive: true, force: true });
+        expect(spawnSync('docker', ['buildx', 'prune', '--all', '--force']).status).toBe(0);
+        return runAction({
+          workspace: workspaceWithExample(),
+          eventName: 'pull_request',
+          ref: 'refs/pull/9/merge',
+          sha,
+          repository: 'acme/iris',
+          event: {
+            number: 9,
+            pull_request: {
+              number: 9,
+              head: { sha, repo: repositoryPayload },
+              base: { repo: repositoryPayload },
+            },
+            repository: repositoryPayload,
+          },
+          inputs: inputs(`e2e-${run}/local-cache`, { cache: 'local' }),
+          env: {
+            HOME: home,
+            ACTIONS_CACHE_URL: cacheServer.url,
+            ACTIONS_RUNTIME_TOKEN: 'runtime-token',
+          },
+        });
+      };
+      const first = await runOnFreshRunner();
+      expect(first.exitCode, first.log).toBe(0);
+      expect(first.log).toMatch(/no saved build cache for ml-container-buildcache-cpu-[0-9a-f]{64} yet/);
+      const [key] = cacheServer.saved();
+      expect(key).toMatch(/^ml-container-buildcache-cpu-[0-9a-f]{64}$/);
+      expect(first.log).toContain(`as ${key}`);
+
+      const second = await runOnFreshRunner();
+      expect(second.exitCode, second.log).toBe(0);
+      expect(second.log).toContain(`from the Actions cache (${key})`);
+      // The dependency install, the slow layer, comes from the restored cache instead of running again.
+      expect(second.log).toMatch(/#\d+ \[dependencies \d\/\d\] RUN --mount=type=cache[^\n]*\n#\d+ CACHED/);
+      // Same lock, same key: nothing new to save.
+      expect(cacheServer.saved()).toEqual([key]);
+    } finally {
+      await cacheServer.close();
+    }
+  });
 
   it('builds the same commit twice, from empty caches, to the same image manifest', async () => {
     const manifests: string[] = [];

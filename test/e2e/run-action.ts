@@ -23,6 +23,8 @@ export async function runAction(options: {
   sha: string;
   repository: string;
   inputs: Record<string, string>;
+  /** More of the runner's environment, e.g. the Actions cache service's URL and token. */
+  env?: Record<string, string>;
 }): Promise<ActionRun> {
   const runnerDir = mkdtempSync(join(tmpdir(), 'ml-container-runner-'));
   const files = {
@@ -49,6 +51,7 @@ export async function runAction(options: {
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,
     RUNNER_TEMP: runnerDir,
+    ...options.env,
   };
   for (const [name, value] of Object.entries(options.inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;

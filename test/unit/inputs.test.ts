@@ -51,6 +51,7 @@ describe('parseInputs', () => {
         cache: 'none',
         cacheFrom: [],
         cacheTo: [],
+        githubToken: null,
         writeGenerated: null,
         checkGenerated: false,
       });
@@ -73,6 +74,9 @@ describe('parseInputs', () => {
       ['index-url', 'https://pypi.example.com/simple', { indexUrl: 'https://pypi.example.com/simple' }],
       ['smoke-command', 'python predict.py --self-test', { smokeCommand: 'python predict.py --self-test' }],
       ['smoke-memory', '512m', { smokeMemory: '512m' }],
+      ['github-token', 'ghs_abc', { githubToken: 'ghs_abc' }],
+      // The CLI reads action.yml's default as it is written: no runner expanded it.
+      ['github-token', '${{ github.token }}', { githubToken: null }],
     ] as const)('%s = %j', (name, value, expected) => {
       expect(parse({ [name]: value })).toMatchObject(expected);
     });

@@ -1,7 +1,19 @@
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheArgs } from '../../../src/build/cache.js';
+import { swapInNewCache } from '../../../src/build/local-cache.js';
 
-const base = { variant: 'cpu', imageName: 'ghcr.io/acme/iris', write: true, extraFrom: [], extraTo: [] };
+const base = {
+  variant: 'cpu',
+  imageName: 'ghcr.io/acme/iris',
+  mayPush: true,
+  canExport: true,
+  lockSha256: 'abc123',
+  extraFrom: [],
+  extraTo: [],
+};
 
 describe('cacheArgs', () => {
   it.each([
@@ -14,16 +26,52 @@ describe('cacheArgs', () => {
       },
     ],
     ['gha', { from: ['type=gha,scope=ml-container-cpu'], to: ['type=gha,scope=ml-container-cpu,mode=max'] }],
-    ['local', { from: ['type=local,src=/c/cpu'], to: ['type=local,dest=/c/cpu,mode=max'] }],
+    [
+      'local',
+      {
+        from: ['type=local,src=/c/cpu'],
+        to: ['type=local,dest=/c/cpu-new,mode=max'],
+        local: {
+          dir: '/c/cpu',
+          newDir: '/c/cpu-new',
+          key: 'ml-container-buildcache-cpu-abc123',
+          restoreKeys: ['ml-container-buildcache-cpu-'],
+        },
+      },
+    ],
   ] as const)('%s keeps a cache per variant', (backend, expected) => {
     expect(cacheArgs({ ...base, backend, localRoot: '/c' })).toEqual(expected);
   });
 
-  it('only reads the cache when the run may not push (a pull request)', () => {
-    expect(cacheArgs({ ...base, backend: 'registry', write: false, extraTo: ['type=inline'] })).toEqual({
+  it('reads but never writes the shared registry cache when the run may not push (a pull request)', () => {
+    expect(cacheArgs({ ...base, backend: 'registry', mayPush: false })).toEqual({
       from: ['type=registry,ref=ghcr.io/acme/iris:buildcache-cpu'],
       to: [],
     });
+  });
+
+  it("writes the Actions cache from a pull request too: GitHub keeps a ref's entries to that ref", () => {
+    expect(cacheArgs({ ...base, backend: 'gha', mayPush: false }).to).toEqual([
+      'type=gha,scope=ml-container-cpu,mode=max',
+    ]);
+    expect(cacheArgs({ ...base, backend: 'local', mayPush: false, localRoot: '/c' }).to).toEqual([
+      'type=local,dest=/c/cpu-new,mode=max',
+    ]);
+  });
+
+  it('writes nothing, not even cache-to, when the builder cannot export a cache', () => {
+    expect(
+      cacheArgs({ ...base, backend: 'local', canExport: false, extraTo: ['type=inline'], localRoot: '/c' }),
+    ).toEqual({
+      from: ['type=local,src=/c/cpu'],
+      to: [],
+    });
+  });
+
+  it('adds the repository and GitHub token to a gha cache-to, as docker/build-push-action does', () => {
+    expect(cacheArgs({ ...base, backend: 'gha', repository: 'acme/iris', githubToken: 'ghs_x' }).to).toEqual([
+      'type=gha,scope=ml-container-cpu,mode=max,repository=acme/iris,ghtoken=ghs_x',
+    ]);
   });
 
   it('passes cache-from and cache-to through after its own', () => {
@@ -33,5 +81,26 @@ describe('cacheArgs', () => {
       from: ['type=gha,scope=ml-container-cpu', 'type=registry,ref=x:c'],
       to: ['type=gha,scope=ml-container-cpu,mode=max', 'type=inline'],
     });
+  });
+});
+
+describe('swapInNewCache', () => {
+  it('replaces the cache read with the one written, so the saved folder never grows', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ml-container-cache-'));
+    const local = { dir: join(root, 'cpu'), newDir: join(root, 'cpu-new'), key: 'k', restoreKeys: [] };
+    mkdirSync(local.dir);
+    writeFileSync(join(local.dir, 'old-blob'), '');
+    mkdirSync(local.newDir);
+    writeFileSync(join(local.newDir, 'index.json'), '{}');
+    expect(swapInNewCache(local)).toBe(true);
+    expect(readdirSync(root)).toEqual(['cpu']);
+    expect(readdirSync(local.dir)).toEqual(['index.json']);
+  });
+
+  it('leaves the cache alone when the build wrote none', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ml-container-cache-'));
+    expect(
+      swapInNewCache({ dir: join(root, 'cpu'), newDir: join(root, 'cpu-new'), key: 'k', restoreKeys: [] }),
+    ).toBe(false);
   });
 });
