@@ -6,7 +6,14 @@ import type { CacheStore } from './adapters/actions-cache.js';
 import type { DockerCli } from './adapters/docker.js';
 import { resolveBaseDigest } from './adapters/registry.js';
 import { cacheArgs } from './build/cache.js';
-import { type BuilderInfo, type BuildResult, build, inspectBuilder } from './build/index.js';
+import {
+  type BuilderInfo,
+  type BuildResult,
+  build,
+  builderLimits,
+  describeBuilder,
+  inspectBuilder,
+} from './build/index.js';
 import { swapInNewCache } from './build/local-cache.js';
 import type { RunContext } from './context.js';
 import { detect, directoryReader, type EnvironmentSpec, type RepoReader } from './detect/index.js';
@@ -156,13 +163,13 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
 
     const builder = await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
     report.builder = builder;
-    if (inputs.cache !== 'none' && !builder.canExportCache) {
-      const note = `cache '${inputs.cache}' is read but not written: the '${builder.driver}' builder exports no cache without the containerd image store`;
-      report.notes.push(note);
-      logger.warning(note);
-    }
-    if (inputs.provenance && !builder.canKeepProvenance) {
-      const note = `provenance skipped: the '${builder.driver}' builder loads into Docker's classic image store, which drops attestations (enable the containerd image store to keep them)`;
+    logger.info(`builder: ${describeBuilder(builder)}`);
+    const limits = builderLimits(builder, {
+      cache: inputs.cache,
+      provenance: inputs.provenance,
+      reproducible: sourceDateEpoch(context) !== null,
+    });
+    for (const note of limits) {
       report.notes.push(note);
       logger.warning(note);
     }

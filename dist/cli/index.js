@@ -58836,20 +58836,62 @@ function buildxArgs(plan, request) {
 }
 
 ;// CONCATENATED MODULE: ./src/build/builder.ts
+/** Reads what the current builder is and can do, so each limit is said once and worked around. */
 async function inspectBuilder(docker) {
     const inspect = await docker.exec(['buildx', 'inspect']);
     if (inspect.exitCode !== 0) {
         throw new Error(`docker buildx is not available: ${inspect.stderr.trim() || inspect.stdout.trim()}`);
     }
-    const driver = /^Driver:\s*(\S+)/m.exec(inspect.stdout)?.[1] ?? 'unknown';
+    const version = await docker.exec(['buildx', 'version']);
     const info = await docker.exec(['info', '--format', '{{json .DriverStatus}}']);
-    const containerdStore = info.exitCode === 0 && info.stdout.includes('io.containerd.snapshotter');
+    return builderInfo(inspect.stdout, version.exitCode === 0 ? version.stdout : '', info.exitCode === 0 ? info.stdout : '');
+}
+/** The pure half of inspectBuilder, over the three commands' output. */
+function builderInfo(inspect, version, driverStatus) {
+    const driver = /^Driver:\s*(\S+)/m.exec(inspect)?.[1] ?? 'unknown';
+    const containerdStore = driverStatus.includes('io.containerd.snapshotter');
+    const classicDocker = driver === 'docker' && !containerdStore;
     return {
         driver,
+        buildxVersion: /github\.com\/docker\/buildx\s+v?(\S+)/.exec(version)?.[1] ?? null,
+        buildkitVersion: /^\s*BuildKit(?: version)?:\s*(\S+)/im.exec(inspect)?.[1] ?? null,
+        platforms: (/^\s*Platforms:\s*(.+)$/m.exec(inspect)?.[1] ?? '')
+            .split(',')
+            .map((platform) => platform.trim().replace(/\*$/, ''))
+            .filter(Boolean),
         containerdStore,
         canKeepProvenance: containerdStore,
-        canExportCache: driver !== 'docker' || containerdStore,
+        canExportCache: !classicDocker,
+        canExportOci: !classicDocker,
     };
+}
+/**
+ * What this builder cannot do of what the run asks, each said once with the fallback taken:
+ * the build goes on without it rather than failing on an exporter error.
+ */
+function builderLimits(builder, wants) {
+    const limits = [];
+    const store = `the '${builder.driver}' builder with Docker's classic image store`;
+    if (wants.cache !== 'none' && !builder.canExportCache) {
+        limits.push(`cache '${wants.cache}' is read but not written: ${store} exports no cache (enable the containerd image store, or use a docker-container builder)`);
+    }
+    if (wants.provenance && !builder.canKeepProvenance) {
+        limits.push(`provenance skipped: ${builder.driver === 'docker' ? store : `the '${builder.driver}' builder loading into Docker's classic image store`} drops attestations (enable the containerd image store to keep them)`);
+    }
+    if (wants.reproducible && !builder.canExportOci) {
+        limits.push(`file timestamps are not rewritten to the commit time: ${store} writes no OCI archive, so two builds of one commit will differ`);
+    }
+    return limits;
+}
+function describeBuilder(builder) {
+    return [
+        `'${builder.driver}' driver`,
+        builder.buildxVersion ? `buildx ${builder.buildxVersion}` : null,
+        builder.buildkitVersion ? `BuildKit ${builder.buildkitVersion}` : null,
+        builder.containerdStore ? 'containerd image store' : 'classic image store',
+    ]
+        .filter(Boolean)
+        .join(', ');
 }
 
 ;// CONCATENATED MODULE: ./src/build/index.ts
@@ -58892,7 +58934,9 @@ async function runBuild(plan, options, workDir) {
         provenance,
         pipConfigSecret,
         sourceDateEpoch: options.sourceDateEpoch,
-        ociArchive: options.sourceDateEpoch === null ? null : (0,external_node_path_namespaceObject.join)(workDir, 'image.oci.tar'),
+        ociArchive: options.sourceDateEpoch === null || !options.builder.canExportOci
+            ? null
+            : (0,external_node_path_namespaceObject.join)(workDir, 'image.oci.tar'),
         cacheFrom: options.cache?.from ?? [],
         cacheTo: options.cache?.to ?? [],
     };
@@ -60975,13 +61019,13 @@ async function pipeline(inputs, context, adapters) {
             return report;
         const builder = await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
         report.builder = builder;
-        if (inputs.cache !== 'none' && !builder.canExportCache) {
-            const note = `cache '${inputs.cache}' is read but not written: the '${builder.driver}' builder exports no cache without the containerd image store`;
-            report.notes.push(note);
-            logger.warning(note);
-        }
-        if (inputs.provenance && !builder.canKeepProvenance) {
-            const note = `provenance skipped: the '${builder.driver}' builder loads into Docker's classic image store, which drops attestations (enable the containerd image store to keep them)`;
+        logger.info(`builder: ${describeBuilder(builder)}`);
+        const limits = builderLimits(builder, {
+            cache: inputs.cache,
+            provenance: inputs.provenance,
+            reproducible: sourceDateEpoch(context) !== null,
+        });
+        for (const note of limits) {
             report.notes.push(note);
             logger.warning(note);
         }
@@ -61234,6 +61278,7 @@ function metadata(report) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 /** A job summary a person reads instead of the log: what was found and why, what was built, tested and pushed. */
 function summaryMarkdown(report) {
     const lines = [];
@@ -61262,6 +61307,8 @@ function summaryMarkdown(report) {
             lines.push(row('⚠️ Warning', warning.message, warning.source ?? ''));
         lines.push('');
     }
+    if (report.builder)
+        lines.push(`Builder: ${describeBuilder(report.builder)}.`, '');
     for (const note of report.notes)
         lines.push(`> ${note}`, '');
     for (const variant of report.variants)

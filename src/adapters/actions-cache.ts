@@ -14,7 +14,8 @@ export function actionsCacheStore(): CacheStore | undefined {
     restore: async (dir, key, restoreKeys) => (await cache.restoreCache([dir], key, restoreKeys)) ?? null,
     save: async (dir, key) => {
       // saveCache reports most failures (a key another job reserved, the quota) by returning -1.
-      if ((await cache.saveCache([dir], key)) === -1) throw new Error(`the Actions cache did not take ${key}`);
+      if ((await cache.saveCache([dir], key)) === -1)
+        throw new Error(`the Actions cache did not take ${key}`);
     },
   };
 }

@@ -2,25 +2,91 @@ import type { DockerCli } from '../adapters/docker.js';
 
 export interface BuilderInfo {
   driver: string;
+  /** `docker buildx version`'s version, e.g. 0.13.1. */
+  buildxVersion: string | null;
+  /** As the builder reports it; distribution builds may say v0.0.0+unknown. */
+  buildkitVersion: string | null;
+  /** What the builder's node builds natively or through an emulator it has registered. */
+  platforms: string[];
   containerdStore: boolean;
   /** Attestations survive `--load` only into the containerd image store. */
   canKeepProvenance: boolean;
   /** The docker driver exports a build cache only with the containerd image store. */
   canExportCache: boolean;
+  /** The docker driver writes OCI archives (the reproducible route) only with the containerd image store. */
+  canExportOci: boolean;
 }
 
+/** Reads what the current builder is and can do, so each limit is said once and worked around. */
 export async function inspectBuilder(docker: DockerCli): Promise<BuilderInfo> {
   const inspect = await docker.exec(['buildx', 'inspect']);
   if (inspect.exitCode !== 0) {
     throw new Error(`docker buildx is not available: ${inspect.stderr.trim() || inspect.stdout.trim()}`);
   }
-  const driver = /^Driver:\s*(\S+)/m.exec(inspect.stdout)?.[1] ?? 'unknown';
+  const version = await docker.exec(['buildx', 'version']);
   const info = await docker.exec(['info', '--format', '{{json .DriverStatus}}']);
-  const containerdStore = info.exitCode === 0 && info.stdout.includes('io.containerd.snapshotter');
+  return builderInfo(
+    inspect.stdout,
+    version.exitCode === 0 ? version.stdout : '',
+    info.exitCode === 0 ? info.stdout : '',
+  );
+}
+
+/** The pure half of inspectBuilder, over the three commands' output. */
+export function builderInfo(inspect: string, version: string, driverStatus: string): BuilderInfo {
+  const driver = /^Driver:\s*(\S+)/m.exec(inspect)?.[1] ?? 'unknown';
+  const containerdStore = driverStatus.includes('io.containerd.snapshotter');
+  const classicDocker = driver === 'docker' && !containerdStore;
   return {
     driver,
+    buildxVersion: /github\.com\/docker\/buildx\s+v?(\S+)/.exec(version)?.[1] ?? null,
+    buildkitVersion: /^\s*BuildKit(?: version)?:\s*(\S+)/im.exec(inspect)?.[1] ?? null,
+    platforms: (/^\s*Platforms:\s*(.+)$/m.exec(inspect)?.[1] ?? '')
+      .split(',')
+      .map((platform) => platform.trim().replace(/\*$/, ''))
+      .filter(Boolean),
     containerdStore,
     canKeepProvenance: containerdStore,
-    canExportCache: driver !== 'docker' || containerdStore,
+    canExportCache: !classicDocker,
+    canExportOci: !classicDocker,
   };
+}
+
+/**
+ * What this builder cannot do of what the run asks, each said once with the fallback taken:
+ * the build goes on without it rather than failing on an exporter error.
+ */
+export function builderLimits(
+  builder: BuilderInfo,
+  wants: { cache: string; provenance: boolean; reproducible: boolean },
+): string[] {
+  const limits: string[] = [];
+  const store = `the '${builder.driver}' builder with Docker's classic image store`;
+  if (wants.cache !== 'none' && !builder.canExportCache) {
+    limits.push(
+      `cache '${wants.cache}' is read but not written: ${store} exports no cache (enable the containerd image store, or use a docker-container builder)`,
+    );
+  }
+  if (wants.provenance && !builder.canKeepProvenance) {
+    limits.push(
+      `provenance skipped: ${builder.driver === 'docker' ? store : `the '${builder.driver}' builder loading into Docker's classic image store`} drops attestations (enable the containerd image store to keep them)`,
+    );
+  }
+  if (wants.reproducible && !builder.canExportOci) {
+    limits.push(
+      `file timestamps are not rewritten to the commit time: ${store} writes no OCI archive, so two builds of one commit will differ`,
+    );
+  }
+  return limits;
+}
+
+export function describeBuilder(builder: BuilderInfo): string {
+  return [
+    `'${builder.driver}' driver`,
+    builder.buildxVersion ? `buildx ${builder.buildxVersion}` : null,
+    builder.buildkitVersion ? `BuildKit ${builder.buildkitVersion}` : null,
+    builder.containerdStore ? 'containerd image store' : 'classic image store',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }

@@ -10,7 +10,7 @@ import { buildxArgs } from './args.js';
 import type { BuilderInfo } from './builder.js';
 import type { CacheArgs } from './cache.js';
 
-export { type BuilderInfo, inspectBuilder } from './builder.js';
+export { type BuilderInfo, builderLimits, describeBuilder, inspectBuilder } from './builder.js';
 
 export interface BuildResult {
   /** What buildx reports and the registry serves: the index, attestations included. */
@@ -84,7 +84,10 @@ async function runBuild(
     provenance,
     pipConfigSecret,
     sourceDateEpoch: options.sourceDateEpoch,
-    ociArchive: options.sourceDateEpoch === null ? null : join(workDir, 'image.oci.tar'),
+    ociArchive:
+      options.sourceDateEpoch === null || !options.builder.canExportOci
+        ? null
+        : join(workDir, 'image.oci.tar'),
     cacheFrom: options.cache?.from ?? [],
     cacheTo: options.cache?.to ?? [],
   };

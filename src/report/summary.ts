@@ -1,3 +1,4 @@
+import { describeBuilder } from '../build/builder.js';
 import type { RunReport, VariantReport } from '../pipeline.js';
 
 /** A job summary a person reads instead of the log: what was found and why, what was built, tested and pushed. */
@@ -31,6 +32,7 @@ export function summaryMarkdown(report: RunReport): string {
     for (const warning of spec.warnings) lines.push(row('⚠️ Warning', warning.message, warning.source ?? ''));
     lines.push('');
   }
+  if (report.builder) lines.push(`Builder: ${describeBuilder(report.builder)}.`, '');
   for (const note of report.notes) lines.push(`> ${note}`, '');
   for (const variant of report.variants) lines.push(...variantSection(variant, report.variants.length > 1));
   return lines.join('\n');

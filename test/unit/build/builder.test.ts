@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { builderInfo, builderLimits, describeBuilder } from '../../../src/build/builder.js';
+
+// Recorded on the test bed: Debian's docker.io 26 with the containerd image store, buildx 0.13.
+const TESTBED_INSPECT = `Name:          default
+Driver:        docker
+Last Activity: 2026-11-25 16:52:46 +0000 UTC
+
+Nodes:
+Name:             default
+Endpoint:         default
+Status:           running
+BuildKit version: v0.0.0+unknown
+Platforms:        linux/amd64, linux/amd64/v2, linux/amd64/v3, linux/amd64/v4
+Labels:
+ org.mobyproject.buildkit.worker.executor:             containerd
+`;
+const TESTBED_VERSION = 'github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3\n';
+const CONTAINERD_STORE = '[["driver-type","io.containerd.snapshotter.v1"]]\n';
+const CLASSIC_STORE =
+  '[["Backing Filesystem","extfs"],["Supports d_type","true"],["Using metacopy","false"],["Native Overlay Diff","true"],["userxattr","false"]]\n';
+// The shape docker/setup-buildx-action's default builder reports.
+const CONTAINER_INSPECT = `Name:          builder-3f1c
+Driver:        docker-container
+Last Activity: 2026-11-25 10:00:00 +0000 UTC
+
+Nodes:
+Name:                  builder-3f1c0
+Endpoint:              unix:///var/run/docker.sock
+Status:                running
+BuildKit daemon flags: --allow-insecure-entitlement=network.host
+BuildKit version:      v0.18.2
+Platforms:             linux/amd64*, linux/amd64/v2, linux/arm64, linux/386
+`;
+
+describe('builderInfo', () => {
+  it('reads the test bed: docker driver with the containerd store can do everything', () => {
+    const info = builderInfo(TESTBED_INSPECT, TESTBED_VERSION, CONTAINERD_STORE);
+    expect(info).toEqual({
+      driver: 'docker',
+      buildxVersion: '0.13.1+ds1',
+      buildkitVersion: 'v0.0.0+unknown',
+      platforms: ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4'],
+      containerdStore: true,
+      canKeepProvenance: true,
+      canExportCache: true,
+      canExportOci: true,
+    });
+    expect(builderLimits(info, { cache: 'gha', provenance: true, reproducible: true })).toEqual([]);
+    expect(describeBuilder(info)).toBe(
+      "'docker' driver, buildx 0.13.1+ds1, BuildKit v0.0.0+unknown, containerd image store",
+    );
+  });
+
+  it('says once what a docker driver on the classic store cannot do, and what it falls back to', () => {
+    const info = builderInfo(TESTBED_INSPECT, TESTBED_VERSION, CLASSIC_STORE);
+    expect(info).toMatchObject({ canKeepProvenance: false, canExportCache: false, canExportOci: false });
+    const limits = builderLimits(info, { cache: 'gha', provenance: true, reproducible: true });
+    expect(limits).toHaveLength(3);
+    expect(limits[0]).toMatch(
+      /^cache 'gha' is read but not written: the 'docker' builder with Docker's classic image store/,
+    );
+    expect(limits[1]).toMatch(/^provenance skipped: .* drops attestations/);
+    expect(limits[2]).toMatch(/^file timestamps are not rewritten .* two builds of one commit will differ$/);
+    expect(builderLimits(info, { cache: 'none', provenance: false, reproducible: false })).toEqual([]);
+  });
+
+  it('reads a docker-container builder: cache and OCI export work, provenance needs the daemon to keep it', () => {
+    const info = builderInfo(CONTAINER_INSPECT, 'github.com/docker/buildx v0.19.3 48d6a39\n', CLASSIC_STORE);
+    expect(info).toMatchObject({
+      driver: 'docker-container',
+      buildxVersion: '0.19.3',
+      buildkitVersion: 'v0.18.2',
+      platforms: ['linux/amd64', 'linux/amd64/v2', 'linux/arm64', 'linux/386'],
+      canExportCache: true,
+      canExportOci: true,
+      canKeepProvenance: false,
+    });
+    expect(builderLimits(info, { cache: 'gha', provenance: true, reproducible: true })).toEqual([
+      "provenance skipped: the 'docker-container' builder loading into Docker's classic image store drops attestations (enable the containerd image store to keep them)",
+    ]);
+  });
+});
