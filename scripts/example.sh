@@ -15,6 +15,7 @@ node dist/cli/index.js run examples/sklearn-iris \
   --base-image "$ML_CONTAINER_TEST_BASE_IMAGE" \
   --index-url "$ML_CONTAINER_TEST_INDEX_URL" \
   --network "$ML_CONTAINER_TEST_NETWORK" \
+  --sbom-generator "$ML_CONTAINER_TEST_SBOM_GENERATOR" \
   --smoke-command "python predict.py 5.1 3.5 1.4 0.2" \
   --out .ml-container/sklearn-iris \
   --summary .ml-container/sklearn-iris/summary.md \

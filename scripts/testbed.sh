@@ -15,6 +15,7 @@ STATE=${ML_CONTAINER_STATE:-/var/lib/ml-container-testbed}
 REGISTRY_ADDR=127.0.0.1:5000
 INDEX_ADDR=127.0.0.1:3141
 BASE_REF=$REGISTRY_ADDR/ml-container/python:3.11-bookworm
+SCANNER_REF=$REGISTRY_ADDR/ml-container/sbom-scanner:1
 TRIXIE_ROOT=$CACHE/trixie-root
 PYPI_DIRS=(/opt/pypi /opt/pypi-more)
 FIND_LINKS_DIR=/opt/wheels
@@ -237,6 +238,19 @@ ensure_base_image() {
   fi
 }
 
+# BuildKit's default SBOM generator (docker/buildkit-syft-scanner) cannot be pulled here: build the
+# test bed's own (scripts/testbed/sbom-scanner) and serve it from the registry, as Docker Hub would.
+ensure_sbom_scanner() {
+  local dir=$(dirname "$0")/testbed/sbom-scanner
+  if ! curl -fs -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json' \
+      "http://$REGISTRY_ADDR/v2/ml-container/sbom-scanner/manifests/1" \
+      || ! docker image inspect "$SCANNER_REF" >/dev/null 2>&1; then
+    log "building and pushing $SCANNER_REF"
+    docker buildx build --quiet --network=none --build-arg BASE="$BASE_REF" --tag "$SCANNER_REF" --load "$dir" >/dev/null
+    docker push -q "$SCANNER_REF" >/dev/null
+  fi
+}
+
 print_env() {
   cat <<ENV
 export ML_CONTAINER_TESTBED=1
@@ -245,6 +259,7 @@ export ML_CONTAINER_TEST_BASE_IMAGE=$BASE_REF
 export ML_CONTAINER_TEST_INDEX_URL=http://$INDEX_ADDR/simple
 export ML_CONTAINER_TEST_PYTORCH_INDEX=http://$INDEX_ADDR/whl
 export ML_CONTAINER_TEST_NETWORK=host
+export ML_CONTAINER_TEST_SBOM_GENERATOR=$SCANNER_REF
 ENV
 }
 
@@ -257,6 +272,7 @@ up() {
   build_index
   start_index
   ensure_base_image
+  ensure_sbom_scanner
   log "ready: docker $(docker version -f '{{.Server.Version}}'), buildx $(docker buildx version | awk '{print $2}')"
 }
 

@@ -77,6 +77,18 @@ export const inputTable = [
     default: 'true',
     description: 'Attach a SLSA provenance attestation (`mode=max`) when the builder can store it.',
   },
+  {
+    name: 'sbom',
+    default: 'true',
+    description:
+      'Attach an SPDX SBOM attestation made by `sbom-generator` when the builder can store it and the generator image can be resolved; the summary says why when not.',
+  },
+  {
+    name: 'sbom-generator',
+    default: 'docker/buildkit-syft-scanner:stable-1',
+    description:
+      "The BuildKit SBOM generator image (BuildKit's own default), pinned by digest for the build.",
+  },
   { name: 'file', default: '', planned: 4, description: 'Use this Dockerfile instead of the generated one.' },
   {
     name: 'platforms',
@@ -167,6 +179,8 @@ export interface Inputs {
   smokeMemory: string;
   smokeExpected: string | null;
   provenance: boolean;
+  sbom: boolean;
+  sbomGenerator: string;
   planOnly: boolean;
   cache: CacheBackend;
   cacheFrom: string[];
@@ -214,6 +228,8 @@ export function parseInputs(read: InputSource): Inputs {
     smokeMemory: parseMemory(get('smoke-memory')),
     smokeExpected: get('smoke-expected') || null,
     provenance: parseBoolean('provenance', get('provenance')),
+    sbom: parseBoolean('sbom', get('sbom')),
+    sbomGenerator: get('sbom-generator'),
     planOnly: parseBoolean('plan-only', get('plan-only')),
     cache: parseChoice('cache', get('cache'), ['none', 'gha', 'registry', 'local'] as const),
     cacheFrom: Util.getList(get('cache-from'), { ignoreComma: true, comment: '#' }).map((line) =>

@@ -15,6 +15,7 @@ import {
   inspectBuilder,
 } from './build/index.js';
 import { swapInNewCache } from './build/local-cache.js';
+import { chooseSbomGenerator } from './build/sbom.js';
 import type { RunContext } from './context.js';
 import { detect, directoryReader, type EnvironmentSpec, type RepoReader } from './detect/index.js';
 import { type Phase, UserError } from './errors.js';
@@ -173,6 +174,13 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
       report.notes.push(note);
       logger.warning(note);
     }
+    const sbom = await step('build', 'Find the SBOM generator', async () =>
+      chooseSbomGenerator(docker, builder, { sbom: inputs.sbom, generator: inputs.sbomGenerator }),
+    );
+    if (sbom.note) {
+      report.notes.push(sbom.note);
+      logger.warning(sbom.note);
+    } else if (sbom.generator) logger.info(`SBOM generator: ${sbom.generator}`);
     for (const variant of variants) {
       const suffix = projectVariants > 1 || variants.length > 1 ? variantSuffix(variant.plan) : '';
       await buildAndSmoke(variant, {
@@ -183,6 +191,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         suffixInputTags: variants.length > 1,
         credentials,
         builder,
+        sbomGenerator: sbom.generator,
         expected,
         cacheStore: adapters.cacheStore,
         docker,
@@ -272,6 +281,7 @@ async function buildAndSmoke(
     suffixInputTags: boolean;
     credentials: Credentials;
     builder: BuilderInfo;
+    sbomGenerator: string | null;
     expected: ExpectedOutput | null;
     cacheStore?: CacheStore;
     docker: DockerCli;
@@ -330,6 +340,7 @@ async function buildAndSmoke(
       tags: tags.tags,
       labels,
       provenance: inputs.provenance,
+      sbomGenerator: options.sbomGenerator,
       credentials: options.credentials,
       sourceDateEpoch: sourceDateEpoch(context),
       cache,

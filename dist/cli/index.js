@@ -58346,6 +58346,16 @@ const inputTable = [
         default: 'true',
         description: 'Attach a SLSA provenance attestation (`mode=max`) when the builder can store it.',
     },
+    {
+        name: 'sbom',
+        default: 'true',
+        description: 'Attach an SPDX SBOM attestation made by `sbom-generator` when the builder can store it and the generator image can be resolved; the summary says why when not.',
+    },
+    {
+        name: 'sbom-generator',
+        default: 'docker/buildkit-syft-scanner:stable-1',
+        description: "The BuildKit SBOM generator image (BuildKit's own default), pinned by digest for the build.",
+    },
     { name: 'file', default: '', planned: 4, description: 'Use this Dockerfile instead of the generated one.' },
     {
         name: 'platforms',
@@ -58436,6 +58446,8 @@ function parseInputs(read) {
         smokeMemory: parseMemory(get('smoke-memory')),
         smokeExpected: get('smoke-expected') || null,
         provenance: parseBoolean('provenance', get('provenance')),
+        sbom: parseBoolean('sbom', get('sbom')),
+        sbomGenerator: get('sbom-generator'),
         planOnly: parseBoolean('plan-only', get('plan-only')),
         cache: parseChoice('cache', get('cache'), ['none', 'gha', 'registry', 'local']),
         cacheFrom: Util.getList(get('cache-from'), { ignoreComma: true, comment: '#' }).map((line) => line.trim()),
@@ -58823,6 +58835,7 @@ function buildxArgs(plan, request) {
         ...(request.cacheTo ?? []).flatMap((destination) => ['--cache-to', destination]),
         '--provenance',
         request.provenance ? 'mode=max' : 'false',
+        ...(request.sbomGenerator ? ['--attest', `type=sbom,generator=${request.sbomGenerator}`] : []),
         '--metadata-file',
         request.metadataFile,
         // Into the local image store either way: the smoke test runs the image before anything is pushed.
@@ -58932,6 +58945,7 @@ async function runBuild(plan, options, workDir) {
         tags: options.tags,
         labels: options.labels,
         provenance,
+        sbomGenerator: options.sbomGenerator ?? null,
         pipConfigSecret,
         sourceDateEpoch: options.sourceDateEpoch,
         ociArchive: options.sourceDateEpoch === null || !options.builder.canExportOci
@@ -58947,6 +58961,13 @@ async function runBuild(plan, options, workDir) {
         /rewrite-timestamp/.test(`${result.stdout}${result.stderr}`)) {
         notes.push('this BuildKit cannot rewrite file timestamps: the image was built, but two builds will not match byte for byte');
         request.ociArchive = null;
+        result = await options.docker.exec(buildxArgs(plan, request), { onOutput: options.onOutput });
+    }
+    const sbomFailure = /generating sbom using [^\n]*\n(?:#\d+ [^\n]*\n)*?#\d+ ERROR: ([^\n]*)/.exec(`${result.stdout}${result.stderr}`);
+    if (result.exitCode !== 0 && request.sbomGenerator && sbomFailure) {
+        // The scan is an extra: a generator that cannot run here must not cost the image.
+        notes.push(`SBOM skipped: the generator ${request.sbomGenerator} failed (${sbomFailure[1]})`);
+        request.sbomGenerator = null;
         result = await options.docker.exec(buildxArgs(plan, request), { onOutput: options.onOutput });
     }
     if (result.exitCode !== 0) {
@@ -58969,6 +58990,7 @@ async function runBuild(plan, options, workDir) {
         imageRef,
         sizeBytes: inspect.exitCode === 0 ? Number(inspect.stdout.trim()) : null,
         provenance,
+        sbom: Boolean(request.sbomGenerator),
         reproducible: request.ociArchive !== null,
         notes,
         seconds: (Date.now() - started) / 1000,
@@ -59018,6 +59040,34 @@ function swapInNewCache(local) {
     (0,external_node_fs_namespaceObject.rmSync)(local.dir, { recursive: true, force: true });
     (0,external_node_fs_namespaceObject.renameSync)(local.newDir, local.dir);
     return true;
+}
+
+;// CONCATENATED MODULE: ./src/build/sbom.ts
+
+/**
+ * The SBOM generator to build with, pinned by digest, or why there is none. An SBOM is an
+ * attestation like provenance, so it needs a builder that keeps them; the generator is an image
+ * BuildKit pulls, so one that cannot be resolved is said once instead of failing the build.
+ */
+async function chooseSbomGenerator(docker, builder, wanted) {
+    if (!wanted.sbom)
+        return { generator: null, note: null };
+    if (!builder.canKeepProvenance) {
+        return {
+            generator: null,
+            note: `SBOM skipped: the '${builder.driver}' builder loads into Docker's classic image store, which drops attestations`,
+        };
+    }
+    const remote = await remoteDigest(docker, wanted.generator);
+    if (!remote.digest) {
+        const reason = `${remote.result.stderr}${remote.result.stdout}`.trim().split('\n').at(-1) ?? '';
+        return {
+            generator: null,
+            note: `SBOM skipped: no scanner available, the generator image ${wanted.generator} cannot be resolved (${reason.slice(0, 200)}); set 'sbom-generator' to one the builder can pull, or 'sbom: false'`,
+        };
+    }
+    const name = wanted.generator.replace(/@sha256:[0-9a-f]{64}$/, '');
+    return { generator: `${name}@${remote.digest}`, note: null };
 }
 
 ;// CONCATENATED MODULE: ./src/lock/markers.ts
@@ -60945,6 +60995,7 @@ function failedChecks(result) {
 
 
 
+
 /**
  * detect → plan → (lock → render → build → smoke → publish for each variant), the one flow behind
  * the action and the CLI. A failure stops the flow where it happens; nothing is pushed after any
@@ -61029,6 +61080,13 @@ async function pipeline(inputs, context, adapters) {
             report.notes.push(note);
             logger.warning(note);
         }
+        const sbom = await step('build', 'Find the SBOM generator', async () => chooseSbomGenerator(docker, builder, { sbom: inputs.sbom, generator: inputs.sbomGenerator }));
+        if (sbom.note) {
+            report.notes.push(sbom.note);
+            logger.warning(sbom.note);
+        }
+        else if (sbom.generator)
+            logger.info(`SBOM generator: ${sbom.generator}`);
         for (const variant of variants) {
             const suffix = projectVariants > 1 || variants.length > 1 ? variantSuffix(variant.plan) : '';
             await buildAndSmoke(variant, {
@@ -61039,6 +61097,7 @@ async function pipeline(inputs, context, adapters) {
                 suffixInputTags: variants.length > 1,
                 credentials,
                 builder,
+                sbomGenerator: sbom.generator,
                 expected,
                 cacheStore: adapters.cacheStore,
                 docker,
@@ -61142,6 +61201,7 @@ async function buildAndSmoke(variant, options) {
         tags: tags.tags,
         labels,
         provenance: inputs.provenance,
+        sbomGenerator: options.sbomGenerator,
         credentials: options.credentials,
         sourceDateEpoch: sourceDateEpoch(context),
         cache,
@@ -61256,6 +61316,7 @@ function metadata(report) {
             reproducible: variant.build?.reproducible ?? false,
             size_bytes: variant.build?.sizeBytes ?? null,
             provenance: variant.build?.provenance ?? false,
+            sbom: variant.build?.sbom ?? false,
             tags: variant.tags?.tags ?? [],
             smoke: variant.smoke
                 ? {
@@ -61353,7 +61414,10 @@ function variantSection(variant, several) {
         lines.push(`| Size | ${variant.build.sizeBytes === null ? 'unknown' : bytes(variant.build.sizeBytes)} |`);
         lines.push(`| Build time | ${variant.build.seconds.toFixed(1)} s |`);
         lines.push(`| Provenance | ${variant.build.provenance ? 'SLSA provenance, mode=max' : 'none'} |`);
+        lines.push(`| SBOM | ${variant.build.sbom ? 'SPDX, attached as an attestation' : 'none (see the notes)'} |`);
         lines.push(`| Tags | ${(variant.tags?.tags ?? []).map((tag) => `\`${tag}\``).join('<br>')} (${variant.tags?.why ?? ''}) |`, '');
+        for (const note of variant.build.notes)
+            lines.push(`> ${note}`, '');
     }
     if (variant.smoke) {
         lines.push(`### Smoke test${title} (offline, non-root, read-only)`, '', '| Check | Result | Time | Detail |', '| --- | --- | --- | --- |');

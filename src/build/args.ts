@@ -10,6 +10,8 @@ export interface BuildRequest {
   tags: string[];
   labels: Record<string, string>;
   provenance: boolean;
+  /** The SBOM generator image, pinned by digest; null for no SBOM. */
+  sbomGenerator?: string | null;
   /** A file holding pip's configuration with credentials, passed as a BuildKit secret. */
   pipConfigSecret?: string;
   /** The commit time, so timestamps in the image are the commit's and two builds match. */
@@ -49,6 +51,7 @@ export function buildxArgs(plan: BuildPlan, request: BuildRequest): string[] {
     ...(request.cacheTo ?? []).flatMap((destination) => ['--cache-to', destination]),
     '--provenance',
     request.provenance ? 'mode=max' : 'false',
+    ...(request.sbomGenerator ? ['--attest', `type=sbom,generator=${request.sbomGenerator}`] : []),
     '--metadata-file',
     request.metadataFile,
     // Into the local image store either way: the smoke test runs the image before anything is pushed.

@@ -22,6 +22,7 @@ export interface BuildResult {
   imageRef: string;
   sizeBytes: number | null;
   provenance: boolean;
+  sbom: boolean;
   seconds: number;
 }
 
@@ -35,6 +36,8 @@ export async function build(
     tags: string[];
     labels: Record<string, string>;
     provenance: boolean;
+    /** The SBOM generator, pinned by digest; null for no SBOM. */
+    sbomGenerator?: string | null;
     credentials?: Credentials;
     /** The commit time in seconds; null when unknown, and then the build is not reproducible. */
     sourceDateEpoch: number | null;
@@ -82,6 +85,7 @@ async function runBuild(
     tags: options.tags,
     labels: options.labels,
     provenance,
+    sbomGenerator: options.sbomGenerator ?? null,
     pipConfigSecret,
     sourceDateEpoch: options.sourceDateEpoch,
     ociArchive:
@@ -104,6 +108,15 @@ async function runBuild(
     request.ociArchive = null;
     result = await options.docker.exec(buildxArgs(plan, request), { onOutput: options.onOutput });
   }
+  const sbomFailure = /generating sbom using [^\n]*\n(?:#\d+ [^\n]*\n)*?#\d+ ERROR: ([^\n]*)/.exec(
+    `${result.stdout}${result.stderr}`,
+  );
+  if (result.exitCode !== 0 && request.sbomGenerator && sbomFailure) {
+    // The scan is an extra: a generator that cannot run here must not cost the image.
+    notes.push(`SBOM skipped: the generator ${request.sbomGenerator} failed (${sbomFailure[1]})`);
+    request.sbomGenerator = null;
+    result = await options.docker.exec(buildxArgs(plan, request), { onOutput: options.onOutput });
+  }
   if (result.exitCode !== 0) {
     throw new UserError('docker buildx build failed', 'build', undefined, outputTail(result, 40));
   }
@@ -124,6 +137,7 @@ async function runBuild(
     imageRef,
     sizeBytes: inspect.exitCode === 0 ? Number(inspect.stdout.trim()) : null,
     provenance,
+    sbom: Boolean(request.sbomGenerator),
     reproducible: request.ociArchive !== null,
     notes,
     seconds: (Date.now() - started) / 1000,

@@ -42,6 +42,7 @@ export function metadata(report: RunReport) {
       reproducible: variant.build?.reproducible ?? false,
       size_bytes: variant.build?.sizeBytes ?? null,
       provenance: variant.build?.provenance ?? false,
+      sbom: variant.build?.sbom ?? false,
       tags: variant.tags?.tags ?? [],
       smoke: variant.smoke
         ? {

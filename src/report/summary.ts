@@ -88,9 +88,13 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
     lines.push(`| Build time | ${variant.build.seconds.toFixed(1)} s |`);
     lines.push(`| Provenance | ${variant.build.provenance ? 'SLSA provenance, mode=max' : 'none'} |`);
     lines.push(
+      `| SBOM | ${variant.build.sbom ? 'SPDX, attached as an attestation' : 'none (see the notes)'} |`,
+    );
+    lines.push(
       `| Tags | ${(variant.tags?.tags ?? []).map((tag) => `\`${tag}\``).join('<br>')} (${variant.tags?.why ?? ''}) |`,
       '',
     );
+    for (const note of variant.build.notes) lines.push(`> ${note}`, '');
   }
   if (variant.smoke) {
     lines.push(

@@ -21,6 +21,7 @@ function inputs(repository: string, extra: Record<string, string> = {}): Record<
     'base-image': testbed.baseImage,
     'index-url': testbed.indexUrl,
     network: testbed.network,
+    'sbom-generator': testbed.sbomGenerator,
     'smoke-command': 'python predict.py 5.1 3.5 1.4 0.2',
     ...extra,
   };
@@ -134,12 +135,26 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
     expect((config.config as { User: string }).User).toBe('10001:10001');
 
     const provenance = await registry.manifest(repository, attestation?.digest ?? '');
-    const layers = (provenance.body.layers ?? []) as { annotations?: Record<string, string> }[];
+    const layers = (provenance.body.layers ?? []) as {
+      digest: string;
+      annotations?: Record<string, string>;
+    }[];
     expect(
       layers.some((layer) =>
         layer.annotations?.['in-toto.io/predicate-type']?.includes('slsa.dev/provenance'),
       ),
     ).toBe(true);
+
+    // The generator resolves and is pinned, but BuildKit runs it on the default bridge network, which
+    // the test bed has none of (it must not create one): the build goes on without the SBOM and says so.
+    expect(result.log).toMatch(
+      /SBOM generator: 127\.0\.0\.1:5000\/ml-container\/sbom-scanner:1@sha256:[0-9a-f]{64}/,
+    );
+    expect(result.summary).toMatch(
+      /> SBOM skipped: the generator \S+ failed \(process "python3 \/scan.py" did not complete successfully: network bridge not found\)/,
+    );
+    expect(result.summary).toContain('| SBOM | none (see the notes) |');
+    expect(JSON.parse(result.outputs.metadata ?? '{}').variants[0].sbom).toBe(false);
   });
 
   it('with a broken model fails the step at the smoke test and pushes nothing', async () => {

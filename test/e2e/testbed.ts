@@ -11,6 +11,8 @@ export const testbed = {
   baseImage: process.env.ML_CONTAINER_TEST_BASE_IMAGE ?? '',
   indexUrl: process.env.ML_CONTAINER_TEST_INDEX_URL ?? '',
   network: process.env.ML_CONTAINER_TEST_NETWORK ?? '',
+  /** The test bed's own SBOM generator image: BuildKit's default cannot be pulled there. */
+  sbomGenerator: process.env.ML_CONTAINER_TEST_SBOM_GENERATOR ?? '',
 };
 
 /** Why the end-to-end tests cannot run here, or null when they can. */

@@ -37,6 +37,7 @@ async function buildExample(
       'index-url': testbed.indexUrl,
       'pytorch-index-url': process.env.ML_CONTAINER_TEST_PYTORCH_INDEX ?? '',
       network: testbed.network,
+      'sbom-generator': testbed.sbomGenerator,
       'smoke-command': 'python predict.py',
       ...inputs,
     },

@@ -47,6 +47,8 @@ describe('parseInputs', () => {
         smokeMemory: '4g',
         smokeExpected: null,
         provenance: true,
+        sbom: true,
+        sbomGenerator: 'docker/buildkit-syft-scanner:stable-1',
         planOnly: false,
         cache: 'none',
         cacheFrom: [],

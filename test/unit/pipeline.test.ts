@@ -32,7 +32,8 @@ function fakeDocker(options: FakeOptions = {}): DockerCli & { calls: string[][] 
         return ok(JSON.stringify({ digest: args[2]?.includes('python') ? BASE_DIGEST : BUILT }));
       }
       if (first === 'buildx' && second === 'inspect') return ok('Name: default\nDriver: docker\n');
-      if (first === 'buildx' && second === 'version') return ok('github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3\n');
+      if (first === 'buildx' && second === 'version')
+        return ok('github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3\n');
       if (first === 'info') return ok('[["driver-type","io.containerd.snapshotter.v1"]]');
       if (first === 'buildx' && second === 'build') {
         const metadata = args[args.indexOf('--metadata-file') + 1] ?? '';

@@ -46,6 +46,16 @@ describe('buildxArgs', () => {
     ]);
   });
 
+  it('asks BuildKit for an SBOM attestation from the pinned generator', () => {
+    const generator = `docker/buildkit-syft-scanner:stable-1@sha256:${'c'.repeat(64)}`;
+    const args = buildxArgs(irisPlan(), { ...request, sbomGenerator: generator });
+    expect(args.slice(args.indexOf('--attest'), args.indexOf('--attest') + 2)).toEqual([
+      '--attest',
+      `type=sbom,generator=${generator}`,
+    ]);
+    expect(buildxArgs(irisPlan(), request)).not.toContain('--attest');
+  });
+
   it('turns provenance off explicitly when the builder cannot keep it', () => {
     const args = buildxArgs(irisPlan(), { ...request, provenance: false });
     expect(args.slice(args.indexOf('--provenance'), args.indexOf('--provenance') + 2)).toEqual([
