@@ -93,8 +93,8 @@ export const inputTable = [
   {
     name: 'platforms',
     default: '',
-    planned: 5,
-    description: 'Target platforms, e.g. `linux/amd64,linux/arm64`.',
+    description:
+      "Target platforms, e.g. `linux/amd64,linux/arm64` (empty: the runner's own). Each is locked and smoke-tested on itself, so the runner must run every one (natively or with docker/setup-qemu-action).",
   },
   {
     name: 'cache',
@@ -185,6 +185,7 @@ export interface Inputs {
   cache: CacheBackend;
   cacheFrom: string[];
   cacheTo: string[];
+  platforms: string[];
   githubToken: string | null;
   writeGenerated: string | null;
   checkGenerated: boolean;
@@ -236,6 +237,7 @@ export function parseInputs(read: InputSource): Inputs {
       line.trim(),
     ),
     cacheTo: Util.getList(get('cache-to'), { ignoreComma: true, comment: '#' }).map((line) => line.trim()),
+    platforms: parsePlatforms(get('platforms')),
     // The CLI has no runner to expand action.yml's `${{ github.token }}` default: unexpanded means none.
     githubToken: /^\$\{\{/.test(get('github-token')) ? null : get('github-token') || null,
     writeGenerated: get('write-generated') || null,
@@ -248,6 +250,26 @@ export function parseInputs(read: InputSource): Inputs {
     );
   }
   return inputs;
+}
+
+function parsePlatforms(value: string): string[] {
+  const platforms = [
+    ...new Set(
+      Util.getList(value, { ignoreComma: false })
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
+  ];
+  for (const platform of platforms) {
+    // Python wheels and the images here are Linux only; os/arch[/variant] as buildx names them.
+    if (!/^linux\/[a-z0-9]+(?:\/v\d+)?$/.test(platform)) {
+      throw new UserError(
+        `input 'platforms' has '${platform}': expected linux/<arch>[/<variant>], e.g. linux/arm64`,
+        'inputs',
+      );
+    }
+  }
+  return platforms;
 }
 
 function parseBoolean(name: string, value: string): boolean {

@@ -13,6 +13,7 @@ import {
   builderLimits,
   describeBuilder,
   inspectBuilder,
+  unrunnablePlatforms,
 } from './build/index.js';
 import { swapInNewCache } from './build/local-cache.js';
 import { chooseSbomGenerator } from './build/sbom.js';
@@ -20,7 +21,7 @@ import type { RunContext } from './context.js';
 import { detect, directoryReader, type EnvironmentSpec, type RepoReader } from './detect/index.js';
 import { type Phase, UserError } from './errors.js';
 import type { Inputs } from './inputs.js';
-import { type Lock, lock } from './lock/index.js';
+import { type Lock, lock, platformMachine } from './lock/index.js';
 import type { Logger } from './log.js';
 import { type Credentials, credentialsOf } from './plan/credentials.js';
 import { type BuildPlan, chooseVariants, plan } from './plan/index.js';
@@ -43,7 +44,7 @@ import {
   writeGeneratedFolder,
 } from './render/generated.js';
 import { type ExpectedOutput, readExpected } from './smoke/expected.js';
-import { failedChecks, type SmokeResult, smoke } from './smoke/index.js';
+import { failedChecks, type SmokeResult, smokeEveryPlatform } from './smoke/index.js';
 
 export interface Adapters {
   docker: DockerCli;
@@ -138,6 +139,24 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
 
     // Tags carry a variant suffix when the project has more than one variant, so a matrix's images never collide.
     const projectVariants = chooseVariants(spec, { ...inputs, variant: 'auto' }).length;
+    // Each platform is locked and smoke-tested on itself: know before locking that the runner runs them all.
+    let builder: BuilderInfo | undefined;
+    if (inputs.platforms.length > 0) {
+      builder = await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
+      if (inputs.platforms.length > 1 && !builder.containerdStore) {
+        throw new UserError(
+          `building ${inputs.platforms.join(', ')} needs Docker's containerd image store: the classic store holds one platform, and each is smoke-tested before anything is pushed`,
+          'inputs',
+        );
+      }
+      const missing = unrunnablePlatforms(builder, inputs.platforms);
+      if (missing.length > 0) {
+        throw new UserError(
+          `this runner cannot run ${missing.join(', ')} (the builder runs ${builder.platforms.join(', ') || 'no platform it names'}): each platform is locked and smoke-tested on itself, so register an emulator first (docker/setup-qemu-action) or build on a runner of that platform`,
+          'inputs',
+        );
+      }
+    }
     const workRoot = adapters.workDir ?? mkdtempSync(join(tmpdir(), 'ml-container-'));
     const variants = report.variants;
     for (const variant of variants) {
@@ -162,7 +181,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     }
     if (adapters.until === 'render') return report;
 
-    const builder = await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
+    builder ??= await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
     report.builder = builder;
     logger.info(`builder: ${describeBuilder(builder)}`);
     const limits = builderLimits(builder, {
@@ -365,7 +384,8 @@ async function buildAndSmoke(
   );
 
   const smoked = await step('smoke', `Smoke-test the ${variantPlan.variant} image offline`, async () =>
-    smoke(variantPlan, variant.lock as Lock, {
+    smokeEveryPlatform(variantPlan, variant.lock as Lock, {
+      machineOf: platformMachine,
       docker,
       image: built.imageRef,
       command: inputs.smokeCommand,
@@ -377,7 +397,7 @@ async function buildAndSmoke(
   variant.smoke = smoked;
   for (const check of smoked.checks) {
     logger.info(
-      `${check.status.padEnd(7)} ${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`,
+      `${check.status.padEnd(7)} ${check.platform ? `[${check.platform}] ` : ''}${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`,
     );
   }
   const failed = failedChecks(smoked);

@@ -58360,8 +58360,7 @@ const inputTable = [
     {
         name: 'platforms',
         default: '',
-        planned: 5,
-        description: 'Target platforms, e.g. `linux/amd64,linux/arm64`.',
+        description: "Target platforms, e.g. `linux/amd64,linux/arm64` (empty: the runner's own). Each is locked and smoke-tested on itself, so the runner must run every one (natively or with docker/setup-qemu-action).",
     },
     {
         name: 'cache',
@@ -58452,6 +58451,7 @@ function parseInputs(read) {
         cache: parseChoice('cache', get('cache'), ['none', 'gha', 'registry', 'local']),
         cacheFrom: Util.getList(get('cache-from'), { ignoreComma: true, comment: '#' }).map((line) => line.trim()),
         cacheTo: Util.getList(get('cache-to'), { ignoreComma: true, comment: '#' }).map((line) => line.trim()),
+        platforms: parsePlatforms(get('platforms')),
         // The CLI has no runner to expand action.yml's `${{ github.token }}` default: unexpanded means none.
         githubToken: /^\$\{\{/.test(get('github-token')) ? null : get('github-token') || null,
         writeGenerated: get('write-generated') || null,
@@ -58461,6 +58461,20 @@ function parseInputs(read) {
         throw new UserError("input 'smoke-expected' compares the output of 'smoke-command', which is not set", 'inputs');
     }
     return inputs;
+}
+function parsePlatforms(value) {
+    const platforms = [
+        ...new Set(Util.getList(value, { ignoreComma: false })
+            .map((item) => item.trim())
+            .filter(Boolean)),
+    ];
+    for (const platform of platforms) {
+        // Python wheels and the images here are Linux only; os/arch[/variant] as buildx names them.
+        if (!/^linux\/[a-z0-9]+(?:\/v\d+)?$/.test(platform)) {
+            throw new UserError(`input 'platforms' has '${platform}': expected linux/<arch>[/<variant>], e.g. linux/arm64`, 'inputs');
+        }
+    }
+    return platforms;
 }
 function parseBoolean(name, value) {
     // The YAML 1.2 core schema's booleans, as @actions/core's getBooleanInput accepts them.
@@ -58662,7 +58676,7 @@ function pinnedBase(base) {
 ;// CONCATENATED MODULE: ./src/lock/args.ts
 
 /** `docker run` arguments that resolve the plan's requirements inside its pinned base image. */
-function resolverArgs(plan, contextDir, script) {
+function resolverArgs(plan, contextDir, script, platform = null) {
     const request = {
         requirements: plan.requirementsFile,
         lines: plan.requirementLines,
@@ -58671,6 +58685,8 @@ function resolverArgs(plan, contextDir, script) {
     return [
         'run',
         '--rm',
+        // pip resolves for the interpreter and platform it runs on: run it on the target platform.
+        ...(platform ? ['--platform', platform] : []),
         ...networkArgs(plan.network),
         // Writable on disk, not a tmpfs: pip downloads whole wheels (torch is gigabytes) to read their metadata.
         '--env',
@@ -58821,6 +58837,7 @@ function buildxArgs(plan, request) {
         `${GENERATED_CONTEXT}=${request.generatedDir}`,
         ...networkArgs(plan.network),
         ...(plan.network === 'host' ? ['--allow', 'network.host'] : []),
+        ...(plan.platforms.length > 0 ? ['--platform', plan.platforms.join(',')] : []),
         ...request.tags.flatMap((tag) => ['--tag', tag]),
         ...Object.entries(request.labels)
             .sort(([a], [b]) => a.localeCompare(b))
@@ -58905,6 +58922,14 @@ function describeBuilder(builder) {
     ]
         .filter(Boolean)
         .join(', ');
+}
+/**
+ * The requested platforms this builder's node cannot run. Each platform is locked and smoke-tested
+ * by running it, so one that runs neither natively nor under a registered emulator cannot be built
+ * and trusted here.
+ */
+function unrunnablePlatforms(builder, wanted) {
+    return wanted.filter((platform) => !builder.platforms.some((have) => have === platform || have.startsWith(`${platform}/`)));
 }
 
 ;// CONCATENATED MODULE: ./src/build/index.ts
@@ -59407,13 +59432,17 @@ function lockFromReport(report, header) {
  * its hashes, sorted by name so the same packages always give the same bytes.
  */
 function lockFromPackages(unsorted, header, environment) {
-    const packages = [...unsorted].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const order = (pkg) => `${pkg.name}\u0000${pkg.marker ?? ''}`;
+    const packages = [...unsorted].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
     const lines = packages.map((pkg) => {
         const hashes = [...new Set(pkg.sha256)]
             .sort()
             .map((hash) => ` --hash=sha256:${hash}`)
             .join('');
-        return pkg.url ? `${pkg.name} @ ${pkg.url}${hashes}` : `${pkg.name}==${pkg.version}${hashes}`;
+        const marker = pkg.marker ? ` ; ${pkg.marker}` : '';
+        return pkg.url
+            ? `${pkg.name} @ ${pkg.url}${marker}${hashes}`
+            : `${pkg.name}==${pkg.version}${marker}${hashes}`;
     });
     const text = `${[...header.map((line) => `# ${line}`), ...lines].join('\n')}\n`;
     return {
@@ -59426,6 +59455,35 @@ function lockFromPackages(unsorted, header, environment) {
 function hashFromLegacyField(item) {
     const legacy = item.download_info.archive_info?.hash;
     return legacy?.startsWith('sha256=') ? legacy.slice('sha256='.length) : undefined;
+}
+/**
+ * One lock for several platforms, each resolved on itself: a package pinned alike everywhere is one
+ * line with every platform's hashes; one that differs (or is missing somewhere) gets a line per pin,
+ * marked with the platforms it holds on, as pip reads `platform_machine` where the image runs.
+ */
+function mergePlatformLocks(perPlatform, header) {
+    const [first] = perPlatform;
+    if (!first)
+        throw new Error('no platform locks to merge');
+    if (perPlatform.length === 1)
+        return lockFromPackages(first.lock.packages, header, first.lock.environment);
+    const pins = new Map();
+    for (const { machine, lock } of perPlatform) {
+        for (const pkg of lock.packages) {
+            const key = `${pkg.name}\u0000${pkg.version}\u0000${pkg.url ?? ''}`;
+            const pin = pins.get(key) ?? { pkg: { ...pkg, sha256: [] }, machines: [] };
+            pin.pkg.sha256.push(...pkg.sha256);
+            pin.machines.push(machine);
+            pins.set(key, pin);
+        }
+    }
+    const merged = [...pins.values()].map(({ pkg, machines }) => {
+        if (machines.length === perPlatform.length)
+            return pkg;
+        const marker = machines.map((machine) => `platform_machine == "${machine}"`).join(' or ');
+        return { ...pkg, marker };
+    });
+    return lockFromPackages(merged, header, first.lock.environment);
 }
 
 ;// CONCATENATED MODULE: ./src/lock/convert.ts
@@ -59568,16 +59626,43 @@ const LOCK_READERS = {
  * packages whose markers hold on the target), or a fresh resolve pinned by hash.
  */
 async function lock(plan, spec, contextDir, docker, reader, credentials = new Map()) {
-    if (plan.lockSource.kind === 'convert')
-        return convertLock(plan, plan.lockSource.lockfile, reader);
-    return resolveLock(plan, spec, contextDir, docker, credentials);
+    const platforms = plan.platforms.length > 0 ? plan.platforms : [null];
+    const locks = [];
+    for (const platform of platforms) {
+        const platformLock = plan.lockSource.kind === 'convert'
+            ? convertLock(plan, plan.lockSource.lockfile, reader, platform)
+            : await resolveLock(plan, spec, contextDir, docker, credentials, platform);
+        locks.push({ machine: platformMachine(platform ?? 'linux/amd64'), lock: platformLock });
+    }
+    const [only] = locks;
+    if (only && locks.length === 1)
+        return only.lock;
+    return mergePlatformLocks(locks, [
+        `Generated by ml-container-action from ${plan.lockSource.kind === 'convert' ? plan.lockSource.lockfile : plan.requirementsFile}: every package pinned with its sha256.`,
+        `Locked on each of ${plan.platforms.join(', ')}; a pin that holds on some of them only is marked with platform_machine.`,
+        'Install with: pip install --require-hashes --no-deps -r requirements.lock',
+    ]);
 }
-function convertLock(plan, lockfile, reader) {
-    // Linux x86_64 CPython of the plan's version: the platform every image is built for today.
-    const env = linuxEnvironment(`${plan.python}.0`);
+/** Python's platform.machine() for a buildx platform (docker says amd64 where Python says x86_64). */
+function platformMachine(platform) {
+    const [, arch = '', variant] = platform.split('/');
+    if (arch === 'amd64')
+        return 'x86_64';
+    if (arch === 'arm64')
+        return 'aarch64';
+    if (arch === 'arm')
+        return variant === 'v6' ? 'armv6l' : 'armv7l';
+    if (arch === '386')
+        return 'i686';
+    return arch;
+}
+function convertLock(plan, lockfile, reader, platform) {
+    // Linux CPython of the plan's version on the target (x86_64 when no platform is named).
+    const machine = platformMachine(platform ?? 'linux/amd64');
+    const env = linuxEnvironment(`${plan.python}.0`, machine);
     const header = [
         `Generated by ml-container-action from ${lockfile}, as it is: every package pinned with its sha256.`,
-        `For CPython ${plan.python} on linux/x86_64; packages whose markers do not hold there are left out.`,
+        `For CPython ${plan.python} on linux/${machine}; packages whose markers do not hold there are left out.`,
         'Install with: pip install --require-hashes --no-deps -r requirements.lock',
     ];
     const readLock = LOCK_READERS[lockfile];
@@ -59585,17 +59670,17 @@ function convertLock(plan, lockfile, reader) {
         ? lockFromLockRead(readLock(reader, lockfile), env, header)
         : lockFromHashedRequirements(reader, lockfile, env, header);
 }
-async function resolveLock(plan, spec, contextDir, docker, credentials) {
+async function resolveLock(plan, spec, contextDir, docker, credentials, platform) {
     const indexes = {
         indexUrl: plan.indexUrl ? withCredentials(plan.indexUrl, credentials) : null,
         extraIndexUrls: plan.extraIndexUrls.map((url) => withCredentials(url, credentials)),
     };
-    const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT), {
+    const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT, platform), {
         env: plan.privateIndexes ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) } : undefined,
     });
     const line = result.stdout.split('\n').find((candidate) => candidate.startsWith(MARKER));
     if (result.exitCode !== 0 || !line) {
-        throw new UserError(`could not resolve ${plan.requirementsFile} in ${plan.base.image}: ${pipError(result.stderr) ?? 'pip failed'}`, 'lock', failingRequirement(result.stderr, spec) ?? { file: plan.requirementsFile }, outputTail(result));
+        throw new UserError(`could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}: ${pipError(result.stderr) ?? 'pip failed'}`, 'lock', failingRequirement(result.stderr, spec) ?? { file: plan.requirementsFile }, outputTail(result));
     }
     const report = JSON.parse(line.slice(MARKER.length));
     return lockFromReport(report, [
@@ -59779,6 +59864,13 @@ function plan(spec, inputs, context) {
             why: `${requirementsFile} (${format}) has no lock; resolving in the base gives its Python and platform`,
         });
     const requirementLines = format === 'requirements' ? null : spec.dependencies.requirements.map(requirementLine);
+    if (inputs.platforms.length > 0) {
+        shared.push({
+            topic: 'platforms',
+            choice: inputs.platforms.join(', '),
+            why: "input 'platforms': each locked and smoke-tested on itself",
+        });
+    }
     const systemPackages = chooseSystemPackages(spec);
     if (systemPackages.length > 0) {
         shared.push({
@@ -59834,6 +59926,7 @@ function plan(spec, inputs, context) {
             cpuTorch,
             lockSource,
             network: inputs.network,
+            platforms: inputs.platforms,
             requirementsFile,
             requirementLines,
             frameworks: spec.frameworks,
@@ -60857,12 +60950,16 @@ function compareText(actual, wanted, expected) {
 }
 
 ;// CONCATENATED MODULE: ./src/smoke/args.ts
-function smokeRequest(plan, lock, command, timeoutSeconds) {
+function smokeRequest(plan, lock, command, timeoutSeconds, 
+/** Python's platform.machine() of the platform tested, to pick its pin in a multi-platform lock. */
+machine = null) {
+    const holdsHere = (marker) => !marker || !machine || marker.includes(`"${machine}"`);
     return {
         frameworks: plan.frameworks.map((framework) => ({
             name: framework.name,
             import: framework.importName,
-            version: lock.packages.find((pkg) => pkg.name === framework.name)?.version ?? framework.locked,
+            version: lock.packages.find((pkg) => pkg.name === framework.name && holdsHere(pkg.marker))?.version ??
+                framework.locked,
         })),
         models: plan.models.map((model) => ({ path: model.path, format: model.format })),
         command,
@@ -60880,6 +60977,7 @@ function smokeArgs(plan, options) {
         '--rm',
         '--name',
         options.containerName,
+        ...(options.platform ? ['--platform', options.platform] : []),
         '--network=none',
         '--read-only',
         '--tmpfs',
@@ -60922,8 +61020,9 @@ async function smoke(plan, lock, options) {
         containerName,
         memory: options.memory,
         script: HARNESS,
-        request: smokeRequest(plan, lock, options.command, options.timeoutSeconds),
+        request: smokeRequest(plan, lock, options.command, options.timeoutSeconds, options.platform?.machine),
         gpus: (0,external_node_fs_namespaceObject.existsSync)('/dev/nvidiactl'),
+        platform: options.platform?.name ?? null,
     }), {
         timeoutMs: options.timeoutSeconds * 1000,
         onTimeout: async () => {
@@ -60944,6 +61043,10 @@ async function smoke(plan, lock, options) {
         report.checks.push(check);
         report.passed &&= check.status !== 'failed';
     }
+    const platform = options.platform?.name;
+    if (platform)
+        for (const check of report.checks)
+            check.platform = platform;
     return { ...report, seconds: (Date.now() - started) / 1000 };
 }
 /** The smoke command's output against the golden file; skipped, saying why, when the command failed. */
@@ -60972,6 +61075,28 @@ function expectedCheck(checks, expected) {
 }
 function failedChecks(result) {
     return result.checks.filter((check) => check.status === 'failed');
+}
+/**
+ * Smoke-tests each platform of the image on itself (natively or emulated), one after another, as
+ * one result: it passes only when every platform passed.
+ */
+async function smokeEveryPlatform(plan, lock, options) {
+    if (plan.platforms.length === 0)
+        return smoke(plan, lock, options);
+    const results = [];
+    for (const name of plan.platforms) {
+        results.push(await smoke(plan, lock, { ...options, platform: { name, machine: options.machineOf(name) } }));
+    }
+    const [first] = results;
+    if (!first || results.length === 1)
+        return first;
+    return {
+        passed: results.every((result) => result.passed),
+        checks: results.flatMap((result) => result.checks),
+        python: first.python,
+        peak_memory_bytes: Math.max(...results.map((result) => result.peak_memory_bytes)),
+        seconds: results.reduce((sum, result) => sum + result.seconds, 0),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
@@ -61048,6 +61173,18 @@ async function pipeline(inputs, context, adapters) {
             return report;
         // Tags carry a variant suffix when the project has more than one variant, so a matrix's images never collide.
         const projectVariants = chooseVariants(spec, { ...inputs, variant: 'auto' }).length;
+        // Each platform is locked and smoke-tested on itself: know before locking that the runner runs them all.
+        let builder;
+        if (inputs.platforms.length > 0) {
+            builder = await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
+            if (inputs.platforms.length > 1 && !builder.containerdStore) {
+                throw new UserError(`building ${inputs.platforms.join(', ')} needs Docker's containerd image store: the classic store holds one platform, and each is smoke-tested before anything is pushed`, 'inputs');
+            }
+            const missing = unrunnablePlatforms(builder, inputs.platforms);
+            if (missing.length > 0) {
+                throw new UserError(`this runner cannot run ${missing.join(', ')} (the builder runs ${builder.platforms.join(', ') || 'no platform it names'}): each platform is locked and smoke-tested on itself, so register an emulator first (docker/setup-qemu-action) or build on a runner of that platform`, 'inputs');
+            }
+        }
         const workRoot = adapters.workDir ?? (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ml-container-'));
         const variants = report.variants;
         for (const variant of variants) {
@@ -61068,7 +61205,7 @@ async function pipeline(inputs, context, adapters) {
         }
         if (adapters.until === 'render')
             return report;
-        const builder = await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
+        builder ??= await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
         report.builder = builder;
         logger.info(`builder: ${describeBuilder(builder)}`);
         const limits = builderLimits(builder, {
@@ -61216,7 +61353,8 @@ async function buildAndSmoke(variant, options) {
     for (const note of built.notes)
         logger.warning(note);
     logger.info(`built ${built.digest} in ${built.seconds.toFixed(1)}s${built.manifestDigest ? ` (image manifest ${built.manifestDigest}, reproducible from the commit time)` : ''}`);
-    const smoked = await step('smoke', `Smoke-test the ${variantPlan.variant} image offline`, async () => smoke(variantPlan, variant.lock, {
+    const smoked = await step('smoke', `Smoke-test the ${variantPlan.variant} image offline`, async () => smokeEveryPlatform(variantPlan, variant.lock, {
+        machineOf: platformMachine,
         docker,
         image: built.imageRef,
         command: inputs.smokeCommand,
@@ -61226,7 +61364,7 @@ async function buildAndSmoke(variant, options) {
     }));
     variant.smoke = smoked;
     for (const check of smoked.checks) {
-        logger.info(`${check.status.padEnd(7)} ${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`);
+        logger.info(`${check.status.padEnd(7)} ${check.platform ? `[${check.platform}] ` : ''}${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`);
     }
     const failed = failedChecks(smoked);
     if (failed.length > 0) {
@@ -61323,11 +61461,12 @@ function metadata(report) {
                     passed: variant.smoke.passed,
                     seconds: variant.smoke.seconds,
                     peak_memory_bytes: variant.smoke.peak_memory_bytes,
-                    checks: variant.smoke.checks.map(({ kind, name, status, seconds }) => ({
+                    checks: variant.smoke.checks.map(({ kind, name, status, seconds, platform }) => ({
                         kind,
                         name,
                         status,
                         seconds,
+                        ...(platform ? { platform } : {}),
                     })),
                 }
                 : null,
@@ -61427,7 +61566,7 @@ function variantSection(variant, several) {
             const time = check.first_prediction_seconds === undefined
                 ? `${check.seconds.toFixed(3)} s`
                 : `${check.seconds.toFixed(3)} s (predict ${check.first_prediction_seconds.toFixed(4)} s)`;
-            lines.push(`| ${check.kind} \`${escapeCell(check.name)}\` | ${icon} ${check.status} | ${time} | ${escapeCell(detail)} |`);
+            lines.push(`| ${check.platform ? `${check.platform} ` : ''}${check.kind} \`${escapeCell(check.name)}\` | ${icon} ${check.status} | ${time} | ${escapeCell(detail)} |`);
         }
         lines.push('', `Peak memory ${bytes(variant.smoke.peak_memory_bytes)}, total ${variant.smoke.seconds.toFixed(1)} s, Python ${variant.smoke.python}.`, '');
     }

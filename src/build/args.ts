@@ -37,6 +37,7 @@ export function buildxArgs(plan: BuildPlan, request: BuildRequest): string[] {
     `${GENERATED_CONTEXT}=${request.generatedDir}`,
     ...networkArgs(plan.network),
     ...(plan.network === 'host' ? ['--allow', 'network.host'] : []),
+    ...(plan.platforms.length > 0 ? ['--platform', plan.platforms.join(',')] : []),
     ...request.tags.flatMap((tag) => ['--tag', tag]),
     ...Object.entries(request.labels)
       .sort(([a], [b]) => a.localeCompare(b))

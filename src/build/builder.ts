@@ -90,3 +90,14 @@ export function describeBuilder(builder: BuilderInfo): string {
     .filter(Boolean)
     .join(', ');
 }
+
+/**
+ * The requested platforms this builder's node cannot run. Each platform is locked and smoke-tested
+ * by running it, so one that runs neither natively nor under a registered emulator cannot be built
+ * and trusted here.
+ */
+export function unrunnablePlatforms(builder: BuilderInfo, wanted: readonly string[]): string[] {
+  return wanted.filter(
+    (platform) => !builder.platforms.some((have) => have === platform || have.startsWith(`${platform}/`)),
+  );
+}

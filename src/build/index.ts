@@ -10,7 +10,13 @@ import { buildxArgs } from './args.js';
 import type { BuilderInfo } from './builder.js';
 import type { CacheArgs } from './cache.js';
 
-export { type BuilderInfo, builderLimits, describeBuilder, inspectBuilder } from './builder.js';
+export {
+  type BuilderInfo,
+  builderLimits,
+  describeBuilder,
+  inspectBuilder,
+  unrunnablePlatforms,
+} from './builder.js';
 
 export interface BuildResult {
   /** What buildx reports and the registry serves: the index, attestations included. */

@@ -2,7 +2,12 @@ import type { BuildPlan } from '../plan/types.js';
 import { pinnedBase } from '../plan/types.js';
 
 /** `docker run` arguments that resolve the plan's requirements inside its pinned base image. */
-export function resolverArgs(plan: BuildPlan, contextDir: string, script: string): string[] {
+export function resolverArgs(
+  plan: BuildPlan,
+  contextDir: string,
+  script: string,
+  platform: string | null = null,
+): string[] {
   const request = {
     requirements: plan.requirementsFile,
     lines: plan.requirementLines,
@@ -11,6 +16,8 @@ export function resolverArgs(plan: BuildPlan, contextDir: string, script: string
   return [
     'run',
     '--rm',
+    // pip resolves for the interpreter and platform it runs on: run it on the target platform.
+    ...(platform ? ['--platform', platform] : []),
     ...networkArgs(plan.network),
     // Writable on disk, not a tmpfs: pip downloads whole wheels (torch is gigabytes) to read their metadata.
     '--env',

@@ -19,6 +19,8 @@ export interface LockedPackage {
   sha256: string[];
   /** Set for a direct reference (`name @ url`), installed from that URL. */
   url: string | null;
+  /** A multi-platform lock's environment marker, for a pin that holds on some platforms only. */
+  marker?: string;
 }
 
 export interface Lock {
@@ -57,13 +59,17 @@ export function lockFromPackages(
   header: readonly string[],
   environment: Record<string, string>,
 ): Lock {
-  const packages = [...unsorted].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const order = (pkg: LockedPackage) => `${pkg.name}\u0000${pkg.marker ?? ''}`;
+  const packages = [...unsorted].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   const lines = packages.map((pkg) => {
     const hashes = [...new Set(pkg.sha256)]
       .sort()
       .map((hash) => ` --hash=sha256:${hash}`)
       .join('');
-    return pkg.url ? `${pkg.name} @ ${pkg.url}${hashes}` : `${pkg.name}==${pkg.version}${hashes}`;
+    const marker = pkg.marker ? ` ; ${pkg.marker}` : '';
+    return pkg.url
+      ? `${pkg.name} @ ${pkg.url}${marker}${hashes}`
+      : `${pkg.name}==${pkg.version}${marker}${hashes}`;
   });
   const text = `${[...header.map((line) => `# ${line}`), ...lines].join('\n')}\n`;
   return {
@@ -77,4 +83,34 @@ export function lockFromPackages(
 function hashFromLegacyField(item: PipReport['install'][number]): string | undefined {
   const legacy = item.download_info.archive_info?.hash;
   return legacy?.startsWith('sha256=') ? legacy.slice('sha256='.length) : undefined;
+}
+
+/**
+ * One lock for several platforms, each resolved on itself: a package pinned alike everywhere is one
+ * line with every platform's hashes; one that differs (or is missing somewhere) gets a line per pin,
+ * marked with the platforms it holds on, as pip reads `platform_machine` where the image runs.
+ */
+export function mergePlatformLocks(
+  perPlatform: readonly { machine: string; lock: Lock }[],
+  header: readonly string[],
+): Lock {
+  const [first] = perPlatform;
+  if (!first) throw new Error('no platform locks to merge');
+  if (perPlatform.length === 1) return lockFromPackages(first.lock.packages, header, first.lock.environment);
+  const pins = new Map<string, { pkg: LockedPackage; machines: string[] }>();
+  for (const { machine, lock } of perPlatform) {
+    for (const pkg of lock.packages) {
+      const key = `${pkg.name}\u0000${pkg.version}\u0000${pkg.url ?? ''}`;
+      const pin = pins.get(key) ?? { pkg: { ...pkg, sha256: [] }, machines: [] };
+      pin.pkg.sha256.push(...pkg.sha256);
+      pin.machines.push(machine);
+      pins.set(key, pin);
+    }
+  }
+  const merged = [...pins.values()].map(({ pkg, machines }) => {
+    if (machines.length === perPlatform.length) return pkg;
+    const marker = machines.map((machine) => `platform_machine == "${machine}"`).join(' or ');
+    return { ...pkg, marker };
+  });
+  return lockFromPackages(merged, header, first.lock.environment);
 }

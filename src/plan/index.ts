@@ -66,6 +66,13 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
   );
   const requirementLines =
     format === 'requirements' ? null : spec.dependencies.requirements.map(requirementLine);
+  if (inputs.platforms.length > 0) {
+    shared.push({
+      topic: 'platforms',
+      choice: inputs.platforms.join(', '),
+      why: "input 'platforms': each locked and smoke-tested on itself",
+    });
+  }
   const systemPackages = chooseSystemPackages(spec);
   if (systemPackages.length > 0) {
     shared.push({
@@ -124,6 +131,7 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       cpuTorch,
       lockSource,
       network: inputs.network,
+      platforms: inputs.platforms,
       requirementsFile,
       requirementLines,
       frameworks: spec.frameworks,

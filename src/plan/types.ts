@@ -45,6 +45,8 @@ export interface BuildPlan {
   cpuTorch: { indexUrl: string; packages: { name: string; specifier: string }[] } | null;
   lockSource: LockSource;
   network: BuildNetwork;
+  /** Target platforms as buildx names them; empty for the builder's own. Each is locked and smoke-tested on itself. */
+  platforms: string[];
   /** Manifest the lock is resolved from, relative to the context. */
   requirementsFile: string;
   /**

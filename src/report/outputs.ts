@@ -49,11 +49,12 @@ export function metadata(report: RunReport) {
             passed: variant.smoke.passed,
             seconds: variant.smoke.seconds,
             peak_memory_bytes: variant.smoke.peak_memory_bytes,
-            checks: variant.smoke.checks.map(({ kind, name, status, seconds }) => ({
+            checks: variant.smoke.checks.map(({ kind, name, status, seconds, platform }) => ({
               kind,
               name,
               status,
               seconds,
+              ...(platform ? { platform } : {}),
             })),
           }
         : null,

@@ -111,7 +111,7 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
           ? `${check.seconds.toFixed(3)} s`
           : `${check.seconds.toFixed(3)} s (predict ${check.first_prediction_seconds.toFixed(4)} s)`;
       lines.push(
-        `| ${check.kind} \`${escapeCell(check.name)}\` | ${icon} ${check.status} | ${time} | ${escapeCell(detail)} |`,
+        `| ${check.platform ? `${check.platform} ` : ''}${check.kind} \`${escapeCell(check.name)}\` | ${icon} ${check.status} | ${time} | ${escapeCell(detail)} |`,
       );
     }
     lines.push(

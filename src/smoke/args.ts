@@ -15,12 +15,17 @@ export function smokeRequest(
   lock: Lock,
   command: string | null,
   timeoutSeconds: number,
+  /** Python's platform.machine() of the platform tested, to pick its pin in a multi-platform lock. */
+  machine: string | null = null,
 ): SmokeRequest {
+  const holdsHere = (marker: string | undefined) => !marker || !machine || marker.includes(`"${machine}"`);
   return {
     frameworks: plan.frameworks.map((framework) => ({
       name: framework.name,
       import: framework.importName,
-      version: lock.packages.find((pkg) => pkg.name === framework.name)?.version ?? framework.locked,
+      version:
+        lock.packages.find((pkg) => pkg.name === framework.name && holdsHere(pkg.marker))?.version ??
+        framework.locked,
     })),
     models: plan.models.map((model) => ({ path: model.path, format: model.format })),
     command,
@@ -43,6 +48,8 @@ export function smokeArgs(
     request: SmokeRequest;
     /** The runner has a GPU: the GPU variant's device check runs on it. */
     gpus?: boolean;
+    /** One platform of a multi-platform image, run natively or emulated. */
+    platform?: string | null;
   },
 ): string[] {
   return [
@@ -50,6 +57,7 @@ export function smokeArgs(
     '--rm',
     '--name',
     options.containerName,
+    ...(options.platform ? ['--platform', options.platform] : []),
     '--network=none',
     '--read-only',
     '--tmpfs',

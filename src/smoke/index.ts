@@ -24,6 +24,8 @@ export interface SmokeCheck {
   detail?: string;
   /** The smoke command's whole standard output (up to 1 MiB), for the smoke-expected comparison. */
   stdout?: string;
+  /** Set when the image has several platforms: the one this check ran on. */
+  platform?: string;
 }
 
 export interface SmokeResult {
@@ -45,6 +47,8 @@ export async function smoke(
     timeoutSeconds: number;
     memory: string;
     expected?: ExpectedOutput | null;
+    /** One platform of a multi-platform image, with Python's name for its machine. */
+    platform?: { name: string; machine: string } | null;
   },
 ): Promise<SmokeResult> {
   const containerName = `ml-container-smoke-${randomBytes(6).toString('hex')}`;
@@ -55,8 +59,9 @@ export async function smoke(
       containerName,
       memory: options.memory,
       script: HARNESS,
-      request: smokeRequest(plan, lock, options.command, options.timeoutSeconds),
+      request: smokeRequest(plan, lock, options.command, options.timeoutSeconds, options.platform?.machine),
       gpus: existsSync('/dev/nvidiactl'),
+      platform: options.platform?.name ?? null,
     }),
     {
       timeoutMs: options.timeoutSeconds * 1000,
@@ -87,6 +92,8 @@ export async function smoke(
     report.checks.push(check);
     report.passed &&= check.status !== 'failed';
   }
+  const platform = options.platform?.name;
+  if (platform) for (const check of report.checks) check.platform = platform;
   return { ...report, seconds: (Date.now() - started) / 1000 };
 }
 
@@ -117,4 +124,31 @@ function expectedCheck(checks: SmokeCheck[], expected: ExpectedOutput): SmokeChe
 
 export function failedChecks(result: SmokeResult): SmokeCheck[] {
   return result.checks.filter((check) => check.status === 'failed');
+}
+
+/**
+ * Smoke-tests each platform of the image on itself (natively or emulated), one after another, as
+ * one result: it passes only when every platform passed.
+ */
+export async function smokeEveryPlatform(
+  plan: BuildPlan,
+  lock: Lock,
+  options: Omit<Parameters<typeof smoke>[2], 'platform'> & { machineOf: (platform: string) => string },
+): Promise<SmokeResult> {
+  if (plan.platforms.length === 0) return smoke(plan, lock, options);
+  const results: SmokeResult[] = [];
+  for (const name of plan.platforms) {
+    results.push(
+      await smoke(plan, lock, { ...options, platform: { name, machine: options.machineOf(name) } }),
+    );
+  }
+  const [first] = results;
+  if (!first || results.length === 1) return first as SmokeResult;
+  return {
+    passed: results.every((result) => result.passed),
+    checks: results.flatMap((result) => result.checks),
+    python: first.python,
+    peak_memory_bytes: Math.max(...results.map((result) => result.peak_memory_bytes)),
+    seconds: results.reduce((sum, result) => sum + result.seconds, 0),
+  };
 }

@@ -334,6 +334,39 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
     }
   });
 
+  it('builds a named platform on itself, and refuses one this runner cannot run before locking anything', async () => {
+    const pullRequest = (platforms: string) =>
+      runAction({
+        workspace: workspaceWithExample(),
+        eventName: 'pull_request',
+        ref: 'refs/pull/11/merge',
+        sha,
+        repository: 'acme/iris',
+        event: {
+          number: 11,
+          pull_request: {
+            number: 11,
+            head: { sha, repo: repositoryPayload },
+            base: { repo: repositoryPayload },
+          },
+          repository: repositoryPayload,
+        },
+        inputs: inputs(`e2e-${run}/platforms`, { platforms }),
+      });
+    const amd64 = await pullRequest('linux/amd64');
+    expect(amd64.exitCode, amd64.log).toBe(0);
+    expect(amd64.log).toContain('passed  [linux/amd64] import scikit-learn');
+    expect(amd64.summary).toContain('| linux/amd64 model `model.joblib` | ✅ passed |');
+
+    // The test bed registers no emulator: arm64 can be neither resolved nor smoke-tested here.
+    const arm64 = await pullRequest('linux/amd64,linux/arm64');
+    expect(arm64.exitCode).toBe(1);
+    expect(arm64.log).toMatch(
+      /::error .*::this runner cannot run linux\/arm64 \(the builder runs linux\/amd64/,
+    );
+    expect(arm64.log).not.toContain('Lock the');
+  });
+
   it('builds the same commit twice, from empty caches, to the same image manifest', async () => {
     const manifests: string[] = [];
     for (const attempt of [1, 2]) {

@@ -53,6 +53,7 @@ describe('parseInputs', () => {
         cache: 'none',
         cacheFrom: [],
         cacheTo: [],
+        platforms: [],
         githubToken: null,
         writeGenerated: null,
         checkGenerated: false,
@@ -77,6 +78,11 @@ describe('parseInputs', () => {
       ['smoke-command', 'python predict.py --self-test', { smokeCommand: 'python predict.py --self-test' }],
       ['smoke-memory', '512m', { smokeMemory: '512m' }],
       ['github-token', 'ghs_abc', { githubToken: 'ghs_abc' }],
+      [
+        'platforms',
+        'linux/amd64,linux/arm64\nlinux/arm/v7',
+        { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'] },
+      ],
       // The CLI reads action.yml's default as it is written: no runner expanded it.
       ['github-token', '${{ github.token }}', { githubToken: null }],
     ] as const)('%s = %j', (name, value, expected) => {
@@ -217,6 +223,23 @@ describe('parseInputs', () => {
       ['a line with an empty key', '=value', '=value'],
     ])('rejects %s', (_, value, line) => {
       expect(failure({ labels: value }).message).toBe(`input 'labels': '${line}' is not key=value`);
+    });
+  });
+
+  describe('platforms and smoke-expected', () => {
+    it.each(['darwin/arm64', 'linux', 'linux/arm64/8'])(
+      'rejects the platform %s, naming the form it wants',
+      (value) => {
+        expect(failure({ platforms: value }).message).toBe(
+          `input 'platforms' has '${value}': expected linux/<arch>[/<variant>], e.g. linux/arm64`,
+        );
+      },
+    );
+
+    it('rejects smoke-expected without a smoke-command to compare', () => {
+      expect(failure({ 'smoke-expected': 'golden.yml' }).message).toBe(
+        "input 'smoke-expected' compares the output of 'smoke-command', which is not set",
+      );
     });
   });
 

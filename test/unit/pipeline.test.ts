@@ -17,6 +17,8 @@ const ok = (stdout = ''): ProcessResult => ({ exitCode: 0, stdout, stderr: '', t
 interface FakeOptions {
   smokePassed?: boolean;
   pushFailures?: number;
+  /** What `buildx inspect` says the node runs. */
+  platforms?: string;
 }
 
 /** A Docker CLI that answers as a real one did on the test bed, and records every call. */
@@ -31,7 +33,11 @@ function fakeDocker(options: FakeOptions = {}): DockerCli & { calls: string[][] 
       if (first === 'buildx' && second === 'imagetools') {
         return ok(JSON.stringify({ digest: args[2]?.includes('python') ? BASE_DIGEST : BUILT }));
       }
-      if (first === 'buildx' && second === 'inspect') return ok('Name: default\nDriver: docker\n');
+      if (first === 'buildx' && second === 'inspect') {
+        return ok(
+          `Name: default\nDriver: docker\n\nNodes:\nPlatforms: ${options.platforms ?? 'linux/amd64'}\n`,
+        );
+      }
       if (first === 'buildx' && second === 'version')
         return ok('github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3\n');
       if (first === 'info') return ok('[["driver-type","io.containerd.snapshotter.v1"]]');
@@ -170,6 +176,47 @@ describe('pipeline', () => {
     expect(docker.calls.filter((call) => call[0] === 'push')).toHaveLength(2);
     expect(report.variants[0]?.publish?.pushed).toEqual(['r/iris:one']);
   }, 10_000);
+
+  it('locks, builds and smoke-tests every platform on itself', async () => {
+    const docker = fakeDocker({ platforms: 'linux/amd64, linux/arm64' });
+    const report = await pipeline(
+      inputsWith({ context: example, image: 'r/iris', platforms: 'linux/amd64,linux/arm64' }),
+      releaseContext,
+      { docker, logger: quietLogger },
+    );
+    expect(report.error).toBeUndefined();
+    const platformOf = (call: string[]) => call[call.indexOf('--platform') + 1];
+    const runs = docker.calls.filter((call) => call[0] === 'run');
+    expect(runs.map((call) => [call.includes('python3') ? 'resolve' : 'smoke', platformOf(call)])).toEqual([
+      ['resolve', 'linux/amd64'],
+      ['resolve', 'linux/arm64'],
+      ['smoke', 'linux/amd64'],
+      ['smoke', 'linux/arm64'],
+    ]);
+    const build = docker.calls.find((call) => call[0] === 'buildx' && call[1] === 'build') ?? [];
+    expect(platformOf(build)).toBe('linux/amd64,linux/arm64');
+    const variant = report.variants[0];
+    expect(variant?.lock?.text).toContain('# Locked on each of linux/amd64, linux/arm64;');
+    expect(variant?.smoke?.checks.map((check) => `${check.platform} ${check.kind}`)).toEqual([
+      'linux/amd64 import',
+      'linux/amd64 model',
+      'linux/arm64 import',
+      'linux/arm64 model',
+    ]);
+  });
+
+  it('refuses, before locking anything, a platform the runner cannot run', async () => {
+    const docker = fakeDocker({ platforms: 'linux/amd64, linux/amd64/v2' });
+    const report = await pipeline(
+      inputsWith({ context: example, image: 'r/iris', platforms: 'linux/amd64,linux/arm64' }),
+      releaseContext,
+      { docker, logger: quietLogger },
+    );
+    expect(report.error?.message).toMatch(
+      /^this runner cannot run linux\/arm64 \(the builder runs linux\/amd64, linux\/amd64\/v2\): .*docker\/setup-qemu-action/,
+    );
+    expect(docker.calls.filter((call) => call[0] === 'run')).toEqual([]);
+  });
 
   it('stops after render for `ml-container plan`, running no build', async () => {
     const docker = fakeDocker();

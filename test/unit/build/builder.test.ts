@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { builderInfo, builderLimits, describeBuilder } from '../../../src/build/builder.js';
+import {
+  builderInfo,
+  builderLimits,
+  describeBuilder,
+  unrunnablePlatforms,
+} from '../../../src/build/builder.js';
 
 // Recorded on the test bed: Debian's docker.io 26 with the containerd image store, buildx 0.13.
 const TESTBED_INSPECT = `Name:          default
@@ -79,5 +84,18 @@ describe('builderInfo', () => {
     expect(builderLimits(info, { cache: 'gha', provenance: true, reproducible: true })).toEqual([
       "provenance skipped: the 'docker-container' builder loading into Docker's classic image store drops attestations (enable the containerd image store to keep them)",
     ]);
+  });
+});
+
+describe('unrunnablePlatforms', () => {
+  it('names the platforms the builder neither runs natively nor emulates', () => {
+    const info = builderInfo(CONTAINER_INSPECT, '', CLASSIC_STORE);
+    expect(unrunnablePlatforms(info, ['linux/amd64', 'linux/arm64', 'linux/s390x', 'linux/arm/v7'])).toEqual([
+      'linux/s390x',
+      'linux/arm/v7',
+    ]);
+    const testbed = builderInfo(TESTBED_INSPECT, TESTBED_VERSION, CONTAINERD_STORE);
+    expect(unrunnablePlatforms(testbed, ['linux/amd64'])).toEqual([]);
+    expect(unrunnablePlatforms(testbed, ['linux/arm64'])).toEqual(['linux/arm64']);
   });
 });
