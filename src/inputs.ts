@@ -114,6 +114,7 @@ export const inputTable = [
   },
   {
     name: 'github-token',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an Actions expression the runner expands
     default: '${{ github.token }}',
     description:
       'Token BuildKit lists `gha` cache entries with through the GitHub API, which is not rate-limited like the cache API (as docker/build-push-action does).',

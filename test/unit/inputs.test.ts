@@ -84,6 +84,7 @@ describe('parseInputs', () => {
         { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'] },
       ],
       // The CLI reads action.yml's default as it is written: no runner expanded it.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an Actions expression, as action.yml has it
       ['github-token', '${{ github.token }}', { githubToken: null }],
     ] as const)('%s = %j', (name, value, expected) => {
       expect(parse({ [name]: value })).toMatchObject(expected);
