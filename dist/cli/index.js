@@ -58379,6 +58379,7 @@ const inputTable = [
     },
     {
         name: 'github-token',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an Actions expression the runner expands
         default: '${{ github.token }}',
         description: 'Token BuildKit lists `gha` cache entries with through the GitHub API, which is not rate-limited like the cache API (as docker/build-push-action does).',
     },
@@ -61453,6 +61454,7 @@ function metadata(report) {
             manifest_digest: variant.build?.manifestDigest ?? null,
             reproducible: variant.build?.reproducible ?? false,
             size_bytes: variant.build?.sizeBytes ?? null,
+            build_seconds: variant.build?.seconds ?? null,
             provenance: variant.build?.provenance ?? false,
             sbom: variant.build?.sbom ?? false,
             tags: variant.tags?.tags ?? [],
@@ -61461,12 +61463,15 @@ function metadata(report) {
                     passed: variant.smoke.passed,
                     seconds: variant.smoke.seconds,
                     peak_memory_bytes: variant.smoke.peak_memory_bytes,
-                    checks: variant.smoke.checks.map(({ kind, name, status, seconds, platform }) => ({
-                        kind,
-                        name,
-                        status,
-                        seconds,
-                        ...(platform ? { platform } : {}),
+                    checks: variant.smoke.checks.map((check) => ({
+                        kind: check.kind,
+                        name: check.name,
+                        status: check.status,
+                        seconds: check.seconds,
+                        ...(check.first_prediction_seconds === undefined
+                            ? {}
+                            : { first_prediction_seconds: check.first_prediction_seconds }),
+                        ...(check.platform ? { platform: check.platform } : {}),
                     })),
                 }
                 : null,

@@ -41,6 +41,7 @@ export function metadata(report: RunReport) {
       manifest_digest: variant.build?.manifestDigest ?? null,
       reproducible: variant.build?.reproducible ?? false,
       size_bytes: variant.build?.sizeBytes ?? null,
+      build_seconds: variant.build?.seconds ?? null,
       provenance: variant.build?.provenance ?? false,
       sbom: variant.build?.sbom ?? false,
       tags: variant.tags?.tags ?? [],
@@ -49,12 +50,15 @@ export function metadata(report: RunReport) {
             passed: variant.smoke.passed,
             seconds: variant.smoke.seconds,
             peak_memory_bytes: variant.smoke.peak_memory_bytes,
-            checks: variant.smoke.checks.map(({ kind, name, status, seconds, platform }) => ({
-              kind,
-              name,
-              status,
-              seconds,
-              ...(platform ? { platform } : {}),
+            checks: variant.smoke.checks.map((check) => ({
+              kind: check.kind,
+              name: check.name,
+              status: check.status,
+              seconds: check.seconds,
+              ...(check.first_prediction_seconds === undefined
+                ? {}
+                : { first_prediction_seconds: check.first_prediction_seconds }),
+              ...(check.platform ? { platform: check.platform } : {}),
             })),
           }
         : null,
