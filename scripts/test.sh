@@ -21,5 +21,6 @@ bash scripts/testbed.sh up
 eval "$(bash scripts/testbed.sh env)"
 ML_CONTAINER_REQUIRE_E2E=1 npx vitest run
 
-# The benchmarks run once in a quick mode so they cannot rot; the full runs are by hand (bench/).
-node bench/detect.mjs --quick --out "$(mktemp -d)/detect.json"
+# The benchmark runs once in a quick mode (every figure, on the small example) so it cannot rot;
+# the full run is by hand: npm run bench (bench/README.md).
+node bench/run.mjs --quick

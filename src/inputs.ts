@@ -73,6 +73,12 @@ export const inputTable = [
       'Stop after planning and set the `matrix` output (the variants this project has), so a first job can fan out a CPU/GPU matrix.',
   },
   {
+    name: 'reproducible',
+    default: 'auto',
+    description:
+      '`true`: rewrite every file time in the image to the commit time, so two builds of one commit give the same image digest (an OCI export and load, seconds per build); `false`: load straight into the image store; `auto`: `true` when the run pushes.',
+  },
+  {
     name: 'provenance',
     default: 'true',
     description: 'Attach a SLSA provenance attestation (`mode=max`) when the builder can store it.',
@@ -179,6 +185,7 @@ export interface Inputs {
   smokeTimeoutSeconds: number;
   smokeMemory: string;
   smokeExpected: string | null;
+  reproducible: 'auto' | 'true' | 'false';
   provenance: boolean;
   sbom: boolean;
   sbomGenerator: string;
@@ -229,6 +236,7 @@ export function parseInputs(read: InputSource): Inputs {
     smokeTimeoutSeconds: parsePositiveInteger('smoke-timeout', get('smoke-timeout')),
     smokeMemory: parseMemory(get('smoke-memory')),
     smokeExpected: get('smoke-expected') || null,
+    reproducible: parseChoice('reproducible', get('reproducible'), ['auto', 'true', 'false'] as const),
     provenance: parseBoolean('provenance', get('provenance')),
     sbom: parseBoolean('sbom', get('sbom')),
     sbomGenerator: get('sbom-generator'),

@@ -184,10 +184,20 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     builder ??= await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
     report.builder = builder;
     logger.info(`builder: ${describeBuilder(builder)}`);
+    // Rewriting every layer's file times costs seconds per build even when nothing changed, so by
+    // default only an image that will be published pays it; a pull request loads straight in.
+    const reproducible =
+      inputs.reproducible === 'true' ||
+      (inputs.reproducible === 'auto' && pushDecision(inputs, context, true).push);
+    if (!reproducible && sourceDateEpoch(context) !== null) {
+      logger.info(
+        `reproducible export skipped: ${inputs.reproducible === 'false' ? "input 'reproducible' is false" : "nothing is pushed (reproducible: auto); set 'reproducible: true' to check it here"}`,
+      );
+    }
     const limits = builderLimits(builder, {
       cache: inputs.cache,
       provenance: inputs.provenance,
-      reproducible: sourceDateEpoch(context) !== null,
+      reproducible: reproducible && sourceDateEpoch(context) !== null,
     });
     for (const note of limits) {
       report.notes.push(note);
@@ -210,6 +220,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         suffixInputTags: variants.length > 1,
         credentials,
         builder,
+        reproducible,
         sbomGenerator: sbom.generator,
         expected,
         cacheStore: adapters.cacheStore,
@@ -300,6 +311,7 @@ async function buildAndSmoke(
     suffixInputTags: boolean;
     credentials: Credentials;
     builder: BuilderInfo;
+    reproducible: boolean;
     sbomGenerator: string | null;
     expected: ExpectedOutput | null;
     cacheStore?: CacheStore;
@@ -362,6 +374,7 @@ async function buildAndSmoke(
       sbomGenerator: options.sbomGenerator,
       credentials: options.credentials,
       sourceDateEpoch: sourceDateEpoch(context),
+      reproducible: options.reproducible,
       cache,
       onOutput: (chunk) => logger.output(chunk),
     }),

@@ -58342,6 +58342,11 @@ const inputTable = [
         description: 'Stop after planning and set the `matrix` output (the variants this project has), so a first job can fan out a CPU/GPU matrix.',
     },
     {
+        name: 'reproducible',
+        default: 'auto',
+        description: '`true`: rewrite every file time in the image to the commit time, so two builds of one commit give the same image digest (an OCI export and load, seconds per build); `false`: load straight into the image store; `auto`: `true` when the run pushes.',
+    },
+    {
         name: 'provenance',
         default: 'true',
         description: 'Attach a SLSA provenance attestation (`mode=max`) when the builder can store it.',
@@ -58445,6 +58450,7 @@ function parseInputs(read) {
         smokeTimeoutSeconds: parsePositiveInteger('smoke-timeout', get('smoke-timeout')),
         smokeMemory: parseMemory(get('smoke-memory')),
         smokeExpected: get('smoke-expected') || null,
+        reproducible: parseChoice('reproducible', get('reproducible'), ['auto', 'true', 'false']),
         provenance: parseBoolean('provenance', get('provenance')),
         sbom: parseBoolean('sbom', get('sbom')),
         sbomGenerator: get('sbom-generator'),
@@ -58974,7 +58980,7 @@ async function runBuild(plan, options, workDir) {
         sbomGenerator: options.sbomGenerator ?? null,
         pipConfigSecret,
         sourceDateEpoch: options.sourceDateEpoch,
-        ociArchive: options.sourceDateEpoch === null || !options.builder.canExportOci
+        ociArchive: options.sourceDateEpoch === null || !options.reproducible || !options.builder.canExportOci
             ? null
             : (0,external_node_path_namespaceObject.join)(workDir, 'image.oci.tar'),
         cacheFrom: options.cache?.from ?? [],
@@ -61209,10 +61215,17 @@ async function pipeline(inputs, context, adapters) {
         builder ??= await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
         report.builder = builder;
         logger.info(`builder: ${describeBuilder(builder)}`);
+        // Rewriting every layer's file times costs seconds per build even when nothing changed, so by
+        // default only an image that will be published pays it; a pull request loads straight in.
+        const reproducible = inputs.reproducible === 'true' ||
+            (inputs.reproducible === 'auto' && pushDecision(inputs, context, true).push);
+        if (!reproducible && sourceDateEpoch(context) !== null) {
+            logger.info(`reproducible export skipped: ${inputs.reproducible === 'false' ? "input 'reproducible' is false" : "nothing is pushed (reproducible: auto); set 'reproducible: true' to check it here"}`);
+        }
         const limits = builderLimits(builder, {
             cache: inputs.cache,
             provenance: inputs.provenance,
-            reproducible: sourceDateEpoch(context) !== null,
+            reproducible: reproducible && sourceDateEpoch(context) !== null,
         });
         for (const note of limits) {
             report.notes.push(note);
@@ -61235,6 +61248,7 @@ async function pipeline(inputs, context, adapters) {
                 suffixInputTags: variants.length > 1,
                 credentials,
                 builder,
+                reproducible,
                 sbomGenerator: sbom.generator,
                 expected,
                 cacheStore: adapters.cacheStore,
@@ -61342,6 +61356,7 @@ async function buildAndSmoke(variant, options) {
         sbomGenerator: options.sbomGenerator,
         credentials: options.credentials,
         sourceDateEpoch: sourceDateEpoch(context),
+        reproducible: options.reproducible,
         cache,
         onOutput: (chunk) => logger.output(chunk),
     }));

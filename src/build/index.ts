@@ -47,6 +47,8 @@ export async function build(
     credentials?: Credentials;
     /** The commit time in seconds; null when unknown, and then the build is not reproducible. */
     sourceDateEpoch: number | null;
+    /** Take the reproducible route (rewritten timestamps, an OCI archive then loaded) when the builder can. */
+    reproducible: boolean;
     cache?: CacheArgs;
     onOutput?: (chunk: string) => void;
   },
@@ -95,7 +97,7 @@ async function runBuild(
     pipConfigSecret,
     sourceDateEpoch: options.sourceDateEpoch,
     ociArchive:
-      options.sourceDateEpoch === null || !options.builder.canExportOci
+      options.sourceDateEpoch === null || !options.reproducible || !options.builder.canExportOci
         ? null
         : join(workDir, 'image.oci.tar'),
     cacheFrom: options.cache?.from ?? [],

@@ -382,7 +382,8 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
           head_commit: { id: sha, timestamp: '2026-11-20T10:11:12Z' },
           repository: repositoryPayload,
         },
-        inputs: inputs(`e2e-${run}/repro-${attempt}`),
+        // Nothing is pushed, so ask for the reproducible route that `auto` keeps for pushes.
+        inputs: inputs(`e2e-${run}/repro-${attempt}`, { reproducible: 'true' }),
       });
       expect(result.exitCode, result.log).toBe(0);
       const [variant] = JSON.parse(result.outputs.metadata ?? '{}').variants;

@@ -46,6 +46,7 @@ describe('parseInputs', () => {
         smokeTimeoutSeconds: 300,
         smokeMemory: '4g',
         smokeExpected: null,
+        reproducible: 'auto',
         provenance: true,
         sbom: true,
         sbomGenerator: 'docker/buildkit-syft-scanner:stable-1',

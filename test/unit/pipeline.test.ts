@@ -177,6 +177,32 @@ describe('pipeline', () => {
     expect(report.variants[0]?.publish?.pushed).toEqual(['r/iris:one']);
   }, 10_000);
 
+  it("loads a pull request's image straight into the store; only a push pays for the reproducible export", async () => {
+    const pullRequest: RunContext = {
+      ...releaseContext,
+      eventName: 'pull_request',
+      ref: 'refs/pull/4/merge',
+      pullRequest: { number: 4, fromFork: false },
+    };
+    const verbsOf = async (context: RunContext, values: Record<string, string>) => {
+      const docker = fakeDocker();
+      const report = await pipeline(inputsWith({ context: example, image: 'r/iris', ...values }), context, {
+        docker,
+        logger: quietLogger,
+      });
+      expect(report.error).toBeUndefined();
+      const build = docker.calls.find((call) => call[0] === 'buildx' && call[1] === 'build') ?? [];
+      return { load: build.includes('--load'), archive: docker.calls.some((call) => call[0] === 'load') };
+    };
+    expect(await verbsOf(pullRequest, {})).toEqual({ load: true, archive: false });
+    expect(await verbsOf(pullRequest, { reproducible: 'true' })).toEqual({ load: false, archive: true });
+    expect(await verbsOf(releaseContext, { push: 'true' })).toEqual({ load: false, archive: true });
+    expect(await verbsOf(releaseContext, { push: 'true', reproducible: 'false' })).toEqual({
+      load: true,
+      archive: false,
+    });
+  });
+
   it('locks, builds and smoke-tests every platform on itself', async () => {
     const docker = fakeDocker({ platforms: 'linux/amd64, linux/arm64' });
     const report = await pipeline(

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// The benchmark: what users feel, each figure a ratio or count measured side by side in one run on
+// the test bed, with the machine described (see bench/README.md).
+//
+//   eval "$(bash scripts/testbed.sh env)"
+//   npm run bench                 # every figure, full sizes (about half an hour on 2 cores)
+//   npm run bench -- --quick      # every figure on the small sklearn example (CI runs this)
+//   npm run bench -- --out FILE   # where the JSON goes (bench/results.json; quick: a temp file)
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { detectSpeed } from './figures/detect.mjs';
+import { pipCacheRebuild } from './figures/pip-cache.mjs';
+import { sourceOnlyRebuild } from './figures/rebuild.mjs';
+import { reproducibility } from './figures/reproducibility.mjs';
+import { imageSizeRatio } from './figures/size.mjs';
+import { smokeFigures } from './figures/smoke.mjs';
+import { startup } from './figures/startup.mjs';
+import { buildWithCli, checkout, machine, testbed } from './lib.mjs';
+import { markdown } from './markdown.mjs';
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
+});
+const quick = values.quick;
+const out = values.out ?? (quick ? join(mkdtempSync(join(tmpdir(), 'bench-')), 'results.json') : 'bench/results.json');
+testbed();
+
+const started = Date.now();
+const step = async (title, body) => {
+  process.stderr.write(`[bench] ${title}\n`);
+  const result = await body();
+  process.stderr.write(`[bench] ${title}: done at ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  return result;
+};
+const cpu = ['--variant', 'cpu'];
+const release = ['--reproducible', 'true'];
+const figures = {};
+
+figures.rebuild = await step('1 source-only rebuild', () =>
+  quick
+    ? [sourceOnlyRebuild('sklearn-iris'), sourceOnlyRebuild('sklearn-iris', release, 'release (reproducible)')]
+    : [
+        sourceOnlyRebuild('sklearn-iris'),
+        sourceOnlyRebuild('sklearn-iris', release, 'release (reproducible)'),
+        sourceOnlyRebuild('torch-mnist', cpu),
+        sourceOnlyRebuild('torch-mnist', [...cpu, ...release], 'release (reproducible)'),
+      ],
+);
+figures.pipCache = await step('2 one dependency bumped, pip cache mount on/off', () =>
+  quick
+    ? [pipCacheRebuild('sklearn-iris', ['numpy==2.4.0', 'numpy==2.4.1'])]
+    : [
+        pipCacheRebuild('sklearn-iris', ['numpy==2.4.0', 'numpy==2.4.1']),
+        pipCacheRebuild('torch-mnist', ['numpy==2.4.0', 'numpy==2.4.1'], cpu),
+      ],
+);
+const builtBy = (example) =>
+  figures.rebuild.find((entry) => entry.example === example && entry.route === 'pull request').runs.cold;
+figures.size = await step('3 image size against a naive Dockerfile', () =>
+  quick
+    ? [imageSizeRatio('sklearn-iris', builtBy('sklearn-iris'))]
+    : [
+        imageSizeRatio('torch-mnist', builtBy('torch-mnist'), {
+          requirements: 'examples/torch-cuda-lock/requirements.txt',
+          noDeps: true,
+        }),
+        imageSizeRatio('sklearn-iris', builtBy('sklearn-iris')),
+      ],
+);
+figures.gpuBaseSize = {
+  measured: false,
+  why: 'no nvidia/cuda image can be pulled or made on this machine (no Docker Hub, no CUDA packages), so the pip-cuda variant has nothing to be compared with',
+};
+figures.detect = await step('4 detect speed', () => detectSpeed(quick));
+figures.startup = await step('5 action start-up', () => startup(quick ? 3 : 10));
+figures.reproducibility = await step('6 reproducibility from empty caches', () =>
+  quick
+    ? [reproducibility('sklearn-iris')]
+    : [reproducibility('sklearn-iris'), reproducibility('torch-mnist', cpu), reproducibility('torch-cuda-lock')],
+);
+figures.smoke = await step('7 smoke timings', () => {
+  const rows = figures.rebuild
+    .filter((entry) => entry.route === 'pull request')
+    .map((entry) => smokeFigures(entry.example, entry.runs.cold));
+  if (!quick) {
+    for (const example of ['lightgbm-tabular', 'sklearn-uv']) {
+      rows.push(smokeFigures(example, buildWithCli(checkout(example).dir, `${example}-smoke`).variant));
+    }
+    const gpu = buildWithCli(checkout('torch-cuda-lock').dir, 'torch-cuda-lock-smoke');
+    rows.push(smokeFigures('torch-cuda-lock', gpu.variant));
+  }
+  return rows;
+});
+
+for (const entry of figures.rebuild) delete entry.runs;
+const results = {
+  date: new Date().toISOString(),
+  quick,
+  machine: machine(),
+  totalSeconds: (Date.now() - started) / 1000,
+  figures,
+};
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+const table = markdown(results);
+if (!quick) writeFileSync('bench/results.md', table);
+process.stdout.write(`${table}\nJSON: ${out}\n`);
