@@ -10,11 +10,14 @@ export interface RunContext {
   pullRequest: { number: number; fromFork: boolean } | null;
   /** ISO time of the commit, for `org.opencontainers.image.created`; never the wall clock. */
   commitTime: string | null;
+  /** The repository's description and SPDX license, as docker/metadata-action labels them. */
+  description?: string | null;
+  license?: string | null;
 }
 
 interface EventPayload {
   pull_request?: { number?: number; head?: { repo?: { full_name?: string } | null } };
-  repository?: { full_name?: string };
+  repository?: { full_name?: string; description?: string | null; license?: { spdx_id?: string } | null };
   head_commit?: { timestamp?: string } | null;
   commits?: { timestamp?: string }[];
 }
@@ -37,6 +40,12 @@ export function githubContext(env: NodeJS.ProcessEnv): RunContext {
           }
         : null,
     commitTime: event.head_commit?.timestamp ?? event.commits?.at(-1)?.timestamp ?? null,
+    description: event.repository?.description ?? null,
+    // GitHub says NOASSERTION when it cannot tell the license: that is no license to label.
+    license:
+      event.repository?.license?.spdx_id && event.repository.license.spdx_id !== 'NOASSERTION'
+        ? event.repository.license.spdx_id
+        : null,
   };
 }
 

@@ -47694,6 +47694,11 @@ function githubContext(env) {
             }
             : null,
         commitTime: event.head_commit?.timestamp ?? event.commits?.at(-1)?.timestamp ?? null,
+        description: event.repository?.description ?? null,
+        // GitHub says NOASSERTION when it cannot tell the license: that is no license to label.
+        license: event.repository?.license?.spdx_id && event.repository.license.spdx_id !== 'NOASSERTION'
+            ? event.repository.license.spdx_id
+            : null,
     };
 }
 function localContext(sha, commitTime) {
@@ -60030,6 +60035,10 @@ function computeLabels(inputs, context, facts) {
         labels['org.opencontainers.image.created'] = created.toISOString();
     if (facts.version)
         labels['org.opencontainers.image.version'] = facts.version;
+    if (context.description)
+        labels['org.opencontainers.image.description'] = context.description;
+    if (context.license)
+        labels['org.opencontainers.image.licenses'] = context.license;
     const models = Object.entries(facts.modelDigests)
         .map(([path, digest]) => `${path}=sha256:${digest}`)
         .join(',');

@@ -23,6 +23,8 @@ export function computeLabels(
   if (created && !Number.isNaN(created.getTime()))
     labels['org.opencontainers.image.created'] = created.toISOString();
   if (facts.version) labels['org.opencontainers.image.version'] = facts.version;
+  if (context.description) labels['org.opencontainers.image.description'] = context.description;
+  if (context.license) labels['org.opencontainers.image.licenses'] = context.license;
   const models = Object.entries(facts.modelDigests)
     .map(([path, digest]) => `${path}=sha256:${digest}`)
     .join(',');

@@ -37,6 +37,29 @@ function workspaceWithExample(change?: (modelDir: string) => void): string {
 
 const repositoryPayload = { full_name: 'acme/iris', name: 'iris', owner: { login: 'acme' } };
 
+/** The action on a same-repository pull request's merge commit, as the runner starts it. */
+function runOnPullRequest(
+  number: number,
+  actionInputs: Record<string, string>,
+  env?: Record<string, string>,
+) {
+  return runAction({
+    workspace: workspaceWithExample(),
+    eventName: 'pull_request',
+    ref: `refs/pull/${number}/merge`,
+    sha,
+    repository: 'acme/iris',
+    event: {
+      action: 'opened',
+      number,
+      pull_request: { number, head: { sha, repo: repositoryPayload }, base: { repo: repositoryPayload } },
+      repository: repositoryPayload,
+    },
+    inputs: actionInputs,
+    env,
+  });
+}
+
 if (reason !== null) {
   describe('end-to-end', () => {
     // Outside CI this says why nothing ran; in CI (ML_CONTAINER_REQUIRE_E2E=1) it fails instead.
@@ -53,24 +76,7 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
 
   it('on a pull request builds and smoke-tests, and pushes nothing', async () => {
     const repository = `e2e-${run}/pr`;
-    const result = await runAction({
-      workspace: workspaceWithExample(),
-      eventName: 'pull_request',
-      ref: 'refs/pull/7/merge',
-      sha,
-      repository: 'acme/iris',
-      event: {
-        action: 'opened',
-        number: 7,
-        pull_request: {
-          number: 7,
-          head: { sha, repo: repositoryPayload },
-          base: { repo: repositoryPayload },
-        },
-        repository: repositoryPayload,
-      },
-      inputs: inputs(repository, { push: 'true' }),
-    });
+    const result = await runOnPullRequest(7, inputs(repository, { push: 'true' }));
     expect(result.exitCode, result.log).toBe(0);
     expect(result.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(result.outputs.tags).toBe(`${testbed.registry}/${repository}:pr-7`);
@@ -292,27 +298,10 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
         // A hosted runner starts with an empty home and an empty BuildKit cache.
         rmSync(join(home, '.cache'), { recursive: true, force: true });
         expect(spawnSync('docker', ['buildx', 'prune', '--all', '--force']).status).toBe(0);
-        return runAction({
-          workspace: workspaceWithExample(),
-          eventName: 'pull_request',
-          ref: 'refs/pull/9/merge',
-          sha,
-          repository: 'acme/iris',
-          event: {
-            number: 9,
-            pull_request: {
-              number: 9,
-              head: { sha, repo: repositoryPayload },
-              base: { repo: repositoryPayload },
-            },
-            repository: repositoryPayload,
-          },
-          inputs: inputs(`e2e-${run}/local-cache`, { cache: 'local' }),
-          env: {
-            HOME: home,
-            ACTIONS_CACHE_URL: cacheServer.url,
-            ACTIONS_RUNTIME_TOKEN: 'runtime-token',
-          },
+        return runOnPullRequest(9, inputs(`e2e-${run}/local-cache`, { cache: 'local' }), {
+          HOME: home,
+          ACTIONS_CACHE_URL: cacheServer.url,
+          ACTIONS_RUNTIME_TOKEN: 'runtime-token',
         });
       };
       const first = await runOnFreshRunner();
@@ -336,23 +325,7 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
 
   it('builds a named platform on itself, and refuses one this runner cannot run before locking anything', async () => {
     const pullRequest = (platforms: string) =>
-      runAction({
-        workspace: workspaceWithExample(),
-        eventName: 'pull_request',
-        ref: 'refs/pull/11/merge',
-        sha,
-        repository: 'acme/iris',
-        event: {
-          number: 11,
-          pull_request: {
-            number: 11,
-            head: { sha, repo: repositoryPayload },
-            base: { repo: repositoryPayload },
-          },
-          repository: repositoryPayload,
-        },
-        inputs: inputs(`e2e-${run}/platforms`, { platforms }),
-      });
+      runOnPullRequest(11, inputs(`e2e-${run}/platforms`, { platforms }));
     const amd64 = await pullRequest('linux/amd64');
     expect(amd64.exitCode, amd64.log).toBe(0);
     expect(amd64.log).toContain('passed  [linux/amd64] import scikit-learn');

@@ -44,6 +44,13 @@ async function buildExample(
   });
 }
 
+/** Each smoke check's status, keyed `kind name`, from a variant of the metadata output. */
+function smokeStatuses(variant: { smoke: { checks: { kind: string; name: string; status: string }[] } }) {
+  return Object.fromEntries(
+    variant.smoke.checks.map((check) => [`${check.kind} ${check.name}`, check.status]),
+  );
+}
+
 // The end-to-end reason to skip is reported once, by action.test.ts.
 describe.skipIf(reason !== null)('variants on the test bed', () => {
   it('plans a torch project as CPU and GPU, and a CPU build gets the +cpu torch from the CPU index', async () => {
@@ -68,12 +75,7 @@ describe.skipIf(reason !== null)('variants on the test bed', () => {
     expect(gpu.outputs.cuda).toBe('13.0');
     const [variant] = JSON.parse(gpu.outputs.metadata ?? '{}').variants;
     expect(variant.strategy).toBe('pip-cuda');
-    const checks = Object.fromEntries(
-      variant.smoke.checks.map((check: { kind: string; name: string; status: string }) => [
-        `${check.kind} ${check.name}`,
-        check.status,
-      ]),
-    );
+    const checks = smokeStatuses(variant);
     expect(checks).toMatchObject({
       'import torch': 'passed',
       'cuda torch': 'passed',
@@ -98,12 +100,7 @@ describe.skipIf(reason !== null)('variants on the test bed', () => {
     expect(lightgbm.exitCode, lightgbm.log).toBe(0);
     expect(lightgbm.summary).toMatch(/\| system packages \| libgomp1 \|/);
     const [variant] = JSON.parse(lightgbm.outputs.metadata ?? '{}').variants;
-    const statuses = Object.fromEntries(
-      variant.smoke.checks.map((check: { kind: string; name: string; status: string }) => [
-        `${check.kind} ${check.name}`,
-        check.status,
-      ]),
-    );
+    const statuses = smokeStatuses(variant);
     expect(statuses).toEqual({
       'import lightgbm': 'passed',
       'model model.txt': 'passed',

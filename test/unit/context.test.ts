@@ -40,6 +40,8 @@ describe('githubContext', () => {
         serverUrl: 'https://github.com',
         pullRequest: null,
         commitTime: '2024-05-14T10:21:33+02:00',
+        description: null,
+        license: null,
       },
     ],
     [
@@ -58,6 +60,8 @@ describe('githubContext', () => {
         serverUrl: 'https://github.com',
         pullRequest: null,
         commitTime: '2024-06-01T12:00:00Z',
+        description: 'Iris species classifier, served as a container',
+        license: 'Apache-2.0',
       },
     ],
     [
@@ -76,6 +80,8 @@ describe('githubContext', () => {
         serverUrl: 'https://github.com',
         pullRequest: { number: 42, fromFork: false },
         commitTime: null,
+        description: null,
+        license: null,
       },
     ],
     [
@@ -94,10 +100,19 @@ describe('githubContext', () => {
         serverUrl: 'https://github.com',
         pullRequest: { number: 57, fromFork: true },
         commitTime: null,
+        description: null,
+        license: null,
       },
     ],
   ])('reads %s', (_, env, expected) => {
     expect(githubContext(env)).toEqual(expected satisfies RunContext);
+  });
+
+  it("leaves GitHub's NOASSERTION out: no license is known", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-container-event-'));
+    const file = join(dir, 'event.json');
+    writeFileSync(file, JSON.stringify({ repository: { license: { spdx_id: 'NOASSERTION' } } }));
+    expect(githubContext(runnerEnv('push', file, 'refs/heads/main', 'x')).license).toBeNull();
   });
 
   it('takes the commit time from head_commit, not from the first of several commits', () => {
@@ -164,6 +179,8 @@ describe('githubContext', () => {
         serverUrl: 'https://github.com',
         pullRequest: null,
         commitTime: null,
+        description: null,
+        license: null,
       });
     });
   });
@@ -177,6 +194,8 @@ describe('githubContext', () => {
       serverUrl: 'https://github.com',
       pullRequest: null,
       commitTime: null,
+      description: null,
+      license: null,
     });
   });
 

@@ -40,6 +40,16 @@ describe('computeLabels', () => {
     ).toBe(created);
   });
 
+  it("labels the repository's description and SPDX license, as docker/metadata-action does", () => {
+    const labels = computeLabels(
+      defaults,
+      { ...release, description: 'Iris classifier', license: 'Apache-2.0' },
+      facts,
+    );
+    expect(labels['org.opencontainers.image.description']).toBe('Iris classifier');
+    expect(labels['org.opencontainers.image.licenses']).toBe('Apache-2.0');
+  });
+
   it('links source and url to the GitHub Enterprise server the run came from', () => {
     const labels = computeLabels(defaults, { ...release, serverUrl: 'https://github.example.com' }, facts);
     expect(labels['org.opencontainers.image.source']).toBe('https://github.example.com/Octo-Org/Iris-Model');
