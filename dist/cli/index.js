@@ -38692,7 +38692,7 @@ module.exports = {
 /***/ 6465:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__.p + "55de2bc8278167aa82a7.py";
+module.exports = __nccwpck_require__.p + "f6c457b158172bab86fb.py";
 
 /***/ }),
 

@@ -125,7 +125,10 @@ def load_keras(path):
     import keras
     model = keras.saving.load_model(path, compile=False)
     detail = {"type": f"keras {type(model).__name__}"}
-    inputs = getattr(model, "inputs", None) or []
+    try:
+        inputs = list(model.inputs or [])
+    except Exception:  # a subclassed model that was never called has no symbolic inputs
+        inputs = []
     if len(inputs) != 1:
         detail["detail"] = f"loaded; {len(inputs)} inputs, so no prediction"
         return detail
