@@ -58,7 +58,11 @@ export function checkout(example) {
   const git = (...args) =>
     run('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', ...args], {
       cwd: dir,
-      env: { ...process.env, GIT_COMMITTER_DATE: '2026-11-20T10:00:00Z', GIT_AUTHOR_DATE: '2026-11-20T10:00:00Z' },
+      env: {
+        ...process.env,
+        GIT_COMMITTER_DATE: '2026-11-20T10:00:00Z',
+        GIT_AUTHOR_DATE: '2026-11-20T10:00:00Z',
+      },
     });
   git('init', '-q');
   git('add', '-A');

@@ -1,6 +1,8 @@
 // The results as the Markdown page the README links to (bench/results.md).
-const s = (seconds) => (seconds === null || seconds === undefined ? 'n/a' : `${seconds.toFixed(seconds < 1 ? 3 : 1)} s`);
-const mib = (bytes) => (bytes === null || bytes === undefined ? 'n/a' : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
+const s = (seconds) =>
+  seconds === null || seconds === undefined ? 'n/a' : `${seconds.toFixed(seconds < 1 ? 3 : 1)} s`;
+const mib = (bytes) =>
+  bytes === null || bytes === undefined ? 'n/a' : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const ratio = (value, goal) =>
   `${value.toFixed(3)}${goal === undefined ? '' : value <= goal ? ` (goal ≤ ${goal}: met)` : ` (goal ≤ ${goal}: **not met**)`}`;
 
@@ -13,7 +15,7 @@ export function markdown(results) {
     '',
     '## 1. Source-only change: warm rebuild ÷ cold build',
     '',
-    'Edit one source file, rebuild and smoke-test, against the cold build and smoke of the same example (empty BuildKit cache). Build and smoke times are the action\'s own; the whole run adds detection and the lock resolve. *pull request*: a run that pushes nothing loads the image straight into the store; *release*: the reproducible route every pushing run takes (`reproducible: auto`), whose BuildKit (0.13 here) rewrites and recompresses every layer on each export, so its warm rebuild costs seconds per hundred MiB of image.',
+    "Edit one source file, rebuild and smoke-test, against the cold build and smoke of the same example (empty BuildKit cache). Build and smoke times are the action's own; the whole run adds detection and the lock resolve. *pull request*: a run that pushes nothing loads the image straight into the store; *release*: the reproducible route every pushing run takes (`reproducible: auto`), whose BuildKit (0.13 here) rewrites and recompresses every layer on each export, so its warm rebuild costs seconds per hundred MiB of image.",
     '',
     '| example | export route | cold build + smoke | warm build + smoke | ratio | whole run cold / warm |',
     '| --- | --- | ---: | ---: | ---: | ---: |',
@@ -31,7 +33,7 @@ export function markdown(results) {
         `| ${row.example} | ${row.bump} | ${s(row.withPipCacheSeconds)} | ${s(row.withoutPipCacheSeconds)} | ${ratio(row.ratio)} |`,
     ),
     '',
-    '## 3. Image size: the action\'s CPU image ÷ a naive Dockerfile',
+    "## 3. Image size: the action's CPU image ÷ a naive Dockerfile",
     '',
     '| example | ours | naive | ratio | naive install |',
     '| --- | ---: | ---: | ---: | --- |',
@@ -47,7 +49,8 @@ export function markdown(results) {
     '| files | median | × the first size |',
     '| ---: | ---: | ---: |',
     ...figures.detect.synthetic.map(
-      (row) => `| ${row.files.toLocaleString('en-US')} | ${s(row.medianSeconds)} | ${row.ratioToFirst.toFixed(2)} |`,
+      (row) =>
+        `| ${row.files.toLocaleString('en-US')} | ${s(row.medianSeconds)} | ${row.ratioToFirst.toFixed(2)} |`,
     ),
     '',
     `Largest: ${figures.detect.largest.files.toLocaleString('en-US')} files in ${s(figures.detect.largest.seconds)}${figures.detect.largest.goalSeconds ? ` (goal ≤ 1 s: ${figures.detect.largest.seconds <= 1 ? 'met' : '**not met**'})` : ''}. Start-up floor: \`node -e 0\` ${s(figures.detect.floorSeconds.nodeStartSeconds)}, detect on a one-file project ${s(figures.detect.floorSeconds.cliDetectMinimalSeconds)}. ${figures.detect.fixtures.length} fixture repositories: slowest ${s(figures.detect.fixturesMaxSeconds)}.`,
@@ -57,7 +60,8 @@ export function markdown(results) {
     '| fixture | median | outcome |',
     '| --- | ---: | --- |',
     ...figures.detect.fixtures.map(
-      (row) => `| ${row.fixture} | ${s(row.medianSeconds)} | ${row.error ? 'the expected error, exit 2' : 'detected'} |`,
+      (row) =>
+        `| ${row.fixture} | ${s(row.medianSeconds)} | ${row.error ? 'the expected error, exit 2' : 'detected'} |`,
     ),
     '',
     '</details>',

@@ -24,7 +24,8 @@ const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
 });
 const quick = values.quick;
-const out = values.out ?? (quick ? join(mkdtempSync(join(tmpdir(), 'bench-')), 'results.json') : 'bench/results.json');
+const out =
+  values.out ?? (quick ? join(mkdtempSync(join(tmpdir(), 'bench-')), 'results.json') : 'bench/results.json');
 testbed();
 
 const started = Date.now();
@@ -40,7 +41,10 @@ const figures = {};
 
 figures.rebuild = await step('1 source-only rebuild', () =>
   quick
-    ? [sourceOnlyRebuild('sklearn-iris'), sourceOnlyRebuild('sklearn-iris', release, 'release (reproducible)')]
+    ? [
+        sourceOnlyRebuild('sklearn-iris'),
+        sourceOnlyRebuild('sklearn-iris', release, 'release (reproducible)'),
+      ]
     : [
         sourceOnlyRebuild('sklearn-iris'),
         sourceOnlyRebuild('sklearn-iris', release, 'release (reproducible)'),
@@ -78,7 +82,11 @@ figures.startup = await step('5 action start-up', () => startup(quick ? 3 : 10))
 figures.reproducibility = await step('6 reproducibility from empty caches', () =>
   quick
     ? [reproducibility('sklearn-iris')]
-    : [reproducibility('sklearn-iris'), reproducibility('torch-mnist', cpu), reproducibility('torch-cuda-lock')],
+    : [
+        reproducibility('sklearn-iris'),
+        reproducibility('torch-mnist', cpu),
+        reproducibility('torch-cuda-lock'),
+      ],
 );
 figures.smoke = await step('7 smoke timings', () => {
   const rows = figures.rebuild

@@ -19,7 +19,8 @@ export function detectSpeed(quick) {
         const result = run(process.execPath, [CLI, 'detect', join('test/fixtures/detect', name), '--json'], {
           allowFailure: true,
         });
-        if (result.status !== (expectsError ? 2 : 0)) throw new Error(`detect ${name} exited ${result.status}`);
+        if (result.status !== (expectsError ? 2 : 0))
+          throw new Error(`detect ${name} exited ${result.status}`);
         return result.seconds;
       });
       return { fixture: name, medianSeconds: median(seconds), error: expectsError };
@@ -32,7 +33,11 @@ export function detectSpeed(quick) {
       ratioToFirst: result.ratioToFirst,
     })),
     floorSeconds: synthetic.floor,
-    largest: { files: largest.files, seconds: largest.medianSeconds, goalSeconds: largest.files >= 100_000 ? 1 : null },
+    largest: {
+      files: largest.files,
+      seconds: largest.medianSeconds,
+      goalSeconds: largest.files >= 100_000 ? 1 : null,
+    },
     fixtures,
     fixturesMaxSeconds: Math.max(...fixtures.map((fixture) => fixture.medianSeconds)),
   };

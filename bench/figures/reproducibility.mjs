@@ -9,7 +9,11 @@ export function reproducibility(example, variantArgs = []) {
   const seconds = [];
   for (const attempt of [1, 2]) {
     emptyBuildCache();
-    const built = buildWithCli(project.dir, `${example}-repro-${attempt}`, [...variantArgs, '--reproducible', 'true']);
+    const built = buildWithCli(project.dir, `${example}-repro-${attempt}`, [
+      ...variantArgs,
+      '--reproducible',
+      'true',
+    ]);
     digests.push(built.variant.manifest_digest);
     seconds.push(built.variant.build_seconds);
   }

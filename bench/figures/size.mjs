@@ -4,7 +4,7 @@
 // its nvidia-* wheels. A full resolve of that cannot run here (the mirror lacks cuda-bindings), so
 // the naive image installs those exact wheels from examples/torch-cuda-lock's hashed lock with
 // --no-deps; the figure says so.
-import { mkdtempSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { imageSize, run, testbed } from '../lib.mjs';

@@ -29,7 +29,8 @@ function timeToFirstPhase(entry, env) {
 
 export async function startup(runs) {
   const runner = mkdtempSync(join(tmpdir(), 'bench-startup-'));
-  for (const name of ['output', 'summary', 'event.json']) writeFileSync(join(runner, name), name === 'event.json' ? '{}' : '');
+  for (const name of ['output', 'summary', 'event.json'])
+    writeFileSync(join(runner, name), name === 'event.json' ? '{}' : '');
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
