@@ -184,11 +184,11 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     builder ??= await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
     report.builder = builder;
     logger.info(`builder: ${describeBuilder(builder)}`);
+    // Whether this run pushes once its smoke tests pass: it decides the reproducible route and cache writes.
+    const mayPush = pushDecision(inputs, context, true).push;
     // Rewriting every layer's file times costs seconds per build even when nothing changed, so by
     // default only an image that will be published pays it; a pull request loads straight in.
-    const reproducible =
-      inputs.reproducible === 'true' ||
-      (inputs.reproducible === 'auto' && pushDecision(inputs, context, true).push);
+    const reproducible = inputs.reproducible === 'true' || (inputs.reproducible === 'auto' && mayPush);
     if (!reproducible && sourceDateEpoch(context) !== null) {
       logger.info(
         `reproducible export skipped: ${inputs.reproducible === 'false' ? "input 'reproducible' is false" : "nothing is pushed (reproducible: auto); set 'reproducible: true' to check it here"}`,
@@ -221,6 +221,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         credentials,
         builder,
         reproducible,
+        mayPush,
         sbomGenerator: sbom.generator,
         expected,
         cacheStore: adapters.cacheStore,
@@ -312,6 +313,7 @@ async function buildAndSmoke(
     credentials: Credentials;
     builder: BuilderInfo;
     reproducible: boolean;
+    mayPush: boolean;
     sbomGenerator: string | null;
     expected: ExpectedOutput | null;
     cacheStore?: CacheStore;
@@ -342,7 +344,7 @@ async function buildAndSmoke(
     backend: inputs.cache,
     variant: variantPlan.variant,
     imageName: imageName(inputs, context, folderName),
-    mayPush: pushDecision(inputs, context, true).push,
+    mayPush: options.mayPush,
     canExport: options.builder.canExportCache,
     lockSha256: (variant.lock as Lock).sha256,
     extraFrom: inputs.cacheFrom,

@@ -59163,6 +59163,19 @@ function evaluateMarker(marker, env) {
     return evaluate(parseMarker(marker), env, marker);
 }
 /** CPython on Linux, as `packaging.markers.default_environment()` reports it in the image. */
+/** Python's platform.machine() for a buildx platform (docker says amd64 where Python says x86_64). */
+function platformMachine(platform) {
+    const [, arch = '', variant] = platform.split('/');
+    if (arch === 'amd64')
+        return 'x86_64';
+    if (arch === 'arm64')
+        return 'aarch64';
+    if (arch === 'arm')
+        return variant === 'v6' ? 'armv6l' : 'armv7l';
+    if (arch === '386')
+        return 'i686';
+    return arch;
+}
 function linuxEnvironment(pythonFull, machine = 'x86_64') {
     const release = /^(\d+)\.(\d+)(?:\.\d+)?(?:(?:a|b|rc)\d+)?$/.exec(pythonFull);
     if (!release)
@@ -59176,8 +59189,7 @@ function linuxEnvironment(pythonFull, machine = 'x86_64') {
         platform_release: '',
         platform_system: 'Linux',
         platform_version: '',
-        // Docker names the architectures amd64/arm64; Python's platform.machine() says x86_64/aarch64.
-        platform_machine: machine === 'amd64' ? 'x86_64' : machine === 'arm64' ? 'aarch64' : machine,
+        platform_machine: platformMachine(`linux/${machine}`),
         platform_python_implementation: 'CPython',
         implementation_name: 'cpython',
         implementation_version: pythonFull,
@@ -59624,6 +59636,7 @@ function describe(env) {
 
 
 
+
 const RESOLVER_SCRIPT = (0,external_node_fs_namespaceObject.readFileSync)(__nccwpck_require__.ab + "resolve.py", 'utf8');
 const MARKER = 'ML_CONTAINER_RESOLVE_REPORT ';
 const LOCK_READERS = {
@@ -59654,19 +59667,6 @@ async function lock(plan, spec, contextDir, docker, reader, credentials = new Ma
         `Locked on each of ${plan.platforms.join(', ')}; a pin that holds on some of them only is marked with platform_machine.`,
         'Install with: pip install --require-hashes --no-deps -r requirements.lock',
     ]);
-}
-/** Python's platform.machine() for a buildx platform (docker says amd64 where Python says x86_64). */
-function platformMachine(platform) {
-    const [, arch = '', variant] = platform.split('/');
-    if (arch === 'amd64')
-        return 'x86_64';
-    if (arch === 'arm64')
-        return 'aarch64';
-    if (arch === 'arm')
-        return variant === 'v6' ? 'armv6l' : 'armv7l';
-    if (arch === '386')
-        return 'i686';
-    return arch;
 }
 function convertLock(plan, lockfile, reader, platform) {
     // Linux CPython of the plan's version on the target (x86_64 when no platform is named).
@@ -61224,10 +61224,11 @@ async function pipeline(inputs, context, adapters) {
         builder ??= await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
         report.builder = builder;
         logger.info(`builder: ${describeBuilder(builder)}`);
+        // Whether this run pushes once its smoke tests pass: it decides the reproducible route and cache writes.
+        const mayPush = pushDecision(inputs, context, true).push;
         // Rewriting every layer's file times costs seconds per build even when nothing changed, so by
         // default only an image that will be published pays it; a pull request loads straight in.
-        const reproducible = inputs.reproducible === 'true' ||
-            (inputs.reproducible === 'auto' && pushDecision(inputs, context, true).push);
+        const reproducible = inputs.reproducible === 'true' || (inputs.reproducible === 'auto' && mayPush);
         if (!reproducible && sourceDateEpoch(context) !== null) {
             logger.info(`reproducible export skipped: ${inputs.reproducible === 'false' ? "input 'reproducible' is false" : "nothing is pushed (reproducible: auto); set 'reproducible: true' to check it here"}`);
         }
@@ -61258,6 +61259,7 @@ async function pipeline(inputs, context, adapters) {
                 credentials,
                 builder,
                 reproducible,
+                mayPush,
                 sbomGenerator: sbom.generator,
                 expected,
                 cacheStore: adapters.cacheStore,
@@ -61338,7 +61340,7 @@ async function buildAndSmoke(variant, options) {
         backend: inputs.cache,
         variant: variantPlan.variant,
         imageName: imageName(inputs, context, folderName),
-        mayPush: pushDecision(inputs, context, true).push,
+        mayPush: options.mayPush,
         canExport: options.builder.canExportCache,
         lockSha256: variant.lock.sha256,
         extraFrom: inputs.cacheFrom,

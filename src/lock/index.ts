@@ -14,7 +14,10 @@ import { type Credentials, withCredentials } from '../plan/credentials.js';
 import type { BuildPlan } from '../plan/types.js';
 import { resolverArgs } from './args.js';
 import { lockFromHashedRequirements, lockFromLockRead } from './convert.js';
-import { linuxEnvironment } from './markers.js';
+import { linuxEnvironment, platformMachine } from './markers.js';
+
+export { platformMachine } from './markers.js';
+
 import { type Lock, lockFromReport, mergePlatformLocks, type PipReport } from './report.js';
 
 export type { Lock, LockedPackage } from './report.js';
@@ -58,16 +61,6 @@ export async function lock(
     `Locked on each of ${plan.platforms.join(', ')}; a pin that holds on some of them only is marked with platform_machine.`,
     'Install with: pip install --require-hashes --no-deps -r requirements.lock',
   ]);
-}
-
-/** Python's platform.machine() for a buildx platform (docker says amd64 where Python says x86_64). */
-export function platformMachine(platform: string): string {
-  const [, arch = '', variant] = platform.split('/');
-  if (arch === 'amd64') return 'x86_64';
-  if (arch === 'arm64') return 'aarch64';
-  if (arch === 'arm') return variant === 'v6' ? 'armv6l' : 'armv7l';
-  if (arch === '386') return 'i686';
-  return arch;
 }
 
 function convertLock(plan: BuildPlan, lockfile: string, reader: RepoReader, platform: string | null): Lock {

@@ -85,6 +85,16 @@ export function evaluateMarker(marker: string, env: MarkerEnvironment): boolean 
 }
 
 /** CPython on Linux, as `packaging.markers.default_environment()` reports it in the image. */
+/** Python's platform.machine() for a buildx platform (docker says amd64 where Python says x86_64). */
+export function platformMachine(platform: string): string {
+  const [, arch = '', variant] = platform.split('/');
+  if (arch === 'amd64') return 'x86_64';
+  if (arch === 'arm64') return 'aarch64';
+  if (arch === 'arm') return variant === 'v6' ? 'armv6l' : 'armv7l';
+  if (arch === '386') return 'i686';
+  return arch;
+}
+
 export function linuxEnvironment(pythonFull: string, machine = 'x86_64'): MarkerEnvironment {
   const release = /^(\d+)\.(\d+)(?:\.\d+)?(?:(?:a|b|rc)\d+)?$/.exec(pythonFull);
   if (!release) throw new Error(`'${pythonFull}' is not a Python version (expected 3.11.9)`);
@@ -97,8 +107,7 @@ export function linuxEnvironment(pythonFull: string, machine = 'x86_64'): Marker
     platform_release: '',
     platform_system: 'Linux',
     platform_version: '',
-    // Docker names the architectures amd64/arm64; Python's platform.machine() says x86_64/aarch64.
-    platform_machine: machine === 'amd64' ? 'x86_64' : machine === 'arm64' ? 'aarch64' : machine,
+    platform_machine: platformMachine(`linux/${machine}`),
     platform_python_implementation: 'CPython',
     implementation_name: 'cpython',
     implementation_version: pythonFull,

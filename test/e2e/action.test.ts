@@ -37,6 +37,23 @@ function workspaceWithExample(change?: (modelDir: string) => void): string {
 
 const repositoryPayload = { full_name: 'acme/iris', name: 'iris', owner: { login: 'acme' } };
 
+/** The action on a push to `ref` (a branch or a tag) at the commit `sha`, as the runner starts it. */
+function runOnPush(ref: string, actionInputs: Record<string, string>, workspace = workspaceWithExample()) {
+  return runAction({
+    workspace,
+    eventName: 'push',
+    ref,
+    sha,
+    repository: 'acme/iris',
+    event: {
+      ref,
+      head_commit: { id: sha, timestamp: '2026-11-20T10:11:12Z' },
+      repository: repositoryPayload,
+    },
+    inputs: actionInputs,
+  });
+}
+
 /** The action on a same-repository pull request's merge commit, as the runner starts it. */
 function runOnPullRequest(
   number: number,
@@ -165,21 +182,13 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
 
   it('with a broken model fails the step at the smoke test and pushes nothing', async () => {
     const repository = `e2e-${run}/broken`;
-    const result = await runAction({
-      workspace: workspaceWithExample((modelDir) => {
+    const result = await runOnPush(
+      'refs/heads/main',
+      inputs(repository, { push: 'true' }),
+      workspaceWithExample((modelDir) => {
         writeFileSync(join(modelDir, 'model.joblib'), 'this is not a pickle\n');
       }),
-      eventName: 'push',
-      ref: 'refs/heads/main',
-      sha,
-      repository: 'acme/iris',
-      event: {
-        ref: 'refs/heads/main',
-        head_commit: { id: sha, timestamp: '2026-11-20T10:11:12Z' },
-        repository: repositoryPayload,
-      },
-      inputs: inputs(repository, { push: 'true' }),
-    });
+    );
     expect(result.exitCode).not.toBe(0);
     expect(result.log).toMatch(
       /::error .*file=model\/model\.joblib.*::smoke test failed: model model\.joblib: /,
@@ -190,8 +199,10 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
   });
 
   it('builds a PEP 621 project from the dependencies in its pyproject.toml', async () => {
-    const result = await runAction({
-      workspace: workspaceWithExample((modelDir) => {
+    const result = await runOnPush(
+      'refs/heads/main',
+      inputs(`e2e-${run}/pep621`),
+      workspaceWithExample((modelDir) => {
         rmSync(join(modelDir, 'requirements.txt'));
         rmSync(join(modelDir, '.python-version'));
         writeFileSync(
@@ -199,17 +210,7 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
           '[project]\nname = "iris"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = [\n  "scikit-learn==1.6.1",\n  "joblib>=1.3",\n]\n',
         );
       }),
-      eventName: 'push',
-      ref: 'refs/heads/main',
-      sha,
-      repository: 'acme/iris',
-      event: {
-        ref: 'refs/heads/main',
-        head_commit: { id: sha, timestamp: '2026-11-20T10:11:12Z' },
-        repository: repositoryPayload,
-      },
-      inputs: inputs(`e2e-${run}/pep621`),
-    });
+    );
     expect(result.exitCode, result.log).toBe(0);
     expect(result.summary).toContain('| Dependencies | pep621 (pyproject.toml) |');
     expect(result.summary).toContain('| scikit-learn | ==1.6.1 | pyproject.toml:6 |');
@@ -228,24 +229,15 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
         const upstream = new URL(testbed.indexUrl);
         const privateIndex = `http://ml:${token}@127.0.0.1:${proxy.port}${upstream.pathname}`;
         const repository = `e2e-${run}/private`;
-        const result = await runAction({
-          workspace: workspaceWithExample(),
-          eventName: 'push',
-          ref: 'refs/heads/main',
-          sha,
-          repository: 'acme/iris',
-          event: {
-            ref: 'refs/heads/main',
-            head_commit: { id: sha, timestamp: '2026-11-20T10:11:12Z' },
-            repository: repositoryPayload,
-          },
-          inputs: inputs(repository, {
+        const result = await runOnPush(
+          'refs/heads/main',
+          inputs(repository, {
             push: 'true',
             'index-url': privateIndex,
             'write-generated': '.ml-container',
             cache: 'registry',
           }),
-        });
+        );
         expect(result.exitCode, result.log).toBe(0);
         expect(proxy.counts.authorized).toBeGreaterThan(0);
         // The runner swallows ::add-mask:: commands and masks their value in everything after.
@@ -344,20 +336,11 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
     const manifests: string[] = [];
     for (const attempt of [1, 2]) {
       expect(spawnSync('docker', ['buildx', 'prune', '--all', '--force']).status).toBe(0);
-      const result = await runAction({
-        workspace: workspaceWithExample(),
-        eventName: 'push',
-        ref: 'refs/heads/main',
-        sha,
-        repository: 'acme/iris',
-        event: {
-          ref: 'refs/heads/main',
-          head_commit: { id: sha, timestamp: '2026-11-20T10:11:12Z' },
-          repository: repositoryPayload,
-        },
-        // Nothing is pushed, so ask for the reproducible route that `auto` keeps for pushes.
-        inputs: inputs(`e2e-${run}/repro-${attempt}`, { reproducible: 'true' }),
-      });
+      // Nothing is pushed, so ask for the reproducible route that `auto` keeps for pushes.
+      const result = await runOnPush(
+        'refs/heads/main',
+        inputs(`e2e-${run}/repro-${attempt}`, { reproducible: 'true' }),
+      );
       expect(result.exitCode, result.log).toBe(0);
       const [variant] = JSON.parse(result.outputs.metadata ?? '{}').variants;
       expect(variant.reproducible).toBe(true);
@@ -370,18 +353,10 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
   it('fails the step clearly when the registry is down at push time, after retrying, and reports nothing pushed', async () => {
     // Nothing listens on this port: the registry is gone by the time the smoke test has passed.
     const down = '127.0.0.1:5999';
-    const result = await runAction({
-      workspace: workspaceWithExample(),
-      eventName: 'push',
-      ref: 'refs/tags/v2.0.0',
-      sha,
-      repository: 'acme/iris',
-      event: {
-        ref: 'refs/tags/v2.0.0',
-        head_commit: { id: sha, timestamp: '2026-11-20T10:11:12Z' },
-        repository: repositoryPayload,
-      },
-      inputs: { ...inputs('unused'), image: `${down}/acme/iris`, push: 'true' },
+    const result = await runOnPush('refs/tags/v2.0.0', {
+      ...inputs('unused'),
+      image: `${down}/acme/iris`,
+      push: 'true',
     });
     expect(result.exitCode).not.toBe(0);
     expect(result.log).toMatch(/push of 127\.0\.0\.1:5999\/acme\/iris:2\.0\.0 failed \(attempt 1\/3\)/);
