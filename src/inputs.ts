@@ -13,6 +13,12 @@ export const inputTable = [
     description: 'Path of the ML project to containerize (a sub-project in a monorepo).',
   },
   {
+    name: 'dependency-file',
+    default: '',
+    description:
+      'The dependency file to use, relative to `context` (e.g. `inference/requirements.txt`, or a pyproject.toml, Pipfile or environment.yml), when the repository keeps several. `context` stays the build context, so models outside that folder are still in the image.',
+  },
+  {
     name: 'image',
     default: '',
     description:
@@ -150,6 +156,12 @@ export const inputTable = [
       'File (YAML or JSON, relative to `context`) with the golden output of `smoke-command`: `output` (text, or a JSON value compared with the output parsed as JSON), `tolerance` (absolute) and `relative-tolerance` for numbers.',
   },
   {
+    name: 'allow-lfs-pointers',
+    default: 'false',
+    description:
+      'Build even when model files are Git LFS pointers (their weights were never fetched): they are left out of the smoke test and the image ships without them. By default such a run fails before anything is locked; fetch the weights with `actions/checkout` and `lfs: true` instead.',
+  },
+  {
     name: 'write-generated',
     default: '',
     description:
@@ -170,6 +182,8 @@ export type CacheBackend = 'none' | 'gha' | 'registry' | 'local';
 
 export interface Inputs {
   context: string;
+  /** Relative to `context`; null lets detect choose the manifest at the top of `context`. */
+  dependencyFile: string | null;
   image: string | null;
   tags: string[];
   labels: Record<string, string>;
@@ -195,6 +209,7 @@ export interface Inputs {
   cacheTo: string[];
   platforms: string[];
   githubToken: string | null;
+  allowLfsPointers: boolean;
   writeGenerated: string | null;
   checkGenerated: boolean;
 }
@@ -217,6 +232,7 @@ export function parseInputs(read: InputSource): Inputs {
   }
   const inputs: Inputs = {
     context: get('context'),
+    dependencyFile: get('dependency-file') || null,
     image: get('image') || null,
     tags: Util.getList(get('tags'), { ignoreComma: false })
       .map((tag) => tag.trim())
@@ -249,6 +265,7 @@ export function parseInputs(read: InputSource): Inputs {
     platforms: parsePlatforms(get('platforms')),
     // The CLI has no runner to expand action.yml's `${{ github.token }}` default: unexpanded means none.
     githubToken: /^\$\{\{/.test(get('github-token')) ? null : get('github-token') || null,
+    allowLfsPointers: parseBoolean('allow-lfs-pointers', get('allow-lfs-pointers')),
     writeGenerated: get('write-generated') || null,
     checkGenerated: parseBoolean('check-generated', get('check-generated')),
   };

@@ -31,6 +31,7 @@ describe('parseInputs', () => {
     it('gives the defaults', () => {
       expect(parse({})).toEqual({
         context: '.',
+        dependencyFile: null,
         image: null,
         tags: [],
         labels: {},
@@ -56,6 +57,7 @@ describe('parseInputs', () => {
         cacheTo: [],
         platforms: [],
         githubToken: null,
+        allowLfsPointers: false,
         writeGenerated: null,
         checkGenerated: false,
       });
