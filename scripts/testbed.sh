@@ -22,6 +22,39 @@ FIND_LINKS_DIR=/opt/wheels
 
 log() { printf '[testbed] %s\n' "$*" >&2; }
 
+# The Debian mirror this machine's apt already uses (deb822 .sources or one-line sources.list), so
+# no host name is written here: the first `main` archive URI whose suites include this release's
+# codename, security and updates suites left out.
+debian_mirror() {
+  local codename; codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+  python3 - "$codename" /etc/apt/sources.list /etc/apt/sources.list.d/* <<'PY'
+import re, sys
+codename, *files = sys.argv[1:]
+def found(uri, suites, components):
+    return uri.startswith(("http://", "https://")) and codename in suites and "main" in components
+for path in files:
+    try: text = open(path, encoding="utf-8", errors="replace").read()
+    except OSError: continue
+    if path.endswith(".sources"):
+        for stanza in re.split(r"\n\s*\n", text):
+            fields = {}
+            for line in stanza.splitlines():
+                if line.startswith("#") or ":" not in line or line[:1].isspace(): continue
+                key, value = line.split(":", 1)
+                fields[key.strip().lower()] = value.split()
+            if "deb" not in fields.get("types", []) or fields.get("enabled", ["yes"])[0] == "no": continue
+            for uri in fields.get("uris", []):
+                if found(uri, fields.get("suites", []), fields.get("components", [])):
+                    print(uri.rstrip("/")); sys.exit(0)
+    elif path.endswith(".list"):
+        for line in text.splitlines():
+            words = re.sub(r"\[[^]]*\]", "", line.split("#", 1)[0]).split()
+            if len(words) >= 4 and words[0] == "deb" and found(words[1], [words[2]], words[3:]):
+                print(words[1].rstrip("/")); sys.exit(0)
+sys.exit(f"no Debian '{codename}' main archive in this machine's apt sources ({', '.join(files)})")
+PY
+}
+
 wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
   local seconds=$1 what=$2; shift 2
   for _ in $(seq 1 "$seconds"); do
@@ -52,10 +85,11 @@ unpack_trixie_engine() {
   mkdir -p "$debs" "$lists/partial"
   if ! ls "$debs"/docker.io_*.deb "$debs"/containerd_*.deb "$debs"/docker-buildx_*.deb >/dev/null 2>&1; then
     log "downloading dockerd, containerd and buildx from trixie"
-    local sources=$CACHE/trixie.sources
+    local sources=$CACHE/trixie.sources mirror
+    mirror=$(debian_mirror)
     cat >"$sources" <<SRC
 Types: deb
-URIs: http://deb.debian.org/debian
+URIs: $mirror
 Suites: trixie
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
@@ -113,10 +147,12 @@ YML
   wait_for 30 registry curl -fsS "http://$REGISTRY_ADDR/v2/" || { tail -n 30 "$STATE/registry.log" >&2; return 1; }
 }
 
-# A PEP 503 index that merges the on-disk mirrors, so pip inside a build sees one index,
-# exactly as it sees PyPI. Links carry #sha256= like PyPI's, which lock resolution records.
+# A PEP 503 index that merges the on-disk mirrors (/opt/pypi, /opt/pypi-more), so pip inside a
+# build sees one index, exactly as it sees PyPI: what PyPI would serve and nothing kinder, so no
+# local-version wheel (`+cpu`) is on it. Links carry #sha256= like PyPI's, which the lock records.
 # Beside it, whl/cpu/ is laid out as https://download.pytorch.org/whl/cpu/ is: a project page
-# per package listing only the local-version `+cpu` wheels, root-relative hrefs with `+` as %2B.
+# per package listing the local-version `+cpu` wheels of /opt/wheels, root-relative hrefs with `+`
+# as %2B. A CPU torch is to be had only from there, as in the world.
 # The stamp covers the mirrors and the builder's own text, so editing the builder rebuilds.
 build_index() {
   local root=$STATE/index stamp=$STATE/index/.sources builder
@@ -136,6 +172,8 @@ for i, mirror in enumerate(mirrors):
         page = os.path.join(simple, project, "index.html")
         if not os.path.isfile(page): continue
         for href, text in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', open(page).read()):
+            # PyPI refuses local versions (`2.13.0+cpu`): they never reach the main index.
+            if "+" in text.split("-")[1 if text.count("-") else 0]: continue
             href = href.replace("../../files/", f"/files{i}/", 1)
             links.setdefault(norm(project), {})[text] = href
 os.symlink(find_links, os.path.join(tmp, "wheels"))
@@ -149,9 +187,7 @@ for wheel in sorted(os.listdir(find_links)):
         with open(path, "rb") as f:
             for chunk in iter(lambda: f.read(1 << 20), b""): h.update(chunk)
         open(key, "w").write(h.hexdigest())
-    project = norm(wheel.split("-")[0])
     wheel_href[wheel] = f"/wheels/{wheel}#sha256={open(key).read().strip()}"
-    links.setdefault(project, {})[wheel] = wheel_href[wheel]
 with open(os.path.join(tmp, "simple", "index.html"), "w") as f:
     f.write("<!DOCTYPE html><html><body>\n")
     for project in sorted(links): f.write(f'<a href="{project}/">{project}</a>\n')
@@ -219,7 +255,7 @@ ensure_base_image() {
     local dir=$CACHE/rootfs
     rm -rf "$dir"
     debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates bookworm "$dir" \
-      http://deb.debian.org/debian >"$CACHE/debootstrap.log" 2>&1 || { tail -n 30 "$CACHE/debootstrap.log" >&2; return 1; }
+      "$(debian_mirror)" >"$CACHE/debootstrap.log" 2>&1 || { tail -n 30 "$CACHE/debootstrap.log" >&2; return 1; }
     rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/* "$dir"/var/log/* "$dir"/tmp/*
     # Fixed mtimes and ordering so the imported layer, and so the base digest, never changes.
     tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$dir" -cf "$tarball.tmp" .

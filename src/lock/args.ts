@@ -8,10 +8,14 @@ export function resolverArgs(
   script: string,
   platform: string | null = null,
 ): string[] {
+  // Everything resolve.py reads. Index URLs travel without credentials: a private index's full
+  // URLs come in the container's environment (ML_CONTAINER_INDEXES), never on a command line.
   const request = {
     requirements: plan.requirementsFile,
     lines: plan.requirementLines,
     indexUrl: plan.indexUrl,
+    extraIndexUrls: plan.extraIndexUrls,
+    cpuTorch: plan.cpuTorch,
   };
   return [
     'run',

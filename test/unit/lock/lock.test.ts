@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolverArgs } from '../../../src/lock/args.js';
 import { lockFromReport } from '../../../src/lock/report.js';
-import { BASE_DIGEST, irisPlan, irisReport } from '../helpers.js';
+import { detect, memoryReader } from '../../../src/detect/index.js';
+import { plan } from '../../../src/plan/index.js';
+import { BASE_DIGEST, inputsWith, irisPlan, irisReport } from '../helpers.js';
 
 describe('lockFromReport', () => {
   it('pins every resolved package with the sha256 the index published, sorted by name', () => {
@@ -75,8 +77,57 @@ describe('resolverArgs', () => {
       `docker.io/library/python:3.11-slim-bookworm@${BASE_DIGEST}`,
       '-c',
       'SCRIPT',
-      '{"requirements":"requirements.txt","lines":null,"indexUrl":"http://127.0.0.1:3141/simple"}',
+      '{"requirements":"requirements.txt","lines":null,"indexUrl":"http://127.0.0.1:3141/simple","extraIndexUrls":[],"cpuTorch":null}',
     ]);
+  });
+
+  /** The JSON request resolve.py reads: the last argument. */
+  const requestOf = (args: string[]) => JSON.parse(args.at(-1) ?? '{}');
+
+  it('sends the CPU variant of a plain-torch project to the +cpu builds of the CPU index, with every index', () => {
+    const spec = detect(
+      memoryReader({
+        'requirements.txt': '--index-url https://mirror.example/simple\n--extra-index-url https://more.example/simple\ntorch>=2.13\nnumpy\n',
+        'predict.py': 'print(1)\n',
+      }),
+    );
+    const plans = plan(spec, inputsWith({ 'pytorch-index-url': 'http://127.0.0.1:3141/whl' }), {
+      hasDockerignore: false,
+    });
+    const cpu = plans.find((candidate) => candidate.variant === 'cpu');
+    if (!cpu) throw new Error('no CPU plan');
+    cpu.base.digest = BASE_DIGEST;
+    expect(requestOf(resolverArgs(cpu, '/w', 'S'))).toEqual({
+      requirements: 'requirements.txt',
+      lines: null,
+      indexUrl: 'https://mirror.example/simple',
+      extraIndexUrls: ['https://more.example/simple'],
+      cpuTorch: {
+        indexUrl: 'http://127.0.0.1:3141/whl/cpu',
+        packages: [{ name: 'torch', specifier: '>=2.13' }],
+      },
+    });
+    const gpu = plans.find((candidate) => candidate.variant === 'gpu');
+    if (!gpu) throw new Error('no GPU plan');
+    gpu.base.digest = BASE_DIGEST;
+    expect(requestOf(resolverArgs(gpu, '/w', 'S')).cpuTorch).toBeNull();
+  });
+
+  it('keeps credentials out of the request: they travel by name in the environment', () => {
+    const args = resolverArgs(
+      irisPlan({
+        'index-url': 'https://user:s3cret@private.example/simple',
+        'extra-index-urls': 'https://token:other-s3cret@more.example/simple',
+      }),
+      '/w',
+      'S',
+    );
+    expect(args.join(' ')).not.toMatch(/s3cret|user:|token:/);
+    expect(requestOf(args)).toMatchObject({
+      indexUrl: 'https://private.example/simple',
+      extraIndexUrls: ['https://more.example/simple'],
+    });
+    expect(args).toContain('ML_CONTAINER_INDEXES');
   });
 
   it('leaves the network to Docker by default', () => {
