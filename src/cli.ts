@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dockerCli } from './adapters/docker.js';
-import { runProcess } from './adapters/process.js';
+import { commitFacts } from './adapters/git.js';
 import { localContext } from './context.js';
 import { detect, directoryReader } from './detect/index.js';
 import { specContract } from './detect/spec.js';
@@ -21,7 +21,7 @@ usage:
       detect, plan, lock, build, smoke-test and (with --push true) push; DIR defaults to .
   ml-container plan [DIR] --out OUT [--INPUT VALUE ...]
       stop after render: write Dockerfile, requirements.lock and plan.json into OUT
-  ml-container detect [DIR] [--json]
+  ml-container detect [DIR] [--dependency-file FILE] [--json]
       print what the project needs, with the file and line of each fact
 
 Every action input is a flag of the same name (see action.yml), e.g. --base-image, --index-url,
@@ -49,7 +49,8 @@ async function main(argv: string[]): Promise<number> {
   const flags = values as Record<string, string | boolean | undefined>;
   const dir = positionals[0] ?? (flags.context as string | undefined) ?? '.';
   if (command === 'detect') {
-    const spec = detect(directoryReader(resolve(dir)));
+    const dependencyFile = ((flags['dependency-file'] as string | undefined) ?? '').trim() || null;
+    const spec = detect(directoryReader(resolve(dir)), { dependencyFile });
     process.stdout.write(
       values.json ? `${JSON.stringify(specContract(spec), null, 2)}\n` : describe(specContract(spec)),
     );
@@ -61,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
   const inputs = parseInputs((name: InputName) =>
     name === 'context' ? dir : ((flags[name] as string | undefined) ?? ''),
   );
-  const git = await gitFacts(resolve(dir));
+  const git = await commitFacts(resolve(dir));
   const report = await pipeline(inputs, localContext(git.sha, git.time), {
     docker: dockerCli(),
     logger: stderrLogger(),
@@ -99,16 +100,6 @@ function stderrLogger(): Logger {
       if (process.env.ML_CONTAINER_VERBOSE) process.stderr.write(chunk);
     },
   };
-}
-
-async function gitFacts(dir: string): Promise<{ sha: string | null; time: string | null }> {
-  try {
-    const result = await runProcess('git', ['-C', dir, 'log', '-1', '--format=%H %cI']);
-    const [sha, time] = result.exitCode === 0 ? result.stdout.trim().split(' ') : [];
-    return { sha: sha ?? null, time: time ?? null };
-  } catch {
-    return { sha: null, time: null };
-  }
 }
 
 function describe(contract: ReturnType<typeof specContract>): string {

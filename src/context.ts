@@ -49,6 +49,19 @@ export function githubContext(env: NodeJS.ProcessEnv): RunContext {
   };
 }
 
+/**
+ * Fills the commit time from the checkout when the event has none (release, workflow_dispatch,
+ * schedule, a tag push without head_commit), so that every event of one commit gets the same
+ * SOURCE_DATE_EPOCH, image digest and `created` label. `lookup` asks git for a commit's time.
+ */
+export async function withCommitTime(
+  context: RunContext,
+  lookup: (sha: string) => Promise<string | null>,
+): Promise<RunContext> {
+  if (context.commitTime || !context.sha) return context;
+  return { ...context, commitTime: await lookup(context.sha) };
+}
+
 export function localContext(sha: string | null, commitTime: string | null): RunContext {
   return {
     eventName: 'local',

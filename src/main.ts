@@ -2,7 +2,8 @@ import { relative, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { actionsCacheStore } from './adapters/actions-cache.js';
 import { dockerCli } from './adapters/docker.js';
-import { githubContext } from './context.js';
+import { commitFacts } from './adapters/git.js';
+import { githubContext, withCommitTime } from './context.js';
 import { UserError } from './errors.js';
 import { parseInputs } from './inputs.js';
 import type { Logger } from './log.js';
@@ -35,7 +36,11 @@ export async function run(): Promise<void> {
       warning: (message, source) => core.warning(message, annotate(source)),
       output: (chunk) => process.stdout.write(chunk),
     };
-    const report = await pipeline(inputs, githubContext(process.env), {
+    const context = await withCommitTime(
+      githubContext(process.env),
+      async (sha) => (await commitFacts(resolve(inputs.context), sha)).time,
+    );
+    const report = await pipeline(inputs, context, {
       docker: dockerCli(),
       logger,
       cacheStore: inputs.cache === 'local' ? actionsCacheStore() : undefined,

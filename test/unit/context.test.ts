@@ -1,9 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { githubContext, isPullRequestEvent, localContext, type RunContext } from '../../src/context.js';
+import { commitFacts } from '../../src/adapters/git.js';
+import {
+  githubContext,
+  isPullRequestEvent,
+  localContext,
+  type RunContext,
+  withCommitTime,
+} from '../../src/context.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/events/${name}`, import.meta.url));
 
@@ -234,5 +242,69 @@ describe('isPullRequestEvent', () => {
     ['local', false],
   ])('%s → %s', (eventName, expected) => {
     expect(isPullRequestEvent({ ...localContext(null, null), eventName })).toBe(expected);
+  });
+});
+
+describe('withCommitTime', () => {
+  const sha = 'c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffe';
+  const release = () =>
+    githubContext(runnerEnv('release', fixture('release-published.json'), 'refs/tags/v1.2.3', sha));
+
+  it('asks the checkout for the time of GITHUB_SHA when the event has no head_commit (a release)', async () => {
+    const asked: string[] = [];
+    const context = await withCommitTime(release(), async (commit) => {
+      asked.push(commit);
+      return '2026-11-20T10:11:12+01:00';
+    });
+    expect(asked).toEqual([sha]);
+    expect(context.commitTime).toBe('2026-11-20T10:11:12+01:00');
+  });
+
+  it("keeps the event's head_commit time without asking git", async () => {
+    const push = githubContext(runnerEnv('push', fixture('push-tag.json'), 'refs/tags/v1.2.3', sha));
+    expect(push.commitTime).not.toBeNull();
+    const context = await withCommitTime(push, async () => {
+      throw new Error('git must not be asked');
+    });
+    expect(context.commitTime).toBe(push.commitTime);
+  });
+
+  it('leaves the time unknown when git cannot tell (no checkout)', async () => {
+    expect((await withCommitTime(release(), async () => null)).commitTime).toBeNull();
+  });
+});
+
+describe('commitFacts', () => {
+  const git = (dir: string, ...args: string[]) =>
+    execFileSync('git', ['-C', dir, ...args], {
+      env: {
+        ...process.env,
+        GIT_AUTHOR_DATE: '2026-11-20T10:11:12+01:00',
+        GIT_COMMITTER_DATE: '2026-11-20T10:11:12+01:00',
+        GIT_AUTHOR_NAME: 'a',
+        GIT_AUTHOR_EMAIL: 'a@example.com',
+        GIT_COMMITTER_NAME: 'a',
+        GIT_COMMITTER_EMAIL: 'a@example.com',
+      },
+      encoding: 'utf8',
+    }).trim();
+
+  it('reads the committer time of a commit from the checkout holding the folder', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'ml-container-git-'));
+    git(repo, 'init', '-q');
+    mkdirSync(join(repo, 'model'));
+    writeFileSync(join(repo, 'model', 'requirements.txt'), 'numpy\n');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'first');
+    const head = git(repo, 'rev-parse', 'HEAD');
+    expect(await commitFacts(join(repo, 'model'), head)).toEqual({
+      sha: head,
+      time: '2026-11-20T10:11:12+01:00',
+    });
+    expect(await commitFacts(join(repo, 'model'), '0'.repeat(40))).toEqual({ sha: null, time: null });
+  });
+
+  it('never hands git a revision it could read as an option', async () => {
+    expect(await commitFacts(tmpdir(), '--output=/tmp/x')).toEqual({ sha: null, time: null });
   });
 });
