@@ -25,6 +25,7 @@ import { type Lock, lock, platformMachine } from './lock/index.js';
 import type { Logger } from './log.js';
 import { type Credentials, credentialsOf } from './plan/credentials.js';
 import { type BuildPlan, chooseVariants, plan } from './plan/index.js';
+import { checkLfsPointers } from './plan/lfs.js';
 import {
   computeLabels,
   computeTags,
@@ -98,9 +99,18 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
   };
   try {
     const reader = directoryReader(contextDir);
-    const spec = await step('detect', 'Detect the environment', async () => detect(reader));
+    const spec = await step('detect', 'Detect the environment', async () =>
+      detect(reader, { dependencyFile: inputs.dependencyFile }),
+    );
     report.spec = spec;
     for (const warning of spec.warnings) logger.warning(warning.message);
+    // Weights never fetched stop the run here, before plan resolves the base (the first Docker call).
+    const unfetched = checkLfsPointers(spec, inputs.allowLfsPointers);
+    if (unfetched.length > 0) {
+      logger.warning(
+        `allow-lfs-pointers: building without these weights, whose models are left out of the smoke test: ${unfetched.join(', ')}`,
+      );
+    }
     logger.info(`Python ${spec.python.version} (${spec.python.source})`);
     for (const framework of spec.frameworks) {
       logger.info(`${framework.name} ${framework.spec || '(any version)'} (${framework.source})`);
@@ -465,7 +475,11 @@ function keepGenerated(
   }
   if (stale.length > 0) {
     throw new UserError(
-      staleMessage(stale, folder, `ml-container plan . --out ${folder}`),
+      staleMessage(
+        stale,
+        folder,
+        `ml-container plan .${inputs.dependencyFile ? ` --dependency-file ${inputs.dependencyFile}` : ''} --out ${folder}`,
+      ),
       'render',
       { file: stale[0]?.name ?? folder },
       stale.map((file) => file.diff).join('\n'),

@@ -5,16 +5,22 @@ import type { RepoReader } from './reader.js';
 const CONVENTIONAL_ENTRYPOINTS = ['predict.py', 'serve.py', 'app.py'];
 
 /**
- * The script a user would run: what cog.yaml names, else the conventional names at the project
- * root in that order, else the first `[project.scripts]` entry.
+ * The script a user would run: what cog.yaml names, else the conventional names in `folders` in
+ * order (the project root '.', then the dependency file's folder), else the first
+ * `[project.scripts]` entry. Paths are relative to the project root, where the image's WORKDIR is.
  */
 export function detectEntrypoint(
   reader: RepoReader,
   declared: { path: string; source: SourceRef; from: 'cog' | 'scripts' } | null,
+  folders: readonly string[] = ['.'],
 ): { path: string; source: string } | null {
   if (declared?.from === 'cog') return { path: declared.path, source: formatSource(declared.source) };
   const files = new Set(reader.files());
-  const path = CONVENTIONAL_ENTRYPOINTS.find((name) => files.has(name));
-  if (path) return { path, source: `${path} (conventional entry point name)` };
+  for (const folder of new Set(folders)) {
+    const path = CONVENTIONAL_ENTRYPOINTS.map((name) => (folder === '.' ? name : `${folder}/${name}`)).find(
+      (candidate) => files.has(candidate),
+    );
+    if (path) return { path, source: `${path} (conventional entry point name)` };
+  }
   return declared ? { path: declared.path, source: formatSource(declared.source) } : null;
 }

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import { formatSource } from '../source.js';
-import { chooseManifest, MANIFEST_FILES } from './choose.js';
+import { type Chosen, chooseManifest, MANIFEST_FILES } from './choose.js';
 import {
   type CudaFinding,
   indexFindings,
@@ -9,6 +9,7 @@ import {
   requirementFindings,
   tableCuda,
 } from './cuda.js';
+import { chooseNamedFile, folderOf } from './dependency-file.js';
 import { detectEntrypoint } from './entrypoint.js';
 import { detectAccelerator, detectFrameworks, frameworksFromLock } from './frameworks.js';
 import { type LockedPackage, requirementsOfLock } from './manifest.js';
@@ -22,25 +23,33 @@ export type { RepoReader } from './reader.js';
 export { directoryReader, memoryReader } from './reader.js';
 export type { EnvironmentSpec } from './spec.js';
 
+export interface DetectOptions {
+  /**
+   * Input 'dependency-file': the manifest to build from, relative to the project (the build
+   * context), when it is not at the top. null or absent: the manifest at the top.
+   */
+  dependencyFile?: string | null;
+}
+
 /** Reads a project and says what it needs (docs/detection.md). Pure: everything comes through the reader. */
-export function detect(reader: RepoReader): EnvironmentSpec {
+export function detect(reader: RepoReader, options: DetectOptions = {}): EnvironmentSpec {
   const files = reader.files();
   const projects = findProjects(files);
-  const rootFiles = new Set(files.filter((path) => !path.includes('/')));
-  if (!projects.includes('.')) {
-    throw new UserError(
-      projects.length > 0
-        ? `no Python project at the top of this folder (no ${MANIFEST_FILES.join(', ')}); projects found: ${projects.join(', ')} — point 'context' at one`
-        : `no Python project found: none of ${MANIFEST_FILES.join(', ')} exists`,
-      'detect',
-      { file: '.' },
-    );
-  }
-  const chosen = chooseManifest(reader, rootFiles);
-  if (!chosen) {
-    throw new UserError('pyproject.toml lists no dependencies and no other manifest was found', 'detect', {
-      file: 'pyproject.toml',
-    });
+  let chosen: Chosen | null;
+  // Where pin files and entry points are looked for besides the top: the dependency file's folder.
+  let dependencyFolder = '.';
+  if (options.dependencyFile) {
+    const named = chooseNamedFile(reader, options.dependencyFile);
+    chosen = named.chosen;
+    dependencyFolder = folderOf(named.path);
+  } else {
+    if (!projects.includes('.')) throw noProjectAtTop(files, projects);
+    chosen = chooseManifest(reader, new Set(files.filter((path) => !path.includes('/'))));
+    if (!chosen) {
+      throw new UserError('pyproject.toml lists no dependencies and no other manifest was found', 'detect', {
+        file: 'pyproject.toml',
+      });
+    }
   }
   const { manifest, lock } = chosen;
   const warnings: Warning[] = [...(manifest?.warnings ?? [])];
@@ -49,7 +58,7 @@ export function detect(reader: RepoReader): EnvironmentSpec {
   const locked = new Map<string, LockedPackage>();
   for (const pkg of lock?.packages ?? []) if (!locked.has(pkg.name)) locked.set(pkg.name, pkg);
   const requirements: Requirement[] = manifest?.requirements ?? [];
-  if (chosen.lockfile === 'requirements.txt') {
+  if (chosen.format === 'requirements' && chosen.lockfile !== null) {
     for (const requirement of requirements) {
       const version = exactPin(requirement.specifier);
       if (version) {
@@ -69,7 +78,7 @@ export function detect(reader: RepoReader): EnvironmentSpec {
       : frameworksFromLock(lock?.packages ?? []);
 
   const python = choosePython([
-    ...pinFileHints(reader),
+    ...pinFileHints(reader, [dependencyFolder, '.']),
     ...(manifest?.python.filter((hint) => hint.kind === 'exact') ?? []),
     ...(lock?.python ?? []),
     ...(manifest?.python.filter((hint) => hint.kind === 'range') ?? []),
@@ -89,11 +98,25 @@ export function detect(reader: RepoReader): EnvironmentSpec {
   if (!cuda && accelerator !== 'cpu') cuda = defaultCuda(frameworks, requirements);
 
   const models = detectModels(reader);
-  for (const model of models.filter((artifact) => artifact.lfsPointer)) {
-    warnings.push({
-      message: `${model.path} is a Git LFS pointer: the model was not fetched`,
-      source: model.path,
-    });
+  // Only reported here (`detect` says what it sees); a run refuses them before planning (src/plan/lfs.ts).
+  for (const model of models) {
+    const [pointer] = model.lfsPointers;
+    if (pointer) {
+      warnings.push({
+        message:
+          pointer === model.path
+            ? `${model.path} is a Git LFS pointer: the model was not fetched`
+            : `${model.path} holds Git LFS pointers (${model.lfsPointers.join(', ')}): the model was not fetched`,
+        source: pointer,
+      });
+    }
+    const [missing] = model.missingShards;
+    if (missing) {
+      warnings.push({
+        message: `${model.path} lacks shards its index names (${model.missingShards.map((shard) => `${shard.path}, named by ${shard.index}`).join('; ')}): the model was not fetched`,
+        source: missing.index,
+      });
+    }
   }
   const declared = manifest?.entrypoint
     ? { ...manifest.entrypoint, from: chosen.format === 'cog' ? ('cog' as const) : ('scripts' as const) }
@@ -114,7 +137,7 @@ export function detect(reader: RepoReader): EnvironmentSpec {
     accelerator,
     cuda,
     models,
-    entrypoint: detectEntrypoint(reader, declared),
+    entrypoint: detectEntrypoint(reader, declared, ['.', dependencyFolder]),
     systemPackages: (manifest?.systemPackages ?? []).map((item) => ({
       name: item.name,
       source: formatSource(item.source),
@@ -122,6 +145,65 @@ export function detect(reader: RepoReader): EnvironmentSpec {
     projects,
     warnings,
   };
+}
+
+/**
+ * No manifest at the top and none named: the error lists the manifests found below (one per
+ * project folder, the one detect would choose there) and shows both ways out — `context` at that
+ * folder, or `dependency-file` naming the manifest with the whole folder kept as the build context.
+ */
+function noProjectAtTop(files: readonly string[], projects: readonly string[]): UserError {
+  const none = `no ${MANIFEST_FILES.join(', ')}`;
+  if (projects.length === 0) {
+    const candidates = files.filter(
+      (path) => /\.(?:txt|in)$/.test(path) && /(?:^|\/)requirements[^/]*(?:\/[^/]+)?$/.test(path),
+    );
+    return new UserError(
+      `no Python project found: none of ${MANIFEST_FILES.join(', ')} exists${
+        candidates.length > 0
+          ? `; requirements files under other names: ${listed(candidates)} — name one with 'dependency-file'`
+          : ''
+      }`,
+      'detect',
+      { file: '.' },
+    );
+  }
+  const manifests = projects.map((folder) => manifestIn(files, folder));
+  const entrypoints = new Set(['predict.py', 'serve.py', 'app.py']);
+  // The example: a folder with a conventional entry point is likelier the one that serves.
+  const example =
+    projects.find((folder) =>
+      files.some((path) => path.startsWith(`${folder}/`) && entrypoints.has(path.slice(folder.length + 1))),
+    ) ??
+    projects[0] ??
+    '.';
+  return new UserError(
+    `no Python project at the top of this folder (${none}); found ${listed(manifests)} — set 'context: ${example}' to build that folder alone, or 'dependency-file: ${manifestIn(files, example)}' to keep the whole folder as the build context`,
+    'detect',
+    { file: '.' },
+  );
+}
+
+/** The manifest detect would read in a project folder, judged by name alone. */
+function manifestIn(files: readonly string[], folder: string): string {
+  const present = new Set(
+    files.filter((path) => folderOf(path) === folder).map((path) => path.slice(folder.length + 1)),
+  );
+  const pyprojectLocked = ['uv.lock', 'poetry.lock', 'pdm.lock'].some((lock) => present.has(lock));
+  const order = [
+    'cog.yaml',
+    'pylock.toml',
+    ...(pyprojectLocked ? ['pyproject.toml'] : []),
+    ...(present.has('Pipfile.lock') ? ['Pipfile'] : []),
+    ...MANIFEST_FILES,
+  ];
+  return `${folder}/${order.find((name) => present.has(name)) ?? MANIFEST_FILES[0]}`;
+}
+
+function listed(paths: readonly string[], most = 10): string {
+  return paths.length > most
+    ? `${paths.slice(0, most).join(', ')} and ${paths.length - most} more`
+    : paths.join(', ');
 }
 
 /** Folders holding a manifest, `.` for the top; sorted so the output is stable. */

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { RepoReader } from './reader.js';
 import type { ModelArtifact } from './spec.js';
 
@@ -15,7 +16,14 @@ const FORMAT_BY_EXTENSION: Record<string, ModelArtifact['format']> = {
   '.ubj': 'xgboost',
 };
 
+/** How a Git LFS pointer starts (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md). */
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
+/** The spec keeps pointers under 1024 bytes; a larger file is content, and is never read to find out. */
+const LFS_POINTER_LIMIT = 1024;
+/** The index of a sharded Hugging Face checkpoint: its `weight_map` names the shard of each tensor. */
+const SHARD_INDEX = /(^|\/)(.*\.safetensors\.index\.json|pytorch_model\.bin\.index\.json)$/;
+/** An index larger than this is not parsed (the largest on the Hub are well under 1 MiB). */
+const SHARD_INDEX_LIMIT = 16 * 1024 * 1024;
 const HUGGING_FACE_WEIGHTS =
   /^(.*\.safetensors|pytorch_model\.bin|tf_model\.h5|flax_model\.msgpack|.*\.safetensors\.index\.json|pytorch_model\.bin\.index\.json)$/;
 /** Text models are sniffed only up to this size: beyond it a .json or .txt is data, not a model worth reading. */
@@ -24,7 +32,9 @@ const SNIFF_LIMIT = 64 * 1024 * 1024;
 /**
  * Model artifacts: files by extension, xgboost JSON and lightgbm text models by their content,
  * and SavedModel and Hugging Face folders as one artifact each. Git LFS pointers are kept but
- * flagged, since their bytes were never fetched.
+ * named (`lfsPointers`), for single files and for any file inside a folder model, since their bytes
+ * were never fetched; so are the shards a sharded checkpoint's index names but the project lacks
+ * (`missingShards`). Only files under 1024 bytes are read to tell a pointer.
  */
 export function detectModels(reader: RepoReader): ModelArtifact[] {
   const files = reader.files();
@@ -45,20 +55,70 @@ export function detectModels(reader: RepoReader): ModelArtifact[] {
       format = 'huggingface';
     if (!format) continue;
     folderModels.push(folder === '.' ? '' : `${folder}/`);
-    const bytes = files
-      .filter((path) => (folder === '.' ? true : path.startsWith(`${folder}/`)))
-      .reduce((sum, path) => sum + (reader.size(path) ?? 0), 0);
-    models.push({ path: folder, format, bytes, lfsPointer: false });
+    const inside = files.filter((path) => (folder === '.' ? true : path.startsWith(`${folder}/`)));
+    const bytes = inside.reduce((sum, path) => sum + (reader.size(path) ?? 0), 0);
+    const lfsPointers = inside.filter((path) => isLfsPointer(reader, path));
+    const missingShards: ModelArtifact['missingShards'] = [];
+    if (format === 'huggingface') {
+      for (const index of inside.filter((path) => SHARD_INDEX.test(path))) {
+        for (const shard of shardsOf(reader, index)) {
+          if (reader.size(shard) === null) missingShards.push({ path: shard, index });
+          else if (!lfsPointers.includes(shard) && isLfsPointer(reader, shard)) lfsPointers.push(shard);
+        }
+      }
+      lfsPointers.sort();
+      missingShards.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    }
+    models.push({ path: folder, format, bytes, lfsPointers, missingShards });
   }
   for (const path of files) {
     if (folderModels.some((prefix) => prefix === '' || path.startsWith(prefix))) continue;
     const format = formatOf(reader, path);
     if (!format) continue;
     const bytes = reader.size(path) ?? 0;
-    const lfsPointer = bytes < 1024 && (reader.readText(path) ?? '').startsWith(LFS_POINTER);
-    models.push({ path, format, bytes, lfsPointer });
+    models.push({
+      path,
+      format,
+      bytes,
+      lfsPointers: isLfsPointer(reader, path) ? [path] : [],
+      missingShards: [],
+    });
   }
   return models.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Whether `path` is a Git LFS pointer: a file under 1024 bytes starting with the spec's version line. */
+export function isLfsPointer(reader: RepoReader, path: string): boolean {
+  const size = reader.size(path);
+  if (size === null || size >= LFS_POINTER_LIMIT) return false;
+  return (reader.readText(path) ?? '').startsWith(LFS_POINTER);
+}
+
+/**
+ * The shard files a sharded checkpoint's index names in its `weight_map`, relative to the project
+ * (a shard lies beside its index), once each, sorted. An index that is a pointer itself, too large,
+ * or not such JSON names none: the pointer is reported as one, the rest is left to the loader.
+ */
+function shardsOf(reader: RepoReader, index: string): string[] {
+  const size = reader.size(index);
+  if (size === null || size > SHARD_INDEX_LIMIT || isLfsPointer(reader, index)) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(reader.readText(index) ?? '');
+  } catch {
+    return [];
+  }
+  const weightMap = (parsed as { weight_map?: unknown } | null)?.weight_map;
+  if (!weightMap || typeof weightMap !== 'object' || Array.isArray(weightMap)) return [];
+  const folder = posix.dirname(index);
+  const shards = new Set<string>();
+  for (const name of Object.values(weightMap as Record<string, unknown>)) {
+    if (typeof name !== 'string' || !name || name.startsWith('/')) continue;
+    const shard = posix.normalize(folder === '.' ? name : `${folder}/${name}`);
+    if (shard === '..' || shard.startsWith('../')) continue; // outside the project: not ours to check
+    shards.add(shard);
+  }
+  return [...shards].sort();
 }
 
 function formatOf(reader: RepoReader, path: string): ModelArtifact['format'] | undefined {

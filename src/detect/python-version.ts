@@ -6,10 +6,17 @@ import { compareMinor, minorSatisfies } from './versions.js';
 
 const MAJOR_MINOR = /(?:^|[^\d])(3\.\d{1,2})(?:\.\d+)?/;
 
-/** The pin files pyenv and Heroku-style runtimes read: the strongest statement of a Python version. */
-export function pinFileHints(reader: RepoReader): PythonHint[] {
+/**
+ * The pin files pyenv and Heroku-style runtimes read: the strongest statement of a Python version.
+ * `folders` are read in order (the dependency file's folder, then the top: '.'), each
+ * `.python-version` before its `runtime.txt`.
+ */
+export function pinFileHints(reader: RepoReader, folders: readonly string[] = ['.']): PythonHint[] {
   const hints: PythonHint[] = [];
-  for (const file of ['.python-version', 'runtime.txt']) {
+  const paths = [...new Set(folders)].flatMap((folder) =>
+    ['.python-version', 'runtime.txt'].map((name) => (folder === '.' ? name : `${folder}/${name}`)),
+  );
+  for (const file of paths) {
     const text = reader.readText(file);
     if (text === null) continue;
     const lines = text.split(/\r?\n/);

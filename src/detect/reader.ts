@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, posix, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -11,7 +11,16 @@ export interface RepoReader {
   files(): readonly string[];
   readText(path: string): string | null;
   size(path: string): number | null;
+  /**
+   * What a path that is not among `files()` is, so an error can say why it is not a project file:
+   * a `link` is one `files()` does not follow (to a folder, outside the root, or a folder on the
+   * way), `excluded` a file an ignore rule or a skipped folder hides. Optional: readers without
+   * it get a vaguer message.
+   */
+  pathKind?(path: string): PathKind;
 }
+
+export type PathKind = 'file' | 'folder' | 'link' | 'excluded' | 'missing' | 'other';
 
 /** Folders that hold tools, caches or environments rather than the project itself. */
 export const skippedFolders: ReadonlySet<string> = new Set([
@@ -51,6 +60,12 @@ export function memoryReader(tree: Record<string, string>): RepoReader {
     // Own keys only: 'constructor' or '__proto__' named in a requirements file is no file of the tree.
     readText: (path) => (Object.hasOwn(tree, path) ? (tree[path] ?? null) : null),
     size: (path) => (Object.hasOwn(tree, path) ? Buffer.byteLength(tree[path] ?? '') : null),
+    pathKind: (path) =>
+      Object.hasOwn(tree, path)
+        ? 'file'
+        : paths.some((candidate) => candidate.startsWith(`${path}/`))
+          ? 'folder'
+          : 'missing',
   };
 }
 
@@ -63,14 +78,15 @@ export function memoryReader(tree: Record<string, string>): RepoReader {
  */
 export function directoryReader(root: string): RepoReader {
   let cached: string[] | null = null;
+  const files = (): string[] => {
+    if (!cached) {
+      cached = walkRepository(root);
+      cached.sort();
+    }
+    return cached;
+  };
   return {
-    files: () => {
-      if (!cached) {
-        cached = walkRepository(root);
-        cached.sort();
-      }
-      return cached;
-    },
+    files,
     readText: (path) => {
       try {
         return readFileSync(join(root, path), 'utf8');
@@ -84,6 +100,24 @@ export function directoryReader(root: string): RepoReader {
       } catch {
         return null;
       }
+    },
+    pathKind: (path) => {
+      if (files().includes(path)) return 'file';
+      const full = join(root, path);
+      let entry: ReturnType<typeof lstatSync>;
+      try {
+        entry = lstatSync(full);
+      } catch {
+        return 'missing';
+      }
+      try {
+        // A link anywhere on the way makes the real path differ from the path as written.
+        if (realpathSync(full) !== join(realpathSync(root), path)) return 'link';
+      } catch {
+        return entry.isSymbolicLink() ? 'link' : 'missing'; // dangling, or a loop
+      }
+      if (entry.isDirectory()) return 'folder';
+      return entry.isFile() ? 'excluded' : 'other';
     },
   };
 }

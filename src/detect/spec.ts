@@ -51,7 +51,13 @@ export interface ModelArtifact {
     | 'savedmodel'
     | 'huggingface';
   bytes: number;
-  lfsPointer: boolean;
+  /**
+   * Files of the model that are Git LFS pointers (the file itself, or any file inside a SavedModel or
+   * Hugging Face folder, shards included), relative to the project, sorted; empty when none.
+   */
+  lfsPointers: string[];
+  /** Shards a sharded checkpoint's index names that are not in the project, each with that index, sorted; empty when none. */
+  missingShards: { path: string; index: string }[];
 }
 
 export interface Warning {

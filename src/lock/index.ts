@@ -72,7 +72,8 @@ function convertLock(plan: BuildPlan, lockfile: string, reader: RepoReader, plat
     `For CPython ${plan.python} on linux/${machine}; packages whose markers do not hold there are left out.`,
     'Install with: pip install --require-hashes --no-deps -r requirements.lock',
   ];
-  const readLock = LOCK_READERS[lockfile];
+  // By name: a lockfile beside a manifest named with 'dependency-file' lies in a folder (inference/uv.lock).
+  const readLock = LOCK_READERS[lockfile.slice(lockfile.lastIndexOf('/') + 1)];
   return readLock
     ? lockFromLockRead(readLock(reader, lockfile), env, header)
     : lockFromHashedRequirements(reader, lockfile, env, header);

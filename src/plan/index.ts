@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { credentialsOf, stripCredentials } from './credentials.js';
 import { chooseStrategy, cudaIndexFor, systemCudaBase } from './gpu.js';
+import { checkLfsPointers, unfetchedModels } from './lfs.js';
 import { chooseSystemPackages } from './system-packages.js';
 import type { BaseImage, BuildPlan, Decision, LockSource, Strategy } from './types.js';
 
@@ -51,17 +52,19 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
   if (!requirementsFile) throw new UserError('no dependency file to lock', 'plan');
   const { lockfile, format } = spec.dependencies;
   const lockSource: LockSource = lockfile ? { kind: 'convert', lockfile } : { kind: 'resolve' };
+  // Only a file named by the user is cited, so the generated files of other projects stay as they were.
+  const named = inputs.dependencyFile ? ", input 'dependency-file'" : '';
   shared.push(
     lockfile
       ? {
           topic: 'lock',
           choice: `${lockfile}, used as it is`,
-          why: `the project's lock (${format}); converted to requirements.lock with every hash`,
+          why: `the project's lock (${format}${named && `, beside ${requirementsFile}${named}`}); converted to requirements.lock with every hash`,
         }
       : {
           topic: 'lock',
           choice: 'resolve with pip inside the pinned base, pin every wheel by sha256',
-          why: `${requirementsFile} (${format}) has no lock; resolving in the base gives its Python and platform`,
+          why: `${requirementsFile} (${format}${named}) has no lock; resolving in the base gives its Python and platform`,
         },
   );
   const requirementLines =
@@ -71,6 +74,16 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       topic: 'platforms',
       choice: inputs.platforms.join(', '),
       why: "input 'platforms': each locked and smoke-tested on itself",
+    });
+  }
+  // Refused unless 'allow-lfs-pointers' (the run checks this before planning); allowed, those models are not smoke-tested.
+  const unfetchedFiles = checkLfsPointers(spec, inputs.allowLfsPointers);
+  const unfetched = unfetchedModels(spec.models);
+  if (unfetched.length > 0) {
+    shared.push({
+      topic: 'models',
+      choice: `${unfetched.map((model) => model.path).join(', ')} left out of the smoke test; the image ships without their weights`,
+      why: `input 'allow-lfs-pointers': their weights were never fetched (${unfetchedFiles.join(', ')})`,
     });
   }
   const systemPackages = chooseSystemPackages(spec);
@@ -135,7 +148,7 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       requirementsFile,
       requirementLines,
       frameworks: spec.frameworks,
-      models: spec.models.filter((model) => !model.lfsPointer),
+      models: spec.models.filter((model) => !unfetched.includes(model)),
       entrypoint: spec.entrypoint?.path ?? null,
       systemPackages,
       generateDockerignore: !context.hasDockerignore,

@@ -59,7 +59,13 @@ describe.skipIf(reason !== null)('the smoke harness loads every model format it 
       ['state.pt', 'torch'],
       ['scripted.pt', 'torch'],
       ['sklearn.joblib', 'joblib'],
-    ].map(([path, format]) => ({ path, format, bytes: 1, lfsPointer: false })) as typeof plan.models;
+    ].map(([path, format]) => ({
+      path,
+      format,
+      bytes: 1,
+      lfsPointers: [],
+      missingShards: [],
+    })) as typeof plan.models;
     const lock: Lock = { packages: [], text: '', sha256: '', environment: {} };
     const result = await smoke(plan, lock, {
       docker: dockerCli(),

@@ -320,3 +320,85 @@ describe('pipeline', () => {
     expect(summaryMarkdown(stale)).toContain('+USER 10001:10001');
   });
 });
+
+describe("pipeline with input 'dependency-file'", () => {
+  const splitIris = resolve('test/fixtures/projects/split-iris');
+  /** The JSON request `docker run … python3 -c <resolve.py> <request>` handed the resolver. */
+  const resolverRequests = (calls: string[][]) =>
+    calls
+      .filter((call) => call[0] === 'run' && call.includes('python3'))
+      .map((call) => JSON.parse(call.at(-1) ?? '{}') as { requirements: string; lines: string[] | null });
+
+  it('builds a split layout from inference/requirements.txt with the whole folder as the context', async () => {
+    const docker = fakeDocker();
+    const report = await pipeline(
+      inputsWith({ context: splitIris, 'dependency-file': 'inference/requirements.txt' }),
+      localContext(null, null),
+      { docker, logger: quietLogger, until: 'render' },
+    );
+    expect(report.error).toBeUndefined();
+    expect(report.spec?.dependencies.files).toEqual(['inference/requirements.txt']);
+    // The context is mounted at /project and pip reads `-r inference/requirements.txt` there, so its
+    // includes resolve relative to it.
+    const [request, ...more] = resolverRequests(docker.calls);
+    expect(more).toEqual([]);
+    expect(request).toMatchObject({ requirements: 'inference/requirements.txt', lines: null });
+    const run = docker.calls.find((call) => call[0] === 'run') ?? [];
+    expect(run).toContain(`${splitIris}:/project:ro`);
+    const [variant] = report.variants;
+    expect(variant?.plan.requirementsFile).toBe('inference/requirements.txt');
+    expect(variant?.plan.models.map((model) => model.path)).toEqual(['model/model.joblib']);
+    expect(variant?.plan.decisions.find((decision) => decision.topic === 'lock')?.why).toBe(
+      "inference/requirements.txt (requirements, input 'dependency-file') has no lock; resolving in the base gives its Python and platform",
+    );
+    const dockerfile = variant?.dockerfile ?? '';
+    expect(dockerfile).toContain('WORKDIR /app\nCOPY . /app\n');
+    expect(dockerfile).toContain('CMD ["python","inference/predict.py"]');
+  });
+
+  it('without it, stops at detect showing both ways out, before any Docker call', async () => {
+    const docker = fakeDocker();
+    const report = await pipeline(inputsWith({ context: splitIris }), localContext(null, null), {
+      docker,
+      logger: quietLogger,
+    });
+    expect(report.error?.phase).toBe('detect');
+    expect(report.error?.message).toContain(
+      "set 'context: inference' to build that folder alone, or 'dependency-file: inference/requirements.txt' to keep the whole folder as the build context",
+    );
+    expect(docker.calls).toEqual([]);
+  });
+
+  it('refuses a path outside the context before any Docker call', async () => {
+    const docker = fakeDocker();
+    const report = await pipeline(
+      inputsWith({ context: join(splitIris, 'inference'), 'dependency-file': '../train/requirements.txt' }),
+      localContext(null, null),
+      { docker, logger: quietLogger },
+    );
+    expect(report.error?.phase).toBe('detect');
+    expect(report.error?.message).toMatch(
+      /^input 'dependency-file': '\.\.\/train\/requirements\.txt' leaves 'context'/,
+    );
+    expect(docker.calls).toEqual([]);
+  });
+
+  it('converts the uv.lock beside a pyproject.toml in a folder, resolving nothing', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'ml-container-depfile-'));
+    cpSync(resolve('test/fixtures/detect/uv-lock-lightgbm'), join(project, 'svc'), { recursive: true });
+    const docker = fakeDocker();
+    const report = await pipeline(
+      inputsWith({ context: project, 'dependency-file': 'svc/pyproject.toml' }),
+      localContext(null, null),
+      { docker, logger: quietLogger, until: 'render' },
+    );
+    expect(report.error).toBeUndefined();
+    const [variant] = report.variants;
+    expect(variant?.plan.lockSource).toEqual({ kind: 'convert', lockfile: 'svc/uv.lock' });
+    expect(variant?.plan.decisions.find((decision) => decision.topic === 'lock')?.why).toBe(
+      "the project's lock (uv, beside svc/pyproject.toml, input 'dependency-file'); converted to requirements.lock with every hash",
+    );
+    expect(variant?.lock?.packages.map((pkg) => pkg.name)).toContain('lightgbm');
+    expect(resolverRequests(docker.calls)).toEqual([]);
+  });
+});

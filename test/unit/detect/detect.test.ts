@@ -154,28 +154,134 @@ describe('detectModels', () => {
       }),
     );
     expect(models).toEqual([
-      { path: 'ckpt/a.pt', format: 'torch', bytes: 1, lfsPointer: false },
-      { path: 'ckpt/b.pth', format: 'torch', bytes: 1, lfsPointer: false },
-      { path: 'ckpt/c.ckpt', format: 'torch', bytes: 1, lfsPointer: false },
-      { path: 'export/net.ONNX', format: 'onnx', bytes: 3, lfsPointer: false },
-      { path: 'hf/model.safetensors', format: 'safetensors', bytes: 2, lfsPointer: false },
-      { path: 'k/model.keras', format: 'keras', bytes: 1, lfsPointer: false },
-      { path: 'k/weights.h5', format: 'h5', bytes: 1, lfsPointer: false },
-      { path: 'model.joblib', format: 'joblib', bytes: 10, lfsPointer: false },
-      { path: 'models/clf.pickle', format: 'pickle', bytes: 2, lfsPointer: false },
-      { path: 'models/clf.pkl', format: 'pickle', bytes: 2, lfsPointer: false },
+      { path: 'ckpt/a.pt', format: 'torch', bytes: 1, lfsPointers: [], missingShards: [] },
+      { path: 'ckpt/b.pth', format: 'torch', bytes: 1, lfsPointers: [], missingShards: [] },
+      { path: 'ckpt/c.ckpt', format: 'torch', bytes: 1, lfsPointers: [], missingShards: [] },
+      { path: 'export/net.ONNX', format: 'onnx', bytes: 3, lfsPointers: [], missingShards: [] },
+      { path: 'hf/model.safetensors', format: 'safetensors', bytes: 2, lfsPointers: [], missingShards: [] },
+      { path: 'k/model.keras', format: 'keras', bytes: 1, lfsPointers: [], missingShards: [] },
+      { path: 'k/weights.h5', format: 'h5', bytes: 1, lfsPointers: [], missingShards: [] },
+      { path: 'model.joblib', format: 'joblib', bytes: 10, lfsPointers: [], missingShards: [] },
+      { path: 'models/clf.pickle', format: 'pickle', bytes: 2, lfsPointers: [], missingShards: [] },
+      { path: 'models/clf.pkl', format: 'pickle', bytes: 2, lfsPointers: [], missingShards: [] },
     ]);
   });
 
   it('flags a Git LFS pointer', () => {
     expect(detectModels(memoryReader({ 'model.pt': LFS_POINTER }))).toEqual([
-      { path: 'model.pt', format: 'torch', bytes: Buffer.byteLength(LFS_POINTER), lfsPointer: true },
+      {
+        path: 'model.pt',
+        format: 'torch',
+        bytes: Buffer.byteLength(LFS_POINTER),
+        lfsPointers: ['model.pt'],
+        missingShards: [],
+      },
     ]);
   });
 
   it('does not flag a large file that happens to start like a pointer', () => {
     const big = `${LFS_POINTER}${'x'.repeat(2048)}`;
-    expect(detectModels(memoryReader({ 'model.pt': big }))[0]?.lfsPointer).toBe(false);
+    expect(detectModels(memoryReader({ 'model.pt': big }))[0]?.lfsPointers).toEqual([]);
+  });
+
+  it('names every Git LFS pointer inside a Hugging Face folder, tokenizer files included', () => {
+    const [model] = detectModels(
+      memoryReader({
+        'hf/config.json': '{"model_type": "distilbert"}',
+        'hf/model.safetensors': LFS_POINTER,
+        'hf/tokenizer.json': LFS_POINTER,
+        'hf/tokenizer_config.json': '{"do_lower_case": true}',
+        'hf/vocab.txt': '[PAD]\n[UNK]\n',
+      }),
+    );
+    expect(model).toMatchObject({
+      path: 'hf',
+      format: 'huggingface',
+      lfsPointers: ['hf/model.safetensors', 'hf/tokenizer.json'],
+      missingShards: [],
+    });
+  });
+
+  it('names the Git LFS pointers inside a SavedModel folder, in its subfolders too', () => {
+    const [model] = detectModels(
+      memoryReader({
+        'export/1/saved_model.pb': LFS_POINTER,
+        'export/1/variables/variables.data-00000-of-00001': LFS_POINTER,
+        'export/1/variables/variables.index': 'index bytes',
+        'export/1/assets/vocab.txt': 'a\nb\n',
+      }),
+    );
+    expect(model).toMatchObject({
+      path: 'export/1',
+      format: 'savedmodel',
+      lfsPointers: ['export/1/saved_model.pb', 'export/1/variables/variables.data-00000-of-00001'],
+      missingShards: [],
+    });
+  });
+
+  it("names a sharded checkpoint's pointer shards and the shards its index names that are missing", () => {
+    const index = (shards: string[]) =>
+      JSON.stringify({
+        metadata: { total_size: 1 },
+        weight_map: Object.fromEntries(shards.map((shard, number) => [`layer.${number}.weight`, shard])),
+      });
+    const models = detectModels(
+      memoryReader({
+        'llm/config.json': '{"model_type": "llama"}',
+        'llm/model.safetensors.index.json': index([
+          'model-00001-of-00003.safetensors',
+          'model-00002-of-00003.safetensors',
+          'model-00003-of-00003.safetensors',
+          'model-00001-of-00003.safetensors',
+        ]),
+        'llm/model-00001-of-00003.safetensors': LFS_POINTER,
+        'llm/model-00002-of-00003.safetensors': 'real tensor bytes',
+        'config.json': '{"model_type": "bert"}',
+        'pytorch_model.bin.index.json': index([
+          'pytorch_model-00001-of-00002.bin',
+          'pytorch_model-00002-of-00002.bin',
+        ]),
+        'pytorch_model-00001-of-00002.bin': 'real bytes',
+      }),
+    );
+    expect(
+      models.map(({ path, lfsPointers, missingShards }) => ({ path, lfsPointers, missingShards })),
+    ).toEqual([
+      {
+        path: '.',
+        lfsPointers: ['llm/model-00001-of-00003.safetensors'],
+        missingShards: [
+          { path: 'llm/model-00003-of-00003.safetensors', index: 'llm/model.safetensors.index.json' },
+          { path: 'pytorch_model-00002-of-00002.bin', index: 'pytorch_model.bin.index.json' },
+        ],
+      },
+      {
+        path: 'llm',
+        lfsPointers: ['llm/model-00001-of-00003.safetensors'],
+        missingShards: [
+          { path: 'llm/model-00003-of-00003.safetensors', index: 'llm/model.safetensors.index.json' },
+        ],
+      },
+    ]);
+  });
+
+  it('finds no pointer in a fetched folder, and reads no large file to find out', () => {
+    const read: string[] = [];
+    const tree = {
+      'hf/config.json': '{"model_type": "bert"}',
+      'hf/model.safetensors': 'x'.repeat(4096),
+      'hf/model.safetensors.index.json': JSON.stringify({ weight_map: { a: 'model.safetensors' } }),
+    };
+    const reader = memoryReader(tree);
+    const [model] = detectModels({
+      ...reader,
+      readText: (path) => {
+        read.push(path);
+        return reader.readText(path);
+      },
+    });
+    expect(model).toMatchObject({ path: 'hf', lfsPointers: [], missingShards: [] });
+    expect(read).not.toContain('hf/model.safetensors');
   });
 
   it('finds nothing in a project without models', () => {
@@ -251,7 +357,7 @@ describe('detect on in-memory projects', () => {
       ],
       accelerator: 'cpu',
       cuda: null,
-      models: [{ path: 'model.joblib', format: 'joblib', bytes: 6, lfsPointer: false }],
+      models: [{ path: 'model.joblib', format: 'joblib', bytes: 6, lfsPointers: [], missingShards: [] }],
       entrypoint: { path: 'predict.py', source: 'predict.py (conventional entry point name)' },
       systemPackages: [],
       projects: ['.'],
@@ -278,13 +384,45 @@ describe('detect on in-memory projects', () => {
       source: 'requirements.txt:1',
     });
     expect(spec.models).toEqual([
-      { path: 'weights/model.pt', format: 'torch', bytes: Buffer.byteLength(LFS_POINTER), lfsPointer: true },
+      {
+        path: 'weights/model.pt',
+        format: 'torch',
+        bytes: Buffer.byteLength(LFS_POINTER),
+        lfsPointers: ['weights/model.pt'],
+        missingShards: [],
+      },
     ]);
     expect(spec.entrypoint?.path).toBe('app.py');
     expect(spec.warnings).toEqual([
       {
         message: 'weights/model.pt is a Git LFS pointer: the model was not fetched',
         source: 'weights/model.pt',
+      },
+    ]);
+  });
+
+  it("warns, naming each file, about a folder model's pointers and missing shards", () => {
+    const spec = detect(
+      memoryReader({
+        'requirements.txt': 'transformers\n',
+        'hf/config.json': '{}',
+        'hf/tokenizer.json': LFS_POINTER,
+        'hf/model.safetensors.index.json': JSON.stringify({
+          weight_map: { a: 'model-00001-of-00002.safetensors', b: 'model-00002-of-00002.safetensors' },
+        }),
+        'hf/model-00001-of-00002.safetensors': LFS_POINTER,
+      }),
+    );
+    expect(spec.warnings).toEqual([
+      {
+        message:
+          'hf holds Git LFS pointers (hf/model-00001-of-00002.safetensors, hf/tokenizer.json): the model was not fetched',
+        source: 'hf/model-00001-of-00002.safetensors',
+      },
+      {
+        message:
+          'hf lacks shards its index names (hf/model-00002-of-00002.safetensors, named by hf/model.safetensors.index.json): the model was not fetched',
+        source: 'hf/model.safetensors.index.json',
       },
     ]);
   });
@@ -360,7 +498,12 @@ describe('detect on the bundled example', () => {
 
   it('reads the real model file, which is no LFS pointer', () => {
     const [model] = detect(directoryReader(example)).models;
-    expect(model).toMatchObject({ path: 'model.joblib', format: 'joblib', lfsPointer: false });
+    expect(model).toMatchObject({
+      path: 'model.joblib',
+      format: 'joblib',
+      lfsPointers: [],
+      missingShards: [],
+    });
     expect(model?.bytes).toBeGreaterThan(0);
   });
 });

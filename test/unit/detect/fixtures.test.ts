@@ -5,6 +5,8 @@
  *
  * expected.json holds either the contract object (`specContract`) or
  * `{"error": {"source": "file:line[:col]", "message": "..." | ["...", ...]}}` for malformed input.
+ * An optional options.json holds detect's options, as the action's inputs give them
+ * (`{"dependencyFile": "inference/requirements.txt"}`).
  *
  * Everything is compared exactly except where the rule book itself only fixes the gist:
  * - `warnings`: each expected warning must be present (its message a substring of the actual
@@ -15,11 +17,11 @@
  *   table row, that is, mentions each of those words ("with `source` naming the table row").
  * - errors: the UserError's `located` starts with `source` and contains each message substring.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { detect, directoryReader } from '../../../src/detect/index.js';
+import { type DetectOptions, detect, directoryReader } from '../../../src/detect/index.js';
 import { specContract } from '../../../src/detect/spec.js';
 import { isUserError } from '../../../src/errors.js';
 
@@ -82,9 +84,14 @@ function comparable(actual: Contract, expected: Contract): Omit<Contract, 'warni
   return rest;
 }
 
+function readOptions(name: string): DetectOptions {
+  const path = join(root, name, 'options.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as DetectOptions) : {};
+}
+
 function runDetect(name: string): { spec: Contract } | { error: unknown } {
   try {
-    return { spec: specContract(detect(directoryReader(join(root, name)))) };
+    return { spec: specContract(detect(directoryReader(join(root, name)), readOptions(name))) };
   } catch (error) {
     return { error };
   }
