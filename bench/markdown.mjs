@@ -42,6 +42,12 @@ export function markdown(results) {
         `| ${row.example} | ${mib(row.oursBytes)} | ${mib(row.naiveBytes)} | ${ratio(row.ratio, row.example === 'torch-mnist' ? row.goal : undefined)} | ${row.naive} |`,
     ),
     '',
+    ...(results.remeasured?.size
+      ? [
+          `Re-measured alone on ${results.remeasured.size.date.slice(0, 10)} (\`npm run bench -- --only size\`), on the test bed's PyPI-shaped main index: no \`+cpu\` wheel on it, the CPU torch only from the PyTorch-style \`/whl/cpu\` index.`,
+          '',
+        ]
+      : []),
     `GPU pip-cuda variant ÷ an nvidia/cuda base: not measured — ${figures.gpuBaseSize.why}.`,
     '',
     '## 4. Detect: wall time as the repository grows, and on every fixture',

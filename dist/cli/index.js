@@ -47675,6 +47675,32 @@ function outputTail(result, lines = 25) {
     return text.slice(-lines).join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/adapters/git.ts
+
+const NONE = { sha: null, time: null };
+/**
+ * The commit `revision` (HEAD by default) of the checkout that holds `dir`, read with git. Events
+ * without `head_commit` (release, workflow_dispatch, schedule) still get the commit time this way,
+ * so every event builds the same reproducible image. No git, no repository or an unknown commit
+ * gives nulls: the caller decides what an unknown time means.
+ */
+async function commitFacts(dir, revision = 'HEAD') {
+    // A full or abbreviated object name, or HEAD: nothing git could read as an option.
+    if (revision !== 'HEAD' && !/^[0-9a-f]{7,64}$/i.test(revision))
+        return NONE;
+    try {
+        const result = await runProcess('git', ['-C', dir, 'log', '-1', '--no-show-signature', '--format=%H %cI', revision, '--'], {
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+            timeoutMs: 30_000,
+        });
+        const [sha, time] = result.exitCode === 0 ? result.stdout.trim().split(' ') : [];
+        return sha && time ? { sha, time } : NONE;
+    }
+    catch {
+        return NONE;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/context.ts
 
 function githubContext(env) {
@@ -47700,6 +47726,16 @@ function githubContext(env) {
             ? event.repository.license.spdx_id
             : null,
     };
+}
+/**
+ * Fills the commit time from the checkout when the event has none (release, workflow_dispatch,
+ * schedule, a tag push without head_commit), so that every event of one commit gets the same
+ * SOURCE_DATE_EPOCH, image digest and `created` label. `lookup` asks git for a commit's time.
+ */
+async function withCommitTime(context, lookup) {
+    if (context.commitTime || !context.sha)
+        return context;
+    return { ...context, commitTime: await lookup(context.sha) };
 }
 function localContext(sha, commitTime) {
     return {
@@ -52231,6 +52267,7 @@ function findClosingBracket(text, open) {
 
 
 
+
 /** The files that make a folder a project (docs/detection.md, "Projects"). */
 const MANIFEST_FILES = [
     'cog.yaml',
@@ -52244,98 +52281,192 @@ const MANIFEST_FILES = [
     'setup.py',
 ];
 const LOCK_FILES = ['uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock'];
-/**
- * Picks the file the image is built from, in the order docs/detection.md gives: cog, then
- * lockfiles with their manifests, then manifests alone. A lockfile always beats its manifest.
- */
-function chooseManifest(reader, rootFiles) {
-    const has = (file) => rootFiles.has(file);
-    const pyproject = has('pyproject.toml') ? readToml(reader, 'pyproject.toml').data : null;
-    const flavour = pyproject ? pyprojectFlavour(pyproject) : null;
-    const withUnused = (chosen) => ({
-        ...chosen,
-        unused: [...MANIFEST_FILES, ...LOCK_FILES].filter((file) => has(file) && !chosen.files.includes(file) && chosen.lockfile !== file),
-    });
-    if (has('cog.yaml')) {
-        const manifest = readCog(reader, 'cog.yaml');
-        return withUnused({ manifest, lock: null, lockfile: null, format: 'cog', files: manifest.files });
-    }
-    if (has('pylock.toml')) {
-        const lock = readPylock(reader, 'pylock.toml');
-        const manifest = pyproject && flavour?.hasProjectDependencies ? readPyproject(reader, 'pyproject.toml', 'pylock') : null;
-        const files = manifest ? [...manifest.files] : ['pylock.toml'];
-        return withUnused({ manifest, lock, lockfile: 'pylock.toml', format: 'pylock', files });
-    }
+function folder(reader, dir, names) {
+    let pyproject;
+    return {
+        reader,
+        dir,
+        has: (name) => names.has(name),
+        pyproject() {
+            if (pyproject === undefined)
+                pyproject = names.has('pyproject.toml') ? readToml(reader, `${dir}pyproject.toml`).data : null;
+            return pyproject;
+        },
+    };
+}
+function cog(at) {
+    const manifest = readCog(at.reader, `${at.dir}cog.yaml`);
+    return { manifest, lock: null, lockfile: null, format: 'cog', files: manifest.files };
+}
+/** pylock.toml, with the pyproject.toml beside it giving the specs as written when it lists any. */
+function pylock(at) {
+    const lockfile = `${at.dir}pylock.toml`;
+    const lock = readPylock(at.reader, lockfile);
+    const pyproject = at.pyproject();
+    const manifest = pyproject && pyprojectFlavour(pyproject).hasProjectDependencies
+        ? readPyproject(at.reader, `${at.dir}pyproject.toml`, 'pylock')
+        : null;
+    return { manifest, lock, lockfile, format: 'pylock', files: manifest ? [...manifest.files] : [lockfile] };
+}
+/** pyproject.toml with the first of uv.lock, poetry.lock, pdm.lock beside it; null without one. */
+function lockedPyproject(at) {
+    if (!at.pyproject())
+        return null;
     const pyprojectLocks = [
         ['uv.lock', 'uv', readUvLock],
         ['poetry.lock', 'poetry', readPoetryLock],
         ['pdm.lock', 'pdm', readPdmLock],
     ];
-    for (const [lockfile, format, readLock] of pyprojectLocks) {
-        if (has(lockfile) && pyproject) {
-            const manifest = readPyproject(reader, 'pyproject.toml', format);
-            return withUnused({
-                manifest,
-                lock: readLock(reader, lockfile),
-                lockfile,
-                format,
-                files: manifest.files,
-            });
-        }
-    }
-    if (has('Pipfile.lock')) {
-        const manifest = has('Pipfile') ? readPipfile(reader, 'Pipfile') : null;
-        const files = manifest ? manifest.files : ['Pipfile.lock'];
-        return withUnused({
-            manifest,
-            lock: readPipfileLock(reader, 'Pipfile.lock'),
-            lockfile: 'Pipfile.lock',
-            format: 'pipfile',
-            files,
-        });
-    }
-    if (has('requirements.txt')) {
-        const manifest = readRequirementsManifest(reader, 'requirements.txt');
-        return withUnused({
-            manifest,
-            lock: null,
-            lockfile: manifest.hashed ? 'requirements.txt' : null,
-            format: 'requirements',
-            files: manifest.files,
-        });
-    }
-    const pyprojectOwner = flavour ? pyprojectFormat(flavour) : null;
-    if (pyprojectOwner) {
-        const manifest = readPyproject(reader, 'pyproject.toml', pyprojectOwner);
-        return withUnused({
-            manifest,
-            lock: null,
-            lockfile: null,
-            format: pyprojectOwner,
-            files: manifest.files,
-        });
-    }
-    const alone = [
-        ['Pipfile', readPipfile],
-        ['environment.yml', readConda],
-        ['environment.yaml', readConda],
-        ['setup.cfg', readSetupCfg],
-        ['setup.py', readSetupPy],
-    ];
-    for (const [file, read] of alone) {
-        if (!has(file))
+    for (const [name, format, readLock] of pyprojectLocks) {
+        if (!at.has(name))
             continue;
-        const manifest = read(reader, file);
-        return withUnused({
-            manifest,
-            lock: null,
-            lockfile: null,
-            format: manifest.format,
-            files: manifest.files,
-        });
+        const manifest = readPyproject(at.reader, `${at.dir}pyproject.toml`, format);
+        const lockfile = `${at.dir}${name}`;
+        return { manifest, lock: readLock(at.reader, lockfile), lockfile, format, files: manifest.files };
     }
     return null;
 }
+/** pyproject.toml without a lock, its format from its tables; null when it lists no dependencies. */
+function pyprojectAlone(at) {
+    const pyproject = at.pyproject();
+    const format = pyproject ? pyprojectFormat(pyprojectFlavour(pyproject)) : null;
+    if (!format)
+        return null;
+    const manifest = readPyproject(at.reader, `${at.dir}pyproject.toml`, format);
+    return { manifest, lock: null, lockfile: null, format, files: manifest.files };
+}
+/** Pipfile.lock, with its Pipfile when there is one; null without the lock. */
+function lockedPipfile(at) {
+    if (!at.has('Pipfile.lock'))
+        return null;
+    const manifest = at.has('Pipfile') ? readPipfile(at.reader, `${at.dir}Pipfile`) : null;
+    const lockfile = `${at.dir}Pipfile.lock`;
+    return {
+        manifest,
+        lock: readPipfileLock(at.reader, lockfile),
+        lockfile,
+        format: 'pipfile',
+        files: manifest ? manifest.files : [lockfile],
+    };
+}
+/** A requirements file; when every requirement carries `--hash`, it is its own lock. */
+function requirements(reader, path) {
+    const manifest = readRequirementsManifest(reader, path);
+    return {
+        manifest,
+        lock: null,
+        lockfile: manifest.hashed ? path : null,
+        format: 'requirements',
+        files: manifest.files,
+    };
+}
+function alone(reader, path, read) {
+    const manifest = read(reader, path);
+    return { manifest, lock: null, lockfile: null, format: manifest.format, files: manifest.files };
+}
+const ALONE = [
+    ['Pipfile', readPipfile],
+    ['environment.yml', readConda],
+    ['environment.yaml', readConda],
+    ['setup.cfg', readSetupCfg],
+    ['setup.py', readSetupPy],
+];
+/**
+ * Picks the file the image is built from among those of one folder (`names`, the file names
+ * directly in it; `dir` its path with a trailing '/', '' for the top), in the order
+ * docs/detection.md gives: cog, then lockfiles with their manifests, then manifests alone. A
+ * lockfile always beats its manifest. Every path in the result is relative to the project.
+ */
+function chooseManifest(reader, names, dir = '') {
+    const at = folder(reader, dir, names);
+    at.pyproject(); // parsed first: malformed TOML is an error whichever manifest wins
+    const withUnused = (chosen) => ({
+        ...chosen,
+        unused: [...MANIFEST_FILES, ...LOCK_FILES]
+            .filter((name) => names.has(name))
+            .map((name) => `${dir}${name}`)
+            .filter((path) => !chosen.files.includes(path) && chosen.lockfile !== path),
+    });
+    if (at.has('cog.yaml'))
+        return withUnused(cog(at));
+    if (at.has('pylock.toml'))
+        return withUnused(pylock(at));
+    const locked = lockedPyproject(at) ?? lockedPipfile(at);
+    if (locked)
+        return withUnused(locked);
+    if (at.has('requirements.txt'))
+        return withUnused(requirements(reader, `${dir}requirements.txt`));
+    const pyproject = pyprojectAlone(at);
+    if (pyproject)
+        return withUnused(pyproject);
+    for (const [name, read] of ALONE) {
+        if (at.has(name))
+            return withUnused(alone(reader, `${dir}${name}`, read));
+    }
+    return null;
+}
+function dependencyFileKind(name) {
+    if (name === 'cog.yaml')
+        return 'cog';
+    if (name === 'pylock.toml')
+        return 'pylock';
+    if (name === 'pyproject.toml')
+        return 'pyproject';
+    if (name === 'Pipfile')
+        return 'pipfile';
+    if (name === 'setup.cfg')
+        return 'setup.cfg';
+    if (name === 'setup.py')
+        return 'setup.py';
+    // conda reads an environment file of any name (`conda env create -f`); MLflow writes conda.yaml.
+    if (/\.ya?ml$/i.test(name))
+        return 'conda';
+    // requirements.txt, requirements-prod.txt, requirements/base.txt, pip-tools' requirements.in.
+    if (/\.(?:txt|in)$/i.test(name))
+        return 'requirements';
+    return null;
+}
+/**
+ * The manifest the user named (input 'dependency-file'), already checked to be a file of the
+ * project with a known `kind`. A lockfile beside it in its folder is used as it would be at the
+ * top; the other manifests there are not reported, since the user chose.
+ */
+function chooseDependencyFile(reader, path, kind, names) {
+    const slash = path.lastIndexOf('/');
+    const at = folder(reader, path.slice(0, slash + 1), names);
+    const chosen = (() => {
+        switch (kind) {
+            case 'cog':
+                return cog(at);
+            case 'pylock':
+                return pylock(at);
+            case 'pyproject': {
+                const found = lockedPyproject(at) ?? pyprojectAlone(at);
+                if (found)
+                    return found;
+                throw new UserError(`input 'dependency-file': ${path} lists no dependencies ([project], [tool.poetry], [tool.uv] or [tool.pdm]) and no uv.lock, poetry.lock or pdm.lock is beside it`, 'detect', { file: path });
+            }
+            case 'pipfile':
+                return lockedPipfile(at) ?? alone(reader, path, readPipfile);
+            case 'conda':
+                return alone(reader, path, readConda);
+            case 'setup.cfg':
+                return alone(reader, path, readSetupCfg);
+            case 'setup.py':
+                return alone(reader, path, readSetupPy);
+            case 'requirements':
+                return requirements(reader, path);
+        }
+    })();
+    return { ...chosen, unused: [] };
+}
+/** The lockfiles that only ever come with their manifest, and that manifest's name. */
+const LOCK_MANIFESTS = {
+    'uv.lock': 'pyproject.toml',
+    'poetry.lock': 'pyproject.toml',
+    'pdm.lock': 'pyproject.toml',
+    'Pipfile.lock': 'Pipfile',
+};
 
 ;// CONCATENATED MODULE: ./src/data/compat.json
 const compat_namespaceObject = /*#__PURE__*/JSON.parse('{"Tj":{"PYTHON_DOCKER_OFFICIAL":"Docker Official Image \'python\' tags (docker-library/python README, \'Supported tags\'): https://hub.docker.com/_/python — X.Y-slim-bookworm exists for 3.9-3.13","PYTHON_DEVGUIDE_VERSIONS":"Python release status: https://devguide.python.org/versions/","PYPI_NAMES":"The framework\'s own project page on PyPI (https://pypi.org/project/NAME/), which gives the distribution name and the import name in its install instructions","TORCH_PYPI_DEFAULT":"pytorch/test-infra tools/scripts/generate_binary_build_matrix.py (STABLE_CUDA_VERSIONS[\'release\'] at each release\'s go-live commit) with pytorch/builder and test-infra release/pypi/promote_pypi_to_staging.sh; collected in shared/reference/cuda-matrix.json pytorch.pypi_default_cuda_linux_x86_64_by_minor","TF_DOCS_SOURCE":"tensorflow/docs site/en/install/source.md @ 7c3650212740204359d4ceae481abc79345541be (Tested build configurations, Linux GPU table)","TF_DOCS_PIP":"tensorflow/docs site/en/install/pip.md @ 7c3650212740204359d4ceae481abc79345541be (\'pip install tensorflow[and-cuda]\'; and-cuda docs added in 7442d72c60d0868f94a384331305c0e3889097a8, 2023-09-28)","ORT_DOCS":"https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider) + microsoft/onnxruntime docs/execution-providers/CUDA-ExecutionProvider.md @ d0ea319e9b71f66abc5abdc8c65ce5456ab06780 (older table)","JAX_DOCS":"jax-ml/jax docs/installation.md @ cec06d116c05f0d52adfceee3d3b730fdbcb0ce5 and @ 910a31d7b7510e3375718ab1ea0d38df7bd2c0d5 (0.4.26 era)","CUPY_DOCS":"https://github.com/cupy/cupy/releases/tag/v12.0.0 ; https://pypi.org/project/cupy-cuda11x/12.2.0/ ; https://pypi.org/project/cupy-cuda12x/12.2.0/ ; https://anaconda.org/scientific-python-nightly-wheels/cupy-cuda13x (README text)","PADDLE_DOCS":"https://www.paddlepaddle.org.cn/install/quick (paddlepaddle-gpu X.Y.Z.postNNN wheels: post120 = CUDA 12.0); shared/reference/cuda-matrix.json other_packages.paddlepaddle","NVIDIA_PIP_WHEELS":"NVIDIA CUDA pip wheels on PyPI (nvidia-cuda-runtime-cu12 etc.: the version\'s major.minor is the CUDA toolkit\'s); shared/reference/cuda-matrix.json other_packages.nvidia_pip_wheels","NVIDIA_CUDA_TAGS":"NVIDIA container images nvidia/cuda supported tags (gitlab.com/nvidia/container-images/cuda, doc/supported-tags.md, via its GitHub mirrors); shared/reference/cuda-matrix.json nvidia_cuda_images.supported_tags_by_version","TORCH_WHEEL_DEPS":"PyTorch Linux wheels depend on NVIDIA\'s CUDA pip wheels since 1.13 (pytorch/builder \'+cu117.with.pypi.cudnn\'); shared/reference/cuda-matrix.json pytorch.pypi_default_rules","PYTORCH_INDEX":"https://download.pytorch.org/whl/{cpu,cuXXX}: PyTorch\'s own wheel indexes (shared/reference/cuda-matrix.json pytorch.index_url_scheme)","UV_PYTHON":"astral-sh/uv: `uv python install` fetches python-build-standalone builds, verified against checksums uv ships (https://docs.astral.sh/uv/guides/install-python/); image ghcr.io/astral-sh/uv","LIGHTGBM_README":"microsoft/LightGBM python-package/README.rst (\'Install from PyPI\': on Linux, \'OSError: libgomp.so.1: cannot open shared object file\' means the OpenMP runtime must be installed with the system package manager); reproduced here: lightgbm 4.7.0 fails to import on a Debian bookworm minbase until libgomp1 is installed","DEBIAN_LIBGL1_MESA_GLX":"Debian package tracker, https://tracker.debian.org/pkg/mesa: libgl1-mesa-glx was a transitional package to libgl1 and is gone from bookworm (12) on, the Debian python:*-slim images\' release"},"Hg":{"Ay":{"version":"3.11","source":"PYTHON_DEVGUIDE_VERSIONS","why":"the oldest CPython still in security support whose wheels every listed framework ships"},"$j":["3.9","3.10","3.11","3.12","3.13"],"if":[{"python":"3.9","image":"docker.io/library/python:3.9-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.10","image":"docker.io/library/python:3.10-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.11","image":"docker.io/library/python:3.11-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.12","image":"docker.io/library/python:3.12-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.13","image":"docker.io/library/python:3.13-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"}]},"Ij":[{"name":"torch","import":"torch","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jax","import":"jax","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"scikit-learn","import":"sklearn","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"xgboost","import":"xgboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"lightgbm","import":"lightgbm","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"catboost","import":"catboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"onnxruntime","import":"onnxruntime","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"onnxruntime-gpu","import":"onnxruntime","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"transformers","import":"transformers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"keras","import":"keras","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"diffusers","import":"diffusers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"vllm","import":"vllm","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow-cpu","import":"tensorflow","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"tensorflow-gpu","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle-gpu","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jaxlib","import":"jaxlib","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"cupy","import":"cupy","gpuCapable":true,"source":"CUPY_DOCS","pattern":"^cupy(-cuda\\\\d+x?)?$"}],"gI":{"VC":[{"framework":"torch","minor":"1.12","cuda":"10.2","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"1.13","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.0","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.1","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.2","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.3","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.4","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.5","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.6","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.7","cuda":"12.6","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.8","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.9","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.10","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.11","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.12","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.13","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"tensorflow","minor":"2.0","cuda":"10.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.1","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.2","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.3","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.4","cuda":"11.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.5","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.6","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.7","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.8","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.9","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.10","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.11","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.12","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.13","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.14","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.15","cuda":"12.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.16","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.17","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.18","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.19","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.20","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.21","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"onnxruntime-gpu","minor":"1.5","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.6","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.7","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.8","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.9","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.10","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.11","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.12","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.13","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.14","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.15","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.16","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.17","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.18","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.19","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.20","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.21","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.22","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.23","cuda":"12","source":"ORT_DOCS"}],"Fb":[{"cuda":"11.0","image":"docker.io/nvidia/cuda:11.0.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.1","image":"docker.io/nvidia/cuda:11.1.1-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.2","image":"docker.io/nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.4","image":"docker.io/nvidia/cuda:11.4.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.5","image":"docker.io/nvidia/cuda:11.5.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.6","image":"docker.io/nvidia/cuda:11.6.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.7","image":"docker.io/nvidia/cuda:11.7.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.8","image":"docker.io/nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.0","image":"docker.io/nvidia/cuda:12.0.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.1","image":"docker.io/nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.2","image":"docker.io/nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.3","image":"docker.io/nvidia/cuda:12.3.2-cudnn9-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.4","image":"docker.io/nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.5","image":"docker.io/nvidia/cuda:12.5.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.6","image":"docker.io/nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.8","image":"docker.io/nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.9","image":"docker.io/nvidia/cuda:12.9.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"13.0","image":"docker.io/nvidia/cuda:13.0.2-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"}],"MV":[{"package":"torch","versions":">=1.13","strategy":"pip-cuda","why":"torch wheels bring CUDA as nvidia-* pip wheels since 1.13","source":"TORCH_WHEEL_DEPS"},{"package":"torch","versions":"<1.13","strategy":"system-cuda","why":"torch before 1.13 bundles or expects system CUDA libraries","source":"TORCH_WHEEL_DEPS"},{"package":"tensorflow","extra":"and-cuda","versions":">=2.14","strategy":"pip-cuda","why":"tensorflow[and-cuda] installs CUDA and cuDNN as nvidia-* wheels","source":"TF_DOCS_PIP"},{"package":"tensorflow","versions":"","strategy":"system-cuda","why":"tensorflow without the and-cuda extra loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"tensorflow-gpu","versions":"","strategy":"system-cuda","why":"tensorflow-gpu loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"jax","extra":"cuda12","versions":"","strategy":"pip-cuda","why":"jax[cuda12] installs the CUDA plugin with nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda12_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda11_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda11_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12-local","versions":"","strategy":"system-cuda","why":"jax[cuda12-local] uses the system\'s CUDA","source":"JAX_DOCS"},{"package":"onnxruntime-gpu","versions":"","strategy":"system-cuda","why":"onnxruntime-gpu loads CUDA and cuDNN from the system","source":"ORT_DOCS"},{"package":"cupy","versions":"","strategy":"system-cuda","why":"cupy-cudaXXx wheels load the CUDA toolkit from the system unless its nvidia-* wheels are installed too","source":"CUPY_DOCS"},{"package":"paddlepaddle-gpu","versions":">=3","strategy":"pip-cuda","why":"paddlepaddle-gpu 3.x wheels bundle CUDA, cuDNN and NCCL","source":"PADDLE_DOCS"},{"package":"paddlepaddle-gpu","versions":"<3","strategy":"system-cuda","why":"paddlepaddle-gpu 2.x loads CUDA from the system","source":"PADDLE_DOCS"}],"z7":{"image":"ghcr.io/astral-sh/uv:0.9.9","source":"UV_PYTHON","why":"nvidia/cuda images carry no Python; uv installs a pinned python-build-standalone CPython that runs on any of their Ubuntu releases"}},"l2":{"K4":[{"framework":"lightgbm","packages":["libgomp1"],"why":"lib_lightgbm.so links the GNU OpenMP runtime (libgomp.so.1), which slim Debian images lack","source":"LIGHTGBM_README"}],"fN":[{"from":"libgl1-mesa-glx","to":"libgl1","source":"DEBIAN_LIBGL1_MESA_GLX"}]}}');
@@ -52483,20 +52614,88 @@ function tableCuda(framework, version, specifier) {
     return allowed.reduce((a, b) => (!a || compareMinor(b.minor, a.minor) > 0 ? b : a), undefined);
 }
 
+;// CONCATENATED MODULE: ./src/detect/dependency-file.ts
+
+
+
+const INPUT = "input 'dependency-file'";
+/** The folder of a project-relative path, '.' for the top. */
+function folderOf(path) {
+    const slash = path.lastIndexOf('/');
+    return slash < 0 ? '.' : path.slice(0, slash);
+}
+/**
+ * The manifest named by input 'dependency-file' (relative to `context`, like cog's
+ * `python_requirements` or build-push-action's `file`), checked as the reader sees the project: a
+ * relative path that stays inside it, naming a file the reader lists (so a link is refused where
+ * the reader would not follow it), of a kind detect reads. Returns its normalised path and the
+ * manifest chosen from it, with a lockfile beside it.
+ */
+function chooseNamedFile(reader, input) {
+    const path = normalise(input);
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const kind = dependencyFileKind(name);
+    const files = reader.files();
+    if (!files.includes(path))
+        throw notAFile(reader, path, input, files);
+    if (!kind) {
+        const manifest = LOCK_MANIFESTS[name];
+        throw new UserError(manifest
+            ? `${INPUT}: ${path} is a lockfile; name its manifest (${external_node_path_namespaceObject.posix.join(folderOf(path), manifest)}): the lock beside it is used`
+            : `${INPUT}: ${path} is no dependency file detect reads; name a requirements file (.txt or .in), pyproject.toml, Pipfile, a conda environment file (.yml or .yaml), setup.cfg, setup.py, cog.yaml or pylock.toml`, 'detect');
+    }
+    const prefix = path.includes('/') ? `${folderOf(path)}/` : '';
+    const names = new Set(files
+        .filter((file) => file.startsWith(prefix) && !file.slice(prefix.length).includes('/'))
+        .map((file) => file.slice(prefix.length)));
+    return { path, chosen: chooseDependencyFile(reader, path, kind, names) };
+}
+/** The input as a project-relative path with '/' separators and no '.' or '..' left, or an error saying why it cannot be one. */
+function normalise(input) {
+    const written = input.trim().replace(/\\/g, '/');
+    if (/^(?:\/|[A-Za-z]:)/.test(written)) {
+        throw new UserError(`${INPUT}: '${input}' is an absolute path; write it relative to 'context' (e.g. inference/requirements.txt)`, 'detect');
+    }
+    const path = external_node_path_namespaceObject.posix.normalize(written).replace(/\/+$/, '');
+    if (path === '..' || path.startsWith('../')) {
+        throw new UserError(`${INPUT}: '${input}' leaves 'context'; the dependency file must be inside it (set 'context' to a folder that holds it)`, 'detect');
+    }
+    if (path === '.' || path === '') {
+        throw new UserError(`${INPUT}: '${input}' names no file`, 'detect');
+    }
+    return path;
+}
+function notAFile(reader, path, input, files) {
+    const kind = reader.pathKind?.(path) ?? (files.some((file) => file.startsWith(`${path}/`)) ? 'folder' : 'missing');
+    const shown = path === input ? path : `'${input}' (${path})`;
+    const why = {
+        file: 'is not a file detect can read',
+        missing: "does not exist in 'context'",
+        folder: 'is a folder; name the dependency file in it',
+        link: "goes through a symbolic link detect does not follow (it follows links only to files inside 'context')",
+        excluded: 'is excluded from the project: .gitignore or .dockerignore ignores it, or it lies in a folder detect skips (data, .venv, …)',
+        other: 'is not a regular file',
+    }[kind];
+    return new UserError(`${INPUT}: ${shown} ${why}`, 'detect');
+}
+
 ;// CONCATENATED MODULE: ./src/detect/entrypoint.ts
 
 const CONVENTIONAL_ENTRYPOINTS = ['predict.py', 'serve.py', 'app.py'];
 /**
- * The script a user would run: what cog.yaml names, else the conventional names at the project
- * root in that order, else the first `[project.scripts]` entry.
+ * The script a user would run: what cog.yaml names, else the conventional names in `folders` in
+ * order (the project root '.', then the dependency file's folder), else the first
+ * `[project.scripts]` entry. Paths are relative to the project root, where the image's WORKDIR is.
  */
-function detectEntrypoint(reader, declared) {
+function detectEntrypoint(reader, declared, folders = ['.']) {
     if (declared?.from === 'cog')
         return { path: declared.path, source: formatSource(declared.source) };
     const files = new Set(reader.files());
-    const path = CONVENTIONAL_ENTRYPOINTS.find((name) => files.has(name));
-    if (path)
-        return { path, source: `${path} (conventional entry point name)` };
+    for (const folder of new Set(folders)) {
+        const path = CONVENTIONAL_ENTRYPOINTS.map((name) => (folder === '.' ? name : `${folder}/${name}`)).find((candidate) => files.has(candidate));
+        if (path)
+            return { path, source: `${path} (conventional entry point name)` };
+    }
     return declared ? { path: declared.path, source: formatSource(declared.source) } : null;
 }
 
@@ -52536,6 +52735,7 @@ function detectAccelerator(frameworks, cudaRequired) {
 }
 
 ;// CONCATENATED MODULE: ./src/detect/models.ts
+
 const FORMAT_BY_EXTENSION = {
     '.joblib': 'joblib',
     '.pkl': 'pickle',
@@ -52549,14 +52749,23 @@ const FORMAT_BY_EXTENSION = {
     '.h5': 'h5',
     '.ubj': 'xgboost',
 };
+/** How a Git LFS pointer starts (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md). */
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
+/** The spec keeps pointers under 1024 bytes; a larger file is content, and is never read to find out. */
+const LFS_POINTER_LIMIT = 1024;
+/** The index of a sharded Hugging Face checkpoint: its `weight_map` names the shard of each tensor. */
+const SHARD_INDEX = /(^|\/)(.*\.safetensors\.index\.json|pytorch_model\.bin\.index\.json)$/;
+/** An index larger than this is not parsed (the largest on the Hub are well under 1 MiB). */
+const SHARD_INDEX_LIMIT = 16 * 1024 * 1024;
 const HUGGING_FACE_WEIGHTS = /^(.*\.safetensors|pytorch_model\.bin|tf_model\.h5|flax_model\.msgpack|.*\.safetensors\.index\.json|pytorch_model\.bin\.index\.json)$/;
 /** Text models are sniffed only up to this size: beyond it a .json or .txt is data, not a model worth reading. */
 const SNIFF_LIMIT = 64 * 1024 * 1024;
 /**
  * Model artifacts: files by extension, xgboost JSON and lightgbm text models by their content,
  * and SavedModel and Hugging Face folders as one artifact each. Git LFS pointers are kept but
- * flagged, since their bytes were never fetched.
+ * named (`lfsPointers`), for single files and for any file inside a folder model, since their bytes
+ * were never fetched; so are the shards a sharded checkpoint's index names but the project lacks
+ * (`missingShards`). Only files under 1024 bytes are read to tell a pointer.
  */
 function detectModels(reader) {
     const files = reader.files();
@@ -52579,10 +52788,23 @@ function detectModels(reader) {
         if (!format)
             continue;
         folderModels.push(folder === '.' ? '' : `${folder}/`);
-        const bytes = files
-            .filter((path) => (folder === '.' ? true : path.startsWith(`${folder}/`)))
-            .reduce((sum, path) => sum + (reader.size(path) ?? 0), 0);
-        models.push({ path: folder, format, bytes, lfsPointer: false });
+        const inside = files.filter((path) => (folder === '.' ? true : path.startsWith(`${folder}/`)));
+        const bytes = inside.reduce((sum, path) => sum + (reader.size(path) ?? 0), 0);
+        const lfsPointers = inside.filter((path) => isLfsPointer(reader, path));
+        const missingShards = [];
+        if (format === 'huggingface') {
+            for (const index of inside.filter((path) => SHARD_INDEX.test(path))) {
+                for (const shard of shardsOf(reader, index)) {
+                    if (reader.size(shard) === null)
+                        missingShards.push({ path: shard, index });
+                    else if (!lfsPointers.includes(shard) && isLfsPointer(reader, shard))
+                        lfsPointers.push(shard);
+                }
+            }
+            lfsPointers.sort();
+            missingShards.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        }
+        models.push({ path: folder, format, bytes, lfsPointers, missingShards });
     }
     for (const path of files) {
         if (folderModels.some((prefix) => prefix === '' || path.startsWith(prefix)))
@@ -52591,10 +52813,53 @@ function detectModels(reader) {
         if (!format)
             continue;
         const bytes = reader.size(path) ?? 0;
-        const lfsPointer = bytes < 1024 && (reader.readText(path) ?? '').startsWith(LFS_POINTER);
-        models.push({ path, format, bytes, lfsPointer });
+        models.push({
+            path,
+            format,
+            bytes,
+            lfsPointers: isLfsPointer(reader, path) ? [path] : [],
+            missingShards: [],
+        });
     }
     return models.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+/** Whether `path` is a Git LFS pointer: a file under 1024 bytes starting with the spec's version line. */
+function isLfsPointer(reader, path) {
+    const size = reader.size(path);
+    if (size === null || size >= LFS_POINTER_LIMIT)
+        return false;
+    return (reader.readText(path) ?? '').startsWith(LFS_POINTER);
+}
+/**
+ * The shard files a sharded checkpoint's index names in its `weight_map`, relative to the project
+ * (a shard lies beside its index), once each, sorted. An index that is a pointer itself, too large,
+ * or not such JSON names none: the pointer is reported as one, the rest is left to the loader.
+ */
+function shardsOf(reader, index) {
+    const size = reader.size(index);
+    if (size === null || size > SHARD_INDEX_LIMIT || isLfsPointer(reader, index))
+        return [];
+    let parsed;
+    try {
+        parsed = JSON.parse(reader.readText(index) ?? '');
+    }
+    catch {
+        return [];
+    }
+    const weightMap = parsed?.weight_map;
+    if (!weightMap || typeof weightMap !== 'object' || Array.isArray(weightMap))
+        return [];
+    const folder = external_node_path_namespaceObject.posix.dirname(index);
+    const shards = new Set();
+    for (const name of Object.values(weightMap)) {
+        if (typeof name !== 'string' || !name || name.startsWith('/'))
+            continue;
+        const shard = external_node_path_namespaceObject.posix.normalize(folder === '.' ? name : `${folder}/${name}`);
+        if (shard === '..' || shard.startsWith('../'))
+            continue; // outside the project: not ours to check
+        shards.add(shard);
+    }
+    return [...shards].sort();
 }
 function formatOf(reader, path) {
     const dot = path.lastIndexOf('.');
@@ -52620,10 +52885,15 @@ function formatOf(reader, path) {
 
 
 const MAJOR_MINOR = /(?:^|[^\d])(3\.\d{1,2})(?:\.\d+)?/;
-/** The pin files pyenv and Heroku-style runtimes read: the strongest statement of a Python version. */
-function pinFileHints(reader) {
+/**
+ * The pin files pyenv and Heroku-style runtimes read: the strongest statement of a Python version.
+ * `folders` are read in order (the dependency file's folder, then the top: '.'), each
+ * `.python-version` before its `runtime.txt`.
+ */
+function pinFileHints(reader, folders = ['.']) {
     const hints = [];
-    for (const file of ['.python-version', 'runtime.txt']) {
+    const paths = [...new Set(folders)].flatMap((folder) => ['.python-version', 'runtime.txt'].map((name) => (folder === '.' ? name : `${folder}/${name}`)));
+    for (const file of paths) {
         const text = reader.readText(file);
         if (text === null)
             continue;
@@ -52707,6 +52977,11 @@ function memoryReader(tree) {
         // Own keys only: 'constructor' or '__proto__' named in a requirements file is no file of the tree.
         readText: (path) => (Object.hasOwn(tree, path) ? (tree[path] ?? null) : null),
         size: (path) => (Object.hasOwn(tree, path) ? Buffer.byteLength(tree[path] ?? '') : null),
+        pathKind: (path) => Object.hasOwn(tree, path)
+            ? 'file'
+            : paths.some((candidate) => candidate.startsWith(`${path}/`))
+                ? 'folder'
+                : 'missing',
     };
 }
 /**
@@ -52718,14 +52993,15 @@ function memoryReader(tree) {
  */
 function directoryReader(root) {
     let cached = null;
+    const files = () => {
+        if (!cached) {
+            cached = walkRepository(root);
+            cached.sort();
+        }
+        return cached;
+    };
     return {
-        files: () => {
-            if (!cached) {
-                cached = walkRepository(root);
-                cached.sort();
-            }
-            return cached;
-        },
+        files,
         readText: (path) => {
             try {
                 return (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(root, path), 'utf8');
@@ -52741,6 +53017,29 @@ function directoryReader(root) {
             catch {
                 return null;
             }
+        },
+        pathKind: (path) => {
+            if (files().includes(path))
+                return 'file';
+            const full = (0,external_node_path_namespaceObject.join)(root, path);
+            let entry;
+            try {
+                entry = (0,external_node_fs_namespaceObject.lstatSync)(full);
+            }
+            catch {
+                return 'missing';
+            }
+            try {
+                // A link anywhere on the way makes the real path differ from the path as written.
+                if ((0,external_node_fs_namespaceObject.realpathSync)(full) !== (0,external_node_path_namespaceObject.join)((0,external_node_fs_namespaceObject.realpathSync)(root), path))
+                    return 'link';
+            }
+            catch {
+                return entry.isSymbolicLink() ? 'link' : 'missing'; // dangling, or a loop
+            }
+            if (entry.isDirectory())
+                return 'folder';
+            return entry.isFile() ? 'excluded' : 'other';
         },
     };
 }
@@ -52917,21 +53216,28 @@ function readOrNull(path) {
 
 
 
+
 /** Reads a project and says what it needs (docs/detection.md). Pure: everything comes through the reader. */
-function detect(reader) {
+function detect(reader, options = {}) {
     const files = reader.files();
     const projects = findProjects(files);
-    const rootFiles = new Set(files.filter((path) => !path.includes('/')));
-    if (!projects.includes('.')) {
-        throw new UserError(projects.length > 0
-            ? `no Python project at the top of this folder (no ${MANIFEST_FILES.join(', ')}); projects found: ${projects.join(', ')} — point 'context' at one`
-            : `no Python project found: none of ${MANIFEST_FILES.join(', ')} exists`, 'detect', { file: '.' });
+    let chosen;
+    // Where pin files and entry points are looked for besides the top: the dependency file's folder.
+    let dependencyFolder = '.';
+    if (options.dependencyFile) {
+        const named = chooseNamedFile(reader, options.dependencyFile);
+        chosen = named.chosen;
+        dependencyFolder = folderOf(named.path);
     }
-    const chosen = chooseManifest(reader, rootFiles);
-    if (!chosen) {
-        throw new UserError('pyproject.toml lists no dependencies and no other manifest was found', 'detect', {
-            file: 'pyproject.toml',
-        });
+    else {
+        if (!projects.includes('.'))
+            throw noProjectAtTop(files, projects);
+        chosen = chooseManifest(reader, new Set(files.filter((path) => !path.includes('/'))));
+        if (!chosen) {
+            throw new UserError('pyproject.toml lists no dependencies and no other manifest was found', 'detect', {
+                file: 'pyproject.toml',
+            });
+        }
     }
     const { manifest, lock } = chosen;
     const warnings = [...(manifest?.warnings ?? [])];
@@ -52942,7 +53248,7 @@ function detect(reader) {
         if (!locked.has(pkg.name))
             locked.set(pkg.name, pkg);
     const requirements = manifest?.requirements ?? [];
-    if (chosen.lockfile === 'requirements.txt') {
+    if (chosen.format === 'requirements' && chosen.lockfile !== null) {
         for (const requirement of requirements) {
             const version = exactPin(requirement.specifier);
             if (version) {
@@ -52960,7 +53266,7 @@ function detect(reader) {
         ? detectFrameworks(requirements, locked)
         : frameworksFromLock(lock?.packages ?? []);
     const python = choosePython([
-        ...pinFileHints(reader),
+        ...pinFileHints(reader, [dependencyFolder, '.']),
         ...(manifest?.python.filter((hint) => hint.kind === 'exact') ?? []),
         ...(lock?.python ?? []),
         ...(manifest?.python.filter((hint) => hint.kind === 'range') ?? []),
@@ -52979,11 +53285,24 @@ function detect(reader) {
     if (!cuda && accelerator !== 'cpu')
         cuda = defaultCuda(frameworks, requirements);
     const models = detectModels(reader);
-    for (const model of models.filter((artifact) => artifact.lfsPointer)) {
-        warnings.push({
-            message: `${model.path} is a Git LFS pointer: the model was not fetched`,
-            source: model.path,
-        });
+    // Only reported here (`detect` says what it sees); a run refuses them before planning (src/plan/lfs.ts).
+    for (const model of models) {
+        const [pointer] = model.lfsPointers;
+        if (pointer) {
+            warnings.push({
+                message: pointer === model.path
+                    ? `${model.path} is a Git LFS pointer: the model was not fetched`
+                    : `${model.path} holds Git LFS pointers (${model.lfsPointers.join(', ')}): the model was not fetched`,
+                source: pointer,
+            });
+        }
+        const [missing] = model.missingShards;
+        if (missing) {
+            warnings.push({
+                message: `${model.path} lacks shards its index names (${model.missingShards.map((shard) => `${shard.path}, named by ${shard.index}`).join('; ')}): the model was not fetched`,
+                source: missing.index,
+            });
+        }
     }
     const declared = manifest?.entrypoint
         ? { ...manifest.entrypoint, from: chosen.format === 'cog' ? 'cog' : 'scripts' }
@@ -53004,7 +53323,7 @@ function detect(reader) {
         accelerator,
         cuda,
         models,
-        entrypoint: detectEntrypoint(reader, declared),
+        entrypoint: detectEntrypoint(reader, declared, ['.', dependencyFolder]),
         systemPackages: (manifest?.systemPackages ?? []).map((item) => ({
             name: item.name,
             source: formatSource(item.source),
@@ -53012,6 +53331,45 @@ function detect(reader) {
         projects,
         warnings,
     };
+}
+/**
+ * No manifest at the top and none named: the error lists the manifests found below (one per
+ * project folder, the one detect would choose there) and shows both ways out — `context` at that
+ * folder, or `dependency-file` naming the manifest with the whole folder kept as the build context.
+ */
+function noProjectAtTop(files, projects) {
+    const none = `no ${MANIFEST_FILES.join(', ')}`;
+    if (projects.length === 0) {
+        const candidates = files.filter((path) => /\.(?:txt|in)$/.test(path) && /(?:^|\/)requirements[^/]*(?:\/[^/]+)?$/.test(path));
+        return new UserError(`no Python project found: none of ${MANIFEST_FILES.join(', ')} exists${candidates.length > 0
+            ? `; requirements files under other names: ${listed(candidates)} — name one with 'dependency-file'`
+            : ''}`, 'detect', { file: '.' });
+    }
+    const manifests = projects.map((folder) => manifestIn(files, folder));
+    const entrypoints = new Set(['predict.py', 'serve.py', 'app.py']);
+    // The example: a folder with a conventional entry point is likelier the one that serves.
+    const example = projects.find((folder) => files.some((path) => path.startsWith(`${folder}/`) && entrypoints.has(path.slice(folder.length + 1)))) ??
+        projects[0] ??
+        '.';
+    return new UserError(`no Python project at the top of this folder (${none}); found ${listed(manifests)} — set 'context: ${example}' to build that folder alone, or 'dependency-file: ${manifestIn(files, example)}' to keep the whole folder as the build context`, 'detect', { file: '.' });
+}
+/** The manifest detect would read in a project folder, judged by name alone. */
+function manifestIn(files, folder) {
+    const present = new Set(files.filter((path) => folderOf(path) === folder).map((path) => path.slice(folder.length + 1)));
+    const pyprojectLocked = ['uv.lock', 'poetry.lock', 'pdm.lock'].some((lock) => present.has(lock));
+    const order = [
+        'cog.yaml',
+        'pylock.toml',
+        ...(pyprojectLocked ? ['pyproject.toml'] : []),
+        ...(present.has('Pipfile.lock') ? ['Pipfile'] : []),
+        ...MANIFEST_FILES,
+    ];
+    return `${folder}/${order.find((name) => present.has(name)) ?? MANIFEST_FILES[0]}`;
+}
+function listed(paths, most = 10) {
+    return paths.length > most
+        ? `${paths.slice(0, most).join(', ')} and ${paths.length - most} more`
+        : paths.join(', ');
 }
 /** Folders holding a manifest, `.` for the top; sorted so the output is stable. */
 function findProjects(files) {
@@ -58294,6 +58652,11 @@ const inputTable = [
         description: 'Path of the ML project to containerize (a sub-project in a monorepo).',
     },
     {
+        name: 'dependency-file',
+        default: '',
+        description: 'The dependency file to use, relative to `context` (e.g. `inference/requirements.txt`, or a pyproject.toml, Pipfile or environment.yml), when the repository keeps several. `context` stays the build context, so models outside that folder are still in the image.',
+    },
+    {
         name: 'image',
         default: '',
         description: 'Image repository to tag, e.g. `ghcr.io/owner/model`. Defaults to `ghcr.io/<owner>/<repo>` on GitHub, `ml-container/<folder>` locally.',
@@ -58416,6 +58779,11 @@ const inputTable = [
         description: 'File (YAML or JSON, relative to `context`) with the golden output of `smoke-command`: `output` (text, or a JSON value compared with the output parsed as JSON), `tolerance` (absolute) and `relative-tolerance` for numbers.',
     },
     {
+        name: 'allow-lfs-pointers',
+        default: 'false',
+        description: 'Build even when model files are Git LFS pointers (their weights were never fetched): they are left out of the smoke test and the image ships without them. By default such a run fails before anything is locked; fetch the weights with `actions/checkout` and `lfs: true` instead.',
+    },
+    {
         name: 'write-generated',
         default: '',
         description: 'Write the generated Dockerfile, .dockerignore, requirements.lock and plan.json into this folder of the project (e.g. `.ml-container`), one subfolder per variant when there are several, to commit them.',
@@ -58438,6 +58806,7 @@ function parseInputs(read) {
     }
     const inputs = {
         context: get('context'),
+        dependencyFile: get('dependency-file') || null,
         image: get('image') || null,
         tags: Util.getList(get('tags'), { ignoreComma: false })
             .map((tag) => tag.trim())
@@ -58466,6 +58835,7 @@ function parseInputs(read) {
         platforms: parsePlatforms(get('platforms')),
         // The CLI has no runner to expand action.yml's `${{ github.token }}` default: unexpanded means none.
         githubToken: /^\$\{\{/.test(get('github-token')) ? null : get('github-token') || null,
+        allowLfsPointers: parseBoolean('allow-lfs-pointers', get('allow-lfs-pointers')),
         writeGenerated: get('write-generated') || null,
         checkGenerated: parseBoolean('check-generated', get('check-generated')),
     };
@@ -58689,10 +59059,14 @@ function pinnedBase(base) {
 
 /** `docker run` arguments that resolve the plan's requirements inside its pinned base image. */
 function resolverArgs(plan, contextDir, script, platform = null) {
+    // Everything resolve.py reads. Index URLs travel without credentials: a private index's full
+    // URLs come in the container's environment (ML_CONTAINER_INDEXES), never on a command line.
     const request = {
         requirements: plan.requirementsFile,
         lines: plan.requirementLines,
         indexUrl: plan.indexUrl,
+        extraIndexUrls: plan.extraIndexUrls,
+        cpuTorch: plan.cpuTorch,
     };
     return [
         'run',
@@ -59677,7 +60051,8 @@ function convertLock(plan, lockfile, reader, platform) {
         `For CPython ${plan.python} on linux/${machine}; packages whose markers do not hold there are left out.`,
         'Install with: pip install --require-hashes --no-deps -r requirements.lock',
     ];
-    const readLock = LOCK_READERS[lockfile];
+    // By name: a lockfile beside a manifest named with 'dependency-file' lies in a folder (inference/uv.lock).
+    const readLock = LOCK_READERS[lockfile.slice(lockfile.lastIndexOf('/') + 1)];
     return readLock
         ? lockFromLockRead(readLock(reader, lockfile), env, header)
         : lockFromHashedRequirements(reader, lockfile, env, header);
@@ -59802,6 +60177,48 @@ function systemCudaBase(cuda) {
     return row;
 }
 
+;// CONCATENATED MODULE: ./src/plan/lfs.ts
+
+/** The models whose weights are not in the checkout: Git LFS pointers, or shards their index names that are missing. */
+function unfetchedModels(models) {
+    return models.filter((model) => model.lfsPointers.length > 0 || model.missingShards.length > 0);
+}
+/** Every file of those models that was not fetched, once each, pointers first: `path (why)`. */
+function unfetchedFiles(models) {
+    const pointers = new Set();
+    const missing = new Map();
+    for (const model of unfetchedModels(models)) {
+        for (const path of model.lfsPointers)
+            pointers.add(path);
+        for (const shard of model.missingShards)
+            if (!missing.has(shard.path))
+                missing.set(shard.path, shard.index);
+    }
+    return [
+        ...[...pointers].sort().map((path) => `${path} (Git LFS pointer)`),
+        ...[...missing]
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([path, index]) => `${path} (missing; named by ${index})`),
+    ];
+}
+/**
+ * A model whose weights were never fetched would ship as a pointer and fail, or be skipped, in the
+ * smoke test; so a run refuses it before anything is locked or built, naming every such file and
+ * both ways out. With `allow-lfs-pointers: true` it returns those files (empty when none) for the
+ * run to warn about, and plan leaves their models out of the smoke test. Pure.
+ */
+function checkLfsPointers(spec, allowLfsPointers) {
+    const models = unfetchedModels(spec.models);
+    const files = unfetchedFiles(models);
+    if (files.length === 0 || allowLfsPointers)
+        return files;
+    const first = models.flatMap((model) => model.lfsPointers).sort()[0];
+    const firstIndex = models.flatMap((model) => model.missingShards.map((shard) => shard.index))[0];
+    throw new UserError(`the weights of ${models.map((model) => model.path).join(', ')} were never fetched: ${files.join(', ')}. ` +
+        'Fetch them before this step, with actions/checkout and `lfs: true` (locally: `git lfs pull`), ' +
+        "or set 'allow-lfs-pointers: true' (CLI: --allow-lfs-pointers true) to build without them (those models are left out of the smoke test and the image ships without their weights)", 'detect', { file: first ?? firstIndex ?? models[0]?.path ?? '.' });
+}
+
 ;// CONCATENATED MODULE: ./src/plan/system-packages.ts
 
 /**
@@ -59825,6 +60242,7 @@ function chooseSystemPackages(spec) {
 }
 
 ;// CONCATENATED MODULE: ./src/plan/index.ts
+
 
 
 
@@ -59864,16 +60282,18 @@ function plan(spec, inputs, context) {
         throw new UserError('no dependency file to lock', 'plan');
     const { lockfile, format } = spec.dependencies;
     const lockSource = lockfile ? { kind: 'convert', lockfile } : { kind: 'resolve' };
+    // Only a file named by the user is cited, so the generated files of other projects stay as they were.
+    const named = inputs.dependencyFile ? ", input 'dependency-file'" : '';
     shared.push(lockfile
         ? {
             topic: 'lock',
             choice: `${lockfile}, used as it is`,
-            why: `the project's lock (${format}); converted to requirements.lock with every hash`,
+            why: `the project's lock (${format}${named && `, beside ${requirementsFile}${named}`}); converted to requirements.lock with every hash`,
         }
         : {
             topic: 'lock',
             choice: 'resolve with pip inside the pinned base, pin every wheel by sha256',
-            why: `${requirementsFile} (${format}) has no lock; resolving in the base gives its Python and platform`,
+            why: `${requirementsFile} (${format}${named}) has no lock; resolving in the base gives its Python and platform`,
         });
     const requirementLines = format === 'requirements' ? null : spec.dependencies.requirements.map(requirementLine);
     if (inputs.platforms.length > 0) {
@@ -59881,6 +60301,16 @@ function plan(spec, inputs, context) {
             topic: 'platforms',
             choice: inputs.platforms.join(', '),
             why: "input 'platforms': each locked and smoke-tested on itself",
+        });
+    }
+    // Refused unless 'allow-lfs-pointers' (the run checks this before planning); allowed, those models are not smoke-tested.
+    const unfetchedFiles = checkLfsPointers(spec, inputs.allowLfsPointers);
+    const unfetched = unfetchedModels(spec.models);
+    if (unfetched.length > 0) {
+        shared.push({
+            topic: 'models',
+            choice: `${unfetched.map((model) => model.path).join(', ')} left out of the smoke test; the image ships without their weights`,
+            why: `input 'allow-lfs-pointers': their weights were never fetched (${unfetchedFiles.join(', ')})`,
         });
     }
     const systemPackages = chooseSystemPackages(spec);
@@ -59942,7 +60372,7 @@ function plan(spec, inputs, context) {
             requirementsFile,
             requirementLines,
             frameworks: spec.frameworks,
-            models: spec.models.filter((model) => !model.lfsPointer),
+            models: spec.models.filter((model) => !unfetched.includes(model)),
             entrypoint: spec.entrypoint?.path ?? null,
             systemPackages,
             generateDockerignore: !context.hasDockerignore,
@@ -61137,6 +61567,7 @@ async function smokeEveryPlatform(plan, lock, options) {
 
 
 
+
 /**
  * detect → plan → (lock → render → build → smoke → publish for each variant), the one flow behind
  * the action and the CLI. A failure stops the flow where it happens; nothing is pushed after any
@@ -61153,10 +61584,15 @@ async function pipeline(inputs, context, adapters) {
     };
     try {
         const reader = directoryReader(contextDir);
-        const spec = await step('detect', 'Detect the environment', async () => detect(reader));
+        const spec = await step('detect', 'Detect the environment', async () => detect(reader, { dependencyFile: inputs.dependencyFile }));
         report.spec = spec;
         for (const warning of spec.warnings)
             logger.warning(warning.message);
+        // Weights never fetched stop the run here, before plan resolves the base (the first Docker call).
+        const unfetched = checkLfsPointers(spec, inputs.allowLfsPointers);
+        if (unfetched.length > 0) {
+            logger.warning(`allow-lfs-pointers: building without these weights, whose models are left out of the smoke test: ${unfetched.join(', ')}`);
+        }
         logger.info(`Python ${spec.python.version} (${spec.python.source})`);
         for (const framework of spec.frameworks) {
             logger.info(`${framework.name} ${framework.spec || '(any version)'} (${framework.source})`);
@@ -61429,7 +61865,7 @@ function keepGenerated(variants, inputs, contextDir, logger) {
         }
     }
     if (stale.length > 0) {
-        throw new UserError(staleMessage(stale, folder, `ml-container plan . --out ${folder}`), 'render', { file: stale[0]?.name ?? folder }, stale.map((file) => file.diff).join('\n'));
+        throw new UserError(staleMessage(stale, folder, `ml-container plan .${inputs.dependencyFile ? ` --dependency-file ${inputs.dependencyFile}` : ''} --out ${folder}`), 'render', { file: stale[0]?.name ?? folder }, stale.map((file) => file.diff).join('\n'));
     }
     if (inputs.checkGenerated)
         logger.info(`the generated files in ${folder} are up to date`);
@@ -61636,7 +62072,7 @@ usage:
       detect, plan, lock, build, smoke-test and (with --push true) push; DIR defaults to .
   ml-container plan [DIR] --out OUT [--INPUT VALUE ...]
       stop after render: write Dockerfile, requirements.lock and plan.json into OUT
-  ml-container detect [DIR] [--json]
+  ml-container detect [DIR] [--dependency-file FILE] [--json]
       print what the project needs, with the file and line of each fact
 
 Every action input is a flag of the same name (see action.yml), e.g. --base-image, --index-url,
@@ -61661,7 +62097,8 @@ async function main(argv) {
     const flags = values;
     const dir = positionals[0] ?? flags.context ?? '.';
     if (command === 'detect') {
-        const spec = detect(directoryReader((0,external_node_path_namespaceObject.resolve)(dir)));
+        const dependencyFile = (flags['dependency-file'] ?? '').trim() || null;
+        const spec = detect(directoryReader((0,external_node_path_namespaceObject.resolve)(dir)), { dependencyFile });
         process.stdout.write(values.json ? `${JSON.stringify(specContract(spec), null, 2)}\n` : cli_describe(specContract(spec)));
         return 0;
     }
@@ -61670,7 +62107,7 @@ async function main(argv) {
     if (command === 'plan' && !values.out)
         throw new UserError("'plan' needs --out OUT", 'inputs');
     const inputs = parseInputs((name) => name === 'context' ? dir : (flags[name] ?? ''));
-    const git = await gitFacts((0,external_node_path_namespaceObject.resolve)(dir));
+    const git = await commitFacts((0,external_node_path_namespaceObject.resolve)(dir));
     const report = await pipeline(inputs, localContext(git.sha, git.time), {
         docker: dockerCli(),
         logger: stderrLogger(),
@@ -61706,16 +62143,6 @@ function stderrLogger() {
                 process.stderr.write(chunk);
         },
     };
-}
-async function gitFacts(dir) {
-    try {
-        const result = await runProcess('git', ['-C', dir, 'log', '-1', '--format=%H %cI']);
-        const [sha, time] = result.exitCode === 0 ? result.stdout.trim().split(' ') : [];
-        return { sha: sha ?? null, time: time ?? null };
-    }
-    catch {
-        return { sha: null, time: null };
-    }
 }
 function cli_describe(contract) {
     const lines = [

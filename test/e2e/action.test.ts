@@ -350,6 +350,144 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
     expect(manifests[1]).toBe(manifests[0]);
   });
 
+  it('on a release event (no head_commit) pushes the same image manifest as a tag push of that commit', async () => {
+    // A real checkout: the release payload carries no commit time, so the action must ask git.
+    const workspace = workspaceWithExample();
+    const git = (...args: string[]) =>
+      spawnSync('git', ['-C', workspace, ...args], {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'e2e',
+          GIT_AUTHOR_EMAIL: 'e2e@example.com',
+          GIT_COMMITTER_NAME: 'e2e',
+          GIT_COMMITTER_EMAIL: 'e2e@example.com',
+          GIT_AUTHOR_DATE: '2026-11-21T08:00:00Z',
+          GIT_COMMITTER_DATE: '2026-11-21T08:00:00Z',
+        },
+      }).stdout.trim();
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'release me');
+    const commit = git('rev-parse', 'HEAD');
+    expect(commit).toMatch(/^[0-9a-f]{40}$/);
+    const pushed: Record<string, { manifest: string; created: string }> = {};
+    for (const event of ['push', 'release'] as const) {
+      const repository = `e2e-${run}/${event}-event`;
+      const result = await runAction({
+        workspace,
+        eventName: event,
+        ref: 'refs/tags/v3.0.0',
+        sha: commit,
+        repository: 'acme/iris',
+        event:
+          event === 'push'
+            ? {
+                ref: 'refs/tags/v3.0.0',
+                after: commit,
+                head_commit: { id: commit, timestamp: '2026-11-21T08:00:00Z' },
+                repository: repositoryPayload,
+              }
+            : {
+                action: 'published',
+                release: { tag_name: 'v3.0.0', target_commitish: 'main', draft: false, prerelease: false },
+                repository: repositoryPayload,
+              },
+        inputs: inputs(repository, { push: 'true' }),
+      });
+      expect(result.exitCode, result.log).toBe(0);
+      expect(result.outputs.pushed).toBe('true');
+      const index = await registry.manifest(repository, '3.0.0');
+      const image = ((index.body.manifests ?? []) as ManifestDescriptor[]).find(
+        (entry) => entry.platform?.os === 'linux',
+      );
+      const manifest = await registry.manifest(repository, image?.digest ?? '');
+      const config = await registry.blob(repository, (manifest.body.config as { digest: string }).digest);
+      const labels = (config.config as { Labels: Record<string, string> }).Labels;
+      pushed[event] = {
+        manifest: image?.digest ?? '',
+        created: labels['org.opencontainers.image.created'] ?? '',
+      };
+    }
+    expect(pushed.push?.manifest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(pushed.release).toEqual(pushed.push);
+    expect(pushed.release?.created).toBe('2026-11-21T08:00:00.000Z');
+  });
+
+  it('builds a split layout from its dependency file, with the model outside that folder, smoke-tests it and pushes', async () => {
+    const repository = `e2e-${run}/split`;
+    const workspace = mkdtempSync(join(tmpdir(), 'ml-container-e2e-'));
+    cpSync(resolve('test/fixtures/projects/split-iris'), join(workspace, 'model'), { recursive: true });
+    // Without the input, nothing at the top is a manifest: the step fails showing both ways out.
+    const refused = await runOnPush(
+      'refs/tags/v1.0.0',
+      inputs(`${repository}-refused`, { push: 'true' }),
+      workspace,
+    );
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.log).toMatch(/context: inference/);
+    expect(refused.log).toMatch(/dependency-file: inference\/requirements\.txt/);
+
+    const result = await runOnPush(
+      'refs/tags/v1.0.0',
+      inputs(repository, {
+        push: 'true',
+        'dependency-file': 'inference/requirements.txt',
+        'smoke-command': 'python inference/predict.py 6.7 3.0 5.2 2.3',
+      }),
+      workspace,
+    );
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs.pushed).toBe('true');
+    expect(await registry.tags(repository)).toContain('1.0.0');
+    const [variant] = JSON.parse(result.outputs.metadata ?? '{}').variants;
+    expect(variant.frameworks).toEqual([{ name: 'scikit-learn', version: '1.6.1' }]);
+    const statuses = Object.fromEntries(
+      (variant.smoke.checks as { kind: string; name: string; status: string }[]).map((check) => [
+        `${check.kind} ${check.name}`,
+        check.status,
+      ]),
+    );
+    expect(statuses).toMatchObject({
+      'model model/model.joblib': 'passed',
+      'command python inference/predict.py 6.7 3.0 5.2 2.3': 'passed',
+    });
+    expect(result.summary).toContain("input 'dependency-file'");
+    const config = spawnSync(
+      'docker',
+      ['image', 'inspect', '--format', '{{json .Config.Cmd}}', result.outputs.image ?? ''],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(JSON.parse(config.stdout)).toEqual(['python', 'inference/predict.py']);
+  });
+
+  it('refuses Git LFS pointers, a single model file or inside a model folder, before anything is locked', async () => {
+    const pointer =
+      'version https://git-lfs.github.com/spec/v1\noid sha256:4d2c0a3a9c3e1d5f0b7e6a8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f7a8b9c0\nsize 1024\n';
+    const single = workspaceWithExample((modelDir) => writeFileSync(join(modelDir, 'model.joblib'), pointer));
+    const folder = mkdtempSync(join(tmpdir(), 'ml-container-e2e-'));
+    cpSync(resolve('test/fixtures/detect/hf-hub-distilbert-lfs'), join(folder, 'model'), { recursive: true });
+    for (const [workspace, file] of [
+      [single, 'model/model.joblib'],
+      [folder, 'model/distilbert-base-uncased/model.safetensors'],
+    ] as const) {
+      const repository = `e2e-${run}/lfs-${file.split('/').length}`;
+      const result = await runOnPush('refs/tags/v1.0.0', inputs(repository, { push: 'true' }), workspace);
+      expect(result.exitCode).not.toBe(0);
+      const annotation = new RegExp(
+        `::error .*file=${file.replace(/[./]/g, '\\$&')}.*::.*were never fetched`,
+      );
+      expect(result.log).toMatch(annotation);
+      expect(result.log).toContain('lfs: true');
+      expect(result.log).toContain('allow-lfs-pointers');
+      expect(result.log).not.toContain('Lock the');
+      expect(result.outputs.pushed ?? 'false').toBe('false');
+      expect(await registry.tags(repository)).toEqual([]);
+    }
+  });
+
   it('fails the step clearly when the registry is down at push time, after retrying, and reports nothing pushed', async () => {
     // Nothing listens on this port: the registry is gone by the time the smoke test has passed.
     const down = '127.0.0.1:5999';

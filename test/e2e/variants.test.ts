@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAction } from './run-action.js';
 import { testbed, unavailableReason } from './testbed.js';
@@ -10,14 +11,19 @@ const sha = 'b1c2d3e4f5a60718293a4b5c6d7e8f9012345678';
 const run = `${Date.now().toString(36)}-${process.pid}`;
 const repositoryPayload = { full_name: 'acme/models', name: 'models', owner: { login: 'acme' } };
 
-/** An example project checked out in a workspace of its own, built as a pull request would be. */
+/**
+ * An example project (a folder of examples/, or a path such as test/fixtures/projects/…) checked
+ * out in a workspace of its own, built as a pull request would be.
+ */
 async function buildExample(
   example: string,
   inputs: Record<string, string>,
   extraFiles: Record<string, string> = {},
 ) {
   const workspace = mkdtempSync(join(tmpdir(), 'ml-container-e2e-'));
-  cpSync(resolve('examples', example), join(workspace, 'model'), { recursive: true });
+  cpSync(example.includes('/') ? resolve(example) : resolve('examples', example), join(workspace, 'model'), {
+    recursive: true,
+  });
   for (const [name, text] of Object.entries(extraFiles)) writeFileSync(join(workspace, 'model', name), text);
   return runAction({
     workspace,
@@ -32,7 +38,7 @@ async function buildExample(
     },
     inputs: {
       context: 'model',
-      image: `${testbed.registry}/e2e-${run}/${example}`,
+      image: `${testbed.registry}/e2e-${run}/${basename(example)}`,
       'base-image': testbed.baseImage,
       'index-url': testbed.indexUrl,
       'pytorch-index-url': process.env.ML_CONTAINER_TEST_PYTORCH_INDEX ?? '',
@@ -53,19 +59,50 @@ function smokeStatuses(variant: { smoke: { checks: { kind: string; name: string;
 
 // The end-to-end reason to skip is reported once, by action.test.ts.
 describe.skipIf(reason !== null)('variants on the test bed', () => {
-  it('plans a torch project as CPU and GPU, and a CPU build gets the +cpu torch from the CPU index', async () => {
+  it('plans a torch project as CPU and GPU', async () => {
     const planned = await buildExample('torch-mnist', { 'plan-only': 'true' });
     expect(planned.exitCode, planned.log).toBe(0);
     expect(planned.outputs.matrix).toBe('["cpu","gpu"]');
     expect(planned.outputs.digest).toBe('');
+  });
 
-    const cpu = await buildExample('torch-mnist', { variant: 'cpu' });
+  it('the CPU variant of a project listing plain torch gets the +cpu build, no CUDA package, and stays small', async () => {
+    // The main index serves what PyPI does (the CUDA torch, no +cpu build): only the CPU index has it.
+    const cpu = await buildExample('test/fixtures/projects/plain-torch', { variant: 'cpu' });
     expect(cpu.exitCode, cpu.log).toBe(0);
     expect(JSON.parse(cpu.outputs.frameworks ?? '[]')).toEqual([{ name: 'torch', version: '2.13.0+cpu' }]);
     expect(cpu.outputs.tags).toMatch(/:pr-3-cpu$/);
-    const metadata = JSON.parse(cpu.outputs.metadata ?? '{}');
-    expect(metadata.variants[0].strategy).toBe('cpu');
-    expect(metadata.variants[0].smoke.passed).toBe(true);
+    const [variant] = JSON.parse(cpu.outputs.metadata ?? '{}').variants;
+    expect(variant.strategy).toBe('cpu');
+    expect(variant.smoke.passed).toBe(true);
+    const installed = spawnSync(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--network=none',
+        '--entrypoint',
+        '/opt/venv/bin/python',
+        cpu.outputs.image ?? '',
+        '-c',
+        'import importlib.metadata as m; print("\\n".join(sorted(d.metadata["Name"].lower() for d in m.distributions())))',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(installed.status, installed.stderr).toBe(0);
+    const packages = installed.stdout.trim().split('\n');
+    expect(packages).toContain('torch');
+    expect(packages.filter((name) => name.startsWith('nvidia-') || name === 'triton')).toEqual([]);
+    expect(variant.size_bytes).toBeGreaterThan(0);
+    expect(variant.size_bytes).toBeLessThan(512 * 1024 * 1024);
+  });
+
+  it('serves a main index as PyPI does: no local-version (+cpu) build there, only on the CPU index', async () => {
+    const main = await (await fetch(`${testbed.indexUrl}/torch/`)).text();
+    const cpu = await (await fetch(`${process.env.ML_CONTAINER_TEST_PYTORCH_INDEX}/cpu/torch/`)).text();
+    expect(main).toMatch(/torch-2\.14\.1-cp311/);
+    expect(main).not.toMatch(/\+cpu|%2Bcpu/);
+    expect(cpu).toMatch(/torch-2\.13\.0%2Bcpu-cp311/);
   });
 
   it('builds the CUDA 13 torch image from its given lock, and it passes the CPU-side GPU smoke test', async () => {
