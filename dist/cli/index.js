@@ -51447,7 +51447,7 @@ function readPipOption(reader, manifest, text, source, line, warn) {
             if (file.indexUrl)
                 manifest.indexes.push({ url: file.indexUrl.url, name: null, source: file.indexUrl.source });
             for (const extra of file.extraIndexUrls)
-                manifest.indexes.push({ url: extra.url, name: null, source: extra.source });
+                manifest.indexes.push({ url: extra.url, name: null, source: extra.source, extra: true });
             for (const link of file.findLinks) {
                 manifest.warnings.push({
                     message: `--find-links ${link.url} is not used; name an index instead`,
@@ -51458,8 +51458,10 @@ function readPipOption(reader, manifest, text, source, line, warn) {
         }
         case '-i':
         case '--index-url':
-        case '--extra-index-url':
             manifest.indexes.push({ url: needValue(), name: null, source });
+            return;
+        case '--extra-index-url':
+            manifest.indexes.push({ url: needValue(), name: null, source, extra: true });
             return;
         case '-e':
         case '--editable':
@@ -51600,7 +51602,7 @@ function readCog(reader, path) {
         if (read.indexUrl)
             manifest.indexes.push({ url: read.indexUrl.url, name: null, source: read.indexUrl.source });
         for (const extra of read.extraIndexUrls)
-            manifest.indexes.push({ url: extra.url, name: null, source: extra.source });
+            manifest.indexes.push({ url: extra.url, name: null, source: extra.source, extra: true });
         for (const link of read.findLinks) {
             manifest.warnings.push({
                 message: `--find-links ${link.url} is not used; name an index instead`,
@@ -52122,7 +52124,10 @@ function readRequirementsManifest(reader, path) {
         files: parsed.files,
         requirements: parsed.requirements,
         python: [],
-        indexes: [...(parsed.indexUrl ? [parsed.indexUrl] : []), ...parsed.extraIndexUrls].map(({ url, source }) => ({ url, name: null, source })),
+        indexes: [
+            ...(parsed.indexUrl ? [{ url: parsed.indexUrl.url, name: null, source: parsed.indexUrl.source }] : []),
+            ...parsed.extraIndexUrls.map(({ url, source }) => ({ url, name: null, source, extra: true })),
+        ],
         cuda: [],
         gpu: null,
         entrypoint: null,
@@ -53314,10 +53319,7 @@ function detect(reader, options = {}) {
             files: chosen.files,
             lockfile: chosen.lockfile,
             requirements,
-            indexUrl: firstIndex(manifest?.indexes ?? []),
-            extraIndexUrls: (manifest?.indexes ?? [])
-                .slice(1)
-                .map((index) => ({ url: index.url, source: formatSource(index.source) })),
+            ...splitIndexes(manifest?.indexes ?? []),
         },
         frameworks,
         accelerator,
@@ -53396,9 +53398,18 @@ function defaultCuda(frameworks, requirements) {
     }
     return null;
 }
-function firstIndex(indexes) {
-    const [first] = indexes;
-    return first ? { url: first.url, source: formatSource(first.source) } : null;
+/**
+ * The main index and the extra ones, as pip would use them: the first index that replaces PyPI
+ * (`--index-url`, a poetry/uv/pdm/Pipfile source) is the main one; `--extra-index-url` lines never
+ * are, so a requirements file that names only extra indexes keeps PyPI.
+ */
+function splitIndexes(indexes) {
+    const main = indexes.find((index) => !index.extra) ?? null;
+    const cite = (index) => ({ url: index.url, source: formatSource(index.source) });
+    return {
+        indexUrl: main ? cite(main) : null,
+        extraIndexUrls: indexes.filter((index) => index !== main).map(cite),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/detect/spec.ts

@@ -12,7 +12,7 @@ import {
 import { chooseNamedFile, folderOf } from './dependency-file.js';
 import { detectEntrypoint } from './entrypoint.js';
 import { detectAccelerator, detectFrameworks, frameworksFromLock } from './frameworks.js';
-import { type LockedPackage, requirementsOfLock } from './manifest.js';
+import { type IndexRef, type LockedPackage, requirementsOfLock } from './manifest.js';
 import { detectModels } from './models.js';
 import { choosePython, pinFileHints } from './python-version.js';
 import type { RepoReader } from './reader.js';
@@ -128,10 +128,7 @@ export function detect(reader: RepoReader, options: DetectOptions = {}): Environ
       files: chosen.files,
       lockfile: chosen.lockfile,
       requirements,
-      indexUrl: firstIndex(manifest?.indexes ?? []),
-      extraIndexUrls: (manifest?.indexes ?? [])
-        .slice(1)
-        .map((index) => ({ url: index.url, source: formatSource(index.source) })),
+      ...splitIndexes(manifest?.indexes ?? []),
     },
     frameworks,
     accelerator,
@@ -236,7 +233,18 @@ function defaultCuda(
   return null;
 }
 
-function firstIndex(indexes: readonly { url: string; source: { file: string; line?: number } }[]) {
-  const [first] = indexes;
-  return first ? { url: first.url, source: formatSource(first.source) } : null;
+/**
+ * The main index and the extra ones, as pip would use them: the first index that replaces PyPI
+ * (`--index-url`, a poetry/uv/pdm/Pipfile source) is the main one; `--extra-index-url` lines never
+ * are, so a requirements file that names only extra indexes keeps PyPI.
+ */
+function splitIndexes(
+  indexes: readonly IndexRef[],
+): Pick<EnvironmentSpec['dependencies'], 'indexUrl' | 'extraIndexUrls'> {
+  const main = indexes.find((index) => !index.extra) ?? null;
+  const cite = (index: IndexRef) => ({ url: index.url, source: formatSource(index.source) });
+  return {
+    indexUrl: main ? cite(main) : null,
+    extraIndexUrls: indexes.filter((index) => index !== main).map(cite),
+  };
 }

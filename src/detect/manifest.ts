@@ -6,6 +6,11 @@ export interface IndexRef {
   url: string;
   name: string | null;
   source: SourceRef;
+  /**
+   * pip's `--extra-index-url`: searched beside the main index, never instead of it. A manifest whose
+   * indexes are all extra keeps PyPI (or `index-url`) as its main index.
+   */
+  extra?: true;
 }
 
 /**

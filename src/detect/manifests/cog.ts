@@ -122,7 +122,7 @@ export function readCog(reader: RepoReader, path: string): Manifest {
     if (read.indexUrl)
       manifest.indexes.push({ url: read.indexUrl.url, name: null, source: read.indexUrl.source });
     for (const extra of read.extraIndexUrls)
-      manifest.indexes.push({ url: extra.url, name: null, source: extra.source });
+      manifest.indexes.push({ url: extra.url, name: null, source: extra.source, extra: true });
     for (const link of read.findLinks) {
       manifest.warnings.push({
         message: `--find-links ${link.url} is not used; name an index instead`,

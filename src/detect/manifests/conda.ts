@@ -474,7 +474,7 @@ function readPipOption(
       if (file.indexUrl)
         manifest.indexes.push({ url: file.indexUrl.url, name: null, source: file.indexUrl.source });
       for (const extra of file.extraIndexUrls)
-        manifest.indexes.push({ url: extra.url, name: null, source: extra.source });
+        manifest.indexes.push({ url: extra.url, name: null, source: extra.source, extra: true });
       for (const link of file.findLinks) {
         manifest.warnings.push({
           message: `--find-links ${link.url} is not used; name an index instead`,
@@ -485,8 +485,10 @@ function readPipOption(
     }
     case '-i':
     case '--index-url':
-    case '--extra-index-url':
       manifest.indexes.push({ url: needValue(), name: null, source });
+      return;
+    case '--extra-index-url':
+      manifest.indexes.push({ url: needValue(), name: null, source, extra: true });
       return;
     case '-e':
     case '--editable':

@@ -10,9 +10,10 @@ export function readRequirementsManifest(reader: RepoReader, path: string): Mani
     files: parsed.files,
     requirements: parsed.requirements,
     python: [],
-    indexes: [...(parsed.indexUrl ? [parsed.indexUrl] : []), ...parsed.extraIndexUrls].map(
-      ({ url, source }) => ({ url, name: null, source }),
-    ),
+    indexes: [
+      ...(parsed.indexUrl ? [{ url: parsed.indexUrl.url, name: null, source: parsed.indexUrl.source }] : []),
+      ...parsed.extraIndexUrls.map(({ url, source }) => ({ url, name: null, source, extra: true as const })),
+    ],
     cuda: [],
     gpu: null,
     entrypoint: null,

@@ -507,3 +507,34 @@ describe('detect on the bundled example', () => {
     expect(model?.bytes).toBeGreaterThan(0);
   });
 });
+
+describe('indexes as pip uses them', () => {
+  it('keeps PyPI as the main index when a requirements file names only an extra index', () => {
+    const spec = detect(
+      memoryReader({
+        'requirements.txt':
+          '--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.13.0\nscikit-learn==1.6.1\n',
+      }),
+    );
+    expect(spec.dependencies.indexUrl).toBeNull();
+    expect(spec.dependencies.extraIndexUrls).toEqual([
+      { url: 'https://download.pytorch.org/whl/cpu', source: 'requirements.txt:1' },
+    ]);
+  });
+
+  it('takes --index-url as the main index wherever it stands among extra ones', () => {
+    const spec = detect(
+      memoryReader({
+        'requirements.txt':
+          '--extra-index-url https://more.example/simple\n--index-url https://mirror.example/simple\nnumpy\n',
+      }),
+    );
+    expect(spec.dependencies.indexUrl).toEqual({
+      url: 'https://mirror.example/simple',
+      source: 'requirements.txt:2',
+    });
+    expect(spec.dependencies.extraIndexUrls).toEqual([
+      { url: 'https://more.example/simple', source: 'requirements.txt:1' },
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { detect, memoryReader } from '../../../src/detect/index.js';
 import { resolverArgs } from '../../../src/lock/args.js';
 import { lockFromReport } from '../../../src/lock/report.js';
-import { detect, memoryReader } from '../../../src/detect/index.js';
 import { plan } from '../../../src/plan/index.js';
 import { BASE_DIGEST, inputsWith, irisPlan, irisReport } from '../helpers.js';
 
@@ -87,7 +87,8 @@ describe('resolverArgs', () => {
   it('sends the CPU variant of a plain-torch project to the +cpu builds of the CPU index, with every index', () => {
     const spec = detect(
       memoryReader({
-        'requirements.txt': '--index-url https://mirror.example/simple\n--extra-index-url https://more.example/simple\ntorch>=2.13\nnumpy\n',
+        'requirements.txt':
+          '--index-url https://mirror.example/simple\n--extra-index-url https://more.example/simple\ntorch>=2.13\nnumpy\n',
         'predict.py': 'print(1)\n',
       }),
     );

@@ -145,6 +145,7 @@ describe('readCog: real cog.yaml files', () => {
         url: 'https://download.pytorch.org/whl/cu121',
         name: null,
         source: { file: 'requirements.txt', line: 1 },
+        extra: true,
       },
     ]);
     expect(manifest.python).toEqual([{ kind: 'exact', text: '3.11', source: { file: COG, line: 9 } }]);
@@ -164,7 +165,12 @@ describe('readCog: real cog.yaml files', () => {
       requirement('transformers', '', 10, { url: 'git+https://github.com/huggingface/transformers@2d1602a' }),
     ]);
     expect(manifest.indexes).toEqual([
-      { url: 'https://download.pytorch.org/whl/cu113', name: null, source: { file: COG, line: 8 } },
+      {
+        url: 'https://download.pytorch.org/whl/cu113',
+        name: null,
+        source: { file: COG, line: 8 },
+        extra: true,
+      },
     ]);
   });
 

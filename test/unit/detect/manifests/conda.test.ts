@@ -393,7 +393,12 @@ describe('readConda: the pip list', () => {
     );
     expect(manifest.indexes).toEqual([
       { url: 'https://pypi.example/simple', name: null, source: { file: ENV, line: 3 } },
-      { url: 'https://download.pytorch.org/whl/cu121', name: null, source: { file: ENV, line: 4 } },
+      {
+        url: 'https://download.pytorch.org/whl/cu121',
+        name: null,
+        source: { file: ENV, line: 4 },
+        extra: true,
+      },
       { url: 'https://mirror.example/simple', name: null, source: { file: ENV, line: 5 } },
     ]);
     expect(brief(manifest)).toEqual([['torch', '', ENV, 6]]);
@@ -407,7 +412,12 @@ describe('readConda: the pip list', () => {
       requirement('torch', '==1.12.1', 3, { hashes: [`sha256:${'a'.repeat(64)}`] }),
     ]);
     expect(manifest.indexes).toEqual([
-      { url: 'https://download.pytorch.org/whl/cu113', name: null, source: { file: ENV, line: 3 } },
+      {
+        url: 'https://download.pytorch.org/whl/cu113',
+        name: null,
+        source: { file: ENV, line: 3 },
+        extra: true,
+      },
     ]);
   });
 
@@ -513,6 +523,7 @@ describe('readConda: the pip list', () => {
         url: 'https://download.pytorch.org/whl/cu118',
         name: null,
         source: { file: 'requirements.txt', line: 1 },
+        extra: true,
       },
     ]);
   });
