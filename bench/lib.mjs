@@ -37,7 +37,9 @@ export function run(command, args, options = {}) {
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 256 << 20, ...options });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0 && !options.allowFailure) {
-    const tail = `${result.stderr ?? ''}${result.stdout ?? ''}`.split('\n').slice(-30).join('\n');
+    // The CLI says why on stderr and prints its JSON on stdout: keep the end of each.
+    const last = (text, lines) => (text ?? '').trimEnd().split('\n').slice(-lines).join('\n');
+    const tail = `${last(result.stderr, 40)}\n--- stdout (end) ---\n${last(result.stdout, 10)}`;
     throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${tail}`);
   }
   return { ...result, seconds };

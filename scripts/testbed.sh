@@ -42,7 +42,8 @@ for path in files:
                 if line.startswith("#") or ":" not in line or line[:1].isspace(): continue
                 key, value = line.split(":", 1)
                 fields[key.strip().lower()] = value.split()
-            if "deb" not in fields.get("types", []) or fields.get("enabled", ["yes"])[0] == "no": continue
+            if "deb" not in fields.get("types", []): continue
+            if (fields.get("enabled") or ["yes"])[0].lower() in ("no", "false", "0"): continue
             for uri in fields.get("uris", []):
                 if found(uri, fields.get("suites", []), fields.get("components", [])):
                     print(uri.rstrip("/")); sys.exit(0)
@@ -86,7 +87,7 @@ unpack_trixie_engine() {
   if ! ls "$debs"/docker.io_*.deb "$debs"/containerd_*.deb "$debs"/docker-buildx_*.deb >/dev/null 2>&1; then
     log "downloading dockerd, containerd and buildx from trixie"
     local sources=$CACHE/trixie.sources mirror
-    mirror=$(debian_mirror)
+    mirror=$(debian_mirror) || return 1
     cat >"$sources" <<SRC
 Types: deb
 URIs: $mirror
@@ -253,9 +254,10 @@ ensure_base_image() {
   if [ ! -s "$tarball" ]; then
     log "debootstrapping a Python 3.11 base (about 3 minutes, once)"
     local dir=$CACHE/rootfs
+    local mirror; mirror=$(debian_mirror) || return 1
     rm -rf "$dir"
     debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates bookworm "$dir" \
-      "$(debian_mirror)" >"$CACHE/debootstrap.log" 2>&1 || { tail -n 30 "$CACHE/debootstrap.log" >&2; return 1; }
+      "$mirror" >"$CACHE/debootstrap.log" 2>&1 || { tail -n 30 "$CACHE/debootstrap.log" >&2; return 1; }
     rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/* "$dir"/var/log/* "$dir"/tmp/*
     # Fixed mtimes and ordering so the imported layer, and so the base digest, never changes.
     tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$dir" -cf "$tarball.tmp" .

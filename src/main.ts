@@ -18,7 +18,9 @@ export async function run(): Promise<void> {
   try {
     const inputs = parseInputs((name) => core.getInput(name));
     // Index credentials never reach the log, whatever prints them.
-    for (const secret of secretsOf(credentialsOf([inputs.indexUrl, ...inputs.extraIndexUrls])))
+    for (const secret of secretsOf(
+      credentialsOf([inputs.indexUrl, ...inputs.extraIndexUrls, inputs.pytorchIndexUrl]),
+    ))
       core.setSecret(secret);
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();

@@ -46,6 +46,7 @@ import {
 } from './render/generated.js';
 import { type ExpectedOutput, readExpected } from './smoke/expected.js';
 import { failedChecks, type SmokeResult, smokeEveryPlatform } from './smoke/index.js';
+import { oneLine } from './text.js';
 
 export interface Adapters {
   docker: DockerCli;
@@ -108,7 +109,9 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     const unfetched = checkLfsPointers(spec, inputs.allowLfsPointers);
     if (unfetched.length > 0) {
       logger.warning(
-        `allow-lfs-pointers: building without these weights, whose models are left out of the smoke test: ${unfetched.join(', ')}`,
+        oneLine(
+          `allow-lfs-pointers: building without these weights, whose models are left out of the smoke test: ${unfetched.join(', ')}`,
+        ),
       );
     }
     logger.info(`Python ${spec.python.version} (${spec.python.source})`);
@@ -122,6 +125,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     // Read before any build, so a malformed golden file fails in seconds, not after the image is built.
     const expected = inputs.smokeExpected ? readExpected(reader, inputs.smokeExpected) : null;
     const credentials = credentialsOf([
+      inputs.pytorchIndexUrl,
       inputs.indexUrl,
       ...inputs.extraIndexUrls,
       spec.dependencies.indexUrl?.url,
@@ -139,7 +143,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         }
         logger.info(`[${candidate.variant}]`);
         for (const decision of candidate.decisions)
-          logger.info(`  ${decision.topic}: ${decision.choice} — ${decision.why}`);
+          logger.info(oneLine(`  ${decision.topic}: ${decision.choice} — ${decision.why}`));
         logger.info(`  base pinned: ${candidate.base.image}@${candidate.base.digest}`);
       }
       return planned;

@@ -47679,6 +47679,30 @@ function outputTail(result, lines = 25) {
 
 const NONE = { sha: null, time: null };
 /**
+ * git run over a folder a pull request fills: it may hold what looks like a bare repository (HEAD,
+ * objects/, refs/ and a config naming a "promisor" remote with a `core.sshCommand`), which git
+ * would discover from `-C` and obey, fetching a missing object through that command. So bare
+ * repositories are used only when named, no transport of any kind may run, and nothing is fetched
+ * lazily or replaced; only the checkout's own `.git` is read.
+ */
+const HARDENED = [
+    '-c',
+    'safe.bareRepository=explicit',
+    '-c',
+    'protocol.allow=never',
+    '-c',
+    'core.fsmonitor=false',
+    '-c',
+    'core.hooksPath=/dev/null',
+];
+const HARDENED_ENV = {
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_NO_LAZY_FETCH: '1',
+    GIT_NO_REPLACE_OBJECTS: '1',
+    GIT_PROTOCOL_FROM_USER: '0',
+};
+/**
  * The commit `revision` (HEAD by default) of the checkout that holds `dir`, read with git. Events
  * without `head_commit` (release, workflow_dispatch, schedule) still get the commit time this way,
  * so every event builds the same reproducible image. No git, no repository or an unknown commit
@@ -47689,10 +47713,7 @@ async function commitFacts(dir, revision = 'HEAD') {
     if (revision !== 'HEAD' && !/^[0-9a-f]{7,64}$/i.test(revision))
         return NONE;
     try {
-        const result = await runProcess('git', ['-C', dir, 'log', '-1', '--no-show-signature', '--format=%H %cI', revision, '--'], {
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
-            timeoutMs: 30_000,
-        });
+        const result = await runProcess('git', [...HARDENED, '-C', dir, 'log', '-1', '--no-show-signature', '--format=%H %cI', revision, '--'], { env: { ...process.env, ...HARDENED_ENV }, timeoutMs: 30_000 });
         const [sha, time] = result.exitCode === 0 ? result.stdout.trim().split(' ') : [];
         return sha && time ? { sha, time } : NONE;
     }
@@ -47797,6 +47818,39 @@ class UserError extends Error {
 }
 function isUserError(error) {
     return error instanceof UserError;
+}
+
+;// CONCATENATED MODULE: ./src/text.ts
+const SHORT_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/**
+ * Text that came from a repository, made safe for one line: a Dockerfile comment, a log line (where
+ * a line starting `::` is a workflow command) or a summary cell. Control characters, line
+ * separators included, are written as escapes (`\n`, `\u2028`),
+ * so nothing can start a line of its own.
+ */
+function oneLine(text) {
+    let out = '';
+    for (const char of text) {
+        const code = char.codePointAt(0) ?? 0;
+        out += isControl(code) ? (SHORT_ESCAPES[char] ?? `\\u${code.toString(16).padStart(4, '0')}`) : char;
+    }
+    return out;
+}
+function hasControlCharacters(text) {
+    for (const char of text)
+        if (isControl(char.codePointAt(0) ?? 0))
+            return true;
+    return false;
+}
+function isControl(code) {
+    // C0, DEL, C1, and the Unicode line and paragraph separators some editors and parsers break on.
+    return code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+}
+/** A list for a message, the first `most` items and how many more, so no repository can make it unbounded. */
+function listed(items, most = 10, separator = ', ') {
+    return items.length > most
+        ? `${items.slice(0, most).join(separator)} and ${items.length - most} more`
+        : items.join(separator);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -52741,6 +52795,7 @@ function detectAccelerator(frameworks, cudaRequired) {
 
 ;// CONCATENATED MODULE: ./src/detect/models.ts
 
+
 const FORMAT_BY_EXTENSION = {
     '.joblib': 'joblib',
     '.pkl': 'pickle',
@@ -52762,6 +52817,8 @@ const LFS_POINTER_LIMIT = 1024;
 const SHARD_INDEX = /(^|\/)(.*\.safetensors\.index\.json|pytorch_model\.bin\.index\.json)$/;
 /** An index larger than this is not parsed (the largest on the Hub are well under 1 MiB). */
 const SHARD_INDEX_LIMIT = 16 * 1024 * 1024;
+/** Shards one index may name before the rest are not looked at (the Hub's largest have a few hundred). */
+const SHARD_LIMIT = 4096;
 const HUGGING_FACE_WEIGHTS = /^(.*\.safetensors|pytorch_model\.bin|tf_model\.h5|flax_model\.msgpack|.*\.safetensors\.index\.json|pytorch_model\.bin\.index\.json)$/;
 /** Text models are sniffed only up to this size: beyond it a .json or .txt is data, not a model worth reading. */
 const SNIFF_LIMIT = 64 * 1024 * 1024;
@@ -52774,6 +52831,7 @@ const SNIFF_LIMIT = 64 * 1024 * 1024;
  */
 function detectModels(reader) {
     const files = reader.files();
+    const known = new Set(files);
     const byFolder = new Map();
     for (const path of files) {
         const slash = path.lastIndexOf('/');
@@ -52795,20 +52853,22 @@ function detectModels(reader) {
         folderModels.push(folder === '.' ? '' : `${folder}/`);
         const inside = files.filter((path) => (folder === '.' ? true : path.startsWith(`${folder}/`)));
         const bytes = inside.reduce((sum, path) => sum + (reader.size(path) ?? 0), 0);
-        const lfsPointers = inside.filter((path) => isLfsPointer(reader, path));
+        const pointers = new Set(inside.filter((path) => isLfsPointer(reader, path)));
         const missingShards = [];
         if (format === 'huggingface') {
             for (const index of inside.filter((path) => SHARD_INDEX.test(path))) {
-                for (const shard of shardsOf(reader, index)) {
-                    if (reader.size(shard) === null)
+                // Only the project's own files are looked at: a name the index gives is never opened or
+                // stat'ed on the strength of the index alone (it may point through a link, out of the project).
+                for (const shard of shardsOf(reader, index, folder)) {
+                    if (!known.has(shard))
                         missingShards.push({ path: shard, index });
-                    else if (!lfsPointers.includes(shard) && isLfsPointer(reader, shard))
-                        lfsPointers.push(shard);
+                    else if (!pointers.has(shard) && isLfsPointer(reader, shard))
+                        pointers.add(shard);
                 }
             }
-            lfsPointers.sort();
             missingShards.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         }
+        const lfsPointers = [...pointers].sort();
         models.push({ path: folder, format, bytes, lfsPointers, missingShards });
     }
     for (const path of files) {
@@ -52840,7 +52900,7 @@ function isLfsPointer(reader, path) {
  * (a shard lies beside its index), once each, sorted. An index that is a pointer itself, too large,
  * or not such JSON names none: the pointer is reported as one, the rest is left to the loader.
  */
-function shardsOf(reader, index) {
+function shardsOf(reader, index, modelFolder) {
     const size = reader.size(index);
     if (size === null || size > SHARD_INDEX_LIMIT || isLfsPointer(reader, index))
         return [];
@@ -52856,13 +52916,17 @@ function shardsOf(reader, index) {
         return [];
     const folder = external_node_path_namespaceObject.posix.dirname(index);
     const shards = new Set();
+    const within = modelFolder === '.' ? '' : `${modelFolder}/`;
     for (const name of Object.values(weightMap)) {
-        if (typeof name !== 'string' || !name || name.startsWith('/'))
+        // A file name, nothing a message or a Dockerfile comment could be broken by.
+        if (typeof name !== 'string' || !name || name.startsWith('/') || hasControlCharacters(name))
             continue;
         const shard = external_node_path_namespaceObject.posix.normalize(folder === '.' ? name : `${folder}/${name}`);
-        if (shard === '..' || shard.startsWith('../'))
-            continue; // outside the project: not ours to check
+        if (!shard.startsWith(within) || shard.startsWith('../') || shard === '..')
+            continue; // not this model's file
         shards.add(shard);
+        if (shards.size >= SHARD_LIMIT)
+            break;
     }
     return [...shards].sort();
 }
@@ -53222,6 +53286,7 @@ function readOrNull(path) {
 
 
 
+
 /** Reads a project and says what it needs (docs/detection.md). Pure: everything comes through the reader. */
 function detect(reader, options = {}) {
     const files = reader.files();
@@ -53297,14 +53362,14 @@ function detect(reader, options = {}) {
             warnings.push({
                 message: pointer === model.path
                     ? `${model.path} is a Git LFS pointer: the model was not fetched`
-                    : `${model.path} holds Git LFS pointers (${model.lfsPointers.join(', ')}): the model was not fetched`,
+                    : `${model.path} holds Git LFS pointers (${listed(model.lfsPointers)}): the model was not fetched`,
                 source: pointer,
             });
         }
         const [missing] = model.missingShards;
         if (missing) {
             warnings.push({
-                message: `${model.path} lacks shards its index names (${model.missingShards.map((shard) => `${shard.path}, named by ${shard.index}`).join('; ')}): the model was not fetched`,
+                message: `${model.path} lacks shards its index names (${listed(model.missingShards.map((shard) => `${shard.path}, named by ${shard.index}`), 10, '; ')}): the model was not fetched`,
                 source: missing.index,
             });
         }
@@ -53367,11 +53432,6 @@ function manifestIn(files, folder) {
         ...MANIFEST_FILES,
     ];
     return `${folder}/${order.find((name) => present.has(name)) ?? MANIFEST_FILES[0]}`;
-}
-function listed(paths, most = 10) {
-    return paths.length > most
-        ? `${paths.slice(0, most).join(', ')} and ${paths.length - most} more`
-        : paths.join(', ');
 }
 /** Folders holding a manifest, `.` for the top; sorted so the output is stable. */
 function findProjects(files) {
@@ -59022,7 +59082,8 @@ function stripCredentials(url) {
         return parsed.toString();
     }
     catch {
-        return url;
+        // A URL WHATWG cannot parse (a port out of range, a bad host) still loses whatever precedes an @.
+        return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
     }
 }
 /** The URLs that carry credentials, by their public form. */
@@ -59034,8 +59095,20 @@ function credentialsOf(urls) {
     }
     return store;
 }
+/**
+ * The URL with its credentials back: those given for it, or for an index root it lies under
+ * (`pytorch-index-url` is a root: its `/cpu` and `/cuXXX` indexes take its credentials).
+ */
 function withCredentials(url, credentials) {
-    return credentials.get(url) ?? url;
+    const exact = credentials.get(url);
+    if (exact)
+        return exact;
+    for (const [publicUrl, full] of credentials) {
+        const root = publicUrl.replace(/\/+$/, '');
+        if (url.startsWith(`${root}/`))
+            return `${full.replace(/\/+$/, '')}${url.slice(root.length)}`;
+    }
+    return url;
 }
 /** The secret parts of credentialed URLs, for masking in logs. */
 function secretsOf(credentials) {
@@ -59108,6 +59181,7 @@ function networkArgs(network) {
 
 ;// CONCATENATED MODULE: ./src/render/dockerfile.ts
 
+
 /** The named build context that carries the generated files, so the user's repository is never written to. */
 const GENERATED_CONTEXT = 'generated';
 const LOCK_FILE = 'requirements.lock';
@@ -59139,7 +59213,8 @@ function renderDockerfile(plan, lock) {
     return [
         '# Generated by ml-container-action. Rebuild with:',
         `#   docker buildx build -f <this file> --build-context ${GENERATED_CONTEXT}=<folder of this file> <project>`,
-        ...plan.decisions.map((decision) => `# ${decision.topic}: ${decision.choice} (${decision.why})`),
+        // Decisions cite what the repository wrote (file names, index URLs): one comment line each, whatever it wrote.
+        ...plan.decisions.map((decision) => `# ${oneLine(`${decision.topic}: ${decision.choice} (${decision.why})`)}`),
         '',
         ...baseStage(plan),
         ...systemPackagesStep(plan),
@@ -60072,6 +60147,7 @@ async function resolveLock(plan, spec, contextDir, docker, credentials, platform
     const indexes = {
         indexUrl: plan.indexUrl ? withCredentials(plan.indexUrl, credentials) : null,
         extraIndexUrls: plan.extraIndexUrls.map((url) => withCredentials(url, credentials)),
+        cpuTorchIndexUrl: plan.cpuTorch ? withCredentials(plan.cpuTorch.indexUrl, credentials) : null,
     };
     const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT, platform), {
         env: plan.privateIndexes ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) } : undefined,
@@ -60190,6 +60266,7 @@ function systemCudaBase(cuda) {
 
 ;// CONCATENATED MODULE: ./src/plan/lfs.ts
 
+
 /** The models whose weights are not in the checkout: Git LFS pointers, or shards their index names that are missing. */
 function unfetchedModels(models) {
     return models.filter((model) => model.lfsPointers.length > 0 || model.missingShards.length > 0);
@@ -60225,7 +60302,7 @@ function checkLfsPointers(spec, allowLfsPointers) {
         return files;
     const first = models.flatMap((model) => model.lfsPointers).sort()[0];
     const firstIndex = models.flatMap((model) => model.missingShards.map((shard) => shard.index))[0];
-    throw new UserError(`the weights of ${models.map((model) => model.path).join(', ')} were never fetched: ${files.join(', ')}. ` +
+    throw new UserError(`the weights of ${listed(models.map((model) => model.path))} were never fetched: ${listed(files, 20)}. ` +
         'Fetch them before this step, with actions/checkout and `lfs: true` (locally: `git lfs pull`), ' +
         "or set 'allow-lfs-pointers: true' (CLI: --allow-lfs-pointers true) to build without them (those models are left out of the smoke test and the image ships without their weights)", 'detect', { file: first ?? firstIndex ?? models[0]?.path ?? '.' });
 }
@@ -60260,6 +60337,7 @@ function chooseSystemPackages(spec) {
 
 
 
+
 const TORCH_FAMILY = ['torch', 'torchvision', 'torchaudio'];
 /** Turns what detect found and what the user asked for into one plan per variant. Pure. */
 function plan(spec, inputs, context) {
@@ -60278,7 +60356,9 @@ function plan(spec, inputs, context) {
         ...spec.dependencies.extraIndexUrls.map((index) => index.url),
         ...inputs.extraIndexUrls,
     ];
-    const privateIndexes = credentialsOf([rawIndexUrl, ...rawExtraIndexUrls]).size > 0;
+    // PyTorch's root counts too: a private mirror of it carries credentials to /cpu and /cuXXX alike.
+    const privateIndexes = credentialsOf([rawIndexUrl, ...rawExtraIndexUrls, inputs.pytorchIndexUrl]).size > 0;
+    const pytorchIndexUrl = stripCredentials(inputs.pytorchIndexUrl).replace(/\/+$/, '');
     const indexUrl = rawIndexUrl ? stripCredentials(rawIndexUrl) : null;
     const extraIndexUrls = rawExtraIndexUrls.map(stripCredentials);
     shared.push({
@@ -60320,8 +60400,8 @@ function plan(spec, inputs, context) {
     if (unfetched.length > 0) {
         shared.push({
             topic: 'models',
-            choice: `${unfetched.map((model) => model.path).join(', ')} left out of the smoke test; the image ships without their weights`,
-            why: `input 'allow-lfs-pointers': their weights were never fetched (${unfetchedFiles.join(', ')})`,
+            choice: `${listed(unfetched.map((model) => model.path))} left out of the smoke test; the image ships without their weights`,
+            why: `input 'allow-lfs-pointers': their weights were never fetched (${listed(unfetchedFiles, 20)})`,
         });
     }
     const systemPackages = chooseSystemPackages(spec);
@@ -60344,7 +60424,7 @@ function plan(spec, inputs, context) {
         let cpuTorch = null;
         if (variant === 'cpu' && torch.length > 0 && lockSource.kind === 'resolve') {
             cpuTorch = {
-                indexUrl: `${inputs.pytorchIndexUrl}/cpu`,
+                indexUrl: `${pytorchIndexUrl}/cpu`,
                 packages: torch.map((requirement) => ({ name: requirement.name, specifier: requirement.specifier })),
             };
             decisions.push({
@@ -60354,7 +60434,7 @@ function plan(spec, inputs, context) {
             });
         }
         if (variant === 'gpu' && torch.length > 0 && lockSource.kind === 'resolve') {
-            const index = cudaIndexFor(spec, inputs.pytorchIndexUrl, [indexUrl ?? '', ...variantIndexes]);
+            const index = cudaIndexFor(spec, pytorchIndexUrl, [indexUrl ?? '', ...variantIndexes]);
             if (index) {
                 variantIndexes.push(index.url);
                 decisions.push({
@@ -61579,6 +61659,7 @@ async function smokeEveryPlatform(plan, lock, options) {
 
 
 
+
 /**
  * detect → plan → (lock → render → build → smoke → publish for each variant), the one flow behind
  * the action and the CLI. A failure stops the flow where it happens; nothing is pushed after any
@@ -61602,7 +61683,7 @@ async function pipeline(inputs, context, adapters) {
         // Weights never fetched stop the run here, before plan resolves the base (the first Docker call).
         const unfetched = checkLfsPointers(spec, inputs.allowLfsPointers);
         if (unfetched.length > 0) {
-            logger.warning(`allow-lfs-pointers: building without these weights, whose models are left out of the smoke test: ${unfetched.join(', ')}`);
+            logger.warning(oneLine(`allow-lfs-pointers: building without these weights, whose models are left out of the smoke test: ${unfetched.join(', ')}`));
         }
         logger.info(`Python ${spec.python.version} (${spec.python.source})`);
         for (const framework of spec.frameworks) {
@@ -61612,6 +61693,7 @@ async function pipeline(inputs, context, adapters) {
         // Read before any build, so a malformed golden file fails in seconds, not after the image is built.
         const expected = inputs.smokeExpected ? readExpected(reader, inputs.smokeExpected) : null;
         const credentials = credentialsOf([
+            inputs.pytorchIndexUrl,
             inputs.indexUrl,
             ...inputs.extraIndexUrls,
             spec.dependencies.indexUrl?.url,
@@ -61626,7 +61708,7 @@ async function pipeline(inputs, context, adapters) {
                 }
                 logger.info(`[${candidate.variant}]`);
                 for (const decision of candidate.decisions)
-                    logger.info(`  ${decision.topic}: ${decision.choice} — ${decision.why}`);
+                    logger.info(oneLine(`  ${decision.topic}: ${decision.choice} — ${decision.why}`));
                 logger.info(`  base pinned: ${candidate.base.image}@${candidate.base.digest}`);
             }
             return planned;

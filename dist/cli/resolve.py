@@ -17,7 +17,7 @@ MARKER = "ML_CONTAINER_RESOLVE_REPORT "
 # package, the newest +cpu build on PyTorch's CPU index that the requirement allows and that
 # installs on this interpreter.
 SELECT_CPU_BUILDS = r'''
-import html, json, re, sys, urllib.parse, urllib.request
+import base64, html, json, re, sys, urllib.parse, urllib.request
 from pip._vendor.packaging.specifiers import SpecifierSet
 from pip._vendor.packaging.tags import sys_tags
 from pip._vendor.packaging.utils import parse_wheel_filename
@@ -26,7 +26,14 @@ supported = set(sys_tags())
 pins = []
 for package in request["packages"]:
     url = request["indexUrl"].rstrip("/") + "/" + package["name"] + "/"
-    page = urllib.request.urlopen(url, timeout=120).read().decode()
+    # urllib takes no user:password@ in a URL: a private mirror's credentials go in a header.
+    parts = urllib.parse.urlsplit(url)
+    headers = {}
+    if parts.username is not None:
+        user = urllib.parse.unquote(parts.username) + ":" + urllib.parse.unquote(parts.password or "")
+        headers["Authorization"] = "Basic " + base64.b64encode(user.encode()).decode()
+        url = urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+    page = urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=120).read().decode()
     candidates = set()
     for href in re.findall(r'href="([^"]+)"', page):
         filename = urllib.parse.unquote(html.unescape(href).split("#")[0].rsplit("/", 1)[-1])
@@ -72,6 +79,8 @@ if indexes.get("indexUrl"):
 for url in indexes.get("extraIndexUrls") or []:
     command += ["--extra-index-url", url]
 cpu = request.get("cpuTorch")
+if cpu and indexes.get("cpuTorchIndexUrl"):
+    cpu = {**cpu, "indexUrl": indexes["cpuTorchIndexUrl"]}
 if cpu:
     selected = subprocess.run([python, "-c", SELECT_CPU_BUILDS, json.dumps(cpu)], stdout=subprocess.PIPE, text=True)
     if selected.returncode != 0:

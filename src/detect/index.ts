@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { formatSource } from '../source.js';
+import { listed } from '../text.js';
 import { type Chosen, chooseManifest, MANIFEST_FILES } from './choose.js';
 import {
   type CudaFinding,
@@ -106,14 +107,18 @@ export function detect(reader: RepoReader, options: DetectOptions = {}): Environ
         message:
           pointer === model.path
             ? `${model.path} is a Git LFS pointer: the model was not fetched`
-            : `${model.path} holds Git LFS pointers (${model.lfsPointers.join(', ')}): the model was not fetched`,
+            : `${model.path} holds Git LFS pointers (${listed(model.lfsPointers)}): the model was not fetched`,
         source: pointer,
       });
     }
     const [missing] = model.missingShards;
     if (missing) {
       warnings.push({
-        message: `${model.path} lacks shards its index names (${model.missingShards.map((shard) => `${shard.path}, named by ${shard.index}`).join('; ')}): the model was not fetched`,
+        message: `${model.path} lacks shards its index names (${listed(
+          model.missingShards.map((shard) => `${shard.path}, named by ${shard.index}`),
+          10,
+          '; ',
+        )}): the model was not fetched`,
         source: missing.index,
       });
     }
@@ -195,12 +200,6 @@ function manifestIn(files: readonly string[], folder: string): string {
     ...MANIFEST_FILES,
   ];
   return `${folder}/${order.find((name) => present.has(name)) ?? MANIFEST_FILES[0]}`;
-}
-
-function listed(paths: readonly string[], most = 10): string {
-  return paths.length > most
-    ? `${paths.slice(0, most).join(', ')} and ${paths.length - most} more`
-    : paths.join(', ');
 }
 
 /** Folders holding a manifest, `.` for the top; sorted so the output is stable. */

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { hasControlCharacters } from '../text.js';
 import type { RepoReader } from './reader.js';
 import type { ModelArtifact } from './spec.js';
 
@@ -24,6 +25,8 @@ const LFS_POINTER_LIMIT = 1024;
 const SHARD_INDEX = /(^|\/)(.*\.safetensors\.index\.json|pytorch_model\.bin\.index\.json)$/;
 /** An index larger than this is not parsed (the largest on the Hub are well under 1 MiB). */
 const SHARD_INDEX_LIMIT = 16 * 1024 * 1024;
+/** Shards one index may name before the rest are not looked at (the Hub's largest have a few hundred). */
+const SHARD_LIMIT = 4096;
 const HUGGING_FACE_WEIGHTS =
   /^(.*\.safetensors|pytorch_model\.bin|tf_model\.h5|flax_model\.msgpack|.*\.safetensors\.index\.json|pytorch_model\.bin\.index\.json)$/;
 /** Text models are sniffed only up to this size: beyond it a .json or .txt is data, not a model worth reading. */
@@ -38,6 +41,7 @@ const SNIFF_LIMIT = 64 * 1024 * 1024;
  */
 export function detectModels(reader: RepoReader): ModelArtifact[] {
   const files = reader.files();
+  const known = new Set(files);
   const byFolder = new Map<string, string[]>();
   for (const path of files) {
     const slash = path.lastIndexOf('/');
@@ -57,18 +61,20 @@ export function detectModels(reader: RepoReader): ModelArtifact[] {
     folderModels.push(folder === '.' ? '' : `${folder}/`);
     const inside = files.filter((path) => (folder === '.' ? true : path.startsWith(`${folder}/`)));
     const bytes = inside.reduce((sum, path) => sum + (reader.size(path) ?? 0), 0);
-    const lfsPointers = inside.filter((path) => isLfsPointer(reader, path));
+    const pointers = new Set(inside.filter((path) => isLfsPointer(reader, path)));
     const missingShards: ModelArtifact['missingShards'] = [];
     if (format === 'huggingface') {
       for (const index of inside.filter((path) => SHARD_INDEX.test(path))) {
-        for (const shard of shardsOf(reader, index)) {
-          if (reader.size(shard) === null) missingShards.push({ path: shard, index });
-          else if (!lfsPointers.includes(shard) && isLfsPointer(reader, shard)) lfsPointers.push(shard);
+        // Only the project's own files are looked at: a name the index gives is never opened or
+        // stat'ed on the strength of the index alone (it may point through a link, out of the project).
+        for (const shard of shardsOf(reader, index, folder)) {
+          if (!known.has(shard)) missingShards.push({ path: shard, index });
+          else if (!pointers.has(shard) && isLfsPointer(reader, shard)) pointers.add(shard);
         }
       }
-      lfsPointers.sort();
       missingShards.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
+    const lfsPointers = [...pointers].sort();
     models.push({ path: folder, format, bytes, lfsPointers, missingShards });
   }
   for (const path of files) {
@@ -99,7 +105,7 @@ export function isLfsPointer(reader: RepoReader, path: string): boolean {
  * (a shard lies beside its index), once each, sorted. An index that is a pointer itself, too large,
  * or not such JSON names none: the pointer is reported as one, the rest is left to the loader.
  */
-function shardsOf(reader: RepoReader, index: string): string[] {
+function shardsOf(reader: RepoReader, index: string, modelFolder: string): string[] {
   const size = reader.size(index);
   if (size === null || size > SHARD_INDEX_LIMIT || isLfsPointer(reader, index)) return [];
   let parsed: unknown;
@@ -112,11 +118,14 @@ function shardsOf(reader: RepoReader, index: string): string[] {
   if (!weightMap || typeof weightMap !== 'object' || Array.isArray(weightMap)) return [];
   const folder = posix.dirname(index);
   const shards = new Set<string>();
+  const within = modelFolder === '.' ? '' : `${modelFolder}/`;
   for (const name of Object.values(weightMap as Record<string, unknown>)) {
-    if (typeof name !== 'string' || !name || name.startsWith('/')) continue;
+    // A file name, nothing a message or a Dockerfile comment could be broken by.
+    if (typeof name !== 'string' || !name || name.startsWith('/') || hasControlCharacters(name)) continue;
     const shard = posix.normalize(folder === '.' ? name : `${folder}/${name}`);
-    if (shard === '..' || shard.startsWith('../')) continue; // outside the project: not ours to check
+    if (!shard.startsWith(within) || shard.startsWith('../') || shard === '..') continue; // not this model's file
     shards.add(shard);
+    if (shards.size >= SHARD_LIMIT) break;
   }
   return [...shards].sort();
 }

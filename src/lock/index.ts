@@ -90,6 +90,7 @@ async function resolveLock(
   const indexes = {
     indexUrl: plan.indexUrl ? withCredentials(plan.indexUrl, credentials) : null,
     extraIndexUrls: plan.extraIndexUrls.map((url) => withCredentials(url, credentials)),
+    cpuTorchIndexUrl: plan.cpuTorch ? withCredentials(plan.cpuTorch.indexUrl, credentials) : null,
   };
   const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT, platform), {
     env: plan.privateIndexes ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) } : undefined,

@@ -13,7 +13,8 @@ export function stripCredentials(url: string): string {
     parsed.password = '';
     return parsed.toString();
   } catch {
-    return url;
+    // A URL WHATWG cannot parse (a port out of range, a bad host) still loses whatever precedes an @.
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
   }
 }
 
@@ -26,8 +27,18 @@ export function credentialsOf(urls: readonly (string | null | undefined)[]): Cre
   return store;
 }
 
+/**
+ * The URL with its credentials back: those given for it, or for an index root it lies under
+ * (`pytorch-index-url` is a root: its `/cpu` and `/cuXXX` indexes take its credentials).
+ */
 export function withCredentials(url: string, credentials: Credentials): string {
-  return credentials.get(url) ?? url;
+  const exact = credentials.get(url);
+  if (exact) return exact;
+  for (const [publicUrl, full] of credentials) {
+    const root = publicUrl.replace(/\/+$/, '');
+    if (url.startsWith(`${root}/`)) return `${full.replace(/\/+$/, '')}${url.slice(root.length)}`;
+  }
+  return url;
 }
 
 /** The secret parts of credentialed URLs, for masking in logs. */

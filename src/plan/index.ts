@@ -2,6 +2,7 @@ import { pythonBaseImages, pythonInstaller, supportedPythons } from '../data/com
 import type { EnvironmentSpec, Requirement } from '../detect/spec.js';
 import { UserError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
+import { listed } from '../text.js';
 import { credentialsOf, stripCredentials } from './credentials.js';
 import { chooseStrategy, cudaIndexFor, systemCudaBase } from './gpu.js';
 import { checkLfsPointers, unfetchedModels } from './lfs.js';
@@ -38,7 +39,9 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
     ...spec.dependencies.extraIndexUrls.map((index) => index.url),
     ...inputs.extraIndexUrls,
   ];
-  const privateIndexes = credentialsOf([rawIndexUrl, ...rawExtraIndexUrls]).size > 0;
+  // PyTorch's root counts too: a private mirror of it carries credentials to /cpu and /cuXXX alike.
+  const privateIndexes = credentialsOf([rawIndexUrl, ...rawExtraIndexUrls, inputs.pytorchIndexUrl]).size > 0;
+  const pytorchIndexUrl = stripCredentials(inputs.pytorchIndexUrl).replace(/\/+$/, '');
   const indexUrl = rawIndexUrl ? stripCredentials(rawIndexUrl) : null;
   const extraIndexUrls = rawExtraIndexUrls.map(stripCredentials);
   shared.push({
@@ -82,8 +85,8 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
   if (unfetched.length > 0) {
     shared.push({
       topic: 'models',
-      choice: `${unfetched.map((model) => model.path).join(', ')} left out of the smoke test; the image ships without their weights`,
-      why: `input 'allow-lfs-pointers': their weights were never fetched (${unfetchedFiles.join(', ')})`,
+      choice: `${listed(unfetched.map((model) => model.path))} left out of the smoke test; the image ships without their weights`,
+      why: `input 'allow-lfs-pointers': their weights were never fetched (${listed(unfetchedFiles, 20)})`,
     });
   }
   const systemPackages = chooseSystemPackages(spec);
@@ -108,7 +111,7 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
     let cpuTorch: BuildPlan['cpuTorch'] = null;
     if (variant === 'cpu' && torch.length > 0 && lockSource.kind === 'resolve') {
       cpuTorch = {
-        indexUrl: `${inputs.pytorchIndexUrl}/cpu`,
+        indexUrl: `${pytorchIndexUrl}/cpu`,
         packages: torch.map((requirement) => ({ name: requirement.name, specifier: requirement.specifier })),
       };
       decisions.push({
@@ -118,7 +121,7 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       });
     }
     if (variant === 'gpu' && torch.length > 0 && lockSource.kind === 'resolve') {
-      const index = cudaIndexFor(spec, inputs.pytorchIndexUrl, [indexUrl ?? '', ...variantIndexes]);
+      const index = cudaIndexFor(spec, pytorchIndexUrl, [indexUrl ?? '', ...variantIndexes]);
       if (index) {
         variantIndexes.push(index.url);
         decisions.push({

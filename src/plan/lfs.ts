@@ -1,5 +1,6 @@
 import type { EnvironmentSpec, ModelArtifact } from '../detect/spec.js';
 import { UserError } from '../errors.js';
+import { listed } from '../text.js';
 
 /** The models whose weights are not in the checkout: Git LFS pointers, or shards their index names that are missing. */
 export function unfetchedModels(models: readonly ModelArtifact[]): ModelArtifact[] {
@@ -36,7 +37,7 @@ export function checkLfsPointers(spec: EnvironmentSpec, allowLfsPointers: boolea
   const first = models.flatMap((model) => model.lfsPointers).sort()[0];
   const firstIndex = models.flatMap((model) => model.missingShards.map((shard) => shard.index))[0];
   throw new UserError(
-    `the weights of ${models.map((model) => model.path).join(', ')} were never fetched: ${files.join(', ')}. ` +
+    `the weights of ${listed(models.map((model) => model.path))} were never fetched: ${listed(files, 20)}. ` +
       'Fetch them before this step, with actions/checkout and `lfs: true` (locally: `git lfs pull`), ' +
       "or set 'allow-lfs-pointers: true' (CLI: --allow-lfs-pointers true) to build without them (those models are left out of the smoke test and the image ships without their weights)",
     'detect',

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { authProxy } from './auth-proxy.js';
 import { runAction } from './run-action.js';
 import { testbed, unavailableReason } from './testbed.js';
 
@@ -95,6 +96,30 @@ describe.skipIf(reason !== null)('variants on the test bed', () => {
     expect(packages.filter((name) => name.startsWith('nvidia-') || name === 'triton')).toEqual([]);
     expect(variant.size_bytes).toBeGreaterThan(0);
     expect(variant.size_bytes).toBeLessThan(512 * 1024 * 1024);
+  });
+
+  it('takes the CPU torch from a private PyTorch mirror, its credentials never on a command line or in the log', async () => {
+    const token = `t0rch-${run}`;
+    const pytorchRoot = new URL(process.env.ML_CONTAINER_TEST_PYTORCH_INDEX ?? '');
+    const proxy = await authProxy('ml', token, pytorchRoot.toString());
+    try {
+      const cpu = await buildExample('test/fixtures/projects/plain-torch', {
+        variant: 'cpu',
+        'pytorch-index-url': `http://ml:${token}@127.0.0.1:${proxy.port}${pytorchRoot.pathname}`,
+      });
+      expect(cpu.exitCode, cpu.log).toBe(0);
+      expect(JSON.parse(cpu.outputs.frameworks ?? '[]')).toEqual([{ name: 'torch', version: '2.13.0+cpu' }]);
+      // The resolver's page lookup, pip's resolve and the build's install all went through the proxy.
+      expect(proxy.counts.authorized).toBeGreaterThan(2);
+      const shown = cpu.log
+        .split('\n')
+        .filter((line) => !line.startsWith('::add-mask::'))
+        .join('\n');
+      expect(shown).not.toContain(token);
+      expect(cpu.summary).not.toContain(token);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('serves a main index as PyPI does: no local-version (+cpu) build there, only on the CPU index', async () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -306,5 +306,37 @@ describe('commitFacts', () => {
 
   it('never hands git a revision it could read as an option', async () => {
     expect(await commitFacts(tmpdir(), '--output=/tmp/x')).toEqual({ sha: null, time: null });
+  });
+});
+
+describe('commitFacts on a folder a pull request filled', () => {
+  it('does not obey a bare repository planted in the project (a promisor remote with an sshCommand)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ml-container-git-hostile-'));
+    const project = join(root, 'ctx');
+    const witness = join(root, 'pwned');
+    mkdirSync(join(project, 'objects'), { recursive: true });
+    mkdirSync(join(project, 'refs'), { recursive: true });
+    writeFileSync(join(project, 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(
+      join(project, 'config'),
+      [
+        '[core]',
+        '\trepositoryformatversion = 1',
+        '\tbare = true',
+        `\tsshCommand = "touch ${witness}; false"`,
+        '[extensions]',
+        '\tpartialClone = origin',
+        '[remote "origin"]',
+        '\turl = ssh://example.invalid/x',
+        '\tpromisor = true',
+        '',
+      ].join('\n'),
+    );
+    expect(await commitFacts(project, 'c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffe')).toEqual({
+      sha: null,
+      time: null,
+    });
+    expect(await commitFacts(project)).toEqual({ sha: null, time: null });
+    expect(existsSync(witness)).toBe(false);
   });
 });

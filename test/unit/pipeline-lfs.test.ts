@@ -6,56 +6,11 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DockerCli } from '../../src/adapters/docker.js';
-import type { ProcessResult } from '../../src/adapters/process.js';
 import { localContext } from '../../src/context.js';
 import type { Logger } from '../../src/log.js';
 import { pipeline } from '../../src/pipeline.js';
-import { BASE_DIGEST, inputsWith, irisReport } from './helpers.js';
-
-const BUILT = `sha256:${'d'.repeat(64)}`;
-const ok = (stdout = ''): ProcessResult => ({ exitCode: 0, stdout, stderr: '', timedOut: false });
-
-/** A Docker CLI that answers as a real one did on the test bed (as in pipeline.test.ts), and records every call. */
-function fakeDocker(): DockerCli & { calls: string[][] } {
-  const calls: string[][] = [];
-  return {
-    calls,
-    async exec(args) {
-      calls.push([...args]);
-      const [first, second] = args;
-      if (first === 'buildx' && second === 'imagetools') {
-        return ok(JSON.stringify({ digest: args[2]?.includes('python') ? BASE_DIGEST : BUILT }));
-      }
-      if (first === 'buildx' && second === 'inspect') {
-        return ok('Name: default\nDriver: docker\n\nNodes:\nPlatforms: linux/amd64\n');
-      }
-      if (first === 'buildx' && second === 'version')
-        return ok('github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3\n');
-      if (first === 'info') return ok('[["driver-type","io.containerd.snapshotter.v1"]]');
-      if (first === 'buildx' && second === 'build') {
-        const metadata = args[args.indexOf('--metadata-file') + 1] ?? '';
-        writeFileSync(metadata, JSON.stringify({ 'containerimage.digest': BUILT }));
-        return ok();
-      }
-      if (first === 'image') return ok('164000000\n');
-      if (first === 'load' || first === 'tag') return ok();
-      if (first === 'run' && args.includes('python3')) {
-        return ok(`Looking in indexes\nML_CONTAINER_RESOLVE_REPORT ${JSON.stringify(irisReport())}\n`);
-      }
-      if (first === 'run') {
-        const checks = [
-          { kind: 'import', name: 'scikit-learn', status: 'passed', seconds: 0.9, version: '1.6.1' },
-          { kind: 'model', name: 'model.joblib', status: 'passed', seconds: 0.05 },
-        ];
-        return ok(
-          `ML_CONTAINER_SMOKE_RESULT ${JSON.stringify({ passed: true, checks, python: '3.11.2', peak_memory_bytes: 2e8 })}\n`,
-        );
-      }
-      throw new Error(`unexpected docker call: ${args.join(' ')}`);
-    },
-  };
-}
+import { fakeDocker } from './fake-docker.js';
+import { inputsWith } from './helpers.js';
 
 function recordingLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];

