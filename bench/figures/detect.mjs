@@ -14,9 +14,13 @@ export function detectSpeed(quick) {
   const fixtures = readdirSync('test/fixtures/detect')
     .filter((name) => existsSync(join('test/fixtures/detect', name, 'expected.json')))
     .map((name) => {
-      const expectsError = 'error' in readJson(join('test/fixtures/detect', name, 'expected.json'));
+      const dir = join('test/fixtures/detect', name);
+      const expectsError = 'error' in readJson(join(dir, 'expected.json'));
+      // A fixture's options.json holds the inputs it is detected with (as the unit test reads it).
+      const options = existsSync(join(dir, 'options.json')) ? readJson(join(dir, 'options.json')) : {};
+      const flags = options.dependencyFile ? ['--dependency-file', options.dependencyFile] : [];
       const seconds = Array.from({ length: runs }, () => {
-        const result = run(process.execPath, [CLI, 'detect', join('test/fixtures/detect', name), '--json'], {
+        const result = run(process.execPath, [CLI, 'detect', dir, '--json', ...flags], {
           allowFailure: true,
         });
         if (result.status !== (expectsError ? 2 : 0))
