@@ -94,8 +94,28 @@ describe.skipIf(reason !== null)('variants on the test bed', () => {
     const packages = installed.stdout.trim().split('\n');
     expect(packages).toContain('torch');
     expect(packages.filter((name) => name.startsWith('nvidia-') || name === 'triton')).toEqual([]);
+    // What a registry stores and a runner pulls (the containerd store's image size is its compressed
+    // content): about 300 MiB, against about 3 GiB for PyPI's CUDA torch with its nvidia-* wheels.
     expect(variant.size_bytes).toBeGreaterThan(0);
     expect(variant.size_bytes).toBeLessThan(512 * 1024 * 1024);
+    // Unpacked, torch's CPU build alone is about 750 MiB; the CUDA one with its wheels is gigabytes.
+    const unpacked = spawnSync(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--network=none',
+        '--user=0',
+        '--entrypoint',
+        'du',
+        cpu.outputs.image ?? '',
+        '-sxm',
+        '/',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(unpacked.status, unpacked.stderr).toBe(0);
+    expect(Number.parseInt(unpacked.stdout, 10)).toBeLessThan(1280);
   });
 
   it('takes the CPU torch from a private PyTorch mirror, its credentials never on a command line or in the log', async () => {
