@@ -51,6 +51,16 @@ async function buildExample(
   });
 }
 
+/** Runs a command in a built image, offline; in `args`, `-` stands where the image goes among `docker run`'s words. */
+function inImage(image: string, args: string[]) {
+  const split = args.indexOf('-');
+  return spawnSync(
+    'docker',
+    ['run', '--rm', '--network=none', ...args.slice(0, split), image, ...args.slice(split + 1)],
+    { encoding: 'utf8' },
+  );
+}
+
 /** Each smoke check's status, keyed `kind name`, from a variant of the metadata output. */
 function smokeStatuses(variant: { smoke: { checks: { kind: string; name: string; status: string }[] } }) {
   return Object.fromEntries(
@@ -76,20 +86,13 @@ describe.skipIf(reason !== null)('variants on the test bed', () => {
     const [variant] = JSON.parse(cpu.outputs.metadata ?? '{}').variants;
     expect(variant.strategy).toBe('cpu');
     expect(variant.smoke.passed).toBe(true);
-    const installed = spawnSync(
-      'docker',
-      [
-        'run',
-        '--rm',
-        '--network=none',
-        '--entrypoint',
-        '/opt/venv/bin/python',
-        cpu.outputs.image ?? '',
-        '-c',
-        'import importlib.metadata as m; print("\\n".join(sorted(d.metadata["Name"].lower() for d in m.distributions())))',
-      ],
-      { encoding: 'utf8' },
-    );
+    const installed = inImage(cpu.outputs.image ?? '', [
+      '--entrypoint',
+      '/opt/venv/bin/python',
+      '-',
+      '-c',
+      'import importlib.metadata as m; print("\\n".join(sorted(d.metadata["Name"].lower() for d in m.distributions())))',
+    ]);
     expect(installed.status, installed.stderr).toBe(0);
     const packages = installed.stdout.trim().split('\n');
     expect(packages).toContain('torch');
@@ -99,21 +102,7 @@ describe.skipIf(reason !== null)('variants on the test bed', () => {
     expect(variant.size_bytes).toBeGreaterThan(0);
     expect(variant.size_bytes).toBeLessThan(512 * 1024 * 1024);
     // Unpacked, torch's CPU build alone is about 750 MiB; the CUDA one with its wheels is gigabytes.
-    const unpacked = spawnSync(
-      'docker',
-      [
-        'run',
-        '--rm',
-        '--network=none',
-        '--user=0',
-        '--entrypoint',
-        'du',
-        cpu.outputs.image ?? '',
-        '-sxm',
-        '/',
-      ],
-      { encoding: 'utf8' },
-    );
+    const unpacked = inImage(cpu.outputs.image ?? '', ['--user=0', '--entrypoint', 'du', '-', '-sxm', '/']);
     expect(unpacked.status, unpacked.stderr).toBe(0);
     expect(Number.parseInt(unpacked.stdout, 10)).toBeLessThan(1280);
   });
