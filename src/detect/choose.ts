@@ -26,7 +26,15 @@ export const MANIFEST_FILES = [
   'setup.cfg',
   'setup.py',
 ];
-const LOCK_FILES = ['uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock'];
+
+/** The lockfiles that only ever come with their manifest, and that manifest's name. */
+export const LOCK_MANIFESTS: Readonly<Record<string, string>> = {
+  'uv.lock': 'pyproject.toml',
+  'poetry.lock': 'pyproject.toml',
+  'pdm.lock': 'pyproject.toml',
+  'Pipfile.lock': 'Pipfile',
+};
+const LOCK_FILES = Object.keys(LOCK_MANIFESTS);
 
 export interface Chosen {
   /** null for a lock read alone (pylock.toml, or Pipfile.lock without its Pipfile). */
@@ -247,11 +255,3 @@ export function chooseDependencyFile(
   })();
   return { ...chosen, unused: [] };
 }
-
-/** The lockfiles that only ever come with their manifest, and that manifest's name. */
-export const LOCK_MANIFESTS: Readonly<Record<string, string>> = {
-  'uv.lock': 'pyproject.toml',
-  'poetry.lock': 'pyproject.toml',
-  'pdm.lock': 'pyproject.toml',
-  'Pipfile.lock': 'Pipfile',
-};

@@ -1,15 +1,10 @@
 import { posix } from 'node:path';
 import { UserError } from '../errors.js';
 import { type Chosen, chooseDependencyFile, dependencyFileKind, LOCK_MANIFESTS } from './choose.js';
+import { folderOf, inFolder } from './paths.js';
 import type { RepoReader } from './reader.js';
 
 const INPUT = "input 'dependency-file'";
-
-/** The folder of a project-relative path, '.' for the top. */
-export function folderOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '.' : path.slice(0, slash);
-}
 
 /**
  * The manifest named by input 'dependency-file' (relative to `context`, like cog's
@@ -28,7 +23,7 @@ export function chooseNamedFile(reader: RepoReader, input: string): { path: stri
     const manifest = LOCK_MANIFESTS[name];
     throw new UserError(
       manifest
-        ? `${INPUT}: ${path} is a lockfile; name its manifest (${posix.join(folderOf(path), manifest)}): the lock beside it is used`
+        ? `${INPUT}: ${path} is a lockfile; name its manifest (${inFolder(folderOf(path), manifest)}): the lock beside it is used`
         : `${INPUT}: ${path} is no dependency file detect reads; name a requirements file (.txt or .in), pyproject.toml, Pipfile, a conda environment file (.yml or .yaml), setup.cfg, setup.py, cog.yaml or pylock.toml`,
       'detect',
     );

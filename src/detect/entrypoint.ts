@@ -1,8 +1,9 @@
 import type { SourceRef } from '../source.js';
 import { formatSource } from '../source.js';
+import { inFolder } from './paths.js';
 import type { RepoReader } from './reader.js';
 
-const CONVENTIONAL_ENTRYPOINTS = ['predict.py', 'serve.py', 'app.py'];
+export const CONVENTIONAL_ENTRYPOINTS = ['predict.py', 'serve.py', 'app.py'];
 
 /**
  * The script a user would run: what cog.yaml names, else the conventional names in `folders` in
@@ -17,8 +18,8 @@ export function detectEntrypoint(
   if (declared?.from === 'cog') return { path: declared.path, source: formatSource(declared.source) };
   const files = new Set(reader.files());
   for (const folder of new Set(folders)) {
-    const path = CONVENTIONAL_ENTRYPOINTS.map((name) => (folder === '.' ? name : `${folder}/${name}`)).find(
-      (candidate) => files.has(candidate),
+    const path = CONVENTIONAL_ENTRYPOINTS.map((name) => inFolder(folder, name)).find((candidate) =>
+      files.has(candidate),
     );
     if (path) return { path, source: `${path} (conventional entry point name)` };
   }

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import { formatSource } from '../source.js';
 import { listed } from '../text.js';
-import { type Chosen, chooseManifest, MANIFEST_FILES } from './choose.js';
+import { type Chosen, chooseManifest, LOCK_MANIFESTS, MANIFEST_FILES } from './choose.js';
 import {
   type CudaFinding,
   indexFindings,
@@ -10,11 +10,12 @@ import {
   requirementFindings,
   tableCuda,
 } from './cuda.js';
-import { chooseNamedFile, folderOf } from './dependency-file.js';
-import { detectEntrypoint } from './entrypoint.js';
+import { chooseNamedFile } from './dependency-file.js';
+import { CONVENTIONAL_ENTRYPOINTS, detectEntrypoint } from './entrypoint.js';
 import { detectAccelerator, detectFrameworks, frameworksFromLock } from './frameworks.js';
 import { type IndexRef, type LockedPackage, requirementsOfLock } from './manifest.js';
 import { detectModels } from './models.js';
+import { folderOf } from './paths.js';
 import { choosePython, pinFileHints } from './python-version.js';
 import type { RepoReader } from './reader.js';
 import type { EnvironmentSpec, Requirement, Warning } from './spec.js';
@@ -171,7 +172,7 @@ function noProjectAtTop(files: readonly string[], projects: readonly string[]): 
     );
   }
   const manifests = projects.map((folder) => manifestIn(files, folder));
-  const entrypoints = new Set(['predict.py', 'serve.py', 'app.py']);
+  const entrypoints = new Set(CONVENTIONAL_ENTRYPOINTS);
   // The example: a folder with a conventional entry point is likelier the one that serves.
   const example =
     projects.find((folder) =>
@@ -191,7 +192,9 @@ function manifestIn(files: readonly string[], folder: string): string {
   const present = new Set(
     files.filter((path) => folderOf(path) === folder).map((path) => path.slice(folder.length + 1)),
   );
-  const pyprojectLocked = ['uv.lock', 'poetry.lock', 'pdm.lock'].some((lock) => present.has(lock));
+  const pyprojectLocked = Object.entries(LOCK_MANIFESTS).some(
+    ([lock, manifest]) => manifest === 'pyproject.toml' && present.has(lock),
+  );
   const order = [
     'cog.yaml',
     'pylock.toml',

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { hasControlCharacters } from '../text.js';
+import { inFolder } from './paths.js';
 import type { RepoReader } from './reader.js';
 import type { ModelArtifact } from './spec.js';
 
@@ -122,7 +123,7 @@ function shardsOf(reader: RepoReader, index: string, modelFolder: string): strin
   for (const name of Object.values(weightMap as Record<string, unknown>)) {
     // A file name, nothing a message or a Dockerfile comment could be broken by.
     if (typeof name !== 'string' || !name || name.startsWith('/') || hasControlCharacters(name)) continue;
-    const shard = posix.normalize(folder === '.' ? name : `${folder}/${name}`);
+    const shard = posix.normalize(inFolder(folder, name));
     if (!shard.startsWith(within) || shard.startsWith('../') || shard === '..') continue; // not this model's file
     shards.add(shard);
     if (shards.size >= SHARD_LIMIT) break;

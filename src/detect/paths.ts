@@ -18,3 +18,14 @@ export function resolveInRepository(from: string, target: string, source: Source
   if (parts.length === 0) throw new UserError(`'${target}' names no file`, 'detect', source);
   return parts.join('/');
 }
+
+/** The folder of a project-relative path, '.' for the top. */
+export function folderOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '.' : path.slice(0, slash);
+}
+
+/** A name in a project folder ('.' for the top), as a project-relative path. */
+export function inFolder(folder: string, name: string): string {
+  return folder === '.' ? name : `${folder}/${name}`;
+}

@@ -1,6 +1,7 @@
 import { defaultPython, supportedPythons } from '../data/compat.js';
 import { formatSource } from '../source.js';
 import type { PythonHint } from './manifest.js';
+import { inFolder } from './paths.js';
 import type { RepoReader } from './reader.js';
 import { compareMinor, minorSatisfies } from './versions.js';
 
@@ -14,7 +15,7 @@ const MAJOR_MINOR = /(?:^|[^\d])(3\.\d{1,2})(?:\.\d+)?/;
 export function pinFileHints(reader: RepoReader, folders: readonly string[] = ['.']): PythonHint[] {
   const hints: PythonHint[] = [];
   const paths = [...new Set(folders)].flatMap((folder) =>
-    ['.python-version', 'runtime.txt'].map((name) => (folder === '.' ? name : `${folder}/${name}`)),
+    ['.python-version', 'runtime.txt'].map((name) => inFolder(folder, name)),
   );
   for (const file of paths) {
     const text = reader.readText(file);
