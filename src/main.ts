@@ -8,7 +8,7 @@ import { UserError } from './errors.js';
 import { parseInputs } from './inputs.js';
 import type { Logger } from './log.js';
 import { pipeline } from './pipeline.js';
-import { credentialsOf, secretsOf } from './plan/credentials.js';
+import { credentialsOf, inputIndexUrls, secretsOf } from './plan/credentials.js';
 import { outputs } from './report/outputs.js';
 import { summaryMarkdown } from './report/summary.js';
 import type { SourceRef } from './source.js';
@@ -18,10 +18,7 @@ export async function run(): Promise<void> {
   try {
     const inputs = parseInputs((name) => core.getInput(name));
     // Index credentials never reach the log, whatever prints them.
-    for (const secret of secretsOf(
-      credentialsOf([inputs.indexUrl, ...inputs.extraIndexUrls, inputs.pytorchIndexUrl]),
-    ))
-      core.setSecret(secret);
+    for (const secret of secretsOf(credentialsOf(inputIndexUrls(inputs)))) core.setSecret(secret);
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const annotate = (source?: SourceRef): core.AnnotationProperties | undefined =>

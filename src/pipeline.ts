@@ -23,7 +23,7 @@ import { type Phase, UserError } from './errors.js';
 import type { Inputs } from './inputs.js';
 import { type Lock, lock, platformMachine } from './lock/index.js';
 import type { Logger } from './log.js';
-import { type Credentials, credentialsOf } from './plan/credentials.js';
+import { type Credentials, credentialsOf, inputIndexUrls } from './plan/credentials.js';
 import { type BuildPlan, chooseVariants, plan } from './plan/index.js';
 import { checkLfsPointers } from './plan/lfs.js';
 import {
@@ -125,9 +125,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     // Read before any build, so a malformed golden file fails in seconds, not after the image is built.
     const expected = inputs.smokeExpected ? readExpected(reader, inputs.smokeExpected) : null;
     const credentials = credentialsOf([
-      inputs.pytorchIndexUrl,
-      inputs.indexUrl,
-      ...inputs.extraIndexUrls,
+      ...inputIndexUrls(inputs),
       spec.dependencies.indexUrl?.url,
       ...spec.dependencies.extraIndexUrls.map((index) => index.url),
     ]);

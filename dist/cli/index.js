@@ -50903,6 +50903,15 @@ function resolveInRepository(from, target, source) {
         throw new UserError(`'${target}' names no file`, 'detect', source);
     return parts.join('/');
 }
+/** The folder of a project-relative path, '.' for the top. */
+function folderOf(path) {
+    const slash = path.lastIndexOf('/');
+    return slash < 0 ? '.' : path.slice(0, slash);
+}
+/** A name in a project folder ('.' for the top), as a project-relative path. */
+function inFolder(folder, name) {
+    return folder === '.' ? name : `${folder}/${name}`;
+}
 
 ;// CONCATENATED MODULE: ./src/detect/requirements.ts
 
@@ -52339,7 +52348,14 @@ const MANIFEST_FILES = [
     'setup.cfg',
     'setup.py',
 ];
-const LOCK_FILES = ['uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock'];
+/** The lockfiles that only ever come with their manifest, and that manifest's name. */
+const LOCK_MANIFESTS = {
+    'uv.lock': 'pyproject.toml',
+    'poetry.lock': 'pyproject.toml',
+    'pdm.lock': 'pyproject.toml',
+    'Pipfile.lock': 'Pipfile',
+};
+const LOCK_FILES = Object.keys(LOCK_MANIFESTS);
 function folder(reader, dir, names) {
     let pyproject;
     return {
@@ -52519,13 +52535,6 @@ function chooseDependencyFile(reader, path, kind, names) {
     })();
     return { ...chosen, unused: [] };
 }
-/** The lockfiles that only ever come with their manifest, and that manifest's name. */
-const LOCK_MANIFESTS = {
-    'uv.lock': 'pyproject.toml',
-    'poetry.lock': 'pyproject.toml',
-    'pdm.lock': 'pyproject.toml',
-    'Pipfile.lock': 'Pipfile',
-};
 
 ;// CONCATENATED MODULE: ./src/data/compat.json
 const compat_namespaceObject = /*#__PURE__*/JSON.parse('{"Tj":{"PYTHON_DOCKER_OFFICIAL":"Docker Official Image \'python\' tags (docker-library/python README, \'Supported tags\'): https://hub.docker.com/_/python — X.Y-slim-bookworm exists for 3.9-3.13","PYTHON_DEVGUIDE_VERSIONS":"Python release status: https://devguide.python.org/versions/","PYPI_NAMES":"The framework\'s own project page on PyPI (https://pypi.org/project/NAME/), which gives the distribution name and the import name in its install instructions","TORCH_PYPI_DEFAULT":"pytorch/test-infra tools/scripts/generate_binary_build_matrix.py (STABLE_CUDA_VERSIONS[\'release\'] at each release\'s go-live commit) with pytorch/builder and test-infra release/pypi/promote_pypi_to_staging.sh; collected in shared/reference/cuda-matrix.json pytorch.pypi_default_cuda_linux_x86_64_by_minor","TF_DOCS_SOURCE":"tensorflow/docs site/en/install/source.md @ 7c3650212740204359d4ceae481abc79345541be (Tested build configurations, Linux GPU table)","TF_DOCS_PIP":"tensorflow/docs site/en/install/pip.md @ 7c3650212740204359d4ceae481abc79345541be (\'pip install tensorflow[and-cuda]\'; and-cuda docs added in 7442d72c60d0868f94a384331305c0e3889097a8, 2023-09-28)","ORT_DOCS":"https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider) + microsoft/onnxruntime docs/execution-providers/CUDA-ExecutionProvider.md @ d0ea319e9b71f66abc5abdc8c65ce5456ab06780 (older table)","JAX_DOCS":"jax-ml/jax docs/installation.md @ cec06d116c05f0d52adfceee3d3b730fdbcb0ce5 and @ 910a31d7b7510e3375718ab1ea0d38df7bd2c0d5 (0.4.26 era)","CUPY_DOCS":"https://github.com/cupy/cupy/releases/tag/v12.0.0 ; https://pypi.org/project/cupy-cuda11x/12.2.0/ ; https://pypi.org/project/cupy-cuda12x/12.2.0/ ; https://anaconda.org/scientific-python-nightly-wheels/cupy-cuda13x (README text)","PADDLE_DOCS":"https://www.paddlepaddle.org.cn/install/quick (paddlepaddle-gpu X.Y.Z.postNNN wheels: post120 = CUDA 12.0); shared/reference/cuda-matrix.json other_packages.paddlepaddle","NVIDIA_PIP_WHEELS":"NVIDIA CUDA pip wheels on PyPI (nvidia-cuda-runtime-cu12 etc.: the version\'s major.minor is the CUDA toolkit\'s); shared/reference/cuda-matrix.json other_packages.nvidia_pip_wheels","NVIDIA_CUDA_TAGS":"NVIDIA container images nvidia/cuda supported tags (gitlab.com/nvidia/container-images/cuda, doc/supported-tags.md, via its GitHub mirrors); shared/reference/cuda-matrix.json nvidia_cuda_images.supported_tags_by_version","TORCH_WHEEL_DEPS":"PyTorch Linux wheels depend on NVIDIA\'s CUDA pip wheels since 1.13 (pytorch/builder \'+cu117.with.pypi.cudnn\'); shared/reference/cuda-matrix.json pytorch.pypi_default_rules","PYTORCH_INDEX":"https://download.pytorch.org/whl/{cpu,cuXXX}: PyTorch\'s own wheel indexes (shared/reference/cuda-matrix.json pytorch.index_url_scheme)","UV_PYTHON":"astral-sh/uv: `uv python install` fetches python-build-standalone builds, verified against checksums uv ships (https://docs.astral.sh/uv/guides/install-python/); image ghcr.io/astral-sh/uv","LIGHTGBM_README":"microsoft/LightGBM python-package/README.rst (\'Install from PyPI\': on Linux, \'OSError: libgomp.so.1: cannot open shared object file\' means the OpenMP runtime must be installed with the system package manager); reproduced here: lightgbm 4.7.0 fails to import on a Debian bookworm minbase until libgomp1 is installed","DEBIAN_LIBGL1_MESA_GLX":"Debian package tracker, https://tracker.debian.org/pkg/mesa: libgl1-mesa-glx was a transitional package to libgl1 and is gone from bookworm (12) on, the Debian python:*-slim images\' release"},"Hg":{"Ay":{"version":"3.11","source":"PYTHON_DEVGUIDE_VERSIONS","why":"the oldest CPython still in security support whose wheels every listed framework ships"},"$j":["3.9","3.10","3.11","3.12","3.13"],"if":[{"python":"3.9","image":"docker.io/library/python:3.9-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.10","image":"docker.io/library/python:3.10-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.11","image":"docker.io/library/python:3.11-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.12","image":"docker.io/library/python:3.12-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.13","image":"docker.io/library/python:3.13-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"}]},"Ij":[{"name":"torch","import":"torch","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jax","import":"jax","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"scikit-learn","import":"sklearn","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"xgboost","import":"xgboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"lightgbm","import":"lightgbm","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"catboost","import":"catboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"onnxruntime","import":"onnxruntime","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"onnxruntime-gpu","import":"onnxruntime","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"transformers","import":"transformers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"keras","import":"keras","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"diffusers","import":"diffusers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"vllm","import":"vllm","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow-cpu","import":"tensorflow","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"tensorflow-gpu","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle-gpu","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jaxlib","import":"jaxlib","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"cupy","import":"cupy","gpuCapable":true,"source":"CUPY_DOCS","pattern":"^cupy(-cuda\\\\d+x?)?$"}],"gI":{"VC":[{"framework":"torch","minor":"1.12","cuda":"10.2","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"1.13","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.0","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.1","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.2","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.3","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.4","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.5","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.6","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.7","cuda":"12.6","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.8","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.9","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.10","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.11","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.12","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.13","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"tensorflow","minor":"2.0","cuda":"10.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.1","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.2","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.3","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.4","cuda":"11.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.5","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.6","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.7","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.8","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.9","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.10","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.11","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.12","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.13","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.14","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.15","cuda":"12.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.16","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.17","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.18","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.19","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.20","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.21","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"onnxruntime-gpu","minor":"1.5","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.6","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.7","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.8","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.9","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.10","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.11","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.12","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.13","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.14","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.15","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.16","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.17","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.18","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.19","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.20","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.21","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.22","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.23","cuda":"12","source":"ORT_DOCS"}],"Fb":[{"cuda":"11.0","image":"docker.io/nvidia/cuda:11.0.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.1","image":"docker.io/nvidia/cuda:11.1.1-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.2","image":"docker.io/nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.4","image":"docker.io/nvidia/cuda:11.4.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.5","image":"docker.io/nvidia/cuda:11.5.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.6","image":"docker.io/nvidia/cuda:11.6.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.7","image":"docker.io/nvidia/cuda:11.7.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.8","image":"docker.io/nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.0","image":"docker.io/nvidia/cuda:12.0.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.1","image":"docker.io/nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.2","image":"docker.io/nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.3","image":"docker.io/nvidia/cuda:12.3.2-cudnn9-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.4","image":"docker.io/nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.5","image":"docker.io/nvidia/cuda:12.5.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.6","image":"docker.io/nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.8","image":"docker.io/nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.9","image":"docker.io/nvidia/cuda:12.9.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"13.0","image":"docker.io/nvidia/cuda:13.0.2-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"}],"MV":[{"package":"torch","versions":">=1.13","strategy":"pip-cuda","why":"torch wheels bring CUDA as nvidia-* pip wheels since 1.13","source":"TORCH_WHEEL_DEPS"},{"package":"torch","versions":"<1.13","strategy":"system-cuda","why":"torch before 1.13 bundles or expects system CUDA libraries","source":"TORCH_WHEEL_DEPS"},{"package":"tensorflow","extra":"and-cuda","versions":">=2.14","strategy":"pip-cuda","why":"tensorflow[and-cuda] installs CUDA and cuDNN as nvidia-* wheels","source":"TF_DOCS_PIP"},{"package":"tensorflow","versions":"","strategy":"system-cuda","why":"tensorflow without the and-cuda extra loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"tensorflow-gpu","versions":"","strategy":"system-cuda","why":"tensorflow-gpu loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"jax","extra":"cuda12","versions":"","strategy":"pip-cuda","why":"jax[cuda12] installs the CUDA plugin with nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda12_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda11_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda11_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12-local","versions":"","strategy":"system-cuda","why":"jax[cuda12-local] uses the system\'s CUDA","source":"JAX_DOCS"},{"package":"onnxruntime-gpu","versions":"","strategy":"system-cuda","why":"onnxruntime-gpu loads CUDA and cuDNN from the system","source":"ORT_DOCS"},{"package":"cupy","versions":"","strategy":"system-cuda","why":"cupy-cudaXXx wheels load the CUDA toolkit from the system unless its nvidia-* wheels are installed too","source":"CUPY_DOCS"},{"package":"paddlepaddle-gpu","versions":">=3","strategy":"pip-cuda","why":"paddlepaddle-gpu 3.x wheels bundle CUDA, cuDNN and NCCL","source":"PADDLE_DOCS"},{"package":"paddlepaddle-gpu","versions":"<3","strategy":"system-cuda","why":"paddlepaddle-gpu 2.x loads CUDA from the system","source":"PADDLE_DOCS"}],"z7":{"image":"ghcr.io/astral-sh/uv:0.9.9","source":"UV_PYTHON","why":"nvidia/cuda images carry no Python; uv installs a pinned python-build-standalone CPython that runs on any of their Ubuntu releases"}},"l2":{"K4":[{"framework":"lightgbm","packages":["libgomp1"],"why":"lib_lightgbm.so links the GNU OpenMP runtime (libgomp.so.1), which slim Debian images lack","source":"LIGHTGBM_README"}],"fN":[{"from":"libgl1-mesa-glx","to":"libgl1","source":"DEBIAN_LIBGL1_MESA_GLX"}]}}');
@@ -52677,12 +52686,8 @@ function tableCuda(framework, version, specifier) {
 
 
 
+
 const INPUT = "input 'dependency-file'";
-/** The folder of a project-relative path, '.' for the top. */
-function folderOf(path) {
-    const slash = path.lastIndexOf('/');
-    return slash < 0 ? '.' : path.slice(0, slash);
-}
 /**
  * The manifest named by input 'dependency-file' (relative to `context`, like cog's
  * `python_requirements` or build-push-action's `file`), checked as the reader sees the project: a
@@ -52700,7 +52705,7 @@ function chooseNamedFile(reader, input) {
     if (!kind) {
         const manifest = LOCK_MANIFESTS[name];
         throw new UserError(manifest
-            ? `${INPUT}: ${path} is a lockfile; name its manifest (${external_node_path_namespaceObject.posix.join(folderOf(path), manifest)}): the lock beside it is used`
+            ? `${INPUT}: ${path} is a lockfile; name its manifest (${inFolder(folderOf(path), manifest)}): the lock beside it is used`
             : `${INPUT}: ${path} is no dependency file detect reads; name a requirements file (.txt or .in), pyproject.toml, Pipfile, a conda environment file (.yml or .yaml), setup.cfg, setup.py, cog.yaml or pylock.toml`, 'detect');
     }
     const prefix = path.includes('/') ? `${folderOf(path)}/` : '';
@@ -52740,6 +52745,7 @@ function notAFile(reader, path, input, files) {
 
 ;// CONCATENATED MODULE: ./src/detect/entrypoint.ts
 
+
 const CONVENTIONAL_ENTRYPOINTS = ['predict.py', 'serve.py', 'app.py'];
 /**
  * The script a user would run: what cog.yaml names, else the conventional names in `folders` in
@@ -52751,7 +52757,7 @@ function detectEntrypoint(reader, declared, folders = ['.']) {
         return { path: declared.path, source: formatSource(declared.source) };
     const files = new Set(reader.files());
     for (const folder of new Set(folders)) {
-        const path = CONVENTIONAL_ENTRYPOINTS.map((name) => (folder === '.' ? name : `${folder}/${name}`)).find((candidate) => files.has(candidate));
+        const path = CONVENTIONAL_ENTRYPOINTS.map((name) => inFolder(folder, name)).find((candidate) => files.has(candidate));
         if (path)
             return { path, source: `${path} (conventional entry point name)` };
     }
@@ -52794,6 +52800,7 @@ function detectAccelerator(frameworks, cudaRequired) {
 }
 
 ;// CONCATENATED MODULE: ./src/detect/models.ts
+
 
 
 const FORMAT_BY_EXTENSION = {
@@ -52921,7 +52928,7 @@ function shardsOf(reader, index, modelFolder) {
         // A file name, nothing a message or a Dockerfile comment could be broken by.
         if (typeof name !== 'string' || !name || name.startsWith('/') || hasControlCharacters(name))
             continue;
-        const shard = external_node_path_namespaceObject.posix.normalize(folder === '.' ? name : `${folder}/${name}`);
+        const shard = external_node_path_namespaceObject.posix.normalize(inFolder(folder, name));
         if (!shard.startsWith(within) || shard.startsWith('../') || shard === '..')
             continue; // not this model's file
         shards.add(shard);
@@ -52953,6 +52960,7 @@ function formatOf(reader, path) {
 
 
 
+
 const MAJOR_MINOR = /(?:^|[^\d])(3\.\d{1,2})(?:\.\d+)?/;
 /**
  * The pin files pyenv and Heroku-style runtimes read: the strongest statement of a Python version.
@@ -52961,7 +52969,7 @@ const MAJOR_MINOR = /(?:^|[^\d])(3\.\d{1,2})(?:\.\d+)?/;
  */
 function pinFileHints(reader, folders = ['.']) {
     const hints = [];
-    const paths = [...new Set(folders)].flatMap((folder) => ['.python-version', 'runtime.txt'].map((name) => (folder === '.' ? name : `${folder}/${name}`)));
+    const paths = [...new Set(folders)].flatMap((folder) => ['.python-version', 'runtime.txt'].map((name) => inFolder(folder, name)));
     for (const file of paths) {
         const text = reader.readText(file);
         if (text === null)
@@ -53287,6 +53295,7 @@ function readOrNull(path) {
 
 
 
+
 /** Reads a project and says what it needs (docs/detection.md). Pure: everything comes through the reader. */
 function detect(reader, options = {}) {
     const files = reader.files();
@@ -53413,7 +53422,7 @@ function noProjectAtTop(files, projects) {
             : ''}`, 'detect', { file: '.' });
     }
     const manifests = projects.map((folder) => manifestIn(files, folder));
-    const entrypoints = new Set(['predict.py', 'serve.py', 'app.py']);
+    const entrypoints = new Set(CONVENTIONAL_ENTRYPOINTS);
     // The example: a folder with a conventional entry point is likelier the one that serves.
     const example = projects.find((folder) => files.some((path) => path.startsWith(`${folder}/`) && entrypoints.has(path.slice(folder.length + 1)))) ??
         projects[0] ??
@@ -53423,7 +53432,7 @@ function noProjectAtTop(files, projects) {
 /** The manifest detect would read in a project folder, judged by name alone. */
 function manifestIn(files, folder) {
     const present = new Set(files.filter((path) => folderOf(path) === folder).map((path) => path.slice(folder.length + 1)));
-    const pyprojectLocked = ['uv.lock', 'poetry.lock', 'pdm.lock'].some((lock) => present.has(lock));
+    const pyprojectLocked = Object.entries(LOCK_MANIFESTS).some(([lock, manifest]) => manifest === 'pyproject.toml' && present.has(lock));
     const order = [
         'cog.yaml',
         'pylock.toml',
@@ -59086,6 +59095,14 @@ function stripCredentials(url) {
         return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
     }
 }
+/**
+ * Every index URL the inputs give, any of which may carry credentials: `pytorch-index-url` is a
+ * root whose `/cpu` and `/cuXXX` take its credentials. One list, so that masking and the run's
+ * credentials cannot miss an index the other has.
+ */
+function inputIndexUrls(inputs) {
+    return [inputs.pytorchIndexUrl, ...(inputs.indexUrl ? [inputs.indexUrl] : []), ...inputs.extraIndexUrls];
+}
 /** The URLs that carry credentials, by their public form. */
 function credentialsOf(urls) {
     const store = new Map();
@@ -61693,9 +61710,7 @@ async function pipeline(inputs, context, adapters) {
         // Read before any build, so a malformed golden file fails in seconds, not after the image is built.
         const expected = inputs.smokeExpected ? readExpected(reader, inputs.smokeExpected) : null;
         const credentials = credentialsOf([
-            inputs.pytorchIndexUrl,
-            inputs.indexUrl,
-            ...inputs.extraIndexUrls,
+            ...inputIndexUrls(inputs),
             spec.dependencies.indexUrl?.url,
             ...spec.dependencies.extraIndexUrls.map((index) => index.url),
         ]);

@@ -1,3 +1,5 @@
+import type { Inputs } from '../inputs.js';
+
 /**
  * Index URLs may carry credentials (`https://user:token@host/simple`). They never enter the plan,
  * the Dockerfile, a log line or the image: the plan keeps the URL without them, and the lock and
@@ -16,6 +18,17 @@ export function stripCredentials(url: string): string {
     // A URL WHATWG cannot parse (a port out of range, a bad host) still loses whatever precedes an @.
     return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
   }
+}
+
+/**
+ * Every index URL the inputs give, any of which may carry credentials: `pytorch-index-url` is a
+ * root whose `/cpu` and `/cuXXX` take its credentials. One list, so that masking and the run's
+ * credentials cannot miss an index the other has.
+ */
+export function inputIndexUrls(
+  inputs: Pick<Inputs, 'pytorchIndexUrl' | 'indexUrl' | 'extraIndexUrls'>,
+): string[] {
+  return [inputs.pytorchIndexUrl, ...(inputs.indexUrl ? [inputs.indexUrl] : []), ...inputs.extraIndexUrls];
 }
 
 /** The URLs that carry credentials, by their public form. */
