@@ -7,7 +7,7 @@ import { commitFacts } from './adapters/git.js';
 import { localContext } from './context.js';
 import { detect, directoryReader } from './detect/index.js';
 import { specContract } from './detect/spec.js';
-import { UserError } from './errors.js';
+import { isBadInput, UserError } from './errors.js';
 import { type InputName, inputTable, parseInputs } from './inputs.js';
 import type { Logger } from './log.js';
 import { pipeline } from './pipeline.js';
@@ -75,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(
       `\n${report.error.detail ? `${report.error.detail}\n\n` : ''}error: ${report.error.located}\n`,
     );
-    return 1;
+    return isBadInput(report.error) ? 2 : 1;
   }
   for (const variant of report.variants) {
     const pushed = variant.publish?.pushed ?? [];

@@ -32,6 +32,20 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * A repository file or value the action refuses to read or write (a link out of the project, a
+ * value that cannot go into a Dockerfile): bad input, like a usage error, whatever phase met it.
+ * The CLI exits 2 for it, as for every error of the inputs and detect phases.
+ */
+export class RefusedInput extends UserError {
+  override name = 'RefusedInput';
+}
+
+/** Whether the error is the input's fault rather than the run's: the CLI's exit code 2. */
+export function isBadInput(error: UserError): boolean {
+  return error instanceof RefusedInput || error.phase === 'inputs' || error.phase === 'detect';
+}
+
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }

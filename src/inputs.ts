@@ -1,4 +1,5 @@
 import { Util } from '@docker/actions-toolkit/lib/util.js';
+import { projectFolderPath } from './adapters/project-folder.js';
 import { UserError } from './errors.js';
 
 /**
@@ -112,7 +113,7 @@ export const inputTable = [
     name: 'cache',
     default: 'none',
     description:
-      'BuildKit cache backend: `gha` (the Actions cache, scoped per variant), `registry` (`<image>:buildcache-<variant>`), `local` (a folder under `~/.cache/ml-container`) or `none`. The cache is written only when the run may push.',
+      "BuildKit cache backend: `gha` (the Actions cache, scoped per variant), `registry` (`<image>:buildcache-<variant>`), `local` (a folder under `~/.cache/ml-container`) or `none`. The registry cache is written only by a run that may push; no cache (nor `cache-to`) is written from a fork's pull request or under `pull_request_target`.",
   },
   {
     name: 'cache-from',
@@ -160,6 +161,12 @@ export const inputTable = [
     default: 'false',
     description:
       'Build even when model files are Git LFS pointers (their weights were never fetched): they are left out of the smoke test and the image ships without them. By default such a run fails before anything is locked; fetch the weights with `actions/checkout` and `lfs: true` instead.',
+  },
+  {
+    name: 'allow-fork-credentials',
+    default: 'false',
+    description:
+      "Hand index credentials to the resolver and the build of a fork's pull request, whose requirements may run build scripts. By default they are withheld (the log says so) and a private index then refuses the run.",
   },
   {
     name: 'write-generated',
@@ -210,6 +217,7 @@ export interface Inputs {
   platforms: string[];
   githubToken: string | null;
   allowLfsPointers: boolean;
+  allowForkCredentials: boolean;
   writeGenerated: string | null;
   checkGenerated: boolean;
 }
@@ -266,7 +274,11 @@ export function parseInputs(read: InputSource): Inputs {
     // The CLI has no runner to expand action.yml's `${{ github.token }}` default: unexpanded means none.
     githubToken: /^\$\{\{/.test(get('github-token')) ? null : get('github-token') || null,
     allowLfsPointers: parseBoolean('allow-lfs-pointers', get('allow-lfs-pointers')),
-    writeGenerated: get('write-generated') || null,
+    allowForkCredentials: parseBoolean('allow-fork-credentials', get('allow-fork-credentials')),
+    // Checked here, before anything runs: generated files are written only inside the project.
+    writeGenerated: get('write-generated')
+      ? projectFolderPath(get('write-generated'), 'write-generated')
+      : null,
     checkGenerated: parseBoolean('check-generated', get('check-generated')),
   };
   if (inputs.smokeExpected && !inputs.smokeCommand) {

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { CacheStore } from './adapters/actions-cache.js';
 import type { DockerCli } from './adapters/docker.js';
+import { projectFiles } from './adapters/project-file.js';
 import { resolveBaseDigest } from './adapters/registry.js';
 import { cacheArgs } from './build/cache.js';
 import {
@@ -19,6 +19,7 @@ import { swapInNewCache } from './build/local-cache.js';
 import { chooseSbomGenerator } from './build/sbom.js';
 import type { RunContext } from './context.js';
 import { detect, directoryReader, type EnvironmentSpec, type RepoReader } from './detect/index.js';
+import type { ModelArtifact } from './detect/spec.js';
 import { type Phase, UserError } from './errors.js';
 import type { Inputs } from './inputs.js';
 import { type Lock, lock, platformMachine } from './lock/index.js';
@@ -26,6 +27,7 @@ import type { Logger } from './log.js';
 import { type Credentials, credentialsOf, inputIndexUrls } from './plan/credentials.js';
 import { type BuildPlan, chooseVariants, plan } from './plan/index.js';
 import { checkLfsPointers } from './plan/lfs.js';
+import { ALLOW_FORK_CREDENTIALS, type TrustPolicy, trustPolicy } from './plan/trust.js';
 import {
   computeLabels,
   computeTags,
@@ -43,10 +45,11 @@ import {
   generatedFiles,
   staleMessage,
   writeGeneratedFolder,
+  writeGeneratedInProject,
 } from './render/generated.js';
 import { type ExpectedOutput, readExpected } from './smoke/expected.js';
 import { failedChecks, type SmokeResult, smokeEveryPlatform } from './smoke/index.js';
-import { oneLine } from './text.js';
+import { listed, oneLine } from './text.js';
 
 export interface Adapters {
   docker: DockerCli;
@@ -124,11 +127,18 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
 
     // Read before any build, so a malformed golden file fails in seconds, not after the image is built.
     const expected = inputs.smokeExpected ? readExpected(reader, inputs.smokeExpected) : null;
-    const credentials = credentialsOf([
-      ...inputIndexUrls(inputs),
+    const trust = trustPolicy(context, { allowForkCredentials: inputs.allowForkCredentials });
+    // The inputs' last: for one index, the workflow's credentials win over those a repository writes.
+    const givenCredentials = credentialsOf([
       spec.dependencies.indexUrl?.url,
       ...spec.dependencies.extraIndexUrls.map((index) => index.url),
+      ...inputIndexUrls(inputs),
     ]);
+    const credentials = trust.credentialsWithheld ? new Map<string, string>() : givenCredentials;
+    for (const note of trustNotes(trust, [...givenCredentials.keys()], inputs)) {
+      report.notes.push(note);
+      logger.warning(note);
+    }
     const plans = await step('plan', 'Plan the image', async () => {
       const planned = plan(spec, inputs, { hasDockerignore: reader.readText('.dockerignore') !== null });
       for (const candidate of planned) {
@@ -234,6 +244,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         builder,
         reproducible,
         mayPush,
+        writeCache: trust.cacheWithheld === null,
         sbomGenerator: sbom.generator,
         expected,
         cacheStore: adapters.cacheStore,
@@ -274,6 +285,25 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         : new UserError(error instanceof Error ? error.message : String(error), phase);
   }
   return report;
+}
+
+/** What an untrusted run withholds, said once in the log and the summary's notes. */
+function trustNotes(trust: TrustPolicy, credentialed: readonly string[], inputs: Inputs): string[] {
+  const notes: string[] = [];
+  const wouldWrite = inputs.cache !== 'none' || inputs.cacheTo.length > 0;
+  if (trust.cacheWithheld && wouldWrite) {
+    notes.push(
+      `no build cache is written: ${trust.cacheWithheld}, and a trusted run would read what it wrote`,
+    );
+  }
+  if (trust.credentialsWithheld && credentialed.length > 0) {
+    notes.push(
+      oneLine(
+        `credentials for ${listed(credentialed)} withheld from the resolver and the build: ${trust.credentialsWithheld}, whose requirements may run build scripts; set '${ALLOW_FORK_CREDENTIALS}: true' to hand them over`,
+      ),
+    );
+  }
+  return notes;
 }
 
 type Step = <T>(name: Phase, title: string, body: () => Promise<T>) => Promise<T>;
@@ -326,6 +356,7 @@ async function buildAndSmoke(
     builder: BuilderInfo;
     reproducible: boolean;
     mayPush: boolean;
+    writeCache: boolean;
     sbomGenerator: string | null;
     expected: ExpectedOutput | null;
     cacheStore?: CacheStore;
@@ -345,11 +376,7 @@ async function buildAndSmoke(
   const labels = computeLabels(inputs, context, {
     title: context.repository?.split('/')[1] ?? folderName,
     version: tags.tags[0]?.split(':').at(-1) ?? null,
-    modelDigests: Object.fromEntries(
-      variantPlan.models
-        .filter((model) => model.format !== 'savedmodel' && model.format !== 'huggingface')
-        .map((model) => [model.path, modelDigest(contextDir, model.path)]),
-    ),
+    modelDigests: await modelDigests(contextDir, variantPlan.models),
   });
   variant.labels = labels;
   const cache = cacheArgs({
@@ -357,6 +384,7 @@ async function buildAndSmoke(
     variant: variantPlan.variant,
     imageName: imageName(inputs, context, folderName),
     mayPush: options.mayPush,
+    writeCache: options.writeCache,
     canExport: options.builder.canExportCache,
     lockSha256: (variant.lock as Lock).sha256,
     extraFrom: inputs.cacheFrom,
@@ -439,10 +467,27 @@ async function buildAndSmoke(
   }
 }
 
-function modelDigest(contextDir: string, path: string): string {
-  return createHash('sha256')
-    .update(readFileSync(join(contextDir, path)))
-    .digest('hex');
+/**
+ * The sha256 of each single-file model, for its label. Streamed: a model may be larger than any
+ * buffer (2 GiB); read under the project's rule, as detect read it.
+ */
+async function modelDigests(
+  contextDir: string,
+  models: readonly ModelArtifact[],
+): Promise<Record<string, string>> {
+  const project = projectFiles(contextDir, 'build');
+  const digests: Record<string, string> = {};
+  for (const model of models) {
+    if (model.format === 'savedmodel' || model.format === 'huggingface') continue;
+    const digest = await project.sha256(model.path);
+    if (digest === null) {
+      throw new UserError(`${oneLine(model.path)} is gone since detect found it`, 'build', {
+        file: model.path,
+      });
+    }
+    digests[model.path] = digest;
+  }
+  return digests;
 }
 
 const DEFAULT_GENERATED_FOLDER = '.ml-container';
@@ -457,21 +502,22 @@ function keepGenerated(
   contextDir: string,
   logger: Logger,
 ): void {
-  const folder = (inputs.writeGenerated ?? DEFAULT_GENERATED_FOLDER).replace(/\/+$/, '');
+  // parseInputs kept the folder inside the project; the repository's own links are checked on writing.
+  const folder = inputs.writeGenerated ?? DEFAULT_GENERATED_FOLDER;
   const stale: { name: string; diff: string }[] = [];
   for (const variant of variants) {
-    const displayDir = variants.length > 1 ? `${folder}/${variant.plan.variant}` : folder;
+    const variantFolder = folder === '.' ? variant.plan.variant : `${folder}/${variant.plan.variant}`;
+    const displayDir = variants.length > 1 ? variantFolder : folder;
     const files = variant.files ?? [];
-    const dir = join(contextDir, displayDir);
     if (inputs.checkGenerated) {
       stale.push(
-        ...compareGenerated(dir, files, displayDir).map((file) => ({
+        ...compareGenerated(join(contextDir, displayDir), files, displayDir, contextDir).map((file) => ({
           ...file,
           name: `${displayDir}/${file.name}`,
         })),
       );
     } else {
-      writeGeneratedFolder(dir, files);
+      writeGeneratedInProject(contextDir, displayDir, files);
       logger.info(`wrote ${files.map((file) => file.name).join(', ')} to ${displayDir}`);
     }
   }

@@ -31,3 +31,22 @@ export function listed(items: readonly string[], most = 10, separator = ', '): s
     ? `${items.slice(0, most).join(separator)} and ${items.length - most} more`
     : items.join(separator);
 }
+
+/**
+ * Repository text quoted in a message, made safe as `oneLine` makes it and cut to about `max`
+ * characters, so a file that is not what it claims (a secret, a binary) cannot fill a log line.
+ */
+export function excerpt(text: string, max = 80): string {
+  let out = '';
+  // Escaped one character at a time, so the cut never splits an escape.
+  for (const char of text) {
+    if (out.length >= max) return `${out}…`;
+    out += oneLine(char);
+  }
+  return out;
+}
+
+/** A value the repository wrote, quoted for an error message, cut short and escaped as by `excerpt`. */
+export function quoted(value: string, max = 60): string {
+  return `'${excerpt(value, max)}'`;
+}

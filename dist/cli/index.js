@@ -38692,7 +38692,7 @@ module.exports = {
 /***/ 6465:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__.p + "f6c457b158172bab86fb.py";
+module.exports = __nccwpck_require__.p + "ec0e8a9f9304d2a394f7.py";
 
 /***/ }),
 
@@ -38885,7 +38885,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 932:
+/***/ 8551:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
@@ -39281,7 +39281,7 @@ exports.composeScalar = composeScalar;
 
 
 
-var node_process = __nccwpck_require__(932);
+var node_process = __nccwpck_require__(8551);
 var directives = __nccwpck_require__(1342);
 var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
@@ -41577,7 +41577,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 
 
-var node_process = __nccwpck_require__(932);
+var node_process = __nccwpck_require__(8551);
 
 function debug(logLevel, ...messages) {
     if (logLevel === 'debug')
@@ -43767,7 +43767,7 @@ exports.LineCounter = LineCounter;
 
 
 
-var node_process = __nccwpck_require__(932);
+var node_process = __nccwpck_require__(8551);
 var cst = __nccwpck_require__(3461);
 var lexer = __nccwpck_require__(361);
 
@@ -47634,8 +47634,11 @@ function runProcess(command, args, options = {}) {
         const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
             cwd: options.cwd,
             env: options.env ?? process.env,
-            stdio: ['ignore', 'pipe', 'pipe'],
+            stdio: ['pipe', 'pipe', 'pipe'],
         });
+        // A program that exits without reading its input closes the pipe: its exit status tells what happened.
+        child.stdin.on('error', () => { });
+        child.stdin.end(options.input ?? '');
         let stdout = '';
         let stderr = '';
         let timedOut = false;
@@ -47816,6 +47819,18 @@ class UserError extends Error {
         return this.source ? `${formatSource(this.source)}: ${this.message}` : this.message;
     }
 }
+/**
+ * A repository file or value the action refuses to read or write (a link out of the project, a
+ * value that cannot go into a Dockerfile): bad input, like a usage error, whatever phase met it.
+ * The CLI exits 2 for it, as for every error of the inputs and detect phases.
+ */
+class RefusedInput extends UserError {
+    name = 'RefusedInput';
+}
+/** Whether the error is the input's fault rather than the run's: the CLI's exit code 2. */
+function isBadInput(error) {
+    return error instanceof RefusedInput || error.phase === 'inputs' || error.phase === 'detect';
+}
 function isUserError(error) {
     return error instanceof UserError;
 }
@@ -47851,6 +47866,24 @@ function listed(items, most = 10, separator = ', ') {
     return items.length > most
         ? `${items.slice(0, most).join(separator)} and ${items.length - most} more`
         : items.join(separator);
+}
+/**
+ * Repository text quoted in a message, made safe as `oneLine` makes it and cut to about `max`
+ * characters, so a file that is not what it claims (a secret, a binary) cannot fill a log line.
+ */
+function excerpt(text, max = 80) {
+    let out = '';
+    // Escaped one character at a time, so the cut never splits an escape.
+    for (const char of text) {
+        if (out.length >= max)
+            return `${out}…`;
+        out += oneLine(char);
+    }
+    return out;
+}
+/** A value the repository wrote, quoted for an error message, cut short and escaped as by `excerpt`. */
+function quoted(value, max = 60) {
+    return `'${excerpt(value, max)}'`;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -49174,23 +49207,24 @@ var yaml_dist = __nccwpck_require__(8815);
 
 
 
+
 /** Reads and parses a TOML file; malformed TOML is a UserError at the line and column smol-toml found. */
 function readToml(reader, path) {
     const text = reader.readText(path);
     if (text === null)
-        throw new UserError(`cannot read '${path}'`, 'detect', { file: path });
+        throw new UserError(`cannot read '${oneLine(path)}'`, 'detect', { file: path });
     try {
         return { text, data: parse_parse(text) };
     }
     catch (error) {
         if (error instanceof TomlError) {
-            throw new UserError(`invalid TOML: ${firstLine(error.message)}`, 'detect', {
+            throw new UserError(`invalid TOML: ${parserMessage(error.message)}`, 'detect', {
                 file: path,
                 line: error.line,
                 column: error.column,
             });
         }
-        throw new UserError(`invalid TOML: ${error instanceof Error ? error.message : String(error)}`, 'detect', {
+        throw new UserError(`invalid TOML: ${parserMessage(error)}`, 'detect', {
             file: path,
         });
     }
@@ -49199,13 +49233,13 @@ function readToml(reader, path) {
 function readYaml(reader, path) {
     const text = reader.readText(path);
     if (text === null)
-        throw new UserError(`cannot read '${path}'`, 'detect', { file: path });
+        throw new UserError(`cannot read '${oneLine(path)}'`, 'detect', { file: path });
     const lineCounter = new yaml_dist/* LineCounter */.HN();
     const document = (0,yaml_dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: false });
     const [error] = document.errors;
     if (error) {
         const position = error.linePos?.[0];
-        throw new UserError(`invalid YAML: ${firstLine(error.message).replace(/ at line \d+, column \d+:?$/, '')}`, 'detect', {
+        throw new UserError(`invalid YAML: ${parserMessage(firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''))}`, 'detect', {
             file: path,
             line: position?.line,
             column: position?.col,
@@ -49217,7 +49251,7 @@ function readYaml(reader, path) {
     }
     catch (error) {
         // Aliases can be undefined or grow without bound (an alias bomb): the yaml library throws then.
-        throw new UserError(`invalid YAML: ${error instanceof Error ? error.message : String(error)}`, 'detect', {
+        throw new UserError(`invalid YAML: ${parserMessage(error)}`, 'detect', {
             file: path,
         });
     }
@@ -49241,6 +49275,13 @@ function readYaml(reader, path) {
 }
 function firstLine(message) {
     return message.split('\n')[0]?.trim() ?? message;
+}
+/**
+ * A parser's message, which may quote the file (smol-toml and yaml show the line below the
+ * first): its first line, escaped and cut, so a file that is no manifest cannot fill the log.
+ */
+function parserMessage(error) {
+    return excerpt(firstLine(error instanceof Error ? error.message : String(error)), 200);
 }
 /** Narrowing helpers for parsed documents, whose shapes come from users' hands. */
 function asRecord(value) {
@@ -49939,6 +49980,7 @@ function inc(input, release, preReleaseIdentifier) {
 
 ;// CONCATENATED MODULE: ./src/detect/pep508.ts
 
+
 /** PyPI's rule for comparing names (PEP 503): case-insensitive, runs of -_. are one dash. */
 function normalizeName(name) {
     return name.toLowerCase().replace(/[-_.]+/g, '-');
@@ -49951,14 +49993,14 @@ const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
 function parsePep508(text) {
     const nameMatch = NAME.exec(text);
     if (!nameMatch?.[1])
-        return { error: `'${text}' is not a requirement (expected a package name)`, column: 1 };
+        return { error: `'${excerpt(text)}' is not a requirement (expected a package name)`, column: 1 };
     let rest = text.slice(nameMatch[0].length);
     let offset = nameMatch[0].length;
     let extras = [];
     if (rest.startsWith('[')) {
         const close = rest.indexOf(']');
         if (close < 0)
-            return { error: `unclosed '[' in '${text}'`, column: offset + 1 };
+            return { error: `unclosed '[' in '${excerpt(text)}'`, column: offset + 1 };
         extras = rest
             .slice(1, close)
             .split(',')
@@ -49975,12 +50017,15 @@ function parsePep508(text) {
     if (body.startsWith('@')) {
         url = body.slice(1).trim();
         if (!url)
-            return { error: `'${text}' has '@' but no URL`, column: offset + 1 };
+            return { error: `'${excerpt(text)}' has '@' but no URL`, column: offset + 1 };
         body = '';
     }
     const specifier = body.replace(/^\((.*)\)$/, '$1').replace(/\s+/g, '');
     if (specifier && !validRange(specifier)) {
-        return { error: `invalid version specifier '${body}' for ${nameMatch[1]}`, column: offset + 1 };
+        return {
+            error: `invalid version specifier '${excerpt(body)}' for ${excerpt(nameMatch[1])}`,
+            column: offset + 1,
+        };
     }
     return { name: normalizeName(nameMatch[1]), extras, specifier, marker, url };
 }
@@ -50073,6 +50118,7 @@ function requirementsOfLock(packages) {
 
 
 
+
 /** A package name as PEP 508 allows it; lockfiles copy it from the index, so anything else is damage. */
 const common_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const SHA256 = /^[0-9a-fA-F]{64}$/;
@@ -50162,17 +50208,17 @@ function requiredName(record, at) {
     if (name === undefined)
         throw lockError(`${at.what} has no 'name'`, at.file, at.line);
     if (!common_NAME.test(name))
-        throw lockError(`${at.what}: '${name}' is not a valid package name`, at.file, at.line);
+        throw lockError(`${at.what}: '${excerpt(name)}' is not a valid package name`, at.file, at.line);
     return name;
 }
 /** A package's place once its name is known, so later messages say `package 'torch'`. */
 function named(at, name) {
-    return { ...at, what: `package '${name}'` };
+    return { ...at, what: `package '${excerpt(name)}'` };
 }
 /** A locked version: a non-empty string without spaces (PEP 440 local versions such as `+cu121` included). */
 function checkVersion(version, at) {
     if (!/^\S+$/.test(version))
-        throw lockError(`${at.what}: '${version}' is not a version`, at.file, at.line);
+        throw lockError(`${at.what}: '${excerpt(version)}' is not a version`, at.file, at.line);
     return version;
 }
 /**
@@ -50186,7 +50232,7 @@ function prefixedSha256(value, at) {
     }
     const match = /^([A-Za-z0-9_-]+):(.*)$/.exec(value);
     if (!match)
-        throw lockError(`${at.what}: '${value}' is not a hash ('sha256:<hex>')`, at.file, at.line);
+        throw lockError(`${at.what}: '${excerpt(value)}' is not a hash ('sha256:<hex>')`, at.file, at.line);
     if (match[1]?.toLowerCase() !== 'sha256')
         return undefined;
     return bareSha256(match[2] ?? '', at);
@@ -50197,7 +50243,7 @@ function bareSha256(value, at) {
         throw lockError(`${at.what}: a sha256 must be a string, found ${kindOf(value, at.table)}`, at.file, at.line);
     }
     if (!SHA256.test(value)) {
-        throw lockError(`${at.what}: '${value}' is not a sha256 digest (64 hex digits)`, at.file, at.line);
+        throw lockError(`${at.what}: '${excerpt(value)}' is not a sha256 digest (64 hex digits)`, at.file, at.line);
     }
     return `sha256:${value.toLowerCase()}`;
 }
@@ -50567,6 +50613,7 @@ function positionOf(text, message) {
 
 
 
+
 /** Entries that install a source tree or a VCS checkout: they pin no version, so they lock none. */
 const pipfile_lock_UNVERSIONED = ['git', 'hg', 'svn', 'bzr', 'path', 'file', 'editable', 'ref'];
 /** Fields of the version-less entries some pipenv versions write (`{"markers": "..."}`). */
@@ -50632,7 +50679,7 @@ function readPipfileLock(reader, path) {
     const section = optionalRecord(root, 'default', place(['default'], path)) ?? {};
     for (const [key, value] of Object.entries(section)) {
         const line = lineOf(['default', key]) ?? lineOf(['default']) ?? 1;
-        const at = { file: path, line, what: `package '${key}'`, table: 'object' };
+        const at = { file: path, line, what: `package '${excerpt(key)}'`, table: 'object' };
         const name = requiredName({ name: key }, at);
         const entry = asRecord(value);
         if (!entry)
@@ -50652,7 +50699,7 @@ function readPipfileLock(reader, path) {
         }
         const version = /^===?\s*(\S+)$/.exec(pinned.trim())?.[1];
         if (version === undefined) {
-            throw lockError(`${here.what}: version '${pinned}' is not an exact pin ('==1.2.3')`, path, line);
+            throw lockError(`${here.what}: version '${excerpt(pinned)}' is not an exact pin ('==1.2.3')`, path, line);
         }
         packages.push({ name: normalizeName(name), version, hashes, marker, source: { file: path, line } });
     }
@@ -50751,6 +50798,7 @@ function markerOf(table, at) {
 
 
 
+
 /**
  * Reads a PEP 751 `pylock.toml` statically: `lock-version` (major 1, as the spec requires
  * readers to check), `requires-python`, and every `[[packages]]` entry with its version,
@@ -50771,7 +50819,7 @@ function readPylock(reader, path) {
     if (lockVersion === undefined)
         throw lockError(`${path} has no 'lock-version'`, path, 1);
     if (lockVersion.split('.')[0] !== '1') {
-        throw lockError(`unsupported lock-version '${lockVersion}' (this reader knows 1.x)`, path, versionLine);
+        throw lockError(`unsupported lock-version '${excerpt(lockVersion)}' (this reader knows 1.x)`, path, versionLine);
     }
     const python = topRequiresPython(text, data, path);
     const packages = [];
@@ -50879,14 +50927,35 @@ function anyOf(markers) {
     return markers.map((marker) => `(${marker})`).join(' or ');
 }
 
+;// CONCATENATED MODULE: ./src/detect/debian-package.ts
+/** Debian policy's package name syntax (§5.6.1); anything else could smuggle shell into `apt-get install`. */
+const DEBIAN_PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+/** A name apt may be given pinned (`name=version`): the version as Debian policy allows it (§5.6.12). */
+const APT_PACKAGE = /^[a-z0-9][a-z0-9+.-]+(?:=[A-Za-z0-9.+~:-]+)?$/;
+
+;// CONCATENATED MODULE: ./src/detect/path-text.ts
+
+
+/**
+ * `path` when it is one line of text; else a UserError at the line that wrote it. Paths a manifest
+ * names are cited in the Dockerfile, the lock and logs, where a newline would start a line of its own.
+ */
+function checkPathText(path, what, source) {
+    if (hasControlCharacters(path)) {
+        throw new UserError(`${what} must be a path without newlines or other control characters: ${quoted(path)}`, 'detect', source);
+    }
+    return path;
+}
+
 ;// CONCATENATED MODULE: ./src/detect/paths.ts
+
 
 /**
  * A path a manifest names (`-r base.txt`, cog's `predict`), relative to the manifest's folder.
  * One that leaves the repository, or names no file, is an error at the line that wrote it.
  */
 function resolveInRepository(from, target, source) {
-    const outside = () => new UserError(`'${target}' is outside the repository`, 'detect', source);
+    const outside = () => new UserError(`'${excerpt(target)}' is outside the repository`, 'detect', source);
     if (/^(?:[/\\]|[A-Za-z]:)/.test(target))
         throw outside();
     const parts = from.split('/').slice(0, -1);
@@ -50900,7 +50969,7 @@ function resolveInRepository(from, target, source) {
             parts.push(part);
     }
     if (parts.length === 0)
-        throw new UserError(`'${target}' names no file`, 'detect', source);
+        throw new UserError(`'${excerpt(target)}' names no file`, 'detect', source);
     return parts.join('/');
 }
 /** The folder of a project-relative path, '.' for the top. */
@@ -50913,7 +50982,45 @@ function inFolder(folder, name) {
     return folder === '.' ? name : `${folder}/${name}`;
 }
 
+;// CONCATENATED MODULE: ./src/detect/index-url.ts
+
+
+/**
+ * What the shell running the Dockerfile's `pip install` line would act on, besides whitespace.
+ * `%`-escapes, `user:pass@`, ports, `?` and `#` stay allowed: mid-word the shell leaves them alone.
+ */
+const SHELL_CHARACTERS = /[\s;&|$`'"<>(){}\\]/;
+/** pip expands `${NAME}` in requirements files, as pipenv and pdm do in their sources. */
+const ENVIRONMENT_REFERENCE = /\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/;
+/**
+ * Why `url` cannot be an index URL, as a message that starts with `what` (`--index-url`,
+ * `[[source]] url`, `input 'index-url'`); null when it can. An index URL is written into a `RUN`
+ * line, so only a plain http(s) URL is taken: a newline there would add instructions, a `;` a command.
+ */
+function indexUrlProblem(url, what) {
+    const reference = ENVIRONMENT_REFERENCE.exec(url);
+    if (reference) {
+        // Nothing expands it: not the lock's pip (the URL is an argument), not the build's (a secret file).
+        return `${what} uses ${reference[0]}, an environment variable this action does not expand: write the URL out, and give an index that needs credentials in input 'index-url' or 'extra-index-urls', from a secret: ${quoted(url)}`;
+    }
+    const plain = /^https?:\/\//i.test(url) &&
+        !SHELL_CHARACTERS.test(url) &&
+        !hasControlCharacters(url) &&
+        URL.canParse(url);
+    return plain
+        ? null
+        : `${what} must be an http(s) URL without spaces, quotes or shell characters: ${quoted(url)}`;
+}
+/** `url` when it can be an index URL; else a UserError at the line that wrote it. */
+function checkIndexUrl(url, what, source) {
+    const problem = indexUrlProblem(url, what);
+    if (problem)
+        throw new UserError(problem, 'detect', source);
+    return url;
+}
+
 ;// CONCATENATED MODULE: ./src/detect/requirements.ts
+
 
 
 
@@ -50974,10 +51081,10 @@ function readOption(reader, line, source, result, stack, kind) {
             return;
         case '-i':
         case '--index-url':
-            result.indexUrl = { url: needValue(), source };
+            result.indexUrl = { url: checkIndexUrl(needValue(), option, source), source };
             return;
         case '--extra-index-url':
-            result.extraIndexUrls.push({ url: needValue(), source });
+            result.extraIndexUrls.push({ url: checkIndexUrl(needValue(), option, source), source });
             return;
         case '-f':
         case '--find-links':
@@ -51057,6 +51164,8 @@ function logicalLines(text, file) {
 }
 
 ;// CONCATENATED MODULE: ./src/detect/manifests/conda.ts
+
+
 
 
 
@@ -51499,7 +51608,7 @@ function readPipOption(reader, manifest, text, source, line, warn) {
     switch (option) {
         case '-r':
         case '--requirement': {
-            const path = resolveInRepository(source.file, needValue(), source);
+            const path = resolveInRepository(source.file, checkPathText(needValue(), option, source), source);
             if (reader.readText(path) === null)
                 throw new UserError(`cannot read '${path}'`, 'detect', source);
             const file = parseRequirementsFile(reader, path);
@@ -51521,10 +51630,15 @@ function readPipOption(reader, manifest, text, source, line, warn) {
         }
         case '-i':
         case '--index-url':
-            manifest.indexes.push({ url: needValue(), name: null, source });
+            manifest.indexes.push({ url: checkIndexUrl(needValue(), option, source), name: null, source });
             return;
         case '--extra-index-url':
-            manifest.indexes.push({ url: needValue(), name: null, source, extra: true });
+            manifest.indexes.push({
+                url: checkIndexUrl(needValue(), option, source),
+                name: null,
+                source,
+                extra: true,
+            });
             return;
         case '-e':
         case '--editable':
@@ -51558,6 +51672,9 @@ function isLocalPath(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/detect/manifests/cog.ts
+
+
+
 
 
 
@@ -51641,9 +51758,8 @@ function readCog(reader, path) {
         }
         system.forEach((item, index) => {
             const source = where(['build', 'system_packages', index]);
-            // Debian policy's package name syntax; anything else could smuggle shell into the RUN line.
-            if (typeof item !== 'string' || !/^[a-z0-9][a-z0-9+.-]+$/.test(item.trim())) {
-                throw new UserError(`\`system_packages\` item ${JSON.stringify(item)} is not a Debian package name (lowercase letters, digits, + - .)`, 'detect', source);
+            if (typeof item !== 'string' || !DEBIAN_PACKAGE_NAME.test(item.trim())) {
+                throw new UserError(`\`system_packages\` item ${typeof item === 'string' ? quoted(item) : JSON.stringify(item)} is not a Debian package name (lowercase letters, digits, + - .)`, 'detect', source);
             }
             manifest.systemPackages.push({ name: item.trim(), source });
         });
@@ -51654,7 +51770,8 @@ function readCog(reader, path) {
         if (typeof requirements !== 'string' || !requirements.trim()) {
             throw new UserError('`python_requirements` must be the path of a requirements file', 'detect', source);
         }
-        const file = resolveInRepository(path, requirements.trim(), source);
+        const written = checkPathText(requirements.trim(), '`python_requirements`', source);
+        const file = resolveInRepository(path, written, source);
         if (reader.readText(file) === null)
             throw new UserError(`cannot read '${file}'`, 'detect', source);
         const read = parseRequirementsFile(reader, file);
@@ -51687,7 +51804,10 @@ function readCog(reader, path) {
         if (!file) {
             throw new UserError("`predict` must name the predictor like 'predict.py:Predictor'", 'detect', source);
         }
-        manifest.entrypoint = { path: resolveInRepository(path, file, source), source };
+        manifest.entrypoint = {
+            path: resolveInRepository(path, checkPathText(file, '`predict`', source), source),
+            source,
+        };
     }
     return manifest;
 }
@@ -51707,6 +51827,7 @@ function scalarText(yaml, source, key, value) {
 }
 
 ;// CONCATENATED MODULE: ./src/detect/manifests/pipfile.ts
+
 
 
 
@@ -51808,7 +51929,7 @@ function readSources(value, lines, path, manifest) {
             throw new UserError('each [[source]] needs a url', 'detect', source);
         }
         const name = typeof table?.name === 'string' ? table.name : null;
-        manifest.indexes.push({ url: url.trim(), name, source });
+        manifest.indexes.push({ url: checkIndexUrl(url.trim(), '[[source]] url', source), name, source });
     });
 }
 function readPackage(key, value, source, manifest, sourceNames) {
@@ -52008,6 +52129,9 @@ function exactPin(specifier) {
 
 
 
+
+
+
 /** Which tool owns a pyproject.toml, by the tables it has (docs/detection.md, step 8). */
 function pyprojectFlavour(data) {
     const tool = asRecord(data.tool) ?? {};
@@ -52077,21 +52201,24 @@ function readPyproject(reader, path, format) {
             source: { file: path, line: lineAfter(/^\s*\[tool\.poetry\.dependencies\]/, /^\s*python\s*=/) },
         });
     }
-    manifest.indexes.push(...readIndexTables(asArray(poetry?.source), text, path, /^\s*\[\[tool\.poetry\.source\]\]/), ...readIndexTables(asArray(asRecord(tool.uv)?.index), text, path, /^\s*\[\[tool\.uv\.index\]\]/), ...readIndexTables(asArray(asRecord(tool.pdm)?.source), text, path, /^\s*\[\[tool\.pdm\.source\]\]/));
+    manifest.indexes.push(...readIndexTables(asArray(poetry?.source), text, path, 'tool.poetry.source'), ...readIndexTables(asArray(asRecord(tool.uv)?.index), text, path, 'tool.uv.index'), ...readIndexTables(asArray(asRecord(tool.pdm)?.source), text, path, 'tool.pdm.source'));
     const uvIndexUrl = asString(asRecord(tool.uv)?.['index-url']);
-    if (uvIndexUrl)
+    if (uvIndexUrl) {
+        const source = { file: path, line: findLine(text, /^\s*index-url\s*=/) };
         manifest.indexes.push({
-            url: uvIndexUrl,
+            url: checkIndexUrl(uvIndexUrl, '[tool.uv] index-url', source),
             name: null,
-            source: { file: path, line: findLine(text, /^\s*index-url\s*=/) },
+            source,
         });
+    }
     const scripts = asRecord(project?.scripts) ?? asRecord(poetry?.scripts);
     const [scriptName, target] = Object.entries(scripts ?? {})[0] ?? [];
     if (scriptName && typeof target === 'string') {
-        manifest.entrypoint = {
-            path: target,
-            source: { file: path, line: findLine(text, new RegExp(`^\\s*"?${pyproject_escapeRegExp(scriptName)}"?\\s*=`)) },
+        const source = {
+            file: path,
+            line: findLine(text, new RegExp(`^\\s*"?${pyproject_escapeRegExp(scriptName)}"?\\s*=`)),
         };
+        manifest.entrypoint = { path: checkPathText(target, `script ${quoted(scriptName)}`, source), source };
     }
     return manifest;
 }
@@ -52155,7 +52282,9 @@ function readPoetryDependencies(manifest, text, path, dependencies) {
         });
     }
 }
-function readIndexTables(tables, text, path, header) {
+/** The `[[section]]` tables naming indexes (poetry and pdm sources, uv indexes). */
+function readIndexTables(tables, text, path, section) {
+    const header = new RegExp(`^\\s*\\[\\[${pyproject_escapeRegExp(section)}\\]\\]`);
     const indexes = [];
     let from = 1;
     for (const entry of tables) {
@@ -52164,12 +52293,14 @@ function readIndexTables(tables, text, path, header) {
         const line = findLine(text, header, from);
         if (line)
             from = line + 1;
-        if (url)
+        if (url) {
+            const source = { file: path, line: line ? (findLine(text, /^\s*url\s*=/, line) ?? line) : undefined };
             indexes.push({
-                url,
+                url: checkIndexUrl(url, `[[${section}]] url`, source),
                 name: asString(table?.name) ?? null,
-                source: { file: path, line: line ? (findLine(text, /^\s*url\s*=/, line) ?? line) : undefined },
+                source,
             });
+        }
     }
     return indexes;
 }
@@ -53014,7 +53145,168 @@ function distance(version) {
 // EXTERNAL MODULE: ./node_modules/ignore/index.js
 var ignore = __nccwpck_require__(298);
 var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/adapters/project-file.ts
+
+
+
+
+
+/** The most read of one text file: uv.lock files run to several MB, and no manifest comes near this. */
+const TEXT_CAP = 16 * 2 ** 20;
+// Where the platform has them: O_NOFOLLOW refuses a link swapped in after the real path was
+// found, O_NONBLOCK keeps a FIFO swapped in from blocking the open.
+const OPEN_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0) | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
+const CHUNK = 1 << 20;
+/**
+ * `root` is the project; paths are relative to it with '/' separators, and errors name them as
+ * given. `phase` is the phase an error is reported in.
+ */
+function projectFiles(root, phase) {
+    let realRoot;
+    const rootReal = () => {
+        try {
+            realRoot ??= (0,external_node_fs_namespaceObject.realpathSync)(root);
+            return realRoot;
+        }
+        catch {
+            return null;
+        }
+    };
+    /** The real path of a regular file inside the project; null when nothing is there. */
+    const locate = (path) => {
+        const full = (0,external_node_path_namespaceObject.resolve)(root, path);
+        if (!isWithin((0,external_node_path_namespaceObject.resolve)(root), full))
+            throw new RefusedInput(`${shown(path)} is outside the project`, phase, { file: path });
+        const top = rootReal();
+        let real;
+        let stats;
+        try {
+            real = (0,external_node_fs_namespaceObject.realpathSync)(full);
+            stats = (0,external_node_fs_namespaceObject.lstatSync)(real);
+        }
+        catch {
+            return null; // missing, a dangling link, a loop, or unreadable
+        }
+        if (top === null)
+            return null;
+        if (!isWithin(top, real))
+            throw linkedOutside(path, phase, stats.isDirectory() ? 'a folder' : 'a file');
+        if (stats.isDirectory())
+            return null; // no file there, as readers have always said of a folder
+        if (!stats.isFile())
+            throw notRegular(path, phase, stats);
+        return real;
+    };
+    const open = (path) => {
+        const real = locate(path);
+        if (real === null)
+            return null;
+        let fd;
+        try {
+            fd = (0,external_node_fs_namespaceObject.openSync)(real, OPEN_FLAGS);
+        }
+        catch {
+            return null; // gone, swapped for a link, or unreadable since it was found
+        }
+        const stats = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+        if (!stats.isFile()) {
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
+            throw notRegular(path, phase, stats);
+        }
+        return { fd, size: stats.size };
+    };
+    return {
+        readText(path, cap = TEXT_CAP) {
+            const file = open(path);
+            if (file === null)
+                return null;
+            try {
+                if (file.size > cap)
+                    throw tooLarge(path, phase, cap);
+                // The size is a hint only: a file can grow while it is read, so the cap is kept on what arrives.
+                const chunk = Buffer.allocUnsafe(Math.min(Math.max(file.size + 1, 4096), cap + 1, CHUNK));
+                const parts = [];
+                let total = 0;
+                for (;;) {
+                    const count = (0,external_node_fs_namespaceObject.readSync)(file.fd, chunk, 0, chunk.length, null);
+                    if (count === 0)
+                        break;
+                    total += count;
+                    if (total > cap)
+                        throw tooLarge(path, phase, cap);
+                    parts.push(Buffer.from(chunk.subarray(0, count)));
+                }
+                return Buffer.concat(parts, total).toString('utf8');
+            }
+            finally {
+                (0,external_node_fs_namespaceObject.closeSync)(file.fd);
+            }
+        },
+        size(path) {
+            const real = locate(path);
+            if (real === null)
+                return null;
+            try {
+                return (0,external_node_fs_namespaceObject.lstatSync)(real).size;
+            }
+            catch {
+                return null;
+            }
+        },
+        async sha256(path) {
+            const file = open(path);
+            if (file === null)
+                return null;
+            const hash = (0,external_node_crypto_.createHash)('sha256');
+            for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)('', { fd: file.fd, highWaterMark: CHUNK })) {
+                hash.update(chunk);
+            }
+            return hash.digest('hex');
+        },
+        leadsOut(path) {
+            const top = rootReal();
+            try {
+                return top !== null && !isWithin(top, (0,external_node_fs_namespaceObject.realpathSync)((0,external_node_path_namespaceObject.resolve)(root, path)));
+            }
+            catch {
+                return false;
+            }
+        },
+    };
+}
+/** Whether `path` is `folder` or below it; both absolute and resolved alike. */
+function isWithin(folder, path) {
+    return path === folder || path.startsWith(folder.endsWith(external_node_path_namespaceObject.sep) ? folder : folder + external_node_path_namespaceObject.sep);
+}
+function linkedOutside(path, phase, what = 'a file') {
+    return new RefusedInput(`${shown(path)} links to ${what} outside the project; links may only point inside it`, phase, { file: path });
+}
+function notRegular(path, phase, stats) {
+    const what = stats.isDirectory()
+        ? 'a folder'
+        : stats.isFIFO()
+            ? 'a named pipe (FIFO)'
+            : stats.isSocket()
+                ? 'a socket'
+                : stats.isCharacterDevice() || stats.isBlockDevice()
+                    ? 'a device'
+                    : 'something else';
+    return new RefusedInput(`${shown(path)} is ${what}, not a regular file; only regular files are read from the project`, phase, { file: path });
+}
+function tooLarge(path, phase, cap) {
+    const limit = cap % 2 ** 20 === 0 ? `${cap / 2 ** 20} MiB` : `${cap} bytes`;
+    return new RefusedInput(`${shown(path)} is larger than ${limit}, the most read of one file of the project`, phase, { file: path });
+}
+/** A repository path in a message: names can hold newlines too. */
+function shown(path) {
+    return oneLine(path);
+}
+
 ;// CONCATENATED MODULE: ./src/detect/reader.ts
+
+
 
 
 
@@ -53066,35 +53358,23 @@ function memoryReader(tree) {
  * `pyvenv.cfg`) and what the root `.dockerignore` and the `.gitignore` files (the root's and any
  * folder's) exclude. Ignored folders are pruned, never read, so, as in git, a file inside an
  * ignored folder cannot be re-included. Symbolic links are listed when they point at a file inside
- * `root`; linked folders are never followed.
+ * `root`; linked folders are never followed. Every read, a path a manifest names included, keeps
+ * to the rule of `projectFiles`: a link leading out of `root` is an error, never followed.
  */
 function directoryReader(root) {
+    const project = projectFiles(root, 'detect');
     let cached = null;
     const files = () => {
         if (!cached) {
-            cached = walkRepository(root);
+            cached = walkRepository(root, project);
             cached.sort();
         }
         return cached;
     };
     return {
         files,
-        readText: (path) => {
-            try {
-                return (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(root, path), 'utf8');
-            }
-            catch {
-                return null;
-            }
-        },
-        size: (path) => {
-            try {
-                return (0,external_node_fs_namespaceObject.statSync)((0,external_node_path_namespaceObject.join)(root, path)).size;
-            }
-            catch {
-                return null;
-            }
-        },
+        readText: (path) => project.readText(path),
+        size: (path) => project.size(path),
         pathKind: (path) => {
             if (files().includes(path))
                 return 'file';
@@ -53126,9 +53406,14 @@ const gitIgnoreCase = process.platform === 'darwin' || process.platform === 'win
 // The walk hands `ignore` only well-formed relative paths; a name it might think otherwise of
 // (`...`) is still tested rather than thrown at.
 const gitRules = () => ignore_default()({ ignorecase: gitIgnoreCase, allowRelativePaths: true });
-function walkRepository(root) {
+/**
+ * The names detect chooses a project by, at the top: a link by one of them that leads out of the
+ * project is an error right away, as the file it names is, rather than a file silently missing.
+ */
+const PROJECT_NAMES = new Set([...MANIFEST_FILES, ...Object.keys(LOCK_MANIFESTS)]);
+function walkRepository(root, project) {
     const files = [];
-    const dockerignore = readOrNull((0,external_node_path_namespaceObject.join)(root, '.dockerignore'));
+    const dockerignore = project.readText('.dockerignore');
     const docker = dockerignore === null ? null : dockerRules(dockerignore);
     let realRoot = null;
     const insideRoot = (path) => {
@@ -53159,7 +53444,7 @@ function walkRepository(root) {
             if (entry.name === 'pyvenv.cfg' && prefix && entry.isFile())
                 return; // a virtualenv
             if (entry.name === '.gitignore' && entry.isFile()) {
-                const text = readOrNull(`${base}${prefix}.gitignore`);
+                const text = project.readText(`${prefix}.gitignore`);
                 if (text?.trim()) {
                     const byName = slashFree(text) ? new Map() : null;
                     chain = [...gitignores, { prefix, rules: gitRules().add(text), byName }];
@@ -53179,11 +53464,17 @@ function walkRepository(root) {
                     continue;
                 walk(asFolder, decision > 0 ? reincluded(chain, decision, path) : chain);
             }
-            else if (entry.isFile() || (entry.isSymbolicLink() && insideRoot(base + path))) {
+            else if (entry.isFile() || entry.isSymbolicLink()) {
                 if (docker?.ignores(path))
                     continue;
                 if (chain.length > 0 && gitDecision(chain, path, entry.name) < IGNORED_BY_NONE)
                     continue;
+                if (entry.isSymbolicLink() && !insideRoot(base + path)) {
+                    if (!prefix && PROJECT_NAMES.has(entry.name) && project.leadsOut(path)) {
+                        throw linkedOutside(path, 'detect', isFolder(base + path) ? 'a folder' : 'a file');
+                    }
+                    continue;
+                }
                 files.push(path);
             }
         }
@@ -53272,16 +53563,17 @@ function dockerRules(text) {
     }
     return patterns.length > 0 ? ignore_default()({ ignorecase: false, allowRelativePaths: true }).add(patterns) : null;
 }
-function readOrNull(path) {
+function isFolder(path) {
     try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+        return (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
     }
     catch {
-        return null;
+        return false;
     }
 }
 
 ;// CONCATENATED MODULE: ./src/detect/index.ts
+
 
 
 
@@ -53470,11 +53762,15 @@ function defaultCuda(frameworks, requirements) {
 /**
  * The main index and the extra ones, as pip would use them: the first index that replaces PyPI
  * (`--index-url`, a poetry/uv/pdm/Pipfile source) is the main one; `--extra-index-url` lines never
- * are, so a requirements file that names only extra indexes keeps PyPI.
+ * are, so a requirements file that names only extra indexes keeps PyPI. Each is checked again here,
+ * the one way indexes reach the Dockerfile, so a manifest reader that forgets to cannot open it.
  */
 function splitIndexes(indexes) {
     const main = indexes.find((index) => !index.extra) ?? null;
-    const cite = (index) => ({ url: index.url, source: formatSource(index.source) });
+    const cite = (index) => ({
+        url: checkIndexUrl(index.url, 'index URL', index.source),
+        source: formatSource(index.source),
+    });
     return {
         indexUrl: main ? cite(main) : null,
         extraIndexUrls: indexes.filter((index) => index !== main).map(cite),
@@ -58717,7 +59013,107 @@ class Util {
     }
 }
 //# sourceMappingURL=util.js.map
+;// CONCATENATED MODULE: ./src/adapters/project-folder.ts
+
+
+
+
+
+
+/**
+ * A folder named by an input (`write-generated`), relative to the project, as a path with '/'
+ * separators and no '.' or '..' left ('.' for the top); an absolute path or one that leaves the
+ * project is an error naming the input.
+ */
+function projectFolderPath(input, inputName) {
+    const written = input.trim().replace(/\\/g, '/');
+    const what = `input '${inputName}'`;
+    if (/^(?:\/|[A-Za-z]:)/.test(written)) {
+        throw new RefusedInput(`${what}: '${oneLine(input)}' is an absolute path; write it relative to 'context' (e.g. .ml-container)`, 'inputs');
+    }
+    const path = external_node_path_namespaceObject.posix.normalize(written || '.').replace(/\/+$/, '') || '.';
+    if (path === '..' || path.startsWith('../')) {
+        throw new RefusedInput(`${what}: '${oneLine(input)}' leaves 'context'; the folder must be inside it`, 'inputs');
+    }
+    return path;
+}
+/**
+ * The real path of `folder` (relative, as `projectFolderPath` gives it) inside `root`, each
+ * missing part created. A part that is a link may lead to a folder inside the project, never out
+ * of it, so nothing written there can land outside.
+ */
+function makeProjectFolder(root, folder, phase) {
+    const realRoot = (0,external_node_fs_namespaceObject.realpathSync)(root);
+    let current = realRoot;
+    let written = '';
+    for (const part of folder === '.' ? [] : folder.split('/')) {
+        written = written ? `${written}/${part}` : part;
+        const next = (0,external_node_path_namespaceObject.join)(current, part);
+        let isLink = false;
+        try {
+            isLink = (0,external_node_fs_namespaceObject.lstatSync)(next).isSymbolicLink();
+        }
+        catch {
+            (0,external_node_fs_namespaceObject.mkdirSync)(next);
+        }
+        let real;
+        try {
+            real = isLink ? (0,external_node_fs_namespaceObject.realpathSync)(next) : next;
+        }
+        catch {
+            throw new RefusedInput(`${oneLine(written)} is a link to nothing; make it a folder`, phase, {
+                file: written,
+            });
+        }
+        if (!isWithin(realRoot, real))
+            throw linkedOutside(written, phase, 'a folder');
+        if (!(0,external_node_fs_namespaceObject.lstatSync)(real).isDirectory()) {
+            throw new RefusedInput(`${oneLine(written)} is not a folder`, phase, { file: written });
+        }
+        current = real;
+    }
+    return current;
+}
+/**
+ * Writes `content` as `dir/name` through a new file renamed over the old one: a link there is
+ * replaced, never written through, and a reader never sees half a file. `shown` names the file in
+ * an error.
+ */
+function replaceFile(dir, name, content, phase, shown = name) {
+    const target = (0,external_node_path_namespaceObject.join)(dir, name);
+    if (project_folder_isFolder(target)) {
+        throw new RefusedInput(`${oneLine(shown)} is a folder; a generated file goes there`, phase, {
+            file: shown,
+        });
+    }
+    const temporary = (0,external_node_path_namespaceObject.join)(dir, `.${name}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+    // 'wx' creates the file or fails: it never opens what is there, a link included.
+    const fd = (0,external_node_fs_namespaceObject.openSync)(temporary, 'wx');
+    try {
+        try {
+            (0,external_node_fs_namespaceObject.writeFileSync)(fd, content);
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
+        }
+        (0,external_node_fs_namespaceObject.renameSync)(temporary, target);
+    }
+    catch (error) {
+        (0,external_node_fs_namespaceObject.rmSync)(temporary, { force: true });
+        throw error;
+    }
+}
+function project_folder_isFolder(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.lstatSync)(path).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 /**
@@ -58818,7 +59214,7 @@ const inputTable = [
     {
         name: 'cache',
         default: 'none',
-        description: 'BuildKit cache backend: `gha` (the Actions cache, scoped per variant), `registry` (`<image>:buildcache-<variant>`), `local` (a folder under `~/.cache/ml-container`) or `none`. The cache is written only when the run may push.',
+        description: "BuildKit cache backend: `gha` (the Actions cache, scoped per variant), `registry` (`<image>:buildcache-<variant>`), `local` (a folder under `~/.cache/ml-container`) or `none`. The registry cache is written only by a run that may push; no cache (nor `cache-to`) is written from a fork's pull request or under `pull_request_target`.",
     },
     {
         name: 'cache-from',
@@ -58862,6 +59258,11 @@ const inputTable = [
         name: 'allow-lfs-pointers',
         default: 'false',
         description: 'Build even when model files are Git LFS pointers (their weights were never fetched): they are left out of the smoke test and the image ships without them. By default such a run fails before anything is locked; fetch the weights with `actions/checkout` and `lfs: true` instead.',
+    },
+    {
+        name: 'allow-fork-credentials',
+        default: 'false',
+        description: "Hand index credentials to the resolver and the build of a fork's pull request, whose requirements may run build scripts. By default they are withheld (the log says so) and a private index then refuses the run.",
     },
     {
         name: 'write-generated',
@@ -58916,7 +59317,11 @@ function parseInputs(read) {
         // The CLI has no runner to expand action.yml's `${{ github.token }}` default: unexpanded means none.
         githubToken: /^\$\{\{/.test(get('github-token')) ? null : get('github-token') || null,
         allowLfsPointers: parseBoolean('allow-lfs-pointers', get('allow-lfs-pointers')),
-        writeGenerated: get('write-generated') || null,
+        allowForkCredentials: parseBoolean('allow-fork-credentials', get('allow-fork-credentials')),
+        // Checked here, before anything runs: generated files are written only inside the project.
+        writeGenerated: get('write-generated')
+            ? projectFolderPath(get('write-generated'), 'write-generated')
+            : null,
         checkGenerated: parseBoolean('check-generated', get('check-generated')),
     };
     if (inputs.smokeExpected && !inputs.smokeCommand) {
@@ -58983,8 +59388,6 @@ function parseLabels(value) {
     return labels;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/adapters/registry.ts
@@ -59031,9 +59434,9 @@ async function resolveBaseDigest(docker, reference) {
 /**
  * buildx cache arguments for one variant, as docker/build-push-action users write them by hand:
  * a cache per variant (their layers differ). GitHub keeps the Actions cache (`gha`, and `local`
- * saved with @actions/cache) apart per ref, so a pull request's entries never reach a release and
- * those backends always write; a `registry` cache is one shared tag, written only by a run that may
- * push, so a pull request never writes a cache that a release then trusts.
+ * saved with @actions/cache) apart per ref, so a same-repository pull request's entries never reach
+ * a release; a `registry` cache is one shared tag, written only by a run that may push. An untrusted
+ * run (a fork's pull request, `pull_request_target`) writes no cache at all, `cache-to` included.
  */
 function cacheArgs(options) {
     const { backend, variant } = options;
@@ -59060,13 +59463,14 @@ function cacheArgs(options) {
             newDir: `${dir}-new`,
             key: `ml-container-buildcache-${variant}-${options.lockSha256}`,
             restoreKeys: [`ml-container-buildcache-${variant}-`],
+            save: options.writeCache,
         };
         from.push(`type=local,src=${dir}`);
         to.push(`type=local,dest=${local.newDir},mode=max`);
     }
     return {
         from: [...from, ...options.extraFrom],
-        to: options.canExport ? [...to, ...options.extraTo] : [],
+        to: options.canExport && options.writeCache ? [...to, ...options.extraTo] : [],
         ...(local && options.canExport ? { local } : {}),
     };
 }
@@ -59158,8 +59562,22 @@ function pinnedBase(base) {
 
 ;// CONCATENATED MODULE: ./src/lock/args.ts
 
-/** `docker run` arguments that resolve the plan's requirements inside its pinned base image. */
-function resolverArgs(plan, contextDir, script, platform = null) {
+/**
+ * pip resolving gigabyte wheels streams them to disk, so it needs little memory; what runs it is a
+ * pull request's requirements (an sdist's build script among them), so no more than that.
+ */
+const RESOLVER_MEMORY = '4g';
+/** pip runs one process at a time; an sdist's metadata build starts a few more. */
+const RESOLVER_PIDS_LIMIT = 1024;
+const RESOLVER_NOFILE_LIMIT = 8192;
+/** nobody: pip needs a writable HOME (/tmp) and to read the project, which a checkout leaves world-readable. */
+const RESOLVER_USER = '65534:65534';
+/**
+ * `docker run` arguments that resolve the plan's requirements inside its pinned base image, with
+ * memory (no swap), process and file limits and no capabilities: pip may run an sdist's build
+ * script. Named, so that a timeout can `docker kill` it.
+ */
+function resolverArgs(plan, contextDir, script, options = {}) {
     // Everything resolve.py reads. Index URLs travel without credentials: a private index's full
     // URLs come in the container's environment (ML_CONTAINER_INDEXES), never on a command line.
     const request = {
@@ -59172,9 +59590,22 @@ function resolverArgs(plan, contextDir, script, platform = null) {
     return [
         'run',
         '--rm',
+        ...(options.containerName ? ['--name', options.containerName] : []),
         // pip resolves for the interpreter and platform it runs on: run it on the target platform.
-        ...(platform ? ['--platform', platform] : []),
+        ...(options.platform ? ['--platform', options.platform] : []),
         ...networkArgs(plan.network),
+        '--cap-drop=ALL',
+        '--security-opt=no-new-privileges',
+        '--memory',
+        RESOLVER_MEMORY,
+        '--memory-swap',
+        RESOLVER_MEMORY,
+        '--pids-limit',
+        String(RESOLVER_PIDS_LIMIT),
+        '--ulimit',
+        `nofile=${RESOLVER_NOFILE_LIMIT}:${RESOLVER_NOFILE_LIMIT}`,
+        '--user',
+        RESOLVER_USER,
         // Writable on disk, not a tmpfs: pip downloads whole wheels (torch is gigabytes) to read their metadata.
         '--env',
         'HOME=/tmp',
@@ -59196,7 +59627,89 @@ function networkArgs(network) {
     return network === 'default' ? [] : ['--network', network];
 }
 
+;// CONCATENATED MODULE: ./src/plan/safe-values.ts
+
+
+
+/**
+ * An image reference as FROM takes it (registry, path, tag), and the digest it is pinned to:
+ * nothing the Dockerfile expands (`$`) or that ends the word, so neither can add to the FROM line.
+ */
+const IMAGE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._/:+[\]-]*$/;
+const IMAGE_DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Fa-f0-9]{32,}$/;
+/**
+ * The inputs plan writes into the Dockerfile, held to the rules detect holds the repository's
+ * values to: an input can come from a workflow expression a pull request controls.
+ */
+function checkInputs(inputs) {
+    const urls = [
+        ["input 'index-url'", inputs.indexUrl],
+        ...inputs.extraIndexUrls.map((url) => ["input 'extra-index-urls'", url]),
+        ["input 'pytorch-index-url'", inputs.pytorchIndexUrl],
+    ];
+    for (const [what, url] of urls) {
+        const problem = url ? indexUrlProblem(url, what) : null;
+        if (problem)
+            throw new RefusedInput(problem, 'plan');
+    }
+    if (inputs.baseImage) {
+        const [image = '', digest, ...more] = inputs.baseImage.split('@');
+        const pinned = digest === undefined || IMAGE_DIGEST.test(digest);
+        if (!IMAGE_REFERENCE.test(image) || !pinned || more.length > 0) {
+            throw new RefusedInput(`input 'base-image' must be an image reference like python:3.11-slim or registry.example/python@sha256:<hex>: ${quoted(inputs.baseImage)}`, 'plan');
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/render/writable.ts
+
+
+
+
+const matches = (pattern) => (value) => pattern.test(value);
+const singleLine = (value) => !hasControlCharacters(value);
+const indexUrl = (value) => indexUrlProblem(value, 'index URL') === null;
+const version = matches(/^\d+(?:\.\d+)*$/);
+const imageReference = matches(IMAGE_REFERENCE);
+const digest = matches(IMAGE_DIGEST);
+const absolutePath = matches(/^\/[A-Za-z0-9._/-]*$/);
+/**
+ * The last check before the plan's values are written into the Dockerfile, where a newline adds an
+ * instruction and a `;` adds a command. Detect and plan refuse such values where they are read, with
+ * the line that wrote them; one reaching this is a bug there, so this is an internal error.
+ */
+function assertWritable(plan, labels) {
+    const values = [
+        ['base image', plan.base.image, imageReference],
+        ['base digest', plan.base.digest, digest],
+        ['Python installer image', plan.pythonInstaller?.image ?? null, imageReference],
+        ['Python installer digest', plan.pythonInstaller?.digest ?? null, digest],
+        ['Python version', plan.python, version],
+        ['variant', plan.variant, matches(/^(?:cpu|gpu)$/)],
+        ['venv', plan.layout.venv, absolutePath],
+        ['workdir', plan.layout.workdir, absolutePath],
+        ['user', plan.layout.user, matches(/^[a-z_][a-z0-9_-]*$/)],
+        ['uid', String(plan.layout.uid), matches(/^\d+$/)],
+        ['index URL', plan.indexUrl, indexUrl],
+        ...plan.extraIndexUrls.map((url) => ['extra index URL', url, indexUrl]),
+        ['CPU torch index URL', plan.cpuTorch?.indexUrl ?? null, indexUrl],
+        ...plan.systemPackages.map((item) => [
+            'apt package',
+            item.name,
+            matches(APT_PACKAGE),
+        ]),
+        ['entry point', plan.entrypoint, singleLine],
+        ...labels.map(([key, value]) => [`label ${key}`, value, singleLine]),
+    ];
+    for (const [name, value, writable] of values) {
+        if (value !== null && !writable(value)) {
+            throw new Error(`render: the plan's ${name} ${quoted(value)} cannot be written into the Dockerfile; detect or plan should have refused it`);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/render/dockerfile.ts
+
 
 
 /** The named build context that carries the generated files, so the user's repository is never written to. */
@@ -59227,6 +59740,7 @@ function renderDockerfile(plan, lock) {
         ['io.github.ml-container.lock.sha256', lock.sha256],
         ['io.github.ml-container.frameworks', frameworkList(plan, lock)],
     ];
+    assertWritable(plan, labels);
     return [
         '# Generated by ml-container-action. Rebuild with:',
         `#   docker buildx build -f <this file> --build-context ${GENERATED_CONTEXT}=<folder of this file> <project>`,
@@ -59549,7 +60063,8 @@ async function imageManifestDigest(archive) {
  * cache folder, so writing a fresh one and swapping it in keeps the saved cache the size of one build.
  */
 function swapInNewCache(local) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(local.newDir))
+    // An untrusted run reads the restored folder but leaves it as it was, so nothing of its build is saved.
+    if (!local.save || !(0,external_node_fs_namespaceObject.existsSync)(local.newDir))
         return false;
     (0,external_node_fs_namespaceObject.rmSync)(local.dir, { recursive: true, force: true });
     (0,external_node_fs_namespaceObject.renameSync)(local.newDir, local.dir);
@@ -60114,8 +60629,11 @@ function describe(env) {
 
 
 
+
 const RESOLVER_SCRIPT = (0,external_node_fs_namespaceObject.readFileSync)(__nccwpck_require__.ab + "resolve.py", 'utf8');
 const MARKER = 'ML_CONTAINER_RESOLVE_REPORT ';
+/** Long enough to download torch with its CUDA wheels on a slow mirror; a resolve past it is stuck or hostile. */
+const RESOLVE_TIMEOUT_SECONDS = 30 * 60;
 const LOCK_READERS = {
     'uv.lock': readUvLock,
     'poetry.lock': readPoetryLock,
@@ -60166,9 +60684,19 @@ async function resolveLock(plan, spec, contextDir, docker, credentials, platform
         extraIndexUrls: plan.extraIndexUrls.map((url) => withCredentials(url, credentials)),
         cpuTorchIndexUrl: plan.cpuTorch ? withCredentials(plan.cpuTorch.indexUrl, credentials) : null,
     };
-    const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT, platform), {
-        env: plan.privateIndexes ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) } : undefined,
+    const containerName = `ml-container-resolve-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+    const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT, { platform, containerName }), {
+        env: plan.privateIndexes
+            ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) }
+            : undefined,
+        timeoutMs: RESOLVE_TIMEOUT_SECONDS * 1000,
+        onTimeout: async () => {
+            await docker.exec(['kill', containerName]);
+        },
     });
+    if (result.timedOut) {
+        throw new UserError(`could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}: pip did not finish within ${RESOLVE_TIMEOUT_SECONDS / 60} minutes`, 'lock', { file: plan.requirementsFile }, outputTail(result));
+    }
     const line = result.stdout.split('\n').find((candidate) => candidate.startsWith(MARKER));
     if (result.exitCode !== 0 || !line) {
         throw new UserError(`could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}: ${pipError(result.stderr) ?? 'pip failed'}`, 'lock', failingRequirement(result.stderr, spec) ?? { file: plan.requirementsFile }, outputTail(result));
@@ -60355,9 +60883,11 @@ function chooseSystemPackages(spec) {
 
 
 
+
 const TORCH_FAMILY = ['torch', 'torchvision', 'torchaudio'];
 /** Turns what detect found and what the user asked for into one plan per variant. Pure. */
 function plan(spec, inputs, context) {
+    checkInputs(inputs);
     const shared = [];
     const python = inputs.pythonVersion ?? spec.python.version;
     shared.push({
@@ -60550,6 +61080,26 @@ function requirementLine(requirement) {
     const target = requirement.url ? ` @ ${requirement.url}` : requirement.specifier;
     const marker = requirement.marker ? ` ; ${requirement.marker}` : '';
     return `${requirement.name}${extras}${target}${marker}`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/trust.ts
+
+const ALLOW_FORK_CREDENTIALS = 'allow-fork-credentials';
+function trustPolicy(context, options) {
+    const pullRequest = isPullRequestEvent(context);
+    // A payload that names no head repository (or a deleted fork) counts as a fork: a missing fact
+    // must not make the run more trusting.
+    const fromFork = pullRequest && (context.pullRequest?.fromFork ?? true);
+    const name = context.pullRequest ? `pull request #${context.pullRequest.number}` : 'the pull request';
+    const forkWhy = `${name} comes from a fork`;
+    return {
+        cacheWithheld: fromFork
+            ? forkWhy
+            : context.eventName === 'pull_request_target'
+                ? `${context.eventName} would write the base branch's caches`
+                : null,
+        credentialsWithheld: fromFork && !options.allowForkCredentials ? forkWhy : null,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/publish/labels.ts
@@ -61292,6 +61842,8 @@ function create_splitLines(text) {
 
 
 
+
+
 /** The generated files, always in the same order, so the list and any report built from it are stable. */
 function generatedFiles(options) {
     const files = [{ name: 'Dockerfile', content: options.dockerfile }];
@@ -61306,17 +61858,33 @@ function generatedFiles(options) {
 function writeGeneratedFolder(dir, files) {
     (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
     for (const file of files)
-        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, file.name), file.content);
+        replaceFile(dir, file.name, file.content, 'render');
+}
+/**
+ * Writes the files into `folder` (relative, '/'-separated, no '..') of the project at `root`, to
+ * be committed. The project is the repository's, so its links are not trusted: the folder, created
+ * if needed, must resolve inside the project, and a file there that is a link is replaced, never
+ * written through. Nothing else in the folder is touched.
+ */
+function writeGeneratedInProject(root, folder, files) {
+    const dir = makeProjectFolder(root, folder, 'render');
+    for (const file of files) {
+        replaceFile(dir, file.name, file.content, 'render', folder === '.' ? file.name : `${folder}/${file.name}`);
+    }
 }
 /**
  * Compares the files committed in `dir` with the ones generated now. A missing file is stale
  * (compared as empty). Line endings are not compared: git may check the files out with CRLF.
- * `displayDir` is the folder as the user knows it, used in the diff headers.
+ * `displayDir` is the folder as the user knows it, used in the diff headers. Each file is read
+ * under the project's rule (`projectFiles`) with `root` as the project: one that is a link out of
+ * it, or no regular file, is an error, and what it points at never reaches the diff.
  */
-function compareGenerated(dir, files, displayDir) {
+function compareGenerated(dir, files, displayDir, root = dir) {
+    const project = projectFiles(root, 'render');
     const stale = [];
     for (const file of files) {
-        const committed = normalizeEol(readCommitted((0,external_node_path_namespaceObject.join)(dir, file.name)) ?? '');
+        const path = (0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.join)(dir, file.name)).split(external_node_path_namespaceObject.sep).join('/');
+        const committed = normalizeEol(project.readText(path) ?? '');
         const generated = normalizeEol(file.content);
         if (committed === generated)
             continue;
@@ -61333,17 +61901,6 @@ function compareGenerated(dir, files, displayDir) {
 function staleMessage(stale, displayDir, command) {
     const names = stale.map((file) => file.name).join(', ');
     return `generated files in ${displayDir} are stale: ${names} — regenerate with '${command}' and commit them`;
-}
-function readCommitted(path) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT' || code === 'ENOTDIR')
-            return null;
-        throw error;
-    }
 }
 function normalizeEol(text) {
     return text.replace(/\r\n/g, '\n');
@@ -61521,14 +62078,29 @@ machine = null) {
         gpu: plan.variant === 'gpu' ? { cuda: plan.cuda?.version ?? null, strategy: plan.strategy } : null,
     };
 }
+/** Threads count as pids: TensorFlow, torch and ONNX Runtime each start a pool per core, per process. */
+const SMOKE_PIDS_LIMIT = 4096;
 /**
- * `docker run` arguments for the smoke test: no network, a read-only root, no capabilities,
- * the image's non-root user and a memory limit, so a pass means the model works as deployed.
+ * RLIMIT_NPROC counts every process and thread of the uid on the host, not in this container, so
+ * it is set above the pids limit: it only stops a fork bomb where the kernel has no pids cgroup.
+ */
+const SMOKE_NPROC_LIMIT = 8192;
+/** Open files per process: 8× the 1024 most programs run with, still bounded. */
+const SMOKE_NOFILE_LIMIT = 8192;
+/**
+ * `docker run` arguments for the smoke test: no network, a read-only root, no capabilities, the
+ * image's non-root user, and memory (no swap), process and file limits, so a pass means the model
+ * works as deployed and a pull request's code cannot exhaust the runner. The harness reads its
+ * nonce on standard input (-i); it runs isolated from the project's folder and site-packages
+ * (-I -S), and starts the checks, which need both, in children of their own.
  */
 function smokeArgs(plan, options) {
     return [
         'run',
         '--rm',
+        '--interactive',
+        // The image was just built here: a missing one is an error, never a pull of whatever has its name.
+        '--pull=never',
         '--name',
         options.containerName,
         ...(options.platform ? ['--platform', options.platform] : []),
@@ -61541,6 +62113,14 @@ function smokeArgs(plan, options) {
         '--security-opt=no-new-privileges',
         '--memory',
         options.memory,
+        '--memory-swap',
+        options.memory,
+        '--pids-limit',
+        String(SMOKE_PIDS_LIMIT),
+        '--ulimit',
+        `nproc=${SMOKE_NPROC_LIMIT}:${SMOKE_NPROC_LIMIT}`,
+        '--ulimit',
+        `nofile=${SMOKE_NOFILE_LIMIT}:${SMOKE_NOFILE_LIMIT}`,
         ...(options.gpus && plan.variant === 'gpu' ? ['--gpus', 'all'] : []),
         '--user',
         `${plan.layout.uid}:${plan.layout.uid}`,
@@ -61549,6 +62129,8 @@ function smokeArgs(plan, options) {
         '--entrypoint',
         `${plan.layout.venv}/bin/python`,
         options.image,
+        '-I',
+        '-S',
         '-c',
         options.script,
         JSON.stringify(options.request),
@@ -61568,6 +62150,8 @@ const smoke_MARKER = 'ML_CONTAINER_SMOKE_RESULT ';
 /** Runs the harness in the built image and fails the step, naming each failed check, unless all passed. */
 async function smoke(plan, lock, options) {
     const containerName = `ml-container-smoke-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+    // Model code runs in the container and can print anything: only the harness's supervisor knows this.
+    const nonce = (0,external_node_crypto_.randomBytes)(16).toString('hex');
     const started = Date.now();
     const result = await options.docker.exec(smokeArgs(plan, {
         image: options.image,
@@ -61578,6 +62162,7 @@ async function smoke(plan, lock, options) {
         gpus: (0,external_node_fs_namespaceObject.existsSync)('/dev/nvidiactl'),
         platform: options.platform?.name ?? null,
     }), {
+        input: `${nonce}\n`,
         timeoutMs: options.timeoutSeconds * 1000,
         onTimeout: async () => {
             await options.docker.exec(['kill', containerName]);
@@ -61586,12 +62171,17 @@ async function smoke(plan, lock, options) {
     if (result.timedOut) {
         throw new UserError(`smoke test timed out after ${options.timeoutSeconds}s (input 'smoke-timeout')`, 'smoke');
     }
-    const line = result.stdout.split('\n').find((candidate) => candidate.startsWith(smoke_MARKER));
+    const prefix = `${smoke_MARKER}${nonce} `;
+    const lines = result.stdout.split('\n').filter((candidate) => candidate.startsWith(prefix));
+    if (lines.length > 1) {
+        throw new UserError(`smoke test reported ${lines.length} results where its harness prints one`, 'smoke', undefined, outputTail(result));
+    }
+    const [line] = lines;
     if (!line) {
         const reason = result.exitCode === 137 ? ` (killed: over the ${options.memory} memory limit?)` : '';
         throw new UserError(`smoke test crashed before reporting, exit code ${result.exitCode}${reason}`, 'smoke', undefined, outputTail(result));
     }
-    const report = JSON.parse(line.slice(smoke_MARKER.length));
+    const report = JSON.parse(line.slice(prefix.length));
     if (options.expected) {
         const check = expectedCheck(report.checks, options.expected);
         report.checks.push(check);
@@ -61677,6 +62267,7 @@ async function smokeEveryPlatform(plan, lock, options) {
 
 
 
+
 /**
  * detect → plan → (lock → render → build → smoke → publish for each variant), the one flow behind
  * the action and the CLI. A failure stops the flow where it happens; nothing is pushed after any
@@ -61709,11 +62300,18 @@ async function pipeline(inputs, context, adapters) {
         logger.info(`accelerator ${spec.accelerator}${spec.cuda ? `, CUDA ${spec.cuda.version} (${spec.cuda.source})` : ''}`);
         // Read before any build, so a malformed golden file fails in seconds, not after the image is built.
         const expected = inputs.smokeExpected ? readExpected(reader, inputs.smokeExpected) : null;
-        const credentials = credentialsOf([
-            ...inputIndexUrls(inputs),
+        const trust = trustPolicy(context, { allowForkCredentials: inputs.allowForkCredentials });
+        // The inputs' last: for one index, the workflow's credentials win over those a repository writes.
+        const givenCredentials = credentialsOf([
             spec.dependencies.indexUrl?.url,
             ...spec.dependencies.extraIndexUrls.map((index) => index.url),
+            ...inputIndexUrls(inputs),
         ]);
+        const credentials = trust.credentialsWithheld ? new Map() : givenCredentials;
+        for (const note of trustNotes(trust, [...givenCredentials.keys()], inputs)) {
+            report.notes.push(note);
+            logger.warning(note);
+        }
         const plans = await step('plan', 'Plan the image', async () => {
             const planned = plan(spec, inputs, { hasDockerignore: reader.readText('.dockerignore') !== null });
             for (const candidate of planned) {
@@ -61804,6 +62402,7 @@ async function pipeline(inputs, context, adapters) {
                 builder,
                 reproducible,
                 mayPush,
+                writeCache: trust.cacheWithheld === null,
                 sbomGenerator: sbom.generator,
                 expected,
                 cacheStore: adapters.cacheStore,
@@ -61842,6 +62441,18 @@ async function pipeline(inputs, context, adapters) {
     }
     return report;
 }
+/** What an untrusted run withholds, said once in the log and the summary's notes. */
+function trustNotes(trust, credentialed, inputs) {
+    const notes = [];
+    const wouldWrite = inputs.cache !== 'none' || inputs.cacheTo.length > 0;
+    if (trust.cacheWithheld && wouldWrite) {
+        notes.push(`no build cache is written: ${trust.cacheWithheld}, and a trusted run would read what it wrote`);
+    }
+    if (trust.credentialsWithheld && credentialed.length > 0) {
+        notes.push(oneLine(`credentials for ${listed(credentialed)} withheld from the resolver and the build: ${trust.credentialsWithheld}, whose requirements may run build scripts; set '${ALLOW_FORK_CREDENTIALS}: true' to hand them over`));
+    }
+    return notes;
+}
 async function lockAndRender(variant, options) {
     const { plan: variantPlan } = variant;
     const { logger, step } = options;
@@ -61875,9 +62486,7 @@ async function buildAndSmoke(variant, options) {
     const labels = computeLabels(inputs, context, {
         title: context.repository?.split('/')[1] ?? folderName,
         version: tags.tags[0]?.split(':').at(-1) ?? null,
-        modelDigests: Object.fromEntries(variantPlan.models
-            .filter((model) => model.format !== 'savedmodel' && model.format !== 'huggingface')
-            .map((model) => [model.path, modelDigest(contextDir, model.path)])),
+        modelDigests: await modelDigests(contextDir, variantPlan.models),
     });
     variant.labels = labels;
     const cache = cacheArgs({
@@ -61885,6 +62494,7 @@ async function buildAndSmoke(variant, options) {
         variant: variantPlan.variant,
         imageName: imageName(inputs, context, folderName),
         mayPush: options.mayPush,
+        writeCache: options.writeCache,
         canExport: options.builder.canExportCache,
         lockSha256: variant.lock.sha256,
         extraFrom: inputs.cacheFrom,
@@ -61944,10 +62554,25 @@ async function buildAndSmoke(variant, options) {
         throw new UserError(`smoke test failed${options.suffix ? ` (${variantPlan.variant})` : ''}: ${failed.map((check) => `${check.kind} ${check.name}: ${check.error}`).join('; ')}`, 'smoke', modelFailure ? { file: modelFailure.name } : undefined);
     }
 }
-function modelDigest(contextDir, path) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(contextDir, path)))
-        .digest('hex');
+/**
+ * The sha256 of each single-file model, for its label. Streamed: a model may be larger than any
+ * buffer (2 GiB); read under the project's rule, as detect read it.
+ */
+async function modelDigests(contextDir, models) {
+    const project = projectFiles(contextDir, 'build');
+    const digests = {};
+    for (const model of models) {
+        if (model.format === 'savedmodel' || model.format === 'huggingface')
+            continue;
+        const digest = await project.sha256(model.path);
+        if (digest === null) {
+            throw new UserError(`${oneLine(model.path)} is gone since detect found it`, 'build', {
+                file: model.path,
+            });
+        }
+        digests[model.path] = digest;
+    }
+    return digests;
 }
 const DEFAULT_GENERATED_FOLDER = '.ml-container';
 /**
@@ -61955,20 +62580,21 @@ const DEFAULT_GENERATED_FOLDER = '.ml-container';
  * fails when the committed ones differ from this run's, with the diff for the summary.
  */
 function keepGenerated(variants, inputs, contextDir, logger) {
-    const folder = (inputs.writeGenerated ?? DEFAULT_GENERATED_FOLDER).replace(/\/+$/, '');
+    // parseInputs kept the folder inside the project; the repository's own links are checked on writing.
+    const folder = inputs.writeGenerated ?? DEFAULT_GENERATED_FOLDER;
     const stale = [];
     for (const variant of variants) {
-        const displayDir = variants.length > 1 ? `${folder}/${variant.plan.variant}` : folder;
+        const variantFolder = folder === '.' ? variant.plan.variant : `${folder}/${variant.plan.variant}`;
+        const displayDir = variants.length > 1 ? variantFolder : folder;
         const files = variant.files ?? [];
-        const dir = (0,external_node_path_namespaceObject.join)(contextDir, displayDir);
         if (inputs.checkGenerated) {
-            stale.push(...compareGenerated(dir, files, displayDir).map((file) => ({
+            stale.push(...compareGenerated((0,external_node_path_namespaceObject.join)(contextDir, displayDir), files, displayDir, contextDir).map((file) => ({
                 ...file,
                 name: `${displayDir}/${file.name}`,
             })));
         }
         else {
-            writeGeneratedFolder(dir, files);
+            writeGeneratedInProject(contextDir, displayDir, files);
             logger.info(`wrote ${files.map((file) => file.name).join(', ')} to ${displayDir}`);
         }
     }
@@ -62228,7 +62854,7 @@ async function main(argv) {
         process.stdout.write(`${JSON.stringify(metadata(report), null, 2)}\n`);
     if (report.error) {
         process.stderr.write(`\n${report.error.detail ? `${report.error.detail}\n\n` : ''}error: ${report.error.located}\n`);
-        return 1;
+        return isBadInput(report.error) ? 2 : 1;
     }
     for (const variant of report.variants) {
         const pushed = variant.publish?.pushed ?? [];

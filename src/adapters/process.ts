@@ -15,6 +15,8 @@ export interface ProcessOptions {
   onOutput?: (chunk: string) => void;
   /** Called when the timeout fires, before the process is killed (e.g. `docker kill`). */
   onTimeout?: () => Promise<void>;
+  /** Written to the program's standard input, which is then closed; without it, the input is empty. */
+  input?: string;
 }
 
 /** Runs a program with an argument array, never through a shell, so no argument is ever re-parsed. */
@@ -27,8 +29,11 @@ export function runProcess(
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // A program that exits without reading its input closes the pipe: its exit status tells what happened.
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
     let stdout = '';
     let stderr = '';
     let timedOut = false;

@@ -14,14 +14,16 @@ export interface LocalCache {
   newDir: string;
   key: string;
   restoreKeys: string[];
+  /** The folder written is swapped in and saved: false on a run not trusted to write caches. */
+  save: boolean;
 }
 
 /**
  * buildx cache arguments for one variant, as docker/build-push-action users write them by hand:
  * a cache per variant (their layers differ). GitHub keeps the Actions cache (`gha`, and `local`
- * saved with @actions/cache) apart per ref, so a pull request's entries never reach a release and
- * those backends always write; a `registry` cache is one shared tag, written only by a run that may
- * push, so a pull request never writes a cache that a release then trusts.
+ * saved with @actions/cache) apart per ref, so a same-repository pull request's entries never reach
+ * a release; a `registry` cache is one shared tag, written only by a run that may push. An untrusted
+ * run (a fork's pull request, `pull_request_target`) writes no cache at all, `cache-to` included.
  */
 export function cacheArgs(options: {
   backend: CacheBackend;
@@ -29,6 +31,8 @@ export function cacheArgs(options: {
   imageName: string;
   /** The run may push: it may write a registry cache. */
   mayPush: boolean;
+  /** The run is trusted to write caches (see plan/trust.ts). */
+  writeCache: boolean;
   /** The builder can export a cache at all. */
   canExport: boolean;
   /** The lock's sha256: a `local` cache saved under it is exactly this dependency set's. */
@@ -63,13 +67,14 @@ export function cacheArgs(options: {
       newDir: `${dir}-new`,
       key: `ml-container-buildcache-${variant}-${options.lockSha256}`,
       restoreKeys: [`ml-container-buildcache-${variant}-`],
+      save: options.writeCache,
     };
     from.push(`type=local,src=${dir}`);
     to.push(`type=local,dest=${local.newDir},mode=max`);
   }
   return {
     from: [...from, ...options.extraFrom],
-    to: options.canExport ? [...to, ...options.extraTo] : [],
+    to: options.canExport && options.writeCache ? [...to, ...options.extraTo] : [],
     ...(local && options.canExport ? { local } : {}),
   };
 }

@@ -13,6 +13,7 @@ import {
 import { chooseNamedFile } from './dependency-file.js';
 import { CONVENTIONAL_ENTRYPOINTS, detectEntrypoint } from './entrypoint.js';
 import { detectAccelerator, detectFrameworks, frameworksFromLock } from './frameworks.js';
+import { checkIndexUrl } from './index-url.js';
 import { type IndexRef, type LockedPackage, requirementsOfLock } from './manifest.js';
 import { detectModels } from './models.js';
 import { folderOf } from './paths.js';
@@ -238,13 +239,17 @@ function defaultCuda(
 /**
  * The main index and the extra ones, as pip would use them: the first index that replaces PyPI
  * (`--index-url`, a poetry/uv/pdm/Pipfile source) is the main one; `--extra-index-url` lines never
- * are, so a requirements file that names only extra indexes keeps PyPI.
+ * are, so a requirements file that names only extra indexes keeps PyPI. Each is checked again here,
+ * the one way indexes reach the Dockerfile, so a manifest reader that forgets to cannot open it.
  */
 function splitIndexes(
   indexes: readonly IndexRef[],
 ): Pick<EnvironmentSpec['dependencies'], 'indexUrl' | 'extraIndexUrls'> {
   const main = indexes.find((index) => !index.extra) ?? null;
-  const cite = (index: IndexRef) => ({ url: index.url, source: formatSource(index.source) });
+  const cite = (index: IndexRef) => ({
+    url: checkIndexUrl(index.url, 'index URL', index.source),
+    source: formatSource(index.source),
+  });
   return {
     indexUrl: main ? cite(main) : null,
     extraIndexUrls: indexes.filter((index) => index !== main).map(cite),

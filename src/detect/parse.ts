@@ -1,23 +1,24 @@
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
+import { excerpt, oneLine } from '../text.js';
 import type { RepoReader } from './reader.js';
 
 /** Reads and parses a TOML file; malformed TOML is a UserError at the line and column smol-toml found. */
 export function readToml(reader: RepoReader, path: string): { text: string; data: Record<string, unknown> } {
   const text = reader.readText(path);
-  if (text === null) throw new UserError(`cannot read '${path}'`, 'detect', { file: path });
+  if (text === null) throw new UserError(`cannot read '${oneLine(path)}'`, 'detect', { file: path });
   try {
     return { text, data: parseToml(text) as Record<string, unknown> };
   } catch (error) {
     if (error instanceof TomlError) {
-      throw new UserError(`invalid TOML: ${firstLine(error.message)}`, 'detect', {
+      throw new UserError(`invalid TOML: ${parserMessage(error.message)}`, 'detect', {
         file: path,
         line: error.line,
         column: error.column,
       });
     }
-    throw new UserError(`invalid TOML: ${error instanceof Error ? error.message : String(error)}`, 'detect', {
+    throw new UserError(`invalid TOML: ${parserMessage(error)}`, 'detect', {
       file: path,
     });
   }
@@ -33,14 +34,14 @@ export interface YamlFile {
 /** Reads and parses a YAML file keeping positions, so each fact read from it can cite its line. */
 export function readYaml(reader: RepoReader, path: string): YamlFile {
   const text = reader.readText(path);
-  if (text === null) throw new UserError(`cannot read '${path}'`, 'detect', { file: path });
+  if (text === null) throw new UserError(`cannot read '${oneLine(path)}'`, 'detect', { file: path });
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: false });
   const [error] = document.errors;
   if (error) {
     const position = error.linePos?.[0];
     throw new UserError(
-      `invalid YAML: ${firstLine(error.message).replace(/ at line \d+, column \d+:?$/, '')}`,
+      `invalid YAML: ${parserMessage(firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''))}`,
       'detect',
       {
         file: path,
@@ -54,7 +55,7 @@ export function readYaml(reader: RepoReader, path: string): YamlFile {
     data = document.toJS();
   } catch (error) {
     // Aliases can be undefined or grow without bound (an alias bomb): the yaml library throws then.
-    throw new UserError(`invalid YAML: ${error instanceof Error ? error.message : String(error)}`, 'detect', {
+    throw new UserError(`invalid YAML: ${parserMessage(error)}`, 'detect', {
       file: path,
     });
   }
@@ -77,6 +78,14 @@ export function readYaml(reader: RepoReader, path: string): YamlFile {
 
 function firstLine(message: string): string {
   return message.split('\n')[0]?.trim() ?? message;
+}
+
+/**
+ * A parser's message, which may quote the file (smol-toml and yaml show the line below the
+ * first): its first line, escaped and cut, so a file that is no manifest cannot fill the log.
+ */
+function parserMessage(error: unknown): string {
+  return excerpt(firstLine(error instanceof Error ? error.message : String(error)), 200);
 }
 
 /** Narrowing helpers for parsed documents, whose shapes come from users' hands. */

@@ -1,4 +1,5 @@
 import { validRange } from '@renovatebot/pep440';
+import { excerpt } from '../text.js';
 
 export interface ParsedRequirement {
   name: string;
@@ -22,13 +23,13 @@ const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
 export function parsePep508(text: string): ParsedRequirement | { error: string; column: number } {
   const nameMatch = NAME.exec(text);
   if (!nameMatch?.[1])
-    return { error: `'${text}' is not a requirement (expected a package name)`, column: 1 };
+    return { error: `'${excerpt(text)}' is not a requirement (expected a package name)`, column: 1 };
   let rest = text.slice(nameMatch[0].length);
   let offset = nameMatch[0].length;
   let extras: string[] = [];
   if (rest.startsWith('[')) {
     const close = rest.indexOf(']');
-    if (close < 0) return { error: `unclosed '[' in '${text}'`, column: offset + 1 };
+    if (close < 0) return { error: `unclosed '[' in '${excerpt(text)}'`, column: offset + 1 };
     extras = rest
       .slice(1, close)
       .split(',')
@@ -44,12 +45,15 @@ export function parsePep508(text: string): ParsedRequirement | { error: string; 
   let url: string | null = null;
   if (body.startsWith('@')) {
     url = body.slice(1).trim();
-    if (!url) return { error: `'${text}' has '@' but no URL`, column: offset + 1 };
+    if (!url) return { error: `'${excerpt(text)}' has '@' but no URL`, column: offset + 1 };
     body = '';
   }
   const specifier = body.replace(/^\((.*)\)$/, '$1').replace(/\s+/g, '');
   if (specifier && !validRange(specifier)) {
-    return { error: `invalid version specifier '${body}' for ${nameMatch[1]}`, column: offset + 1 };
+    return {
+      error: `invalid version specifier '${excerpt(body)}' for ${excerpt(nameMatch[1])}`,
+      column: offset + 1,
+    };
   }
   return { name: normalizeName(nameMatch[1]), extras, specifier, marker, url };
 }

@@ -1,6 +1,8 @@
-import { type Dirent, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, posix, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { linkedOutside, type ProjectFiles, projectFiles } from '../adapters/project-file.js';
+import { LOCK_MANIFESTS, MANIFEST_FILES } from './choose.js';
 
 /**
  * What detect may see of a repository. Detect is pure over this interface, so tests feed it an
@@ -74,33 +76,23 @@ export function memoryReader(tree: Record<string, string>): RepoReader {
  * `pyvenv.cfg`) and what the root `.dockerignore` and the `.gitignore` files (the root's and any
  * folder's) exclude. Ignored folders are pruned, never read, so, as in git, a file inside an
  * ignored folder cannot be re-included. Symbolic links are listed when they point at a file inside
- * `root`; linked folders are never followed.
+ * `root`; linked folders are never followed. Every read, a path a manifest names included, keeps
+ * to the rule of `projectFiles`: a link leading out of `root` is an error, never followed.
  */
 export function directoryReader(root: string): RepoReader {
+  const project = projectFiles(root, 'detect');
   let cached: string[] | null = null;
   const files = (): string[] => {
     if (!cached) {
-      cached = walkRepository(root);
+      cached = walkRepository(root, project);
       cached.sort();
     }
     return cached;
   };
   return {
     files,
-    readText: (path) => {
-      try {
-        return readFileSync(join(root, path), 'utf8');
-      } catch {
-        return null;
-      }
-    },
-    size: (path) => {
-      try {
-        return statSync(join(root, path)).size;
-      } catch {
-        return null;
-      }
-    },
+    readText: (path) => project.readText(path),
+    size: (path) => project.size(path),
     pathKind: (path) => {
       if (files().includes(path)) return 'file';
       const full = join(root, path);
@@ -143,9 +135,15 @@ const gitIgnoreCase = process.platform === 'darwin' || process.platform === 'win
 // (`...`) is still tested rather than thrown at.
 const gitRules = (): Ignore => ignore({ ignorecase: gitIgnoreCase, allowRelativePaths: true });
 
-function walkRepository(root: string): string[] {
+/**
+ * The names detect chooses a project by, at the top: a link by one of them that leads out of the
+ * project is an error right away, as the file it names is, rather than a file silently missing.
+ */
+const PROJECT_NAMES: ReadonlySet<string> = new Set([...MANIFEST_FILES, ...Object.keys(LOCK_MANIFESTS)]);
+
+function walkRepository(root: string, project: ProjectFiles): string[] {
   const files: string[] = [];
-  const dockerignore = readOrNull(join(root, '.dockerignore'));
+  const dockerignore = project.readText('.dockerignore');
   const docker = dockerignore === null ? null : dockerRules(dockerignore);
   let realRoot: string | null = null;
   const insideRoot = (path: string): boolean => {
@@ -172,7 +170,7 @@ function walkRepository(root: string): string[] {
     for (const entry of entries) {
       if (entry.name === 'pyvenv.cfg' && prefix && entry.isFile()) return; // a virtualenv
       if (entry.name === '.gitignore' && entry.isFile()) {
-        const text = readOrNull(`${base}${prefix}.gitignore`);
+        const text = project.readText(`${prefix}.gitignore`);
         if (text?.trim()) {
           const byName = slashFree(text) ? new Map<string, Verdict>() : null;
           chain = [...gitignores, { prefix, rules: gitRules().add(text), byName }];
@@ -188,9 +186,15 @@ function walkRepository(root: string): string[] {
         const decision = gitDecision(chain, asFolder, `${entry.name}/`);
         if (decision < IGNORED_BY_NONE) continue;
         walk(asFolder, decision > 0 ? reincluded(chain, decision, path) : chain);
-      } else if (entry.isFile() || (entry.isSymbolicLink() && insideRoot(base + path))) {
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
         if (docker?.ignores(path)) continue;
         if (chain.length > 0 && gitDecision(chain, path, entry.name) < IGNORED_BY_NONE) continue;
+        if (entry.isSymbolicLink() && !insideRoot(base + path)) {
+          if (!prefix && PROJECT_NAMES.has(entry.name) && project.leadsOut(path)) {
+            throw linkedOutside(path, 'detect', isFolder(base + path) ? 'a folder' : 'a file');
+          }
+          continue;
+        }
         files.push(path);
       }
     }
@@ -276,10 +280,10 @@ function dockerRules(text: string): Ignore | null {
   return patterns.length > 0 ? ignore({ ignorecase: false, allowRelativePaths: true }).add(patterns) : null;
 }
 
-function readOrNull(path: string): string | null {
+function isFolder(path: string): boolean {
   try {
-    return readFileSync(path, 'utf8');
+    return statSync(path).isDirectory();
   } catch {
-    return null;
+    return false;
   }
 }

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import type { SourceRef } from '../source.js';
+import { checkIndexUrl } from './index-url.js';
 import { resolveInRepository } from './paths.js';
 import { parsePep508, urlPackageName } from './pep508.js';
 import type { RepoReader } from './reader.js';
@@ -99,10 +100,10 @@ function readOption(
       return;
     case '-i':
     case '--index-url':
-      result.indexUrl = { url: needValue(), source };
+      result.indexUrl = { url: checkIndexUrl(needValue(), option, source), source };
       return;
     case '--extra-index-url':
-      result.extraIndexUrls.push({ url: needValue(), source });
+      result.extraIndexUrls.push({ url: checkIndexUrl(needValue(), option, source), source });
       return;
     case '-f':
     case '--find-links':

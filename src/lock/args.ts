@@ -1,12 +1,27 @@
 import type { BuildPlan } from '../plan/types.js';
 import { pinnedBase } from '../plan/types.js';
 
-/** `docker run` arguments that resolve the plan's requirements inside its pinned base image. */
+/**
+ * pip resolving gigabyte wheels streams them to disk, so it needs little memory; what runs it is a
+ * pull request's requirements (an sdist's build script among them), so no more than that.
+ */
+export const RESOLVER_MEMORY = '4g';
+/** pip runs one process at a time; an sdist's metadata build starts a few more. */
+export const RESOLVER_PIDS_LIMIT = 1024;
+export const RESOLVER_NOFILE_LIMIT = 8192;
+/** nobody: pip needs a writable HOME (/tmp) and to read the project, which a checkout leaves world-readable. */
+export const RESOLVER_USER = '65534:65534';
+
+/**
+ * `docker run` arguments that resolve the plan's requirements inside its pinned base image, with
+ * memory (no swap), process and file limits and no capabilities: pip may run an sdist's build
+ * script. Named, so that a timeout can `docker kill` it.
+ */
 export function resolverArgs(
   plan: BuildPlan,
   contextDir: string,
   script: string,
-  platform: string | null = null,
+  options: { platform?: string | null; containerName?: string } = {},
 ): string[] {
   // Everything resolve.py reads. Index URLs travel without credentials: a private index's full
   // URLs come in the container's environment (ML_CONTAINER_INDEXES), never on a command line.
@@ -20,9 +35,22 @@ export function resolverArgs(
   return [
     'run',
     '--rm',
+    ...(options.containerName ? ['--name', options.containerName] : []),
     // pip resolves for the interpreter and platform it runs on: run it on the target platform.
-    ...(platform ? ['--platform', platform] : []),
+    ...(options.platform ? ['--platform', options.platform] : []),
     ...networkArgs(plan.network),
+    '--cap-drop=ALL',
+    '--security-opt=no-new-privileges',
+    '--memory',
+    RESOLVER_MEMORY,
+    '--memory-swap',
+    RESOLVER_MEMORY,
+    '--pids-limit',
+    String(RESOLVER_PIDS_LIMIT),
+    '--ulimit',
+    `nofile=${RESOLVER_NOFILE_LIMIT}:${RESOLVER_NOFILE_LIMIT}`,
+    '--user',
+    RESOLVER_USER,
     // Writable on disk, not a tmpfs: pip downloads whole wheels (torch is gigabytes) to read their metadata.
     '--env',
     'HOME=/tmp',

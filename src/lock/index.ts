@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type DockerCli, outputTail } from '../adapters/docker.js';
 import { readPdmLock } from '../detect/lockfiles/pdm-lock.js';
@@ -24,6 +25,8 @@ export type { Lock, LockedPackage } from './report.js';
 
 const RESOLVER_SCRIPT = readFileSync(new URL('./resolve.py', import.meta.url), 'utf8');
 const MARKER = 'ML_CONTAINER_RESOLVE_REPORT ';
+/** Long enough to download torch with its CUDA wheels on a slow mirror; a resolve past it is stuck or hostile. */
+export const RESOLVE_TIMEOUT_SECONDS = 30 * 60;
 
 const LOCK_READERS: Record<string, (reader: RepoReader, path: string) => LockRead> = {
   'uv.lock': readUvLock,
@@ -92,9 +95,27 @@ async function resolveLock(
     extraIndexUrls: plan.extraIndexUrls.map((url) => withCredentials(url, credentials)),
     cpuTorchIndexUrl: plan.cpuTorch ? withCredentials(plan.cpuTorch.indexUrl, credentials) : null,
   };
-  const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT, platform), {
-    env: plan.privateIndexes ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) } : undefined,
-  });
+  const containerName = `ml-container-resolve-${randomBytes(6).toString('hex')}`;
+  const result = await docker.exec(
+    resolverArgs(plan, contextDir, RESOLVER_SCRIPT, { platform, containerName }),
+    {
+      env: plan.privateIndexes
+        ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) }
+        : undefined,
+      timeoutMs: RESOLVE_TIMEOUT_SECONDS * 1000,
+      onTimeout: async () => {
+        await docker.exec(['kill', containerName]);
+      },
+    },
+  );
+  if (result.timedOut) {
+    throw new UserError(
+      `could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}: pip did not finish within ${RESOLVE_TIMEOUT_SECONDS / 60} minutes`,
+      'lock',
+      { file: plan.requirementsFile },
+      outputTail(result),
+    );
+  }
   const line = result.stdout.split('\n').find((candidate) => candidate.startsWith(MARKER));
   if (result.exitCode !== 0 || !line) {
     throw new UserError(

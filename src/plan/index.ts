@@ -6,6 +6,7 @@ import { listed } from '../text.js';
 import { credentialsOf, stripCredentials } from './credentials.js';
 import { chooseStrategy, cudaIndexFor, systemCudaBase } from './gpu.js';
 import { checkLfsPointers, unfetchedModels } from './lfs.js';
+import { checkInputs } from './safe-values.js';
 import { chooseSystemPackages } from './system-packages.js';
 import type { BaseImage, BuildPlan, Decision, LockSource, Strategy } from './types.js';
 
@@ -21,6 +22,7 @@ const TORCH_FAMILY = ['torch', 'torchvision', 'torchaudio'];
 
 /** Turns what detect found and what the user asked for into one plan per variant. Pure. */
 export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext): BuildPlan[] {
+  checkInputs(inputs);
   const shared: Decision[] = [];
   const python = inputs.pythonVersion ?? spec.python.version;
   shared.push({

@@ -1,6 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { projectFiles } from '../adapters/project-file.js';
+import { makeProjectFolder, replaceFile } from '../adapters/project-folder.js';
 import { LOCK_FILE } from './dockerfile.js';
 
 /** One generated file, named relative to the folder it is written into. */
@@ -35,22 +37,46 @@ export function generatedFiles(options: {
 /** Writes the files into `dir` (created if needed); nothing else in `dir` is touched. */
 export function writeGeneratedFolder(dir: string, files: readonly GeneratedFile[]): void {
   mkdirSync(dir, { recursive: true });
-  for (const file of files) writeFileSync(join(dir, file.name), file.content);
+  for (const file of files) replaceFile(dir, file.name, file.content, 'render');
+}
+
+/**
+ * Writes the files into `folder` (relative, '/'-separated, no '..') of the project at `root`, to
+ * be committed. The project is the repository's, so its links are not trusted: the folder, created
+ * if needed, must resolve inside the project, and a file there that is a link is replaced, never
+ * written through. Nothing else in the folder is touched.
+ */
+export function writeGeneratedInProject(root: string, folder: string, files: readonly GeneratedFile[]): void {
+  const dir = makeProjectFolder(root, folder, 'render');
+  for (const file of files) {
+    replaceFile(
+      dir,
+      file.name,
+      file.content,
+      'render',
+      folder === '.' ? file.name : `${folder}/${file.name}`,
+    );
+  }
 }
 
 /**
  * Compares the files committed in `dir` with the ones generated now. A missing file is stale
  * (compared as empty). Line endings are not compared: git may check the files out with CRLF.
- * `displayDir` is the folder as the user knows it, used in the diff headers.
+ * `displayDir` is the folder as the user knows it, used in the diff headers. Each file is read
+ * under the project's rule (`projectFiles`) with `root` as the project: one that is a link out of
+ * it, or no regular file, is an error, and what it points at never reaches the diff.
  */
 export function compareGenerated(
   dir: string,
   files: readonly GeneratedFile[],
   displayDir: string,
+  root: string = dir,
 ): StaleFile[] {
+  const project = projectFiles(root, 'render');
   const stale: StaleFile[] = [];
   for (const file of files) {
-    const committed = normalizeEol(readCommitted(join(dir, file.name)) ?? '');
+    const path = relative(root, join(dir, file.name)).split(sep).join('/');
+    const committed = normalizeEol(project.readText(path) ?? '');
     const generated = normalizeEol(file.content);
     if (committed === generated) continue;
     const shown = displayPath(displayDir, file.name);
@@ -67,16 +93,6 @@ export function compareGenerated(
 export function staleMessage(stale: readonly StaleFile[], displayDir: string, command: string): string {
   const names = stale.map((file) => file.name).join(', ');
   return `generated files in ${displayDir} are stale: ${names} — regenerate with '${command}' and commit them`;
-}
-
-function readCommitted(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw error;
-  }
 }
 
 function normalizeEol(text: string): string {

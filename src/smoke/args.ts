@@ -34,9 +34,22 @@ export function smokeRequest(
   };
 }
 
+/** Threads count as pids: TensorFlow, torch and ONNX Runtime each start a pool per core, per process. */
+export const SMOKE_PIDS_LIMIT = 4096;
 /**
- * `docker run` arguments for the smoke test: no network, a read-only root, no capabilities,
- * the image's non-root user and a memory limit, so a pass means the model works as deployed.
+ * RLIMIT_NPROC counts every process and thread of the uid on the host, not in this container, so
+ * it is set above the pids limit: it only stops a fork bomb where the kernel has no pids cgroup.
+ */
+export const SMOKE_NPROC_LIMIT = 8192;
+/** Open files per process: 8× the 1024 most programs run with, still bounded. */
+export const SMOKE_NOFILE_LIMIT = 8192;
+
+/**
+ * `docker run` arguments for the smoke test: no network, a read-only root, no capabilities, the
+ * image's non-root user, and memory (no swap), process and file limits, so a pass means the model
+ * works as deployed and a pull request's code cannot exhaust the runner. The harness reads its
+ * nonce on standard input (-i); it runs isolated from the project's folder and site-packages
+ * (-I -S), and starts the checks, which need both, in children of their own.
  */
 export function smokeArgs(
   plan: BuildPlan,
@@ -55,6 +68,9 @@ export function smokeArgs(
   return [
     'run',
     '--rm',
+    '--interactive',
+    // The image was just built here: a missing one is an error, never a pull of whatever has its name.
+    '--pull=never',
     '--name',
     options.containerName,
     ...(options.platform ? ['--platform', options.platform] : []),
@@ -67,6 +83,14 @@ export function smokeArgs(
     '--security-opt=no-new-privileges',
     '--memory',
     options.memory,
+    '--memory-swap',
+    options.memory,
+    '--pids-limit',
+    String(SMOKE_PIDS_LIMIT),
+    '--ulimit',
+    `nproc=${SMOKE_NPROC_LIMIT}:${SMOKE_NPROC_LIMIT}`,
+    '--ulimit',
+    `nofile=${SMOKE_NOFILE_LIMIT}:${SMOKE_NOFILE_LIMIT}`,
     ...(options.gpus && plan.variant === 'gpu' ? ['--gpus', 'all'] : []),
     '--user',
     `${plan.layout.uid}:${plan.layout.uid}`,
@@ -75,6 +99,8 @@ export function smokeArgs(
     '--entrypoint',
     `${plan.layout.venv}/bin/python`,
     options.image,
+    '-I',
+    '-S',
     '-c',
     options.script,
     JSON.stringify(options.request),

@@ -1,27 +1,54 @@
 """The smoke test ml-container-action runs inside the built image, offline, as the image's own user.
 
-Run as `python -c <this file> <json>`. It imports each framework and checks its version against the
-lock, loads every model artifact with its loader and predicts once where the input shape is knowable,
-then runs the user's smoke command. It prints one JSON result after MARKER; any check that did not run
-says why, so nothing is reported as passed that was not tried.
+Run as `python -I -S -c <this file> <request json>`, with a nonce on standard input. It imports each
+framework and checks its version against the lock, loads every model artifact with its loader and
+predicts once where the input shape is knowable, then runs the user's smoke command. It prints one
+JSON result after MARKER and the nonce; any check that did not run says why, so nothing is reported
+as passed that was not tried.
+
+A model is code (a pickle runs what it names), so this file plays two parts, to keep what model code
+can reach away from the result:
+- The supervisor, started by docker, imports the standard library only (-I -S: neither the project's
+  folder nor site-packages is on its path) and never a framework or a model. It runs each check in a
+  fresh child and takes that check's result from a pipe of its own; only it knows the nonce (node
+  writes it on standard input, never in the command line or environment, which other processes can
+  read), and only it prints the final line. It makes itself undumpable first, so processes of the
+  same user, without capabilities, can neither read its memory nor open its standard output through
+  /proc. Between checks it ends whatever a check left running.
+- A child (`--child FD`) runs one check and writes its result to FD. Code the check runs can at most
+  decide that one check (which it could anyway, by loading as expected): a child that exits without
+  reporting, or reports garbage, fails its check.
 """
 import importlib
 import json
+import os
 import resource
 import shlex
+import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
 
 MARKER = "ML_CONTAINER_SMOKE_RESULT "
-request = json.loads(sys.argv[1])
-checks = []
+PR_SET_DUMPABLE = 4
+# A check's report is one small JSON object: anything longer is not one.
+REPORT_LIMIT = 1 << 20
+TAIL_BYTES = 1500
+CUDA_FRAMEWORKS = ("torch", "tensorflow", "tensorflow-gpu")
+# Writable in the read-only container: cleared between checks so no check leaves anything for the next.
+WRITABLE_FOLDERS = ("/tmp", "/dev/shm")
 
 
-def check(kind, name, fn):
+class SkipCheck(Exception):
+    pass
+
+
+def outcome(fn):
+    """Runs one check's work: passed with its detail, skipped saying why, or failed with the error."""
     started = time.perf_counter()
-    entry = {"kind": kind, "name": name}
+    entry = {}
     try:
         detail = fn() or {}
         entry.update(status="passed", **detail)
@@ -29,14 +56,9 @@ def check(kind, name, fn):
         entry.update(status="skipped", reason=str(skip))
     except BaseException as error:  # a model loader can raise anything, SystemExit included
         entry.update(status="failed", error=f"{type(error).__name__}: {error}",
-                     trace=traceback.format_exc(limit=4)[-1500:])
+                     trace=traceback.format_exc(limit=4)[-TAIL_BYTES:])
     entry["seconds"] = round(time.perf_counter() - started, 4)
-    checks.append(entry)
     return entry
-
-
-class SkipCheck(Exception):
-    pass
 
 
 def import_framework(framework):
@@ -212,24 +234,14 @@ def load_model(model):
     return loader(model["path"])
 
 
-def run_command(command):
-    # stderr apart from stdout: warnings a library logs must not break the comparison with smoke-expected.
-    completed = subprocess.run(shlex.split(command), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, timeout=request.get("commandTimeout"))
-    if completed.returncode != 0:
-        raise AssertionError(f"exited {completed.returncode}: {(completed.stdout + completed.stderr)[-1500:]}")
-    return {"output": completed.stdout[-1500:], "stdout": completed.stdout[: 1 << 20]}
-
-
 def same_cuda(found, expected):
     """12.1 matches 12.1 and 12; a major-only plan (12) matches any 12.x."""
     found_parts, expected_parts = str(found).split("."), str(expected).split(".")
     return found_parts[: len(expected_parts)] == expected_parts[: len(found_parts)]
 
 
-def cuda_build(framework):
+def cuda_build(framework, expected):
     """The CUDA a framework was built for, checked against the plan: the CPU-side half of a GPU check."""
-    expected = request["gpu"]["cuda"]
     if framework["name"] == "torch":
         import torch
         found = torch.version.cuda
@@ -272,24 +284,229 @@ def device_check():
     return {"detail": torch.cuda.get_device_name(0)}
 
 
-for framework in request["frameworks"]:
-    check("import", framework["name"], lambda framework=framework: import_framework(framework))
-if request.get("gpu"):
-    for framework in request["frameworks"]:
-        if framework["name"] in ("torch", "tensorflow", "tensorflow-gpu"):
-            check("cuda", framework["name"], lambda framework=framework: cuda_build(framework))
-    if request["gpu"].get("strategy") == "pip-cuda":
-        check("cuda", "libraries", cuda_libraries)
-    check("gpu", "device", device_check)
-for model in request["models"]:
-    check("model", model["path"], lambda model=model: load_model(model))
-if request.get("command"):
-    check("command", request["command"], lambda: run_command(request["command"]))
+# The child: one check.
 
-peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(MARKER + json.dumps({
-    "passed": all(entry["status"] != "failed" for entry in checks),
-    "checks": checks,
-    "python": sys.version.split()[0],
-    "peak_memory_bytes": peak_kib * 1024,
-}))
+def run_child(report_fd):
+    job = json.loads(sys.stdin.read())
+    runner = {"import_framework": import_framework, "cuda_build": cuda_build, "cuda_libraries": cuda_libraries,
+              "device_check": device_check, "load_model": load_model}[job["run"]]
+    report = json.dumps(outcome(lambda: runner(*job["arguments"])), default=repr)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    with os.fdopen(report_fd, "w") as handle:
+        handle.write(report)
+    # Reported: a framework's exit handlers that crash at teardown must not turn it into a failure.
+    os._exit(0)
+
+
+# The supervisor: the standard library only, and nothing the checks run.
+
+def forbid_reading_memory():
+    """Undumpable: /proc/<pid>/mem, maps, environ and fd/ of this process are closed to its own user."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+
+
+def read_nonce():
+    nonce = sys.stdin.readline().strip()
+    # No check may read what is left of node's input, nor inherit the pipe.
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    if len(nonce) < 32 or any(char not in "0123456789abcdef" for char in nonce):
+        sys.exit("the smoke harness reads a nonce on standard input and found none")
+    return nonce
+
+
+def own_script():
+    """This file's text, as given after -c, to start each child with."""
+    arguments = getattr(sys, "orig_argv", None)  # Python 3.10 and later
+    if arguments is None:
+        with open("/proc/self/cmdline", "rb") as handle:
+            arguments = [os.fsdecode(argument) for argument in handle.read().split(b"\0")]
+    return arguments[arguments.index("-c") + 1]
+
+
+def planned_checks(request):
+    frameworks = request["frameworks"]
+    jobs = [{"kind": "import", "name": framework["name"], "run": "import_framework", "arguments": [framework]}
+            for framework in frameworks]
+    gpu = request.get("gpu")
+    if gpu:
+        jobs += [{"kind": "cuda", "name": framework["name"], "run": "cuda_build",
+                  "arguments": [framework, gpu.get("cuda")]}
+                 for framework in frameworks if framework["name"] in CUDA_FRAMEWORKS]
+        if gpu.get("strategy") == "pip-cuda":
+            jobs.append({"kind": "cuda", "name": "libraries", "run": "cuda_libraries", "arguments": []})
+        jobs.append({"kind": "gpu", "name": "device", "run": "device_check", "arguments": []})
+    jobs += [{"kind": "model", "name": model["path"], "run": "load_model", "arguments": [model]}
+             for model in request["models"]]
+    return jobs
+
+
+def drain(pipe, keep, tail=False, forward=None):
+    """Reads a pipe to its end in the background, keeping its first (or last) `keep` bytes."""
+    kept = [b""]
+
+    def read():
+        nonlocal forward
+        while True:
+            chunk = os.read(pipe.fileno(), 1 << 16)
+            if not chunk:
+                break
+            if forward is not None:
+                try:
+                    forward.write(chunk)
+                    forward.flush()
+                except Exception:
+                    forward = None
+            data = kept[0] + chunk
+            kept[0] = data[-keep:] if tail else data[:keep]
+        pipe.close()
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread, kept
+
+
+def run_isolated(script, job):
+    """One check in a fresh child, its result taken from a pipe only the supervisor reads."""
+    started = time.perf_counter()
+    report_read, report_write = os.pipe()
+    try:
+        child = subprocess.Popen([sys.executable, "-c", script, "--child", str(report_write)],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 pass_fds=(report_write,), start_new_session=True)
+    finally:
+        os.close(report_write)
+    report_reader, report = drain(os.fdopen(report_read, "rb"), REPORT_LIMIT + 1)
+    # The child's output goes to stderr, never stdout, which carries the result alone.
+    output_reader, output = drain(child.stdout, TAIL_BYTES, tail=True, forward=sys.stderr.buffer)
+    try:
+        child.stdin.write(json.dumps(job).encode())
+        child.stdin.close()
+    except OSError:
+        pass  # it died before reading its job: its exit status says how
+    child.wait()
+    end_leftovers(child.pid)
+    report_reader.join(5)
+    output_reader.join(5)
+    accepted = accepted_report(report[0], child.returncode, output[0].decode("utf-8", "replace"))
+    entry = {"kind": job["kind"], "name": job["name"]}
+    entry.update((key, value) for key, value in accepted.items() if key not in ("kind", "name", "seconds"))
+    entry["seconds"] = round(time.perf_counter() - started, 4)
+    return entry
+
+
+def accepted_report(data, returncode, output_tail):
+    """The child's one JSON result, or a failure saying why there is none."""
+    try:
+        report = json.loads(data.decode("utf-8")) if 0 < len(data) <= REPORT_LIMIT else None
+    except ValueError:
+        report = None
+    if isinstance(report, dict) and report.get("status") in ("passed", "failed", "skipped"):
+        return report
+    if data:
+        error = "the check's report is not one JSON result: did the code it ran write to the harness's pipe?"
+    elif returncode == 0:
+        error = "the check did not report: model code exited the harness?"
+    elif returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        hint = ": over the memory limit?" if returncode == -signal.SIGKILL else ""
+        error = f"the check did not report: killed by {name}{hint}"
+    else:
+        error = f"the check did not report: exited with status {returncode}"
+    return {"status": "failed", "error": error, "trace": output_tail}
+
+
+def end_leftovers(group):
+    """Ends what a check left running, so nothing it started can tamper with a later check."""
+    if group is not None:
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except OSError:
+            pass
+    if os.getpid() != 1:
+        return
+    # PID 1 of the container: every other process in it is a leftover, whatever session it moved to.
+    for _ in range(100):
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            break
+        try:
+            while True:
+                os.waitpid(-1, 0)
+        except ChildProcessError:
+            pass
+    clear_writable_folders()
+
+
+def clear_writable_folders():
+    import shutil
+    for folder in WRITABLE_FOLDERS:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+
+
+def run_command(command, timeout):
+    # stderr apart from stdout: warnings a library logs must not break the comparison with smoke-expected.
+    process = subprocess.Popen(shlex.split(command), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, encoding="utf-8", errors="replace",
+                               start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        # The whole group: a worker it started may hold the pipes open after the command is killed.
+        end_leftovers(process.pid)
+        process.communicate()
+        raise
+    end_leftovers(process.pid)
+    if process.returncode != 0:
+        raise AssertionError(f"exited {process.returncode}: {(stdout + stderr)[-TAIL_BYTES:]}")
+    return {"output": stdout[-TAIL_BYTES:], "stdout": stdout[: 1 << 20]}
+
+
+def supervise(request_text):
+    forbid_reading_memory()
+    nonce = read_nonce()
+    request = json.loads(request_text)
+    script = own_script()
+    checks = [run_isolated(script, job) for job in planned_checks(request)]
+    command = request.get("command")
+    if command:
+        entry = outcome(lambda: run_command(command, request.get("commandTimeout")))
+        checks.append({"kind": "command", "name": command, **entry})
+    print(MARKER + nonce + " " + json.dumps({
+        "passed": all(entry["status"] != "failed" for entry in checks),
+        "checks": checks,
+        "python": sys.version.split()[0],
+        # The largest check, the command included: each ran in a process of its own.
+        "peak_memory_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+    }), flush=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        run_child(int(sys.argv[2]))
+    else:
+        supervise(sys.argv[1])

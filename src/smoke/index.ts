@@ -18,6 +18,8 @@ export interface SmokeCheck {
   seconds: number;
   version?: string;
   error?: string;
+  /** A failed check's traceback, or the last of its output when it did not report. */
+  trace?: string;
   reason?: string;
   first_prediction_seconds?: number;
   prediction?: string;
@@ -52,6 +54,8 @@ export async function smoke(
   },
 ): Promise<SmokeResult> {
   const containerName = `ml-container-smoke-${randomBytes(6).toString('hex')}`;
+  // Model code runs in the container and can print anything: only the harness's supervisor knows this.
+  const nonce = randomBytes(16).toString('hex');
   const started = Date.now();
   const result = await options.docker.exec(
     smokeArgs(plan, {
@@ -64,6 +68,7 @@ export async function smoke(
       platform: options.platform?.name ?? null,
     }),
     {
+      input: `${nonce}\n`,
       timeoutMs: options.timeoutSeconds * 1000,
       onTimeout: async () => {
         await options.docker.exec(['kill', containerName]);
@@ -76,7 +81,17 @@ export async function smoke(
       'smoke',
     );
   }
-  const line = result.stdout.split('\n').find((candidate) => candidate.startsWith(MARKER));
+  const prefix = `${MARKER}${nonce} `;
+  const lines = result.stdout.split('\n').filter((candidate) => candidate.startsWith(prefix));
+  if (lines.length > 1) {
+    throw new UserError(
+      `smoke test reported ${lines.length} results where its harness prints one`,
+      'smoke',
+      undefined,
+      outputTail(result),
+    );
+  }
+  const [line] = lines;
   if (!line) {
     const reason = result.exitCode === 137 ? ` (killed: over the ${options.memory} memory limit?)` : '';
     throw new UserError(
@@ -86,7 +101,7 @@ export async function smoke(
       outputTail(result),
     );
   }
-  const report = JSON.parse(line.slice(MARKER.length)) as Omit<SmokeResult, 'seconds'>;
+  const report = JSON.parse(line.slice(prefix.length)) as Omit<SmokeResult, 'seconds'>;
   if (options.expected) {
     const check = expectedCheck(report.checks, options.expected);
     report.checks.push(check);

@@ -7,76 +7,17 @@ import { startActionsCacheServer } from './actions-cache-server.js';
 import { authProxy } from './auth-proxy.js';
 import { runAction } from './run-action.js';
 import { e2eRequired, type ManifestDescriptor, registry, testbed, unavailableReason } from './testbed.js';
+import {
+  inputs,
+  repositoryPayload,
+  run,
+  runOnPullRequest,
+  runOnPush,
+  sha,
+  workspaceWithExample,
+} from './workflow.js';
 
 const reason = unavailableReason();
-const example = resolve('examples/sklearn-iris');
-const sha = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
-const run = `${Date.now().toString(36)}-${process.pid}`;
-
-/** The same inputs a workflow would give, plus only what differs on the test bed (base, index, network). */
-function inputs(repository: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    context: 'model',
-    image: `${testbed.registry}/${repository}`,
-    'base-image': testbed.baseImage,
-    'index-url': testbed.indexUrl,
-    network: testbed.network,
-    'sbom-generator': testbed.sbomGenerator,
-    'smoke-command': 'python predict.py 5.1 3.5 1.4 0.2',
-    ...extra,
-  };
-}
-
-/** A fresh checkout of the example in its own workspace, as actions/checkout would leave it. */
-function workspaceWithExample(change?: (modelDir: string) => void): string {
-  const workspace = mkdtempSync(join(tmpdir(), 'ml-container-e2e-'));
-  cpSync(example, join(workspace, 'model'), { recursive: true });
-  change?.(join(workspace, 'model'));
-  return workspace;
-}
-
-const repositoryPayload = { full_name: 'acme/iris', name: 'iris', owner: { login: 'acme' } };
-
-/** The action on a push to `ref` (a branch or a tag) at the commit `sha`, as the runner starts it. */
-function runOnPush(ref: string, actionInputs: Record<string, string>, workspace = workspaceWithExample()) {
-  return runAction({
-    workspace,
-    eventName: 'push',
-    ref,
-    sha,
-    repository: 'acme/iris',
-    event: {
-      ref,
-      head_commit: { id: sha, timestamp: '2026-11-20T10:11:12Z' },
-      repository: repositoryPayload,
-    },
-    inputs: actionInputs,
-  });
-}
-
-/** The action on a same-repository pull request's merge commit, as the runner starts it. */
-function runOnPullRequest(
-  number: number,
-  actionInputs: Record<string, string>,
-  env?: Record<string, string>,
-) {
-  return runAction({
-    workspace: workspaceWithExample(),
-    eventName: 'pull_request',
-    ref: `refs/pull/${number}/merge`,
-    sha,
-    repository: 'acme/iris',
-    event: {
-      action: 'opened',
-      number,
-      pull_request: { number, head: { sha, repo: repositoryPayload }, base: { repo: repositoryPayload } },
-      repository: repositoryPayload,
-    },
-    inputs: actionInputs,
-    env,
-  });
-}
-
 if (reason !== null) {
   describe('end-to-end', () => {
     // Outside CI this says why nothing ran; in CI (ML_CONTAINER_REQUIRE_E2E=1) it fails instead.

@@ -12,7 +12,7 @@ const IMAGE = 'ml-container-harness-test';
 /**
  * The smoke harness against one model of each format, written by the library that owns the format
  * inside the image (test/e2e/harness/make_models.py), and run exactly as the action runs it:
- * offline, read-only, as uid 10001, with a memory limit.
+ * offline, read-only, as uid 10001, within limits; and against a model that tries to forge its result.
  */
 describe.skipIf(reason !== null)('the smoke harness loads every model format it knows', () => {
   let checks: Map<string, SmokeCheck>;
@@ -50,6 +50,7 @@ describe.skipIf(reason !== null)('the smoke harness loads every model format it 
     ] as typeof plan.frameworks;
     plan.models = [
       ['lightgbm.txt', 'lightgbm'],
+      ['forged.joblib', 'joblib'],
       ['truncated.keras', 'keras'],
       ['classifier.keras', 'keras'],
       ['legacy.h5', 'h5'],
@@ -116,6 +117,28 @@ describe.skipIf(reason !== null)('the smoke harness loads every model format it 
   it('loads TorchScript and a state dict', () => {
     expect(checks.get('model scripted.pt')).toMatchObject({ status: 'passed', type: 'TorchScript' });
     expect(checks.get('model state.pt')).toMatchObject({ status: 'passed', detail: 'loaded 2 entries' });
+  });
+
+  it('fails a model that forges a pass, which reaches neither the supervisor nor a later check', () => {
+    const forged = checks.get('model forged.joblib');
+    expect(forged).toMatchObject({
+      status: 'failed',
+      error: 'the check did not report: model code exited the harness?',
+    });
+    // Undumpable, the supervisor (PID 1) keeps its memory, its nonce and its standard output to itself.
+    const probe = /probe: (.*)/.exec(forged?.trace ?? '')?.[1];
+    expect(probe).toBe(
+      [
+        '/proc/1/environ: PermissionError',
+        '/proc/1/maps: PermissionError',
+        '/proc/1/mem: PermissionError',
+        '/proc/1/fd/0: PermissionError',
+        '/proc/1/fd/1: PermissionError',
+      ].join('; '),
+    );
+    // The process it left behind was ended before the next check started.
+    expect(checks.get('model truncated.keras')).toMatchObject({ status: 'failed' });
+    for (const check of checks.values()) expect(check.detail).not.toBe('forged by a leftover');
   });
 
   it('skips an HDF5 data file, saying why, and fails a truncated model', () => {

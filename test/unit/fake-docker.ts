@@ -19,7 +19,7 @@ export function fakeDocker(options: FakeOptions = {}): DockerCli & { calls: stri
   let pushFailures = options.pushFailures ?? 0;
   return {
     calls,
-    async exec(args) {
+    async exec(args, execOptions) {
       calls.push([...args]);
       const [first, second] = args;
       if (first === 'buildx' && second === 'imagetools') {
@@ -63,8 +63,10 @@ export function fakeDocker(options: FakeOptions = {}): DockerCli & { calls: stri
                 error: 'UnpicklingError: invalid load key',
               },
         ];
+        // The harness signs its result with the nonce it reads on standard input.
+        const nonce = execOptions?.input?.trim();
         return ok(
-          `ML_CONTAINER_SMOKE_RESULT ${JSON.stringify({ passed, checks, python: '3.11.2', peak_memory_bytes: 2e8 })}\n`,
+          `ML_CONTAINER_SMOKE_RESULT ${nonce} ${JSON.stringify({ passed, checks, python: '3.11.2', peak_memory_bytes: 2e8 })}\n`,
         );
       }
       if (first === 'push') {

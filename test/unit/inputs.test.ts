@@ -58,6 +58,7 @@ describe('parseInputs', () => {
         platforms: [],
         githubToken: null,
         allowLfsPointers: false,
+        allowForkCredentials: false,
         writeGenerated: null,
         checkGenerated: false,
       });

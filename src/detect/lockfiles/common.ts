@@ -1,4 +1,5 @@
 import { UserError } from '../../errors.js';
+import { excerpt } from '../../text.js';
 import { findLine, type IndexRef, type PythonHint } from '../manifest.js';
 import { asRecord } from '../parse.js';
 
@@ -134,18 +135,19 @@ export function requiredName(record: Record<string, unknown>, at: Place): string
   const name = optionalString(record, 'name', at);
   if (name === undefined) throw lockError(`${at.what} has no 'name'`, at.file, at.line);
   if (!NAME.test(name))
-    throw lockError(`${at.what}: '${name}' is not a valid package name`, at.file, at.line);
+    throw lockError(`${at.what}: '${excerpt(name)}' is not a valid package name`, at.file, at.line);
   return name;
 }
 
 /** A package's place once its name is known, so later messages say `package 'torch'`. */
 export function named(at: Place, name: string): Place {
-  return { ...at, what: `package '${name}'` };
+  return { ...at, what: `package '${excerpt(name)}'` };
 }
 
 /** A locked version: a non-empty string without spaces (PEP 440 local versions such as `+cu121` included). */
 export function checkVersion(version: string, at: Place): string {
-  if (!/^\S+$/.test(version)) throw lockError(`${at.what}: '${version}' is not a version`, at.file, at.line);
+  if (!/^\S+$/.test(version))
+    throw lockError(`${at.what}: '${excerpt(version)}' is not a version`, at.file, at.line);
   return version;
 }
 
@@ -163,7 +165,8 @@ export function prefixedSha256(value: unknown, at: Place): string | undefined {
     );
   }
   const match = /^([A-Za-z0-9_-]+):(.*)$/.exec(value);
-  if (!match) throw lockError(`${at.what}: '${value}' is not a hash ('sha256:<hex>')`, at.file, at.line);
+  if (!match)
+    throw lockError(`${at.what}: '${excerpt(value)}' is not a hash ('sha256:<hex>')`, at.file, at.line);
   if (match[1]?.toLowerCase() !== 'sha256') return undefined;
   return bareSha256(match[2] ?? '', at);
 }
@@ -178,7 +181,11 @@ export function bareSha256(value: unknown, at: Place): string {
     );
   }
   if (!SHA256.test(value)) {
-    throw lockError(`${at.what}: '${value}' is not a sha256 digest (64 hex digits)`, at.file, at.line);
+    throw lockError(
+      `${at.what}: '${excerpt(value)}' is not a sha256 digest (64 hex digits)`,
+      at.file,
+      at.line,
+    );
   }
   return `sha256:${value.toLowerCase()}`;
 }

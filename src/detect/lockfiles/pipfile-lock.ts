@@ -1,3 +1,4 @@
+import { excerpt } from '../../text.js';
 import type { IndexRef, LockedPackage, LockRead, PythonHint } from '../manifest.js';
 import { asRecord } from '../parse.js';
 import { normalizeName } from '../pep508.js';
@@ -82,7 +83,7 @@ export function readPipfileLock(reader: RepoReader, path: string): LockRead {
   const section = optionalRecord(root, 'default', place(['default'], path)) ?? {};
   for (const [key, value] of Object.entries(section)) {
     const line = lineOf(['default', key]) ?? lineOf(['default']) ?? 1;
-    const at: Place = { file: path, line, what: `package '${key}'`, table: 'object' };
+    const at: Place = { file: path, line, what: `package '${excerpt(key)}'`, table: 'object' };
     const name = requiredName({ name: key }, at);
     const entry = asRecord(value);
     if (!entry) throw lockError(`${at.what} must be an object, found ${kindOf(value, 'object')}`, path, line);
@@ -99,7 +100,11 @@ export function readPipfileLock(reader: RepoReader, path: string): LockRead {
     }
     const version = /^===?\s*(\S+)$/.exec(pinned.trim())?.[1];
     if (version === undefined) {
-      throw lockError(`${here.what}: version '${pinned}' is not an exact pin ('==1.2.3')`, path, line);
+      throw lockError(
+        `${here.what}: version '${excerpt(pinned)}' is not an exact pin ('==1.2.3')`,
+        path,
+        line,
+      );
     }
     packages.push({ name: normalizeName(name), version, hashes, marker, source: { file: path, line } });
   }

@@ -1,3 +1,4 @@
+import { excerpt } from '../../text.js';
 import type { IndexRef, LockedPackage, LockRead } from '../manifest.js';
 import { readToml } from '../parse.js';
 import { normalizeName } from '../pep508.js';
@@ -41,7 +42,11 @@ export function readPylock(reader: RepoReader, path: string): LockRead {
   });
   if (lockVersion === undefined) throw lockError(`${path} has no 'lock-version'`, path, 1);
   if (lockVersion.split('.')[0] !== '1') {
-    throw lockError(`unsupported lock-version '${lockVersion}' (this reader knows 1.x)`, path, versionLine);
+    throw lockError(
+      `unsupported lock-version '${excerpt(lockVersion)}' (this reader knows 1.x)`,
+      path,
+      versionLine,
+    );
   }
 
   const python = topRequiresPython(text, data, path);

@@ -1,7 +1,10 @@
 import { UserError } from '../../errors.js';
 import { formatSource, type SourceRef } from '../../source.js';
+import { quoted } from '../../text.js';
+import { DEBIAN_PACKAGE_NAME } from '../debian-package.js';
 import { emptyManifest, type Manifest } from '../manifest.js';
 import { asRecord, type YamlFile } from '../parse.js';
+import { checkPathText } from '../path-text.js';
 import { resolveInRepository } from '../paths.js';
 import type { RepoReader } from '../reader.js';
 import { parseRequirementsFile } from '../requirements.js';
@@ -96,10 +99,9 @@ export function readCog(reader: RepoReader, path: string): Manifest {
     }
     system.forEach((item: unknown, index) => {
       const source = where(['build', 'system_packages', index]);
-      // Debian policy's package name syntax; anything else could smuggle shell into the RUN line.
-      if (typeof item !== 'string' || !/^[a-z0-9][a-z0-9+.-]+$/.test(item.trim())) {
+      if (typeof item !== 'string' || !DEBIAN_PACKAGE_NAME.test(item.trim())) {
         throw new UserError(
-          `\`system_packages\` item ${JSON.stringify(item)} is not a Debian package name (lowercase letters, digits, + - .)`,
+          `\`system_packages\` item ${typeof item === 'string' ? quoted(item) : JSON.stringify(item)} is not a Debian package name (lowercase letters, digits, + - .)`,
           'detect',
           source,
         );
@@ -114,7 +116,8 @@ export function readCog(reader: RepoReader, path: string): Manifest {
     if (typeof requirements !== 'string' || !requirements.trim()) {
       throw new UserError('`python_requirements` must be the path of a requirements file', 'detect', source);
     }
-    const file = resolveInRepository(path, requirements.trim(), source);
+    const written = checkPathText(requirements.trim(), '`python_requirements`', source);
+    const file = resolveInRepository(path, written, source);
     if (reader.readText(file) === null) throw new UserError(`cannot read '${file}'`, 'detect', source);
     const read = parseRequirementsFile(reader, file);
     manifest.requirements.push(...read.requirements);
@@ -146,7 +149,10 @@ export function readCog(reader: RepoReader, path: string): Manifest {
     if (!file) {
       throw new UserError("`predict` must name the predictor like 'predict.py:Predictor'", 'detect', source);
     }
-    manifest.entrypoint = { path: resolveInRepository(path, file, source), source };
+    manifest.entrypoint = {
+      path: resolveInRepository(path, checkPathText(file, '`predict`', source), source),
+      source,
+    };
   }
   return manifest;
 }

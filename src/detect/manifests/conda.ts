@@ -1,7 +1,9 @@
 import { isUserError, UserError } from '../../errors.js';
 import { formatSource, type SourceRef } from '../../source.js';
+import { checkIndexUrl } from '../index-url.js';
 import { emptyManifest, type Manifest } from '../manifest.js';
 import { asRecord, readYaml, type YamlFile } from '../parse.js';
+import { checkPathText } from '../path-text.js';
 import { resolveInRepository } from '../paths.js';
 import { normalizeName, parsePep508, urlPackageName } from '../pep508.js';
 import type { RepoReader } from '../reader.js';
@@ -466,7 +468,7 @@ function readPipOption(
   switch (option) {
     case '-r':
     case '--requirement': {
-      const path = resolveInRepository(source.file, needValue(), source);
+      const path = resolveInRepository(source.file, checkPathText(needValue(), option, source), source);
       if (reader.readText(path) === null) throw new UserError(`cannot read '${path}'`, 'detect', source);
       const file = parseRequirementsFile(reader, path);
       manifest.requirements.push(...file.requirements);
@@ -485,10 +487,15 @@ function readPipOption(
     }
     case '-i':
     case '--index-url':
-      manifest.indexes.push({ url: needValue(), name: null, source });
+      manifest.indexes.push({ url: checkIndexUrl(needValue(), option, source), name: null, source });
       return;
     case '--extra-index-url':
-      manifest.indexes.push({ url: needValue(), name: null, source, extra: true });
+      manifest.indexes.push({
+        url: checkIndexUrl(needValue(), option, source),
+        name: null,
+        source,
+        extra: true,
+      });
       return;
     case '-e':
     case '--editable':

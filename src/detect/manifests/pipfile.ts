@@ -1,5 +1,6 @@
 import { UserError } from '../../errors.js';
 import { formatSource, type SourceRef } from '../../source.js';
+import { checkIndexUrl } from '../index-url.js';
 import { emptyManifest, findLine, type Manifest } from '../manifest.js';
 import { asRecord, readToml } from '../parse.js';
 import { parsePep508 } from '../pep508.js';
@@ -106,7 +107,7 @@ function readSources(value: unknown, lines: Sections, path: string, manifest: Ma
       throw new UserError('each [[source]] needs a url', 'detect', source);
     }
     const name = typeof table?.name === 'string' ? table.name : null;
-    manifest.indexes.push({ url: url.trim(), name, source });
+    manifest.indexes.push({ url: checkIndexUrl(url.trim(), '[[source]] url', source), name, source });
   });
 }
 

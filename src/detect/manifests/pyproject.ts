@@ -1,7 +1,10 @@
 import { UserError } from '../../errors.js';
 import type { SourceRef } from '../../source.js';
+import { quoted } from '../../text.js';
+import { checkIndexUrl } from '../index-url.js';
 import { emptyManifest, findLine, type IndexRef, type Manifest } from '../manifest.js';
 import { asArray, asRecord, asString, readToml } from '../parse.js';
+import { checkPathText } from '../path-text.js';
 import { normalizeName, parsePep508 } from '../pep508.js';
 import type { DependencyFormat, Requirement } from '../spec.js';
 import { poetryToPep440 } from '../versions.js';
@@ -94,25 +97,28 @@ export function readPyproject(
   }
 
   manifest.indexes.push(
-    ...readIndexTables(asArray(poetry?.source), text, path, /^\s*\[\[tool\.poetry\.source\]\]/),
-    ...readIndexTables(asArray(asRecord(tool.uv)?.index), text, path, /^\s*\[\[tool\.uv\.index\]\]/),
-    ...readIndexTables(asArray(asRecord(tool.pdm)?.source), text, path, /^\s*\[\[tool\.pdm\.source\]\]/),
+    ...readIndexTables(asArray(poetry?.source), text, path, 'tool.poetry.source'),
+    ...readIndexTables(asArray(asRecord(tool.uv)?.index), text, path, 'tool.uv.index'),
+    ...readIndexTables(asArray(asRecord(tool.pdm)?.source), text, path, 'tool.pdm.source'),
   );
   const uvIndexUrl = asString(asRecord(tool.uv)?.['index-url']);
-  if (uvIndexUrl)
+  if (uvIndexUrl) {
+    const source = { file: path, line: findLine(text, /^\s*index-url\s*=/) };
     manifest.indexes.push({
-      url: uvIndexUrl,
+      url: checkIndexUrl(uvIndexUrl, '[tool.uv] index-url', source),
       name: null,
-      source: { file: path, line: findLine(text, /^\s*index-url\s*=/) },
+      source,
     });
+  }
 
   const scripts = asRecord(project?.scripts) ?? asRecord(poetry?.scripts);
   const [scriptName, target] = Object.entries(scripts ?? {})[0] ?? [];
   if (scriptName && typeof target === 'string') {
-    manifest.entrypoint = {
-      path: target,
-      source: { file: path, line: findLine(text, new RegExp(`^\\s*"?${escapeRegExp(scriptName)}"?\\s*=`)) },
+    const source = {
+      file: path,
+      line: findLine(text, new RegExp(`^\\s*"?${escapeRegExp(scriptName)}"?\\s*=`)),
     };
+    manifest.entrypoint = { path: checkPathText(target, `script ${quoted(scriptName)}`, source), source };
   }
   return manifest;
 }
@@ -186,7 +192,9 @@ function readPoetryDependencies(
   }
 }
 
-function readIndexTables(tables: unknown[], text: string, path: string, header: RegExp): IndexRef[] {
+/** The `[[section]]` tables naming indexes (poetry and pdm sources, uv indexes). */
+function readIndexTables(tables: unknown[], text: string, path: string, section: string): IndexRef[] {
+  const header = new RegExp(`^\\s*\\[\\[${escapeRegExp(section)}\\]\\]`);
   const indexes: IndexRef[] = [];
   let from = 1;
   for (const entry of tables) {
@@ -194,12 +202,14 @@ function readIndexTables(tables: unknown[], text: string, path: string, header: 
     const url = asString(table?.url);
     const line = findLine(text, header, from);
     if (line) from = line + 1;
-    if (url)
+    if (url) {
+      const source = { file: path, line: line ? (findLine(text, /^\s*url\s*=/, line) ?? line) : undefined };
       indexes.push({
-        url,
+        url: checkIndexUrl(url, `[[${section}]] url`, source),
         name: asString(table?.name) ?? null,
-        source: { file: path, line: line ? (findLine(text, /^\s*url\s*=/, line) ?? line) : undefined },
+        source,
       });
+    }
   }
   return indexes;
 }

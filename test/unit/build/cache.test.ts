@@ -9,6 +9,7 @@ const base = {
   variant: 'cpu',
   imageName: 'ghcr.io/acme/iris',
   mayPush: true,
+  writeCache: true,
   canExport: true,
   lockSha256: 'abc123',
   extraFrom: [],
@@ -36,6 +37,7 @@ describe('cacheArgs', () => {
           newDir: '/c/cpu-new',
           key: 'ml-container-buildcache-cpu-abc123',
           restoreKeys: ['ml-container-buildcache-cpu-'],
+          save: true,
         },
       },
     ],
@@ -58,6 +60,26 @@ describe('cacheArgs', () => {
       'type=local,dest=/c/cpu-new,mode=max',
     ]);
   });
+
+  it.each(['registry', 'gha', 'local'] as const)(
+    'an untrusted run (a fork, pull_request_target) reads the %s cache and writes none, cache-to included',
+    (backend) => {
+      const args = cacheArgs({
+        ...base,
+        backend,
+        mayPush: false,
+        writeCache: false,
+        extraTo: ['type=registry,ref=r/iris:shared'],
+        repository: 'acme/iris',
+        githubToken: 'ghs_x',
+        localRoot: '/c',
+      });
+      expect(args.from.length).toBe(1);
+      expect(args.to).toEqual([]);
+      expect(JSON.stringify(args)).not.toContain('ghs_x');
+      if (backend === 'local') expect(args.local?.save).toBe(false);
+    },
+  );
 
   it('writes nothing, not even cache-to, when the builder cannot export a cache', () => {
     expect(
@@ -85,22 +107,35 @@ describe('cacheArgs', () => {
 });
 
 describe('swapInNewCache', () => {
-  it('replaces the cache read with the one written, so the saved folder never grows', () => {
+  /** A restored cache folder holding `read`, and the folder a build wrote holding `written` (none: no folder). */
+  const localCache = (save: boolean, read: string | null, written: string | null) => {
     const root = mkdtempSync(join(tmpdir(), 'ml-container-cache-'));
-    const local = { dir: join(root, 'cpu'), newDir: join(root, 'cpu-new'), key: 'k', restoreKeys: [] };
-    mkdirSync(local.dir);
-    writeFileSync(join(local.dir, 'old-blob'), '');
-    mkdirSync(local.newDir);
-    writeFileSync(join(local.newDir, 'index.json'), '{}');
+    const local = { dir: join(root, 'cpu'), newDir: join(root, 'cpu-new'), key: 'k', restoreKeys: [], save };
+    for (const [dir, file] of [
+      [local.dir, read],
+      [local.newDir, written],
+    ] as const) {
+      if (file === null) continue;
+      mkdirSync(dir);
+      writeFileSync(join(dir, file), '');
+    }
+    return { root, local };
+  };
+
+  it('replaces the cache read with the one written, so the saved folder never grows', () => {
+    const { root, local } = localCache(true, 'old-blob', 'index.json');
     expect(swapInNewCache(local)).toBe(true);
     expect(readdirSync(root)).toEqual(['cpu']);
     expect(readdirSync(local.dir)).toEqual(['index.json']);
   });
 
   it('leaves the cache alone when the build wrote none', () => {
-    const root = mkdtempSync(join(tmpdir(), 'ml-container-cache-'));
-    expect(
-      swapInNewCache({ dir: join(root, 'cpu'), newDir: join(root, 'cpu-new'), key: 'k', restoreKeys: [] }),
-    ).toBe(false);
+    expect(swapInNewCache(localCache(true, null, null).local)).toBe(false);
+  });
+
+  it('leaves the restored cache as it was on a run not trusted to write one', () => {
+    const { local } = localCache(false, 'trusted-blob', 'poisoned');
+    expect(swapInNewCache(local)).toBe(false);
+    expect(readdirSync(local.dir)).toEqual(['trusted-blob']);
   });
 });

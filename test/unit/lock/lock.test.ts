@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { DockerCli } from '../../../src/adapters/docker.js';
+import type { ProcessOptions } from '../../../src/adapters/process.js';
 import { detect, memoryReader } from '../../../src/detect/index.js';
+import { isUserError } from '../../../src/errors.js';
 import { resolverArgs } from '../../../src/lock/args.js';
+import { lock, RESOLVE_TIMEOUT_SECONDS } from '../../../src/lock/index.js';
 import { lockFromReport } from '../../../src/lock/report.js';
 import { plan } from '../../../src/plan/index.js';
-import { BASE_DIGEST, inputsWith, irisPlan, irisReport } from '../helpers.js';
+import { BASE_DIGEST, inputsWith, irisPlan, irisReport, irisSpec, irisTree } from '../helpers.js';
 
 describe('lockFromReport', () => {
   it('pins every resolved package with the sha256 the index published, sorted by name', () => {
@@ -55,17 +59,32 @@ describe('lockFromReport', () => {
 });
 
 describe('resolverArgs', () => {
-  it('resolves inside the pinned base with the project mounted read-only, as an argument array', () => {
+  it('resolves inside the pinned base, limited, unprivileged, with the project mounted read-only, as an argument array', () => {
     const args = resolverArgs(
       irisPlan({ 'index-url': 'http://127.0.0.1:3141/simple', network: 'host' }),
       '/work/iris',
       'SCRIPT',
+      { containerName: 'resolve-1' },
     );
     expect(args).toEqual([
       'run',
       '--rm',
+      '--name',
+      'resolve-1',
       '--network',
       'host',
+      '--cap-drop=ALL',
+      '--security-opt=no-new-privileges',
+      '--memory',
+      '4g',
+      '--memory-swap',
+      '4g',
+      '--pids-limit',
+      '1024',
+      '--ulimit',
+      'nofile=8192:8192',
+      '--user',
+      '65534:65534',
       '--env',
       'HOME=/tmp',
       '--volume',
@@ -131,7 +150,41 @@ describe('resolverArgs', () => {
     expect(args).toContain('ML_CONTAINER_INDEXES');
   });
 
-  it('leaves the network to Docker by default', () => {
-    expect(resolverArgs(irisPlan(), '/w', 'S')).not.toContain('--network');
+  it('leaves the network to Docker by default, and pulling the pinned base too', () => {
+    const args = resolverArgs(irisPlan(), '/w', 'S');
+    expect(args).not.toContain('--network');
+    expect(args.join(' ')).not.toContain('--pull');
+  });
+
+  it('runs on the platform it resolves for', () => {
+    expect(resolverArgs(irisPlan(), '/w', 'S', { platform: 'linux/arm64' })).toEqual(
+      expect.arrayContaining(['--platform', 'linux/arm64']),
+    );
+  });
+});
+
+describe('lock', () => {
+  it('kills a resolve that runs past its timeout, by the container name, and says so', async () => {
+    const calls: { args: readonly string[]; options?: ProcessOptions }[] = [];
+    const docker: DockerCli = {
+      async exec(args, options) {
+        calls.push({ args, options });
+        if (args[0] === 'kill') return { exitCode: 0, stdout: '', stderr: '', timedOut: false };
+        await options?.onTimeout?.();
+        return { exitCode: 137, stdout: '', stderr: 'Collecting torch', timedOut: true };
+      },
+    };
+    const error = await lock(irisPlan(), irisSpec(), '/w', docker, memoryReader(irisTree)).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(isUserError(error) && error.message).toMatch(
+      /could not resolve requirements\.txt in .*: pip did not finish within 30 minutes/,
+    );
+    const [resolve, kill] = calls;
+    expect(resolve?.options?.timeoutMs).toBe(RESOLVE_TIMEOUT_SECONDS * 1000);
+    const name = resolve?.args[resolve.args.indexOf('--name') + 1];
+    expect(name).toMatch(/^ml-container-resolve-[0-9a-f]{12}$/);
+    expect(kill?.args).toEqual(['kill', name]);
   });
 });

@@ -13,7 +13,7 @@ describe('smoke', () => {
     });
   });
 
-  it('runs offline, read-only, without capabilities, as the non-root user, with a memory limit', () => {
+  it('runs the local image offline, read-only, without capabilities, as the non-root user, within limits', () => {
     const request = smokeRequest(irisPlan(), irisLock(), null, 60);
     expect(
       smokeArgs(irisPlan(), {
@@ -26,6 +26,8 @@ describe('smoke', () => {
     ).toEqual([
       'run',
       '--rm',
+      '--interactive',
+      '--pull=never',
       '--name',
       'smoke-1',
       '--network=none',
@@ -36,6 +38,14 @@ describe('smoke', () => {
       '--security-opt=no-new-privileges',
       '--memory',
       '2g',
+      '--memory-swap',
+      '2g',
+      '--pids-limit',
+      '4096',
+      '--ulimit',
+      'nproc=8192:8192',
+      '--ulimit',
+      'nofile=8192:8192',
       '--user',
       '10001:10001',
       '--workdir',
@@ -43,6 +53,8 @@ describe('smoke', () => {
       '--entrypoint',
       '/opt/venv/bin/python',
       'r/iris:pr-1',
+      '-I',
+      '-S',
       '-c',
       'HARNESS',
       JSON.stringify(request),
