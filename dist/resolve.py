@@ -3,15 +3,65 @@
 Run by ml-container-action as `python3 -c <this file> <json>`: resolving inside the pinned base image
 gives the lock the base's own Python version and platform. pip runs from a throwaway venv so the base
 needs no pip of its own; the report lists every wheel with the sha256 the index published.
+
+pip runs the build scripts of the project's sdists here, as the same user as this script, so index
+credentials (ML_CONTAINER_INDEXES) are kept out of the environment and command line of pip and of
+what it runs, and out of this process's and pip's /proc files. pip itself hands its index URLs to the
+pip it starts to install an sdist's build requirements, on that one's command line: a build script
+still running then can read them, which only a wheels-only index avoids.
 """
+import sys
+
+# `python3 -c` puts the working directory, the project, first on sys.path: its json.py would be
+# imported in place of the standard library's before anything below runs.
+if sys.path and sys.path[0] in ("", "."):
+    del sys.path[0]
+
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import venv
 
 MARKER = "ML_CONTAINER_RESOLVE_REPORT "
+PR_SET_DUMPABLE = 4
+
+
+def undumpable():
+    """Closes this process's /proc/<pid>/environ, mem and fd to other processes of its user.
+
+    Clearing an environment variable leaves the original block in /proc/<pid>/environ; a build script
+    running as the same user could read it there. Best effort: a base without ctypes still resolves.
+    """
+    try:
+        import ctypes
+
+        zero = ctypes.c_ulong(0)
+        ctypes.CDLL(None).prctl(ctypes.c_int(PR_SET_DUMPABLE), zero, zero, zero, zero)
+    except (ImportError, OSError, AttributeError):
+        pass
+
+
+undumpable()
+# Read here, then gone from the environment every child (pip, and the build scripts it runs) inherits.
+PRIVATE_INDEXES = os.environ.pop("ML_CONTAINER_INDEXES", None)
+
+# Runs pip with options read from stdin, so that index URLs with credentials are in pip's memory
+# only: not on its command line (/proc/<pid>/cmdline is anyone's to read) nor in its environment,
+# and, undumpable as above, not in its /proc files either.
+RUN_PIP = r"""
+import json, os, runpy, sys
+try:
+    import ctypes
+    zero = ctypes.c_ulong(0)
+    ctypes.CDLL(None).prctl(ctypes.c_int(4), zero, zero, zero, zero)
+except (ImportError, OSError, AttributeError):
+    pass
+options = json.load(sys.stdin)
+os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+sys.argv = ["pip", *sys.argv[1:], *options]
+runpy.run_module("pip", run_name="__main__", alter_sys=True)
+"""
 
 # Run with the venv's Python, which has pip and so pip's own packaging: picks, for each torch-family
 # package, the newest +cpu build on PyTorch's CPU index that the requirement allows and that
@@ -21,7 +71,7 @@ import base64, html, json, re, sys, urllib.parse, urllib.request
 from pip._vendor.packaging.specifiers import SpecifierSet
 from pip._vendor.packaging.tags import sys_tags
 from pip._vendor.packaging.utils import parse_wheel_filename
-request = json.loads(sys.argv[1])
+request = json.loads(sys.stdin.read())
 supported = set(sys_tags())
 pins = []
 for package in request["packages"]:
@@ -66,30 +116,35 @@ def requirements_file():
 env_dir = os.path.join(work, "venv")
 venv.create(env_dir, with_pip=True)
 python = os.path.join(env_dir, "bin", "python")
+# -I: isolated from the working directory (the project) and from PYTHON* variables.
 command = [
-    python, "-m", "pip", "install",
+    python, "-I", "-c", RUN_PIP, "install",
     "--dry-run", "--ignore-installed", "--quiet", "--no-input", "--disable-pip-version-check",
     "--report", "-", "-r", requirements_file(),
 ]
-# Indexes with credentials come in the environment, never in the arguments `docker run` shows.
-private = os.environ.get("ML_CONTAINER_INDEXES")
-indexes = json.loads(private) if private else request
+index_options = []
+indexes = json.loads(PRIVATE_INDEXES) if PRIVATE_INDEXES else request
 if indexes.get("indexUrl"):
-    command += ["--index-url", indexes["indexUrl"]]
+    index_options += ["--index-url", indexes["indexUrl"]]
 for url in indexes.get("extraIndexUrls") or []:
-    command += ["--extra-index-url", url]
+    index_options += ["--extra-index-url", url]
 cpu = request.get("cpuTorch")
 if cpu and indexes.get("cpuTorchIndexUrl"):
     cpu = {**cpu, "indexUrl": indexes["cpuTorchIndexUrl"]}
 if cpu:
-    selected = subprocess.run([python, "-c", SELECT_CPU_BUILDS, json.dumps(cpu)], stdout=subprocess.PIPE, text=True)
+    selected = subprocess.run(
+        [python, "-I", "-c", SELECT_CPU_BUILDS], input=json.dumps(cpu), stdout=subprocess.PIPE, text=True
+    )
     if selected.returncode != 0:
         sys.exit(selected.returncode)
     constraints = os.path.join(work, "cpu-constraints.txt")
     with open(constraints, "w") as handle:
         handle.write("\n".join(json.loads(selected.stdout)) + "\n")
-    command += ["--extra-index-url", cpu["indexUrl"], "-c", constraints]
-completed = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    index_options += ["--extra-index-url", cpu["indexUrl"]]
+    command += ["-c", constraints]
+completed = subprocess.run(
+    command, input=json.dumps(index_options), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+)
 sys.stderr.write(completed.stderr)
 if completed.returncode != 0:
     sys.exit(completed.returncode)

@@ -9,10 +9,11 @@ import { detect, directoryReader } from './detect/index.js';
 import { specContract } from './detect/spec.js';
 import { isBadInput, UserError } from './errors.js';
 import { type InputName, inputTable, parseInputs } from './inputs.js';
-import type { Logger } from './log.js';
+import { guardedLogger, type Logger, type UntrustedOutput, untrustedOutput } from './log.js';
 import { pipeline } from './pipeline.js';
 import { metadata } from './report/outputs.js';
 import { summaryMarkdown } from './report/summary.js';
+import { inertCommands, inertJson, logLine } from './text.js';
 
 const USAGE = `ml-container — turn an ML repository into a tested, reproducible container image
 
@@ -51,9 +52,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'detect') {
     const dependencyFile = ((flags['dependency-file'] as string | undefined) ?? '').trim() || null;
     const spec = detect(directoryReader(resolve(dir)), { dependencyFile });
-    process.stdout.write(
-      values.json ? `${JSON.stringify(specContract(spec), null, 2)}\n` : describe(specContract(spec)),
-    );
+    process.stdout.write(values.json ? json(specContract(spec)) : describe(specContract(spec)));
     return 0;
   }
   if (command !== 'run' && command !== 'plan')
@@ -63,18 +62,26 @@ async function main(argv: string[]): Promise<number> {
     name === 'context' ? dir : ((flags[name] as string | undefined) ?? ''),
   );
   const git = await commitFacts(resolve(dir));
+  // In a workflow step the runner reads stderr for commands too.
+  const untrusted = untrustedOutput((text) => process.stderr.write(text), {
+    stopCommands: process.env.GITHUB_ACTIONS === 'true',
+  });
   const report = await pipeline(inputs, localContext(git.sha, git.time), {
     docker: dockerCli(),
-    logger: stderrLogger(),
+    logger: stderrLogger(untrusted),
     workDir: values.out ? resolve(values.out as string) : undefined,
     until: command === 'plan' ? 'render' : inputs.planOnly ? 'plan' : undefined,
   });
   if (values.summary) writeFileSync(values.summary as string, summaryMarkdown(report));
-  if (values.json) process.stdout.write(`${JSON.stringify(metadata(report), null, 2)}\n`);
+  untrusted.resume();
+  if (values.json) process.stdout.write(json(metadata(report)));
   if (report.error) {
-    process.stderr.write(
-      `\n${report.error.detail ? `${report.error.detail}\n\n` : ''}error: ${report.error.located}\n`,
-    );
+    process.stderr.write('\n');
+    if (report.error.detail) {
+      untrusted.block(report.error.detail);
+      process.stderr.write('\n');
+    }
+    process.stderr.write(`error: ${inertCommands(report.error.located)}\n`);
     return isBadInput(report.error) ? 2 : 1;
   }
   for (const variant of report.variants) {
@@ -88,18 +95,29 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-function stderrLogger(): Logger {
-  return {
-    group: async (title, body) => {
-      process.stderr.write(`\n== ${title}\n`);
-      return body();
+function stderrLogger(untrusted: UntrustedOutput): Logger {
+  const logger = guardedLogger(
+    {
+      group: async (title, body) => {
+        process.stderr.write(`\n== ${title}\n`);
+        return body();
+      },
+      info: (message) => process.stderr.write(`${message}\n`),
+      warning: (message) => process.stderr.write(`warning: ${message}\n`),
     },
-    info: (message) => process.stderr.write(`${message}\n`),
-    warning: (message) => process.stderr.write(`warning: ${message}\n`),
+    untrusted,
+  );
+  return {
+    ...logger,
     output: (chunk) => {
-      if (process.env.ML_CONTAINER_VERBOSE) process.stderr.write(chunk);
+      if (process.env.ML_CONTAINER_VERBOSE) logger.output(chunk);
     },
   };
+}
+
+/** JSON for stdout, which a workflow step's log also shows. */
+function json(value: unknown): string {
+  return `${inertJson(JSON.stringify(value, null, 2))}\n`;
 }
 
 function describe(contract: ReturnType<typeof specContract>): string {
@@ -116,7 +134,8 @@ function describe(contract: ReturnType<typeof specContract>): string {
       (warning) => `warning     ${warning.message}${warning.source ? ` (${warning.source})` : ''}`,
     ),
   ];
-  return `${lines.join('\n')}\n`;
+  // Model paths, specs and sources are the repository's.
+  return `${lines.map(logLine).join('\n')}\n`;
 }
 
 main(process.argv.slice(2)).then(
@@ -125,7 +144,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof UserError) {
-      process.stderr.write(`${error.located}\n`);
+      process.stderr.write(`${inertCommands(error.located)}\n`);
       process.exitCode = 2;
     } else if (
       error instanceof TypeError &&

@@ -8,6 +8,12 @@ export interface RunContext {
   repository: string | null;
   serverUrl: string;
   pullRequest: { number: number; fromFork: boolean } | null;
+  /**
+   * Events other than pull requests that still build a pull request's code: a `workflow_run` of
+   * a fork's run, an `issue_comment` on a pull request (whose head the payload does not name).
+   * Absent means no such event.
+   */
+  foreignCode?: string;
   /** ISO time of the commit, for `org.opencontainers.image.created`; never the wall clock. */
   commitTime: string | null;
   /** The repository's description and SPDX license, as docker/metadata-action labels them. */
@@ -17,6 +23,8 @@ export interface RunContext {
 
 interface EventPayload {
   pull_request?: { number?: number; head?: { repo?: { full_name?: string } | null } };
+  workflow_run?: { event?: string; head_repository?: { full_name?: string } | null };
+  issue?: { number?: number; pull_request?: unknown };
   repository?: { full_name?: string; description?: string | null; license?: { spdx_id?: string } | null };
   head_commit?: { timestamp?: string } | null;
   commits?: { timestamp?: string }[];
@@ -26,6 +34,7 @@ export function githubContext(env: NodeJS.ProcessEnv): RunContext {
   const event = readEvent(env.GITHUB_EVENT_PATH);
   const eventName = env.GITHUB_EVENT_NAME ?? 'local';
   const pr = event.pull_request;
+  const foreignCode = foreignCodeOf(eventName, event);
   return {
     eventName,
     ref: env.GITHUB_REF ?? null,
@@ -39,6 +48,7 @@ export function githubContext(env: NodeJS.ProcessEnv): RunContext {
             fromFork: (pr.head?.repo?.full_name ?? null) !== (event.repository?.full_name ?? null),
           }
         : null,
+    ...(foreignCode ? { foreignCode } : {}),
     commitTime: event.head_commit?.timestamp ?? event.commits?.at(-1)?.timestamp ?? null,
     description: event.repository?.description ?? null,
     // GitHub says NOASSERTION when it cannot tell the license: that is no license to label.
@@ -84,6 +94,42 @@ function readEvent(path: string | undefined): EventPayload {
   }
 }
 
+/** The events whose payload is a pull request: they build its code, and never push. */
+const PULL_REQUEST_EVENTS = new Set([
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment',
+]);
+
 export function isPullRequestEvent(context: RunContext): boolean {
-  return context.eventName === 'pull_request' || context.eventName === 'pull_request_target';
+  return PULL_REQUEST_EVENTS.has(context.eventName);
+}
+
+function foreignCodeOf(eventName: string, event: EventPayload): string | undefined {
+  const run = event.workflow_run;
+  if (eventName === 'workflow_run' && run) {
+    const head = run.head_repository?.full_name ?? null;
+    if (head !== (event.repository?.full_name ?? null)) {
+      return `the workflow run it follows built ${head ?? 'a deleted repository'}'s code`;
+    }
+  }
+  if (eventName === 'issue_comment' && event.issue?.pull_request) {
+    return `a comment on pull request #${event.issue.number ?? '?'}, whose head the event does not name`;
+  }
+  return undefined;
+}
+
+/**
+ * Why the code this run builds comes from outside the repository (a fork), or null: such a run
+ * writes no cache, gets no credentials and pushes nothing. A pull request event whose payload
+ * names no head repository (a deleted fork) counts as a fork: a missing fact must not make the
+ * run more trusting.
+ */
+export function forkOrigin(context: RunContext): string | null {
+  if (isPullRequestEvent(context)) {
+    if (context.pullRequest && !context.pullRequest.fromFork) return null;
+    return `${context.pullRequest ? `pull request #${context.pullRequest.number}` : 'the pull request'} comes from a fork`;
+  }
+  return context.foreignCode ?? null;
 }

@@ -117,12 +117,14 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         ),
       );
     }
-    logger.info(`Python ${spec.python.version} (${spec.python.source})`);
+    logger.info(oneLine(`Python ${spec.python.version} (${spec.python.source})`));
     for (const framework of spec.frameworks) {
-      logger.info(`${framework.name} ${framework.spec || '(any version)'} (${framework.source})`);
+      logger.info(oneLine(`${framework.name} ${framework.spec || '(any version)'} (${framework.source})`));
     }
     logger.info(
-      `accelerator ${spec.accelerator}${spec.cuda ? `, CUDA ${spec.cuda.version} (${spec.cuda.source})` : ''}`,
+      oneLine(
+        `accelerator ${spec.accelerator}${spec.cuda ? `, CUDA ${spec.cuda.version} (${spec.cuda.source})` : ''}`,
+      ),
     );
 
     // Read before any build, so a malformed golden file fails in seconds, not after the image is built.
@@ -152,7 +154,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         logger.info(`[${candidate.variant}]`);
         for (const decision of candidate.decisions)
           logger.info(oneLine(`  ${decision.topic}: ${decision.choice} — ${decision.why}`));
-        logger.info(`  base pinned: ${candidate.base.image}@${candidate.base.digest}`);
+        logger.info(oneLine(`  base pinned: ${candidate.base.image}@${candidate.base.digest}`));
       }
       return planned;
     });
@@ -451,8 +453,11 @@ async function buildAndSmoke(
   );
   variant.smoke = smoked;
   for (const check of smoked.checks) {
+    // The name is a model file's, the error and reason the model code's: one line, whatever they hold.
     logger.info(
-      `${check.status.padEnd(7)} ${check.platform ? `[${check.platform}] ` : ''}${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`,
+      oneLine(
+        `${check.status.padEnd(7)} ${check.platform ? `[${check.platform}] ` : ''}${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`,
+      ),
     );
   }
   const failed = failedChecks(smoked);

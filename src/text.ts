@@ -50,3 +50,55 @@ export function excerpt(text: string, max = 80): string {
 export function quoted(value: string, max = 60): string {
   return `'${excerpt(value, max)}'`;
 }
+
+/**
+ * Text for the Actions log, where the runner reads a line starting with `::` (after blanks) as a
+ * workflow command, and `##[` anywhere in a line as one in its older syntax. Each line keeps its
+ * words but loses the marker: the first `:` of a leading `::` and the `[` of every `##[` are written
+ * as escapes (`\u003a`, `\u005b`), and so are invisible characters (a zero-width space, a soft
+ * hyphen), which the runner's culture-sensitive string search may skip inside a marker. Line breaks
+ * are kept: use `logLine` where there must be none.
+ */
+export function inertCommands(text: string): string {
+  // The runner splits lines at \r as well as \n.
+  return text
+    .split(/(\r\n|\r|\n)/)
+    .map((part, index) => (index % 2 === 1 ? part : inertLine(part)))
+    .join('');
+}
+
+/** Repository or container text for one line of the Actions log: `oneLine`, then `inertCommands`. */
+export function logLine(text: string): string {
+  return inertCommands(oneLine(text));
+}
+
+/**
+ * JSON text (`JSON.stringify`'s) that reads as no command in the Actions log. No line of it can
+ * start with `::`, but a string may hold `##[`: its `[` is written `\u005b`, and invisible
+ * characters that could hide one as `\u` escapes, the same value to any JSON parser.
+ */
+export function inertJson(json: string): string {
+  return json
+    .replace(/\p{Default_Ignorable_Code_Point}/gu, (char) =>
+      Array.from(
+        { length: char.length },
+        (_, index) => `\\u${char.charCodeAt(index).toString(16).padStart(4, '0')}`,
+      ).join(''),
+    )
+    .replaceAll('##[', '##\\u005b');
+}
+
+function inertLine(line: string): string {
+  return (
+    line
+      .replace(/\p{Default_Ignorable_Code_Point}/gu, (char) => unicodeEscape(char))
+      // .NET's TrimStart, which the runner applies first, also drops U+0085 (NEL), which \s lacks.
+      .replace(/^([\s\u0085]*):(?=:)/, '$1\\u003a')
+      .replaceAll('##[', '##\\u005b')
+  );
+}
+
+function unicodeEscape(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}

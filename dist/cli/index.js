@@ -38885,7 +38885,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 8551:
+/***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
@@ -39281,7 +39281,7 @@ exports.composeScalar = composeScalar;
 
 
 
-var node_process = __nccwpck_require__(8551);
+var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
 var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
@@ -41577,7 +41577,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 
 
-var node_process = __nccwpck_require__(8551);
+var node_process = __nccwpck_require__(932);
 
 function debug(logLevel, ...messages) {
     if (logLevel === 'debug')
@@ -43767,7 +43767,7 @@ exports.LineCounter = LineCounter;
 
 
 
-var node_process = __nccwpck_require__(8551);
+var node_process = __nccwpck_require__(932);
 var cst = __nccwpck_require__(3461);
 var lexer = __nccwpck_require__(361);
 
@@ -47731,6 +47731,7 @@ function githubContext(env) {
     const event = readEvent(env.GITHUB_EVENT_PATH);
     const eventName = env.GITHUB_EVENT_NAME ?? 'local';
     const pr = event.pull_request;
+    const foreignCode = foreignCodeOf(eventName, event);
     return {
         eventName,
         ref: env.GITHUB_REF ?? null,
@@ -47743,6 +47744,7 @@ function githubContext(env) {
                 fromFork: (pr.head?.repo?.full_name ?? null) !== (event.repository?.full_name ?? null),
             }
             : null,
+        ...(foreignCode ? { foreignCode } : {}),
         commitTime: event.head_commit?.timestamp ?? event.commits?.at(-1)?.timestamp ?? null,
         description: event.repository?.description ?? null,
         // GitHub says NOASSERTION when it cannot tell the license: that is no license to label.
@@ -47783,56 +47785,42 @@ function readEvent(path) {
         return {};
     }
 }
+/** The events whose payload is a pull request: they build its code, and never push. */
+const PULL_REQUEST_EVENTS = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment',
+]);
 function isPullRequestEvent(context) {
-    return context.eventName === 'pull_request' || context.eventName === 'pull_request_target';
+    return PULL_REQUEST_EVENTS.has(context.eventName);
 }
-
-;// CONCATENATED MODULE: ./src/source.ts
-function formatSource(source) {
-    let text = source.file;
-    if (source.line !== undefined)
-        text += `:${source.line}`;
-    if (source.line !== undefined && source.column !== undefined)
-        text += `:${source.column}`;
-    return text;
-}
-
-;// CONCATENATED MODULE: ./src/errors.ts
-
-/**
- * A failure the user can act on. It names the phase and, when a file caused it, the file and line,
- * so the action can annotate that line and the CLI can print `file:line:col: message`.
- */
-class UserError extends Error {
-    phase;
-    source;
-    detail;
-    constructor(message, phase, source, detail) {
-        super(message);
-        this.phase = phase;
-        this.source = source;
-        this.detail = detail;
-        this.name = 'UserError';
+function foreignCodeOf(eventName, event) {
+    const run = event.workflow_run;
+    if (eventName === 'workflow_run' && run) {
+        const head = run.head_repository?.full_name ?? null;
+        if (head !== (event.repository?.full_name ?? null)) {
+            return `the workflow run it follows built ${head ?? 'a deleted repository'}'s code`;
+        }
     }
-    /** One line in the compiler convention, which editors and the Actions log both recognise. */
-    get located() {
-        return this.source ? `${formatSource(this.source)}: ${this.message}` : this.message;
+    if (eventName === 'issue_comment' && event.issue?.pull_request) {
+        return `a comment on pull request #${event.issue.number ?? '?'}, whose head the event does not name`;
     }
+    return undefined;
 }
 /**
- * A repository file or value the action refuses to read or write (a link out of the project, a
- * value that cannot go into a Dockerfile): bad input, like a usage error, whatever phase met it.
- * The CLI exits 2 for it, as for every error of the inputs and detect phases.
+ * Why the code this run builds comes from outside the repository (a fork), or null: such a run
+ * writes no cache, gets no credentials and pushes nothing. A pull request event whose payload
+ * names no head repository (a deleted fork) counts as a fork: a missing fact must not make the
+ * run more trusting.
  */
-class RefusedInput extends UserError {
-    name = 'RefusedInput';
-}
-/** Whether the error is the input's fault rather than the run's: the CLI's exit code 2. */
-function isBadInput(error) {
-    return error instanceof RefusedInput || error.phase === 'inputs' || error.phase === 'detect';
-}
-function isUserError(error) {
-    return error instanceof UserError;
+function forkOrigin(context) {
+    if (isPullRequestEvent(context)) {
+        if (context.pullRequest && !context.pullRequest.fromFork)
+            return null;
+        return `${context.pullRequest ? `pull request #${context.pullRequest.number}` : 'the pull request'} comes from a fork`;
+    }
+    return context.foreignCode ?? null;
 }
 
 ;// CONCATENATED MODULE: ./src/text.ts
@@ -47884,6 +47872,96 @@ function excerpt(text, max = 80) {
 /** A value the repository wrote, quoted for an error message, cut short and escaped as by `excerpt`. */
 function quoted(value, max = 60) {
     return `'${excerpt(value, max)}'`;
+}
+/**
+ * Text for the Actions log, where the runner reads a line starting with `::` (after blanks) as a
+ * workflow command, and `##[` anywhere in a line as one in its older syntax. Each line keeps its
+ * words but loses the marker: the first `:` of a leading `::` and the `[` of every `##[` are written
+ * as escapes (`\u003a`, `\u005b`), and so are invisible characters (a zero-width space, a soft
+ * hyphen), which the runner's culture-sensitive string search may skip inside a marker. Line breaks
+ * are kept: use `logLine` where there must be none.
+ */
+function inertCommands(text) {
+    // The runner splits lines at \r as well as \n.
+    return text
+        .split(/(\r\n|\r|\n)/)
+        .map((part, index) => (index % 2 === 1 ? part : inertLine(part)))
+        .join('');
+}
+/** Repository or container text for one line of the Actions log: `oneLine`, then `inertCommands`. */
+function logLine(text) {
+    return inertCommands(oneLine(text));
+}
+/**
+ * JSON text (`JSON.stringify`'s) that reads as no command in the Actions log. No line of it can
+ * start with `::`, but a string may hold `##[`: its `[` is written `\u005b`, and invisible
+ * characters that could hide one as `\u` escapes, the same value to any JSON parser.
+ */
+function inertJson(json) {
+    return json
+        .replace(/\p{Default_Ignorable_Code_Point}/gu, (char) => Array.from({ length: char.length }, (_, index) => `\\u${char.charCodeAt(index).toString(16).padStart(4, '0')}`).join(''))
+        .replaceAll('##[', '##\\u005b');
+}
+function inertLine(line) {
+    return (line
+        .replace(/\p{Default_Ignorable_Code_Point}/gu, (char) => unicodeEscape(char))
+        // .NET's TrimStart, which the runner applies first, also drops U+0085 (NEL), which \s lacks.
+        .replace(/^([\s\u0085]*):(?=:)/, '$1\\u003a')
+        .replaceAll('##[', '##\\u005b'));
+}
+function unicodeEscape(char) {
+    const code = char.codePointAt(0) ?? 0;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+;// CONCATENATED MODULE: ./src/source.ts
+
+/** `file:line:col`, always one line: the file name is the repository's, and may hold a line break. */
+function formatSource(source) {
+    let text = oneLine(source.file);
+    if (source.line !== undefined)
+        text += `:${source.line}`;
+    if (source.line !== undefined && source.column !== undefined)
+        text += `:${source.column}`;
+    return text;
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+
+/**
+ * A failure the user can act on. It names the phase and, when a file caused it, the file and line,
+ * so the action can annotate that line and the CLI can print `file:line:col: message`.
+ */
+class UserError extends Error {
+    phase;
+    source;
+    detail;
+    constructor(message, phase, source, detail) {
+        super(message);
+        this.phase = phase;
+        this.source = source;
+        this.detail = detail;
+        this.name = 'UserError';
+    }
+    /** One line in the compiler convention, which editors and the Actions log both recognise. */
+    get located() {
+        return this.source ? `${formatSource(this.source)}: ${this.message}` : this.message;
+    }
+}
+/**
+ * A repository file or value the action refuses to read or write (a link out of the project, a
+ * value that cannot go into a Dockerfile): bad input, like a usage error, whatever phase met it.
+ * The CLI exits 2 for it, as for every error of the inputs and detect phases.
+ */
+class RefusedInput extends UserError {
+    name = 'RefusedInput';
+}
+/** Whether the error is the input's fault rather than the run's: the CLI's exit code 2. */
+function isBadInput(error) {
+    return error instanceof RefusedInput || error.phase === 'inputs' || error.phase === 'detect';
+}
+function isUserError(error) {
+    return error instanceof UserError;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -50120,7 +50198,7 @@ function requirementsOfLock(packages) {
 
 
 /** A package name as PEP 508 allows it; lockfiles copy it from the index, so anything else is damage. */
-const common_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+const PACKAGE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 function lockError(message, file, line) {
     return new UserError(message, 'detect', line === undefined ? { file } : { file, line });
@@ -50207,7 +50285,7 @@ function requiredName(record, at) {
     const name = optionalString(record, 'name', at);
     if (name === undefined)
         throw lockError(`${at.what} has no 'name'`, at.file, at.line);
-    if (!common_NAME.test(name))
+    if (!PACKAGE_NAME.test(name))
         throw lockError(`${at.what}: '${excerpt(name)}' is not a valid package name`, at.file, at.line);
     return name;
 }
@@ -50215,11 +50293,20 @@ function requiredName(record, at) {
 function named(at, name) {
     return { ...at, what: `package '${excerpt(name)}'` };
 }
-/** A locked version: a non-empty string without spaces (PEP 440 local versions such as `+cu121` included). */
+/**
+ * A locked version: a non-empty string without whitespace or control characters (PEP 440 local
+ * versions such as `+cu121` included). It is written into requirements.lock after `==`, where pip
+ * splits lines as Python does: at `\x1c` or `\x85` too, so `1.6.0\x1c--extra-index-url=…` would
+ * add an index of the lockfile's choosing.
+ */
 function checkVersion(version, at) {
-    if (!/^\S+$/.test(version))
+    if (!isLockText(version))
         throw lockError(`${at.what}: '${excerpt(version)}' is not a version`, at.file, at.line);
     return version;
+}
+/** Text a lock may carry into requirements.lock: non-empty, no whitespace, no control characters. */
+function isLockText(text) {
+    return /^\S+$/.test(text) && !hasControlCharacters(text);
 }
 /**
  * A hash written `sha256:<hex>` (uv, poetry, pdm, Pipfile.lock), returned lower-cased. Other
@@ -50252,8 +50339,11 @@ function pushHash(hashes, hash) {
     if (hash !== undefined && !hashes.includes(hash))
         hashes.push(hash);
 }
-/** Adds an index once per URL; the first mention is the one cited. */
+/** Adds an index once per URL; the first mention is the one cited. A URL is one word of text. */
 function pushIndex(indexes, index) {
+    if (!isLockText(index.url)) {
+        throw lockError(`index URL '${excerpt(index.url)}' has whitespace or a control character`, index.source.file, index.source.line);
+    }
     if (!indexes.some((known) => known.url === index.url))
         indexes.push(index);
 }
@@ -50701,6 +50791,7 @@ function readPipfileLock(reader, path) {
         if (version === undefined) {
             throw lockError(`${here.what}: version '${excerpt(pinned)}' is not an exact pin ('==1.2.3')`, path, line);
         }
+        checkVersion(version, here);
         packages.push({ name: normalizeName(name), version, hashes, marker, source: { file: path, line } });
     }
     // Object keys that look like integers come first in JS; the file's order is the lines' order.
@@ -51019,7 +51110,98 @@ function checkIndexUrl(url, what, source) {
     return url;
 }
 
+;// CONCATENATED MODULE: ./src/detect/pip-lines.ts
+
+
+/**
+ * What pip expands in a requirements line (pip/_internal/req/req_file.py, `ENV_VAR_RE`): `${NAME}`
+ * with NAME of uppercase letters, digits and `_` only; `$NAME` and `${name}` stay as written.
+ */
+const PIP_VARIABLE = /\$\{[A-Z0-9_]+\}/;
+/**
+ * Why pip must not read `line`, for a message, or null when it may: a `${NAME}` pip would fill from
+ * its own environment, the resolver container's (`-r ${HOME}/../proc/self/environ` reads a file
+ * outside the project, `${ML_CONTAINER_INDEXES}` the index credentials).
+ */
+function pipVariableProblem(line) {
+    const variable = PIP_VARIABLE.exec(line)?.[0];
+    return variable === undefined
+        ? null
+        : `pip would expand ${variable} from the resolver's environment, which this action does not hand to a project: write the value out: ${quoted(line)}`;
+}
+/** An index URL option: its own check (index-url.ts) refuses any `$`, with advice on credentials. */
+const INDEX_URL_OPTION = /^(?:-i|--index-url|--extra-index-url)(?![a-z-])/;
+/**
+ * Refuses a requirements line (after pip's line joining and comment stripping) that pip would
+ * expand: an option's value (`-r`, `-c`, `-f`), a requirement, a URL, a marker alike.
+ */
+function checkPipVariables(line, source) {
+    if (INDEX_URL_OPTION.test(line))
+        return;
+    const problem = pipVariableProblem(line);
+    if (problem !== null)
+        throw new UserError(problem, 'detect', source);
+}
+/**
+ * Where Python's `str.splitlines` ends a line and this reader does not (it splits at `\n` and
+ * `\r\n`): a lone `\r`, `\v`, `\f`, `\x1c`-`\x1e`, `\x85`, U+2028, U+2029. pip splits a
+ * requirements file so, and text after one of these in what reads here as a comment would be a line
+ * of its own to pip (`# note\u0085-r /etc/passwd`). The offset of the first, or -1.
+ */
+function pipOnlyLineBreak(text) {
+    for (let index = 0; index < text.length; index++) {
+        const code = text.charCodeAt(index);
+        const lone = code === 0x0d && index + 1 < text.length && text[index + 1] !== '\n';
+        if (lone || code === 0x0b || code === 0x0c || (code >= 0x1c && code <= 0x1e) || code === 0x85)
+            return index;
+        if (code === 0x2028 || code === 0x2029)
+            return index;
+    }
+    return -1;
+}
+/** Encodings under which pip reads the same text as this reader, which decodes UTF-8. */
+const SAME_AS_UTF8 = new Set([
+    'utf_8',
+    'utf8',
+    'u8',
+    'utf',
+    'utf_8_sig',
+    'ascii',
+    'us_ascii',
+]);
+/**
+ * Refuses a requirements file that pip would read as other lines than this action's reader does:
+ * a line break only Python knows, or a PEP 263 coding declaration pip honours (`# coding: utf-7`
+ * turns `+ACQAew-HOME+AH0-` into `${HOME}`). Either way the checks made here would not be the
+ * checks of what pip reads.
+ */
+function checkPipReadsAsWritten(text, file) {
+    const lineOf = (offset) => text.slice(0, offset).split('\n').length;
+    const lineBreak = pipOnlyLineBreak(text);
+    if (lineBreak >= 0) {
+        throw new UserError(`pip reads ${quoted(text.charAt(lineBreak))} as a line break, which this action does not: end lines with \\n or \\r\\n only`, 'detect', { file, line: lineOf(lineBreak) });
+    }
+    // pip (auto_decode) looks for a declaration only when no byte order mark says the encoding.
+    if (text.startsWith('\ufeff'))
+        return;
+    const lines = text.split('\n').slice(0, 2);
+    lines.forEach((line, index) => {
+        if (!line.startsWith('#'))
+            return;
+        const encoding = /coding[:=]\s*([-\w.]+)/.exec(line)?.[1];
+        if (encoding === undefined || SAME_AS_UTF8.has(encoding.toLowerCase().replace(/[-.]/g, '_')))
+            return;
+        throw new UserError(`pip would decode this file as ${quoted(encoding)}, as its coding declaration says, and read other text than this action checked: save it as UTF-8 without the declaration`, 'detect', { file, line: index + 1 });
+    });
+}
+/**
+ * Whitespace as Python's `\s` has it (`str.isspace`), which pip's comment pattern `(^|\s+)#` uses.
+ * JavaScript's `\s` also takes U+FEFF, so `a\ufeff#${HOME}` would be a comment here and not to pip.
+ */
+const PYTHON_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+
 ;// CONCATENATED MODULE: ./src/detect/requirements.ts
+
 
 
 
@@ -51050,8 +51232,10 @@ function readInto(reader, path, result, stack, kind, includedFrom) {
     }
     if (!result.files.includes(path))
         result.files.push(path);
+    checkPipReadsAsWritten(text, path);
     for (const { text: line, line: lineNumber } of logicalLines(text, path)) {
         const source = { file: path, line: lineNumber };
+        checkPipVariables(line, source);
         if (line.startsWith('-')) {
             readOption(reader, line, source, result, [...stack, path], kind);
             continue;
@@ -51133,13 +51317,16 @@ function bareUrlRequirement(body, hashes, source) {
     const marker = separator ? body.slice(separator.index + separator[0].length).trim() || null : null;
     return { name, extras: [], specifier: '', marker, url, hashes, source };
 }
+/** pip's comment: `#` at the start or after whitespace, Python's whitespace. */
+const COMMENT = new RegExp(`(^|${PYTHON_SPACE})#.*$`);
 /** Joins backslash continuations as pip does (the newline simply vanishes), strips comments, keeping the number of each line's first physical line. */
 function logicalLines(text, file) {
     const lines = [];
-    const physical = text.split(/\r?\n/);
+    // pip drops a UTF-8 byte order mark before reading lines.
+    const physical = text.replace(/^\ufeff/, '').split(/\r?\n/);
     let pending = null;
     physical.forEach((raw, index) => {
-        const withoutComment = raw.replace(/(^|\s)#.*$/, '');
+        const withoutComment = raw.replace(COMMENT, '');
         const continued = /\\$/.test(withoutComment);
         const piece = continued ? withoutComment.slice(0, -1) : withoutComment;
         pending = pending
@@ -51164,6 +51351,8 @@ function logicalLines(text, file) {
 }
 
 ;// CONCATENATED MODULE: ./src/detect/manifests/conda.ts
+
+
 
 
 
@@ -51561,6 +51750,12 @@ function readPipItem(reader, manifest, item, source, line) {
     const text = item.trim();
     if (!text || text.startsWith('#'))
         return;
+    // The resolver writes the requirement back as a line of a requirements file: pip would take a
+    // line break there (`\n`, `\u0085`) as the start of a line of the project's choosing.
+    if (hasControlCharacters(text)) {
+        throw new UserError(`a pip requirement is one line without control characters: ${quoted(text)}`, 'detect', source);
+    }
+    checkPipVariables(text, source);
     const warn = (message) => manifest.warnings.push({ message, source: formatSource(source) });
     if (text.startsWith('-')) {
         readPipOption(reader, manifest, text, source, line, warn);
@@ -59388,6 +59583,104 @@ function parseLabels(value) {
     return labels;
 }
 
+;// CONCATENATED MODULE: ./src/log.ts
+
+
+/** A partial line longer than this is broken, so a stream without newlines cannot fill memory. */
+const MAX_PENDING = 64 * 1024;
+/**
+ * The output guard. `stopCommands: false` (the CLI outside Actions) writes the text as it comes and
+ * only keeps the next line of the action's own from starting mid-line.
+ */
+function untrustedOutput(write, options = {}) {
+    const stopCommands = options.stopCommands ?? true;
+    // A fresh token for each stop: one seen in a live log is worth nothing to the next block.
+    const newToken = options.token ?? (() => (0,external_node_crypto_.randomBytes)(16).toString('hex'));
+    let token = null;
+    let pending = '';
+    let midLine = false;
+    const writeLines = (lines) => {
+        if (token === null) {
+            token = newToken();
+            write(`::stop-commands::${token}\n`);
+        }
+        // The runner resumes on a command named after the token, in either syntax, anywhere it can
+        // parse one; output that knows the token loses it.
+        write(lines.replace(new RegExp(token, 'gi'), '[stop token]'));
+    };
+    const raw = (chunk) => {
+        if (!stopCommands) {
+            if (chunk === '')
+                return;
+            write(chunk);
+            midLine = !chunk.endsWith('\n');
+            return;
+        }
+        pending += chunk;
+        // Whole lines only, so a token split across chunks is still seen in one piece.
+        const end = pending.lastIndexOf('\n');
+        if (end >= 0) {
+            writeLines(pending.slice(0, end + 1));
+            pending = pending.slice(end + 1);
+        }
+        if (pending.length > MAX_PENDING) {
+            writeLines(`${pending}\n`);
+            pending = '';
+        }
+    };
+    const resume = () => {
+        if (pending !== '') {
+            writeLines(`${pending}\n`);
+            pending = '';
+        }
+        if (midLine) {
+            write('\n');
+            midLine = false;
+        }
+        if (token !== null) {
+            write(`::${token}::\n`);
+            token = null;
+        }
+    };
+    return {
+        raw,
+        block(text) {
+            raw(text.endsWith('\n') ? text : `${text}\n`);
+            resume();
+        },
+        resume,
+    };
+}
+/**
+ * A logger whose own lines are never read as commands from repository text (`inertCommands`) and
+ * never fall inside a stretch of untrusted output, where commands are off: each call resumes them
+ * first, and so does the end of each group, before the group's closing command.
+ */
+function guardedLogger(own, untrusted) {
+    return {
+        group: (title, body) => {
+            untrusted.resume();
+            return own.group(title, async () => {
+                try {
+                    return await body();
+                }
+                finally {
+                    untrusted.resume();
+                }
+            });
+        },
+        info: (message) => {
+            untrusted.resume();
+            own.info(inertCommands(message));
+        },
+        warning: (message, source) => {
+            untrusted.resume();
+            own.warning(inertCommands(message), source);
+        },
+        output: (chunk) => untrusted.raw(chunk),
+    };
+}
+
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/adapters/registry.ts
@@ -59764,9 +60057,17 @@ function renderDockerfile(plan, lock) {
         ...(plan.privateIndexes
             ? [
                 `    --mount=type=secret,id=${PIP_CONFIG_SECRET},target=/run/secrets/${PIP_CONFIG_SECRET},required=true \\`,
-                `    SOURCE_DATE_EPOCH=0 PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET} ${venv}/bin/pip install --require-hashes --no-deps \\`,
             ]
-            : [`    SOURCE_DATE_EPOCH=0 ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`]),
+            : []),
+        // The cache outlives the build on a persistent builder, and an sdist's build script (a fork's
+        // too) runs as root beside it. Downloads are checked against the lock's hashes, wheels pip built
+        // from sdists are not: those are dropped first, while this build holds the cache (sharing=locked).
+        `    rm -rf /root/.cache/pip/wheels \\`,
+        ...(plan.privateIndexes
+            ? [
+                `    && SOURCE_DATE_EPOCH=0 PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET} ${venv}/bin/pip install --require-hashes --no-deps \\`,
+            ]
+            : [`    && SOURCE_DATE_EPOCH=0 ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`]),
         `    -r /opt/ml-container/${LOCK_FILE}`,
         '',
         'FROM dependencies AS application',
@@ -60428,17 +60729,70 @@ function exclusive(version, op, bound) {
 
 
 
+
+
+/**
+ * The report line resolve.py printed, read as a report. The resolver runs the project's sdist build
+ * scripts, so the line is checked as untrusted: JSON of the shape read here, or a UserError.
+ */
+function parseReport(json) {
+    let value;
+    try {
+        value = JSON.parse(json);
+    }
+    catch {
+        throw new UserError(`the resolver's report is not JSON: ${quoted(json)}`, 'lock');
+    }
+    const item = (entry) => isRecord(entry) &&
+        isRecord(entry.metadata) &&
+        typeof entry.metadata.name === 'string' &&
+        typeof entry.metadata.version === 'string' &&
+        isRecord(entry.download_info) &&
+        typeof entry.download_info.url === 'string';
+    const shaped = isRecord(value) &&
+        Array.isArray(value.install) &&
+        value.install.every(item) &&
+        isRecord(value.environment) &&
+        Object.values(value.environment).every((field) => typeof field === 'string' && !hasControlCharacters(field));
+    if (!shaped) {
+        throw new UserError(`the resolver's report is not pip's installation report (install[].metadata, download_info; environment of strings): ${quoted(json)}`, 'lock');
+    }
+    return value;
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+/**
+ * requirements.lock from pip's report. Each package's name, version, URL and sha256 are checked
+ * before they are written: an sdist's build script runs in the resolver, and pip reads a space or a
+ * line break (`\x1c`, `\x85` included) in the lock as another option or line.
+ */
 function lockFromReport(report, header) {
     const packages = report.install.map((item) => {
+        const { name, version } = item.metadata;
+        const { url } = item.download_info;
+        if (!PACKAGE_NAME.test(name)) {
+            throw new UserError(`the resolver reported a package named ${quoted(name)}, which is no package name`, 'lock');
+        }
+        if (!isLockText(version)) {
+            throw new UserError(`the resolver reported ${name} with version ${quoted(version)}, which has whitespace or a control character`, 'lock');
+        }
+        if (!isLockText(url) || !/^(?:https?|file):\/\//i.test(url)) {
+            throw new UserError(`the resolver reported ${name} ${excerpt(version)} from ${quoted(url)}, which is not an http(s) or file URL without whitespace or control characters`, 'lock');
+        }
         const sha256 = item.download_info.archive_info?.hashes?.sha256 ?? hashFromLegacyField(item);
         if (!sha256) {
-            throw new UserError(`the index gave no sha256 for ${item.metadata.name} ${item.metadata.version} (${item.download_info.url}); it cannot be pinned by hash`, 'lock');
+            throw new UserError(`the index gave no sha256 for ${name} ${excerpt(version)} (${excerpt(url, 200)}); it cannot be pinned by hash`, 'lock');
+        }
+        if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) {
+            throw new UserError(`the resolver reported ${name} ${excerpt(version)} with a sha256 that is not 64 hex digits: ${quoted(String(sha256))}`, 'lock');
         }
         return {
-            name: normalizeName(item.metadata.name),
-            version: item.metadata.version,
-            sha256: [sha256],
-            url: item.is_direct ? item.download_info.url : null,
+            name: normalizeName(name),
+            version,
+            sha256: [sha256.toLowerCase()],
+            url: item.is_direct ? url : null,
         };
     });
     return lockFromPackages(packages, header, report.environment);
@@ -60460,7 +60814,15 @@ function lockFromPackages(unsorted, header, environment) {
             ? `${pkg.name} @ ${pkg.url}${marker}${hashes}`
             : `${pkg.name}==${pkg.version}${marker}${hashes}`;
     });
-    const text = `${[...header.map((line) => `# ${line}`), ...lines].join('\n')}\n`;
+    const written = [...header.map((line) => `# ${line}`), ...lines];
+    // Every value was checked where it was read; a control character here (pip reads \x1c or \x85 as
+    // a line break) would let text through as a line of its own, so it is a bug, not a project's error.
+    written.forEach((line, index) => {
+        if (hasControlCharacters(line)) {
+            throw new Error(`requirements.lock line ${index + 1} has a control character: ${quoted(line)}`);
+        }
+    });
+    const text = `${written.join('\n')}\n`;
     return {
         packages,
         text,
@@ -60470,7 +60832,9 @@ function lockFromPackages(unsorted, header, environment) {
 }
 function hashFromLegacyField(item) {
     const legacy = item.download_info.archive_info?.hash;
-    return legacy?.startsWith('sha256=') ? legacy.slice('sha256='.length) : undefined;
+    return typeof legacy === 'string' && legacy.startsWith('sha256=')
+        ? legacy.slice('sha256='.length)
+        : undefined;
 }
 /**
  * One lock for several platforms, each resolved on itself: a package pinned alike everywhere is one
@@ -60503,6 +60867,7 @@ function mergePlatformLocks(perPlatform, header) {
 }
 
 ;// CONCATENATED MODULE: ./src/lock/convert.ts
+
 
 
 
@@ -60541,7 +60906,8 @@ function lockFromHashedRequirements(reader, path, env, header) {
     const file = parseRequirementsFile(reader, path);
     const read = file.requirements.map((requirement) => {
         const version = /^==([^=,*]+)$/.exec(requirement.specifier)?.[1];
-        const unpinned = requirement.url !== null || version === undefined;
+        // Written after `==` in requirements.lock: one word, or it would be an option or a line of its own.
+        const unpinned = requirement.url !== null || version === undefined || !isLockText(version);
         const unhashed = requirement.hashes.length === 0;
         if (unpinned || unhashed) {
             const problem = [unpinned ? 'is not pinned with ==version' : '', unhashed ? 'has no --hash' : '']
@@ -60630,6 +60996,8 @@ function describe(env) {
 
 
 
+
+
 const RESOLVER_SCRIPT = (0,external_node_fs_namespaceObject.readFileSync)(__nccwpck_require__.ab + "resolve.py", 'utf8');
 const MARKER = 'ML_CONTAINER_RESOLVE_REPORT ';
 /** Long enough to download torch with its CUDA wheels on a slow mirror; a resolve past it is stuck or hostile. */
@@ -60679,6 +61047,7 @@ function convertLock(plan, lockfile, reader, platform) {
         : lockFromHashedRequirements(reader, lockfile, env, header);
 }
 async function resolveLock(plan, spec, contextDir, docker, credentials, platform) {
+    checkResolverLines(plan, spec);
     const indexes = {
         indexUrl: plan.indexUrl ? withCredentials(plan.indexUrl, credentials) : null,
         extraIndexUrls: plan.extraIndexUrls.map((url) => withCredentials(url, credentials)),
@@ -60697,23 +61066,51 @@ async function resolveLock(plan, spec, contextDir, docker, credentials, platform
     if (result.timedOut) {
         throw new UserError(`could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}: pip did not finish within ${RESOLVE_TIMEOUT_SECONDS / 60} minutes`, 'lock', { file: plan.requirementsFile }, outputTail(result));
     }
-    const line = result.stdout.split('\n').find((candidate) => candidate.startsWith(MARKER));
+    const reports = result.stdout.split('\n').filter((candidate) => candidate.startsWith(MARKER));
+    const [line] = reports;
     if (result.exitCode !== 0 || !line) {
         throw new UserError(`could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}: ${pipError(result.stderr) ?? 'pip failed'}`, 'lock', failingRequirement(result.stderr, spec) ?? { file: plan.requirementsFile }, outputTail(result));
     }
-    const report = JSON.parse(line.slice(MARKER.length));
+    // resolve.py prints one; an sdist's build script, which runs in the resolver too, may print more.
+    if (reports.length > 1) {
+        throw new UserError(`could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}: the resolver printed ${reports.length} reports, where it prints one; a package's build script printed the others`, 'lock', { file: plan.requirementsFile });
+    }
+    const report = parseReport(line.slice(MARKER.length));
     return lockFromReport(report, [
         `Generated by ml-container-action from ${plan.requirementsFile}: every package pinned with its sha256.`,
         `Resolved in ${plan.base.image}@${plan.base.digest} (Python ${report.environment.python_full_version}, ${report.environment.sys_platform}/${report.environment.platform_machine}).`,
         'Install with: pip install --require-hashes --no-deps -r requirements.lock',
     ]);
 }
+/**
+ * pip's error, cut short and escaped: pip quotes what it read (`Invalid requirement: '…'`), and a
+ * file it should not have read must not fill the message, the annotation and the summary.
+ */
 function pipError(stderr) {
     const lines = stderr
         .split('\n')
         .map((line) => line.trim())
         .filter(Boolean);
-    return lines.find((line) => line.startsWith('ERROR:'))?.replace(/^ERROR:\s*/, '') ?? lines.at(-1);
+    const error = lines.find((line) => line.startsWith('ERROR:'))?.replace(/^ERROR:\s*/, '') ?? lines.at(-1);
+    return error === undefined ? undefined : excerpt(error, 300);
+}
+/**
+ * The lines the resolver writes for pip from another manifest (pyproject.toml, Pipfile, setup.py,
+ * conda's `pip:`), checked as pip will read them: one line each, with no `${NAME}` for pip to fill
+ * from the resolver's environment. The requirements and conda readers refuse these at their line
+ * already; the others leave a URL or a marker as written, so this is where they are refused.
+ */
+function checkResolverLines(plan, spec) {
+    (plan.requirementLines ?? []).forEach((line, index) => {
+        const source = spec.dependencies.requirements[index]?.source ?? {
+            file: plan.requirementsFile,
+        };
+        const problem = hasControlCharacters(line)
+            ? `a requirement for pip must be one line without control characters: ${quoted(line)}`
+            : pipVariableProblem(line);
+        if (problem !== null)
+            throw new RefusedInput(problem, 'lock', source);
+    });
 }
 /** Points the error at the line that asked for the package pip could not find. */
 function failingRequirement(stderr, spec) {
@@ -61086,19 +61483,13 @@ function requirementLine(requirement) {
 
 const ALLOW_FORK_CREDENTIALS = 'allow-fork-credentials';
 function trustPolicy(context, options) {
-    const pullRequest = isPullRequestEvent(context);
-    // A payload that names no head repository (or a deleted fork) counts as a fork: a missing fact
-    // must not make the run more trusting.
-    const fromFork = pullRequest && (context.pullRequest?.fromFork ?? true);
-    const name = context.pullRequest ? `pull request #${context.pullRequest.number}` : 'the pull request';
-    const forkWhy = `${name} comes from a fork`;
+    const fork = forkOrigin(context);
     return {
-        cacheWithheld: fromFork
-            ? forkWhy
-            : context.eventName === 'pull_request_target'
+        cacheWithheld: fork ??
+            (context.eventName === 'pull_request_target'
                 ? `${context.eventName} would write the base branch's caches`
-                : null,
-        credentialsWithheld: fromFork && !options.allowForkCredentials ? forkWhy : null,
+                : null),
+        credentialsWithheld: fork && !options.allowForkCredentials ? fork : null,
     };
 }
 
@@ -61137,7 +61528,7 @@ function computeLabels(inputs, context, facts) {
 
 ;// CONCATENATED MODULE: ./src/publish/policy.ts
 
-/** Push only what passed, and never from a pull request, whose code nobody has reviewed yet. */
+/** Push only what passed, and never from a pull request or a fork's code, which nobody has reviewed yet. */
 function pushDecision(inputs, context, smokePassed) {
     if (!inputs.push)
         return { push: false, why: "input 'push' is false" };
@@ -61147,6 +61538,9 @@ function pushDecision(inputs, context, smokePassed) {
             why: `${context.eventName} events never push: the image was built and smoke-tested only`,
         };
     }
+    const fork = forkOrigin(context);
+    if (fork)
+        return { push: false, why: `${fork}: its image is built and smoke-tested only` };
     if (!smokePassed)
         return { push: false, why: 'the smoke test failed' };
     return { push: true, why: "input 'push' is true and the smoke test passed" };
@@ -62293,11 +62687,11 @@ async function pipeline(inputs, context, adapters) {
         if (unfetched.length > 0) {
             logger.warning(oneLine(`allow-lfs-pointers: building without these weights, whose models are left out of the smoke test: ${unfetched.join(', ')}`));
         }
-        logger.info(`Python ${spec.python.version} (${spec.python.source})`);
+        logger.info(oneLine(`Python ${spec.python.version} (${spec.python.source})`));
         for (const framework of spec.frameworks) {
-            logger.info(`${framework.name} ${framework.spec || '(any version)'} (${framework.source})`);
+            logger.info(oneLine(`${framework.name} ${framework.spec || '(any version)'} (${framework.source})`));
         }
-        logger.info(`accelerator ${spec.accelerator}${spec.cuda ? `, CUDA ${spec.cuda.version} (${spec.cuda.source})` : ''}`);
+        logger.info(oneLine(`accelerator ${spec.accelerator}${spec.cuda ? `, CUDA ${spec.cuda.version} (${spec.cuda.source})` : ''}`));
         // Read before any build, so a malformed golden file fails in seconds, not after the image is built.
         const expected = inputs.smokeExpected ? readExpected(reader, inputs.smokeExpected) : null;
         const trust = trustPolicy(context, { allowForkCredentials: inputs.allowForkCredentials });
@@ -62322,7 +62716,7 @@ async function pipeline(inputs, context, adapters) {
                 logger.info(`[${candidate.variant}]`);
                 for (const decision of candidate.decisions)
                     logger.info(oneLine(`  ${decision.topic}: ${decision.choice} — ${decision.why}`));
-                logger.info(`  base pinned: ${candidate.base.image}@${candidate.base.digest}`);
+                logger.info(oneLine(`  base pinned: ${candidate.base.image}@${candidate.base.digest}`));
             }
             return planned;
         });
@@ -62545,7 +62939,8 @@ async function buildAndSmoke(variant, options) {
     }));
     variant.smoke = smoked;
     for (const check of smoked.checks) {
-        logger.info(`${check.status.padEnd(7)} ${check.platform ? `[${check.platform}] ` : ''}${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`);
+        // The name is a model file's, the error and reason the model code's: one line, whatever they hold.
+        logger.info(oneLine(`${check.status.padEnd(7)} ${check.platform ? `[${check.platform}] ` : ''}${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`));
     }
     const failed = failedChecks(smoked);
     if (failed.length > 0) {
@@ -62680,13 +63075,14 @@ function metadata(report) {
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
+
 /** A job summary a person reads instead of the log: what was found and why, what was built, tested and pushed. */
 function summaryMarkdown(report) {
     const lines = [];
     const status = report.error ? `❌ failed in ${report.error.phase}` : '✅ passed';
     lines.push(`## ml-container: ${status}`, '');
     if (report.error) {
-        lines.push(`> **${escapeCell(report.error.located)}**`, '');
+        lines.push(`> **${inline(report.error.located)}**`, '');
         if (report.error.detail)
             lines.push('<details><summary>Output</summary>', '', fence(report.error.detail), '</details>', '');
     }
@@ -62709,21 +63105,51 @@ function summaryMarkdown(report) {
         lines.push('');
     }
     if (report.builder)
-        lines.push(`Builder: ${describeBuilder(report.builder)}.`, '');
+        lines.push(`Builder: ${inline(describeBuilder(report.builder))}.`, '');
     for (const note of report.notes)
-        lines.push(`> ${note}`, '');
+        lines.push(`> ${inline(note)}`, '');
     for (const variant of report.variants)
         lines.push(...variantSection(variant, report.variants.length > 1));
     return lines.join('\n');
 }
 function row(...cells) {
-    return `| ${cells.map(escapeCell).join(' | ')} |`;
+    return `| ${cells.map(inline).join(' | ')} |`;
 }
-function escapeCell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * Repository or container text inside a line of Markdown (a table cell, a quote): one line, so it
+ * starts no block of its own (a heading, a fence); a `|` that ends no cell; no HTML, autolink, link
+ * or image. Entities rather than backslashes, which a backslash in the text could cancel.
+ */
+function inline(text) {
+    return oneLine(text).replace(/[|<[\]]/g, (char) => `&#${char.codePointAt(0)};`);
 }
+/**
+ * Text as inline code: between backticks longer than any run inside it (CommonMark), padded where
+ * it starts or ends with one. Entities are literal in code, so a table cell's `|` is escaped `\|`,
+ * which GFM removes again; GFM pairs backslashes first, so a `|` after an odd run of them is
+ * already escaped and one after an even run needs one more.
+ */
+function code(text, inTable) {
+    const content = inTable
+        ? oneLine(text).replace(/(\\*)\|/g, (_, slashes) => `${slashes}${slashes.length % 2 ? '' : '\\'}|`)
+        : oneLine(text);
+    const ticks = '`'.repeat(longestRun(content, '`') + 1);
+    const pad = /^[` ]|[` ]$/.test(content) && content.trim() !== '' ? ' ' : '';
+    return `${ticks}${pad}${content}${pad}${ticks}`;
+}
+/** A fenced block that no line of `text` can close: its fence is longer than any backtick run inside. */
 function fence(text, language = '') {
-    return `\`\`\`${language}\n${text.trimEnd()}\n\`\`\``;
+    const ticks = '`'.repeat(Math.max(3, longestRun(text, '`') + 1));
+    return `${ticks}${language}\n${text.trimEnd()}\n${ticks}`;
+}
+function longestRun(text, char) {
+    let longest = 0;
+    let run = 0;
+    for (const each of text) {
+        run = each === char ? run + 1 : 0;
+        longest = Math.max(longest, run);
+    }
+    return longest;
 }
 function bytes(count) {
     const units = ['B', 'KiB', 'MiB', 'GiB'];
@@ -62755,9 +63181,9 @@ function variantSection(variant, several) {
         lines.push(`| Build time | ${variant.build.seconds.toFixed(1)} s |`);
         lines.push(`| Provenance | ${variant.build.provenance ? 'SLSA provenance, mode=max' : 'none'} |`);
         lines.push(`| SBOM | ${variant.build.sbom ? 'SPDX, attached as an attestation' : 'none (see the notes)'} |`);
-        lines.push(`| Tags | ${(variant.tags?.tags ?? []).map((tag) => `\`${tag}\``).join('<br>')} (${variant.tags?.why ?? ''}) |`, '');
+        lines.push(`| Tags | ${(variant.tags?.tags ?? []).map((tag) => code(tag, true)).join('<br>')} (${inline(variant.tags?.why ?? '')}) |`, '');
         for (const note of variant.build.notes)
-            lines.push(`> ${note}`, '');
+            lines.push(`> ${inline(note)}`, '');
     }
     if (variant.smoke) {
         lines.push(`### Smoke test${title} (offline, non-root, read-only)`, '', '| Check | Result | Time | Detail |', '| --- | --- | --- | --- |');
@@ -62767,17 +63193,17 @@ function variantSection(variant, several) {
             const time = check.first_prediction_seconds === undefined
                 ? `${check.seconds.toFixed(3)} s`
                 : `${check.seconds.toFixed(3)} s (predict ${check.first_prediction_seconds.toFixed(4)} s)`;
-            lines.push(`| ${check.platform ? `${check.platform} ` : ''}${check.kind} \`${escapeCell(check.name)}\` | ${icon} ${check.status} | ${time} | ${escapeCell(detail)} |`);
+            lines.push(`| ${check.platform ? `${inline(check.platform)} ` : ''}${check.kind} ${code(check.name, true)} | ${icon} ${check.status} | ${time} | ${inline(detail)} |`);
         }
-        lines.push('', `Peak memory ${bytes(variant.smoke.peak_memory_bytes)}, total ${variant.smoke.seconds.toFixed(1)} s, Python ${variant.smoke.python}.`, '');
+        lines.push('', `Peak memory ${bytes(variant.smoke.peak_memory_bytes)}, total ${variant.smoke.seconds.toFixed(1)} s, Python ${inline(variant.smoke.python)}.`, '');
     }
     if (variant.publish) {
         lines.push(`### Publish${title}`, '');
         lines.push(variant.publish.pushed.length > 0
-            ? `Pushed ${variant.publish.pushed.map((tag) => `\`${tag}\``).join(', ')}.`
+            ? `Pushed ${variant.publish.pushed.map((tag) => code(tag, false)).join(', ')}.`
             : variant.publish.push
                 ? 'Nothing pushed: the push failed (see the error above) before any tag was confirmed.'
-                : `Nothing pushed: ${variant.publish.why}.`, '');
+                : `Nothing pushed: ${inline(variant.publish.why)}.`, '');
     }
     if (variant.dockerfile) {
         lines.push(`<details><summary>Dockerfile${title}</summary>`, '', fence(variant.dockerfile, 'dockerfile'), '</details>', '');
@@ -62786,6 +63212,8 @@ function variantSection(variant, several) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli.ts
+
+
 
 
 
@@ -62833,7 +63261,7 @@ async function main(argv) {
     if (command === 'detect') {
         const dependencyFile = (flags['dependency-file'] ?? '').trim() || null;
         const spec = detect(directoryReader((0,external_node_path_namespaceObject.resolve)(dir)), { dependencyFile });
-        process.stdout.write(values.json ? `${JSON.stringify(specContract(spec), null, 2)}\n` : cli_describe(specContract(spec)));
+        process.stdout.write(values.json ? json(specContract(spec)) : cli_describe(specContract(spec)));
         return 0;
     }
     if (command !== 'run' && command !== 'plan')
@@ -62842,18 +63270,28 @@ async function main(argv) {
         throw new UserError("'plan' needs --out OUT", 'inputs');
     const inputs = parseInputs((name) => name === 'context' ? dir : (flags[name] ?? ''));
     const git = await commitFacts((0,external_node_path_namespaceObject.resolve)(dir));
+    // In a workflow step the runner reads stderr for commands too.
+    const untrusted = untrustedOutput((text) => process.stderr.write(text), {
+        stopCommands: process.env.GITHUB_ACTIONS === 'true',
+    });
     const report = await pipeline(inputs, localContext(git.sha, git.time), {
         docker: dockerCli(),
-        logger: stderrLogger(),
+        logger: stderrLogger(untrusted),
         workDir: values.out ? (0,external_node_path_namespaceObject.resolve)(values.out) : undefined,
         until: command === 'plan' ? 'render' : inputs.planOnly ? 'plan' : undefined,
     });
     if (values.summary)
         (0,external_node_fs_namespaceObject.writeFileSync)(values.summary, summaryMarkdown(report));
+    untrusted.resume();
     if (values.json)
-        process.stdout.write(`${JSON.stringify(metadata(report), null, 2)}\n`);
+        process.stdout.write(json(metadata(report)));
     if (report.error) {
-        process.stderr.write(`\n${report.error.detail ? `${report.error.detail}\n\n` : ''}error: ${report.error.located}\n`);
+        process.stderr.write('\n');
+        if (report.error.detail) {
+            untrusted.block(report.error.detail);
+            process.stderr.write('\n');
+        }
+        process.stderr.write(`error: ${inertCommands(report.error.located)}\n`);
         return isBadInput(report.error) ? 2 : 1;
     }
     for (const variant of report.variants) {
@@ -62864,19 +63302,26 @@ async function main(argv) {
     }
     return 0;
 }
-function stderrLogger() {
-    return {
+function stderrLogger(untrusted) {
+    const logger = guardedLogger({
         group: async (title, body) => {
             process.stderr.write(`\n== ${title}\n`);
             return body();
         },
         info: (message) => process.stderr.write(`${message}\n`),
         warning: (message) => process.stderr.write(`warning: ${message}\n`),
+    }, untrusted);
+    return {
+        ...logger,
         output: (chunk) => {
             if (process.env.ML_CONTAINER_VERBOSE)
-                process.stderr.write(chunk);
+                logger.output(chunk);
         },
     };
+}
+/** JSON for stdout, which a workflow step's log also shows. */
+function json(value) {
+    return `${inertJson(JSON.stringify(value, null, 2))}\n`;
 }
 function cli_describe(contract) {
     const lines = [
@@ -62888,13 +63333,14 @@ function cli_describe(contract) {
         `entrypoint  ${contract.entrypoint ?? '(none)'}`,
         ...contract.warnings.map((warning) => `warning     ${warning.message}${warning.source ? ` (${warning.source})` : ''}`),
     ];
-    return `${lines.join('\n')}\n`;
+    // Model paths, specs and sources are the repository's.
+    return `${lines.map(logLine).join('\n')}\n`;
 }
 main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
 }, (error) => {
     if (error instanceof UserError) {
-        process.stderr.write(`${error.located}\n`);
+        process.stderr.write(`${inertCommands(error.located)}\n`);
         process.exitCode = 2;
     }
     else if (error instanceof TypeError &&

@@ -3,6 +3,7 @@ import type { SourceRef } from '../source.js';
 import { checkIndexUrl } from './index-url.js';
 import { resolveInRepository } from './paths.js';
 import { parsePep508, urlPackageName } from './pep508.js';
+import { checkPipReadsAsWritten, checkPipVariables, PYTHON_SPACE } from './pip-lines.js';
 import type { RepoReader } from './reader.js';
 import type { Requirement } from './spec.js';
 
@@ -54,8 +55,10 @@ function readInto(
     throw new UserError(`cannot read '${path}'`, 'detect', includedFrom ?? { file: path });
   }
   if (!result.files.includes(path)) result.files.push(path);
+  checkPipReadsAsWritten(text, path);
   for (const { text: line, line: lineNumber } of logicalLines(text, path)) {
     const source: SourceRef = { file: path, line: lineNumber };
+    checkPipVariables(line, source);
     if (line.startsWith('-')) {
       readOption(reader, line, source, result, [...stack, path], kind);
       continue;
@@ -163,13 +166,17 @@ function bareUrlRequirement(body: string, hashes: string[], source: SourceRef): 
   return { name, extras: [], specifier: '', marker, url, hashes, source };
 }
 
+/** pip's comment: `#` at the start or after whitespace, Python's whitespace. */
+const COMMENT = new RegExp(`(^|${PYTHON_SPACE})#.*$`);
+
 /** Joins backslash continuations as pip does (the newline simply vanishes), strips comments, keeping the number of each line's first physical line. */
 function logicalLines(text: string, file: string): LogicalLine[] {
   const lines: LogicalLine[] = [];
-  const physical = text.split(/\r?\n/);
+  // pip drops a UTF-8 byte order mark before reading lines.
+  const physical = text.replace(/^\ufeff/, '').split(/\r?\n/);
   let pending: LogicalLine | null = null;
   physical.forEach((raw, index) => {
-    const withoutComment = raw.replace(/(^|\s)#.*$/, '');
+    const withoutComment = raw.replace(COMMENT, '');
     const continued = /\\$/.test(withoutComment);
     const piece = continued ? withoutComment.slice(0, -1) : withoutComment;
     pending = pending

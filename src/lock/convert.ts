@@ -1,3 +1,4 @@
+import { isLockText } from '../detect/lockfiles/common.js';
 import type { LockRead, LockedPackage as ReadPackage } from '../detect/manifest.js';
 import type { RepoReader } from '../detect/reader.js';
 import { parseRequirementsFile } from '../detect/requirements.js';
@@ -50,7 +51,8 @@ export function lockFromHashedRequirements(
   const file = parseRequirementsFile(reader, path);
   const read: ReadPackage[] = file.requirements.map((requirement) => {
     const version = /^==([^=,*]+)$/.exec(requirement.specifier)?.[1];
-    const unpinned = requirement.url !== null || version === undefined;
+    // Written after `==` in requirements.lock: one word, or it would be an option or a line of its own.
+    const unpinned = requirement.url !== null || version === undefined || !isLockText(version);
     const unhashed = requirement.hashes.length === 0;
     if (unpinned || unhashed) {
       const problem = [unpinned ? 'is not pinned with ==version' : '', unhashed ? 'has no --hash' : '']

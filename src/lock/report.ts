@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { isLockText, PACKAGE_NAME } from '../detect/lockfiles/common.js';
 import { normalizeName } from '../detect/pep508.js';
 import { UserError } from '../errors.js';
+import { excerpt, hasControlCharacters, quoted } from '../text.js';
 
 /** The part of pip's installation report (https://pip.pypa.io/en/stable/reference/installation-report/) we read. */
 export interface PipReport {
@@ -31,20 +33,92 @@ export interface Lock {
   environment: Record<string, string>;
 }
 
+/**
+ * The report line resolve.py printed, read as a report. The resolver runs the project's sdist build
+ * scripts, so the line is checked as untrusted: JSON of the shape read here, or a UserError.
+ */
+export function parseReport(json: string): PipReport {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new UserError(`the resolver's report is not JSON: ${quoted(json)}`, 'lock');
+  }
+  const item = (entry: unknown) =>
+    isRecord(entry) &&
+    isRecord(entry.metadata) &&
+    typeof entry.metadata.name === 'string' &&
+    typeof entry.metadata.version === 'string' &&
+    isRecord(entry.download_info) &&
+    typeof entry.download_info.url === 'string';
+  const shaped =
+    isRecord(value) &&
+    Array.isArray(value.install) &&
+    value.install.every(item) &&
+    isRecord(value.environment) &&
+    Object.values(value.environment).every(
+      (field) => typeof field === 'string' && !hasControlCharacters(field),
+    );
+  if (!shaped) {
+    throw new UserError(
+      `the resolver's report is not pip's installation report (install[].metadata, download_info; environment of strings): ${quoted(json)}`,
+      'lock',
+    );
+  }
+  return value as unknown as PipReport;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+
+/**
+ * requirements.lock from pip's report. Each package's name, version, URL and sha256 are checked
+ * before they are written: an sdist's build script runs in the resolver, and pip reads a space or a
+ * line break (`\x1c`, `\x85` included) in the lock as another option or line.
+ */
 export function lockFromReport(report: PipReport, header: string[]): Lock {
   const packages = report.install.map((item): LockedPackage => {
+    const { name, version } = item.metadata;
+    const { url } = item.download_info;
+    if (!PACKAGE_NAME.test(name)) {
+      throw new UserError(
+        `the resolver reported a package named ${quoted(name)}, which is no package name`,
+        'lock',
+      );
+    }
+    if (!isLockText(version)) {
+      throw new UserError(
+        `the resolver reported ${name} with version ${quoted(version)}, which has whitespace or a control character`,
+        'lock',
+      );
+    }
+    if (!isLockText(url) || !/^(?:https?|file):\/\//i.test(url)) {
+      throw new UserError(
+        `the resolver reported ${name} ${excerpt(version)} from ${quoted(url)}, which is not an http(s) or file URL without whitespace or control characters`,
+        'lock',
+      );
+    }
     const sha256 = item.download_info.archive_info?.hashes?.sha256 ?? hashFromLegacyField(item);
     if (!sha256) {
       throw new UserError(
-        `the index gave no sha256 for ${item.metadata.name} ${item.metadata.version} (${item.download_info.url}); it cannot be pinned by hash`,
+        `the index gave no sha256 for ${name} ${excerpt(version)} (${excerpt(url, 200)}); it cannot be pinned by hash`,
+        'lock',
+      );
+    }
+    if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) {
+      throw new UserError(
+        `the resolver reported ${name} ${excerpt(version)} with a sha256 that is not 64 hex digits: ${quoted(String(sha256))}`,
         'lock',
       );
     }
     return {
-      name: normalizeName(item.metadata.name),
-      version: item.metadata.version,
-      sha256: [sha256],
-      url: item.is_direct ? item.download_info.url : null,
+      name: normalizeName(name),
+      version,
+      sha256: [sha256.toLowerCase()],
+      url: item.is_direct ? url : null,
     };
   });
   return lockFromPackages(packages, header, report.environment);
@@ -71,7 +145,15 @@ export function lockFromPackages(
       ? `${pkg.name} @ ${pkg.url}${marker}${hashes}`
       : `${pkg.name}==${pkg.version}${marker}${hashes}`;
   });
-  const text = `${[...header.map((line) => `# ${line}`), ...lines].join('\n')}\n`;
+  const written = [...header.map((line) => `# ${line}`), ...lines];
+  // Every value was checked where it was read; a control character here (pip reads \x1c or \x85 as
+  // a line break) would let text through as a line of its own, so it is a bug, not a project's error.
+  written.forEach((line, index) => {
+    if (hasControlCharacters(line)) {
+      throw new Error(`requirements.lock line ${index + 1} has a control character: ${quoted(line)}`);
+    }
+  });
+  const text = `${written.join('\n')}\n`;
   return {
     packages,
     text,
@@ -82,7 +164,9 @@ export function lockFromPackages(
 
 function hashFromLegacyField(item: PipReport['install'][number]): string | undefined {
   const legacy = item.download_info.archive_info?.hash;
-  return legacy?.startsWith('sha256=') ? legacy.slice('sha256='.length) : undefined;
+  return typeof legacy === 'string' && legacy.startsWith('sha256=')
+    ? legacy.slice('sha256='.length)
+    : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isPullRequestEvent, type RunContext } from '../context.js';
+import { forkOrigin, type RunContext } from '../context.js';
 
 /**
  * What this run may hand to code it did not write, and keep for runs that trust it. A pull request
@@ -16,18 +16,13 @@ export interface TrustPolicy {
 export const ALLOW_FORK_CREDENTIALS = 'allow-fork-credentials';
 
 export function trustPolicy(context: RunContext, options: { allowForkCredentials: boolean }): TrustPolicy {
-  const pullRequest = isPullRequestEvent(context);
-  // A payload that names no head repository (or a deleted fork) counts as a fork: a missing fact
-  // must not make the run more trusting.
-  const fromFork = pullRequest && (context.pullRequest?.fromFork ?? true);
-  const name = context.pullRequest ? `pull request #${context.pullRequest.number}` : 'the pull request';
-  const forkWhy = `${name} comes from a fork`;
+  const fork = forkOrigin(context);
   return {
-    cacheWithheld: fromFork
-      ? forkWhy
-      : context.eventName === 'pull_request_target'
+    cacheWithheld:
+      fork ??
+      (context.eventName === 'pull_request_target'
         ? `${context.eventName} would write the base branch's caches`
-        : null,
-    credentialsWithheld: fromFork && !options.allowForkCredentials ? forkWhy : null,
+        : null),
+    credentialsWithheld: fork && !options.allowForkCredentials ? fork : null,
   };
 }

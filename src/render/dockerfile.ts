@@ -59,9 +59,17 @@ export function renderDockerfile(plan: BuildPlan, lock: Lock): string {
     ...(plan.privateIndexes
       ? [
           `    --mount=type=secret,id=${PIP_CONFIG_SECRET},target=/run/secrets/${PIP_CONFIG_SECRET},required=true \\`,
-          `    SOURCE_DATE_EPOCH=0 PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET} ${venv}/bin/pip install --require-hashes --no-deps \\`,
         ]
-      : [`    SOURCE_DATE_EPOCH=0 ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`]),
+      : []),
+    // The cache outlives the build on a persistent builder, and an sdist's build script (a fork's
+    // too) runs as root beside it. Downloads are checked against the lock's hashes, wheels pip built
+    // from sdists are not: those are dropped first, while this build holds the cache (sharing=locked).
+    `    rm -rf /root/.cache/pip/wheels \\`,
+    ...(plan.privateIndexes
+      ? [
+          `    && SOURCE_DATE_EPOCH=0 PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET} ${venv}/bin/pip install --require-hashes --no-deps \\`,
+        ]
+      : [`    && SOURCE_DATE_EPOCH=0 ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`]),
     `    -r /opt/ml-container/${LOCK_FILE}`,
     '',
     'FROM dependencies AS application',

@@ -1,5 +1,6 @@
 import { describeBuilder } from '../build/builder.js';
 import type { RunReport, VariantReport } from '../pipeline.js';
+import { oneLine } from '../text.js';
 
 /** A job summary a person reads instead of the log: what was found and why, what was built, tested and pushed. */
 export function summaryMarkdown(report: RunReport): string {
@@ -7,7 +8,7 @@ export function summaryMarkdown(report: RunReport): string {
   const status = report.error ? `❌ failed in ${report.error.phase}` : '✅ passed';
   lines.push(`## ml-container: ${status}`, '');
   if (report.error) {
-    lines.push(`> **${escapeCell(report.error.located)}**`, '');
+    lines.push(`> **${inline(report.error.located)}**`, '');
     if (report.error.detail)
       lines.push('<details><summary>Output</summary>', '', fence(report.error.detail), '</details>', '');
   }
@@ -32,22 +33,57 @@ export function summaryMarkdown(report: RunReport): string {
     for (const warning of spec.warnings) lines.push(row('⚠️ Warning', warning.message, warning.source ?? ''));
     lines.push('');
   }
-  if (report.builder) lines.push(`Builder: ${describeBuilder(report.builder)}.`, '');
-  for (const note of report.notes) lines.push(`> ${note}`, '');
+  if (report.builder) lines.push(`Builder: ${inline(describeBuilder(report.builder))}.`, '');
+  for (const note of report.notes) lines.push(`> ${inline(note)}`, '');
   for (const variant of report.variants) lines.push(...variantSection(variant, report.variants.length > 1));
   return lines.join('\n');
 }
 
 function row(...cells: string[]): string {
-  return `| ${cells.map(escapeCell).join(' | ')} |`;
+  return `| ${cells.map(inline).join(' | ')} |`;
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * Repository or container text inside a line of Markdown (a table cell, a quote): one line, so it
+ * starts no block of its own (a heading, a fence); a `|` that ends no cell; no HTML, autolink, link
+ * or image. Entities rather than backslashes, which a backslash in the text could cancel.
+ */
+function inline(text: string): string {
+  return oneLine(text).replace(/[|<[\]]/g, (char) => `&#${char.codePointAt(0)};`);
 }
 
+/**
+ * Text as inline code: between backticks longer than any run inside it (CommonMark), padded where
+ * it starts or ends with one. Entities are literal in code, so a table cell's `|` is escaped `\|`,
+ * which GFM removes again; GFM pairs backslashes first, so a `|` after an odd run of them is
+ * already escaped and one after an even run needs one more.
+ */
+function code(text: string, inTable: boolean): string {
+  const content = inTable
+    ? oneLine(text).replace(
+        /(\\*)\|/g,
+        (_, slashes: string) => `${slashes}${slashes.length % 2 ? '' : '\\'}|`,
+      )
+    : oneLine(text);
+  const ticks = '`'.repeat(longestRun(content, '`') + 1);
+  const pad = /^[` ]|[` ]$/.test(content) && content.trim() !== '' ? ' ' : '';
+  return `${ticks}${pad}${content}${pad}${ticks}`;
+}
+
+/** A fenced block that no line of `text` can close: its fence is longer than any backtick run inside. */
 function fence(text: string, language = ''): string {
-  return `\`\`\`${language}\n${text.trimEnd()}\n\`\`\``;
+  const ticks = '`'.repeat(Math.max(3, longestRun(text, '`') + 1));
+  return `${ticks}${language}\n${text.trimEnd()}\n${ticks}`;
+}
+
+function longestRun(text: string, char: string): number {
+  let longest = 0;
+  let run = 0;
+  for (const each of text) {
+    run = each === char ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
 }
 
 export function bytes(count: number): string {
@@ -91,10 +127,10 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
       `| SBOM | ${variant.build.sbom ? 'SPDX, attached as an attestation' : 'none (see the notes)'} |`,
     );
     lines.push(
-      `| Tags | ${(variant.tags?.tags ?? []).map((tag) => `\`${tag}\``).join('<br>')} (${variant.tags?.why ?? ''}) |`,
+      `| Tags | ${(variant.tags?.tags ?? []).map((tag) => code(tag, true)).join('<br>')} (${inline(variant.tags?.why ?? '')}) |`,
       '',
     );
-    for (const note of variant.build.notes) lines.push(`> ${note}`, '');
+    for (const note of variant.build.notes) lines.push(`> ${inline(note)}`, '');
   }
   if (variant.smoke) {
     lines.push(
@@ -111,12 +147,12 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
           ? `${check.seconds.toFixed(3)} s`
           : `${check.seconds.toFixed(3)} s (predict ${check.first_prediction_seconds.toFixed(4)} s)`;
       lines.push(
-        `| ${check.platform ? `${check.platform} ` : ''}${check.kind} \`${escapeCell(check.name)}\` | ${icon} ${check.status} | ${time} | ${escapeCell(detail)} |`,
+        `| ${check.platform ? `${inline(check.platform)} ` : ''}${check.kind} ${code(check.name, true)} | ${icon} ${check.status} | ${time} | ${inline(detail)} |`,
       );
     }
     lines.push(
       '',
-      `Peak memory ${bytes(variant.smoke.peak_memory_bytes)}, total ${variant.smoke.seconds.toFixed(1)} s, Python ${variant.smoke.python}.`,
+      `Peak memory ${bytes(variant.smoke.peak_memory_bytes)}, total ${variant.smoke.seconds.toFixed(1)} s, Python ${inline(variant.smoke.python)}.`,
       '',
     );
   }
@@ -124,10 +160,10 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
     lines.push(`### Publish${title}`, '');
     lines.push(
       variant.publish.pushed.length > 0
-        ? `Pushed ${variant.publish.pushed.map((tag) => `\`${tag}\``).join(', ')}.`
+        ? `Pushed ${variant.publish.pushed.map((tag) => code(tag, false)).join(', ')}.`
         : variant.publish.push
           ? 'Nothing pushed: the push failed (see the error above) before any tag was confirmed.'
-          : `Nothing pushed: ${variant.publish.why}.`,
+          : `Nothing pushed: ${inline(variant.publish.why)}.`,
       '',
     );
   }

@@ -1,10 +1,10 @@
 import { UserError } from '../../errors.js';
-import { excerpt } from '../../text.js';
+import { excerpt, hasControlCharacters } from '../../text.js';
 import { findLine, type IndexRef, type PythonHint } from '../manifest.js';
 import { asRecord } from '../parse.js';
 
 /** A package name as PEP 508 allows it; lockfiles copy it from the index, so anything else is damage. */
-const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+export const PACKAGE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 
 export function lockError(message: string, file: string, line?: number): UserError {
@@ -134,7 +134,7 @@ export function stringsOf(record: Record<string, unknown>, key: string, at: Plac
 export function requiredName(record: Record<string, unknown>, at: Place): string {
   const name = optionalString(record, 'name', at);
   if (name === undefined) throw lockError(`${at.what} has no 'name'`, at.file, at.line);
-  if (!NAME.test(name))
+  if (!PACKAGE_NAME.test(name))
     throw lockError(`${at.what}: '${excerpt(name)}' is not a valid package name`, at.file, at.line);
   return name;
 }
@@ -144,11 +144,21 @@ export function named(at: Place, name: string): Place {
   return { ...at, what: `package '${excerpt(name)}'` };
 }
 
-/** A locked version: a non-empty string without spaces (PEP 440 local versions such as `+cu121` included). */
+/**
+ * A locked version: a non-empty string without whitespace or control characters (PEP 440 local
+ * versions such as `+cu121` included). It is written into requirements.lock after `==`, where pip
+ * splits lines as Python does: at `\x1c` or `\x85` too, so `1.6.0\x1c--extra-index-url=…` would
+ * add an index of the lockfile's choosing.
+ */
 export function checkVersion(version: string, at: Place): string {
-  if (!/^\S+$/.test(version))
+  if (!isLockText(version))
     throw lockError(`${at.what}: '${excerpt(version)}' is not a version`, at.file, at.line);
   return version;
+}
+
+/** Text a lock may carry into requirements.lock: non-empty, no whitespace, no control characters. */
+export function isLockText(text: string): boolean {
+  return /^\S+$/.test(text) && !hasControlCharacters(text);
 }
 
 /**
@@ -195,8 +205,15 @@ export function pushHash(hashes: string[], hash: string | undefined): void {
   if (hash !== undefined && !hashes.includes(hash)) hashes.push(hash);
 }
 
-/** Adds an index once per URL; the first mention is the one cited. */
+/** Adds an index once per URL; the first mention is the one cited. A URL is one word of text. */
 export function pushIndex(indexes: IndexRef[], index: IndexRef): void {
+  if (!isLockText(index.url)) {
+    throw lockError(
+      `index URL '${excerpt(index.url)}' has whitespace or a control character`,
+      index.source.file,
+      index.source.line,
+    );
+  }
   if (!indexes.some((known) => known.url === index.url)) indexes.push(index);
 }
 

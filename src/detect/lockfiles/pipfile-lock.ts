@@ -4,6 +4,7 @@ import { asRecord } from '../parse.js';
 import { normalizeName } from '../pep508.js';
 import type { RepoReader } from '../reader.js';
 import {
+  checkVersion,
   kindOf,
   lockError,
   named,
@@ -106,6 +107,7 @@ export function readPipfileLock(reader: RepoReader, path: string): LockRead {
         line,
       );
     }
+    checkVersion(version, here);
     packages.push({ name: normalizeName(name), version, hashes, marker, source: { file: path, line } });
   }
   // Object keys that look like integers come first in JS; the file's order is the lines' order.

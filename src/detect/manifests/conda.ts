@@ -1,11 +1,13 @@
 import { isUserError, UserError } from '../../errors.js';
 import { formatSource, type SourceRef } from '../../source.js';
+import { hasControlCharacters, quoted } from '../../text.js';
 import { checkIndexUrl } from '../index-url.js';
 import { emptyManifest, type Manifest } from '../manifest.js';
 import { asRecord, readYaml, type YamlFile } from '../parse.js';
 import { checkPathText } from '../path-text.js';
 import { resolveInRepository } from '../paths.js';
 import { normalizeName, parsePep508, urlPackageName } from '../pep508.js';
+import { checkPipVariables } from '../pip-lines.js';
 import type { RepoReader } from '../reader.js';
 import { parseRequirementsFile } from '../requirements.js';
 
@@ -410,6 +412,16 @@ export function readPipItem(
 ): void {
   const text = item.trim();
   if (!text || text.startsWith('#')) return;
+  // The resolver writes the requirement back as a line of a requirements file: pip would take a
+  // line break there (`\n`, `\u0085`) as the start of a line of the project's choosing.
+  if (hasControlCharacters(text)) {
+    throw new UserError(
+      `a pip requirement is one line without control characters: ${quoted(text)}`,
+      'detect',
+      source,
+    );
+  }
+  checkPipVariables(text, source);
   const warn = (message: string) => manifest.warnings.push({ message, source: formatSource(source) });
   if (text.startsWith('-')) {
     readPipOption(reader, manifest, text, source, line, warn);

@@ -25,7 +25,7 @@ describe('renderDockerfile', () => {
 
   it('installs only the hash-checked lock, with a BuildKit cache mount for pip', () => {
     expect(dockerfile).toContain(
-      'RUN --mount=type=cache,id=ml-container-pip-cpu-py3.11,target=/root/.cache/pip,sharing=locked \\\n    SOURCE_DATE_EPOCH=0 /opt/venv/bin/pip install --require-hashes --no-deps \\\n    -r /opt/ml-container/requirements.lock',
+      'RUN --mount=type=cache,id=ml-container-pip-cpu-py3.11,target=/root/.cache/pip,sharing=locked \\\n    rm -rf /root/.cache/pip/wheels \\\n    && SOURCE_DATE_EPOCH=0 /opt/venv/bin/pip install --require-hashes --no-deps \\\n    -r /opt/ml-container/requirements.lock',
     );
     expect(dockerfile).toContain(
       'COPY --from=generated requirements.lock /opt/ml-container/requirements.lock',
