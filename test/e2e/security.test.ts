@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runnerCommands } from '../unit/workflow-commands.js';
 import { startActionsCacheServer } from './actions-cache-server.js';
 import { authProxy } from './auth-proxy.js';
 import type { ActionRun } from './run-action.js';
@@ -83,6 +84,18 @@ describe.skipIf(reason !== null)('a hostile pull request, run as the Actions run
   ])('reads nothing through %s, and says which file and why', async (_case, named, change) => {
     const result = await forkPullRequest(21, inputs(`e2e-${run}/links`), change);
     expectRefusedBeforeBuilding(result, named);
+  });
+
+  it("refuses a -r include pip would expand from the resolver's environment", async () => {
+    const result = await forkPullRequest(27, inputs(`e2e-${run}/pip-variables`), (dir: string) => {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: pip's variable syntax, as a repository writes it
+      writeFileSync(join(dir, 'requirements.txt'), 'scikit-learn==1.6.1\n-r ${HOME}/../proc/self/environ\n');
+      // What the action's own reading of that path would find: harmless, inside the project.
+      mkdirSync(join(dir, 'proc', 'self'), { recursive: true });
+      writeFileSync(join(dir, 'proc', 'self', 'environ'), 'joblib>=1.3\n');
+    });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the message quotes pip's variable syntax
+    expectRefusedBeforeBuilding(result, 'requirements.txt:2: pip would expand ${HOME}');
   });
 
   it('check-generated shows no file a committed link points at, in the log or the summary', async () => {
@@ -239,6 +252,25 @@ describe.skipIf(reason !== null)('a hostile pull request, run as the Actions run
     }
   });
 
+  it('runs no workflow command a model writes into its error, nor shows its heading in the summary', async () => {
+    const result = await forkPullRequest(28, inputs(`e2e-${run}/commands`), (dir: string) => {
+      const made = spawnSync('python3', ['-c', COMMANDING_PICKLE, join(dir, 'model.joblib')], {
+        encoding: 'utf8',
+      });
+      expect(made.status, made.stderr).toBe(0);
+    });
+    expect(result.exitCode, result.log).not.toBe(0);
+    // The model's text is in the log, as text: the runner reads no command from it.
+    expect(result.log).toContain('title=injected');
+    // The action's own error annotation quotes it (its data escaped by @actions/core); nothing else.
+    const commands = runnerCommands(result.log).commands;
+    expect(
+      commands.filter((command) => command.name !== 'error' && command.line.includes('injected')),
+    ).toEqual([]);
+    expect(commands.map((command) => command.name)).not.toContain('add-mask');
+    expect(result.summary).not.toMatch(/^#+ .*passed/m);
+  });
+
   it('cannot forge a passing smoke result from model code: the run fails and pushes nothing', async () => {
     const repository = `e2e-${run}/forged`;
     const workspace = workspaceWithExample((dir) => {
@@ -301,4 +333,13 @@ class Forge:
         return (exec, (CODE,))
 with open(sys.argv[1], 'wb') as out:
     pickle.dump(Forge(), out)
+`;
+
+/** Writes a pickle whose loading raises an error whose text holds workflow commands and a summary heading. */
+const COMMANDING_PICKLE = `import pickle, sys
+class Command:
+    def __reduce__(self):
+        return (exec, ("raise RuntimeError('load failed\\\\n::warning title=injected::pwned\\\\n##[add-mask]passed\\\\n\\\\n## ml-container: passed')",))
+with open(sys.argv[1], 'wb') as out:
+    pickle.dump(Command(), out)
 `;
