@@ -59863,14 +59863,16 @@ const RESOLVER_MEMORY = '4g';
 /** pip runs one process at a time; an sdist's metadata build starts a few more. */
 const RESOLVER_PIDS_LIMIT = 1024;
 const RESOLVER_NOFILE_LIMIT = 8192;
-/** nobody: pip needs a writable HOME (/tmp) and to read the project, which a checkout leaves world-readable. */
+/** nobody, where the caller names no user: pip needs only a writable HOME (/tmp). */
 const RESOLVER_USER = '65534:65534';
 /**
  * `docker run` arguments that resolve the plan's requirements inside its pinned base image, with
  * memory (no swap), process and file limits and no capabilities: pip may run an sdist's build
  * script. Named, so that a timeout can `docker kill` it.
  */
-function resolverArgs(plan, contextDir, script, options = {}) {
+function resolverArgs(plan, contextDir, script, 
+/** `user`: uid:gid to run pip as; the project's owner, so it reads a folder others may not. */
+options = {}) {
     // Everything resolve.py reads. Index URLs travel without credentials: a private index's full
     // URLs come in the container's environment (ML_CONTAINER_INDEXES), never on a command line.
     const request = {
@@ -59898,7 +59900,7 @@ function resolverArgs(plan, contextDir, script, options = {}) {
         '--ulimit',
         `nofile=${RESOLVER_NOFILE_LIMIT}:${RESOLVER_NOFILE_LIMIT}`,
         '--user',
-        RESOLVER_USER,
+        options.user ?? RESOLVER_USER,
         // Writable on disk, not a tmpfs: pip downloads whole wheels (torch is gigabytes) to read their metadata.
         '--env',
         'HOME=/tmp',
@@ -61054,7 +61056,7 @@ async function resolveLock(plan, spec, contextDir, docker, credentials, platform
         cpuTorchIndexUrl: plan.cpuTorch ? withCredentials(plan.cpuTorch.indexUrl, credentials) : null,
     };
     const containerName = `ml-container-resolve-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-    const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT, { platform, containerName }), {
+    const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT, { platform, containerName, user: ownerOf(contextDir) }), {
         env: plan.privateIndexes
             ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) }
             : undefined,
@@ -61119,6 +61121,20 @@ function failingRequirement(stderr, spec) {
         return undefined;
     const name = normalizeName(match[1]);
     return spec.dependencies.requirements.find((requirement) => requirement.name === name)?.source;
+}
+/**
+ * The project folder's owner as uid:gid: pip runs as them, never as root by choice, and reads the
+ * project even where others may not (a private folder, a umask of 077). Mounted, the folder keeps
+ * its owner and mode.
+ */
+function ownerOf(dir) {
+    try {
+        const { uid, gid } = (0,external_node_fs_namespaceObject.statSync)(dir);
+        return `${uid}:${gid}`;
+    }
+    catch {
+        return undefined; // nobody, then: docker will say the folder cannot be mounted
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/plan/gpu.ts

@@ -9,7 +9,7 @@ export const RESOLVER_MEMORY = '4g';
 /** pip runs one process at a time; an sdist's metadata build starts a few more. */
 export const RESOLVER_PIDS_LIMIT = 1024;
 export const RESOLVER_NOFILE_LIMIT = 8192;
-/** nobody: pip needs a writable HOME (/tmp) and to read the project, which a checkout leaves world-readable. */
+/** nobody, where the caller names no user: pip needs only a writable HOME (/tmp). */
 export const RESOLVER_USER = '65534:65534';
 
 /**
@@ -21,7 +21,8 @@ export function resolverArgs(
   plan: BuildPlan,
   contextDir: string,
   script: string,
-  options: { platform?: string | null; containerName?: string } = {},
+  /** `user`: uid:gid to run pip as; the project's owner, so it reads a folder others may not. */
+  options: { platform?: string | null; containerName?: string; user?: string } = {},
 ): string[] {
   // Everything resolve.py reads. Index URLs travel without credentials: a private index's full
   // URLs come in the container's environment (ML_CONTAINER_INDEXES), never on a command line.
@@ -50,7 +51,7 @@ export function resolverArgs(
     '--ulimit',
     `nofile=${RESOLVER_NOFILE_LIMIT}:${RESOLVER_NOFILE_LIMIT}`,
     '--user',
-    RESOLVER_USER,
+    options.user ?? RESOLVER_USER,
     // Writable on disk, not a tmpfs: pip downloads whole wheels (torch is gigabytes) to read their metadata.
     '--env',
     'HOME=/tmp',

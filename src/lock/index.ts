@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { type DockerCli, outputTail } from '../adapters/docker.js';
 import { readPdmLock } from '../detect/lockfiles/pdm-lock.js';
 import { readPipfileLock } from '../detect/lockfiles/pipfile-lock.js';
@@ -101,7 +101,7 @@ async function resolveLock(
   };
   const containerName = `ml-container-resolve-${randomBytes(6).toString('hex')}`;
   const result = await docker.exec(
-    resolverArgs(plan, contextDir, RESOLVER_SCRIPT, { platform, containerName }),
+    resolverArgs(plan, contextDir, RESOLVER_SCRIPT, { platform, containerName, user: ownerOf(contextDir) }),
     {
       env: plan.privateIndexes
         ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) }
@@ -183,4 +183,18 @@ function failingRequirement(stderr: string, spec: EnvironmentSpec) {
   if (!match?.[1]) return undefined;
   const name = normalizeName(match[1]);
   return spec.dependencies.requirements.find((requirement) => requirement.name === name)?.source;
+}
+
+/**
+ * The project folder's owner as uid:gid: pip runs as them, never as root by choice, and reads the
+ * project even where others may not (a private folder, a umask of 077). Mounted, the folder keeps
+ * its owner and mode.
+ */
+function ownerOf(dir: string): string | undefined {
+  try {
+    const { uid, gid } = statSync(dir);
+    return `${uid}:${gid}`;
+  } catch {
+    return undefined; // nobody, then: docker will say the folder cannot be mounted
+  }
 }

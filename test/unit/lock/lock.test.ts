@@ -1,3 +1,6 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DockerCli } from '../../../src/adapters/docker.js';
 import type { ProcessOptions } from '../../../src/adapters/process.js';
@@ -186,5 +189,19 @@ describe('lock', () => {
     const name = resolve?.args[resolve.args.indexOf('--name') + 1];
     expect(name).toMatch(/^ml-container-resolve-[0-9a-f]{12}$/);
     expect(kill?.args).toEqual(['kill', name]);
+  });
+
+  it("runs pip as the project folder's owner, who can read it where others may not", async () => {
+    const project = mkdtempSync(join(tmpdir(), 'ml-container-private-')); // mode 0700
+    let user: string | undefined;
+    const docker: DockerCli = {
+      async exec(args) {
+        user = args[args.indexOf('--user') + 1];
+        return { exitCode: 1, stdout: '', stderr: 'ERROR: stop here', timedOut: false };
+      },
+    };
+    await lock(irisPlan(), irisSpec(), project, docker, memoryReader(irisTree)).catch(() => null);
+    const { uid, gid } = statSync(project);
+    expect(user).toBe(`${uid}:${gid}`);
   });
 });
