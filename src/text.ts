@@ -78,27 +78,31 @@ export function logLine(text: string): string {
  * characters that could hide one as `\u` escapes, the same value to any JSON parser.
  */
 export function inertJson(json: string): string {
-  return json
-    .replace(/\p{Default_Ignorable_Code_Point}/gu, (char) =>
-      Array.from(
-        { length: char.length },
-        (_, index) => `\\u${char.charCodeAt(index).toString(16).padStart(4, '0')}`,
-      ).join(''),
-    )
-    .replaceAll('##[', '##\\u005b');
+  // JSON has no `\u{…}`: a character beyond U+FFFF is escaped as its two UTF-16 units.
+  return inertMarkers(json, (char) =>
+    Array.from({ length: char.length }, (_, index) => unitEscape(char.charCodeAt(index))).join(''),
+  );
 }
 
 function inertLine(line: string): string {
   return (
-    line
-      .replace(/\p{Default_Ignorable_Code_Point}/gu, (char) => unicodeEscape(char))
+    inertMarkers(line, (char) => {
+      const code = char.codePointAt(0) ?? 0;
+      return code > 0xffff ? `\\u{${code.toString(16)}}` : unitEscape(code);
+    })
       // .NET's TrimStart, which the runner applies first, also drops U+0085 (NEL), which \s lacks.
       .replace(/^([\s\u0085]*):(?=:)/, '$1\\u003a')
-      .replaceAll('##[', '##\\u005b')
   );
 }
 
-function unicodeEscape(char: string): string {
-  const code = char.codePointAt(0) ?? 0;
-  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+/**
+ * What hides or starts an old-syntax command anywhere in a line: invisible characters, written as
+ * `escaped` writes them, and `##[`.
+ */
+function inertMarkers(text: string, escaped: (char: string) => string): string {
+  return text.replace(/\p{Default_Ignorable_Code_Point}/gu, escaped).replaceAll('##[', '##\\u005b');
+}
+
+function unitEscape(code: number): string {
+  return `\\u${code.toString(16).padStart(4, '0')}`;
 }

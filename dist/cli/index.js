@@ -47898,20 +47898,26 @@ function logLine(text) {
  * characters that could hide one as `\u` escapes, the same value to any JSON parser.
  */
 function inertJson(json) {
-    return json
-        .replace(/\p{Default_Ignorable_Code_Point}/gu, (char) => Array.from({ length: char.length }, (_, index) => `\\u${char.charCodeAt(index).toString(16).padStart(4, '0')}`).join(''))
-        .replaceAll('##[', '##\\u005b');
+    // JSON has no `\u{…}`: a character beyond U+FFFF is escaped as its two UTF-16 units.
+    return inertMarkers(json, (char) => Array.from({ length: char.length }, (_, index) => unitEscape(char.charCodeAt(index))).join(''));
 }
 function inertLine(line) {
-    return (line
-        .replace(/\p{Default_Ignorable_Code_Point}/gu, (char) => unicodeEscape(char))
+    return (inertMarkers(line, (char) => {
+        const code = char.codePointAt(0) ?? 0;
+        return code > 0xffff ? `\\u{${code.toString(16)}}` : unitEscape(code);
+    })
         // .NET's TrimStart, which the runner applies first, also drops U+0085 (NEL), which \s lacks.
-        .replace(/^([\s\u0085]*):(?=:)/, '$1\\u003a')
-        .replaceAll('##[', '##\\u005b'));
+        .replace(/^([\s\u0085]*):(?=:)/, '$1\\u003a'));
 }
-function unicodeEscape(char) {
-    const code = char.codePointAt(0) ?? 0;
-    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+/**
+ * What hides or starts an old-syntax command anywhere in a line: invisible characters, written as
+ * `escaped` writes them, and `##[`.
+ */
+function inertMarkers(text, escaped) {
+    return text.replace(/\p{Default_Ignorable_Code_Point}/gu, escaped).replaceAll('##[', '##\\u005b');
+}
+function unitEscape(code) {
+    return `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/source.ts
@@ -51019,10 +51025,11 @@ function anyOf(markers) {
 }
 
 ;// CONCATENATED MODULE: ./src/detect/debian-package.ts
+const debian_package_NAME = '[a-z0-9][a-z0-9+.-]+';
 /** Debian policy's package name syntax (§5.6.1); anything else could smuggle shell into `apt-get install`. */
-const DEBIAN_PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+const DEBIAN_PACKAGE_NAME = new RegExp(`^${debian_package_NAME}$`);
 /** A name apt may be given pinned (`name=version`): the version as Debian policy allows it (§5.6.12). */
-const APT_PACKAGE = /^[a-z0-9][a-z0-9+.-]+(?:=[A-Za-z0-9.+~:-]+)?$/;
+const APT_PACKAGE = new RegExp(`^${debian_package_NAME}(?:=[A-Za-z0-9.+~:-]+)?$`);
 
 ;// CONCATENATED MODULE: ./src/detect/path-text.ts
 
@@ -53610,18 +53617,6 @@ function walkRepository(root, project) {
     const files = [];
     const dockerignore = project.readText('.dockerignore');
     const docker = dockerignore === null ? null : dockerRules(dockerignore);
-    let realRoot = null;
-    const insideRoot = (path) => {
-        try {
-            if (!(0,external_node_fs_namespaceObject.statSync)(path).isFile())
-                return false;
-            realRoot ??= (0,external_node_fs_namespaceObject.realpathSync)(root);
-            return (0,external_node_fs_namespaceObject.realpathSync)(path).startsWith(realRoot.endsWith(external_node_path_namespaceObject.sep) ? realRoot : realRoot + external_node_path_namespaceObject.sep);
-        }
-        catch {
-            return false; // dangling, a loop, or unreadable
-        }
-    };
     // Paths are built by concatenation: path.join would normalise each of them again.
     const base = root.endsWith('/') || root.endsWith(external_node_path_namespaceObject.sep) ? root : `${root}${external_node_path_namespaceObject.sep}`;
     const walk = (prefix, gitignores) => {
@@ -53664,11 +53659,14 @@ function walkRepository(root, project) {
                     continue;
                 if (chain.length > 0 && gitDecision(chain, path, entry.name) < IGNORED_BY_NONE)
                     continue;
-                if (entry.isSymbolicLink() && !insideRoot(base + path)) {
-                    if (!prefix && PROJECT_NAMES.has(entry.name) && project.leadsOut(path)) {
-                        throw linkedOutside(path, 'detect', isFolder(base + path) ? 'a folder' : 'a file');
+                if (entry.isSymbolicLink()) {
+                    const out = project.leadsOut(path);
+                    const target = statOrNull(base + path); // null: dangling, a loop, or unreadable
+                    if (out && !prefix && PROJECT_NAMES.has(entry.name)) {
+                        throw linkedOutside(path, 'detect', target?.isDirectory() ? 'a folder' : 'a file');
                     }
-                    continue;
+                    if (out || !target?.isFile())
+                        continue;
                 }
                 files.push(path);
             }
@@ -53758,12 +53756,12 @@ function dockerRules(text) {
     }
     return patterns.length > 0 ? ignore_default()({ ignorecase: false, allowRelativePaths: true }).add(patterns) : null;
 }
-function isFolder(path) {
+function statOrNull(path) {
     try {
-        return (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+        return (0,external_node_fs_namespaceObject.statSync)(path);
     }
     catch {
-        return false;
+        return null;
     }
 }
 
@@ -59276,7 +59274,7 @@ function makeProjectFolder(root, folder, phase) {
  */
 function replaceFile(dir, name, content, phase, shown = name) {
     const target = (0,external_node_path_namespaceObject.join)(dir, name);
-    if (project_folder_isFolder(target)) {
+    if (isFolder(target)) {
         throw new RefusedInput(`${oneLine(shown)} is a folder; a generated file goes there`, phase, {
             file: shown,
         });
@@ -59298,7 +59296,7 @@ function replaceFile(dir, name, content, phase, shown = name) {
         throw error;
     }
 }
-function project_folder_isFolder(path) {
+function isFolder(path) {
     try {
         return (0,external_node_fs_namespaceObject.lstatSync)(path).isDirectory();
     }
@@ -60733,6 +60731,7 @@ function exclusive(version, op, bound) {
 
 
 
+
 /**
  * The report line resolve.py printed, read as a report. The resolver runs the project's sdist build
  * scripts, so the line is checked as untrusted: JSON of the shape read here, or a UserError.
@@ -60745,26 +60744,23 @@ function parseReport(json) {
     catch {
         throw new UserError(`the resolver's report is not JSON: ${quoted(json)}`, 'lock');
     }
-    const item = (entry) => isRecord(entry) &&
-        isRecord(entry.metadata) &&
-        typeof entry.metadata.name === 'string' &&
-        typeof entry.metadata.version === 'string' &&
-        isRecord(entry.download_info) &&
-        typeof entry.download_info.url === 'string';
-    const shaped = isRecord(value) &&
-        Array.isArray(value.install) &&
-        value.install.every(item) &&
-        isRecord(value.environment) &&
-        Object.values(value.environment).every((field) => typeof field === 'string' && !hasControlCharacters(field));
+    const item = (entry) => {
+        const metadata = asRecord(asRecord(entry)?.metadata);
+        return (typeof metadata?.name === 'string' &&
+            typeof metadata.version === 'string' &&
+            typeof asRecord(asRecord(entry)?.download_info)?.url === 'string');
+    };
+    const report = asRecord(value);
+    const environment = asRecord(report?.environment);
+    const shaped = Array.isArray(report?.install) &&
+        report.install.every(item) &&
+        environment !== undefined &&
+        Object.values(environment).every((field) => typeof field === 'string' && !hasControlCharacters(field));
     if (!shaped) {
         throw new UserError(`the resolver's report is not pip's installation report (install[].metadata, download_info; environment of strings): ${quoted(json)}`, 'lock');
     }
     return value;
 }
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-const SHA256_HEX = /^[0-9a-f]{64}$/i;
 /**
  * requirements.lock from pip's report. Each package's name, version, URL and sha256 are checked
  * before they are written: an sdist's build script runs in the resolver, and pip reads a space or a
@@ -60787,7 +60783,7 @@ function lockFromReport(report, header) {
         if (!sha256) {
             throw new UserError(`the index gave no sha256 for ${name} ${excerpt(version)} (${excerpt(url, 200)}); it cannot be pinned by hash`, 'lock');
         }
-        if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) {
+        if (typeof sha256 !== 'string' || !SHA256.test(sha256)) {
             throw new UserError(`the resolver reported ${name} ${excerpt(version)} with a sha256 that is not 64 hex digits: ${quoted(String(sha256))}`, 'lock');
         }
         return {
@@ -61055,6 +61051,7 @@ async function resolveLock(plan, spec, contextDir, docker, credentials, platform
         extraIndexUrls: plan.extraIndexUrls.map((url) => withCredentials(url, credentials)),
         cpuTorchIndexUrl: plan.cpuTorch ? withCredentials(plan.cpuTorch.indexUrl, credentials) : null,
     };
+    const failed = `could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}`;
     const containerName = `ml-container-resolve-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
     const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT, { platform, containerName, user: ownerOf(contextDir) }), {
         env: plan.privateIndexes
@@ -61066,16 +61063,16 @@ async function resolveLock(plan, spec, contextDir, docker, credentials, platform
         },
     });
     if (result.timedOut) {
-        throw new UserError(`could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}: pip did not finish within ${RESOLVE_TIMEOUT_SECONDS / 60} minutes`, 'lock', { file: plan.requirementsFile }, outputTail(result));
+        throw new UserError(`${failed}: pip did not finish within ${RESOLVE_TIMEOUT_SECONDS / 60} minutes`, 'lock', { file: plan.requirementsFile }, outputTail(result));
     }
     const reports = result.stdout.split('\n').filter((candidate) => candidate.startsWith(MARKER));
     const [line] = reports;
     if (result.exitCode !== 0 || !line) {
-        throw new UserError(`could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}: ${pipError(result.stderr) ?? 'pip failed'}`, 'lock', failingRequirement(result.stderr, spec) ?? { file: plan.requirementsFile }, outputTail(result));
+        throw new UserError(`${failed}: ${pipError(result.stderr) ?? 'pip failed'}`, 'lock', failingRequirement(result.stderr, spec) ?? { file: plan.requirementsFile }, outputTail(result));
     }
     // resolve.py prints one; an sdist's build script, which runs in the resolver too, may print more.
     if (reports.length > 1) {
-        throw new UserError(`could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}: the resolver printed ${reports.length} reports, where it prints one; a package's build script printed the others`, 'lock', { file: plan.requirementsFile });
+        throw new UserError(`${failed}: the resolver printed ${reports.length} reports, where it prints one; a package's build script printed the others`, 'lock', { file: plan.requirementsFile });
     }
     const report = parseReport(line.slice(MARKER.length));
     return lockFromReport(report, [

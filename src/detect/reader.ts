@@ -1,4 +1,4 @@
-import { type Dirent, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { join, posix, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { linkedOutside, type ProjectFiles, projectFiles } from '../adapters/project-file.js';
@@ -145,17 +145,6 @@ function walkRepository(root: string, project: ProjectFiles): string[] {
   const files: string[] = [];
   const dockerignore = project.readText('.dockerignore');
   const docker = dockerignore === null ? null : dockerRules(dockerignore);
-  let realRoot: string | null = null;
-  const insideRoot = (path: string): boolean => {
-    try {
-      if (!statSync(path).isFile()) return false;
-      realRoot ??= realpathSync(root);
-      return realpathSync(path).startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
-    } catch {
-      return false; // dangling, a loop, or unreadable
-    }
-  };
-
   // Paths are built by concatenation: path.join would normalise each of them again.
   const base = root.endsWith('/') || root.endsWith(sep) ? root : `${root}${sep}`;
   const walk = (prefix: string, gitignores: readonly GitignoreFile[]): void => {
@@ -189,11 +178,13 @@ function walkRepository(root: string, project: ProjectFiles): string[] {
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         if (docker?.ignores(path)) continue;
         if (chain.length > 0 && gitDecision(chain, path, entry.name) < IGNORED_BY_NONE) continue;
-        if (entry.isSymbolicLink() && !insideRoot(base + path)) {
-          if (!prefix && PROJECT_NAMES.has(entry.name) && project.leadsOut(path)) {
-            throw linkedOutside(path, 'detect', isFolder(base + path) ? 'a folder' : 'a file');
+        if (entry.isSymbolicLink()) {
+          const out = project.leadsOut(path);
+          const target = statOrNull(base + path); // null: dangling, a loop, or unreadable
+          if (out && !prefix && PROJECT_NAMES.has(entry.name)) {
+            throw linkedOutside(path, 'detect', target?.isDirectory() ? 'a folder' : 'a file');
           }
-          continue;
+          if (out || !target?.isFile()) continue;
         }
         files.push(path);
       }
@@ -280,10 +271,10 @@ function dockerRules(text: string): Ignore | null {
   return patterns.length > 0 ? ignore({ ignorecase: false, allowRelativePaths: true }).add(patterns) : null;
 }
 
-function isFolder(path: string): boolean {
+function statOrNull(path: string): Stats | null {
   try {
-    return statSync(path).isDirectory();
+    return statSync(path);
   } catch {
-    return false;
+    return null;
   }
 }

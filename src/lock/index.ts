@@ -99,6 +99,7 @@ async function resolveLock(
     extraIndexUrls: plan.extraIndexUrls.map((url) => withCredentials(url, credentials)),
     cpuTorchIndexUrl: plan.cpuTorch ? withCredentials(plan.cpuTorch.indexUrl, credentials) : null,
   };
+  const failed = `could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}`;
   const containerName = `ml-container-resolve-${randomBytes(6).toString('hex')}`;
   const result = await docker.exec(
     resolverArgs(plan, contextDir, RESOLVER_SCRIPT, { platform, containerName, user: ownerOf(contextDir) }),
@@ -114,7 +115,7 @@ async function resolveLock(
   );
   if (result.timedOut) {
     throw new UserError(
-      `could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}: pip did not finish within ${RESOLVE_TIMEOUT_SECONDS / 60} minutes`,
+      `${failed}: pip did not finish within ${RESOLVE_TIMEOUT_SECONDS / 60} minutes`,
       'lock',
       { file: plan.requirementsFile },
       outputTail(result),
@@ -124,7 +125,7 @@ async function resolveLock(
   const [line] = reports;
   if (result.exitCode !== 0 || !line) {
     throw new UserError(
-      `could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}: ${pipError(result.stderr) ?? 'pip failed'}`,
+      `${failed}: ${pipError(result.stderr) ?? 'pip failed'}`,
       'lock',
       failingRequirement(result.stderr, spec) ?? { file: plan.requirementsFile },
       outputTail(result),
@@ -133,7 +134,7 @@ async function resolveLock(
   // resolve.py prints one; an sdist's build script, which runs in the resolver too, may print more.
   if (reports.length > 1) {
     throw new UserError(
-      `could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}: the resolver printed ${reports.length} reports, where it prints one; a package's build script printed the others`,
+      `${failed}: the resolver printed ${reports.length} reports, where it prints one; a package's build script printed the others`,
       'lock',
       { file: plan.requirementsFile },
     );

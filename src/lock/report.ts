@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { isLockText, PACKAGE_NAME } from '../detect/lockfiles/common.js';
+import { isLockText, PACKAGE_NAME, SHA256 } from '../detect/lockfiles/common.js';
+import { asRecord } from '../detect/parse.js';
 import { normalizeName } from '../detect/pep508.js';
 import { UserError } from '../errors.js';
 import { excerpt, hasControlCharacters, quoted } from '../text.js';
@@ -44,21 +45,21 @@ export function parseReport(json: string): PipReport {
   } catch {
     throw new UserError(`the resolver's report is not JSON: ${quoted(json)}`, 'lock');
   }
-  const item = (entry: unknown) =>
-    isRecord(entry) &&
-    isRecord(entry.metadata) &&
-    typeof entry.metadata.name === 'string' &&
-    typeof entry.metadata.version === 'string' &&
-    isRecord(entry.download_info) &&
-    typeof entry.download_info.url === 'string';
-  const shaped =
-    isRecord(value) &&
-    Array.isArray(value.install) &&
-    value.install.every(item) &&
-    isRecord(value.environment) &&
-    Object.values(value.environment).every(
-      (field) => typeof field === 'string' && !hasControlCharacters(field),
+  const item = (entry: unknown) => {
+    const metadata = asRecord(asRecord(entry)?.metadata);
+    return (
+      typeof metadata?.name === 'string' &&
+      typeof metadata.version === 'string' &&
+      typeof asRecord(asRecord(entry)?.download_info)?.url === 'string'
     );
+  };
+  const report = asRecord(value);
+  const environment = asRecord(report?.environment);
+  const shaped =
+    Array.isArray(report?.install) &&
+    report.install.every(item) &&
+    environment !== undefined &&
+    Object.values(environment).every((field) => typeof field === 'string' && !hasControlCharacters(field));
   if (!shaped) {
     throw new UserError(
       `the resolver's report is not pip's installation report (install[].metadata, download_info; environment of strings): ${quoted(json)}`,
@@ -67,12 +68,6 @@ export function parseReport(json: string): PipReport {
   }
   return value as unknown as PipReport;
 }
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
 /**
  * requirements.lock from pip's report. Each package's name, version, URL and sha256 are checked
@@ -108,7 +103,7 @@ export function lockFromReport(report: PipReport, header: string[]): Lock {
         'lock',
       );
     }
-    if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) {
+    if (typeof sha256 !== 'string' || !SHA256.test(sha256)) {
       throw new UserError(
         `the resolver reported ${name} ${excerpt(version)} with a sha256 that is not 64 hex digits: ${quoted(String(sha256))}`,
         'lock',

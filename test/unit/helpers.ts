@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import type { RunContext } from '../../src/context.js';
 import { detect, memoryReader } from '../../src/detect/index.js';
 import type { EnvironmentSpec } from '../../src/detect/spec.js';
 import { isUserError, type UserError } from '../../src/errors.js';
 import { type Inputs, parseInputs } from '../../src/inputs.js';
 import { type Lock, lockFromReport, type PipReport } from '../../src/lock/report.js';
+import type { Logger } from '../../src/log.js';
 import { plan } from '../../src/plan/index.js';
 import type { BuildPlan } from '../../src/plan/types.js';
 
@@ -50,4 +52,37 @@ export function userError(action: () => unknown): UserError {
     throw new Error(`expected a UserError, got ${String(error)}`);
   }
   throw new Error('expected a UserError, but nothing was thrown');
+}
+
+/** A run on GitHub for acme/iris at one commit: a push to main unless `overrides` say otherwise. */
+export function githubRun(overrides: Partial<RunContext> = {}): RunContext {
+  return {
+    eventName: 'push',
+    ref: 'refs/heads/main',
+    sha: '0123456789abcdef0123456789abcdef01234567',
+    repository: 'acme/iris',
+    serverUrl: 'https://github.com',
+    pullRequest: null,
+    commitTime: '2026-11-20T10:00:00Z',
+    ...overrides,
+  };
+}
+
+/** The run of pull request `number`'s merge commit, from a branch of acme/iris or from a fork. */
+export function pullRequestRun(number: number, fromFork: boolean, eventName = 'pull_request'): RunContext {
+  return githubRun({ eventName, ref: `refs/pull/${number}/merge`, pullRequest: { number, fromFork } });
+}
+
+/** A logger for pipeline tests: groups run inline; info and warning lines are kept where given. */
+export function testLogger(kept: { info?: string[]; warning?: string[] } = {}): Logger {
+  return {
+    group: (_title, body) => body(),
+    info: (message) => {
+      kept.info?.push(message);
+    },
+    warning: (message) => {
+      kept.warning?.push(message);
+    },
+    output: () => {},
+  };
 }

@@ -12,30 +12,15 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunContext } from '../../src/context.js';
-import type { Logger } from '../../src/log.js';
 import { pipeline } from '../../src/pipeline.js';
 import { summaryMarkdown } from '../../src/report/summary.js';
 import { fakeDocker } from './fake-docker.js';
-import { inputsWith } from './helpers.js';
+import { githubRun, inputsWith, testLogger } from './helpers.js';
 
 const SECRET = 'ghp_pipelineSECRET0123456789';
 const lines: string[] = [];
-const logger: Logger = {
-  group: (_title, body) => body(),
-  info: (message) => lines.push(message),
-  warning: (message) => lines.push(message),
-  output: () => {},
-};
-const context: RunContext = {
-  eventName: 'push',
-  ref: 'refs/heads/main',
-  sha: '0123456789abcdef0123456789abcdef01234567',
-  repository: 'acme/iris',
-  serverUrl: 'https://github.com',
-  pullRequest: null,
-  commitTime: '2026-11-20T10:00:00Z',
-};
+const logger = testLogger({ info: lines, warning: lines });
+const context = githubRun();
 
 describe.skipIf(process.platform === 'win32')(
   'pipeline: generated files and models under the file rule',

@@ -1,30 +1,15 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunContext } from '../../src/context.js';
-import type { Logger } from '../../src/log.js';
 import { pipeline } from '../../src/pipeline.js';
-import { inputsWith } from './helpers.js';
+import { inputsWith, pullRequestRun, testLogger } from './helpers.js';
 import { hostileDocker } from './hostile-docker.js';
 
-const prContext: RunContext = {
-  eventName: 'pull_request',
-  ref: 'refs/pull/7/merge',
-  sha: '0123456789abcdef0123456789abcdef01234567',
-  repository: 'acme/iris',
-  serverUrl: 'https://github.com',
-  pullRequest: { number: 7, fromFork: true },
-  commitTime: '2026-11-20T10:00:00Z',
-};
+const prContext = pullRequestRun(7, true);
 
 describe('pipeline log lines with a hostile model', () => {
   it('logs each smoke check on one line, whatever the model file is named and its code raises', async () => {
     const infos: string[] = [];
-    const logger: Logger = {
-      group: (_title, body) => body(),
-      info: (message) => infos.push(message),
-      warning: (message) => infos.push(message),
-      output: () => {},
-    };
+    const logger = testLogger({ info: infos, warning: infos });
     const report = await pipeline(inputsWith({ context: resolve('examples/sklearn-iris') }), prContext, {
       docker: hostileDocker(),
       logger,

@@ -2,23 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunContext } from '../../src/context.js';
-import type { Logger } from '../../src/log.js';
 import { pipeline } from '../../src/pipeline.js';
 import { fakeDocker } from './fake-docker.js';
-import { inputsWith } from './helpers.js';
+import { inputsWith, pullRequestRun, testLogger } from './helpers.js';
 
 const SECRET = 's3cret-token';
 const example = resolve('examples/sklearn-iris');
 
-const pullRequest = (eventName: string, fromFork: boolean): RunContext => ({
-  eventName,
-  ref: 'refs/pull/7/merge',
-  sha: '0123456789abcdef0123456789abcdef01234567',
-  repository: 'acme/iris',
-  serverUrl: 'https://github.com',
-  pullRequest: { number: 7, fromFork },
-  commitTime: '2026-11-20T10:00:00Z',
-});
+const pullRequest = (eventName: string, fromFork: boolean) => pullRequestRun(7, fromFork, eventName);
 
 /** Runs the pipeline with a private index and every cache option, recording what reached Docker. */
 async function runWith(context: RunContext, extra: Record<string, string> = {}) {
@@ -35,12 +26,7 @@ async function runWith(context: RunContext, extra: Record<string, string> = {}) 
     return exec(args, options);
   };
   const warnings: string[] = [];
-  const logger: Logger = {
-    group: (_title, body) => body(),
-    info: () => {},
-    warning: (message) => warnings.push(message),
-    output: () => {},
-  };
+  const logger = testLogger({ warning: warnings });
   const report = await pipeline(
     inputsWith({
       context: example,

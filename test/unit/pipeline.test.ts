@@ -3,28 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localContext, type RunContext } from '../../src/context.js';
-import type { Logger } from '../../src/log.js';
 import { pipeline } from '../../src/pipeline.js';
 import { outputs } from '../../src/report/outputs.js';
 import { summaryMarkdown } from '../../src/report/summary.js';
 import { BUILT, fakeDocker } from './fake-docker.js';
-import { inputsWith } from './helpers.js';
+import { githubRun, inputsWith, testLogger } from './helpers.js';
 
-const quietLogger: Logger = {
-  group: (_title, body) => body(),
-  info: () => {},
-  warning: () => {},
-  output: () => {},
-};
-const releaseContext: RunContext = {
-  eventName: 'push',
-  ref: 'refs/tags/v1.0.0',
-  sha: '0123456789abcdef0123456789abcdef01234567',
-  repository: 'acme/iris',
-  serverUrl: 'https://github.com',
-  pullRequest: null,
-  commitTime: '2026-11-20T10:00:00Z',
-};
+const quietLogger = testLogger();
+const releaseContext = githubRun({ ref: 'refs/tags/v1.0.0' });
 const example = resolve('examples/sklearn-iris');
 
 describe('pipeline', () => {

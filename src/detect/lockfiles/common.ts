@@ -5,7 +5,7 @@ import { asRecord } from '../parse.js';
 
 /** A package name as PEP 508 allows it; lockfiles copy it from the index, so anything else is damage. */
 export const PACKAGE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
-const SHA256 = /^[0-9a-fA-F]{64}$/;
+export const SHA256 = /^[0-9a-fA-F]{64}$/;
 
 export function lockError(message: string, file: string, line?: number): UserError {
   return new UserError(message, 'detect', line === undefined ? { file } : { file, line });
