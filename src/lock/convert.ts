@@ -1,10 +1,10 @@
 import { isLockText } from '../detect/lockfiles/common.js';
 import type { LockRead, LockedPackage as ReadPackage } from '../detect/manifest.js';
+import { evaluateMarker, type MarkerEnvironment } from '../detect/markers.js';
 import type { RepoReader } from '../detect/reader.js';
 import { parseRequirementsFile } from '../detect/requirements.js';
 import { UserError } from '../errors.js';
 import { formatSource } from '../source.js';
-import { evaluateMarker, type MarkerEnvironment } from './markers.js';
 import { type Lock, type LockedPackage, lockFromPackages } from './report.js';
 
 const SHA256 = /^sha256:([0-9a-f]{64})$/i;

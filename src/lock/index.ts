@@ -7,6 +7,7 @@ import { readPoetryLock } from '../detect/lockfiles/poetry-lock.js';
 import { readPylock } from '../detect/lockfiles/pylock.js';
 import { readUvLock } from '../detect/lockfiles/uv-lock.js';
 import type { LockRead } from '../detect/manifest.js';
+import { linuxEnvironment, platformMachine } from '../detect/markers.js';
 import { normalizeName } from '../detect/pep508.js';
 import { pipVariableProblem } from '../detect/pip-lines.js';
 import type { RepoReader } from '../detect/reader.js';
@@ -18,9 +19,8 @@ import type { SourceRef } from '../source.js';
 import { excerpt, hasControlCharacters, quoted } from '../text.js';
 import { resolverArgs } from './args.js';
 import { lockFromHashedRequirements, lockFromLockRead } from './convert.js';
-import { linuxEnvironment, platformMachine } from './markers.js';
 
-export { platformMachine } from './markers.js';
+export { platformMachine } from '../detect/markers.js';
 
 import { type Lock, lockFromReport, mergePlatformLocks, parseReport } from './report.js';
 

@@ -11,10 +11,10 @@ import { readPoetryLock } from '../../../src/detect/lockfiles/poetry-lock.js';
 import { readPylock } from '../../../src/detect/lockfiles/pylock.js';
 import { readUvLock } from '../../../src/detect/lockfiles/uv-lock.js';
 import type { LockRead } from '../../../src/detect/manifest.js';
+import { linuxEnvironment, type MarkerEnvironment } from '../../../src/detect/markers.js';
 import { memoryReader, type RepoReader } from '../../../src/detect/reader.js';
 import { isUserError, type UserError } from '../../../src/errors.js';
 import { lockFromHashedRequirements, lockFromLockRead } from '../../../src/lock/convert.js';
-import { linuxEnvironment, type MarkerEnvironment } from '../../../src/lock/markers.js';
 
 const digest = (file: string): string => createHash('sha256').update(file).digest('hex');
 

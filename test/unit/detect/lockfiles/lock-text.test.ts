@@ -8,9 +8,9 @@ import { readPoetryLock } from '../../../../src/detect/lockfiles/poetry-lock.js'
 import { readPylock } from '../../../../src/detect/lockfiles/pylock.js';
 import { readUvLock } from '../../../../src/detect/lockfiles/uv-lock.js';
 import type { LockRead } from '../../../../src/detect/manifest.js';
+import { linuxEnvironment } from '../../../../src/detect/markers.js';
 import type { RepoReader } from '../../../../src/detect/reader.js';
 import { lockFromLockRead } from '../../../../src/lock/convert.js';
-import { linuxEnvironment } from '../../../../src/lock/markers.js';
 import { hasControlCharacters } from '../../../../src/text.js';
 import { readWith, userErrorOf } from './helpers.js';
 

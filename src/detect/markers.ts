@@ -1,5 +1,5 @@
 import { compare as compareVersions, explain, satisfies, valid, validRange } from '@renovatebot/pep440';
-import { normalizeName } from '../detect/pep508.js';
+import { normalizeName } from './pep508.js';
 
 /**
  * The values PEP 508 markers are evaluated against: python_version, python_full_version, os_name,

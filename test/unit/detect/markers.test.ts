@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateMarker, linuxEnvironment, type MarkerEnvironment } from '../../../src/lock/markers.js';
+import { evaluateMarker, linuxEnvironment, type MarkerEnvironment } from '../../../src/detect/markers.js';
 
 const LINUX_311 = linuxEnvironment('3.11.4');
 const LINUX_ARM = linuxEnvironment('3.12.7', 'aarch64');
