@@ -49292,23 +49292,40 @@ var yaml_dist = __nccwpck_require__(8815);
 
 
 
+/**
+ * The deepest nesting of arrays and tables a TOML or JSON file may have. Real manifests and locks
+ * stay under ten; the parsers recurse, or record each key's path, and a file nested 100,000 deep
+ * would exhaust the stack or take minutes.
+ */
+const NESTING_LIMIT = 256;
+/** The message for a file nested deeper than a parser takes: the yaml library's limit is its stack. */
+const TOO_DEEP = 'nested too deeply';
+const TOO_DEEP_FOR_LIMIT = `${TOO_DEEP} (more than ${NESTING_LIMIT} levels)`;
+/** Whether a parser ran out of stack: the file nests too deeply for it, whatever its own limit. */
+function outOfStack(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return message.includes('Maximum call stack size exceeded');
+}
 /** Reads and parses a TOML file; malformed TOML is a UserError at the line and column smol-toml found. */
 function readToml(reader, path) {
     const text = reader.readText(path);
     if (text === null)
         throw new UserError(`cannot read '${oneLine(path)}'`, 'detect', { file: path });
     try {
-        return { text, data: parse_parse(text) };
+        return { text, data: parse_parse(text, { maxDepth: NESTING_LIMIT }) };
     }
     catch (error) {
         if (error instanceof TomlError) {
-            throw new UserError(`invalid TOML: ${parserMessage(error.message)}`, 'detect', {
+            const message = error.message.includes('excessively nested')
+                ? TOO_DEEP_FOR_LIMIT
+                : parserMessage(error.message);
+            throw new UserError(`invalid TOML: ${message}`, 'detect', {
                 file: path,
                 line: error.line,
                 column: error.column,
             });
         }
-        throw new UserError(`invalid TOML: ${parserMessage(error)}`, 'detect', {
+        throw new UserError(`invalid TOML: ${outOfStack(error) ? TOO_DEEP : parserMessage(error)}`, 'detect', {
             file: path,
         });
     }
@@ -49319,11 +49336,20 @@ function readYaml(reader, path) {
     if (text === null)
         throw new UserError(`cannot read '${oneLine(path)}'`, 'detect', { file: path });
     const lineCounter = new yaml_dist/* LineCounter */.HN();
-    const document = (0,yaml_dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: false });
+    let document;
+    try {
+        document = (0,yaml_dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: false });
+    }
+    catch (error) {
+        throw thrownByYaml(error, path);
+    }
     const [error] = document.errors;
     if (error) {
         const position = error.linePos?.[0];
-        throw new UserError(`invalid YAML: ${parserMessage(firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''))}`, 'detect', {
+        const message = outOfStack(error)
+            ? TOO_DEEP
+            : parserMessage(firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''));
+        throw new UserError(`invalid YAML: ${message}`, 'detect', {
             file: path,
             line: position?.line,
             column: position?.col,
@@ -49335,10 +49361,23 @@ function readYaml(reader, path) {
     }
     catch (error) {
         // Aliases can be undefined or grow without bound (an alias bomb): the yaml library throws then.
-        throw new UserError(`invalid YAML: ${parserMessage(error)}`, 'detect', {
-            file: path,
-        });
+        throw thrownByYaml(error, path);
     }
+    // Readers cite a line per item, through the same mappings: each is indexed once, on first use.
+    const indexes = new WeakMap();
+    const valueAt = (map, key) => {
+        let index = indexes.get(map);
+        if (!index) {
+            index = new Map();
+            for (const pair of map.items) {
+                // The first of duplicate keys, as a search from the top would find it.
+                if ((0,yaml_dist/* isScalar */.jn)(pair.key) && !index.has(pair.key.value))
+                    index.set(pair.key.value, pair.value);
+            }
+            indexes.set(map, index);
+        }
+        return index.get(key);
+    };
     return {
         text,
         data,
@@ -49346,7 +49385,7 @@ function readYaml(reader, path) {
             let node = document.contents;
             for (const key of keys) {
                 if ((0,yaml_dist/* isMap */.jh)(node))
-                    node = node.items.find((pair) => (0,yaml_dist/* isScalar */.jn)(pair.key) && pair.key.value === key)?.value;
+                    node = valueAt(node, key);
                 else if ((0,yaml_dist/* isSeq */.oP)(node) && typeof key === 'number')
                     node = node.items[key];
                 else
@@ -49356,6 +49395,12 @@ function readYaml(reader, path) {
             return range ? lineCounter.linePos(range[0]).line : undefined;
         },
     };
+}
+/** What the yaml library threw rather than reported (running out of stack, an alias bomb), as a UserError. */
+function thrownByYaml(error, path) {
+    return new UserError(`invalid YAML: ${outOfStack(error) ? TOO_DEEP : parserMessage(error)}`, 'detect', {
+        file: path,
+    });
 }
 function firstLine(message) {
     return message.split('\n')[0]?.trim() ?? message;
@@ -49378,6 +49423,2871 @@ function asArray(value) {
 }
 function asString(value) {
     return typeof value === 'string' ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/detect/pep508.ts
+
+/** PyPI's rule for comparing names (PEP 503): case-insensitive, runs of -_. are one dash. */
+function normalizeName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
+/**
+ * Parses one PEP 508 requirement. Returns an error message instead of throwing, so callers
+ * attach the file and column they know.
+ */
+function parsePep508(text) {
+    const nameMatch = NAME.exec(text);
+    if (!nameMatch?.[1])
+        return { error: `'${excerpt(text)}' is not a requirement (expected a package name)`, column: 1 };
+    let rest = text.slice(nameMatch[0].length);
+    let offset = nameMatch[0].length;
+    let extras = [];
+    if (rest.startsWith('[')) {
+        const close = rest.indexOf(']');
+        if (close < 0)
+            return { error: `unclosed '[' in '${excerpt(text)}'`, column: offset + 1 };
+        extras = rest
+            .slice(1, close)
+            .split(',')
+            .map((extra) => extra.trim())
+            .filter(Boolean)
+            .map(normalizeName);
+        offset += close + 1;
+        rest = rest.slice(close + 1);
+    }
+    const semicolon = findMarkerSeparator(rest);
+    const marker = semicolon < 0 ? null : rest.slice(semicolon + 1).trim() || null;
+    const region = semicolon < 0 ? rest : rest.slice(0, semicolon);
+    const body = region.trim();
+    const name = normalizeName(nameMatch[1]);
+    if (body.startsWith('@')) {
+        const url = body.slice(1).trim();
+        if (!url)
+            return { error: `'${excerpt(text)}' has '@' but no URL`, column: offset + 1 };
+        return { name, extras, specifier: '', marker, url };
+    }
+    const specifier = parseSpecifiers(region);
+    if (typeof specifier !== 'string') {
+        return {
+            error: `invalid version specifier '${excerpt(body)}' for ${excerpt(nameMatch[1])}: ${specifier.reason}`,
+            column: offset + specifier.at + 1,
+        };
+    }
+    return { name, extras, specifier, marker, url: null };
+}
+// packaging's Specifier regex (pip vendors packaging): the version each operator may take.
+const PRE = '(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?[0-9]*)?';
+const POST = '(?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?';
+const DEV = '(?:[-_.]?dev[-_.]?[0-9]*)?';
+const LOCAL = '(?:\\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?';
+const RELEASE = 'v?(?:[0-9]+!)?[0-9]+(?:\\.[0-9]+)*';
+const ORDERED = new RegExp(`${RELEASE}${PRE}${POST}${DEV}`, 'iy');
+const EQUALITY = new RegExp(`${RELEASE}(?:\\.\\*|${PRE}${POST}${DEV}${LOCAL})`, 'iy');
+const COMPATIBLE = new RegExp(`v?(?:[0-9]+!)?[0-9]+(?:\\.[0-9]+)+${PRE}${POST}${DEV}`, 'iy');
+const VERSION_AFTER = { '==': EQUALITY, '!=': EQUALITY, '~=': COMPATIBLE };
+const OPERATOR = /===|==|~=|!=|<=|>=|<|>/y;
+const OPERATORS = '==, !=, <=, >=, <, >, ~=, ===';
+// The text an operator's version may span: packaging stops at whitespace, ';' and ')', SpecifierSet at ','.
+const TOKEN = /[^\s,;)]*/y;
+const PREFIX_TRAIL = /\.\*/y;
+const LOCAL_TRAIL = /\+[a-z0-9]+(?:[-_.][a-z0-9]+)*/iy;
+// Characters a version string can hold (PEP 440, normalised or not, with a '.*' prefix match).
+const VERSION_CHARS = /[^A-Za-z0-9._+!*-]/g;
+function sticky(pattern, text, at) {
+    pattern.lastIndex = at;
+    return pattern.exec(text)?.[0] ?? null;
+}
+function skipSpace(text, at) {
+    return at + (sticky(/\s*/y, text, at)?.length ?? 0);
+}
+/**
+ * A comma-separated version specifier, optionally in parentheses, as packaging's requirement
+ * parser reads it: the specifier without whitespace, or why it is refused and where.
+ */
+function parseSpecifiers(region) {
+    let at = skipSpace(region, 0);
+    const open = region[at] === '(' ? at : -1;
+    if (open >= 0)
+        at = skipSpace(region, at + 1);
+    const clauses = [];
+    while (at < region.length && region[at] !== ')') {
+        const clause = readClause(region, at);
+        if ('reason' in clause)
+            return clause;
+        clauses.push(clause.text);
+        at = skipSpace(region, clause.end);
+        if (region[at] !== ',')
+            break;
+        const comma = at;
+        at = skipSpace(region, at + 1);
+        // packaging lets a trailing ',' pass; an empty clause says nothing, so it is refused here.
+        if (at >= region.length || ',)'.includes(region[at] ?? ''))
+            return { reason: "nothing follows ','", at: comma };
+    }
+    const closing = closeParenthesis(region, at, open);
+    return closing ?? clauses.join(',');
+}
+function closeParenthesis(region, at, open) {
+    if (region[at] === ')' && open < 0)
+        return { reason: "unmatched ')'", at };
+    if (region[at] === ')') {
+        const after = skipSpace(region, at + 1);
+        return after < region.length ? { reason: "expected nothing after ')'", at: after } : null;
+    }
+    if (at < region.length) {
+        return {
+            reason: `expected ',' between version specifiers, or ';' before a marker, at '${excerpt(region.slice(at).trim(), 30)}'`,
+            at,
+        };
+    }
+    return open >= 0 ? { reason: "unclosed '('", at: open } : null;
+}
+/** One `<operator> <version>` clause at `at`: its text without whitespace and where it ends. */
+function readClause(region, at) {
+    const operator = sticky(OPERATOR, region, at);
+    if (!operator)
+        return { reason: `expected an operator (${OPERATORS})`, at };
+    const start = skipSpace(region, at + operator.length);
+    const token = sticky(TOKEN, region, start) ?? '';
+    if (!token)
+        return { reason: `'${operator}' has no version after it`, at };
+    const problem = operator === '===' ? arbitraryProblem(token) : versionProblem(operator, region, start, token);
+    return problem ? { reason: problem, at } : { text: `${operator}${token}`, end: start + token.length };
+}
+/**
+ * `===` compares the text literally, and packaging takes anything up to whitespace, ';' or ')'.
+ * Deliberately stricter than pip: text no version string can be (`===>>2`) is refused, so it is
+ * never read as a locked version.
+ */
+function arbitraryProblem(token) {
+    const literal = `'===' compares the text literally, and '${excerpt(token, 30)}'`;
+    if (/^[<>=!~]/.test(token))
+        return `${literal} starts with an operator character: no version does`;
+    const odd = [...new Set(token.match(VERSION_CHARS) ?? [])];
+    return odd.length > 0 ? `${literal} has characters no version has ('${excerpt(odd.join(''), 10)}')` : null;
+}
+/** What packaging refuses in the version after `operator`, in the order its parser finds it. */
+function versionProblem(operator, region, start, token) {
+    const version = sticky(VERSION_AFTER[operator] ?? ORDERED, region, start);
+    const loose = version ?? sticky(ORDERED, region, start);
+    if (loose !== null) {
+        const after = start + loose.length;
+        if (sticky(PREFIX_TRAIL, region, after)) {
+            return version && (operator === '==' || operator === '!=')
+                ? "'.*' cannot follow a pre-release, post-release, dev release or local version"
+                : "'.*' only follows == or !=";
+        }
+        const local = sticky(LOCAL_TRAIL, region, after);
+        if (local)
+            return `a local version label ('${excerpt(local, 20)}') only follows == or !=`;
+        if (!version && operator === '~=' && loose === token)
+            return `'~=' needs a version with at least two release segments (~=${token}.0, not ~=${token})`;
+    }
+    return version === token ? null : `'${excerpt(token, 30)}' is not a PEP 440 version`;
+}
+/** A ';' starts the marker, except inside a URL, where PEP 508 wants whitespace before it. */
+function findMarkerSeparator(rest) {
+    if (!rest.trimStart().startsWith('@'))
+        return rest.indexOf(';');
+    const match = /\s;/.exec(rest);
+    return match ? match.index + 1 : -1;
+}
+/** The package a bare URL installs: its `#egg=` name, else the repository or archive file name. */
+function urlPackageName(url) {
+    const egg = /[#&]egg=([^&\s]+)/.exec(url)?.[1]?.replace(/\[.*$/, '');
+    let candidate = egg;
+    if (!candidate) {
+        const path = trimSlashes(url.replace(/[#?].*$/, ''));
+        let last = path.slice(path.lastIndexOf('/') + 1);
+        if (/^(?:git|hg|svn|bzr)\+/i.test(url)) {
+            last = last.replace(/@.*$/, '').replace(/\.git$/i, '');
+        }
+        else if (/\.whl$/i.test(last)) {
+            last = last.split('-')[0] ?? '';
+        }
+        else if (/\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/i.test(last)) {
+            last = last.replace(/\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/i, '').replace(/-\d.*$/, '');
+        }
+        else {
+            return null;
+        }
+        candidate = decodeURIComponentSafe(last);
+    }
+    if (!candidate)
+        return null;
+    const parsed = parsePep508(candidate);
+    return 'error' in parsed || parsed.specifier !== '' || parsed.marker !== null ? null : parsed.name;
+}
+function decodeURIComponentSafe(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** `target` relative to the folder of `from`, as a repository path; one outside the repository is an error. */
+/** Trailing slashes off, by hand: `/\/+$/` retries at every slash of a long run, quadratic in it. */
+function trimSlashes(text) {
+    let end = text.length;
+    while (end > 0 && text[end - 1] === '/')
+        end--;
+    return text.slice(0, end);
+}
+
+;// CONCATENATED MODULE: ./src/detect/manifest.ts
+function emptyManifest(format, file) {
+    return {
+        format,
+        files: [file],
+        requirements: [],
+        python: [],
+        indexes: [],
+        cuda: [],
+        gpu: null,
+        cpuBuilds: [],
+        entrypoint: null,
+        systemPackages: [],
+        warnings: [],
+    };
+}
+let findLineText;
+let findLineLines = [];
+/**
+ * 1-based line of the first line at or after `from` (1-based) that matches, or undefined. Readers
+ * call it once per item of the same text: the lines of the last text are kept, not split again.
+ */
+function findLine(text, pattern, from = 1, to = Number.POSITIVE_INFINITY) {
+    if (text !== findLineText) {
+        findLineText = text;
+        findLineLines = text.split(/\r?\n/);
+    }
+    const lines = findLineLines;
+    const end = Math.min(lines.length, to);
+    for (let index = Math.max(0, from - 1); index < end; index++) {
+        const line = lines[index] ?? '';
+        if (typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line))
+            return index + 1;
+    }
+    return undefined;
+}
+/**
+ * A lock read without a manifest (pylock.toml alone): its packages stand for the requirements,
+ * pinned to their locked versions, with no spec written by the user.
+ */
+function requirementsOfLock(packages) {
+    return packages.map((pkg) => ({
+        name: pkg.name,
+        extras: [],
+        specifier: `==${pkg.version}`,
+        written: '',
+        marker: pkg.marker,
+        url: null,
+        hashes: pkg.hashes,
+        source: pkg.source,
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/detect/lockfiles/common.ts
+
+
+
+
+/** A package name as PEP 508 allows it; lockfiles copy it from the index, so anything else is damage. */
+const PACKAGE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+const SHA256 = /^[0-9a-fA-F]{64}$/;
+function lockError(message, file, line) {
+    return new UserError(message, 'detect', line === undefined ? { file } : { file, line });
+}
+/** How a value reads in an error message: `found a number`, `found a table`. */
+function kindOf(value, table = 'table') {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    if (value instanceof Date)
+        return 'a date';
+    switch (typeof value) {
+        case 'string':
+            return 'a string';
+        case 'number':
+        case 'bigint':
+            return 'a number';
+        case 'boolean':
+            return 'a boolean';
+        case 'object':
+            return an(table);
+        default:
+            return typeof value;
+    }
+}
+/** `a table`, `an object`. */
+function an(noun) {
+    return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
+}
+function optionalString(record, key, at) {
+    const value = record[key];
+    if (value === undefined)
+        return undefined;
+    if (typeof value !== 'string') {
+        throw lockError(`${at.what}: '${key}' must be a string, found ${kindOf(value, at.table)}`, at.file, at.line);
+    }
+    return value;
+}
+function optionalRecord(record, key, at) {
+    const value = record[key];
+    if (value === undefined)
+        return undefined;
+    const table = asRecord(value);
+    if (!table || value instanceof Date) {
+        throw lockError(`${at.what}: '${key}' must be ${an(at.table ?? 'table')}, found ${kindOf(value, at.table)}`, at.file, at.line);
+    }
+    return table;
+}
+function optionalArray(record, key, at) {
+    const value = record[key];
+    if (value === undefined)
+        return undefined;
+    if (!Array.isArray(value)) {
+        throw lockError(`${at.what}: '${key}' must be an array, found ${kindOf(value, at.table)}`, at.file, at.line);
+    }
+    return value;
+}
+/** An array whose items must all be tables (`wheels = [{...}]`, `files = [{...}]`). */
+function recordsOf(record, key, at) {
+    const items = optionalArray(record, key, at) ?? [];
+    return items.map((item, index) => {
+        const table = asRecord(item);
+        if (!table || item instanceof Date) {
+            throw lockError(`${at.what}: '${key}' item ${index + 1} must be ${an(at.table ?? 'table')}, found ${kindOf(item, at.table)}`, at.file, at.line);
+        }
+        return table;
+    });
+}
+/** An array whose items must all be strings (`groups = ["main"]`). */
+function stringsOf(record, key, at) {
+    const items = optionalArray(record, key, at);
+    if (!items)
+        return undefined;
+    return items.map((item, index) => {
+        if (typeof item !== 'string') {
+            throw lockError(`${at.what}: '${key}' item ${index + 1} must be a string, found ${kindOf(item, at.table)}`, at.file, at.line);
+        }
+        return item;
+    });
+}
+/** The package's `name`, checked: present, a string, and a name PyPI could hold. */
+function requiredName(record, at) {
+    const name = optionalString(record, 'name', at);
+    if (name === undefined)
+        throw lockError(`${at.what} has no 'name'`, at.file, at.line);
+    if (!PACKAGE_NAME.test(name))
+        throw lockError(`${at.what}: '${excerpt(name)}' is not a valid package name`, at.file, at.line);
+    return name;
+}
+/** A package's place once its name is known, so later messages say `package 'torch'`. */
+function named(at, name) {
+    return { ...at, what: `package '${excerpt(name)}'` };
+}
+/**
+ * A locked version: a non-empty string without whitespace or control characters (PEP 440 local
+ * versions such as `+cu121` included). It is written into requirements.lock after `==`, where pip
+ * splits lines as Python does: at `\x1c` or `\x85` too, so `1.6.0\x1c--extra-index-url=…` would
+ * add an index of the lockfile's choosing.
+ */
+function checkVersion(version, at) {
+    if (!isLockText(version))
+        throw lockError(`${at.what}: '${excerpt(version)}' is not a version`, at.file, at.line);
+    return version;
+}
+/** Text a lock may carry into requirements.lock: non-empty, no whitespace, no control characters. */
+function isLockText(text) {
+    return /^\S+$/.test(text) && !hasControlCharacters(text);
+}
+/**
+ * A hash written `sha256:<hex>` (uv, poetry, pdm, Pipfile.lock), returned lower-cased. Other
+ * algorithms (`md5:`, `sha512:`) are valid in these formats but are not what the lock phase pins,
+ * so they are left out; anything that is not `algorithm:value` is an error.
+ */
+function prefixedSha256(value, at) {
+    if (typeof value !== 'string') {
+        throw lockError(`${at.what}: a hash must be a string, found ${kindOf(value, at.table)}`, at.file, at.line);
+    }
+    const match = /^([A-Za-z0-9_-]+):(.*)$/.exec(value);
+    if (!match)
+        throw lockError(`${at.what}: '${excerpt(value)}' is not a hash ('sha256:<hex>')`, at.file, at.line);
+    if (match[1]?.toLowerCase() !== 'sha256')
+        return undefined;
+    return bareSha256(match[2] ?? '', at);
+}
+/** A bare sha256 hex digest (pylock's `hashes = { sha256 = "..." }`), returned as `sha256:<hex>`. */
+function bareSha256(value, at) {
+    if (typeof value !== 'string') {
+        throw lockError(`${at.what}: a sha256 must be a string, found ${kindOf(value, at.table)}`, at.file, at.line);
+    }
+    if (!SHA256.test(value)) {
+        throw lockError(`${at.what}: '${excerpt(value)}' is not a sha256 digest (64 hex digits)`, at.file, at.line);
+    }
+    return `sha256:${value.toLowerCase()}`;
+}
+/** Adds a hash once, keeping the order the lock lists them in. */
+function pushHash(hashes, hash) {
+    if (hash !== undefined && !hashes.includes(hash))
+        hashes.push(hash);
+}
+/** Adds an index once per URL; the first mention is the one cited. A URL is one word of text. */
+function pushIndex(indexes, index) {
+    if (!isLockText(index.url)) {
+        throw lockError(`index URL '${excerpt(index.url)}' has whitespace or a control character`, index.source.file, index.source.line);
+    }
+    if (!indexes.some((known) => known.url === index.url))
+        indexes.push(index);
+}
+function rangeHint(text, file, line) {
+    return { kind: 'range', text, source: line === undefined ? { file } : { file, line } };
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** Matches `key = ` at the start of a TOML line, the key bare or quoted. */
+function keyPattern(key) {
+    const escaped = escapeRegExp(key);
+    return new RegExp(`^\\s*(?:${escaped}|"${escaped}"|'${escaped}')\\s*=`);
+}
+/** Line of a key of a `[table]` (`[metadata] python-versions`): searched from the table's header on. */
+function tableKeyLine(text, table, key) {
+    const header = findLine(text, new RegExp(`^\\s*\\[\\s*${escapeRegExp(table)}\\s*\\]\\s*(?:#.*)?$`));
+    if (header === undefined)
+        return undefined;
+    return findLine(text, keyPattern(key), header);
+}
+/** Line of a top-level key: TOML puts those before the first table, so the first match is the one. */
+function topKeyLine(text, key) {
+    return findLine(text, keyPattern(key));
+}
+/**
+ * The entries of an array of tables (`[[package]]`, `[[packages]]`), each cited at its
+ * `name = "..."` line. The headers, when there is one per entry, bound each search, so two
+ * entries of one name (uv locks numpy once per Python range) get their own lines; otherwise the
+ * search runs forward from the previous entry's line.
+ */
+function entriesOf(lines, data, key, file) {
+    const value = data[key];
+    if (value === undefined)
+        return [];
+    if (!Array.isArray(value)) {
+        throw lockError(`'${key}' must be an array of tables ([[${key}]]), found ${kindOf(value)}`, file, findIn(lines, (line) => keyPattern(key).test(line) || line.trim().startsWith(`[${key}]`), 1));
+    }
+    const header = new RegExp(`^\\s*\\[\\[\\s*${escapeRegExp(key)}\\s*\\]\\]\\s*(?:#.*)?$`);
+    const headers = [];
+    lines.forEach((line, index) => {
+        if (header.test(line))
+            headers.push(index + 1);
+    });
+    const bounded = headers.length === value.length;
+    const entries = [];
+    let previous = 0;
+    value.forEach((item, index) => {
+        const start = bounded ? (headers[index] ?? 1) : previous + 1;
+        const end = bounded ? (headers[index + 1] ?? lines.length + 1) : lines.length + 1;
+        const rawName = asRecord(item)?.name;
+        let line;
+        if (typeof rawName === 'string') {
+            const pattern = new RegExp(`${keyPattern('name').source}\\s*(["'])${escapeRegExp(rawName)}\\1`);
+            line = findIn(lines, (text) => pattern.test(text), start, end);
+        }
+        line ??= bounded ? start : Math.max(previous, 1);
+        previous = line;
+        const table = asRecord(item);
+        if (!table || item instanceof Date) {
+            throw lockError(`[[${key}]] entry ${index + 1} must be a table, found ${kindOf(item)}`, file, line);
+        }
+        entries.push({ table, what: `[[${key}]] entry ${index + 1}`, line, end });
+    });
+    for (let index = 0; index < entries.length - 1; index++) {
+        const entry = entries[index];
+        const next = entries[index + 1];
+        if (entry && next && !bounded)
+            entry.end = next.line;
+    }
+    return entries;
+}
+function splitLines(text) {
+    return text.split(/\r?\n/);
+}
+/** 1-based line in [from, end) whose text passes `test`, on lines already split. */
+function findIn(lines, test, from = 1, end = Infinity) {
+    const stop = Math.min(end - 1, lines.length);
+    for (let index = Math.max(0, from - 1); index < stop; index++) {
+        if (test(lines[index] ?? ''))
+            return index + 1;
+    }
+    return undefined;
+}
+/** The top-level `requires-python` of uv.lock and pylock.toml, as a range hint at its line. */
+function topRequiresPython(text, data, path) {
+    const line = topKeyLine(text, 'requires-python');
+    const requiresPython = optionalString(data, 'requires-python', { file: path, line: line ?? 1, what: path });
+    return requiresPython === undefined ? [] : [rangeHint(requiresPython, path, line)];
+}
+
+;// CONCATENATED MODULE: ./src/detect/lockfiles/pdm-lock.ts
+
+
+
+/** Entries for source trees and VCS checkouts, which may carry no static version. */
+const UNVERSIONED = ['path', 'git', 'hg', 'svn', 'bzr', 'url'];
+/**
+ * Reads `pdm.lock` statically: `[metadata] requires_python` (lock 4.4) and
+ * `[[metadata.targets]] requires_python` (lock 4.5+), and every `[[package]]` with its version,
+ * file hashes and `marker`. Packages only in other groups than `default` (dev groups and
+ * optional dependencies) are left out: the image installs the default group. pdm.lock does not
+ * record package indexes (they live in pyproject.toml's `[[tool.pdm.source]]`).
+ */
+function readPdmLock(reader, path) {
+    const { text, data } = readToml(reader, path);
+    const lines = splitLines(text);
+    const python = [];
+    const metadataLine = findIn(lines, (line) => /^\s*\[\s*metadata\s*\]/.test(line)) ?? 1;
+    const metadata = optionalRecord(data, 'metadata', { file: path, line: metadataLine, what: path });
+    if (metadata) {
+        const at = { file: path, line: metadataLine, what: '[metadata]' };
+        const requiresPython = optionalString(metadata, 'requires_python', at);
+        if (requiresPython !== undefined) {
+            const line = findIn(lines, (text) => keyPattern('requires_python').test(text), metadataLine);
+            python.push(rangeHint(requiresPython, path, line));
+        }
+        const targetHeaders = [];
+        lines.forEach((text, index) => {
+            if (/^\s*\[\[\s*metadata\.targets\s*\]\]/.test(text))
+                targetHeaders.push(index + 1);
+        });
+        recordsOf(metadata, 'targets', { ...at, what: '[metadata]' }).forEach((target, index) => {
+            const header = targetHeaders[index] ?? metadataLine;
+            const where = { file: path, line: header, what: `[[metadata.targets]] entry ${index + 1}` };
+            const range = optionalString(target, 'requires_python', where);
+            if (range === undefined || python.some((hint) => hint.text === range))
+                return;
+            const line = findIn(lines, (text) => keyPattern('requires_python').test(text), header);
+            python.push(rangeHint(range, path, line));
+        });
+    }
+    const packages = [];
+    for (const entry of entriesOf(lines, data, 'package', path)) {
+        const { table, line } = entry;
+        const name = requiredName(table, { file: path, line, what: entry.what });
+        const at = named({ file: path, line, what: entry.what }, name);
+        const groups = stringsOf(table, 'groups', at);
+        const marker = optionalString(table, 'marker', at) ?? null;
+        const hashes = [];
+        for (const file of recordsOf(table, 'files', at)) {
+            if (file.hash !== undefined)
+                pushHash(hashes, prefixedSha256(file.hash, at));
+        }
+        const version = optionalString(table, 'version', at);
+        if (version === undefined) {
+            if (UNVERSIONED.some((kind) => table[kind] !== undefined))
+                continue;
+            throw lockError(`package '${name}' has no 'version'`, path, line);
+        }
+        checkVersion(version, at);
+        if (groups && !groups.includes('default'))
+            continue;
+        packages.push({ name: normalizeName(name), version, hashes, marker, source: { file: path, line } });
+    }
+    return { format: 'pdm', file: path, packages, python, indexes: [] };
+}
+
+;// CONCATENATED MODULE: ./src/detect/lockfiles/json.ts
+
+
+/**
+ * Parses JSON keeping the line of every object key, so each fact read from it can cite its line.
+ * Malformed JSON is a UserError at the line and column of the first error; the scan that finds
+ * it follows RFC 8259 exactly as `JSON.parse` does, so its message and position do not depend on
+ * the Node version.
+ */
+function parseJson(text, file) {
+    const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    const scan = scanJson(body);
+    if (scan.error) {
+        const { message, line, column } = scan.error;
+        throw new UserError(`invalid JSON: ${message}`, 'detect', { file, line, column });
+    }
+    let data;
+    try {
+        data = JSON.parse(body);
+    }
+    catch (error) {
+        // Not reached while the scan agrees with JSON.parse; kept so no other exception escapes.
+        const message = error instanceof Error ? error.message : String(error);
+        const position = positionOf(body, message);
+        throw new UserError(`invalid JSON: ${message.split('\n')[0]}`, 'detect', { file, ...position });
+    }
+    return { data, lineOf: (path) => lineOf(scan.keys, path) };
+}
+function lineOf(tree, path) {
+    let node = tree;
+    for (const segment of path)
+        node = node?.children?.get(segment);
+    return node?.line;
+}
+function child(parent, segment, line) {
+    const node = line === undefined ? {} : { line };
+    parent.children ??= new Map();
+    // A duplicate key replaces the first, as JSON.parse keeps the last value.
+    parent.children.set(segment, node);
+    return node;
+}
+const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+/**
+ * Validates JSON iteratively, recording key lines. Nesting deeper than NESTING_LIMIT is an error
+ * here, before `JSON.parse` or a reader walks it.
+ */
+function scanJson(text) {
+    const keys = {};
+    const frames = [];
+    // Where the value about to be read records its keys, when it is an object's value.
+    let valueNode = keys;
+    const n = text.length;
+    let i = 0;
+    let line = 1;
+    let lineStart = 0;
+    let state = 'value';
+    const fail = (message, at = i) => ({
+        keys,
+        error: { message, line, column: at - lineStart + 1 },
+    });
+    const found = (at = i) => (at >= n ? 'end of input' : JSON.stringify(text[at]));
+    const skipSpace = () => {
+        while (i < n) {
+            const code = text.charCodeAt(i);
+            if (code === 10) {
+                line++;
+                lineStart = i + 1;
+            }
+            else if (code !== 32 && code !== 9 && code !== 13) {
+                return;
+            }
+            i++;
+        }
+    };
+    /** Scans a string at `i` (on its opening quote); returns an error message, or null when valid. */
+    const scanString = () => {
+        i++;
+        while (i < n) {
+            const code = text.charCodeAt(i);
+            if (code === 34) {
+                i++;
+                return null;
+            }
+            if (code === 92) {
+                const escaped = text[i + 1];
+                if (escaped === 'u') {
+                    if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
+                        return 'invalid \\u escape in a string';
+                    i += 6;
+                }
+                else if (escaped !== undefined && '"\\/bfnrt'.includes(escaped)) {
+                    i += 2;
+                }
+                else {
+                    return 'invalid escape in a string';
+                }
+                continue;
+            }
+            if (code < 32)
+                return 'unescaped control character in a string';
+            i++;
+        }
+        return 'unterminated string';
+    };
+    for (;;) {
+        skipSpace();
+        if (state === 'value') {
+            if (i >= n)
+                return fail(`unexpected ${found()}, expected a value`);
+            const char = text[i];
+            if (char === '{' || char === '[') {
+                if (frames.length >= NESTING_LIMIT)
+                    return fail(`${TOO_DEEP} (more than ${NESTING_LIMIT} levels)`);
+                const parent = frames.at(-1);
+                const node = valueNode ?? (parent ? child(parent.node, parent.index) : keys);
+                frames.push({ object: char === '{', node, index: 0 });
+                i++;
+                skipSpace();
+                if (text[i] === (char === '{' ? '}' : ']')) {
+                    frames.pop();
+                    i++;
+                    state = 'after';
+                }
+                else if (char === '{') {
+                    state = 'key';
+                }
+                else {
+                    valueNode = null;
+                }
+                continue;
+            }
+            if (char === '"') {
+                const error = scanString();
+                if (error)
+                    return fail(error);
+            }
+            else if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) {
+                NUMBER.lastIndex = i;
+                const match = NUMBER.exec(text);
+                if (!match)
+                    return fail(`invalid number, found ${found()}`);
+                i += match[0].length;
+            }
+            else if (text.startsWith('true', i)) {
+                i += 4;
+            }
+            else if (text.startsWith('false', i)) {
+                i += 5;
+            }
+            else if (text.startsWith('null', i)) {
+                i += 4;
+            }
+            else {
+                return fail(`unexpected ${found()}, expected a value`);
+            }
+            state = 'after';
+        }
+        else if (state === 'key') {
+            if (text[i] !== '"')
+                return fail(`unexpected ${found()}, expected a quoted key`);
+            const start = i;
+            const keyLine = line;
+            const error = scanString();
+            if (error)
+                return fail(error);
+            const key = JSON.parse(text.slice(start, i));
+            const top = frames.at(-1);
+            skipSpace();
+            if (text[i] !== ':')
+                return fail(`unexpected ${found()}, expected ':' after a key`);
+            i++;
+            valueNode = child(top.node, key, keyLine);
+            state = 'value';
+        }
+        else {
+            const top = frames.at(-1);
+            if (!top) {
+                if (i < n)
+                    return fail(`unexpected ${found()} after the end of the JSON value`);
+                return { keys };
+            }
+            const close = top.object ? '}' : ']';
+            if (text[i] === ',') {
+                i++;
+                if (top.object) {
+                    state = 'key';
+                }
+                else {
+                    top.index++;
+                    valueNode = null;
+                    state = 'value';
+                }
+            }
+            else if (text[i] === close) {
+                frames.pop();
+                i++;
+            }
+            else {
+                return fail(`unexpected ${found()}, expected ',' or '${close}'`);
+            }
+        }
+    }
+}
+/** Where `JSON.parse` says it failed: `at position N` (Node 20) or `(line L column C)` (Node 22+). */
+function positionOf(text, message) {
+    const lineColumn = /line (\d+) column (\d+)/.exec(message);
+    if (lineColumn)
+        return { line: Number(lineColumn[1]), column: Number(lineColumn[2]) };
+    const position = /at position (\d+)/.exec(message);
+    if (!position)
+        return undefined;
+    const offset = Math.min(Number(position[1]), text.length);
+    const before = text.slice(0, offset);
+    const lastBreak = before.lastIndexOf('\n');
+    return { line: before.split('\n').length, column: offset - lastBreak };
+}
+
+;// CONCATENATED MODULE: ./src/detect/lockfiles/pipfile-lock.ts
+
+
+
+
+
+/** Entries that install a source tree or a VCS checkout: they pin no version, so they lock none. */
+const pipfile_lock_UNVERSIONED = ['git', 'hg', 'svn', 'bzr', 'path', 'file', 'editable', 'ref'];
+/** Fields of the version-less entries some pipenv versions write (`{"markers": "..."}`). */
+const NOT_A_PIN = new Set(['markers', 'extras', 'index']);
+/**
+ * Reads `Pipfile.lock` statically: `_meta.requires` (`python_version`, `python_full_version`),
+ * `_meta.sources` (package indexes) and the `default` packages with their `==` versions, hashes
+ * and markers. `develop` is what `pipenv install --dev` adds and is not read.
+ *
+ * An entry without `version` (a VCS or path install, or the marker-only entries some pipenv
+ * versions write) locks no version and is left out; one with hashes but no version is an error.
+ */
+function readPipfileLock(reader, path) {
+    const text = reader.readText(path);
+    if (text === null)
+        throw lockError(`cannot read '${path}'`, path);
+    const { data, lineOf } = parseJson(text, path);
+    const root = asRecord(data);
+    if (!root)
+        throw lockError(`${path} must hold a JSON object, found ${kindOf(data, 'object')}`, path, 1);
+    const place = (keys, what) => ({
+        file: path,
+        line: lineOf(keys) ?? 1,
+        what,
+        table: 'object',
+    });
+    const python = [];
+    const indexes = [];
+    const meta = optionalRecord(root, '_meta', place(['_meta'], path));
+    if (meta) {
+        const requires = optionalRecord(meta, 'requires', place(['_meta', 'requires'], '_meta'));
+        for (const key of ['python_version', 'python_full_version']) {
+            if (!requires)
+                break;
+            const version = optionalString(requires, key, place(['_meta', 'requires', key], '_meta.requires'));
+            if (version !== undefined) {
+                const line = lineOf(['_meta', 'requires', key]);
+                python.push({
+                    kind: 'exact',
+                    text: version,
+                    source: line === undefined ? { file: path } : { file: path, line },
+                });
+            }
+        }
+        const sources = optionalArray(meta, 'sources', place(['_meta', 'sources'], '_meta')) ?? [];
+        sources.forEach((item, index) => {
+            const at = place(['_meta', 'sources', index], `_meta.sources item ${index + 1}`);
+            const source = asRecord(item);
+            if (!source)
+                throw lockError(`${at.what} must be an object, found ${kindOf(item, 'object')}`, path, at.line);
+            const url = optionalString(source, 'url', place(['_meta', 'sources', index, 'url'], at.what));
+            if (url === undefined)
+                throw lockError(`${at.what} has no 'url'`, path, at.line);
+            const name = optionalString(source, 'name', place(['_meta', 'sources', index, 'name'], at.what));
+            pushIndex(indexes, {
+                url,
+                name: name ?? null,
+                source: { file: path, line: lineOf(['_meta', 'sources', index, 'url']) ?? at.line },
+            });
+        });
+    }
+    const packages = [];
+    const section = optionalRecord(root, 'default', place(['default'], path)) ?? {};
+    for (const [key, value] of Object.entries(section)) {
+        const line = lineOf(['default', key]) ?? lineOf(['default']) ?? 1;
+        const at = { file: path, line, what: `package '${excerpt(key)}'`, table: 'object' };
+        const name = requiredName({ name: key }, at);
+        const entry = asRecord(value);
+        if (!entry)
+            throw lockError(`${at.what} must be an object, found ${kindOf(value, 'object')}`, path, line);
+        const here = named(at, name);
+        const pinned = optionalString(entry, 'version', here);
+        const marker = optionalString(entry, 'markers', here) ?? null;
+        const hashes = [];
+        for (const hash of optionalArray(entry, 'hashes', here) ?? [])
+            pushHash(hashes, prefixedSha256(hash, here));
+        if (pinned === undefined) {
+            if (pipfile_lock_UNVERSIONED.some((kind) => entry[kind] !== undefined))
+                continue;
+            if (Object.keys(entry).every((field) => NOT_A_PIN.has(field)))
+                continue;
+            throw lockError(`${here.what} has no 'version'`, path, line);
+        }
+        const version = /^===?\s*(\S+)$/.exec(pinned.trim())?.[1];
+        if (version === undefined) {
+            throw lockError(`${here.what}: version '${excerpt(pinned)}' is not an exact pin ('==1.2.3')`, path, line);
+        }
+        checkVersion(version, here);
+        packages.push({ name: normalizeName(name), version, hashes, marker, source: { file: path, line } });
+    }
+    // Object keys that look like integers come first in JS; the file's order is the lines' order.
+    packages.sort((a, b) => (a.source.line ?? 0) - (b.source.line ?? 0));
+    return { format: 'pipfile', file: path, packages, python, indexes };
+}
+
+;// CONCATENATED MODULE: ./src/detect/lockfiles/graph.ts
+/** Links every edge to the entries of `nodes` it names. */
+function linkGraph(nodes, rest) {
+    const byName = new Map();
+    nodes.forEach((node, index) => {
+        byName.set(node.name, [...(byName.get(node.name) ?? []), index]);
+    });
+    const link = ({ version, origin, ...edge }) => {
+        let to = byName.get(edge.name) ?? [];
+        if (version !== undefined)
+            to = narrow(to, (index) => nodes[index]?.version === version);
+        if (origin !== undefined)
+            to = narrow(to, (index) => nodes[index]?.origin === origin);
+        return { ...edge, to };
+    };
+    const linkAll = (edges) => edges.map(link);
+    return {
+        nodes: nodes.map((node) => ({
+            name: node.name,
+            package: node.package,
+            dependencies: linkAll(node.dependencies),
+            extras: new Map([...node.extras].map(([extra, edges]) => [extra, linkAll(edges)])),
+        })),
+        roots: linkAll(rest.roots),
+        selected: rest.selected,
+        declared: linkAll(rest.declared),
+        relock: rest.relock,
+    };
+}
+/**
+ * The candidates that pass, unless none does: an edge that names its entry in a way the entry
+ * does not repeat still leads to every entry of that name, and their markers and the rule that
+ * each package comes out once decide, loudly, rather than the package going missing.
+ */
+function narrow(candidates, test) {
+    const kept = candidates.filter(test);
+    return kept.length > 0 ? kept : [...candidates];
+}
+/** Both markers, either of which may be absent. */
+function bothMarkers(first, second) {
+    if (first === null)
+        return second;
+    if (second === null)
+        return first;
+    return `(${first}) and (${second})`;
+}
+
+;// CONCATENATED MODULE: ./src/detect/lockfiles/pyproject-roots.ts
+
+
+
+
+
+
+
+/** The pyproject.toml in the lock's folder, when the project has one. */
+function pyprojectBeside(reader, lockfile) {
+    const file = `${lockfile.slice(0, lockfile.lastIndexOf('/') + 1)}pyproject.toml`;
+    if (!reader.files().includes(file))
+        return null;
+    return { file, ...readToml(reader, file) };
+}
+function pyprojectError(message, pyproject, line) {
+    return new UserError(message, 'detect', line === undefined ? { file: pyproject.file } : { file: pyproject.file, line });
+}
+/**
+ * `[project] dependencies` (PEP 621), each cited at its line; null where the table does not list
+ * them (absent, or `dynamic`).
+ */
+function projectDependencies(pyproject) {
+    const project = asRecord(pyproject.data.project);
+    const listed = project?.dependencies;
+    const dynamic = project?.dynamic;
+    if (!Array.isArray(listed) || (Array.isArray(dynamic) && dynamic.includes('dependencies')))
+        return null;
+    const header = findLine(pyproject.text, /^\s*\[\s*project\s*\]/) ?? 1;
+    const keyLine = tableKeyLine(pyproject.text, 'project', 'dependencies') ?? header;
+    const lines = pyproject.text.split(/\r?\n/);
+    let cursor = keyLine;
+    return listed.map((item, index) => {
+        if (typeof item !== 'string') {
+            throw pyprojectError(`[project] dependencies item ${index + 1} must be a string`, pyproject, keyLine);
+        }
+        // The next line that holds the string as written: one a line is how projects write them.
+        const at = lines.findIndex((line, lineIndex) => lineIndex + 1 >= cursor && line.includes(item));
+        const line = at < 0 ? keyLine : at + 1;
+        if (at >= 0)
+            cursor = line + 1;
+        const parsed = parsePep508(item);
+        if ('error' in parsed)
+            throw pyprojectError(`[project] dependencies: ${parsed.error}`, pyproject, line);
+        return {
+            name: parsed.name,
+            marker: parsed.marker,
+            extras: parsed.extras,
+            source: { file: pyproject.file, line },
+        };
+    });
+}
+/**
+ * The dependency groups `uv sync` installs with the project
+ * (https://docs.astral.sh/uv/concepts/projects/dependencies/#default-groups): `[tool.uv]
+ * default-groups`, a list or `"all"` (every group of `groups`), else `dev`, where uv.lock also
+ * puts the legacy `[tool.uv] dev-dependencies`. Names normalized.
+ */
+function uvDefaultGroups(pyproject, groups) {
+    const configured = pyproject && asRecord(asRecord(pyproject.data.tool)?.uv)?.['default-groups'];
+    if (!pyproject || configured === undefined)
+        return ['dev'];
+    if (configured === 'all')
+        return [...groups];
+    if (Array.isArray(configured) && configured.every((name) => typeof name === 'string')) {
+        return configured.map(normalizeName);
+    }
+    throw pyprojectError(`[tool.uv] default-groups must be a list of group names or "all"`, pyproject, findLine(pyproject.text, keyPattern('default-groups')));
+}
+/**
+ * The main dependencies Poetry installs (https://python-poetry.org/docs/managing-dependencies/):
+ * Poetry 2's `[project] dependencies`, else `[tool.poetry.dependencies]` less `python` and those
+ * marked `optional` (installed only with an extra). Null when pyproject.toml lists none: the lock
+ * alone does not say which of its packages are the project's.
+ *
+ * `declared` leaves out those with a Poetry `python` constraint: Poetry may lock nothing for them,
+ * and this reads no Poetry constraint. Their edges are followed whatever the Python, and the
+ * locked package's own markers decide.
+ */
+function poetryMainDependencies(pyproject) {
+    if (!pyproject)
+        return null;
+    const pep621 = projectDependencies(pyproject);
+    if (pep621)
+        return pep621.length > 0 ? { roots: pep621, declared: pep621 } : null;
+    const table = asRecord(asRecord(asRecord(pyproject.data.tool)?.poetry)?.dependencies);
+    if (!table)
+        return null;
+    const roots = [];
+    const declared = [];
+    for (const [key, value] of Object.entries(table)) {
+        if (normalizeName(key) === 'python')
+            continue;
+        const line = tableKeyLine(pyproject.text, 'tool.poetry.dependencies', key) ??
+            findLine(pyproject.text, /^\s*\[\s*tool\.poetry\.dependencies\s*\]/);
+        const source = line === undefined ? { file: pyproject.file } : { file: pyproject.file, line };
+        for (const constraint of poetryConstraints(key, value, pyproject, line)) {
+            if (constraint.optional)
+                continue;
+            const edge = {
+                name: normalizeName(key),
+                marker: constraint.marker,
+                extras: constraint.extras,
+                source,
+            };
+            roots.push(edge);
+            if (!constraint.python)
+                declared.push(edge);
+        }
+    }
+    return roots.length > 0 ? { roots, declared } : null;
+}
+/** A dependency of `[tool.poetry.dependencies]`: a version, a table, or a list of tables (one per constraint). */
+function poetryConstraints(key, value, pyproject, line) {
+    if (typeof value === 'string')
+        return [{ marker: null, extras: [], optional: false, python: false }];
+    const tables = Array.isArray(value) ? value : [value];
+    return tables.map((item) => {
+        const table = asRecord(item);
+        if (!table || item instanceof Date) {
+            throw pyprojectError(`[tool.poetry.dependencies] '${excerpt(key)}' must be a version, a table or a list of tables`, pyproject, line);
+        }
+        const markers = typeof table.markers === 'string' ? table.markers : null;
+        // Poetry's `platform` is a sys.platform value; anything else it would not match either.
+        const platform = typeof table.platform === 'string' && /^[A-Za-z0-9_]+$/.test(table.platform)
+            ? `sys_platform == "${table.platform}"`
+            : null;
+        const extras = Array.isArray(table.extras)
+            ? table.extras.filter((extra) => typeof extra === 'string').map(normalizeName)
+            : [];
+        return {
+            marker: bothMarkers(markers, platform),
+            extras,
+            optional: table.optional === true,
+            python: table.python !== undefined,
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/detect/lockfiles/poetry-lock.ts
+
+
+
+
+
+
+/**
+ * Reads `poetry.lock` statically: every `[[package]]` with its version, file hashes, markers and
+ * `[package.source]` (a `legacy` source is a package index), and `[metadata] python-versions`.
+ *
+ * Packages of other groups only (`groups = ["dev"]` in lock-version 2.1, `category = "dev"` in
+ * 1.x) are left out: the image installs the main group. Lock-version 2.0 records no groups, so
+ * there every package is kept. Lock-version 1.x keeps hashes in `[metadata.files]`, read too.
+ *
+ * Each kept package's `[package.dependencies]` go into `graph`, the optional ones under the
+ * `[package.extras]` that list them, rooted at the main dependencies of `pyproject`; without
+ * those there is no graph.
+ */
+function readPoetryLock(reader, path, pyproject = pyprojectBeside(reader, path)) {
+    const { text, data } = readToml(reader, path);
+    const lines = splitLines(text);
+    const metadataLine = findIn(lines, (line) => /^\s*\[\s*metadata\s*\]/.test(line)) ?? 1;
+    const metadata = optionalRecord(data, 'metadata', { file: path, line: metadataLine, what: path });
+    const python = [];
+    if (metadata) {
+        const at = { file: path, line: metadataLine, what: '[metadata]' };
+        const versions = optionalString(metadata, 'python-versions', at);
+        if (versions !== undefined)
+            python.push(rangeHint(versions, path, tableKeyLine(text, 'metadata', 'python-versions')));
+        optionalString(metadata, 'content-hash', at);
+    }
+    const legacyFiles = metadata
+        ? optionalRecord(metadata, 'files', { file: path, line: metadataLine, what: '[metadata]' })
+        : undefined;
+    const packages = [];
+    const indexes = [];
+    const nodes = [];
+    for (const entry of entriesOf(lines, data, 'package', path)) {
+        const { table, line } = entry;
+        const name = requiredName(table, { file: path, line, what: entry.what });
+        const at = named({ file: path, line, what: entry.what }, name);
+        const version = optionalString(table, 'version', at);
+        if (version === undefined)
+            throw lockError(`package '${name}' has no 'version'`, path, line);
+        checkVersion(version, at);
+        const groups = stringsOf(table, 'groups', at);
+        const category = optionalString(table, 'category', at);
+        const marker = markerOf(table, at);
+        const hashes = [];
+        let files = table.files;
+        if (files === undefined && legacyFiles) {
+            const key = Object.keys(legacyFiles).find((candidate) => normalizeName(candidate) === normalizeName(name));
+            if (key !== undefined)
+                files = legacyFiles[key];
+        }
+        for (const file of recordsOf({ files }, 'files', at)) {
+            if (file.hash !== undefined)
+                pushHash(hashes, prefixedSha256(file.hash, at));
+        }
+        const source = optionalRecord(table, 'source', at);
+        if (source) {
+            const where = { ...at, what: `package '${name}' [package.source]` };
+            const type = optionalString(source, 'type', where);
+            const url = optionalString(source, 'url', where);
+            const reference = optionalString(source, 'reference', where);
+            if (type === 'legacy' && url !== undefined) {
+                const cited = findIn(lines, (text) => /^\s*url\s*=/.test(text) && text.includes(url), line, entry.end) ?? line;
+                pushIndex(indexes, { url, name: reference ?? null, source: { file: path, line: cited } });
+            }
+        }
+        const edges = edgesOf(lines, entry, at);
+        if (groups ? !groups.includes('main') : category === 'dev')
+            continue;
+        nodes.push({ name: normalizeName(name), package: packages.length, ...edges });
+        packages.push({ name: normalizeName(name), version, hashes, marker, source: { file: path, line } });
+    }
+    const read = { format: 'poetry', file: path, packages, python, indexes };
+    const main = poetryMainDependencies(pyproject);
+    if (!main)
+        return read;
+    return { ...read, graph: linkGraph(nodes, { ...main, selected: [], relock: 'poetry lock' }) };
+}
+/**
+ * `[package.dependencies]`, each a constraint string, a table (`markers`, `extras`, `optional`),
+ * or a list of tables, one per constraint; the optional ones go under the extras of
+ * `[package.extras]` that list them (an extra's dependency the table lacks is read from the list's
+ * own entry), and are followed only when the package is asked for with one.
+ */
+function edgesOf(lines, entry, at) {
+    const sectionLine = (key) => {
+        const header = new RegExp(`^\\s*\\[\\s*package\\.${key}\\s*\\]`);
+        return findIn(lines, (text) => header.test(text), entry.line, entry.end);
+    };
+    const keyLine = (header, key) => (header === undefined
+        ? undefined
+        : findIn(lines, (text) => keyPattern(key).test(text), header, entry.end)) ??
+        header ??
+        entry.line;
+    const table = optionalRecord(entry.table, 'dependencies', at) ?? {};
+    const dependenciesLine = sectionLine('dependencies');
+    const dependencies = [];
+    const optional = new Map();
+    for (const [key, value] of Object.entries(table)) {
+        const line = keyLine(dependenciesLine, key);
+        for (const { edge, isOptional } of constraintsOf(key, value, { ...at, line })) {
+            if (!isOptional)
+                dependencies.push(edge);
+            else
+                optional.set(edge.name, [...(optional.get(edge.name) ?? []), edge]);
+        }
+    }
+    const extrasTable = optionalRecord(entry.table, 'extras', at) ?? {};
+    const extrasLine = sectionLine('extras');
+    const extras = new Map();
+    for (const extra of Object.keys(extrasTable)) {
+        const line = keyLine(extrasLine, extra);
+        const listed = stringsOf(extrasTable, extra, { ...at, line }) ?? [];
+        const edges = listed.flatMap((item) => {
+            const named = listedDependency(item, { ...at, line, what: `${at.what} [package.extras] '${extra}'` });
+            const fromTable = optional.get(named.name) ?? dependencies.filter((edge) => edge.name === named.name);
+            return fromTable.length > 0 ? fromTable : [named];
+        });
+        extras.set(normalizeName(extra), [...(extras.get(normalizeName(extra)) ?? []), ...edges]);
+    }
+    return { dependencies, extras };
+}
+function constraintsOf(key, value, at) {
+    const name = normalizeName(key);
+    const source = { file: at.file, line: at.line };
+    if (typeof value === 'string')
+        return [{ edge: { name, marker: null, extras: [], source }, isOptional: false }];
+    const tables = Array.isArray(value) ? value : [value];
+    return tables.map((item) => {
+        const table = asRecord(item);
+        if (!table || item instanceof Date) {
+            throw lockError(`${at.what}: dependency '${key}' must be a string, a table or a list of tables, found ${kindOf(item)}`, at.file, at.line);
+        }
+        const where = { ...at, what: `${at.what}: dependency '${key}'` };
+        const markers = optionalString(table, 'markers', where) ?? null;
+        // Poetry 1.0 wrote `python` and `platform` constraints on edges; the first is not a marker and
+        // is left to the package's own markers, the second is sys.platform.
+        const platform = optionalString(table, 'platform', where);
+        const platformMarker = platform && /^[A-Za-z0-9_]+$/.test(platform) ? `sys_platform == "${platform}"` : null;
+        return {
+            edge: {
+                name,
+                marker: bothMarkers(markers, platformMarker),
+                extras: (stringsOf(table, 'extras', where) ?? []).map(normalizeName),
+                source,
+            },
+            isOptional: table.optional === true,
+        };
+    });
+}
+/** An entry of `[package.extras]`: `"h2 (>=3,<5)"`, `"jaraco.packaging (>=9.3)"`, `"foo[bar] ; marker"`. */
+function listedDependency(item, at) {
+    const match = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/.exec(item);
+    if (!match?.[1])
+        throw lockError(`${at.what}: '${excerpt(item)}' is not a dependency`, at.file, at.line);
+    const semicolon = item.indexOf(';');
+    const marker = semicolon < 0 ? null : item.slice(semicolon + 1).trim() || null;
+    const extras = (match[2] ?? '')
+        .split(',')
+        .map((extra) => extra.trim())
+        .filter(Boolean)
+        .map(normalizeName);
+    return { name: normalizeName(match[1]), marker, extras, source: { file: at.file, line: at.line } };
+}
+/**
+ * `markers` is a string, or (Poetry 2, when the groups disagree) a table of markers by group;
+ * the main group's is the one the image installs under.
+ */
+function markerOf(table, at) {
+    const value = table.markers;
+    if (value === undefined)
+        return null;
+    if (typeof value === 'string')
+        return value;
+    const byGroup = asRecord(value);
+    if (!byGroup || value instanceof Date) {
+        throw lockError(`${at.what}: 'markers' must be a string or a table, found ${kindOf(value)}`, at.file, at.line);
+    }
+    return optionalString(byGroup, 'main', { ...at, what: `${at.what} markers` }) ?? null;
+}
+
+;// CONCATENATED MODULE: ./src/detect/lockfiles/pylock.ts
+
+
+
+
+/**
+ * Reads a PEP 751 `pylock.toml` statically: `lock-version` (major 1, as the spec requires
+ * readers to check), `requires-python`, and every `[[packages]]` entry with its version,
+ * `marker`, `index` and the sha256 of its wheels, sdist or archive.
+ *
+ * The spec forbids `version` for source trees whose version is not static (`vcs`, `directory`):
+ * such an entry locks no version and is left out.
+ */
+function readPylock(reader, path) {
+    const { text, data } = readToml(reader, path);
+    const lines = splitLines(text);
+    const versionLine = topKeyLine(text, 'lock-version');
+    const lockVersion = optionalString(data, 'lock-version', {
+        file: path,
+        line: versionLine ?? 1,
+        what: path,
+    });
+    if (lockVersion === undefined)
+        throw lockError(`${path} has no 'lock-version'`, path, 1);
+    if (lockVersion.split('.')[0] !== '1') {
+        throw lockError(`unsupported lock-version '${excerpt(lockVersion)}' (this reader knows 1.x)`, path, versionLine);
+    }
+    const python = topRequiresPython(text, data, path);
+    const packages = [];
+    const indexes = [];
+    for (const entry of entriesOf(lines, data, 'packages', path)) {
+        const { table, line } = entry;
+        const name = requiredName(table, { file: path, line, what: entry.what });
+        const at = named({ file: path, line, what: entry.what }, name);
+        const version = optionalString(table, 'version', at);
+        if (version !== undefined)
+            checkVersion(version, at);
+        const marker = optionalString(table, 'marker', at) ?? null;
+        const index = optionalString(table, 'index', at);
+        if (index !== undefined) {
+            const pattern = keyPattern('index');
+            const cited = findIn(lines, (text) => pattern.test(text) && text.includes(index), line, entry.end) ?? line;
+            pushIndex(indexes, { url: index, name: null, source: { file: path, line: cited } });
+        }
+        const hashes = [];
+        const artifacts = [
+            ...recordsOf(table, 'wheels', at),
+            optionalRecord(table, 'sdist', at),
+            optionalRecord(table, 'archive', at),
+        ];
+        for (const artifact of artifacts) {
+            if (!artifact)
+                continue;
+            const digests = optionalRecord(artifact, 'hashes', at);
+            if (digests?.sha256 !== undefined)
+                pushHash(hashes, bareSha256(digests.sha256, at));
+        }
+        optionalRecord(table, 'vcs', at);
+        optionalRecord(table, 'directory', at);
+        if (version === undefined)
+            continue;
+        packages.push({ name: normalizeName(name), version, hashes, marker, source: { file: path, line } });
+    }
+    return { format: 'pylock', file: path, packages, python, indexes };
+}
+
+;// CONCATENATED MODULE: ./src/detect/lockfiles/uv-lock.ts
+
+
+
+
+
+/** Sources that are the workspace's own projects, not dependencies. */
+const PROJECT_SOURCES = ['editable', 'virtual'];
+/** Source trees on disk: uv leaves `version` out for those whose version is dynamic. */
+const LOCAL_SOURCES = ['directory', 'path'];
+/**
+ * Reads `uv.lock` statically: `requires-python`, every `[[package]]` with its version, hashes
+ * (`sdist` and `wheels`) and `resolution-markers`, and the registries the packages come from.
+ * The project itself and workspace members (`source = { editable = ... }` or
+ * `{ virtual = ... }`) are not dependencies and are left out of `packages`.
+ *
+ * Every entry's edges (`dependencies`, `optional-dependencies` by extra) go into `graph`, rooted
+ * at the project's entry (`{ editable = "." }` or `{ virtual = "." }`): its dependencies and
+ * those of the groups `uv sync` installs by default, read from `pyproject`. A lock without that
+ * entry has no graph.
+ */
+function readUvLock(reader, path, pyproject = pyprojectBeside(reader, path)) {
+    const { text, data } = readToml(reader, path);
+    const lines = splitLines(text);
+    const python = topRequiresPython(text, data, path);
+    const packages = [];
+    const indexes = [];
+    const nodes = [];
+    const projects = [];
+    for (const entry of entriesOf(lines, data, 'package', path)) {
+        const { table, line } = entry;
+        const name = requiredName(table, { file: path, line, what: entry.what });
+        const at = named({ file: path, line, what: entry.what }, name);
+        const source = optionalRecord(table, 'source', at);
+        const version = optionalString(table, 'version', at);
+        const edges = uv_lock_edgesOf(lines, entry, at);
+        const node = {
+            name: normalizeName(name),
+            package: null,
+            version,
+            origin: source && originOf(source),
+            dependencies: edges.section('dependencies', table.dependencies),
+            extras: edges.sections('optional-dependencies', optionalRecord(table, 'optional-dependencies', at)),
+        };
+        nodes.push(node);
+        if (source && PROJECT_SOURCES.some((kind) => source[kind] !== undefined)) {
+            if (PROJECT_SOURCES.some((kind) => source[kind] === '.')) {
+                const groups = edges.sections('dev-dependencies', optionalRecord(table, 'dev-dependencies', at));
+                projects.push({ name: node.name, dependencies: node.dependencies, groups });
+            }
+            continue;
+        }
+        if (version === undefined) {
+            if (source && LOCAL_SOURCES.some((kind) => source[kind] !== undefined))
+                continue;
+            throw lockError(`package '${name}' has no 'version'`, path, line);
+        }
+        checkVersion(version, at);
+        const registry = source && optionalString(source, 'registry', { ...at, what: `package '${name}' source` });
+        if (registry !== undefined) {
+            const cited = findIn(lines, (text) => text.includes(registry), line, entry.end) ?? line;
+            pushIndex(indexes, { url: registry, name: null, source: { file: path, line: cited } });
+        }
+        const hashes = [];
+        const sdist = optionalRecord(table, 'sdist', at);
+        if (sdist?.hash !== undefined)
+            pushHash(hashes, prefixedSha256(sdist.hash, at));
+        for (const wheel of recordsOf(table, 'wheels', at)) {
+            if (wheel.hash !== undefined)
+                pushHash(hashes, prefixedSha256(wheel.hash, at));
+        }
+        node.package = packages.length;
+        packages.push({
+            name: normalizeName(name),
+            version,
+            hashes,
+            marker: anyOf(stringsOf(table, 'resolution-markers', at) ?? []),
+            source: { file: path, line },
+        });
+    }
+    const read = { format: 'uv', file: path, packages, python, indexes };
+    if (projects.length === 0)
+        return read;
+    return { ...read, graph: linkGraph(nodes, { ...rootsOf(projects, pyproject), relock: 'uv lock' }) };
+}
+/**
+ * Where `uv sync` starts: the project's dependencies and its default groups. uv writes markers for
+ * conflicting groups as `extra == 'group-<length>-<project>-<group>'`, so the groups installed are
+ * `selected` under that name.
+ */
+function rootsOf(projects, pyproject) {
+    const all = [...new Set(projects.flatMap((project) => [...project.groups.keys()]))];
+    const groups = uvDefaultGroups(pyproject, all);
+    const roots = [];
+    const selected = [];
+    for (const project of projects) {
+        roots.push(...project.dependencies);
+        for (const group of groups) {
+            const edges = project.groups.get(group);
+            if (!edges)
+                continue;
+            roots.push(...edges);
+            selected.push(`group-${project.name.length}-${project.name}-${group}`);
+        }
+    }
+    return { roots, declared: (pyproject && projectDependencies(pyproject)) ?? [], selected };
+}
+/**
+ * Reads the edges of one entry, each cited at its own line: the next `name = "..."` after the
+ * array's key, in the order the lock lists them.
+ */
+function uv_lock_edgesOf(lines, entry, at) {
+    const file = at.file;
+    const within = (pattern, from) => from === undefined ? undefined : findIn(lines, (text) => pattern.test(text), from, entry.end);
+    const read = (record, key, keyLine) => {
+        let cursor = keyLine;
+        return recordsOf(record, key, { ...at, line: keyLine }).map((item) => {
+            const name = requiredName(item, { ...at, line: keyLine, what: `${at.what}: a dependency` });
+            const found = within(new RegExp(`\\bname\\s*=\\s*(["'])${escapeRegExp(name)}\\1`), cursor);
+            const line = found ?? keyLine;
+            if (found !== undefined)
+                cursor = found + 1;
+            const edgeAt = { file, line, what: `${at.what}: dependency '${name}'` };
+            const source = optionalRecord(item, 'source', edgeAt);
+            return {
+                name: normalizeName(name),
+                marker: optionalString(item, 'marker', edgeAt) ?? null,
+                extras: (stringsOf(item, 'extra', edgeAt) ?? []).map(normalizeName),
+                version: optionalString(item, 'version', edgeAt),
+                origin: source && originOf(source),
+                source: { file, line },
+            };
+        });
+    };
+    return {
+        /** An array of the entry itself: `dependencies = [...]`. */
+        section(key, value) {
+            if (value === undefined)
+                return [];
+            return read({ [key]: value }, key, within(keyPattern(key), entry.line) ?? entry.line);
+        },
+        /** A sub-table of arrays by name: `[package.optional-dependencies]`, `[package.dev-dependencies]`. */
+        sections(key, table) {
+            const header = within(new RegExp(`^\\s*\\[\\s*package\\.${escapeRegExp(key)}\\s*\\]`), entry.line);
+            const byName = new Map();
+            for (const name of Object.keys(table ?? {})) {
+                const keyLine = within(keyPattern(name), header) ?? header ?? entry.line;
+                const edges = read(table ?? {}, name, keyLine);
+                byName.set(normalizeName(name), [...(byName.get(normalizeName(name)) ?? []), ...edges]);
+            }
+            return byName;
+        },
+    };
+}
+/** A source table as one string, so an edge's `source` and the entry's compare equal. */
+function originOf(source) {
+    return JSON.stringify(Object.keys(source)
+        .sort()
+        .map((key) => [key, source[key]]));
+}
+/**
+ * uv locks one entry per version of a package and says in `resolution-markers` for which
+ * environments that version was chosen: the entry applies where any of them holds.
+ */
+function anyOf(markers) {
+    if (markers.length <= 1)
+        return markers[0] ?? null;
+    return markers.map((marker) => `(${marker})`).join(' or ');
+}
+
+;// CONCATENATED MODULE: ./src/detect/debian-package.ts
+const debian_package_NAME = '[a-z0-9][a-z0-9+.-]+';
+/** Debian policy's package name syntax (§5.6.1); anything else could smuggle shell into `apt-get install`. */
+const DEBIAN_PACKAGE_NAME = new RegExp(`^${debian_package_NAME}$`);
+/** A name apt may be given pinned (`name=version`): the version as Debian policy allows it (§5.6.12). */
+const APT_PACKAGE = new RegExp(`^${debian_package_NAME}(?:=[A-Za-z0-9.+~:-]+)?$`);
+
+;// CONCATENATED MODULE: ./src/detect/path-text.ts
+
+
+/**
+ * `path` when it is one line of text; else a UserError at the line that wrote it. Paths a manifest
+ * names are cited in the Dockerfile, the lock and logs, where a newline would start a line of its own.
+ */
+function checkPathText(path, what, source) {
+    if (hasControlCharacters(path)) {
+        throw new UserError(`${what} must be a path without newlines or other control characters: ${quoted(path)}`, 'detect', source);
+    }
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/detect/paths.ts
+
+
+/**
+ * A path a manifest names (`-r base.txt`, cog's `predict`), relative to the manifest's folder.
+ * One that leaves the repository, or names no file, is an error at the line that wrote it.
+ */
+function resolveInRepository(from, target, source) {
+    const outside = () => new UserError(`'${excerpt(target)}' is outside the repository`, 'detect', source);
+    if (/^(?:[/\\]|[A-Za-z]:)/.test(target))
+        throw outside();
+    const parts = from.split('/').slice(0, -1);
+    for (const part of target.split('/')) {
+        if (part === '..') {
+            if (parts.length === 0)
+                throw outside();
+            parts.pop();
+        }
+        else if (part !== '.' && part !== '')
+            parts.push(part);
+    }
+    if (parts.length === 0)
+        throw new UserError(`'${excerpt(target)}' names no file`, 'detect', source);
+    return parts.join('/');
+}
+/** The folder of a project-relative path, '.' for the top. */
+function folderOf(path) {
+    const slash = path.lastIndexOf('/');
+    return slash < 0 ? '.' : path.slice(0, slash);
+}
+/** A name in a project folder ('.' for the top), as a project-relative path. */
+function inFolder(folder, name) {
+    return folder === '.' ? name : `${folder}/${name}`;
+}
+
+;// CONCATENATED MODULE: ./src/detect/index-url.ts
+
+
+/**
+ * What the shell running the Dockerfile's `pip install` line would act on, besides whitespace.
+ * `%`-escapes, `user:pass@`, ports, `?` and `#` stay allowed: mid-word the shell leaves them alone.
+ */
+const SHELL_CHARACTERS = /[\s;&|$`'"<>(){}\\]/;
+/** pip expands `${NAME}` in requirements files, as pipenv and pdm do in their sources. */
+const ENVIRONMENT_REFERENCE = /\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/;
+/**
+ * Why `url` cannot be an index URL, as a message that starts with `what` (`--index-url`,
+ * `[[source]] url`, `input 'index-url'`); null when it can. An index URL is written into a `RUN`
+ * line, so only a plain http(s) URL is taken: a newline there would add instructions, a `;` a command.
+ */
+function indexUrlProblem(url, what) {
+    const reference = ENVIRONMENT_REFERENCE.exec(url);
+    if (reference) {
+        // Nothing expands it: not the lock's pip (the URL is an argument), not the build's (a secret file).
+        return `${what} uses ${reference[0]}, an environment variable this action does not expand: write the URL out, and give an index that needs credentials in input 'index-url' or 'extra-index-urls', from a secret: ${quoted(url)}`;
+    }
+    const plain = /^https?:\/\//i.test(url) &&
+        !SHELL_CHARACTERS.test(url) &&
+        !hasControlCharacters(url) &&
+        URL.canParse(url);
+    return plain
+        ? null
+        : `${what} must be an http(s) URL without spaces, quotes or shell characters: ${quoted(url)}`;
+}
+/** `url` when it can be an index URL; else a UserError at the line that wrote it. */
+function checkIndexUrl(url, what, source) {
+    const problem = indexUrlProblem(url, what);
+    if (problem)
+        throw new UserError(problem, 'detect', source);
+    return url;
+}
+
+;// CONCATENATED MODULE: ./src/detect/pip-lines.ts
+
+
+/**
+ * What pip expands in a requirements line (pip/_internal/req/req_file.py, `ENV_VAR_RE`): `${NAME}`
+ * with NAME of uppercase letters, digits and `_` only; `$NAME` and `${name}` stay as written.
+ */
+const PIP_VARIABLE = /\$\{[A-Z0-9_]+\}/;
+/**
+ * Why pip must not read `line`, for a message, or null when it may: a `${NAME}` pip would fill from
+ * its own environment, the resolver container's (`-r ${HOME}/../proc/self/environ` reads a file
+ * outside the project, `${ML_CONTAINER_INDEXES}` the index credentials).
+ */
+function pipVariableProblem(line) {
+    const variable = PIP_VARIABLE.exec(line)?.[0];
+    return variable === undefined
+        ? null
+        : `pip would expand ${variable} from the resolver's environment, which this action does not hand to a project: write the value out: ${quoted(line)}`;
+}
+/** An index URL option: its own check (index-url.ts) refuses any `$`, with advice on credentials. */
+const INDEX_URL_OPTION = /^(?:-i|--index-url|--extra-index-url)(?![a-z-])/;
+/**
+ * Refuses a requirements line (after pip's line joining and comment stripping) that pip would
+ * expand: an option's value (`-r`, `-c`, `-f`), a requirement, a URL, a marker alike.
+ */
+function checkPipVariables(line, source) {
+    if (INDEX_URL_OPTION.test(line))
+        return;
+    const problem = pipVariableProblem(line);
+    if (problem !== null)
+        throw new UserError(problem, 'detect', source);
+}
+/**
+ * Where Python's `str.splitlines` ends a line and this reader does not (it splits at `\n` and
+ * `\r\n`): a lone `\r`, `\v`, `\f`, `\x1c`-`\x1e`, `\x85`, U+2028, U+2029. pip splits a
+ * requirements file so, and text after one of these in what reads here as a comment would be a line
+ * of its own to pip (`# note\u0085-r /etc/passwd`). The offset of the first, or -1.
+ */
+function pipOnlyLineBreak(text) {
+    for (let index = 0; index < text.length; index++) {
+        const code = text.charCodeAt(index);
+        const lone = code === 0x0d && index + 1 < text.length && text[index + 1] !== '\n';
+        if (lone || code === 0x0b || code === 0x0c || (code >= 0x1c && code <= 0x1e) || code === 0x85)
+            return index;
+        if (code === 0x2028 || code === 0x2029)
+            return index;
+    }
+    return -1;
+}
+/** Encodings under which pip reads the same text as this reader, which decodes UTF-8. */
+const SAME_AS_UTF8 = new Set([
+    'utf_8',
+    'utf8',
+    'u8',
+    'utf',
+    'utf_8_sig',
+    'ascii',
+    'us_ascii',
+]);
+/**
+ * Refuses a requirements file that pip would read as other lines than this action's reader does:
+ * a line break only Python knows, or a PEP 263 coding declaration pip honours (`# coding: utf-7`
+ * turns `+ACQAew-HOME+AH0-` into `${HOME}`). Either way the checks made here would not be the
+ * checks of what pip reads.
+ */
+function checkPipReadsAsWritten(text, file) {
+    const lineOf = (offset) => text.slice(0, offset).split('\n').length;
+    const lineBreak = pipOnlyLineBreak(text);
+    if (lineBreak >= 0) {
+        throw new UserError(`pip reads ${quoted(text.charAt(lineBreak))} as a line break, which this action does not: end lines with \\n or \\r\\n only`, 'detect', { file, line: lineOf(lineBreak) });
+    }
+    // pip (auto_decode) looks for a declaration only when no byte order mark says the encoding.
+    if (text.startsWith('\ufeff'))
+        return;
+    const lines = text.split('\n').slice(0, 2);
+    lines.forEach((line, index) => {
+        if (!line.startsWith('#'))
+            return;
+        const encoding = /coding[:=]\s*([-\w.]+)/.exec(line)?.[1];
+        if (encoding === undefined || SAME_AS_UTF8.has(encoding.toLowerCase().replace(/[-.]/g, '_')))
+            return;
+        throw new UserError(`pip would decode this file as ${quoted(encoding)}, as its coding declaration says, and read other text than this action checked: save it as UTF-8 without the declaration`, 'detect', { file, line: index + 1 });
+    });
+}
+/**
+ * Whitespace as Python's `\s` has it (`str.isspace`), which pip's comment pattern `(^|\s+)#` uses.
+ * JavaScript's `\s` also takes U+FEFF, so `a\ufeff#${HOME}` would be a comment here and not to pip.
+ */
+const PYTHON_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+
+;// CONCATENATED MODULE: ./src/detect/requirements.ts
+
+
+
+
+
+/**
+ * Reads a pip requirements file the way pip does: continuations, comments, options, includes
+ * (`-r`, `-c`) relative to the including file, and `--hash` on requirement lines.
+ *
+ * pip reads a file again each time it is included; that adds nothing but duplicates, and a file
+ * including the next one twice, 22 levels deep, makes millions of reads. Each file is read once as
+ * requirements and once as constraints; reading it again would only set the index URL it set
+ * last, which is kept. The walk keeps its own stack, so a chain of includes has no depth limit.
+ */
+function parseRequirementsFile(reader, path) {
+    const result = {
+        requirements: [],
+        files: [],
+        indexUrl: null,
+        extraIndexUrls: [],
+        findLinks: [],
+        constraints: [],
+    };
+    const listed = new Set();
+    // Each file read to its end, by kind: the index URL reading it again would leave (null: none).
+    const finished = new Map();
+    const stack = [];
+    const reading = new Set();
+    const enter = (target, kind, includedFrom) => {
+        if (reading.has(target)) {
+            const chain = [...stack.map((frame) => frame.path), target].join(' -> ');
+            throw new UserError(`include cycle: ${chain}`, 'detect', includedFrom);
+        }
+        const done = finished.get(`${kind}:${target}`);
+        if (done !== undefined) {
+            setIndexUrl(done);
+            return;
+        }
+        const text = reader.readText(target);
+        if (text === null) {
+            throw new UserError(`cannot read '${target}'`, 'detect', includedFrom ?? { file: target });
+        }
+        if (!listed.has(target)) {
+            listed.add(target);
+            result.files.push(target);
+        }
+        checkPipReadsAsWritten(text, target);
+        stack.push({ path: target, kind, lines: logicalLines(text, target), next: 0, lastIndexUrl: null });
+        reading.add(target);
+    };
+    const setIndexUrl = (indexUrl) => {
+        if (indexUrl === null)
+            return;
+        result.indexUrl = indexUrl;
+        const current = stack.at(-1);
+        if (current)
+            current.lastIndexUrl = indexUrl;
+    };
+    enter(path, 'requirements');
+    for (let frame = stack.at(-1); frame; frame = stack.at(-1)) {
+        const logical = frame.lines[frame.next++];
+        if (logical === undefined) {
+            stack.pop();
+            reading.delete(frame.path);
+            finished.set(`${frame.kind}:${frame.path}`, frame.lastIndexUrl);
+            const includer = stack.at(-1);
+            if (includer && frame.lastIndexUrl)
+                includer.lastIndexUrl = frame.lastIndexUrl;
+            continue;
+        }
+        const source = { file: frame.path, line: logical.line };
+        checkPipVariables(logical.text, source);
+        if (!logical.text.startsWith('-')) {
+            const requirement = parseRequirementLine(logical.text, source);
+            (frame.kind === 'constraints' ? result.constraints : result.requirements).push(requirement);
+            continue;
+        }
+        const option = readOption(logical.text, source, result);
+        if (option?.include)
+            enter(option.include, option.kind ?? frame.kind, source);
+        else if (option?.indexUrl)
+            setIndexUrl(option.indexUrl);
+    }
+    return result;
+}
+const OPTION = /^(-[a-zA-Z]|--[a-z-]+)(?:\s*=\s*|\s+)?(.*)$/;
+function readOption(line, source, result) {
+    const match = OPTION.exec(line);
+    const option = match?.[1] ?? line;
+    const value = (match?.[2] ?? '').trim();
+    const needValue = () => {
+        if (!value)
+            throw new UserError(`option ${option} needs a value`, 'detect', source);
+        return value;
+    };
+    switch (option) {
+        case '-r':
+        case '--requirement':
+            return { include: resolveInRepository(source.file, needValue(), source) };
+        case '-c':
+        case '--constraint':
+            return { include: resolveInRepository(source.file, needValue(), source), kind: 'constraints' };
+        case '-i':
+        case '--index-url':
+            return { indexUrl: { url: checkIndexUrl(needValue(), option, source), source } };
+        case '--extra-index-url':
+            result.extraIndexUrls.push({ url: checkIndexUrl(needValue(), option, source), source });
+            return null;
+        case '-f':
+        case '--find-links':
+            result.findLinks.push({ url: needValue(), source });
+            return null;
+        case '-e':
+        case '--editable':
+            throw new UserError(`editable requirement '${value}' cannot be locked; install the project itself instead`, 'detect', source);
+        case '--no-index':
+        case '--pre':
+        case '--prefer-binary':
+        case '--only-binary':
+        case '--no-binary':
+        case '--trusted-host':
+        case '--use-feature':
+        case '--require-hashes':
+            return null;
+        default:
+            throw new UserError(`unknown requirements option '${option}'`, 'detect', source);
+    }
+}
+function parseRequirementLine(line, source) {
+    const hashes = [];
+    const body = line
+        .replace(/\s--hash[=\s]\s*([a-z0-9]+:[a-f0-9]+)/gi, (_match, hash) => {
+        hashes.push(hash);
+        return '';
+    })
+        .trim();
+    if (/^(?:(?:git|hg|svn|bzr)\+|https?:\/\/|file:)/i.test(body))
+        return bareUrlRequirement(body, hashes, source);
+    const parsed = parsePep508(body);
+    if ('error' in parsed) {
+        throw new UserError(parsed.error, 'detect', { ...source, column: parsed.column });
+    }
+    return { ...parsed, hashes, source };
+}
+/** pip also takes a bare URL (`git+https://…#egg=name`, a wheel's URL): the name comes from the URL. */
+function bareUrlRequirement(body, hashes, source) {
+    const separator = /\s;\s*/.exec(body);
+    const url = separator ? body.slice(0, separator.index) : body;
+    const name = urlPackageName(url);
+    if (!name) {
+        throw new UserError(`cannot tell which package '${url}' installs: add '#egg=NAME' or write 'NAME @ ${url}'`, 'detect', source);
+    }
+    const marker = separator ? body.slice(separator.index + separator[0].length).trim() || null : null;
+    return { name, extras: [], specifier: '', marker, url, hashes, source };
+}
+/** pip's comment: `#` at the start or after whitespace, Python's whitespace. */
+const COMMENT = new RegExp(`(^|${PYTHON_SPACE})#.*$`);
+/** Joins backslash continuations as pip does (the newline simply vanishes), strips comments, keeping the number of each line's first physical line. */
+function logicalLines(text, file) {
+    const lines = [];
+    // pip drops a UTF-8 byte order mark before reading lines.
+    const physical = text.replace(/^\ufeff/, '').split(/\r?\n/);
+    let pending = null;
+    physical.forEach((raw, index) => {
+        const withoutComment = raw.replace(COMMENT, '');
+        const continued = /\\$/.test(withoutComment);
+        const piece = continued ? withoutComment.slice(0, -1) : withoutComment;
+        pending = pending
+            ? { text: `${pending.text}${piece}`, line: pending.line }
+            : { text: piece, line: index + 1 };
+        if (continued) {
+            if (index === physical.length - 1 || (index === physical.length - 2 && physical[index + 1] === '')) {
+                throw new UserError('line continuation at the end of the file', 'detect', {
+                    file,
+                    line: index + 1,
+                    column: raw.length,
+                });
+            }
+            return;
+        }
+        const trimmed = pending.text.trim();
+        if (trimmed)
+            lines.push({ text: trimmed.replace(/\s+/g, ' '), line: pending.line });
+        pending = null;
+    });
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/data/cpu-builds.json
+const cpu_builds_namespaceObject = /*#__PURE__*/JSON.parse('{"DU":[{"pattern":"/whl/(?:nightly/|test/)?cpu/?$","packages":["torch","torchvision","torchaudio"],"note":"PyTorch publishes its +cpu builds on https://download.pytorch.org/whl/cpu; a package whose only PyTorch index is that one installs the CPU build (pip prefers the +cpu local version over PyPI\'s plain one; uv and pdm take a bound index only).","source":"https://docs.astral.sh/uv/guides/integration/pytorch/"}],"dY":[{"label":"cpu","packages":["torch","torchvision","torchaudio"],"note":"PyTorch encodes the accelerator in the local version: 2.5.1+cpu is the CPU-only build.","source":"https://docs.astral.sh/uv/guides/integration/pytorch/"}],"Q4":[{"package":"jax","extra":"cpu","note":"jax[cpu] installs the CPU-only jaxlib; the CUDA builds come with jax[cuda12] or jax[cuda13].","source":"https://docs.jax.dev/en/latest/installation.html"}],"Lt":[{"package":"cpuonly","framework":"torch","note":"conda install pytorch cpuonly -c pytorch: the selector that picks pytorch\'s CPU build.","source":"https://pytorch.org/get-started/previous-versions/"},{"package":"pytorch-cpu","framework":"torch","note":"conda-forge\'s CPU-only build of pytorch.","source":"https://github.com/conda-forge/pytorch-cpu-feedstock"}]}');
+;// CONCATENATED MODULE: ./src/data/cpu-builds.ts
+
+const cpuIndexes = cpu_builds_namespaceObject.DU;
+const cpuLocalVersions = cpu_builds_namespaceObject.dY;
+const cpuExtras = cpu_builds_namespaceObject.Q4;
+const cpuCondaPackages = cpu_builds_namespaceObject.Lt;
+
+;// CONCATENATED MODULE: ./src/detect/manifests/conda.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Conda names whose PyPI name differs (PEP 503 normalized on both sides). A Map: the name looked
+ * up is the file's, and `constructor` must not find Object's.
+ */
+const CONDA_TO_PYPI = new Map([
+    ['pytorch', 'torch'],
+    ['pytorch-cpu', 'torch'],
+    ['py-xgboost', 'xgboost'],
+    ['py-xgboost-cpu', 'xgboost'],
+    ['py-xgboost-gpu', 'xgboost'],
+    ['py-opencv', 'opencv-python'],
+    ['opencv', 'opencv-python'],
+    ['matplotlib-base', 'matplotlib'],
+    ['msgpack-python', 'msgpack'],
+    ['pytables', 'tables'],
+]);
+/** Conda packages that state the CUDA version outright; they are hints, never requirements. */
+const CUDA_PACKAGES = new Set([
+    'pytorch-cuda',
+    'cudatoolkit',
+    'cuda-version',
+    'cuda-toolkit',
+    'cuda-runtime',
+    'cuda',
+]);
+/** conda's build-selector metapackages: they choose a build of another package and install nothing themselves. */
+const SELECTORS = new Set([
+    'cpuonly',
+    'pytorch-mutex',
+    'tensorflow-mutex',
+    '-tflow-select',
+]);
+/**
+ * Conda packages with no PyPI counterpart (the interpreter's own libraries, BLAS, CUDA pieces,
+ * tools). `conda env export` lists dozens of them; they are skipped with one warning.
+ */
+const CONDA_ONLY = new Set([
+    'blas',
+    'bzip2',
+    'ca-certificates',
+    'cudnn',
+    'ffmpeg',
+    'git',
+    'git-lfs',
+    'icu',
+    'intel-openmp',
+    'jpeg',
+    'lame',
+    'lz4-c',
+    'magma-cuda',
+    'mkl',
+    'mkl-fft',
+    'mkl-random',
+    'mkl-service',
+    'nccl',
+    'ncurses',
+    'nodejs',
+    'openblas',
+    'openh264',
+    'openjpeg',
+    'openssl',
+    'python-abi',
+    'readline',
+    'sqlite',
+    'tk',
+    'xz',
+    'yaml',
+    'zlib',
+    'zstd',
+]);
+const CONDA_ONLY_PATTERN = /^(?:lib(?:cu|nv|gcc|std|gomp|gfortran|ffi|uuid|zlib|png|jpeg|tiff|webp|xml|iconv|edit|blas|cblas|lapack|openblas|deflate|lzma|sodium|ssh|curl)|cuda-(?!python$)|ld-impl-|_)/;
+/**
+ * Reads a conda environment file (`environment.yml`): its `dependencies`, conda names mapped to
+ * PyPI names and conda version syntax to PEP 440, and its `pip:` lists as pip would read them.
+ */
+function readConda(reader, path) {
+    const yaml = loadYaml(reader, path);
+    const manifest = emptyManifest('conda', path);
+    if (yaml.data === null || yaml.data === undefined)
+        return manifest;
+    const top = asRecord(yaml.data);
+    if (!top) {
+        throw new UserError('an environment file is a mapping with a `dependencies` list', 'detect', {
+            file: path,
+            line: yaml.lineOf([]) ?? 1,
+        });
+    }
+    const dependencies = top.dependencies;
+    if (dependencies === undefined || dependencies === null)
+        return manifest;
+    if (!Array.isArray(dependencies)) {
+        throw new UserError('`dependencies` must be a list', 'detect', at(yaml, path, ['dependencies']));
+    }
+    const skipped = [];
+    dependencies.forEach((entry, index) => {
+        const source = at(yaml, path, ['dependencies', index]);
+        if (typeof entry === 'string') {
+            readCondaEntry(entry, source, manifest, skipped);
+            return;
+        }
+        const record = asRecord(entry);
+        if (!record || !Object.hasOwn(record, 'pip') || Object.keys(record).length !== 1) {
+            throw new UserError('a dependency is a conda package spec (`numpy=1.26`) or a `pip:` list', 'detect', source);
+        }
+        if (record.pip === null)
+            return;
+        if (!Array.isArray(record.pip)) {
+            throw new UserError('`pip:` must be a list', 'detect', source);
+        }
+        record.pip.forEach((item, itemIndex) => {
+            const itemSource = at(yaml, path, ['dependencies', index, 'pip', itemIndex]);
+            if (typeof item !== 'string') {
+                throw new UserError('a `pip:` item must be a string', 'detect', itemSource);
+            }
+            readPipItem(reader, manifest, item, itemSource, lineText(yaml.text, itemSource.line));
+        });
+    });
+    if (skipped.length > 0) {
+        manifest.warnings.push({
+            message: `conda packages with no PyPI counterpart were skipped: ${skipped.join(', ')}`,
+            source: path,
+        });
+    }
+    return manifest;
+}
+/**
+ * The most read of a YAML manifest. The yaml library parses about 100 KiB a second of dense input
+ * (`[x,x,x,…]`), so a 16 MiB file would take minutes; `conda env export` of a large environment
+ * writes under 50 KiB.
+ */
+const YAML_MANIFEST_CAP = 512 * 1024;
+/**
+ * readYaml for a manifest: capped at YAML_MANIFEST_CAP, the yaml library's own exceptions
+ * (unresolved or excessive aliases) turned into UserErrors.
+ */
+function loadYaml(reader, path) {
+    const size = reader.size(path);
+    if (size !== null && size > YAML_MANIFEST_CAP) {
+        throw new UserError(`${oneLine(path)} is larger than ${YAML_MANIFEST_CAP / 1024} KiB, the most read of a YAML manifest`, 'detect', { file: path });
+    }
+    try {
+        return readYaml(reader, path);
+    }
+    catch (error) {
+        if (isUserError(error))
+            throw error;
+        throw new UserError(`invalid YAML: ${error instanceof Error ? error.message : String(error)}`, 'detect', {
+            file: path,
+        });
+    }
+}
+function at(yaml, file, keys) {
+    const line = yaml.lineOf(keys);
+    return line === undefined ? { file } : { file, line };
+}
+let splitText;
+let conda_splitLines = [];
+/**
+ * The physical line `line` (1-based) of `text`, or undefined. Readers ask it once per item of the
+ * same file: the lines of the last text are kept, so a long list is not split once per item.
+ */
+function lineText(text, line) {
+    if (line === undefined)
+        return undefined;
+    if (text !== splitText) {
+        splitText = text;
+        conda_splitLines = text.split(/\r?\n/);
+    }
+    return conda_splitLines[line - 1];
+}
+/**
+ * Parses a conda match spec (`pytorch::pytorch=2.1.0=py3.10_cuda12.1_0`, `numpy >=1.8,<2`,
+ * `python 3.10.*`) into its parts, its version written as a PEP 440 specifier:
+ * `=1.2` → `==1.2.*`, `=1.2.3` → `==1.2.3`, `1.2*` → `==1.2.*`, `=1.2=build` → `==1.2`.
+ * Returns an error message for text that is no match spec.
+ */
+function parseCondaSpec(text) {
+    let rest = text.trim();
+    let channel = null;
+    const colons = rest.lastIndexOf('::');
+    if (colons >= 0) {
+        channel = rest.slice(0, colons).trim() || null;
+        rest = rest.slice(colons + 2).trim();
+    }
+    let bracketVersion = null;
+    let bracketBuild = null;
+    // The first '[' closed later, found by index: a pattern would rescan the rest from each '['.
+    const open = rest.indexOf('[');
+    const close = open < 0 ? -1 : rest.indexOf(']', open + 1);
+    if (close >= 0) {
+        // A key starts a word: matching from inside one would rescan the word from each letter.
+        for (const pair of rest.slice(open + 1, close).matchAll(BRACKET_PAIR)) {
+            const value = pair[2] ?? pair[3] ?? pair[4] ?? '';
+            if (pair[1] === 'version')
+                bracketVersion = value;
+            if (pair[1] === 'build')
+                bracketBuild = value;
+        }
+        rest = rest.slice(0, open) + rest.slice(close + 1);
+    }
+    // conda accepts `python = 3.11` and `numpy >= 1.8, < 2`: spaces around operators mean nothing.
+    rest = rest.replace(SPACE_AROUND_OPERATOR, '');
+    const nameMatch = /^[A-Za-z0-9_][A-Za-z0-9._-]*/.exec(rest);
+    if (!nameMatch)
+        return { error: `'${text.trim()}' is not a conda package spec (expected a package name)` };
+    const name = nameMatch[0];
+    const tail = rest.slice(name.length).trim();
+    const tokens = tail ? tail.split(/\s+/) : [];
+    if (tokens.length > 2)
+        return { error: `'${text.trim()}' is not a conda package spec (too many parts)` };
+    let version = tokens[0] ?? bracketVersion ?? '';
+    let build = tokens[1] ?? bracketBuild;
+    let mode = 'expression';
+    if (/^=[^=]/.test(version) || version === '=') {
+        mode = 'fuzzy';
+        version = version.slice(1);
+    }
+    else if (version.startsWith('==')) {
+        mode = 'exact';
+        version = version.slice(2);
+    }
+    if (mode !== 'expression') {
+        const parts = version.split('=');
+        if (parts.length > 2 || (parts.length === 2 && build !== null)) {
+            return { error: `'${text.trim()}' is not a conda package spec (too many '=' parts)` };
+        }
+        version = parts[0] ?? '';
+        if (parts.length === 2)
+            build = parts[1] || null;
+    }
+    const specifier = condaVersionToPep440(version, mode, build !== null);
+    if (specifier === 'invalid') {
+        return { error: `'${text.trim()}' has a version conda's syntax does not allow` };
+    }
+    return { channel, name, specifier, build };
+}
+const BRACKET_PAIR = /(?<!\w)(\w+)\s*=\s*(?:'([^']*)'|"([^"]*)"|([^,\s]*))/g;
+/** A run of spaces before or after an operator, taken from its first space only: linear on long runs. */
+const SPACE_AROUND_OPERATOR = /(?<!\s)\s+(?=[=<>!~,|])|(?<=[=<>!~,|])\s+/g;
+const VERSION_TEXT = /^[A-Za-z0-9._+!*-]+$/;
+function condaVersionToPep440(version, mode, hasBuild) {
+    if (version === '' || version === '*')
+        return '';
+    if (mode === 'exact')
+        return VERSION_TEXT.test(version) ? `==${starToPep440(version)}` : 'invalid';
+    if (mode === 'fuzzy' && !/[,|]/.test(version)) {
+        if (!VERSION_TEXT.test(version))
+            return 'invalid';
+        if (version.endsWith('*') || hasBuild)
+            return `==${starToPep440(version)}`;
+        return version.split('.').length <= 2 ? `==${version}.*` : `==${version}`;
+    }
+    const alternatives = version.split('|');
+    const clauses = [];
+    for (const clause of alternatives.flatMap((alternative) => alternative.split(','))) {
+        const match = /^(==|!=|>=|<=|~=|>|<|=)?(.*)$/.exec(clause);
+        const operator = match?.[1];
+        const value = match?.[2] ?? '';
+        if (!VERSION_TEXT.test(value))
+            return 'invalid';
+        if (!operator)
+            clauses.push(value === '*' ? '' : `==${starToPep440(value)}`);
+        else if (operator === '=')
+            clauses.push(value.split('.').length <= 2 ? `==${value}.*` : `==${value}`);
+        else
+            clauses.push(`${operator}${value}`);
+    }
+    // PEP 440 has no "or": a spec with alternatives keeps no version.
+    if (alternatives.length > 1)
+        return null;
+    return clauses.filter(Boolean).join(',');
+}
+/** `1.2*` and `1.2.*` → `1.2.*` (conda's prefix match is PEP 440's wildcard). */
+function starToPep440(version) {
+    if (!version.endsWith('*'))
+        return version;
+    const prefix = version.slice(0, -1).replace(/\.$/, '');
+    return prefix ? `${prefix}.*` : '*';
+}
+/** `12.1` from `==12.1.105`, `==12.1.*`, `==12`; null when the specifier pins no single version. */
+function pinnedCuda(specifier) {
+    const match = /^==(\d+(?:\.\d+)*)(?:\.\*)?$/.exec(specifier ?? '');
+    if (!match?.[1])
+        return null;
+    return match[1].split('.').slice(0, 2).join('.');
+}
+/** The CUDA version a build string names: `py3.10_cuda12.1_cudnn8.9.2_0` → 12.1, `cuda112py39h` → 11.2. */
+function buildCuda(build) {
+    if (!build)
+        return null;
+    const dotted = /cuda(\d+)\.(\d+)/.exec(build);
+    if (dotted)
+        return `${dotted[1]}.${dotted[2]}`;
+    const packed = /cuda(1\d)(\d)(?!\d)/.exec(build);
+    return packed ? `${packed[1]}.${packed[2]}` : null;
+}
+function readCondaEntry(entry, source, manifest, skipped) {
+    const parsed = parseCondaSpec(entry);
+    if ('error' in parsed)
+        throw new UserError(parsed.error, 'detect', source);
+    const written = entry.trim();
+    const what = written.includes('::') ? written.slice(written.lastIndexOf('::') + 2).trim() : written;
+    const condaName = normalizeName(parsed.name);
+    const fromBuild = buildCuda(parsed.build);
+    if (fromBuild)
+        manifest.cuda.push({ version: fromBuild, what, source });
+    else if (parsed.build?.toLowerCase().includes('cuda'))
+        manifest.gpu ??= source;
+    if (condaName === 'python') {
+        readPythonEntry(parsed.specifier, what, source, manifest);
+        return;
+    }
+    if (condaName === 'pip')
+        return;
+    // Build selectors: conda-forge's `pytorch-gpu` asks for pytorch's CUDA build (it is no PyPI
+    // package, and `pytorch` comes with it); `cpuonly` and `pytorch-mutex` pick pytorch's build.
+    const cpuBuild = cpuCondaPackages.find((row) => row.package === condaName);
+    if (cpuBuild)
+        manifest.cpuBuilds.push({ framework: cpuBuild.framework, what, source });
+    if (condaName === 'pytorch-gpu') {
+        manifest.gpu ??= source;
+        return;
+    }
+    if (SELECTORS.has(condaName))
+        return;
+    if (CUDA_PACKAGES.has(condaName)) {
+        if (fromBuild)
+            return;
+        const pinned = pinnedCuda(parsed.specifier);
+        const fromChannel = channelCuda(parsed.channel);
+        if (pinned)
+            manifest.cuda.push({ version: pinned, what, source });
+        // The channel label (`nvidia/label/cuda-12.4.0::cuda-toolkit`) states the version then.
+        else if (fromChannel)
+            manifest.cuda.push({ version: fromChannel, what: written, source });
+        else {
+            // `cudatoolkit>=11.3`, a bare `pytorch-cuda`: a GPU is wanted, no single CUDA version is named.
+            manifest.gpu ??= source;
+            manifest.warnings.push({
+                message: `'${what}' pins no CUDA version; a GPU is required, the CUDA version comes from elsewhere`,
+                source: formatSource(source),
+            });
+        }
+        return;
+    }
+    const name = CONDA_TO_PYPI.get(condaName) ?? condaName;
+    if (CONDA_ONLY.has(condaName) || CONDA_ONLY_PATTERN.test(parsed.name) || 'error' in parsePep508(name)) {
+        skipped.push(parsed.name);
+        return;
+    }
+    if (parsed.specifier === null) {
+        manifest.warnings.push({
+            message: `'${what}' offers alternative versions, which PEP 440 cannot say; any version of ${name} is allowed`,
+            source: formatSource(source),
+        });
+    }
+    const specifier = parsed.specifier ?? '';
+    const checked = parsePep508(`${name}${specifier}`);
+    if ('error' in checked) {
+        manifest.warnings.push({
+            message: `'${what}' has a version pip cannot read (not PEP 440); ${name} was skipped`,
+            source: formatSource(source),
+        });
+        return;
+    }
+    manifest.requirements.push({
+        name,
+        extras: [],
+        specifier,
+        marker: null,
+        url: null,
+        hashes: [],
+        source,
+    });
+}
+/** `nvidia/label/cuda-12.4.0::cuda-toolkit` takes its version from the channel label. */
+function channelCuda(channel) {
+    const match = /cuda-(\d+)\.(\d+)/.exec(channel ?? '');
+    return match ? `${match[1]}.${match[2]}` : null;
+}
+function readPythonEntry(specifier, what, source, manifest) {
+    if (!specifier)
+        return;
+    const exact = /^==(\d+\.\d+(?:\.\d+)?)(?:\.\*)?$/.exec(specifier);
+    if (exact?.[1]) {
+        manifest.python.push({ kind: 'exact', text: exact[1], source });
+        return;
+    }
+    if ('error' in parsePep508(`python${specifier}`)) {
+        manifest.warnings.push({
+            message: `'${what}' has a Python version that is not PEP 440; it was ignored`,
+            source: formatSource(source),
+        });
+        return;
+    }
+    manifest.python.push({ kind: 'range', text: specifier, source });
+}
+/** pip's options that take no value: a requirement may follow them on the same line (`--pre torch`). */
+const PIP_FLAGS = new Set([
+    '--pre',
+    '--no-index',
+    '--prefer-binary',
+    '--require-hashes',
+    '--no-deps',
+    '--upgrade',
+    '-U',
+]);
+/** pip's options whose value changes nothing detect reads. */
+const PIP_IGNORED = new Set([
+    '--trusted-host',
+    '--only-binary',
+    '--no-binary',
+    '--use-feature',
+]);
+/**
+ * Reads one line of a pip list written inside another manifest (conda's `pip:`, cog's
+ * `python_packages`): a requirement, a bare VCS or archive URL, an option (`-r` includes, index
+ * URLs), or a local path (a warning: the project is installed by copying it, not as a requirement).
+ * `source` is the item's location; `line`, the physical line, lets errors name a column.
+ */
+function readPipItem(reader, manifest, item, source, line) {
+    const text = item.trim();
+    if (!text || text.startsWith('#'))
+        return;
+    // The resolver writes the requirement back as a line of a requirements file: pip would take a
+    // line break there (`\n`, `\u0085`) as the start of a line of the project's choosing.
+    if (hasControlCharacters(text)) {
+        throw new UserError(`a pip requirement is one line without control characters: ${quoted(text)}`, 'detect', source);
+    }
+    checkPipVariables(text, source);
+    const warn = (message) => manifest.warnings.push({ message, source: formatSource(source) });
+    if (text.startsWith('-')) {
+        readPipOption(reader, manifest, text, source, line, warn);
+        return;
+    }
+    // Options may follow a requirement on its line (`torch==1.12.1 --extra-index-url URL`, `--hash=…`).
+    // Split at a whole run of spaces before an option, never from inside it: linear on long runs.
+    const [body = '', ...options] = text.split(/(?<!\s)\s+(?=--?[A-Za-z])/);
+    const hashes = [];
+    for (const option of options) {
+        const hash = /^--hash(?:\s*=\s*|\s+)(\S+)$/.exec(option);
+        if (hash?.[1])
+            hashes.push(hash[1]);
+        else
+            readPipOption(reader, manifest, option, source, line, warn);
+    }
+    if (isLocalPath(body)) {
+        warn(`local path '${body}' is not a requirement; the project's own code is copied into the image`);
+        return;
+    }
+    if (/^(?:git|hg|svn|bzr)\+/i.test(body) || /^[a-z][a-z0-9+.-]*:\/\//i.test(body)) {
+        const name = urlPackageName(body);
+        if (!name) {
+            warn(`cannot tell which package the URL '${body}' installs (add '#egg=NAME' or write 'NAME @ URL'); it was skipped`);
+            return;
+        }
+        manifest.requirements.push({ name, extras: [], specifier: '', marker: null, url: body, hashes, source });
+        return;
+    }
+    const parsed = parsePep508(body);
+    if ('error' in parsed) {
+        const offset = line?.indexOf(body) ?? -1;
+        throw new UserError(parsed.error, 'detect', offset >= 0 && source.line !== undefined ? { ...source, column: offset + parsed.column } : source);
+    }
+    manifest.requirements.push({ ...parsed, hashes, source });
+}
+function readPipOption(reader, manifest, text, source, line, warn) {
+    const match = /^(-[a-zA-Z]|--[a-z][a-z-]*)(?:\s*=\s*|\s+)?(.*)$/.exec(text);
+    const option = match?.[1] ?? text;
+    const value = (match?.[2] ?? '').trim();
+    const needValue = () => {
+        if (!value)
+            throw new UserError(`pip option ${option} needs a value`, 'detect', source);
+        return value;
+    };
+    switch (option) {
+        case '-r':
+        case '--requirement': {
+            const path = resolveInRepository(source.file, checkPathText(needValue(), option, source), source);
+            if (reader.readText(path) === null)
+                throw new UserError(`cannot read '${path}'`, 'detect', source);
+            const file = parseRequirementsFile(reader, path);
+            manifest.requirements.push(...file.requirements);
+            for (const read of file.files)
+                if (!manifest.files.includes(read))
+                    manifest.files.push(read);
+            if (file.indexUrl)
+                manifest.indexes.push({ url: file.indexUrl.url, name: null, source: file.indexUrl.source });
+            for (const extra of file.extraIndexUrls)
+                manifest.indexes.push({ url: extra.url, name: null, source: extra.source, extra: true });
+            for (const link of file.findLinks) {
+                manifest.warnings.push({
+                    message: `--find-links ${link.url} is not used; name an index instead`,
+                    source: formatSource(link.source),
+                });
+            }
+            return;
+        }
+        case '-i':
+        case '--index-url':
+            manifest.indexes.push({ url: checkIndexUrl(needValue(), option, source), name: null, source });
+            return;
+        case '--extra-index-url':
+            manifest.indexes.push({
+                url: checkIndexUrl(needValue(), option, source),
+                name: null,
+                source,
+                extra: true,
+            });
+            return;
+        case '-e':
+        case '--editable':
+            warn(`editable '${value}' is not a requirement; the project's own code is copied into the image`);
+            return;
+        case '-c':
+        case '--constraint':
+            warn(`constraints file '${value}' is not applied`);
+            return;
+        case '-f':
+        case '--find-links':
+            warn(`--find-links ${value} is not used; name an index instead`);
+            return;
+        default:
+            if (PIP_FLAGS.has(option)) {
+                if (value)
+                    readPipItem(reader, manifest, value, source, line);
+                return;
+            }
+            if (PIP_IGNORED.has(option))
+                return;
+            warn(`pip option ${option} is ignored`);
+    }
+}
+function isLocalPath(text) {
+    if (/^(?:\.{1,2}(?:[/\\]|$)|[/\\~]|file:)/i.test(text))
+        return true;
+    if (text.includes('://') || text.includes('@'))
+        return false;
+    return /[/\\]/.test(text) || /\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)$/i.test(text);
+}
+
+;// CONCATENATED MODULE: ./src/detect/manifests/cog.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * Reads replicate/cog's `cog.yaml`: `build.python_version`, `gpu`, `cuda`, `python_packages`,
+ * the `python_requirements` file, `system_packages` (apt packages) and `predict` (the entry
+ * point). `run` commands are not carried over: they are shell, and the image runs none of the project's.
+ */
+function readCog(reader, path) {
+    const yaml = loadYaml(reader, path);
+    const manifest = emptyManifest('cog', path);
+    if (yaml.data === null || yaml.data === undefined)
+        return manifest;
+    const top = asRecord(yaml.data);
+    if (!top) {
+        throw new UserError('cog.yaml is a mapping with `build` and `predict` keys', 'detect', {
+            file: path,
+            line: yaml.lineOf([]) ?? 1,
+        });
+    }
+    const where = (keys) => {
+        const line = yaml.lineOf(keys);
+        return line === undefined ? { file: path } : { file: path, line };
+    };
+    const build = top.build ?? null;
+    if (build !== null && !asRecord(build)) {
+        throw new UserError('`build` must be a mapping', 'detect', where(['build']));
+    }
+    const options = asRecord(build) ?? {};
+    const python = options.python_version ?? null;
+    if (python !== null) {
+        const source = where(['build', 'python_version']);
+        const text = scalarText(yaml, source, 'python_version', python);
+        if (text === null || !/^3\.\d{1,2}(?:\.\d+)?$/.test(text)) {
+            throw new UserError("`python_version` must be a version like '3.11' or '3.11.4'", 'detect', source);
+        }
+        manifest.python.push({ kind: 'exact', text, source });
+    }
+    const gpu = options.gpu ?? null;
+    if (gpu !== null && typeof gpu !== 'boolean') {
+        throw new UserError('`gpu` must be true or false', 'detect', where(['build', 'gpu']));
+    }
+    if (gpu === true)
+        manifest.gpu = where(['build', 'gpu']);
+    const cuda = options.cuda ?? null;
+    if (cuda !== null) {
+        const source = where(['build', 'cuda']);
+        const text = scalarText(yaml, source, 'cuda', cuda);
+        if (text === null || !/^\d+(?:\.\d+){0,2}$/.test(text)) {
+            throw new UserError("`cuda` must be a version like '12.1' or '11.8.0'", 'detect', source);
+        }
+        manifest.cuda.push({ version: text.split('.').slice(0, 2).join('.'), what: 'cog cuda', source });
+        if (gpu !== true) {
+            manifest.warnings.push({
+                message: '`cuda` is set but `gpu` is not true: cog builds a CPU image then; the CUDA version is used here',
+                source: formatSource(source),
+            });
+        }
+    }
+    const packages = options.python_packages ?? null;
+    if (packages !== null) {
+        if (!Array.isArray(packages)) {
+            throw new UserError('`python_packages` must be a list of requirement strings', 'detect', where(['build', 'python_packages']));
+        }
+        packages.forEach((item, index) => {
+            const source = where(['build', 'python_packages', index]);
+            if (typeof item !== 'string') {
+                throw new UserError('each `python_packages` item must be a requirement string', 'detect', source);
+            }
+            readPipItem(reader, manifest, item, source, lineText(yaml.text, source.line));
+        });
+    }
+    const system = options.system_packages ?? null;
+    if (system !== null) {
+        if (!Array.isArray(system)) {
+            throw new UserError('`system_packages` must be a list of apt package names', 'detect', where(['build', 'system_packages']));
+        }
+        system.forEach((item, index) => {
+            const source = where(['build', 'system_packages', index]);
+            if (typeof item !== 'string' || !DEBIAN_PACKAGE_NAME.test(item.trim())) {
+                throw new UserError(`\`system_packages\` item ${typeof item === 'string' ? quoted(item) : JSON.stringify(item)} is not a Debian package name (lowercase letters, digits, + - .)`, 'detect', source);
+            }
+            manifest.systemPackages.push({ name: item.trim(), source });
+        });
+    }
+    const requirements = options.python_requirements ?? null;
+    if (requirements !== null) {
+        const source = where(['build', 'python_requirements']);
+        if (typeof requirements !== 'string' || !requirements.trim()) {
+            throw new UserError('`python_requirements` must be the path of a requirements file', 'detect', source);
+        }
+        const written = checkPathText(requirements.trim(), '`python_requirements`', source);
+        const file = resolveInRepository(path, written, source);
+        if (reader.readText(file) === null)
+            throw new UserError(`cannot read '${file}'`, 'detect', source);
+        const read = parseRequirementsFile(reader, file);
+        manifest.requirements.push(...read.requirements);
+        for (const name of read.files)
+            if (!manifest.files.includes(name))
+                manifest.files.push(name);
+        if (read.indexUrl)
+            manifest.indexes.push({ url: read.indexUrl.url, name: null, source: read.indexUrl.source });
+        for (const extra of read.extraIndexUrls)
+            manifest.indexes.push({ url: extra.url, name: null, source: extra.source, extra: true });
+        for (const link of read.findLinks) {
+            manifest.warnings.push({
+                message: `--find-links ${link.url} is not used; name an index instead`,
+                source: formatSource(link.source),
+            });
+        }
+        if (packages !== null) {
+            manifest.warnings.push({
+                message: 'cog.yaml sets both `python_packages` and `python_requirements` (cog allows one); both are used',
+                source: formatSource(source),
+            });
+        }
+    }
+    const predict = top.predict ?? null;
+    if (predict !== null) {
+        const source = where(['predict']);
+        const target = typeof predict === 'string' ? predict.trim() : '';
+        const file = target.split(':')[0]?.trim() ?? '';
+        if (!file) {
+            throw new UserError("`predict` must name the predictor like 'predict.py:Predictor'", 'detect', source);
+        }
+        manifest.entrypoint = {
+            path: resolveInRepository(path, checkPathText(file, '`predict`', source), source),
+            source,
+        };
+    }
+    return manifest;
+}
+/**
+ * A scalar as written. cog (Go) reads `python_version: 3.10` as the text "3.10"; YAML-in-JS
+ * reads the number 3.1, so an unquoted number is taken from the line itself.
+ */
+function scalarText(yaml, source, key, value) {
+    if (typeof value === 'string')
+        return value.trim();
+    if (typeof value !== 'number')
+        return null;
+    const line = lineText(yaml.text, source.line) ?? '';
+    const written = new RegExp(`(?:^|[\\s{,])${key}\\s*:\\s*([0-9][0-9.]*)`).exec(line)?.[1] ??
+        /^\s*(?:-\s*)?([0-9][0-9.]*)\s*(?:#.*)?$/.exec(line)?.[1];
+    return written ?? String(value);
+}
+
+;// CONCATENATED MODULE: ./src/detect/toml-lines.ts
+/**
+ * The line of each `key =` from the line after `header` (1-based) to the next table header, found
+ * in one pass: a search from the header per key would be quadratic in a long table. Bare and
+ * quoted keys (`"torch"`, `'torch'`) are keyed by their text; the first of a repeated key wins.
+ */
+function keyLinesAfter(text, header) {
+    const lines = new Map();
+    const all = text.split(/\r?\n/);
+    for (let index = header; index < all.length; index++) {
+        const line = all[index] ?? '';
+        if (/^\s*\[/.test(line))
+            break;
+        const key = /^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_.-]+))\s*=/.exec(line);
+        const name = key?.[1] ?? key?.[2] ?? key?.[3];
+        if (name !== undefined && !lines.has(name))
+            lines.set(name, index + 1);
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/detect/manifests/pipfile.ts
+
+
+
+
+
+
+
+/** The PEP 508 marker variables pipenv accepts as keys of a package table (`sys_platform = "== 'linux'"`). */
+const MARKER_KEYS = [
+    'os_name',
+    'sys_platform',
+    'platform_machine',
+    'platform_python_implementation',
+    'platform_release',
+    'platform_system',
+    'platform_version',
+    'python_version',
+    'python_full_version',
+    'implementation_name',
+    'implementation_version',
+];
+const VCS_KEYS = ['git', 'hg', 'svn', 'bzr'];
+/**
+ * Reads a Pipfile: `[[source]]` as indexes, `[packages]` as requirements (`[dev-packages]` is not
+ * installed), `[requires]` as the Python pin. TOML keeps no positions, so each fact's line is
+ * found in the text, within its section.
+ */
+function readPipfile(reader, path) {
+    const { text, data } = readToml(reader, path);
+    const manifest = emptyManifest('pipfile', path);
+    const lines = new Sections(text);
+    const located = (line) => line === undefined ? { file: path } : { file: path, line };
+    readSources(data.source, lines, path, manifest);
+    const packages = data.packages;
+    if (packages !== undefined) {
+        const table = asRecord(packages);
+        if (!table)
+            throw new UserError('[packages] must be a table', 'detect', located(lines.header('packages')));
+        const sourceNames = new Set(manifest.indexes.map((index) => index.name));
+        for (const [key, value] of Object.entries(table)) {
+            const source = located(lines.key('packages', key));
+            readPackage(key, value, source, manifest, sourceNames);
+        }
+    }
+    const requires = data.requires;
+    if (requires !== undefined) {
+        const table = asRecord(requires);
+        if (!table)
+            throw new UserError('[requires] must be a table', 'detect', located(lines.header('requires')));
+        for (const key of ['python_version', 'python_full_version']) {
+            const value = table[key];
+            if (value === undefined)
+                continue;
+            const line = lines.key('requires', key);
+            const source = located(line);
+            const written = typeof value === 'string'
+                ? value.trim()
+                : typeof value === 'number'
+                    ? (new RegExp(`${key}\\s*=\\s*([0-9][0-9.]*)`).exec(lines.text(line))?.[1] ?? String(value))
+                    : null;
+            if (written !== null && /^\d+\.\d+(?:\.\d+)?$/.test(written)) {
+                manifest.python.push({ kind: 'exact', text: written, source });
+            }
+            else if (written !== null && /^\d+$/.test(written)) {
+                manifest.python.push({ kind: 'range', text: `==${written}.*`, source });
+            }
+            else {
+                throw new UserError(`${key} must be a version like "3.11"`, 'detect', source);
+            }
+        }
+        const [first, second] = manifest.python;
+        if (first && second && majorMinor(first.text) !== majorMinor(second.text)) {
+            manifest.warnings.push({
+                message: `python_version "${first.text}" and python_full_version "${second.text}" disagree; the first is used`,
+                source: formatSource(second.source),
+            });
+        }
+    }
+    return manifest;
+}
+function majorMinor(version) {
+    return version.replace(/^==/, '').split('.').slice(0, 2).join('.');
+}
+function readSources(value, lines, path, manifest) {
+    if (value === undefined)
+        return;
+    const headers = lines.arrayHeaders('source');
+    if (!Array.isArray(value)) {
+        throw new UserError('[[source]] must be an array of tables', 'detect', {
+            file: path,
+            line: headers[0] ?? 1,
+        });
+    }
+    value.forEach((entry, index) => {
+        const header = headers[index];
+        const urlLine = header === undefined ? undefined : lines.keyAfter(header, 'url');
+        const source = { file: path, line: urlLine ?? header ?? 1 };
+        const table = asRecord(entry);
+        const url = table?.url;
+        if (typeof url !== 'string' || !url.trim()) {
+            throw new UserError('each [[source]] needs a url', 'detect', source);
+        }
+        const name = typeof table?.name === 'string' ? table.name : null;
+        // pipenv searches the first source only; the others serve the packages naming them with
+        // `index = "…"` (https://pipenv.pypa.io/en/latest/indexes.html).
+        manifest.indexes.push({
+            url: checkIndexUrl(url.trim(), '[[source]] url', source),
+            name,
+            source,
+            ...(index > 0 ? { extra: true, explicit: true } : {}),
+        });
+    });
+}
+function readPackage(key, value, source, manifest, sourceNames) {
+    const bad = (message) => new UserError(message, 'detect', source);
+    const warn = (message) => manifest.warnings.push({ message, source: formatSource(source) });
+    if ('error' in parsePep508(key) || /[[\]]/.test(key))
+        throw bad(`'${key}' is not a package name`);
+    let specifier = '';
+    let extras = [];
+    const markers = [];
+    let url = null;
+    let index;
+    if (typeof value === 'string') {
+        specifier = versionOf(value);
+    }
+    else {
+        const table = asRecord(value);
+        if (!table)
+            throw bad(`${key} must be a version string or a table`);
+        if (table.version !== undefined) {
+            if (typeof table.version !== 'string')
+                throw bad(`${key}: version must be a string`);
+            specifier = versionOf(table.version);
+        }
+        if (table.extras !== undefined) {
+            if (!Array.isArray(table.extras) || !table.extras.every((extra) => typeof extra === 'string')) {
+                throw bad(`${key}: extras must be a list of strings`);
+            }
+            extras = table.extras;
+        }
+        if (table.markers !== undefined) {
+            if (typeof table.markers !== 'string')
+                throw bad(`${key}: markers must be a string`);
+            if (table.markers.trim())
+                markers.push(table.markers.trim());
+        }
+        for (const variable of MARKER_KEYS) {
+            const condition = table[variable];
+            if (condition === undefined)
+                continue;
+            if (typeof condition !== 'string')
+                throw bad(`${key}: ${variable} must be a string like "== 'linux'"`);
+            markers.push(`${variable} ${condition.trim()}`);
+        }
+        if (typeof table.index === 'string') {
+            if (sourceNames.has(table.index))
+                index = table.index;
+            else
+                warn(`${key} names index '${table.index}', which no [[source]] defines`);
+        }
+        const vcs = VCS_KEYS.find((name) => table[name] !== undefined);
+        if (vcs) {
+            const location = table[vcs];
+            if (typeof location !== 'string' || !location.trim())
+                throw bad(`${key}: ${vcs} must be a URL`);
+            url = location.trim().startsWith(`${vcs}+`) ? location.trim() : `${vcs}+${location.trim()}`;
+            if (typeof table.ref === 'string' && table.ref.trim())
+                url += `@${table.ref.trim()}`;
+            if (typeof table.subdirectory === 'string' && table.subdirectory.trim()) {
+                url += `#subdirectory=${table.subdirectory.trim()}`;
+            }
+        }
+        else if (table.file !== undefined || table.path !== undefined) {
+            const location = table.file ?? table.path;
+            if (typeof location !== 'string' || !location.trim())
+                throw bad(`${key}: file and path must be strings`);
+            if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(location.trim()) || /^file:/i.test(location.trim())) {
+                warn(`${key} is the local path '${location.trim()}', not a requirement; the project's own code is copied into the image`);
+                return;
+            }
+            url = location.trim();
+        }
+    }
+    const marker = markers.length > 1 ? markers.map((part) => `(${part})`).join(' and ') : (markers[0] ?? '');
+    const written = `${key}${extras.length > 0 ? `[${extras.join(',')}]` : ''}${url ? ` @ ${url}` : specifier}${marker ? ` ; ${marker}` : ''}`;
+    const parsed = parsePep508(written);
+    if ('error' in parsed)
+        throw bad(parsed.error);
+    manifest.requirements.push({ ...parsed, hashes: [], source, ...(index === undefined ? {} : { index }) });
+}
+/** Pipfile writes "any version" as `*`. */
+function versionOf(text) {
+    const trimmed = text.trim();
+    return trimmed === '*' ? '' : trimmed;
+}
+function pipfile_escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** Where sections, and keys within them, sit in a TOML text. */
+class Sections {
+    source;
+    all;
+    keys = new Map();
+    /** Each section's keys, found once: a search per key would be quadratic in a long [packages]. */
+    keysOf(header) {
+        let found = this.keys.get(header);
+        if (!found) {
+            found = keyLinesAfter(this.source, header);
+            this.keys.set(header, found);
+        }
+        return found;
+    }
+    constructor(source) {
+        this.source = source;
+        this.all = source.split(/\r?\n/);
+    }
+    text(line) {
+        return line === undefined ? '' : (this.all[line - 1] ?? '');
+    }
+    /** The `[section]` header, else a `section = …` key (a section written inline). */
+    header(section) {
+        return (findLine(this.source, new RegExp(`^\\s*\\[\\s*${pipfile_escapeRegExp(section)}\\s*\\]\\s*(?:#.*)?$`)) ??
+            findLine(this.source, new RegExp(`^\\s*${pipfile_escapeRegExp(section)}\\s*=`)));
+    }
+    arrayHeaders(section) {
+        const pattern = new RegExp(`^\\s*\\[\\[\\s*${pipfile_escapeRegExp(section)}\\s*\\]\\]\\s*(?:#.*)?$`);
+        const found = [];
+        for (let line = findLine(this.source, pattern); line !== undefined; line = findLine(this.source, pattern, line + 1)) {
+            found.push(line);
+        }
+        return found;
+    }
+    /** The line of `key = …` in `[section]`, or of a `[section.key]` table; else the section's header. */
+    key(section, key) {
+        const header = this.header(section);
+        if (header !== undefined) {
+            const line = this.keysOf(header).get(key);
+            if (line !== undefined)
+                return line;
+        }
+        const quoted = `(?:${pipfile_escapeRegExp(key)}|"${pipfile_escapeRegExp(key)}"|'${pipfile_escapeRegExp(key)}')`;
+        const table = findLine(this.source, new RegExp(`^\\s*\\[\\s*${pipfile_escapeRegExp(section)}\\s*\\.\\s*${quoted}\\s*\\]`));
+        return table ?? header;
+    }
+    /** The line of `key = …` after the header at `header` and before the next header. */
+    keyAfter(header, key, pattern = false) {
+        const line = findLine(this.source, new RegExp(`^\\s*${pattern ? key : pipfile_escapeRegExp(key)}\\s*=`), header + 1);
+        const next = findLine(this.source, /^\s*\[/, header + 1);
+        return line !== undefined && (next === undefined || line < next) ? line : undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/version.js
@@ -50062,2204 +52972,6 @@ function inc(input, release, preReleaseIdentifier) {
 
 
 
-;// CONCATENATED MODULE: ./src/detect/pep508.ts
-
-
-/** PyPI's rule for comparing names (PEP 503): case-insensitive, runs of -_. are one dash. */
-function normalizeName(name) {
-    return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
-const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
-/**
- * Parses one PEP 508 requirement. Returns an error message instead of throwing, so callers
- * attach the file and column they know.
- */
-function parsePep508(text) {
-    const nameMatch = NAME.exec(text);
-    if (!nameMatch?.[1])
-        return { error: `'${excerpt(text)}' is not a requirement (expected a package name)`, column: 1 };
-    let rest = text.slice(nameMatch[0].length);
-    let offset = nameMatch[0].length;
-    let extras = [];
-    if (rest.startsWith('[')) {
-        const close = rest.indexOf(']');
-        if (close < 0)
-            return { error: `unclosed '[' in '${excerpt(text)}'`, column: offset + 1 };
-        extras = rest
-            .slice(1, close)
-            .split(',')
-            .map((extra) => extra.trim())
-            .filter(Boolean)
-            .map(normalizeName);
-        offset += close + 1;
-        rest = rest.slice(close + 1);
-    }
-    const semicolon = findMarkerSeparator(rest);
-    const marker = semicolon < 0 ? null : rest.slice(semicolon + 1).trim() || null;
-    let body = (semicolon < 0 ? rest : rest.slice(0, semicolon)).trim();
-    let url = null;
-    if (body.startsWith('@')) {
-        url = body.slice(1).trim();
-        if (!url)
-            return { error: `'${excerpt(text)}' has '@' but no URL`, column: offset + 1 };
-        body = '';
-    }
-    const specifier = body.replace(/^\((.*)\)$/, '$1').replace(/\s+/g, '');
-    if (specifier && !validRange(specifier)) {
-        return {
-            error: `invalid version specifier '${excerpt(body)}' for ${excerpt(nameMatch[1])}`,
-            column: offset + 1,
-        };
-    }
-    return { name: normalizeName(nameMatch[1]), extras, specifier, marker, url };
-}
-/** A ';' starts the marker, except inside a URL, where PEP 508 wants whitespace before it. */
-function findMarkerSeparator(rest) {
-    if (!rest.trimStart().startsWith('@'))
-        return rest.indexOf(';');
-    const match = /\s;/.exec(rest);
-    return match ? match.index + 1 : -1;
-}
-/** The package a bare URL installs: its `#egg=` name, else the repository or archive file name. */
-function urlPackageName(url) {
-    const egg = /[#&]egg=([^&\s]+)/.exec(url)?.[1]?.replace(/\[.*$/, '');
-    let candidate = egg;
-    if (!candidate) {
-        const path = url.replace(/[#?].*$/, '').replace(/\/+$/, '');
-        let last = path.slice(path.lastIndexOf('/') + 1);
-        if (/^(?:git|hg|svn|bzr)\+/i.test(url)) {
-            last = last.replace(/@.*$/, '').replace(/\.git$/i, '');
-        }
-        else if (/\.whl$/i.test(last)) {
-            last = last.split('-')[0] ?? '';
-        }
-        else if (/\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/i.test(last)) {
-            last = last.replace(/\.(?:zip|tar\.gz|tgz|tar\.bz2|tar\.xz)$/i, '').replace(/-\d.*$/, '');
-        }
-        else {
-            return null;
-        }
-        candidate = decodeURIComponentSafe(last);
-    }
-    if (!candidate)
-        return null;
-    const parsed = parsePep508(candidate);
-    return 'error' in parsed || parsed.specifier !== '' || parsed.marker !== null ? null : parsed.name;
-}
-function decodeURIComponentSafe(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-/** `target` relative to the folder of `from`, as a repository path; one outside the repository is an error. */
-
-;// CONCATENATED MODULE: ./src/detect/manifest.ts
-function emptyManifest(format, file) {
-    return {
-        format,
-        files: [file],
-        requirements: [],
-        python: [],
-        indexes: [],
-        cuda: [],
-        gpu: null,
-        entrypoint: null,
-        systemPackages: [],
-        warnings: [],
-    };
-}
-/** 1-based line of the first line at or after `from` (1-based) that matches, or undefined. */
-function findLine(text, pattern, from = 1) {
-    const lines = text.split(/\r?\n/);
-    for (let index = Math.max(0, from - 1); index < lines.length; index++) {
-        const line = lines[index] ?? '';
-        if (typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line))
-            return index + 1;
-    }
-    return undefined;
-}
-/**
- * A lock read without a manifest (pylock.toml alone): its packages stand for the requirements,
- * pinned to their locked versions, with no spec written by the user.
- */
-function requirementsOfLock(packages) {
-    return packages.map((pkg) => ({
-        name: pkg.name,
-        extras: [],
-        specifier: `==${pkg.version}`,
-        written: '',
-        marker: pkg.marker,
-        url: null,
-        hashes: pkg.hashes,
-        source: pkg.source,
-    }));
-}
-
-;// CONCATENATED MODULE: ./src/detect/lockfiles/common.ts
-
-
-
-
-/** A package name as PEP 508 allows it; lockfiles copy it from the index, so anything else is damage. */
-const PACKAGE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
-const SHA256 = /^[0-9a-fA-F]{64}$/;
-function lockError(message, file, line) {
-    return new UserError(message, 'detect', line === undefined ? { file } : { file, line });
-}
-/** How a value reads in an error message: `found a number`, `found a table`. */
-function kindOf(value, table = 'table') {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    if (value instanceof Date)
-        return 'a date';
-    switch (typeof value) {
-        case 'string':
-            return 'a string';
-        case 'number':
-        case 'bigint':
-            return 'a number';
-        case 'boolean':
-            return 'a boolean';
-        case 'object':
-            return an(table);
-        default:
-            return typeof value;
-    }
-}
-/** `a table`, `an object`. */
-function an(noun) {
-    return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
-}
-function optionalString(record, key, at) {
-    const value = record[key];
-    if (value === undefined)
-        return undefined;
-    if (typeof value !== 'string') {
-        throw lockError(`${at.what}: '${key}' must be a string, found ${kindOf(value, at.table)}`, at.file, at.line);
-    }
-    return value;
-}
-function optionalRecord(record, key, at) {
-    const value = record[key];
-    if (value === undefined)
-        return undefined;
-    const table = asRecord(value);
-    if (!table || value instanceof Date) {
-        throw lockError(`${at.what}: '${key}' must be ${an(at.table ?? 'table')}, found ${kindOf(value, at.table)}`, at.file, at.line);
-    }
-    return table;
-}
-function optionalArray(record, key, at) {
-    const value = record[key];
-    if (value === undefined)
-        return undefined;
-    if (!Array.isArray(value)) {
-        throw lockError(`${at.what}: '${key}' must be an array, found ${kindOf(value, at.table)}`, at.file, at.line);
-    }
-    return value;
-}
-/** An array whose items must all be tables (`wheels = [{...}]`, `files = [{...}]`). */
-function recordsOf(record, key, at) {
-    const items = optionalArray(record, key, at) ?? [];
-    return items.map((item, index) => {
-        const table = asRecord(item);
-        if (!table || item instanceof Date) {
-            throw lockError(`${at.what}: '${key}' item ${index + 1} must be ${an(at.table ?? 'table')}, found ${kindOf(item, at.table)}`, at.file, at.line);
-        }
-        return table;
-    });
-}
-/** An array whose items must all be strings (`groups = ["main"]`). */
-function stringsOf(record, key, at) {
-    const items = optionalArray(record, key, at);
-    if (!items)
-        return undefined;
-    return items.map((item, index) => {
-        if (typeof item !== 'string') {
-            throw lockError(`${at.what}: '${key}' item ${index + 1} must be a string, found ${kindOf(item, at.table)}`, at.file, at.line);
-        }
-        return item;
-    });
-}
-/** The package's `name`, checked: present, a string, and a name PyPI could hold. */
-function requiredName(record, at) {
-    const name = optionalString(record, 'name', at);
-    if (name === undefined)
-        throw lockError(`${at.what} has no 'name'`, at.file, at.line);
-    if (!PACKAGE_NAME.test(name))
-        throw lockError(`${at.what}: '${excerpt(name)}' is not a valid package name`, at.file, at.line);
-    return name;
-}
-/** A package's place once its name is known, so later messages say `package 'torch'`. */
-function named(at, name) {
-    return { ...at, what: `package '${excerpt(name)}'` };
-}
-/**
- * A locked version: a non-empty string without whitespace or control characters (PEP 440 local
- * versions such as `+cu121` included). It is written into requirements.lock after `==`, where pip
- * splits lines as Python does: at `\x1c` or `\x85` too, so `1.6.0\x1c--extra-index-url=…` would
- * add an index of the lockfile's choosing.
- */
-function checkVersion(version, at) {
-    if (!isLockText(version))
-        throw lockError(`${at.what}: '${excerpt(version)}' is not a version`, at.file, at.line);
-    return version;
-}
-/** Text a lock may carry into requirements.lock: non-empty, no whitespace, no control characters. */
-function isLockText(text) {
-    return /^\S+$/.test(text) && !hasControlCharacters(text);
-}
-/**
- * A hash written `sha256:<hex>` (uv, poetry, pdm, Pipfile.lock), returned lower-cased. Other
- * algorithms (`md5:`, `sha512:`) are valid in these formats but are not what the lock phase pins,
- * so they are left out; anything that is not `algorithm:value` is an error.
- */
-function prefixedSha256(value, at) {
-    if (typeof value !== 'string') {
-        throw lockError(`${at.what}: a hash must be a string, found ${kindOf(value, at.table)}`, at.file, at.line);
-    }
-    const match = /^([A-Za-z0-9_-]+):(.*)$/.exec(value);
-    if (!match)
-        throw lockError(`${at.what}: '${excerpt(value)}' is not a hash ('sha256:<hex>')`, at.file, at.line);
-    if (match[1]?.toLowerCase() !== 'sha256')
-        return undefined;
-    return bareSha256(match[2] ?? '', at);
-}
-/** A bare sha256 hex digest (pylock's `hashes = { sha256 = "..." }`), returned as `sha256:<hex>`. */
-function bareSha256(value, at) {
-    if (typeof value !== 'string') {
-        throw lockError(`${at.what}: a sha256 must be a string, found ${kindOf(value, at.table)}`, at.file, at.line);
-    }
-    if (!SHA256.test(value)) {
-        throw lockError(`${at.what}: '${excerpt(value)}' is not a sha256 digest (64 hex digits)`, at.file, at.line);
-    }
-    return `sha256:${value.toLowerCase()}`;
-}
-/** Adds a hash once, keeping the order the lock lists them in. */
-function pushHash(hashes, hash) {
-    if (hash !== undefined && !hashes.includes(hash))
-        hashes.push(hash);
-}
-/** Adds an index once per URL; the first mention is the one cited. A URL is one word of text. */
-function pushIndex(indexes, index) {
-    if (!isLockText(index.url)) {
-        throw lockError(`index URL '${excerpt(index.url)}' has whitespace or a control character`, index.source.file, index.source.line);
-    }
-    if (!indexes.some((known) => known.url === index.url))
-        indexes.push(index);
-}
-function rangeHint(text, file, line) {
-    return { kind: 'range', text, source: line === undefined ? { file } : { file, line } };
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/** Matches `key = ` at the start of a TOML line, the key bare or quoted. */
-function keyPattern(key) {
-    const escaped = escapeRegExp(key);
-    return new RegExp(`^\\s*(?:${escaped}|"${escaped}"|'${escaped}')\\s*=`);
-}
-/** Line of a key of a `[table]` (`[metadata] python-versions`): searched from the table's header on. */
-function tableKeyLine(text, table, key) {
-    const header = findLine(text, new RegExp(`^\\s*\\[\\s*${escapeRegExp(table)}\\s*\\]\\s*(?:#.*)?$`));
-    if (header === undefined)
-        return undefined;
-    return findLine(text, keyPattern(key), header);
-}
-/** Line of a top-level key: TOML puts those before the first table, so the first match is the one. */
-function topKeyLine(text, key) {
-    return findLine(text, keyPattern(key));
-}
-/**
- * The entries of an array of tables (`[[package]]`, `[[packages]]`), each cited at its
- * `name = "..."` line. The headers, when there is one per entry, bound each search, so two
- * entries of one name (uv locks numpy once per Python range) get their own lines; otherwise the
- * search runs forward from the previous entry's line.
- */
-function entriesOf(lines, data, key, file) {
-    const value = data[key];
-    if (value === undefined)
-        return [];
-    if (!Array.isArray(value)) {
-        throw lockError(`'${key}' must be an array of tables ([[${key}]]), found ${kindOf(value)}`, file, findIn(lines, (line) => keyPattern(key).test(line) || line.trim().startsWith(`[${key}]`), 1));
-    }
-    const header = new RegExp(`^\\s*\\[\\[\\s*${escapeRegExp(key)}\\s*\\]\\]\\s*(?:#.*)?$`);
-    const headers = [];
-    lines.forEach((line, index) => {
-        if (header.test(line))
-            headers.push(index + 1);
-    });
-    const bounded = headers.length === value.length;
-    const entries = [];
-    let previous = 0;
-    value.forEach((item, index) => {
-        const start = bounded ? (headers[index] ?? 1) : previous + 1;
-        const end = bounded ? (headers[index + 1] ?? lines.length + 1) : lines.length + 1;
-        const rawName = asRecord(item)?.name;
-        let line;
-        if (typeof rawName === 'string') {
-            const pattern = new RegExp(`${keyPattern('name').source}\\s*(["'])${escapeRegExp(rawName)}\\1`);
-            line = findIn(lines, (text) => pattern.test(text), start, end);
-        }
-        line ??= bounded ? start : Math.max(previous, 1);
-        previous = line;
-        const table = asRecord(item);
-        if (!table || item instanceof Date) {
-            throw lockError(`[[${key}]] entry ${index + 1} must be a table, found ${kindOf(item)}`, file, line);
-        }
-        entries.push({ table, what: `[[${key}]] entry ${index + 1}`, line, end });
-    });
-    for (let index = 0; index < entries.length - 1; index++) {
-        const entry = entries[index];
-        const next = entries[index + 1];
-        if (entry && next && !bounded)
-            entry.end = next.line;
-    }
-    return entries;
-}
-function splitLines(text) {
-    return text.split(/\r?\n/);
-}
-/** 1-based line in [from, end) whose text passes `test`, on lines already split. */
-function findIn(lines, test, from = 1, end = Infinity) {
-    const stop = Math.min(end - 1, lines.length);
-    for (let index = Math.max(0, from - 1); index < stop; index++) {
-        if (test(lines[index] ?? ''))
-            return index + 1;
-    }
-    return undefined;
-}
-/** The top-level `requires-python` of uv.lock and pylock.toml, as a range hint at its line. */
-function topRequiresPython(text, data, path) {
-    const line = topKeyLine(text, 'requires-python');
-    const requiresPython = optionalString(data, 'requires-python', { file: path, line: line ?? 1, what: path });
-    return requiresPython === undefined ? [] : [rangeHint(requiresPython, path, line)];
-}
-
-;// CONCATENATED MODULE: ./src/detect/lockfiles/pdm-lock.ts
-
-
-
-/** Entries for source trees and VCS checkouts, which may carry no static version. */
-const UNVERSIONED = ['path', 'git', 'hg', 'svn', 'bzr', 'url'];
-/**
- * Reads `pdm.lock` statically: `[metadata] requires_python` (lock 4.4) and
- * `[[metadata.targets]] requires_python` (lock 4.5+), and every `[[package]]` with its version,
- * file hashes and `marker`. Packages only in other groups than `default` (dev groups and
- * optional dependencies) are left out: the image installs the default group. pdm.lock does not
- * record package indexes (they live in pyproject.toml's `[[tool.pdm.source]]`).
- */
-function readPdmLock(reader, path) {
-    const { text, data } = readToml(reader, path);
-    const lines = splitLines(text);
-    const python = [];
-    const metadataLine = findIn(lines, (line) => /^\s*\[\s*metadata\s*\]/.test(line)) ?? 1;
-    const metadata = optionalRecord(data, 'metadata', { file: path, line: metadataLine, what: path });
-    if (metadata) {
-        const at = { file: path, line: metadataLine, what: '[metadata]' };
-        const requiresPython = optionalString(metadata, 'requires_python', at);
-        if (requiresPython !== undefined) {
-            const line = findIn(lines, (text) => keyPattern('requires_python').test(text), metadataLine);
-            python.push(rangeHint(requiresPython, path, line));
-        }
-        const targetHeaders = [];
-        lines.forEach((text, index) => {
-            if (/^\s*\[\[\s*metadata\.targets\s*\]\]/.test(text))
-                targetHeaders.push(index + 1);
-        });
-        recordsOf(metadata, 'targets', { ...at, what: '[metadata]' }).forEach((target, index) => {
-            const header = targetHeaders[index] ?? metadataLine;
-            const where = { file: path, line: header, what: `[[metadata.targets]] entry ${index + 1}` };
-            const range = optionalString(target, 'requires_python', where);
-            if (range === undefined || python.some((hint) => hint.text === range))
-                return;
-            const line = findIn(lines, (text) => keyPattern('requires_python').test(text), header);
-            python.push(rangeHint(range, path, line));
-        });
-    }
-    const packages = [];
-    for (const entry of entriesOf(lines, data, 'package', path)) {
-        const { table, line } = entry;
-        const name = requiredName(table, { file: path, line, what: entry.what });
-        const at = named({ file: path, line, what: entry.what }, name);
-        const groups = stringsOf(table, 'groups', at);
-        const marker = optionalString(table, 'marker', at) ?? null;
-        const hashes = [];
-        for (const file of recordsOf(table, 'files', at)) {
-            if (file.hash !== undefined)
-                pushHash(hashes, prefixedSha256(file.hash, at));
-        }
-        const version = optionalString(table, 'version', at);
-        if (version === undefined) {
-            if (UNVERSIONED.some((kind) => table[kind] !== undefined))
-                continue;
-            throw lockError(`package '${name}' has no 'version'`, path, line);
-        }
-        checkVersion(version, at);
-        if (groups && !groups.includes('default'))
-            continue;
-        packages.push({ name: normalizeName(name), version, hashes, marker, source: { file: path, line } });
-    }
-    return { format: 'pdm', file: path, packages, python, indexes: [] };
-}
-
-;// CONCATENATED MODULE: ./src/detect/lockfiles/json.ts
-
-/**
- * Parses JSON keeping the line of every object key, so each fact read from it can cite its line.
- * Malformed JSON is a UserError at the line and column of the first error; the scan that finds
- * it follows RFC 8259 exactly as `JSON.parse` does, so its message and position do not depend on
- * the Node version.
- */
-function parseJson(text, file) {
-    const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-    const scan = scanJson(body);
-    if (scan.error) {
-        const { message, line, column } = scan.error;
-        throw new UserError(`invalid JSON: ${message}`, 'detect', { file, line, column });
-    }
-    let data;
-    try {
-        data = JSON.parse(body);
-    }
-    catch (error) {
-        // Not reached while the scan agrees with JSON.parse; kept so no other exception escapes.
-        const message = error instanceof Error ? error.message : String(error);
-        const position = positionOf(body, message);
-        throw new UserError(`invalid JSON: ${message.split('\n')[0]}`, 'detect', { file, ...position });
-    }
-    return { data, lineOf: (path) => scan.keys.get(JSON.stringify(path)) };
-}
-const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-/** Validates JSON iteratively (no recursion, so any nesting depth is safe), recording key lines. */
-function scanJson(text) {
-    const keys = new Map();
-    const frames = [];
-    const n = text.length;
-    let i = 0;
-    let line = 1;
-    let lineStart = 0;
-    let pending = null;
-    let state = 'value';
-    const fail = (message, at = i) => ({
-        keys,
-        error: { message, line, column: at - lineStart + 1 },
-    });
-    const found = (at = i) => (at >= n ? 'end of input' : JSON.stringify(text[at]));
-    const skipSpace = () => {
-        while (i < n) {
-            const code = text.charCodeAt(i);
-            if (code === 10) {
-                line++;
-                lineStart = i + 1;
-            }
-            else if (code !== 32 && code !== 9 && code !== 13) {
-                return;
-            }
-            i++;
-        }
-    };
-    /** Scans a string at `i` (on its opening quote); returns an error message, or null when valid. */
-    const scanString = () => {
-        i++;
-        while (i < n) {
-            const code = text.charCodeAt(i);
-            if (code === 34) {
-                i++;
-                return null;
-            }
-            if (code === 92) {
-                const escaped = text[i + 1];
-                if (escaped === 'u') {
-                    if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
-                        return 'invalid \\u escape in a string';
-                    i += 6;
-                }
-                else if (escaped !== undefined && '"\\/bfnrt'.includes(escaped)) {
-                    i += 2;
-                }
-                else {
-                    return 'invalid escape in a string';
-                }
-                continue;
-            }
-            if (code < 32)
-                return 'unescaped control character in a string';
-            i++;
-        }
-        return 'unterminated string';
-    };
-    for (;;) {
-        skipSpace();
-        if (state === 'value') {
-            if (i >= n)
-                return fail(`unexpected ${found()}, expected a value`);
-            const char = text[i];
-            if (char === '{' || char === '[') {
-                frames.push({ object: char === '{', segment: pending, index: 0 });
-                i++;
-                skipSpace();
-                if (text[i] === (char === '{' ? '}' : ']')) {
-                    frames.pop();
-                    i++;
-                    state = 'after';
-                }
-                else if (char === '{') {
-                    state = 'key';
-                }
-                else {
-                    pending = 0;
-                }
-                continue;
-            }
-            if (char === '"') {
-                const error = scanString();
-                if (error)
-                    return fail(error);
-            }
-            else if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) {
-                NUMBER.lastIndex = i;
-                const match = NUMBER.exec(text);
-                if (!match)
-                    return fail(`invalid number, found ${found()}`);
-                i += match[0].length;
-            }
-            else if (text.startsWith('true', i)) {
-                i += 4;
-            }
-            else if (text.startsWith('false', i)) {
-                i += 5;
-            }
-            else if (text.startsWith('null', i)) {
-                i += 4;
-            }
-            else {
-                return fail(`unexpected ${found()}, expected a value`);
-            }
-            state = 'after';
-        }
-        else if (state === 'key') {
-            if (text[i] !== '"')
-                return fail(`unexpected ${found()}, expected a quoted key`);
-            const start = i;
-            const keyLine = line;
-            const error = scanString();
-            if (error)
-                return fail(error);
-            const key = JSON.parse(text.slice(start, i));
-            const path = frames.slice(1).map((frame) => frame.segment);
-            keys.set(JSON.stringify([...path, key]), keyLine);
-            skipSpace();
-            if (text[i] !== ':')
-                return fail(`unexpected ${found()}, expected ':' after a key`);
-            i++;
-            pending = key;
-            state = 'value';
-        }
-        else {
-            const top = frames.at(-1);
-            if (!top) {
-                if (i < n)
-                    return fail(`unexpected ${found()} after the end of the JSON value`);
-                return { keys };
-            }
-            const close = top.object ? '}' : ']';
-            if (text[i] === ',') {
-                i++;
-                if (top.object) {
-                    state = 'key';
-                }
-                else {
-                    top.index++;
-                    pending = top.index;
-                    state = 'value';
-                }
-            }
-            else if (text[i] === close) {
-                frames.pop();
-                i++;
-            }
-            else {
-                return fail(`unexpected ${found()}, expected ',' or '${close}'`);
-            }
-        }
-    }
-}
-/** Where `JSON.parse` says it failed: `at position N` (Node 20) or `(line L column C)` (Node 22+). */
-function positionOf(text, message) {
-    const lineColumn = /line (\d+) column (\d+)/.exec(message);
-    if (lineColumn)
-        return { line: Number(lineColumn[1]), column: Number(lineColumn[2]) };
-    const position = /at position (\d+)/.exec(message);
-    if (!position)
-        return undefined;
-    const offset = Math.min(Number(position[1]), text.length);
-    const before = text.slice(0, offset);
-    const lastBreak = before.lastIndexOf('\n');
-    return { line: before.split('\n').length, column: offset - lastBreak };
-}
-
-;// CONCATENATED MODULE: ./src/detect/lockfiles/pipfile-lock.ts
-
-
-
-
-
-/** Entries that install a source tree or a VCS checkout: they pin no version, so they lock none. */
-const pipfile_lock_UNVERSIONED = ['git', 'hg', 'svn', 'bzr', 'path', 'file', 'editable', 'ref'];
-/** Fields of the version-less entries some pipenv versions write (`{"markers": "..."}`). */
-const NOT_A_PIN = new Set(['markers', 'extras', 'index']);
-/**
- * Reads `Pipfile.lock` statically: `_meta.requires` (`python_version`, `python_full_version`),
- * `_meta.sources` (package indexes) and the `default` packages with their `==` versions, hashes
- * and markers. `develop` is what `pipenv install --dev` adds and is not read.
- *
- * An entry without `version` (a VCS or path install, or the marker-only entries some pipenv
- * versions write) locks no version and is left out; one with hashes but no version is an error.
- */
-function readPipfileLock(reader, path) {
-    const text = reader.readText(path);
-    if (text === null)
-        throw lockError(`cannot read '${path}'`, path);
-    const { data, lineOf } = parseJson(text, path);
-    const root = asRecord(data);
-    if (!root)
-        throw lockError(`${path} must hold a JSON object, found ${kindOf(data, 'object')}`, path, 1);
-    const place = (keys, what) => ({
-        file: path,
-        line: lineOf(keys) ?? 1,
-        what,
-        table: 'object',
-    });
-    const python = [];
-    const indexes = [];
-    const meta = optionalRecord(root, '_meta', place(['_meta'], path));
-    if (meta) {
-        const requires = optionalRecord(meta, 'requires', place(['_meta', 'requires'], '_meta'));
-        for (const key of ['python_version', 'python_full_version']) {
-            if (!requires)
-                break;
-            const version = optionalString(requires, key, place(['_meta', 'requires', key], '_meta.requires'));
-            if (version !== undefined) {
-                const line = lineOf(['_meta', 'requires', key]);
-                python.push({
-                    kind: 'exact',
-                    text: version,
-                    source: line === undefined ? { file: path } : { file: path, line },
-                });
-            }
-        }
-        const sources = optionalArray(meta, 'sources', place(['_meta', 'sources'], '_meta')) ?? [];
-        sources.forEach((item, index) => {
-            const at = place(['_meta', 'sources', index], `_meta.sources item ${index + 1}`);
-            const source = asRecord(item);
-            if (!source)
-                throw lockError(`${at.what} must be an object, found ${kindOf(item, 'object')}`, path, at.line);
-            const url = optionalString(source, 'url', place(['_meta', 'sources', index, 'url'], at.what));
-            if (url === undefined)
-                throw lockError(`${at.what} has no 'url'`, path, at.line);
-            const name = optionalString(source, 'name', place(['_meta', 'sources', index, 'name'], at.what));
-            pushIndex(indexes, {
-                url,
-                name: name ?? null,
-                source: { file: path, line: lineOf(['_meta', 'sources', index, 'url']) ?? at.line },
-            });
-        });
-    }
-    const packages = [];
-    const section = optionalRecord(root, 'default', place(['default'], path)) ?? {};
-    for (const [key, value] of Object.entries(section)) {
-        const line = lineOf(['default', key]) ?? lineOf(['default']) ?? 1;
-        const at = { file: path, line, what: `package '${excerpt(key)}'`, table: 'object' };
-        const name = requiredName({ name: key }, at);
-        const entry = asRecord(value);
-        if (!entry)
-            throw lockError(`${at.what} must be an object, found ${kindOf(value, 'object')}`, path, line);
-        const here = named(at, name);
-        const pinned = optionalString(entry, 'version', here);
-        const marker = optionalString(entry, 'markers', here) ?? null;
-        const hashes = [];
-        for (const hash of optionalArray(entry, 'hashes', here) ?? [])
-            pushHash(hashes, prefixedSha256(hash, here));
-        if (pinned === undefined) {
-            if (pipfile_lock_UNVERSIONED.some((kind) => entry[kind] !== undefined))
-                continue;
-            if (Object.keys(entry).every((field) => NOT_A_PIN.has(field)))
-                continue;
-            throw lockError(`${here.what} has no 'version'`, path, line);
-        }
-        const version = /^===?\s*(\S+)$/.exec(pinned.trim())?.[1];
-        if (version === undefined) {
-            throw lockError(`${here.what}: version '${excerpt(pinned)}' is not an exact pin ('==1.2.3')`, path, line);
-        }
-        checkVersion(version, here);
-        packages.push({ name: normalizeName(name), version, hashes, marker, source: { file: path, line } });
-    }
-    // Object keys that look like integers come first in JS; the file's order is the lines' order.
-    packages.sort((a, b) => (a.source.line ?? 0) - (b.source.line ?? 0));
-    return { format: 'pipfile', file: path, packages, python, indexes };
-}
-
-;// CONCATENATED MODULE: ./src/detect/lockfiles/poetry-lock.ts
-
-
-
-/**
- * Reads `poetry.lock` statically: every `[[package]]` with its version, file hashes, markers and
- * `[package.source]` (a `legacy` source is a package index), and `[metadata] python-versions`.
- *
- * Packages of other groups only (`groups = ["dev"]` in lock-version 2.1, `category = "dev"` in
- * 1.x) are left out: the image installs the main group. Lock-version 2.0 records no groups, so
- * there every package is kept. Lock-version 1.x keeps hashes in `[metadata.files]`, read too.
- */
-function readPoetryLock(reader, path) {
-    const { text, data } = readToml(reader, path);
-    const lines = splitLines(text);
-    const metadataLine = findIn(lines, (line) => /^\s*\[\s*metadata\s*\]/.test(line)) ?? 1;
-    const metadata = optionalRecord(data, 'metadata', { file: path, line: metadataLine, what: path });
-    const python = [];
-    if (metadata) {
-        const at = { file: path, line: metadataLine, what: '[metadata]' };
-        const versions = optionalString(metadata, 'python-versions', at);
-        if (versions !== undefined)
-            python.push(rangeHint(versions, path, tableKeyLine(text, 'metadata', 'python-versions')));
-        optionalString(metadata, 'content-hash', at);
-    }
-    const legacyFiles = metadata
-        ? optionalRecord(metadata, 'files', { file: path, line: metadataLine, what: '[metadata]' })
-        : undefined;
-    const packages = [];
-    const indexes = [];
-    for (const entry of entriesOf(lines, data, 'package', path)) {
-        const { table, line } = entry;
-        const name = requiredName(table, { file: path, line, what: entry.what });
-        const at = named({ file: path, line, what: entry.what }, name);
-        const version = optionalString(table, 'version', at);
-        if (version === undefined)
-            throw lockError(`package '${name}' has no 'version'`, path, line);
-        checkVersion(version, at);
-        const groups = stringsOf(table, 'groups', at);
-        const category = optionalString(table, 'category', at);
-        const marker = markerOf(table, at);
-        const hashes = [];
-        let files = table.files;
-        if (files === undefined && legacyFiles) {
-            const key = Object.keys(legacyFiles).find((candidate) => normalizeName(candidate) === normalizeName(name));
-            if (key !== undefined)
-                files = legacyFiles[key];
-        }
-        for (const file of recordsOf({ files }, 'files', at)) {
-            if (file.hash !== undefined)
-                pushHash(hashes, prefixedSha256(file.hash, at));
-        }
-        const source = optionalRecord(table, 'source', at);
-        if (source) {
-            const where = { ...at, what: `package '${name}' [package.source]` };
-            const type = optionalString(source, 'type', where);
-            const url = optionalString(source, 'url', where);
-            const reference = optionalString(source, 'reference', where);
-            if (type === 'legacy' && url !== undefined) {
-                const cited = findIn(lines, (text) => /^\s*url\s*=/.test(text) && text.includes(url), line, entry.end) ?? line;
-                pushIndex(indexes, { url, name: reference ?? null, source: { file: path, line: cited } });
-            }
-        }
-        if (groups ? !groups.includes('main') : category === 'dev')
-            continue;
-        packages.push({ name: normalizeName(name), version, hashes, marker, source: { file: path, line } });
-    }
-    return { format: 'poetry', file: path, packages, python, indexes };
-}
-/**
- * `markers` is a string, or (Poetry 2, when the groups disagree) a table of markers by group;
- * the main group's is the one the image installs under.
- */
-function markerOf(table, at) {
-    const value = table.markers;
-    if (value === undefined)
-        return null;
-    if (typeof value === 'string')
-        return value;
-    const byGroup = asRecord(value);
-    if (!byGroup || value instanceof Date) {
-        throw lockError(`${at.what}: 'markers' must be a string or a table, found ${kindOf(value)}`, at.file, at.line);
-    }
-    return optionalString(byGroup, 'main', { ...at, what: `${at.what} markers` }) ?? null;
-}
-
-;// CONCATENATED MODULE: ./src/detect/lockfiles/pylock.ts
-
-
-
-
-/**
- * Reads a PEP 751 `pylock.toml` statically: `lock-version` (major 1, as the spec requires
- * readers to check), `requires-python`, and every `[[packages]]` entry with its version,
- * `marker`, `index` and the sha256 of its wheels, sdist or archive.
- *
- * The spec forbids `version` for source trees whose version is not static (`vcs`, `directory`):
- * such an entry locks no version and is left out.
- */
-function readPylock(reader, path) {
-    const { text, data } = readToml(reader, path);
-    const lines = splitLines(text);
-    const versionLine = topKeyLine(text, 'lock-version');
-    const lockVersion = optionalString(data, 'lock-version', {
-        file: path,
-        line: versionLine ?? 1,
-        what: path,
-    });
-    if (lockVersion === undefined)
-        throw lockError(`${path} has no 'lock-version'`, path, 1);
-    if (lockVersion.split('.')[0] !== '1') {
-        throw lockError(`unsupported lock-version '${excerpt(lockVersion)}' (this reader knows 1.x)`, path, versionLine);
-    }
-    const python = topRequiresPython(text, data, path);
-    const packages = [];
-    const indexes = [];
-    for (const entry of entriesOf(lines, data, 'packages', path)) {
-        const { table, line } = entry;
-        const name = requiredName(table, { file: path, line, what: entry.what });
-        const at = named({ file: path, line, what: entry.what }, name);
-        const version = optionalString(table, 'version', at);
-        if (version !== undefined)
-            checkVersion(version, at);
-        const marker = optionalString(table, 'marker', at) ?? null;
-        const index = optionalString(table, 'index', at);
-        if (index !== undefined) {
-            const pattern = keyPattern('index');
-            const cited = findIn(lines, (text) => pattern.test(text) && text.includes(index), line, entry.end) ?? line;
-            pushIndex(indexes, { url: index, name: null, source: { file: path, line: cited } });
-        }
-        const hashes = [];
-        const artifacts = [
-            ...recordsOf(table, 'wheels', at),
-            optionalRecord(table, 'sdist', at),
-            optionalRecord(table, 'archive', at),
-        ];
-        for (const artifact of artifacts) {
-            if (!artifact)
-                continue;
-            const digests = optionalRecord(artifact, 'hashes', at);
-            if (digests?.sha256 !== undefined)
-                pushHash(hashes, bareSha256(digests.sha256, at));
-        }
-        optionalRecord(table, 'vcs', at);
-        optionalRecord(table, 'directory', at);
-        if (version === undefined)
-            continue;
-        packages.push({ name: normalizeName(name), version, hashes, marker, source: { file: path, line } });
-    }
-    return { format: 'pylock', file: path, packages, python, indexes };
-}
-
-;// CONCATENATED MODULE: ./src/detect/lockfiles/uv-lock.ts
-
-
-
-/** Sources that are the workspace's own projects, not dependencies. */
-const PROJECT_SOURCES = ['editable', 'virtual'];
-/** Source trees on disk: uv leaves `version` out for those whose version is dynamic. */
-const LOCAL_SOURCES = ['directory', 'path'];
-/**
- * Reads `uv.lock` statically: `requires-python`, every `[[package]]` with its version, hashes
- * (`sdist` and `wheels`) and `resolution-markers`, and the registries the packages come from.
- * The project itself and workspace members (`source = { editable = ... }` or
- * `{ virtual = ... }`) are not dependencies and are left out.
- */
-function readUvLock(reader, path) {
-    const { text, data } = readToml(reader, path);
-    const lines = splitLines(text);
-    const python = topRequiresPython(text, data, path);
-    const packages = [];
-    const indexes = [];
-    for (const entry of entriesOf(lines, data, 'package', path)) {
-        const { table, line } = entry;
-        const name = requiredName(table, { file: path, line, what: entry.what });
-        const at = named({ file: path, line, what: entry.what }, name);
-        const source = optionalRecord(table, 'source', at);
-        if (source && PROJECT_SOURCES.some((kind) => source[kind] !== undefined))
-            continue;
-        const version = optionalString(table, 'version', at);
-        if (version === undefined) {
-            if (source && LOCAL_SOURCES.some((kind) => source[kind] !== undefined))
-                continue;
-            throw lockError(`package '${name}' has no 'version'`, path, line);
-        }
-        checkVersion(version, at);
-        const registry = source && optionalString(source, 'registry', { ...at, what: `package '${name}' source` });
-        if (registry !== undefined) {
-            const cited = findIn(lines, (text) => text.includes(registry), line, entry.end) ?? line;
-            pushIndex(indexes, { url: registry, name: null, source: { file: path, line: cited } });
-        }
-        const hashes = [];
-        const sdist = optionalRecord(table, 'sdist', at);
-        if (sdist?.hash !== undefined)
-            pushHash(hashes, prefixedSha256(sdist.hash, at));
-        for (const wheel of recordsOf(table, 'wheels', at)) {
-            if (wheel.hash !== undefined)
-                pushHash(hashes, prefixedSha256(wheel.hash, at));
-        }
-        packages.push({
-            name: normalizeName(name),
-            version,
-            hashes,
-            marker: anyOf(stringsOf(table, 'resolution-markers', at) ?? []),
-            source: { file: path, line },
-        });
-    }
-    return { format: 'uv', file: path, packages, python, indexes };
-}
-/**
- * uv locks one entry per version of a package and says in `resolution-markers` for which
- * environments that version was chosen: the entry applies where any of them holds.
- */
-function anyOf(markers) {
-    if (markers.length <= 1)
-        return markers[0] ?? null;
-    return markers.map((marker) => `(${marker})`).join(' or ');
-}
-
-;// CONCATENATED MODULE: ./src/detect/debian-package.ts
-const debian_package_NAME = '[a-z0-9][a-z0-9+.-]+';
-/** Debian policy's package name syntax (§5.6.1); anything else could smuggle shell into `apt-get install`. */
-const DEBIAN_PACKAGE_NAME = new RegExp(`^${debian_package_NAME}$`);
-/** A name apt may be given pinned (`name=version`): the version as Debian policy allows it (§5.6.12). */
-const APT_PACKAGE = new RegExp(`^${debian_package_NAME}(?:=[A-Za-z0-9.+~:-]+)?$`);
-
-;// CONCATENATED MODULE: ./src/detect/path-text.ts
-
-
-/**
- * `path` when it is one line of text; else a UserError at the line that wrote it. Paths a manifest
- * names are cited in the Dockerfile, the lock and logs, where a newline would start a line of its own.
- */
-function checkPathText(path, what, source) {
-    if (hasControlCharacters(path)) {
-        throw new UserError(`${what} must be a path without newlines or other control characters: ${quoted(path)}`, 'detect', source);
-    }
-    return path;
-}
-
-;// CONCATENATED MODULE: ./src/detect/paths.ts
-
-
-/**
- * A path a manifest names (`-r base.txt`, cog's `predict`), relative to the manifest's folder.
- * One that leaves the repository, or names no file, is an error at the line that wrote it.
- */
-function resolveInRepository(from, target, source) {
-    const outside = () => new UserError(`'${excerpt(target)}' is outside the repository`, 'detect', source);
-    if (/^(?:[/\\]|[A-Za-z]:)/.test(target))
-        throw outside();
-    const parts = from.split('/').slice(0, -1);
-    for (const part of target.split('/')) {
-        if (part === '..') {
-            if (parts.length === 0)
-                throw outside();
-            parts.pop();
-        }
-        else if (part !== '.' && part !== '')
-            parts.push(part);
-    }
-    if (parts.length === 0)
-        throw new UserError(`'${excerpt(target)}' names no file`, 'detect', source);
-    return parts.join('/');
-}
-/** The folder of a project-relative path, '.' for the top. */
-function folderOf(path) {
-    const slash = path.lastIndexOf('/');
-    return slash < 0 ? '.' : path.slice(0, slash);
-}
-/** A name in a project folder ('.' for the top), as a project-relative path. */
-function inFolder(folder, name) {
-    return folder === '.' ? name : `${folder}/${name}`;
-}
-
-;// CONCATENATED MODULE: ./src/detect/index-url.ts
-
-
-/**
- * What the shell running the Dockerfile's `pip install` line would act on, besides whitespace.
- * `%`-escapes, `user:pass@`, ports, `?` and `#` stay allowed: mid-word the shell leaves them alone.
- */
-const SHELL_CHARACTERS = /[\s;&|$`'"<>(){}\\]/;
-/** pip expands `${NAME}` in requirements files, as pipenv and pdm do in their sources. */
-const ENVIRONMENT_REFERENCE = /\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/;
-/**
- * Why `url` cannot be an index URL, as a message that starts with `what` (`--index-url`,
- * `[[source]] url`, `input 'index-url'`); null when it can. An index URL is written into a `RUN`
- * line, so only a plain http(s) URL is taken: a newline there would add instructions, a `;` a command.
- */
-function indexUrlProblem(url, what) {
-    const reference = ENVIRONMENT_REFERENCE.exec(url);
-    if (reference) {
-        // Nothing expands it: not the lock's pip (the URL is an argument), not the build's (a secret file).
-        return `${what} uses ${reference[0]}, an environment variable this action does not expand: write the URL out, and give an index that needs credentials in input 'index-url' or 'extra-index-urls', from a secret: ${quoted(url)}`;
-    }
-    const plain = /^https?:\/\//i.test(url) &&
-        !SHELL_CHARACTERS.test(url) &&
-        !hasControlCharacters(url) &&
-        URL.canParse(url);
-    return plain
-        ? null
-        : `${what} must be an http(s) URL without spaces, quotes or shell characters: ${quoted(url)}`;
-}
-/** `url` when it can be an index URL; else a UserError at the line that wrote it. */
-function checkIndexUrl(url, what, source) {
-    const problem = indexUrlProblem(url, what);
-    if (problem)
-        throw new UserError(problem, 'detect', source);
-    return url;
-}
-
-;// CONCATENATED MODULE: ./src/detect/pip-lines.ts
-
-
-/**
- * What pip expands in a requirements line (pip/_internal/req/req_file.py, `ENV_VAR_RE`): `${NAME}`
- * with NAME of uppercase letters, digits and `_` only; `$NAME` and `${name}` stay as written.
- */
-const PIP_VARIABLE = /\$\{[A-Z0-9_]+\}/;
-/**
- * Why pip must not read `line`, for a message, or null when it may: a `${NAME}` pip would fill from
- * its own environment, the resolver container's (`-r ${HOME}/../proc/self/environ` reads a file
- * outside the project, `${ML_CONTAINER_INDEXES}` the index credentials).
- */
-function pipVariableProblem(line) {
-    const variable = PIP_VARIABLE.exec(line)?.[0];
-    return variable === undefined
-        ? null
-        : `pip would expand ${variable} from the resolver's environment, which this action does not hand to a project: write the value out: ${quoted(line)}`;
-}
-/** An index URL option: its own check (index-url.ts) refuses any `$`, with advice on credentials. */
-const INDEX_URL_OPTION = /^(?:-i|--index-url|--extra-index-url)(?![a-z-])/;
-/**
- * Refuses a requirements line (after pip's line joining and comment stripping) that pip would
- * expand: an option's value (`-r`, `-c`, `-f`), a requirement, a URL, a marker alike.
- */
-function checkPipVariables(line, source) {
-    if (INDEX_URL_OPTION.test(line))
-        return;
-    const problem = pipVariableProblem(line);
-    if (problem !== null)
-        throw new UserError(problem, 'detect', source);
-}
-/**
- * Where Python's `str.splitlines` ends a line and this reader does not (it splits at `\n` and
- * `\r\n`): a lone `\r`, `\v`, `\f`, `\x1c`-`\x1e`, `\x85`, U+2028, U+2029. pip splits a
- * requirements file so, and text after one of these in what reads here as a comment would be a line
- * of its own to pip (`# note\u0085-r /etc/passwd`). The offset of the first, or -1.
- */
-function pipOnlyLineBreak(text) {
-    for (let index = 0; index < text.length; index++) {
-        const code = text.charCodeAt(index);
-        const lone = code === 0x0d && index + 1 < text.length && text[index + 1] !== '\n';
-        if (lone || code === 0x0b || code === 0x0c || (code >= 0x1c && code <= 0x1e) || code === 0x85)
-            return index;
-        if (code === 0x2028 || code === 0x2029)
-            return index;
-    }
-    return -1;
-}
-/** Encodings under which pip reads the same text as this reader, which decodes UTF-8. */
-const SAME_AS_UTF8 = new Set([
-    'utf_8',
-    'utf8',
-    'u8',
-    'utf',
-    'utf_8_sig',
-    'ascii',
-    'us_ascii',
-]);
-/**
- * Refuses a requirements file that pip would read as other lines than this action's reader does:
- * a line break only Python knows, or a PEP 263 coding declaration pip honours (`# coding: utf-7`
- * turns `+ACQAew-HOME+AH0-` into `${HOME}`). Either way the checks made here would not be the
- * checks of what pip reads.
- */
-function checkPipReadsAsWritten(text, file) {
-    const lineOf = (offset) => text.slice(0, offset).split('\n').length;
-    const lineBreak = pipOnlyLineBreak(text);
-    if (lineBreak >= 0) {
-        throw new UserError(`pip reads ${quoted(text.charAt(lineBreak))} as a line break, which this action does not: end lines with \\n or \\r\\n only`, 'detect', { file, line: lineOf(lineBreak) });
-    }
-    // pip (auto_decode) looks for a declaration only when no byte order mark says the encoding.
-    if (text.startsWith('\ufeff'))
-        return;
-    const lines = text.split('\n').slice(0, 2);
-    lines.forEach((line, index) => {
-        if (!line.startsWith('#'))
-            return;
-        const encoding = /coding[:=]\s*([-\w.]+)/.exec(line)?.[1];
-        if (encoding === undefined || SAME_AS_UTF8.has(encoding.toLowerCase().replace(/[-.]/g, '_')))
-            return;
-        throw new UserError(`pip would decode this file as ${quoted(encoding)}, as its coding declaration says, and read other text than this action checked: save it as UTF-8 without the declaration`, 'detect', { file, line: index + 1 });
-    });
-}
-/**
- * Whitespace as Python's `\s` has it (`str.isspace`), which pip's comment pattern `(^|\s+)#` uses.
- * JavaScript's `\s` also takes U+FEFF, so `a\ufeff#${HOME}` would be a comment here and not to pip.
- */
-const PYTHON_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-
-;// CONCATENATED MODULE: ./src/detect/requirements.ts
-
-
-
-
-
-/**
- * Reads a pip requirements file the way pip does: continuations, comments, options, includes
- * (`-r`, `-c`) relative to the including file, and `--hash` on requirement lines.
- */
-function parseRequirementsFile(reader, path) {
-    const result = {
-        requirements: [],
-        files: [],
-        indexUrl: null,
-        extraIndexUrls: [],
-        findLinks: [],
-        constraints: [],
-    };
-    readInto(reader, path, result, [], 'requirements');
-    return result;
-}
-function readInto(reader, path, result, stack, kind, includedFrom) {
-    if (stack.includes(path)) {
-        throw new UserError(`include cycle: ${[...stack, path].join(' -> ')}`, 'detect', includedFrom);
-    }
-    const text = reader.readText(path);
-    if (text === null) {
-        throw new UserError(`cannot read '${path}'`, 'detect', includedFrom ?? { file: path });
-    }
-    if (!result.files.includes(path))
-        result.files.push(path);
-    checkPipReadsAsWritten(text, path);
-    for (const { text: line, line: lineNumber } of logicalLines(text, path)) {
-        const source = { file: path, line: lineNumber };
-        checkPipVariables(line, source);
-        if (line.startsWith('-')) {
-            readOption(reader, line, source, result, [...stack, path], kind);
-            continue;
-        }
-        const requirement = parseRequirementLine(line, source);
-        (kind === 'constraints' ? result.constraints : result.requirements).push(requirement);
-    }
-}
-const OPTION = /^(-[a-zA-Z]|--[a-z-]+)(?:\s*=\s*|\s+)?(.*)$/;
-function readOption(reader, line, source, result, stack, kind) {
-    const match = OPTION.exec(line);
-    const option = match?.[1] ?? line;
-    const value = (match?.[2] ?? '').trim();
-    const needValue = () => {
-        if (!value)
-            throw new UserError(`option ${option} needs a value`, 'detect', source);
-        return value;
-    };
-    switch (option) {
-        case '-r':
-        case '--requirement':
-            readInto(reader, resolveInRepository(source.file, needValue(), source), result, stack, kind, source);
-            return;
-        case '-c':
-        case '--constraint':
-            readInto(reader, resolveInRepository(source.file, needValue(), source), result, stack, 'constraints', source);
-            return;
-        case '-i':
-        case '--index-url':
-            result.indexUrl = { url: checkIndexUrl(needValue(), option, source), source };
-            return;
-        case '--extra-index-url':
-            result.extraIndexUrls.push({ url: checkIndexUrl(needValue(), option, source), source });
-            return;
-        case '-f':
-        case '--find-links':
-            result.findLinks.push({ url: needValue(), source });
-            return;
-        case '-e':
-        case '--editable':
-            throw new UserError(`editable requirement '${value}' cannot be locked; install the project itself instead`, 'detect', source);
-        case '--no-index':
-        case '--pre':
-        case '--prefer-binary':
-        case '--only-binary':
-        case '--no-binary':
-        case '--trusted-host':
-        case '--use-feature':
-        case '--require-hashes':
-            return;
-        default:
-            throw new UserError(`unknown requirements option '${option}'`, 'detect', source);
-    }
-}
-function parseRequirementLine(line, source) {
-    const hashes = [];
-    const body = line
-        .replace(/\s--hash[=\s]\s*([a-z0-9]+:[a-f0-9]+)/gi, (_match, hash) => {
-        hashes.push(hash);
-        return '';
-    })
-        .trim();
-    if (/^(?:(?:git|hg|svn|bzr)\+|https?:\/\/|file:)/i.test(body))
-        return bareUrlRequirement(body, hashes, source);
-    const parsed = parsePep508(body);
-    if ('error' in parsed) {
-        throw new UserError(parsed.error, 'detect', { ...source, column: parsed.column });
-    }
-    return { ...parsed, hashes, source };
-}
-/** pip also takes a bare URL (`git+https://…#egg=name`, a wheel's URL): the name comes from the URL. */
-function bareUrlRequirement(body, hashes, source) {
-    const separator = /\s;\s*/.exec(body);
-    const url = separator ? body.slice(0, separator.index) : body;
-    const name = urlPackageName(url);
-    if (!name) {
-        throw new UserError(`cannot tell which package '${url}' installs: add '#egg=NAME' or write 'NAME @ ${url}'`, 'detect', source);
-    }
-    const marker = separator ? body.slice(separator.index + separator[0].length).trim() || null : null;
-    return { name, extras: [], specifier: '', marker, url, hashes, source };
-}
-/** pip's comment: `#` at the start or after whitespace, Python's whitespace. */
-const COMMENT = new RegExp(`(^|${PYTHON_SPACE})#.*$`);
-/** Joins backslash continuations as pip does (the newline simply vanishes), strips comments, keeping the number of each line's first physical line. */
-function logicalLines(text, file) {
-    const lines = [];
-    // pip drops a UTF-8 byte order mark before reading lines.
-    const physical = text.replace(/^\ufeff/, '').split(/\r?\n/);
-    let pending = null;
-    physical.forEach((raw, index) => {
-        const withoutComment = raw.replace(COMMENT, '');
-        const continued = /\\$/.test(withoutComment);
-        const piece = continued ? withoutComment.slice(0, -1) : withoutComment;
-        pending = pending
-            ? { text: `${pending.text}${piece}`, line: pending.line }
-            : { text: piece, line: index + 1 };
-        if (continued) {
-            if (index === physical.length - 1 || (index === physical.length - 2 && physical[index + 1] === '')) {
-                throw new UserError('line continuation at the end of the file', 'detect', {
-                    file,
-                    line: index + 1,
-                    column: raw.length,
-                });
-            }
-            return;
-        }
-        const trimmed = pending.text.trim();
-        if (trimmed)
-            lines.push({ text: trimmed.replace(/\s+/g, ' '), line: pending.line });
-        pending = null;
-    });
-    return lines;
-}
-
-;// CONCATENATED MODULE: ./src/detect/manifests/conda.ts
-
-
-
-
-
-
-
-
-
-
-
-/** Conda names whose PyPI name differs (PEP 503 normalized on both sides). */
-const CONDA_TO_PYPI = {
-    pytorch: 'torch',
-    'pytorch-cpu': 'torch',
-    'py-xgboost': 'xgboost',
-    'py-xgboost-cpu': 'xgboost',
-    'py-xgboost-gpu': 'xgboost',
-    'py-opencv': 'opencv-python',
-    opencv: 'opencv-python',
-    'matplotlib-base': 'matplotlib',
-    'msgpack-python': 'msgpack',
-    pytables: 'tables',
-};
-/** Conda packages that state the CUDA version outright; they are hints, never requirements. */
-const CUDA_PACKAGES = new Set([
-    'pytorch-cuda',
-    'cudatoolkit',
-    'cuda-version',
-    'cuda-toolkit',
-    'cuda-runtime',
-    'cuda',
-]);
-/** conda's build-selector metapackages: they choose a build of another package and install nothing themselves. */
-const SELECTORS = new Set([
-    'cpuonly',
-    'pytorch-mutex',
-    'tensorflow-mutex',
-    '-tflow-select',
-]);
-/**
- * Conda packages with no PyPI counterpart (the interpreter's own libraries, BLAS, CUDA pieces,
- * tools). `conda env export` lists dozens of them; they are skipped with one warning.
- */
-const CONDA_ONLY = new Set([
-    'blas',
-    'bzip2',
-    'ca-certificates',
-    'cudnn',
-    'ffmpeg',
-    'git',
-    'git-lfs',
-    'icu',
-    'intel-openmp',
-    'jpeg',
-    'lame',
-    'lz4-c',
-    'magma-cuda',
-    'mkl',
-    'mkl-fft',
-    'mkl-random',
-    'mkl-service',
-    'nccl',
-    'ncurses',
-    'nodejs',
-    'openblas',
-    'openh264',
-    'openjpeg',
-    'openssl',
-    'python-abi',
-    'readline',
-    'sqlite',
-    'tk',
-    'xz',
-    'yaml',
-    'zlib',
-    'zstd',
-]);
-const CONDA_ONLY_PATTERN = /^(?:lib(?:cu|nv|gcc|std|gomp|gfortran|ffi|uuid|zlib|png|jpeg|tiff|webp|xml|iconv|edit|blas|cblas|lapack|openblas|deflate|lzma|sodium|ssh|curl)|cuda-(?!python$)|ld-impl-|_)/;
-/**
- * Reads a conda environment file (`environment.yml`): its `dependencies`, conda names mapped to
- * PyPI names and conda version syntax to PEP 440, and its `pip:` lists as pip would read them.
- */
-function readConda(reader, path) {
-    const yaml = loadYaml(reader, path);
-    const manifest = emptyManifest('conda', path);
-    if (yaml.data === null || yaml.data === undefined)
-        return manifest;
-    const top = asRecord(yaml.data);
-    if (!top) {
-        throw new UserError('an environment file is a mapping with a `dependencies` list', 'detect', {
-            file: path,
-            line: yaml.lineOf([]) ?? 1,
-        });
-    }
-    const dependencies = top.dependencies;
-    if (dependencies === undefined || dependencies === null)
-        return manifest;
-    if (!Array.isArray(dependencies)) {
-        throw new UserError('`dependencies` must be a list', 'detect', at(yaml, path, ['dependencies']));
-    }
-    const skipped = [];
-    dependencies.forEach((entry, index) => {
-        const source = at(yaml, path, ['dependencies', index]);
-        if (typeof entry === 'string') {
-            readCondaEntry(entry, source, manifest, skipped);
-            return;
-        }
-        const record = asRecord(entry);
-        if (!record || !Object.hasOwn(record, 'pip') || Object.keys(record).length !== 1) {
-            throw new UserError('a dependency is a conda package spec (`numpy=1.26`) or a `pip:` list', 'detect', source);
-        }
-        if (record.pip === null)
-            return;
-        if (!Array.isArray(record.pip)) {
-            throw new UserError('`pip:` must be a list', 'detect', source);
-        }
-        record.pip.forEach((item, itemIndex) => {
-            const itemSource = at(yaml, path, ['dependencies', index, 'pip', itemIndex]);
-            if (typeof item !== 'string') {
-                throw new UserError('a `pip:` item must be a string', 'detect', itemSource);
-            }
-            readPipItem(reader, manifest, item, itemSource, lineText(yaml.text, itemSource.line));
-        });
-    });
-    if (skipped.length > 0) {
-        manifest.warnings.push({
-            message: `conda packages with no PyPI counterpart were skipped: ${skipped.join(', ')}`,
-            source: path,
-        });
-    }
-    return manifest;
-}
-/** readYaml, turning the yaml library's own exceptions (unresolved or excessive aliases) into UserErrors. */
-function loadYaml(reader, path) {
-    try {
-        return readYaml(reader, path);
-    }
-    catch (error) {
-        if (isUserError(error))
-            throw error;
-        throw new UserError(`invalid YAML: ${error instanceof Error ? error.message : String(error)}`, 'detect', {
-            file: path,
-        });
-    }
-}
-function at(yaml, file, keys) {
-    const line = yaml.lineOf(keys);
-    return line === undefined ? { file } : { file, line };
-}
-/** The physical line `line` (1-based) of `text`, or undefined. */
-function lineText(text, line) {
-    return line === undefined ? undefined : text.split(/\r?\n/)[line - 1];
-}
-/**
- * Parses a conda match spec (`pytorch::pytorch=2.1.0=py3.10_cuda12.1_0`, `numpy >=1.8,<2`,
- * `python 3.10.*`) into its parts, its version written as a PEP 440 specifier:
- * `=1.2` → `==1.2.*`, `=1.2.3` → `==1.2.3`, `1.2*` → `==1.2.*`, `=1.2=build` → `==1.2`.
- * Returns an error message for text that is no match spec.
- */
-function parseCondaSpec(text) {
-    let rest = text.trim();
-    let channel = null;
-    const colons = rest.lastIndexOf('::');
-    if (colons >= 0) {
-        channel = rest.slice(0, colons).trim() || null;
-        rest = rest.slice(colons + 2).trim();
-    }
-    let bracketVersion = null;
-    let bracketBuild = null;
-    const bracket = /\[([^\]]*)\]/.exec(rest);
-    if (bracket) {
-        for (const pair of (bracket[1] ?? '').matchAll(/(\w+)\s*=\s*(?:'([^']*)'|"([^"]*)"|([^,\s]*))/g)) {
-            const value = pair[2] ?? pair[3] ?? pair[4] ?? '';
-            if (pair[1] === 'version')
-                bracketVersion = value;
-            if (pair[1] === 'build')
-                bracketBuild = value;
-        }
-        rest = rest.slice(0, bracket.index) + rest.slice(bracket.index + bracket[0].length);
-    }
-    // conda accepts `python = 3.11` and `numpy >= 1.8, < 2`: spaces around operators mean nothing.
-    rest = rest.replace(/\s*([=<>!~,|])\s*/g, '$1');
-    const nameMatch = /^[A-Za-z0-9_][A-Za-z0-9._-]*/.exec(rest);
-    if (!nameMatch)
-        return { error: `'${text.trim()}' is not a conda package spec (expected a package name)` };
-    const name = nameMatch[0];
-    const tail = rest.slice(name.length).trim();
-    const tokens = tail ? tail.split(/\s+/) : [];
-    if (tokens.length > 2)
-        return { error: `'${text.trim()}' is not a conda package spec (too many parts)` };
-    let version = tokens[0] ?? bracketVersion ?? '';
-    let build = tokens[1] ?? bracketBuild;
-    let mode = 'expression';
-    if (/^=[^=]/.test(version) || version === '=') {
-        mode = 'fuzzy';
-        version = version.slice(1);
-    }
-    else if (version.startsWith('==')) {
-        mode = 'exact';
-        version = version.slice(2);
-    }
-    if (mode !== 'expression') {
-        const parts = version.split('=');
-        if (parts.length > 2 || (parts.length === 2 && build !== null)) {
-            return { error: `'${text.trim()}' is not a conda package spec (too many '=' parts)` };
-        }
-        version = parts[0] ?? '';
-        if (parts.length === 2)
-            build = parts[1] || null;
-    }
-    const specifier = condaVersionToPep440(version, mode, build !== null);
-    if (specifier === 'invalid') {
-        return { error: `'${text.trim()}' has a version conda's syntax does not allow` };
-    }
-    return { channel, name, specifier, build };
-}
-const VERSION_TEXT = /^[A-Za-z0-9._+!*-]+$/;
-function condaVersionToPep440(version, mode, hasBuild) {
-    if (version === '' || version === '*')
-        return '';
-    if (mode === 'exact')
-        return VERSION_TEXT.test(version) ? `==${starToPep440(version)}` : 'invalid';
-    if (mode === 'fuzzy' && !/[,|]/.test(version)) {
-        if (!VERSION_TEXT.test(version))
-            return 'invalid';
-        if (version.endsWith('*') || hasBuild)
-            return `==${starToPep440(version)}`;
-        return version.split('.').length <= 2 ? `==${version}.*` : `==${version}`;
-    }
-    const alternatives = version.split('|');
-    const clauses = [];
-    for (const clause of alternatives.flatMap((alternative) => alternative.split(','))) {
-        const match = /^(==|!=|>=|<=|~=|>|<|=)?(.*)$/.exec(clause);
-        const operator = match?.[1];
-        const value = match?.[2] ?? '';
-        if (!VERSION_TEXT.test(value))
-            return 'invalid';
-        if (!operator)
-            clauses.push(value === '*' ? '' : `==${starToPep440(value)}`);
-        else if (operator === '=')
-            clauses.push(value.split('.').length <= 2 ? `==${value}.*` : `==${value}`);
-        else
-            clauses.push(`${operator}${value}`);
-    }
-    // PEP 440 has no "or": a spec with alternatives keeps no version.
-    if (alternatives.length > 1)
-        return null;
-    return clauses.filter(Boolean).join(',');
-}
-/** `1.2*` and `1.2.*` → `1.2.*` (conda's prefix match is PEP 440's wildcard). */
-function starToPep440(version) {
-    if (!version.endsWith('*'))
-        return version;
-    const prefix = version.slice(0, -1).replace(/\.$/, '');
-    return prefix ? `${prefix}.*` : '*';
-}
-/** `12.1` from `==12.1.105`, `==12.1.*`, `==12`; null when the specifier pins no single version. */
-function pinnedCuda(specifier) {
-    const match = /^==(\d+(?:\.\d+)*)(?:\.\*)?$/.exec(specifier ?? '');
-    if (!match?.[1])
-        return null;
-    return match[1].split('.').slice(0, 2).join('.');
-}
-/** The CUDA version a build string names: `py3.10_cuda12.1_cudnn8.9.2_0` → 12.1, `cuda112py39h` → 11.2. */
-function buildCuda(build) {
-    if (!build)
-        return null;
-    const dotted = /cuda(\d+)\.(\d+)/.exec(build);
-    if (dotted)
-        return `${dotted[1]}.${dotted[2]}`;
-    const packed = /cuda(1\d)(\d)(?!\d)/.exec(build);
-    return packed ? `${packed[1]}.${packed[2]}` : null;
-}
-function readCondaEntry(entry, source, manifest, skipped) {
-    const parsed = parseCondaSpec(entry);
-    if ('error' in parsed)
-        throw new UserError(parsed.error, 'detect', source);
-    const written = entry.trim();
-    const what = written.includes('::') ? written.slice(written.lastIndexOf('::') + 2).trim() : written;
-    const condaName = normalizeName(parsed.name);
-    const fromBuild = buildCuda(parsed.build);
-    if (fromBuild)
-        manifest.cuda.push({ version: fromBuild, what, source });
-    else if (parsed.build?.toLowerCase().includes('cuda'))
-        manifest.gpu ??= source;
-    if (condaName === 'python') {
-        readPythonEntry(parsed.specifier, what, source, manifest);
-        return;
-    }
-    if (condaName === 'pip')
-        return;
-    // Build selectors: conda-forge's `pytorch-gpu` asks for pytorch's CUDA build (it is no PyPI
-    // package, and `pytorch` comes with it); `cpuonly` and `pytorch-mutex` pick pytorch's build.
-    if (condaName === 'pytorch-gpu') {
-        manifest.gpu ??= source;
-        return;
-    }
-    if (SELECTORS.has(condaName))
-        return;
-    if (CUDA_PACKAGES.has(condaName)) {
-        if (fromBuild)
-            return;
-        const pinned = pinnedCuda(parsed.specifier);
-        const fromChannel = channelCuda(parsed.channel);
-        if (pinned)
-            manifest.cuda.push({ version: pinned, what, source });
-        // The channel label (`nvidia/label/cuda-12.4.0::cuda-toolkit`) states the version then.
-        else if (fromChannel)
-            manifest.cuda.push({ version: fromChannel, what: written, source });
-        else {
-            // `cudatoolkit>=11.3`, a bare `pytorch-cuda`: a GPU is wanted, no single CUDA version is named.
-            manifest.gpu ??= source;
-            manifest.warnings.push({
-                message: `'${what}' pins no CUDA version; a GPU is required, the CUDA version comes from elsewhere`,
-                source: formatSource(source),
-            });
-        }
-        return;
-    }
-    const name = CONDA_TO_PYPI[condaName] ?? condaName;
-    if (CONDA_ONLY.has(condaName) || CONDA_ONLY_PATTERN.test(parsed.name) || 'error' in parsePep508(name)) {
-        skipped.push(parsed.name);
-        return;
-    }
-    if (parsed.specifier === null) {
-        manifest.warnings.push({
-            message: `'${what}' offers alternative versions, which PEP 440 cannot say; any version of ${name} is allowed`,
-            source: formatSource(source),
-        });
-    }
-    const specifier = parsed.specifier ?? '';
-    const checked = parsePep508(`${name}${specifier}`);
-    if ('error' in checked) {
-        manifest.warnings.push({
-            message: `'${what}' has a version pip cannot read (not PEP 440); ${name} was skipped`,
-            source: formatSource(source),
-        });
-        return;
-    }
-    manifest.requirements.push({
-        name,
-        extras: [],
-        specifier,
-        marker: null,
-        url: null,
-        hashes: [],
-        source,
-    });
-}
-/** `nvidia/label/cuda-12.4.0::cuda-toolkit` takes its version from the channel label. */
-function channelCuda(channel) {
-    const match = /cuda-(\d+)\.(\d+)/.exec(channel ?? '');
-    return match ? `${match[1]}.${match[2]}` : null;
-}
-function readPythonEntry(specifier, what, source, manifest) {
-    if (!specifier)
-        return;
-    const exact = /^==(\d+\.\d+(?:\.\d+)?)(?:\.\*)?$/.exec(specifier);
-    if (exact?.[1]) {
-        manifest.python.push({ kind: 'exact', text: exact[1], source });
-        return;
-    }
-    if ('error' in parsePep508(`python${specifier}`)) {
-        manifest.warnings.push({
-            message: `'${what}' has a Python version that is not PEP 440; it was ignored`,
-            source: formatSource(source),
-        });
-        return;
-    }
-    manifest.python.push({ kind: 'range', text: specifier, source });
-}
-/** pip's options that take no value: a requirement may follow them on the same line (`--pre torch`). */
-const PIP_FLAGS = new Set([
-    '--pre',
-    '--no-index',
-    '--prefer-binary',
-    '--require-hashes',
-    '--no-deps',
-    '--upgrade',
-    '-U',
-]);
-/** pip's options whose value changes nothing detect reads. */
-const PIP_IGNORED = new Set([
-    '--trusted-host',
-    '--only-binary',
-    '--no-binary',
-    '--use-feature',
-]);
-/**
- * Reads one line of a pip list written inside another manifest (conda's `pip:`, cog's
- * `python_packages`): a requirement, a bare VCS or archive URL, an option (`-r` includes, index
- * URLs), or a local path (a warning: the project is installed by copying it, not as a requirement).
- * `source` is the item's location; `line`, the physical line, lets errors name a column.
- */
-function readPipItem(reader, manifest, item, source, line) {
-    const text = item.trim();
-    if (!text || text.startsWith('#'))
-        return;
-    // The resolver writes the requirement back as a line of a requirements file: pip would take a
-    // line break there (`\n`, `\u0085`) as the start of a line of the project's choosing.
-    if (hasControlCharacters(text)) {
-        throw new UserError(`a pip requirement is one line without control characters: ${quoted(text)}`, 'detect', source);
-    }
-    checkPipVariables(text, source);
-    const warn = (message) => manifest.warnings.push({ message, source: formatSource(source) });
-    if (text.startsWith('-')) {
-        readPipOption(reader, manifest, text, source, line, warn);
-        return;
-    }
-    // Options may follow a requirement on its line (`torch==1.12.1 --extra-index-url URL`, `--hash=…`).
-    const [body = '', ...options] = text.split(/\s+(?=--?[A-Za-z])/);
-    const hashes = [];
-    for (const option of options) {
-        const hash = /^--hash(?:\s*=\s*|\s+)(\S+)$/.exec(option);
-        if (hash?.[1])
-            hashes.push(hash[1]);
-        else
-            readPipOption(reader, manifest, option, source, line, warn);
-    }
-    if (isLocalPath(body)) {
-        warn(`local path '${body}' is not a requirement; the project's own code is copied into the image`);
-        return;
-    }
-    if (/^(?:git|hg|svn|bzr)\+/i.test(body) || /^[a-z][a-z0-9+.-]*:\/\//i.test(body)) {
-        const name = urlPackageName(body);
-        if (!name) {
-            warn(`cannot tell which package the URL '${body}' installs (add '#egg=NAME' or write 'NAME @ URL'); it was skipped`);
-            return;
-        }
-        manifest.requirements.push({ name, extras: [], specifier: '', marker: null, url: body, hashes, source });
-        return;
-    }
-    const parsed = parsePep508(body);
-    if ('error' in parsed) {
-        const offset = line?.indexOf(body) ?? -1;
-        throw new UserError(parsed.error, 'detect', offset >= 0 && source.line !== undefined ? { ...source, column: offset + parsed.column } : source);
-    }
-    manifest.requirements.push({ ...parsed, hashes, source });
-}
-function readPipOption(reader, manifest, text, source, line, warn) {
-    const match = /^(-[a-zA-Z]|--[a-z][a-z-]*)(?:\s*=\s*|\s+)?(.*)$/.exec(text);
-    const option = match?.[1] ?? text;
-    const value = (match?.[2] ?? '').trim();
-    const needValue = () => {
-        if (!value)
-            throw new UserError(`pip option ${option} needs a value`, 'detect', source);
-        return value;
-    };
-    switch (option) {
-        case '-r':
-        case '--requirement': {
-            const path = resolveInRepository(source.file, checkPathText(needValue(), option, source), source);
-            if (reader.readText(path) === null)
-                throw new UserError(`cannot read '${path}'`, 'detect', source);
-            const file = parseRequirementsFile(reader, path);
-            manifest.requirements.push(...file.requirements);
-            for (const read of file.files)
-                if (!manifest.files.includes(read))
-                    manifest.files.push(read);
-            if (file.indexUrl)
-                manifest.indexes.push({ url: file.indexUrl.url, name: null, source: file.indexUrl.source });
-            for (const extra of file.extraIndexUrls)
-                manifest.indexes.push({ url: extra.url, name: null, source: extra.source, extra: true });
-            for (const link of file.findLinks) {
-                manifest.warnings.push({
-                    message: `--find-links ${link.url} is not used; name an index instead`,
-                    source: formatSource(link.source),
-                });
-            }
-            return;
-        }
-        case '-i':
-        case '--index-url':
-            manifest.indexes.push({ url: checkIndexUrl(needValue(), option, source), name: null, source });
-            return;
-        case '--extra-index-url':
-            manifest.indexes.push({
-                url: checkIndexUrl(needValue(), option, source),
-                name: null,
-                source,
-                extra: true,
-            });
-            return;
-        case '-e':
-        case '--editable':
-            warn(`editable '${value}' is not a requirement; the project's own code is copied into the image`);
-            return;
-        case '-c':
-        case '--constraint':
-            warn(`constraints file '${value}' is not applied`);
-            return;
-        case '-f':
-        case '--find-links':
-            warn(`--find-links ${value} is not used; name an index instead`);
-            return;
-        default:
-            if (PIP_FLAGS.has(option)) {
-                if (value)
-                    readPipItem(reader, manifest, value, source, line);
-                return;
-            }
-            if (PIP_IGNORED.has(option))
-                return;
-            warn(`pip option ${option} is ignored`);
-    }
-}
-function isLocalPath(text) {
-    if (/^(?:\.{1,2}(?:[/\\]|$)|[/\\~]|file:)/i.test(text))
-        return true;
-    if (text.includes('://') || text.includes('@'))
-        return false;
-    return /[/\\]/.test(text) || /\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)$/i.test(text);
-}
-
-;// CONCATENATED MODULE: ./src/detect/manifests/cog.ts
-
-
-
-
-
-
-
-
-
-
-/**
- * Reads replicate/cog's `cog.yaml`: `build.python_version`, `gpu`, `cuda`, `python_packages`,
- * the `python_requirements` file, `system_packages` (apt packages) and `predict` (the entry
- * point). `run` commands are not carried over: they are shell, and the image runs none of the project's.
- */
-function readCog(reader, path) {
-    const yaml = loadYaml(reader, path);
-    const manifest = emptyManifest('cog', path);
-    if (yaml.data === null || yaml.data === undefined)
-        return manifest;
-    const top = asRecord(yaml.data);
-    if (!top) {
-        throw new UserError('cog.yaml is a mapping with `build` and `predict` keys', 'detect', {
-            file: path,
-            line: yaml.lineOf([]) ?? 1,
-        });
-    }
-    const where = (keys) => {
-        const line = yaml.lineOf(keys);
-        return line === undefined ? { file: path } : { file: path, line };
-    };
-    const build = top.build ?? null;
-    if (build !== null && !asRecord(build)) {
-        throw new UserError('`build` must be a mapping', 'detect', where(['build']));
-    }
-    const options = asRecord(build) ?? {};
-    const python = options.python_version ?? null;
-    if (python !== null) {
-        const source = where(['build', 'python_version']);
-        const text = scalarText(yaml, source, 'python_version', python);
-        if (text === null || !/^3\.\d{1,2}(?:\.\d+)?$/.test(text)) {
-            throw new UserError("`python_version` must be a version like '3.11' or '3.11.4'", 'detect', source);
-        }
-        manifest.python.push({ kind: 'exact', text, source });
-    }
-    const gpu = options.gpu ?? null;
-    if (gpu !== null && typeof gpu !== 'boolean') {
-        throw new UserError('`gpu` must be true or false', 'detect', where(['build', 'gpu']));
-    }
-    if (gpu === true)
-        manifest.gpu = where(['build', 'gpu']);
-    const cuda = options.cuda ?? null;
-    if (cuda !== null) {
-        const source = where(['build', 'cuda']);
-        const text = scalarText(yaml, source, 'cuda', cuda);
-        if (text === null || !/^\d+(?:\.\d+){0,2}$/.test(text)) {
-            throw new UserError("`cuda` must be a version like '12.1' or '11.8.0'", 'detect', source);
-        }
-        manifest.cuda.push({ version: text.split('.').slice(0, 2).join('.'), what: 'cog cuda', source });
-        if (gpu !== true) {
-            manifest.warnings.push({
-                message: '`cuda` is set but `gpu` is not true: cog builds a CPU image then; the CUDA version is used here',
-                source: formatSource(source),
-            });
-        }
-    }
-    const packages = options.python_packages ?? null;
-    if (packages !== null) {
-        if (!Array.isArray(packages)) {
-            throw new UserError('`python_packages` must be a list of requirement strings', 'detect', where(['build', 'python_packages']));
-        }
-        packages.forEach((item, index) => {
-            const source = where(['build', 'python_packages', index]);
-            if (typeof item !== 'string') {
-                throw new UserError('each `python_packages` item must be a requirement string', 'detect', source);
-            }
-            readPipItem(reader, manifest, item, source, lineText(yaml.text, source.line));
-        });
-    }
-    const system = options.system_packages ?? null;
-    if (system !== null) {
-        if (!Array.isArray(system)) {
-            throw new UserError('`system_packages` must be a list of apt package names', 'detect', where(['build', 'system_packages']));
-        }
-        system.forEach((item, index) => {
-            const source = where(['build', 'system_packages', index]);
-            if (typeof item !== 'string' || !DEBIAN_PACKAGE_NAME.test(item.trim())) {
-                throw new UserError(`\`system_packages\` item ${typeof item === 'string' ? quoted(item) : JSON.stringify(item)} is not a Debian package name (lowercase letters, digits, + - .)`, 'detect', source);
-            }
-            manifest.systemPackages.push({ name: item.trim(), source });
-        });
-    }
-    const requirements = options.python_requirements ?? null;
-    if (requirements !== null) {
-        const source = where(['build', 'python_requirements']);
-        if (typeof requirements !== 'string' || !requirements.trim()) {
-            throw new UserError('`python_requirements` must be the path of a requirements file', 'detect', source);
-        }
-        const written = checkPathText(requirements.trim(), '`python_requirements`', source);
-        const file = resolveInRepository(path, written, source);
-        if (reader.readText(file) === null)
-            throw new UserError(`cannot read '${file}'`, 'detect', source);
-        const read = parseRequirementsFile(reader, file);
-        manifest.requirements.push(...read.requirements);
-        for (const name of read.files)
-            if (!manifest.files.includes(name))
-                manifest.files.push(name);
-        if (read.indexUrl)
-            manifest.indexes.push({ url: read.indexUrl.url, name: null, source: read.indexUrl.source });
-        for (const extra of read.extraIndexUrls)
-            manifest.indexes.push({ url: extra.url, name: null, source: extra.source, extra: true });
-        for (const link of read.findLinks) {
-            manifest.warnings.push({
-                message: `--find-links ${link.url} is not used; name an index instead`,
-                source: formatSource(link.source),
-            });
-        }
-        if (packages !== null) {
-            manifest.warnings.push({
-                message: 'cog.yaml sets both `python_packages` and `python_requirements` (cog allows one); both are used',
-                source: formatSource(source),
-            });
-        }
-    }
-    const predict = top.predict ?? null;
-    if (predict !== null) {
-        const source = where(['predict']);
-        const target = typeof predict === 'string' ? predict.trim() : '';
-        const file = target.split(':')[0]?.trim() ?? '';
-        if (!file) {
-            throw new UserError("`predict` must name the predictor like 'predict.py:Predictor'", 'detect', source);
-        }
-        manifest.entrypoint = {
-            path: resolveInRepository(path, checkPathText(file, '`predict`', source), source),
-            source,
-        };
-    }
-    return manifest;
-}
-/**
- * A scalar as written. cog (Go) reads `python_version: 3.10` as the text "3.10"; YAML-in-JS
- * reads the number 3.1, so an unquoted number is taken from the line itself.
- */
-function scalarText(yaml, source, key, value) {
-    if (typeof value === 'string')
-        return value.trim();
-    if (typeof value !== 'number')
-        return null;
-    const line = lineText(yaml.text, source.line) ?? '';
-    const written = new RegExp(`(?:^|[\\s{,])${key}\\s*:\\s*([0-9][0-9.]*)`).exec(line)?.[1] ??
-        /^\s*-?\s*([0-9][0-9.]*)\s*(?:#.*)?$/.exec(line)?.[1];
-    return written ?? String(value);
-}
-
-;// CONCATENATED MODULE: ./src/detect/manifests/pipfile.ts
-
-
-
-
-
-
-/** The PEP 508 marker variables pipenv accepts as keys of a package table (`sys_platform = "== 'linux'"`). */
-const MARKER_KEYS = [
-    'os_name',
-    'sys_platform',
-    'platform_machine',
-    'platform_python_implementation',
-    'platform_release',
-    'platform_system',
-    'platform_version',
-    'python_version',
-    'python_full_version',
-    'implementation_name',
-    'implementation_version',
-];
-const VCS_KEYS = ['git', 'hg', 'svn', 'bzr'];
-/**
- * Reads a Pipfile: `[[source]]` as indexes, `[packages]` as requirements (`[dev-packages]` is not
- * installed), `[requires]` as the Python pin. TOML keeps no positions, so each fact's line is
- * found in the text, within its section.
- */
-function readPipfile(reader, path) {
-    const { text, data } = readToml(reader, path);
-    const manifest = emptyManifest('pipfile', path);
-    const lines = new Sections(text);
-    const located = (line) => line === undefined ? { file: path } : { file: path, line };
-    readSources(data.source, lines, path, manifest);
-    const packages = data.packages;
-    if (packages !== undefined) {
-        const table = asRecord(packages);
-        if (!table)
-            throw new UserError('[packages] must be a table', 'detect', located(lines.header('packages')));
-        const sourceNames = new Set(manifest.indexes.map((index) => index.name));
-        for (const [key, value] of Object.entries(table)) {
-            const source = located(lines.key('packages', key));
-            readPackage(key, value, source, manifest, sourceNames);
-        }
-    }
-    const requires = data.requires;
-    if (requires !== undefined) {
-        const table = asRecord(requires);
-        if (!table)
-            throw new UserError('[requires] must be a table', 'detect', located(lines.header('requires')));
-        for (const key of ['python_version', 'python_full_version']) {
-            const value = table[key];
-            if (value === undefined)
-                continue;
-            const line = lines.key('requires', key);
-            const source = located(line);
-            const written = typeof value === 'string'
-                ? value.trim()
-                : typeof value === 'number'
-                    ? (new RegExp(`${key}\\s*=\\s*([0-9][0-9.]*)`).exec(lines.text(line))?.[1] ?? String(value))
-                    : null;
-            if (written !== null && /^\d+\.\d+(?:\.\d+)?$/.test(written)) {
-                manifest.python.push({ kind: 'exact', text: written, source });
-            }
-            else if (written !== null && /^\d+$/.test(written)) {
-                manifest.python.push({ kind: 'range', text: `==${written}.*`, source });
-            }
-            else {
-                throw new UserError(`${key} must be a version like "3.11"`, 'detect', source);
-            }
-        }
-        const [first, second] = manifest.python;
-        if (first && second && majorMinor(first.text) !== majorMinor(second.text)) {
-            manifest.warnings.push({
-                message: `python_version "${first.text}" and python_full_version "${second.text}" disagree; the first is used`,
-                source: formatSource(second.source),
-            });
-        }
-    }
-    return manifest;
-}
-function majorMinor(version) {
-    return version.replace(/^==/, '').split('.').slice(0, 2).join('.');
-}
-function readSources(value, lines, path, manifest) {
-    if (value === undefined)
-        return;
-    const headers = lines.arrayHeaders('source');
-    if (!Array.isArray(value)) {
-        throw new UserError('[[source]] must be an array of tables', 'detect', {
-            file: path,
-            line: headers[0] ?? 1,
-        });
-    }
-    value.forEach((entry, index) => {
-        const header = headers[index];
-        const urlLine = header === undefined ? undefined : lines.keyAfter(header, 'url');
-        const source = { file: path, line: urlLine ?? header ?? 1 };
-        const table = asRecord(entry);
-        const url = table?.url;
-        if (typeof url !== 'string' || !url.trim()) {
-            throw new UserError('each [[source]] needs a url', 'detect', source);
-        }
-        const name = typeof table?.name === 'string' ? table.name : null;
-        manifest.indexes.push({ url: checkIndexUrl(url.trim(), '[[source]] url', source), name, source });
-    });
-}
-function readPackage(key, value, source, manifest, sourceNames) {
-    const bad = (message) => new UserError(message, 'detect', source);
-    const warn = (message) => manifest.warnings.push({ message, source: formatSource(source) });
-    if ('error' in parsePep508(key) || /[[\]]/.test(key))
-        throw bad(`'${key}' is not a package name`);
-    let specifier = '';
-    let extras = [];
-    const markers = [];
-    let url = null;
-    if (typeof value === 'string') {
-        specifier = versionOf(value);
-    }
-    else {
-        const table = asRecord(value);
-        if (!table)
-            throw bad(`${key} must be a version string or a table`);
-        if (table.version !== undefined) {
-            if (typeof table.version !== 'string')
-                throw bad(`${key}: version must be a string`);
-            specifier = versionOf(table.version);
-        }
-        if (table.extras !== undefined) {
-            if (!Array.isArray(table.extras) || !table.extras.every((extra) => typeof extra === 'string')) {
-                throw bad(`${key}: extras must be a list of strings`);
-            }
-            extras = table.extras;
-        }
-        if (table.markers !== undefined) {
-            if (typeof table.markers !== 'string')
-                throw bad(`${key}: markers must be a string`);
-            if (table.markers.trim())
-                markers.push(table.markers.trim());
-        }
-        for (const variable of MARKER_KEYS) {
-            const condition = table[variable];
-            if (condition === undefined)
-                continue;
-            if (typeof condition !== 'string')
-                throw bad(`${key}: ${variable} must be a string like "== 'linux'"`);
-            markers.push(`${variable} ${condition.trim()}`);
-        }
-        if (typeof table.index === 'string' && !sourceNames.has(table.index)) {
-            warn(`${key} names index '${table.index}', which no [[source]] defines`);
-        }
-        const vcs = VCS_KEYS.find((name) => table[name] !== undefined);
-        if (vcs) {
-            const location = table[vcs];
-            if (typeof location !== 'string' || !location.trim())
-                throw bad(`${key}: ${vcs} must be a URL`);
-            url = location.trim().startsWith(`${vcs}+`) ? location.trim() : `${vcs}+${location.trim()}`;
-            if (typeof table.ref === 'string' && table.ref.trim())
-                url += `@${table.ref.trim()}`;
-            if (typeof table.subdirectory === 'string' && table.subdirectory.trim()) {
-                url += `#subdirectory=${table.subdirectory.trim()}`;
-            }
-        }
-        else if (table.file !== undefined || table.path !== undefined) {
-            const location = table.file ?? table.path;
-            if (typeof location !== 'string' || !location.trim())
-                throw bad(`${key}: file and path must be strings`);
-            if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(location.trim()) || /^file:/i.test(location.trim())) {
-                warn(`${key} is the local path '${location.trim()}', not a requirement; the project's own code is copied into the image`);
-                return;
-            }
-            url = location.trim();
-        }
-    }
-    const marker = markers.length > 1 ? markers.map((part) => `(${part})`).join(' and ') : (markers[0] ?? '');
-    const written = `${key}${extras.length > 0 ? `[${extras.join(',')}]` : ''}${url ? ` @ ${url}` : specifier}${marker ? ` ; ${marker}` : ''}`;
-    const parsed = parsePep508(written);
-    if ('error' in parsed)
-        throw bad(parsed.error);
-    manifest.requirements.push({ ...parsed, hashes: [], source });
-}
-/** Pipfile writes "any version" as `*`. */
-function versionOf(text) {
-    const trimmed = text.trim();
-    return trimmed === '*' ? '' : trimmed;
-}
-function pipfile_escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/** Where sections, and keys within them, sit in a TOML text. */
-class Sections {
-    source;
-    all;
-    constructor(source) {
-        this.source = source;
-        this.all = source.split(/\r?\n/);
-    }
-    text(line) {
-        return line === undefined ? '' : (this.all[line - 1] ?? '');
-    }
-    /** The `[section]` header, else a `section = …` key (a section written inline). */
-    header(section) {
-        return (findLine(this.source, new RegExp(`^\\s*\\[\\s*${pipfile_escapeRegExp(section)}\\s*\\]\\s*(?:#.*)?$`)) ??
-            findLine(this.source, new RegExp(`^\\s*${pipfile_escapeRegExp(section)}\\s*=`)));
-    }
-    arrayHeaders(section) {
-        const pattern = new RegExp(`^\\s*\\[\\[\\s*${pipfile_escapeRegExp(section)}\\s*\\]\\]\\s*(?:#.*)?$`);
-        const found = [];
-        for (let line = findLine(this.source, pattern); line !== undefined; line = findLine(this.source, pattern, line + 1)) {
-            found.push(line);
-        }
-        return found;
-    }
-    /** The line of `key = …` in `[section]`, or of a `[section.key]` table; else the section's header. */
-    key(section, key) {
-        const header = this.header(section);
-        const quoted = `(?:${pipfile_escapeRegExp(key)}|"${pipfile_escapeRegExp(key)}"|'${pipfile_escapeRegExp(key)}')`;
-        if (header !== undefined) {
-            const line = this.keyAfter(header, quoted, true);
-            if (line !== undefined)
-                return line;
-        }
-        const table = findLine(this.source, new RegExp(`^\\s*\\[\\s*${pipfile_escapeRegExp(section)}\\s*\\.\\s*${quoted}\\s*\\]`));
-        return table ?? header;
-    }
-    /** The line of `key = …` after the header at `header` and before the next header. */
-    keyAfter(header, key, pattern = false) {
-        const line = findLine(this.source, new RegExp(`^\\s*${pattern ? key : pipfile_escapeRegExp(key)}\\s*=`), header + 1);
-        const next = findLine(this.source, /^\s*\[/, header + 1);
-        return line !== undefined && (next === undefined || line < next) ? line : undefined;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/detect/versions.ts
 
 /** `[major, minor]` of a version string, ignoring anything after (patch, local, pre-release). */
@@ -52325,7 +53037,545 @@ function exactPin(specifier) {
     return /^===?([^,*]+)$/.exec(specifier)?.[1] ?? null;
 }
 
+;// CONCATENATED MODULE: ./src/data/compat.json
+const compat_namespaceObject = /*#__PURE__*/JSON.parse('{"Tj":{"PYTHON_DOCKER_OFFICIAL":"Docker Official Image \'python\' tags (docker-library/python README, \'Supported tags\'): https://hub.docker.com/_/python — X.Y-slim-bookworm exists for 3.9-3.13","PYTHON_DEVGUIDE_VERSIONS":"Python release status: https://devguide.python.org/versions/","PYPI_NAMES":"The framework\'s own project page on PyPI (https://pypi.org/project/NAME/), which gives the distribution name and the import name in its install instructions","TORCH_PYPI_DEFAULT":"pytorch/test-infra tools/scripts/generate_binary_build_matrix.py (STABLE_CUDA_VERSIONS[\'release\'] at each release\'s go-live commit) with pytorch/builder and test-infra release/pypi/promote_pypi_to_staging.sh; collected in shared/reference/cuda-matrix.json pytorch.pypi_default_cuda_linux_x86_64_by_minor","TF_DOCS_SOURCE":"tensorflow/docs site/en/install/source.md @ 7c3650212740204359d4ceae481abc79345541be (Tested build configurations, Linux GPU table)","TF_DOCS_PIP":"tensorflow/docs site/en/install/pip.md @ 7c3650212740204359d4ceae481abc79345541be (\'pip install tensorflow[and-cuda]\'; and-cuda docs added in 7442d72c60d0868f94a384331305c0e3889097a8, 2023-09-28)","ORT_DOCS":"https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider) + microsoft/onnxruntime docs/execution-providers/CUDA-ExecutionProvider.md @ d0ea319e9b71f66abc5abdc8c65ce5456ab06780 (older table)","JAX_DOCS":"jax-ml/jax docs/installation.md @ cec06d116c05f0d52adfceee3d3b730fdbcb0ce5 and @ 910a31d7b7510e3375718ab1ea0d38df7bd2c0d5 (0.4.26 era)","CUPY_DOCS":"https://github.com/cupy/cupy/releases/tag/v12.0.0 ; https://pypi.org/project/cupy-cuda11x/12.2.0/ ; https://pypi.org/project/cupy-cuda12x/12.2.0/ ; https://anaconda.org/scientific-python-nightly-wheels/cupy-cuda13x (README text)","PADDLE_DOCS":"https://www.paddlepaddle.org.cn/install/quick (paddlepaddle-gpu X.Y.Z.postNNN wheels: post120 = CUDA 12.0); shared/reference/cuda-matrix.json other_packages.paddlepaddle","NVIDIA_PIP_WHEELS":"NVIDIA CUDA pip wheels on PyPI (nvidia-cuda-runtime-cu12 etc.: the version\'s major.minor is the CUDA toolkit\'s); shared/reference/cuda-matrix.json other_packages.nvidia_pip_wheels","NVIDIA_CUDA_TAGS":"NVIDIA container images nvidia/cuda supported tags (gitlab.com/nvidia/container-images/cuda, doc/supported-tags.md, via its GitHub mirrors); shared/reference/cuda-matrix.json nvidia_cuda_images.supported_tags_by_version","TORCH_WHEEL_DEPS":"PyTorch Linux wheels depend on NVIDIA\'s CUDA pip wheels since 1.13 (pytorch/builder \'+cu117.with.pypi.cudnn\'); shared/reference/cuda-matrix.json pytorch.pypi_default_rules","PYTORCH_INDEX":"https://download.pytorch.org/whl/{cpu,cuXXX}: PyTorch\'s own wheel indexes (shared/reference/cuda-matrix.json pytorch.index_url_scheme)","UV_PYTHON":"astral-sh/uv: `uv python install` fetches python-build-standalone builds, verified against checksums uv ships (https://docs.astral.sh/uv/guides/install-python/); image ghcr.io/astral-sh/uv","LIGHTGBM_README":"microsoft/LightGBM python-package/README.rst (\'Install from PyPI\': on Linux, \'OSError: libgomp.so.1: cannot open shared object file\' means the OpenMP runtime must be installed with the system package manager); reproduced here: lightgbm 4.7.0 fails to import on a Debian bookworm minbase until libgomp1 is installed","DEBIAN_LIBGL1_MESA_GLX":"Debian package tracker, https://tracker.debian.org/pkg/mesa: libgl1-mesa-glx was a transitional package to libgl1 and is gone from bookworm (12) on, the Debian python:*-slim images\' release","SKLEARN_PYPI_PACKAGE":"scikit-learn/sklearn-pypi-package README, https://github.com/scikit-learn/sklearn-pypi-package: the PyPI project sklearn is deprecated; its release 0.0 only pulls in scikit-learn, installing it raises an error since 2023-12-01, and requirements files, setup.py and Pipfiles should name scikit-learn","PYTORCH_PYPI_PLACEHOLDER":"https://pypi.org/project/pytorch/: the PyPI project pytorch is a placeholder (1.0.2) whose setup.py raises \'You tried to install \\"pytorch\\". The package named for PyTorch is \\"torch\\"\'","TF_GPU_REMOVED":"https://pypi.org/project/tensorflow-gpu/ and tensorflow/tensorflow tensorflow/tools/pip_package/redundant_tensorflow_gpu/README.md (https://github.com/tensorflow/tensorflow/blob/master/tensorflow/tools/pip_package/redundant_tensorflow_gpu/README.md): \'tensorflow-gpu has been removed. Please install tensorflow instead.\' tensorflow and tensorflow-gpu have been the same build since TensorFlow 2.1; no tensorflow-gpu was released after 2.11, and its 2.12.0 is an empty package that fails to install","TF_NIGHTLY_GPU_REMOVED":"https://pypi.org/project/tf-nightly-gpu/ and tensorflow/tensorflow tensorflow/tools/pip_package/redundant_tf_nightly_gpu/README.md (https://github.com/tensorflow/tensorflow/blob/master/tensorflow/tools/pip_package/redundant_tf_nightly_gpu/README.md): \'tf-nightly-gpu has been removed. Please install tf-nightly instead.\' Since January 2023 it is an empty package that fails to install"},"Hg":{"Ay":{"version":"3.11","source":"PYTHON_DEVGUIDE_VERSIONS","why":"the oldest CPython still in security support whose wheels every listed framework ships"},"$j":["3.9","3.10","3.11","3.12","3.13"],"if":[{"python":"3.9","image":"docker.io/library/python:3.9-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.10","image":"docker.io/library/python:3.10-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.11","image":"docker.io/library/python:3.11-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.12","image":"docker.io/library/python:3.12-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.13","image":"docker.io/library/python:3.13-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"}]},"Ij":[{"name":"torch","import":"torch","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jax","import":"jax","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"scikit-learn","import":"sklearn","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"xgboost","import":"xgboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"lightgbm","import":"lightgbm","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"catboost","import":"catboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"onnxruntime","import":"onnxruntime","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"onnxruntime-gpu","import":"onnxruntime","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"transformers","import":"transformers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"keras","import":"keras","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"diffusers","import":"diffusers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"vllm","import":"vllm","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow-cpu","import":"tensorflow","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"tensorflow-gpu","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle-gpu","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jaxlib","import":"jaxlib","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"cupy","import":"cupy","gpuCapable":true,"source":"CUPY_DOCS","pattern":"^cupy(-cuda\\\\d+x?)?$"}],"gI":{"VC":[{"framework":"torch","minor":"1.12","cuda":"10.2","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"1.13","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.0","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.1","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.2","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.3","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.4","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.5","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.6","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.7","cuda":"12.6","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.8","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.9","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.10","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.11","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.12","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.13","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"tensorflow","minor":"2.0","cuda":"10.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.1","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.2","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.3","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.4","cuda":"11.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.5","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.6","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.7","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.8","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.9","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.10","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.11","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.12","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.13","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.14","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.15","cuda":"12.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.16","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.17","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.18","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.19","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.20","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.21","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"onnxruntime-gpu","minor":"1.5","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.6","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.7","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.8","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.9","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.10","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.11","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.12","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.13","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.14","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.15","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.16","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.17","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.18","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.19","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.20","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.21","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.22","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.23","cuda":"12","source":"ORT_DOCS"}],"Fb":[{"cuda":"11.0","image":"docker.io/nvidia/cuda:11.0.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.1","image":"docker.io/nvidia/cuda:11.1.1-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.2","image":"docker.io/nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.4","image":"docker.io/nvidia/cuda:11.4.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.5","image":"docker.io/nvidia/cuda:11.5.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.6","image":"docker.io/nvidia/cuda:11.6.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.7","image":"docker.io/nvidia/cuda:11.7.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.8","image":"docker.io/nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.0","image":"docker.io/nvidia/cuda:12.0.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.1","image":"docker.io/nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.2","image":"docker.io/nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.3","image":"docker.io/nvidia/cuda:12.3.2-cudnn9-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.4","image":"docker.io/nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.5","image":"docker.io/nvidia/cuda:12.5.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.6","image":"docker.io/nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.8","image":"docker.io/nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.9","image":"docker.io/nvidia/cuda:12.9.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"13.0","image":"docker.io/nvidia/cuda:13.0.2-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"}],"MV":[{"package":"torch","versions":">=1.13","strategy":"pip-cuda","why":"torch wheels bring CUDA as nvidia-* pip wheels since 1.13","source":"TORCH_WHEEL_DEPS"},{"package":"torch","versions":"<1.13","strategy":"system-cuda","why":"torch before 1.13 bundles or expects system CUDA libraries","source":"TORCH_WHEEL_DEPS"},{"package":"tensorflow","extra":"and-cuda","versions":">=2.14","strategy":"pip-cuda","why":"tensorflow[and-cuda] installs CUDA and cuDNN as nvidia-* wheels","source":"TF_DOCS_PIP"},{"package":"tensorflow","versions":"","strategy":"system-cuda","why":"tensorflow without the and-cuda extra loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"tensorflow-gpu","versions":"","strategy":"system-cuda","why":"tensorflow-gpu loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"jax","extra":"cuda12","versions":"","strategy":"pip-cuda","why":"jax[cuda12] installs the CUDA plugin with nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda12_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda11_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda11_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12-local","versions":"","strategy":"system-cuda","why":"jax[cuda12-local] uses the system\'s CUDA","source":"JAX_DOCS"},{"package":"onnxruntime-gpu","versions":"","strategy":"system-cuda","why":"onnxruntime-gpu loads CUDA and cuDNN from the system","source":"ORT_DOCS"},{"package":"cupy","versions":"","strategy":"system-cuda","why":"cupy-cudaXXx wheels load the CUDA toolkit from the system unless its nvidia-* wheels are installed too","source":"CUPY_DOCS"},{"package":"paddlepaddle-gpu","versions":">=3","strategy":"pip-cuda","why":"paddlepaddle-gpu 3.x wheels bundle CUDA, cuDNN and NCCL","source":"PADDLE_DOCS"},{"package":"paddlepaddle-gpu","versions":"<3","strategy":"system-cuda","why":"paddlepaddle-gpu 2.x loads CUDA from the system","source":"PADDLE_DOCS"}],"z7":{"image":"ghcr.io/astral-sh/uv:0.9.9","source":"UV_PYTHON","why":"nvidia/cuda images carry no Python; uv installs a pinned python-build-standalone CPython that runs on any of their Ubuntu releases"}},"l2":{"K4":[{"framework":"lightgbm","packages":["libgomp1"],"why":"lib_lightgbm.so links the GNU OpenMP runtime (libgomp.so.1), which slim Debian images lack","source":"LIGHTGBM_README"}],"fN":[{"from":"libgl1-mesa-glx","to":"libgl1","source":"DEBIAN_LIBGL1_MESA_GLX"}]},"GS":[{"name":"sklearn","kind":"deprecated","installs":"scikit-learn","why":"the PyPI project sklearn only holds the import name: its 0.0 pulls in scikit-learn and its later releases refuse to install (since December 2023); write scikit-learn","source":"SKLEARN_PYPI_PACKAGE"},{"name":"pytorch","kind":"placeholder","installs":"torch","why":"the PyPI project pytorch is a placeholder whose install fails (\'The package named for PyTorch is \\"torch\\"\'); write torch","source":"PYTORCH_PYPI_PLACEHOLDER"},{"name":"tensorflow-gpu","kind":"deprecated","installs":"tensorflow","why":"no tensorflow-gpu was released after 2.11 (its 2.12.0 only fails to install), and tensorflow has been the same GPU-capable build since 2.1; for the GPU build write tensorflow[and-cuda], which also installs the CUDA libraries (2.14 on)","source":"TF_GPU_REMOVED"},{"name":"tf-nightly-gpu","kind":"deprecated","installs":"tf-nightly","why":"tf-nightly-gpu has been removed (an empty package that fails to install since January 2023), and tf-nightly is the same GPU-capable build; write tf-nightly[and-cuda]","source":"TF_NIGHTLY_GPU_REMOVED"}]}');
+;// CONCATENATED MODULE: ./src/data/compat.ts
+
+const compatSources = compat_namespaceObject.Tj;
+const defaultPython = compat_namespaceObject.Hg.Ay;
+const supportedPythons = compat_namespaceObject.Hg.$j;
+const pythonBaseImages = compat_namespaceObject.Hg["if"];
+const frameworkTable = compat_namespaceObject.Ij;
+const cudaDefaults = compat_namespaceObject.gI.VC;
+function frameworkRow(normalizedName) {
+    return frameworkTable.find((row) => row.name === normalizedName ||
+        (row.pattern !== undefined && new RegExp(row.pattern).test(normalizedName)));
+}
+const frameworkSystemPackages = compat_namespaceObject.l2.K4;
+const renamedSystemPackages = compat_namespaceObject.l2.fN;
+const gpuStrategies = compat_namespaceObject.gI.MV;
+const systemCudaBases = compat_namespaceObject.gI.Fb;
+const pythonInstaller = compat_namespaceObject.gI.z7;
+const renamedPackages = compat_namespaceObject.GS;
+function renamedPackage(normalizedName) {
+    return renamedPackages.find((row) => row.name === normalizedName);
+}
+
+;// CONCATENATED MODULE: ./src/detect/markers.ts
+
+
+/** The variables PEP 508 defines, and the set-valued ones PEP 751 adds for pylock.toml. */
+const VARIABLES = new Set([
+    'python_version',
+    'python_full_version',
+    'os_name',
+    'sys_platform',
+    'platform_release',
+    'platform_system',
+    'platform_version',
+    'platform_machine',
+    'platform_python_implementation',
+    'implementation_name',
+    'implementation_version',
+    'extra',
+    'extras',
+    'dependency_groups',
+]);
+/** The legacy spellings (PEP 345 and setuptools) that pip still accepts. */
+const ALIASES = {
+    'os.name': 'os_name',
+    'sys.platform': 'sys_platform',
+    'platform.version': 'platform_version',
+    'platform.machine': 'platform_machine',
+    'platform.python_implementation': 'platform_python_implementation',
+    python_implementation: 'platform_python_implementation',
+};
+/** Variables whose values are versions: compared as PEP 440 versions when both sides allow it. */
+const VERSION_KEYS = new Set([
+    'python_version',
+    'python_full_version',
+    'implementation_version',
+    'platform_release',
+]);
+const SET_KEYS = new Set(['extras', 'dependency_groups']);
+/** Variables that may be left out of the environment: no extra is being installed. */
+const EMPTY_BY_DEFAULT = new Set(['extra', 'extras', 'dependency_groups']);
+/** Symbol operators, longest first so `===` is not read as `==` then `=`. */
+const SYMBOLS = ['===', '~=', '==', '!=', '<=', '>=', '<', '>'];
+/** Deeper than any marker a tool writes; the limit keeps the recursive parser off the stack's end. */
+const MAX_DEPTH = 64;
+/**
+ * Evaluates a PEP 508 environment marker (`python_version >= "3.9" and sys_platform == 'linux'`)
+ * as the dependency specifiers spec says: a comparison of a version variable is a PEP 440 one
+ * when the value is a version and `operator + literal` a specifier (`python_full_version <
+ * '3.11.4'`, `python_version == '3.11.*'`, `~=`); anything else compares strings, which have
+ * no order (`<`, `>` are false, `<=`, `>=` mean `==`); `in` / `not in` test substrings; `extra`
+ * compares names normalized as PEP 685 says. A malformed marker, or a variable the environment lacks,
+ * throws an Error that quotes the marker and says where it went wrong.
+ */
+function evaluateMarker(marker, env) {
+    return evaluate(parseMarker(marker), env, marker);
+}
+/** CPython on Linux, as `packaging.markers.default_environment()` reports it in the image. */
+/** Python's platform.machine() for a buildx platform (docker says amd64 where Python says x86_64). */
+function platformMachine(platform) {
+    const [, arch = '', variant] = platform.split('/');
+    if (arch === 'amd64')
+        return 'x86_64';
+    if (arch === 'arm64')
+        return 'aarch64';
+    if (arch === 'arm')
+        return variant === 'v6' ? 'armv6l' : 'armv7l';
+    if (arch === '386')
+        return 'i686';
+    return arch;
+}
+function linuxEnvironment(pythonFull, machine = 'x86_64') {
+    const release = /^(\d+)\.(\d+)(?:\.\d+)?(?:(?:a|b|rc)\d+)?$/.exec(pythonFull);
+    if (!release)
+        throw new Error(`'${pythonFull}' is not a Python version (expected 3.11.9)`);
+    return {
+        python_version: `${release[1]}.${release[2]}`,
+        python_full_version: pythonFull,
+        os_name: 'posix',
+        sys_platform: 'linux',
+        // The kernel's, known only where the image runs: empty, so markers on them compare as strings.
+        platform_release: '',
+        platform_system: 'Linux',
+        platform_version: '',
+        platform_machine: platformMachine(`linux/${machine}`),
+        platform_python_implementation: 'CPython',
+        implementation_name: 'cpython',
+        implementation_version: pythonFull,
+        extra: '',
+    };
+}
+function fail(marker, message, column) {
+    const where = column === undefined ? '' : ` at column ${column}`;
+    // Quoted with the quote the marker does not use, so `'3.8'` inside stays readable.
+    const quote = marker.includes("'") && !marker.includes('"') ? '"' : "'";
+    return new Error(`invalid marker ${quote}${marker}${quote}: ${message}${where}`);
+}
+function tokenize(marker) {
+    const tokens = [];
+    let i = 0;
+    while (i < marker.length) {
+        const char = marker[i] ?? '';
+        const column = i + 1;
+        if (char === ' ' || char === '\t' || char === '\n' || char === '\r') {
+            i++;
+            continue;
+        }
+        if (char === '(' || char === ')') {
+            tokens.push({ kind: char, column });
+            i++;
+            continue;
+        }
+        if (char === '"' || char === "'") {
+            const close = marker.indexOf(char, i + 1);
+            if (close < 0)
+                throw fail(marker, `unterminated string`, column);
+            tokens.push({ kind: 'string', value: marker.slice(i + 1, close), column });
+            i = close + 1;
+            continue;
+        }
+        const symbol = SYMBOLS.find((candidate) => marker.startsWith(candidate, i));
+        if (symbol) {
+            tokens.push({ kind: 'op', op: symbol, column });
+            i += symbol.length;
+            continue;
+        }
+        const word = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(marker.slice(i))?.[0];
+        if (word === undefined) {
+            const hint = char === '=' ? " (did you mean '==')" : '';
+            throw fail(marker, `unexpected '${char}'${hint}`, column);
+        }
+        i += word.length;
+        if (word === 'and' || word === 'or') {
+            tokens.push({ kind: word, column });
+        }
+        else if (word === 'in') {
+            tokens.push({ kind: 'op', op: 'in', column });
+        }
+        else if (word === 'not') {
+            const next = /^[ \t\n\r]+in(?![A-Za-z0-9_.])/.exec(marker.slice(i));
+            if (!next)
+                throw fail(marker, `'not' must be followed by 'in'`, column);
+            tokens.push({ kind: 'op', op: 'not in', column });
+            i += next[0].length;
+        }
+        else {
+            const name = Object.hasOwn(ALIASES, word) ? (ALIASES[word] ?? word) : word;
+            if (!VARIABLES.has(name)) {
+                throw fail(marker, `unknown variable '${word}' (quote a string value)`, column);
+            }
+            tokens.push({ kind: 'variable', name, column });
+        }
+    }
+    tokens.push({ kind: 'end', column: marker.length + 1 });
+    return tokens;
+}
+function parseMarker(marker) {
+    if (!marker.trim())
+        throw fail(marker, 'it is empty');
+    const tokens = tokenize(marker);
+    let position = 0;
+    const peek = () => tokens[position] ?? { kind: 'end', column: marker.length + 1 };
+    const describe = (token) => {
+        switch (token.kind) {
+            case 'end':
+                return 'the end';
+            case 'op':
+                return `'${token.op}'`;
+            case 'string':
+                return `the string '${token.value}'`;
+            case 'variable':
+                return `'${token.name}'`;
+            default:
+                return `'${token.kind}'`;
+        }
+    };
+    const parseOr = (depth) => {
+        const items = [parseAnd(depth)];
+        while (peek().kind === 'or') {
+            position++;
+            items.push(parseAnd(depth));
+        }
+        return items.length === 1 && items[0] ? items[0] : { kind: 'or', items };
+    };
+    const parseAnd = (depth) => {
+        const items = [parseItem(depth)];
+        while (peek().kind === 'and') {
+            position++;
+            items.push(parseItem(depth));
+        }
+        return items.length === 1 && items[0] ? items[0] : { kind: 'and', items };
+    };
+    const parseOperand = () => {
+        const token = peek();
+        if (token.kind === 'variable') {
+            position++;
+            return { kind: 'variable', name: token.name };
+        }
+        if (token.kind === 'string') {
+            position++;
+            return { kind: 'string', value: token.value };
+        }
+        throw fail(marker, `expected a variable or a quoted string, found ${describe(token)}`, token.column);
+    };
+    const parseItem = (depth) => {
+        const token = peek();
+        if (token.kind === '(') {
+            if (depth >= MAX_DEPTH)
+                throw fail(marker, `parentheses nest deeper than ${MAX_DEPTH}`, token.column);
+            position++;
+            const inner = parseOr(depth + 1);
+            const close = peek();
+            if (close.kind !== ')')
+                throw fail(marker, `expected ')', found ${describe(close)}`, close.column);
+            position++;
+            return inner;
+        }
+        const left = parseOperand();
+        const opToken = peek();
+        if (opToken.kind !== 'op') {
+            throw fail(marker, `expected an operator, found ${describe(opToken)}`, opToken.column);
+        }
+        position++;
+        const right = parseOperand();
+        if (left.kind === right.kind) {
+            const what = left.kind === 'string' ? 'two strings' : 'two variables';
+            throw fail(marker, `it compares ${what}: one side must be a variable, the other a quoted string`, token.column);
+        }
+        const variable = left.kind === 'variable' ? left.name : right.kind === 'variable' ? right.name : '';
+        if (SET_KEYS.has(variable) &&
+            (right.kind !== 'variable' || (opToken.op !== 'in' && opToken.op !== 'not in'))) {
+            throw fail(marker, `'${variable}' is a set: write '"name" in ${variable}'`, token.column);
+        }
+        return { kind: 'compare', left, op: opToken.op, right, column: token.column };
+    };
+    const tree = parseOr(0);
+    const rest = peek();
+    if (rest.kind !== 'end')
+        throw fail(marker, `unexpected ${describe(rest)}`, rest.column);
+    return tree;
+}
+/** Every comparison is evaluated (no short circuit), so a marker fails the same way in every environment. */
+function evaluate(node, env, marker) {
+    if (node.kind === 'compare')
+        return markers_compare(node, env, marker);
+    const results = node.items.map((item) => evaluate(item, env, marker));
+    return node.kind === 'and' ? results.every(Boolean) : results.some(Boolean);
+}
+function lookup(env, key, marker, column) {
+    const value = Object.hasOwn(env, key) ? env[key] : undefined;
+    if (value !== undefined)
+        return value;
+    if (EMPTY_BY_DEFAULT.has(key))
+        return '';
+    throw fail(marker, `the environment has no value for '${key}'`, column);
+}
+function markers_compare(node, env, marker) {
+    const { left, op, right, column } = node;
+    const key = left.kind === 'variable' ? left.name : right.kind === 'variable' ? right.name : '';
+    const value = lookup(env, key, marker, column);
+    let lhs = left.kind === 'variable' ? value : left.value;
+    let rhs = right.kind === 'variable' ? value : right.value;
+    if (SET_KEYS.has(key)) {
+        const members = new Set(rhs
+            .split(/[\s,]+/)
+            .filter(Boolean)
+            .map(normalizeName));
+        const found = members.has(normalizeName(lhs));
+        return op === 'in' ? found : !found;
+    }
+    if (key === 'extra') {
+        lhs = normalizeName(lhs);
+        rhs = normalizeName(rhs);
+    }
+    if (VERSION_KEYS.has(key) && op !== 'in' && op !== 'not in') {
+        // PEP 440 arbitrary equality: the strings, case aside, versions or not.
+        if (op === '===')
+            return lhs.toLowerCase() === rhs.toLowerCase();
+        // `op + literal` as a PEP 440 specifier, when it is one and the value is a version.
+        if (!rhs.includes(',') && valid(lhs) !== null && validRange(`${op}${rhs}`)) {
+            if (op === '<' || op === '>')
+                return exclusive(lhs, op, rhs);
+            return satisfies(lhs, `${op}${rhs}`, { prereleases: true });
+        }
+    }
+    // Strings have no order: the dependency specifiers spec (as packaging 26 and uv read it) makes
+    // `<` and `>` false and `<=` and `>=` equality, and gives `~=` and `===` no meaning.
+    switch (op) {
+        case '<':
+        case '>':
+            return false;
+        case '<=':
+        case '>=':
+        case '==':
+            return lhs === rhs;
+        case '!=':
+            return lhs !== rhs;
+        case 'in':
+            return rhs.includes(lhs);
+        case 'not in':
+            return !rhs.includes(lhs);
+        case '~=':
+        case '===':
+            throw fail(marker, `'${op}' compares versions, and '${lhs}' ${op} '${rhs}' is not a version comparison`, column);
+    }
+}
+/**
+ * PEP 440's exclusive ordered comparison: `<V` leaves out V's own pre-releases and `>V` its
+ * post-releases and local versions, unless V is one itself. (The library's `<`/`>` refuse any
+ * version of V's release, so `'3.11' > '3.11.0rc1'` would be false.)
+ */
+function exclusive(version, op, bound) {
+    const candidate = version_explain(version);
+    const limit = version_explain(bound);
+    if (!candidate || !limit)
+        return false;
+    const order = compare(version, bound);
+    const sameBase = compare(candidate.base_version, limit.base_version) === 0;
+    if (op === '<')
+        return order < 0 && !(sameBase && candidate.is_prerelease && !limit.is_prerelease);
+    if (order <= 0)
+        return false;
+    if (sameBase && candidate.is_postrelease && !limit.is_postrelease)
+        return false;
+    return !(sameBase && candidate.local !== null);
+}
+
+;// CONCATENATED MODULE: ./src/detect/manifests/pyproject-sources.ts
+
+
+
+
+
+
+
+
+/**
+ * How pip should see one `[[…]]` index table, read as its own tool reads it (docs/detection.md,
+ * "Indexes and sources"): `main` replaces PyPI, `extra` is searched beside it, `explicit` serves
+ * only the packages bound to it by name.
+ *
+ * - poetry (https://python-poetry.org/docs/repositories/#package-sources): `priority` is
+ *   `primary` by default and replaces PyPI; `supplemental` (and the deprecated `secondary`) is
+ *   searched after it; `explicit` serves only dependencies naming it with `source = "…"`.
+ * - uv (https://docs.astral.sh/uv/concepts/indexes/): an index is searched before PyPI, which
+ *   stays, unless `default = true` makes it replace PyPI; `explicit = true` serves only packages
+ *   bound to it in `[tool.uv.sources]`.
+ * - pdm (https://pdm-project.org/en/latest/usage/config/#configure-the-package-indexes): every
+ *   source is searched beside PyPI; one named `pypi` replaces it; `include_packages` binds
+ *   packages to the source (read by `pdmBindings`).
+ */
+function indexRole(tool, table) {
+    if (tool === 'poetry') {
+        const priority = asString(table.priority) ?? 'primary';
+        if (priority === 'explicit')
+            return 'explicit';
+        return priority === 'supplemental' || priority === 'secondary' ? 'extra' : 'main';
+    }
+    if (tool === 'uv') {
+        if (table.explicit === true)
+            return 'explicit';
+        return table.default === true ? 'main' : 'extra';
+    }
+    return asString(table.name)?.toLowerCase() === 'pypi' ? 'main' : 'extra';
+}
+/** The `[[section]]` tables naming indexes (poetry and pdm sources, uv indexes), each with its role. */
+function readIndexTables(tool, tables, text, path, section) {
+    const header = new RegExp(`^\\s*\\[\\[${pyproject_sources_escapeRegExp(section)}\\]\\]`);
+    const indexes = [];
+    let from = 1;
+    for (const entry of tables) {
+        const table = asRecord(entry);
+        const line = findLine(text, header, from);
+        if (line)
+            from = line + 1;
+        const url = asString(table?.url);
+        if (!table || !url)
+            continue;
+        const source = { file: path, line: line ? (findLine(text, /^\s*url\s*=/, line) ?? line) : undefined };
+        const role = indexRole(tool, table);
+        indexes.push({
+            url: checkIndexUrl(url, `[[${section}]] url`, source),
+            name: asString(table.name) ?? null,
+            source,
+            ...(role === 'main' ? {} : { extra: true }),
+            ...(role === 'explicit' ? { explicit: true } : {}),
+        });
+    }
+    return indexes;
+}
+/**
+ * The index a requirement names must exist: its tool refuses the project otherwise, and a
+ * binding to nothing would silently fall back to PyPI here.
+ */
+function checkBinding(name, requirement, indexes, section) {
+    if (!indexes.some((index) => index.name === name)) {
+        throw new UserError(`${requirement.name} is bound to the index ${quoted(name)}, but no ${section} is named so`, 'detect', requirement.source);
+    }
+}
+/** poetry's `torch = { version = "…", source = "pytorch-cpu" }`: the dependency comes from that source only. */
+function bindPoetrySource(requirement, table, indexes) {
+    const name = asString(table?.source);
+    if (name === undefined)
+        return requirement;
+    checkBinding(name, requirement, indexes, '[[tool.poetry.source]]');
+    return { ...requirement, index: name };
+}
+/**
+ * pdm's `include_packages` (fnmatch patterns such as `torch*`): matching packages are searched in
+ * that source only. `exclude_packages` only keeps packages away from a source, which binds nothing.
+ */
+function pdmBindings(requirements, tables) {
+    const bindings = tables.flatMap((entry) => {
+        const table = asRecord(entry);
+        const name = asString(table?.name);
+        if (!name)
+            return [];
+        return asArray(table?.include_packages)
+            .filter((pattern) => typeof pattern === 'string')
+            .map((pattern) => ({ name, pattern: globPattern(pattern) }));
+    });
+    if (bindings.length === 0)
+        return requirements;
+    return requirements.map((requirement) => {
+        const bound = bindings.find((binding) => binding.pattern.test(requirement.name));
+        return bound ? { ...requirement, index: bound.name } : requirement;
+    });
+}
+/** An fnmatch pattern over normalized names, anchored: `*` and `?` only, as pdm's docs use them. */
+function globPattern(pattern) {
+    const body = normalizeName(pattern.replace(/\*/g, '\u0000').replace(/\?/g, '\u0001'))
+        .split('')
+        .map((char) => (char === '\u0000' ? '.*' : char === '\u0001' ? '.' : pyproject_sources_escapeRegExp(char)))
+        .join('');
+    return new RegExp(`^${body}$`);
+}
+/**
+ * `[tool.uv.sources]` (https://docs.astral.sh/uv/concepts/projects/dependencies/#dependency-sources):
+ * a package's source is a table or a list of them; uv takes the first entry whose `group`,
+ * `extra` and `marker` all hold for the requirement. Markers are evaluated for the image's
+ * platform (Linux x86_64, the default Python: detection knows no other yet). Only `index`
+ * entries matter here; `url`, `git` and `path` sources keep the requirement as written.
+ */
+function bindUvSources(requirements, sources, indexes, text, path) {
+    if (!sources)
+        return requirements;
+    const byName = new Map();
+    const header = findLine(text, /^\s*\[tool\.uv\.sources\]/) ?? 1;
+    for (const [name, value] of Object.entries(sources)) {
+        const line = findLine(text, new RegExp(`^\\s*["']?${pyproject_sources_escapeRegExp(name)}["']?\\s*=`), header);
+        byName.set(normalizeName(name), { entries: Array.isArray(value) ? value : [value], line });
+    }
+    const env = linuxEnvironment(`${defaultPython.version}.0`);
+    return requirements.map((requirement) => {
+        const found = byName.get(requirement.name);
+        if (!found)
+            return requirement;
+        const origin = { group: requirement.group };
+        const at = { file: path, line: found.line };
+        const entry = found.entries.map(asRecord).find((table) => table && applies(table, origin, env, at));
+        const index = asString(entry?.index);
+        if (index === undefined)
+            return requirement;
+        checkBinding(index, { ...requirement, source: at }, indexes, '[[tool.uv.index]]');
+        return { ...requirement, index };
+    });
+}
+function applies(table, origin, env, at) {
+    const group = asString(table.group);
+    if (group !== undefined && normalizeName(group) !== normalizeName(origin.group ?? ''))
+        return false;
+    const extra = asString(table.extra);
+    if (extra !== undefined && normalizeName(extra) !== normalizeName(origin.extra ?? ''))
+        return false;
+    const marker = asString(table.marker);
+    if (marker === undefined)
+        return true;
+    try {
+        return evaluateMarker(marker, env);
+    }
+    catch (error) {
+        throw new UserError(`[tool.uv.sources] marker ${quoted(marker)}: ${excerpt(error instanceof Error ? error.message : String(error), 200)}`, 'detect', at);
+    }
+}
+/**
+ * The requirement strings of a PEP 735 group (https://peps.python.org/pep-0735/), its
+ * `{ include-group = "…" }` entries expanded; each group read once, so includes cannot fan out
+ * or loop.
+ */
+function groupItems(groups, names) {
+    const items = [];
+    const seen = new Set();
+    const pending = [...names];
+    while (pending.length > 0) {
+        const group = pending.shift() ?? '';
+        const key = Object.keys(groups).find((candidate) => normalizeName(candidate) === normalizeName(group));
+        if (key === undefined || seen.has(key))
+            continue;
+        seen.add(key);
+        for (const entry of asArray(groups[key])) {
+            if (typeof entry === 'string')
+                items.push({ group: key, item: entry });
+            const included = asString(asRecord(entry)?.['include-group']);
+            if (included !== undefined)
+                pending.push(included);
+        }
+    }
+    return items;
+}
+function pyproject_sources_escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 ;// CONCATENATED MODULE: ./src/detect/manifests/pyproject.ts
+
+
+
 
 
 
@@ -52379,15 +53629,16 @@ function readPyproject(reader, path, format) {
         });
     }
     const poetryDependencies = asRecord(poetry?.dependencies);
+    const poetryTables = new Map();
     if (poetryDependencies && Object.keys(poetryDependencies).some((name) => name !== 'python')) {
-        readPoetryDependencies(manifest, text, path, poetryDependencies);
+        readPoetryDependencies(manifest, text, path, poetryDependencies, poetryTables);
     }
     else if (project) {
         const dependenciesLine = lineAfter(/^\s*\[project\]/, /^\s*dependencies\s*=/);
         manifest.requirements.push(...readPep508List(project.dependencies, text, path, dependenciesLine, 'project.dependencies'));
         const optional = asRecord(project['optional-dependencies']) ?? {};
         for (const [extra, list] of Object.entries(optional)) {
-            const line = lineAfter(/^\s*\[project\.optional-dependencies\]/, new RegExp(`^\\s*"?${pyproject_escapeRegExp(extra)}"?\\s*=`));
+            const line = lineAfter(/^\s*\[project\.optional-dependencies\]/, new RegExp(`^\\s*"?${pyproject_sources_escapeRegExp(extra)}"?\\s*=`));
             for (const requirement of readPep508List(list, text, path, line, `optional-dependencies.${extra}`)) {
                 manifest.warnings.push({
                     message: `${requirement.name} is only in optional-dependencies '${extra}': it is not installed`,
@@ -52403,27 +53654,29 @@ function readPyproject(reader, path, format) {
             source: { file: path, line: lineAfter(/^\s*\[tool\.poetry\.dependencies\]/, /^\s*python\s*=/) },
         });
     }
-    manifest.indexes.push(...readIndexTables(asArray(poetry?.source), text, path, 'tool.poetry.source'), ...readIndexTables(asArray(asRecord(tool.uv)?.index), text, path, 'tool.uv.index'), ...readIndexTables(asArray(asRecord(tool.pdm)?.source), text, path, 'tool.pdm.source'));
-    const uvIndexUrl = asString(asRecord(tool.uv)?.['index-url']);
-    if (uvIndexUrl) {
-        const source = { file: path, line: findLine(text, /^\s*index-url\s*=/) };
-        manifest.indexes.push({
-            url: checkIndexUrl(uvIndexUrl, '[tool.uv] index-url', source),
-            name: null,
-            source,
-        });
+    const uv = asRecord(tool.uv);
+    const pdm = asRecord(tool.pdm);
+    manifest.indexes.push(...readIndexTables('poetry', asArray(poetry?.source), text, path, 'tool.poetry.source'), ...readIndexTables('uv', asArray(uv?.index), text, path, 'tool.uv.index'), ...readIndexTables('pdm', asArray(pdm?.source), text, path, 'tool.pdm.source'), ...uvIndexSettings(uv, text, path));
+    if (format === 'uv') {
+        manifest.requirements.push(...uvGroupRequirements(data, uv ?? {}, text, path));
+        manifest.requirements = bindUvSources(manifest.requirements, asRecord(uv?.sources), manifest.indexes, text, path);
     }
+    if (poetryDependencies) {
+        manifest.requirements = manifest.requirements.map((requirement) => bindPoetrySource(requirement, poetryTables.get(requirement), manifest.indexes));
+    }
+    manifest.requirements = pdmBindings(manifest.requirements, asArray(pdm?.source));
     const scripts = asRecord(project?.scripts) ?? asRecord(poetry?.scripts);
     const [scriptName, target] = Object.entries(scripts ?? {})[0] ?? [];
     if (scriptName && typeof target === 'string') {
         const source = {
             file: path,
-            line: findLine(text, new RegExp(`^\\s*"?${pyproject_escapeRegExp(scriptName)}"?\\s*=`)),
+            line: findLine(text, new RegExp(`^\\s*"?${pyproject_sources_escapeRegExp(scriptName)}"?\\s*=`)),
         };
         manifest.entrypoint = { path: checkPathText(target, `script ${quoted(scriptName)}`, source), source };
     }
     return manifest;
 }
+const LINE_WINDOW = 200;
 function readPep508List(value, text, path, fromLine, where) {
     if (value === undefined)
         return [];
@@ -52441,7 +53694,12 @@ function readPep508List(value, text, path, fromLine, where) {
                 line: fromLine,
             });
         }
-        const line = findLine(text, `"${item}"`, searchFrom) ?? findLine(text, `'${item}'`, searchFrom) ?? fromLine;
+        // Items sit a line or a few apart; a window keeps an item written with escapes, found nowhere,
+        // from costing a scan to the end of the file each.
+        const window = searchFrom + LINE_WINDOW;
+        const line = findLine(text, `"${item}"`, searchFrom, window) ??
+            findLine(text, `'${item}'`, searchFrom, window) ??
+            fromLine;
         if (line)
             searchFrom = line;
         const source = { file: path, line };
@@ -52453,12 +53711,13 @@ function readPep508List(value, text, path, fromLine, where) {
     return requirements;
 }
 /** `[tool.poetry.dependencies]`: `name = "^1.2"`, `name = { version, extras, markers, source, url, git }`. */
-function readPoetryDependencies(manifest, text, path, dependencies) {
+function readPoetryDependencies(manifest, text, path, dependencies, tables) {
     const header = findLine(text, /^\s*\[tool\.poetry\.dependencies\]/) ?? 1;
+    const keyLines = keyLinesAfter(text, header);
     for (const [rawName, rawValue] of Object.entries(dependencies)) {
         if (rawName === 'python')
             continue;
-        const line = findLine(text, new RegExp(`^\\s*["']?${pyproject_escapeRegExp(rawName)}["']?\\s*=`), header) ?? header;
+        const line = keyLines.get(rawName) ?? header;
         const source = { file: path, line };
         const value = Array.isArray(rawValue) ? rawValue[0] : rawValue;
         const table = asRecord(value);
@@ -52470,7 +53729,7 @@ function readPoetryDependencies(manifest, text, path, dependencies) {
             continue;
         const url = asString(table?.url) ?? (asString(table?.git) ? `git+${asString(table?.git)}` : null);
         const markers = asString(table?.markers) ?? null;
-        manifest.requirements.push({
+        const requirement = {
             name: normalizeName(rawName),
             extras: asArray(table?.extras)
                 .filter((extra) => typeof extra === 'string')
@@ -52481,33 +53740,55 @@ function readPoetryDependencies(manifest, text, path, dependencies) {
             url,
             hashes: [],
             source,
-        });
+        };
+        manifest.requirements.push(requirement);
+        tables.set(requirement, table);
     }
 }
-/** The `[[section]]` tables naming indexes (poetry and pdm sources, uv indexes). */
-function readIndexTables(tables, text, path, section) {
-    const header = new RegExp(`^\\s*\\[\\[${pyproject_escapeRegExp(section)}\\]\\]`);
+/** `[tool.uv] index-url` and `extra-index-url`, the pip-style settings uv still reads. */
+function uvIndexSettings(uv, text, path) {
     const indexes = [];
-    let from = 1;
-    for (const entry of tables) {
-        const table = asRecord(entry);
-        const url = asString(table?.url);
-        const line = findLine(text, header, from);
-        if (line)
-            from = line + 1;
-        if (url) {
-            const source = { file: path, line: line ? (findLine(text, /^\s*url\s*=/, line) ?? line) : undefined };
-            indexes.push({
-                url: checkIndexUrl(url, `[[${section}]] url`, source),
-                name: asString(table?.name) ?? null,
-                source,
-            });
-        }
+    const main = asString(uv?.['index-url']);
+    if (main) {
+        const source = { file: path, line: findLine(text, /^\s*index-url\s*=/) };
+        indexes.push({ url: checkIndexUrl(main, '[tool.uv] index-url', source), name: null, source });
+    }
+    for (const url of asArray(uv?.['extra-index-url'])) {
+        if (typeof url !== 'string')
+            continue;
+        const source = { file: path, line: findLine(text, /^\s*extra-index-url\s*=/) };
+        indexes.push({
+            url: checkIndexUrl(url, '[tool.uv] extra-index-url', source),
+            name: null,
+            source,
+            extra: true,
+        });
     }
     return indexes;
 }
-function pyproject_escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The requirements of the dependency groups `uv sync` installs by default (`[dependency-groups]`,
+ * and `[tool.uv] dev-dependencies` as `dev`), each tagged with its group so sources scoped to
+ * a group apply.
+ */
+function uvGroupRequirements(data, uv, text, path) {
+    const groups = { ...(asRecord(data['dependency-groups']) ?? {}) };
+    const legacyDev = uv['dev-dependencies'];
+    if (Array.isArray(legacyDev))
+        groups.dev = [...asArray(groups.dev), ...legacyDev];
+    const header = findLine(text, /^\s*\[dependency-groups\]/) ?? 1;
+    const keyLines = keyLinesAfter(text, header);
+    const requirements = [];
+    for (const { group, item } of groupItems(groups, uvDefaultGroups({ file: path, text, data }, Object.keys(groups)))) {
+        const line = keyLines.get(group) ??
+            (group === 'dev' ? findLine(text, /^\s*dev-dependencies\s*=/) : undefined) ??
+            header;
+        requirements.push(...readPep508List([item], text, path, line, `dependency-groups.${group}`).map((requirement) => ({
+            ...requirement,
+            group,
+        })));
+    }
+    return requirements;
 }
 
 ;// CONCATENATED MODULE: ./src/detect/manifests/requirements.ts
@@ -52526,6 +53807,7 @@ function readRequirementsManifest(reader, path) {
         ],
         cuda: [],
         gpu: null,
+        cpuBuilds: [],
         entrypoint: null,
         systemPackages: [],
         warnings: [],
@@ -52593,7 +53875,7 @@ function readSetupPy(reader, path) {
     if (text === null)
         throw new UserError(`cannot read '${path}'`, 'detect', { file: path });
     const manifest = emptyManifest('setuptools', path);
-    const lineAt = (offset) => text.slice(0, offset).split('\n').length;
+    const { lineAt, commentBefore } = lineIndex(text);
     const python = /python_requires\s*=\s*(['"])([^'"]+)\1/.exec(text);
     if (python?.[2])
         manifest.python.push({
@@ -52619,8 +53901,7 @@ function readSetupPy(reader, path) {
     for (const match of body.matchAll(/(['"])((?:(?!\1).)*)\1/g)) {
         const offset = start + 1 + (match.index ?? 0);
         const line = lineAt(offset);
-        const before = text.slice(text.lastIndexOf('\n', offset) + 1, offset);
-        if (before.includes('#'))
+        if (commentBefore(offset))
             continue;
         const parsed = parsePep508((match[2] ?? '').trim());
         if ('error' in parsed)
@@ -52628,6 +53909,41 @@ function readSetupPy(reader, path) {
         manifest.requirements.push({ ...parsed, hashes: [], source: { file: path, line } });
     }
     return manifest;
+}
+/**
+ * Where offsets of `text` lie: their 1-based line, and whether a `#` comes before them on it. The
+ * line starts are found once and searched, and each line looked for `#` once, so that a list of
+ * many items, even all on one line, is read in linear time.
+ */
+function lineIndex(text) {
+    const starts = [0];
+    for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1))
+        starts.push(index + 1);
+    const lineAt = (offset) => {
+        let low = 0;
+        let high = starts.length - 1;
+        while (low < high) {
+            const middle = (low + high + 1) >> 1;
+            if ((starts[middle] ?? 0) <= offset)
+                low = middle;
+            else
+                high = middle - 1;
+        }
+        return low + 1;
+    };
+    const hashes = new Map();
+    const commentBefore = (offset) => {
+        const line = lineAt(offset);
+        let hash = hashes.get(line);
+        if (hash === undefined) {
+            const start = starts[line - 1] ?? 0;
+            const found = text.slice(start, (starts[line] ?? text.length + 1) - 1).indexOf('#');
+            hash = found < 0 ? Number.POSITIVE_INFINITY : start + found;
+            hashes.set(line, hash);
+        }
+        return hash < offset;
+    };
+    return { lineAt, commentBefore };
 }
 function findClosingBracket(text, open) {
     let depth = 0;
@@ -52691,15 +54007,19 @@ const LOCK_MANIFESTS = {
 const LOCK_FILES = Object.keys(LOCK_MANIFESTS);
 function folder(reader, dir, names) {
     let pyproject;
+    const pyprojectFile = () => {
+        if (pyproject === undefined) {
+            const file = `${dir}pyproject.toml`;
+            pyproject = names.has('pyproject.toml') ? { file, ...readToml(reader, file) } : null;
+        }
+        return pyproject;
+    };
     return {
         reader,
         dir,
         has: (name) => names.has(name),
-        pyproject() {
-            if (pyproject === undefined)
-                pyproject = names.has('pyproject.toml') ? readToml(reader, `${dir}pyproject.toml`).data : null;
-            return pyproject;
-        },
+        pyproject: () => pyprojectFile()?.data ?? null,
+        pyprojectFile,
     };
 }
 function cog(at) {
@@ -52718,8 +54038,10 @@ function pylock(at) {
 }
 /** pyproject.toml with the first of uv.lock, poetry.lock, pdm.lock beside it; null without one. */
 function lockedPyproject(at) {
-    if (!at.pyproject())
+    const pyproject = at.pyprojectFile();
+    if (!pyproject)
         return null;
+    // uv and poetry read in it where installing starts (the project's dependencies, uv's default groups).
     const pyprojectLocks = [
         ['uv.lock', 'uv', readUvLock],
         ['poetry.lock', 'poetry', readPoetryLock],
@@ -52728,9 +54050,15 @@ function lockedPyproject(at) {
     for (const [name, format, readLock] of pyprojectLocks) {
         if (!at.has(name))
             continue;
-        const manifest = readPyproject(at.reader, `${at.dir}pyproject.toml`, format);
+        const manifest = readPyproject(at.reader, pyproject.file, format);
         const lockfile = `${at.dir}${name}`;
-        return { manifest, lock: readLock(at.reader, lockfile), lockfile, format, files: manifest.files };
+        return {
+            manifest,
+            lock: readLock(at.reader, lockfile, pyproject),
+            lockfile,
+            format,
+            files: manifest.files,
+        };
     }
     return null;
 }
@@ -52868,26 +54196,6 @@ function chooseDependencyFile(reader, path, kind, names) {
     })();
     return { ...chosen, unused: [] };
 }
-
-;// CONCATENATED MODULE: ./src/data/compat.json
-const compat_namespaceObject = /*#__PURE__*/JSON.parse('{"Tj":{"PYTHON_DOCKER_OFFICIAL":"Docker Official Image \'python\' tags (docker-library/python README, \'Supported tags\'): https://hub.docker.com/_/python — X.Y-slim-bookworm exists for 3.9-3.13","PYTHON_DEVGUIDE_VERSIONS":"Python release status: https://devguide.python.org/versions/","PYPI_NAMES":"The framework\'s own project page on PyPI (https://pypi.org/project/NAME/), which gives the distribution name and the import name in its install instructions","TORCH_PYPI_DEFAULT":"pytorch/test-infra tools/scripts/generate_binary_build_matrix.py (STABLE_CUDA_VERSIONS[\'release\'] at each release\'s go-live commit) with pytorch/builder and test-infra release/pypi/promote_pypi_to_staging.sh; collected in shared/reference/cuda-matrix.json pytorch.pypi_default_cuda_linux_x86_64_by_minor","TF_DOCS_SOURCE":"tensorflow/docs site/en/install/source.md @ 7c3650212740204359d4ceae481abc79345541be (Tested build configurations, Linux GPU table)","TF_DOCS_PIP":"tensorflow/docs site/en/install/pip.md @ 7c3650212740204359d4ceae481abc79345541be (\'pip install tensorflow[and-cuda]\'; and-cuda docs added in 7442d72c60d0868f94a384331305c0e3889097a8, 2023-09-28)","ORT_DOCS":"https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider) + microsoft/onnxruntime docs/execution-providers/CUDA-ExecutionProvider.md @ d0ea319e9b71f66abc5abdc8c65ce5456ab06780 (older table)","JAX_DOCS":"jax-ml/jax docs/installation.md @ cec06d116c05f0d52adfceee3d3b730fdbcb0ce5 and @ 910a31d7b7510e3375718ab1ea0d38df7bd2c0d5 (0.4.26 era)","CUPY_DOCS":"https://github.com/cupy/cupy/releases/tag/v12.0.0 ; https://pypi.org/project/cupy-cuda11x/12.2.0/ ; https://pypi.org/project/cupy-cuda12x/12.2.0/ ; https://anaconda.org/scientific-python-nightly-wheels/cupy-cuda13x (README text)","PADDLE_DOCS":"https://www.paddlepaddle.org.cn/install/quick (paddlepaddle-gpu X.Y.Z.postNNN wheels: post120 = CUDA 12.0); shared/reference/cuda-matrix.json other_packages.paddlepaddle","NVIDIA_PIP_WHEELS":"NVIDIA CUDA pip wheels on PyPI (nvidia-cuda-runtime-cu12 etc.: the version\'s major.minor is the CUDA toolkit\'s); shared/reference/cuda-matrix.json other_packages.nvidia_pip_wheels","NVIDIA_CUDA_TAGS":"NVIDIA container images nvidia/cuda supported tags (gitlab.com/nvidia/container-images/cuda, doc/supported-tags.md, via its GitHub mirrors); shared/reference/cuda-matrix.json nvidia_cuda_images.supported_tags_by_version","TORCH_WHEEL_DEPS":"PyTorch Linux wheels depend on NVIDIA\'s CUDA pip wheels since 1.13 (pytorch/builder \'+cu117.with.pypi.cudnn\'); shared/reference/cuda-matrix.json pytorch.pypi_default_rules","PYTORCH_INDEX":"https://download.pytorch.org/whl/{cpu,cuXXX}: PyTorch\'s own wheel indexes (shared/reference/cuda-matrix.json pytorch.index_url_scheme)","UV_PYTHON":"astral-sh/uv: `uv python install` fetches python-build-standalone builds, verified against checksums uv ships (https://docs.astral.sh/uv/guides/install-python/); image ghcr.io/astral-sh/uv","LIGHTGBM_README":"microsoft/LightGBM python-package/README.rst (\'Install from PyPI\': on Linux, \'OSError: libgomp.so.1: cannot open shared object file\' means the OpenMP runtime must be installed with the system package manager); reproduced here: lightgbm 4.7.0 fails to import on a Debian bookworm minbase until libgomp1 is installed","DEBIAN_LIBGL1_MESA_GLX":"Debian package tracker, https://tracker.debian.org/pkg/mesa: libgl1-mesa-glx was a transitional package to libgl1 and is gone from bookworm (12) on, the Debian python:*-slim images\' release"},"Hg":{"Ay":{"version":"3.11","source":"PYTHON_DEVGUIDE_VERSIONS","why":"the oldest CPython still in security support whose wheels every listed framework ships"},"$j":["3.9","3.10","3.11","3.12","3.13"],"if":[{"python":"3.9","image":"docker.io/library/python:3.9-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.10","image":"docker.io/library/python:3.10-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.11","image":"docker.io/library/python:3.11-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.12","image":"docker.io/library/python:3.12-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.13","image":"docker.io/library/python:3.13-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"}]},"Ij":[{"name":"torch","import":"torch","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jax","import":"jax","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"scikit-learn","import":"sklearn","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"xgboost","import":"xgboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"lightgbm","import":"lightgbm","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"catboost","import":"catboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"onnxruntime","import":"onnxruntime","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"onnxruntime-gpu","import":"onnxruntime","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"transformers","import":"transformers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"keras","import":"keras","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"diffusers","import":"diffusers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"vllm","import":"vllm","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow-cpu","import":"tensorflow","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"tensorflow-gpu","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle-gpu","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jaxlib","import":"jaxlib","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"cupy","import":"cupy","gpuCapable":true,"source":"CUPY_DOCS","pattern":"^cupy(-cuda\\\\d+x?)?$"}],"gI":{"VC":[{"framework":"torch","minor":"1.12","cuda":"10.2","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"1.13","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.0","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.1","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.2","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.3","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.4","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.5","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.6","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.7","cuda":"12.6","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.8","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.9","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.10","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.11","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.12","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.13","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"tensorflow","minor":"2.0","cuda":"10.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.1","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.2","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.3","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.4","cuda":"11.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.5","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.6","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.7","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.8","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.9","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.10","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.11","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.12","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.13","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.14","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.15","cuda":"12.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.16","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.17","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.18","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.19","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.20","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.21","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"onnxruntime-gpu","minor":"1.5","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.6","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.7","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.8","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.9","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.10","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.11","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.12","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.13","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.14","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.15","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.16","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.17","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.18","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.19","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.20","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.21","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.22","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.23","cuda":"12","source":"ORT_DOCS"}],"Fb":[{"cuda":"11.0","image":"docker.io/nvidia/cuda:11.0.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.1","image":"docker.io/nvidia/cuda:11.1.1-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.2","image":"docker.io/nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.4","image":"docker.io/nvidia/cuda:11.4.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.5","image":"docker.io/nvidia/cuda:11.5.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.6","image":"docker.io/nvidia/cuda:11.6.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.7","image":"docker.io/nvidia/cuda:11.7.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.8","image":"docker.io/nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.0","image":"docker.io/nvidia/cuda:12.0.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.1","image":"docker.io/nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.2","image":"docker.io/nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.3","image":"docker.io/nvidia/cuda:12.3.2-cudnn9-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.4","image":"docker.io/nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.5","image":"docker.io/nvidia/cuda:12.5.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.6","image":"docker.io/nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.8","image":"docker.io/nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.9","image":"docker.io/nvidia/cuda:12.9.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"13.0","image":"docker.io/nvidia/cuda:13.0.2-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"}],"MV":[{"package":"torch","versions":">=1.13","strategy":"pip-cuda","why":"torch wheels bring CUDA as nvidia-* pip wheels since 1.13","source":"TORCH_WHEEL_DEPS"},{"package":"torch","versions":"<1.13","strategy":"system-cuda","why":"torch before 1.13 bundles or expects system CUDA libraries","source":"TORCH_WHEEL_DEPS"},{"package":"tensorflow","extra":"and-cuda","versions":">=2.14","strategy":"pip-cuda","why":"tensorflow[and-cuda] installs CUDA and cuDNN as nvidia-* wheels","source":"TF_DOCS_PIP"},{"package":"tensorflow","versions":"","strategy":"system-cuda","why":"tensorflow without the and-cuda extra loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"tensorflow-gpu","versions":"","strategy":"system-cuda","why":"tensorflow-gpu loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"jax","extra":"cuda12","versions":"","strategy":"pip-cuda","why":"jax[cuda12] installs the CUDA plugin with nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda12_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda11_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda11_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12-local","versions":"","strategy":"system-cuda","why":"jax[cuda12-local] uses the system\'s CUDA","source":"JAX_DOCS"},{"package":"onnxruntime-gpu","versions":"","strategy":"system-cuda","why":"onnxruntime-gpu loads CUDA and cuDNN from the system","source":"ORT_DOCS"},{"package":"cupy","versions":"","strategy":"system-cuda","why":"cupy-cudaXXx wheels load the CUDA toolkit from the system unless its nvidia-* wheels are installed too","source":"CUPY_DOCS"},{"package":"paddlepaddle-gpu","versions":">=3","strategy":"pip-cuda","why":"paddlepaddle-gpu 3.x wheels bundle CUDA, cuDNN and NCCL","source":"PADDLE_DOCS"},{"package":"paddlepaddle-gpu","versions":"<3","strategy":"system-cuda","why":"paddlepaddle-gpu 2.x loads CUDA from the system","source":"PADDLE_DOCS"}],"z7":{"image":"ghcr.io/astral-sh/uv:0.9.9","source":"UV_PYTHON","why":"nvidia/cuda images carry no Python; uv installs a pinned python-build-standalone CPython that runs on any of their Ubuntu releases"}},"l2":{"K4":[{"framework":"lightgbm","packages":["libgomp1"],"why":"lib_lightgbm.so links the GNU OpenMP runtime (libgomp.so.1), which slim Debian images lack","source":"LIGHTGBM_README"}],"fN":[{"from":"libgl1-mesa-glx","to":"libgl1","source":"DEBIAN_LIBGL1_MESA_GLX"}]}}');
-;// CONCATENATED MODULE: ./src/data/compat.ts
-
-const compatSources = compat_namespaceObject.Tj;
-const defaultPython = compat_namespaceObject.Hg.Ay;
-const supportedPythons = compat_namespaceObject.Hg.$j;
-const pythonBaseImages = compat_namespaceObject.Hg["if"];
-const frameworkTable = compat_namespaceObject.Ij;
-const cudaDefaults = compat_namespaceObject.gI.VC;
-function frameworkRow(normalizedName) {
-    return frameworkTable.find((row) => row.name === normalizedName ||
-        (row.pattern !== undefined && new RegExp(row.pattern).test(normalizedName)));
-}
-const frameworkSystemPackages = compat_namespaceObject.l2.K4;
-const renamedSystemPackages = compat_namespaceObject.l2.fN;
-const gpuStrategies = compat_namespaceObject.gI.MV;
-const systemCudaBases = compat_namespaceObject.gI.Fb;
-const pythonInstaller = compat_namespaceObject.gI.z7;
 
 ;// CONCATENATED MODULE: ./src/detect/cuda.ts
 
@@ -53036,7 +54344,8 @@ function chooseNamedFile(reader, input) {
     if (!files.includes(path))
         throw notAFile(reader, path, input, files);
     if (!kind) {
-        const manifest = LOCK_MANIFESTS[name];
+        // Own keys only: the name is the user's, and `constructor` is no lockfile.
+        const manifest = Object.hasOwn(LOCK_MANIFESTS, name) ? LOCK_MANIFESTS[name] : undefined;
         throw new UserError(manifest
             ? `${INPUT}: ${path} is a lockfile; name its manifest (${inFolder(folderOf(path), manifest)}): the lock beside it is used`
             : `${INPUT}: ${path} is no dependency file detect reads; name a requirements file (.txt or .in), pyproject.toml, Pipfile, a conda environment file (.yml or .yaml), setup.cfg, setup.py, cog.yaml or pylock.toml`, 'detect');
@@ -53106,21 +54415,52 @@ function detectEntrypoint(reader, declared, folders = ['.']) {
 function detectFrameworks(requirements, locked = new Map()) {
     const frameworks = [];
     for (const requirement of requirements) {
-        const row = frameworkRow(requirement.name);
-        if (!row)
-            continue;
-        const name = row.pattern ? requirement.name : row.name;
-        if (frameworks.some((framework) => framework.name === name))
-            continue;
-        frameworks.push({
-            name,
-            importName: row.import,
-            spec: requirement.url ?? requirement.written ?? requirement.specifier,
-            locked: locked.get(name)?.version ?? exactPin(requirement.specifier),
-            source: formatSource(requirement.source),
-        });
+        const framework = frameworkOf(requirement, locked);
+        if (framework && !frameworks.some((known) => known.name === framework.name))
+            frameworks.push(framework);
     }
     return frameworks;
+}
+/**
+ * The framework a requirement installs. A framework build of its own keeps its name, even a
+ * deprecated one (tensorflow-gpu up to 2.11 is a complete TensorFlow, and what the lock holds). A
+ * deprecated or placeholder name that is no build (sklearn, pytorch) reports the framework it
+ * stands for, with the version the lock holds for that framework: the alias's own versions
+ * (sklearn 0.0) are not the framework's, so its exact pin is not one either.
+ */
+function frameworkOf(requirement, locked) {
+    const own = frameworkRow(requirement.name);
+    const renamed = own ? undefined : renamedPackage(requirement.name);
+    const row = own ?? (renamed && frameworkRow(renamed.installs));
+    if (!row)
+        return null;
+    const installed = renamed?.installs ?? requirement.name;
+    const name = row.pattern ? installed : row.name;
+    return {
+        name,
+        importName: row.import,
+        spec: requirement.url ?? requirement.written ?? requirement.specifier,
+        locked: locked.get(name)?.version ?? (renamed ? null : exactPin(requirement.specifier)),
+        source: formatSource(requirement.source),
+    };
+}
+/**
+ * A warning for each requirement that names a deprecated or placeholder package (src/data/compat.json
+ * renamedPackages), at its line, saying what to write instead and citing the public source.
+ */
+function renamedWarnings(requirements) {
+    return requirements.flatMap((requirement) => {
+        const row = renamedPackage(requirement.name);
+        if (!row)
+            return [];
+        const what = row.kind === 'placeholder'
+            ? `${row.name} is a placeholder on PyPI, not ${row.installs}`
+            : `${row.name} is the deprecated name of ${row.installs}`;
+        const url = /https:\/\/[^\s)]*[^\s).,:;]/.exec(compatSources[row.source] ?? '')?.[0];
+        return [
+            { message: `${what}: ${row.why}${url ? ` (${url})` : ''}`, source: formatSource(requirement.source) },
+        ];
+    });
 }
 /** A lock with no manifest beside it (pylock.toml alone): its packages are the requirements, with no spec written. */
 function frameworksFromLock(packages) {
@@ -53132,221 +54472,82 @@ function detectAccelerator(frameworks, cudaRequired) {
     return frameworks.some((framework) => frameworkRow(framework.name)?.gpuCapable) ? 'gpu-optional' : 'cpu';
 }
 
-;// CONCATENATED MODULE: ./src/detect/models.ts
+;// CONCATENATED MODULE: ./src/detect/intent.ts
 
 
-
-const FORMAT_BY_EXTENSION = {
-    '.joblib': 'joblib',
-    '.pkl': 'pickle',
-    '.pickle': 'pickle',
-    '.onnx': 'onnx',
-    '.pt': 'torch',
-    '.pth': 'torch',
-    '.ckpt': 'torch',
-    '.safetensors': 'safetensors',
-    '.keras': 'keras',
-    '.h5': 'h5',
-    '.ubj': 'xgboost',
-};
-/** How a Git LFS pointer starts (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md). */
-const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
-/** The spec keeps pointers under 1024 bytes; a larger file is content, and is never read to find out. */
-const LFS_POINTER_LIMIT = 1024;
-/** The index of a sharded Hugging Face checkpoint: its `weight_map` names the shard of each tensor. */
-const SHARD_INDEX = /(^|\/)(.*\.safetensors\.index\.json|pytorch_model\.bin\.index\.json)$/;
-/** An index larger than this is not parsed (the largest on the Hub are well under 1 MiB). */
-const SHARD_INDEX_LIMIT = 16 * 1024 * 1024;
-/** Shards one index may name before the rest are not looked at (the Hub's largest have a few hundred). */
-const SHARD_LIMIT = 4096;
-const HUGGING_FACE_WEIGHTS = /^(.*\.safetensors|pytorch_model\.bin|tf_model\.h5|flax_model\.msgpack|.*\.safetensors\.index\.json|pytorch_model\.bin\.index\.json)$/;
-/** Text models are sniffed only up to this size: beyond it a .json or .txt is data, not a model worth reading. */
-const SNIFF_LIMIT = 64 * 1024 * 1024;
 /**
- * Model artifacts: files by extension, xgboost JSON and lightgbm text models by their content,
- * and SavedModel and Hugging Face folders as one artifact each. Git LFS pointers are kept but
- * named (`lfsPointers`), for single files and for any file inside a folder model, since their bytes
- * were never fetched; so are the shards a sharded checkpoint's index names but the project lacks
- * (`missingShards`). Only files under 1024 bytes are read to tell a pointer.
+ * The indexes a requirement may come from, as its tool searches them (docs/detection.md,
+ * "Indexes and sources"): the one it is bound to by name, else every index that is not explicit.
+ * PyPI is left implicit: it serves no CPU- or CUDA-specific build of anything here.
  */
-function detectModels(reader) {
-    const files = reader.files();
-    const known = new Set(files);
-    const byFolder = new Map();
-    for (const path of files) {
-        const slash = path.lastIndexOf('/');
-        const folder = slash < 0 ? '.' : path.slice(0, slash);
-        const list = byFolder.get(folder) ?? [];
-        list.push(path.slice(slash + 1));
-        byFolder.set(folder, list);
+function indexesFor(requirement, indexes) {
+    if (requirement.index !== undefined)
+        return indexes.filter((index) => index.name === requirement.index);
+    return indexes.filter((index) => !index.explicit);
+}
+/** PyTorch-style indexes hold one accelerator's builds each: `/whl/cpu`, `/whl/cu121`, `/whl/rocm6.3`. */
+const ACCELERATOR_INDEX = /\/whl\/(?:nightly\/|test\/)?(?:cpu|cu\d+|rocm[\d.]+|xpu)\/?$/;
+/**
+ * The frameworks this project installs as CPU-only builds (src/data/cpu-builds.json): a `+cpu`
+ * local version, in the specifier or the lock; every accelerator index the package may come
+ * from being a CPU one; a CPU extra (`jax[cpu]`); a conda CPU selector (`cpuonly`).
+ */
+function cpuBuilds(requirements, indexes, locked, stated) {
+    const builds = stated.map((item) => ({
+        framework: item.framework,
+        why: `${item.what} selects the CPU build`,
+        source: item.source,
+    }));
+    for (const requirement of requirements) {
+        const build = cpuBuildOf(requirement, indexes, locked.get(requirement.name) ?? null);
+        if (build)
+            builds.push(build);
     }
-    const models = [];
-    const folderModels = [];
-    for (const [folder, names] of byFolder) {
-        let format = null;
-        if (names.includes('saved_model.pb'))
-            format = 'savedmodel';
-        else if (names.includes('config.json') && names.some((name) => HUGGING_FACE_WEIGHTS.test(name)))
-            format = 'huggingface';
-        if (!format)
-            continue;
-        folderModels.push(folder === '.' ? '' : `${folder}/`);
-        const inside = files.filter((path) => (folder === '.' ? true : path.startsWith(`${folder}/`)));
-        const bytes = inside.reduce((sum, path) => sum + (reader.size(path) ?? 0), 0);
-        const pointers = new Set(inside.filter((path) => isLfsPointer(reader, path)));
-        const missingShards = [];
-        if (format === 'huggingface') {
-            for (const index of inside.filter((path) => SHARD_INDEX.test(path))) {
-                // Only the project's own files are looked at: a name the index gives is never opened or
-                // stat'ed on the strength of the index alone (it may point through a link, out of the project).
-                for (const shard of shardsOf(reader, index, folder)) {
-                    if (!known.has(shard))
-                        missingShards.push({ path: shard, index });
-                    else if (!pointers.has(shard) && isLfsPointer(reader, shard))
-                        pointers.add(shard);
-                }
-            }
-            missingShards.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return builds;
+}
+function cpuBuildOf(requirement, indexes, locked) {
+    const name = requirement.name;
+    const local = cpuLocalVersions.find((row) => row.packages.includes(name) &&
+        [requirement.specifier, locked?.version ?? ''].some((version) => new RegExp(`\\+${row.label}(?:$|[,\\s])`).test(version)));
+    if (local) {
+        const inLock = locked?.version.includes(`+${local.label}`) === true;
+        return {
+            framework: name,
+            why: `${name} ${inLock ? locked?.version : requirement.specifier} is the CPU build`,
+            source: inLock && locked ? locked.source : requirement.source,
+        };
+    }
+    const cpuIndex = cpuIndexes.find((row) => row.packages.includes(name));
+    if (cpuIndex) {
+        const accelerated = indexesFor(requirement, indexes).filter((index) => ACCELERATOR_INDEX.test(index.url));
+        const pattern = new RegExp(cpuIndex.pattern);
+        const [first] = accelerated;
+        if (first && accelerated.every((index) => pattern.test(index.url))) {
+            return {
+                framework: name,
+                why: `${name} comes from ${first.url}, which serves CPU builds only`,
+                source: first.source,
+            };
         }
-        const lfsPointers = [...pointers].sort();
-        models.push({ path: folder, format, bytes, lfsPointers, missingShards });
     }
-    for (const path of files) {
-        if (folderModels.some((prefix) => prefix === '' || path.startsWith(prefix)))
-            continue;
-        const format = formatOf(reader, path);
-        if (!format)
-            continue;
-        const bytes = reader.size(path) ?? 0;
-        models.push({
-            path,
-            format,
-            bytes,
-            lfsPointers: isLfsPointer(reader, path) ? [path] : [],
-            missingShards: [],
-        });
-    }
-    return models.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-/** Whether `path` is a Git LFS pointer: a file under 1024 bytes starting with the spec's version line. */
-function isLfsPointer(reader, path) {
-    const size = reader.size(path);
-    if (size === null || size >= LFS_POINTER_LIMIT)
-        return false;
-    return (reader.readText(path) ?? '').startsWith(LFS_POINTER);
+    const extra = cpuExtras.find((row) => row.package === name && requirement.extras.includes(row.extra));
+    if (extra)
+        return { framework: name, why: `${name}[${extra.extra}] is the CPU build`, source: requirement.source };
+    return null;
 }
 /**
- * The shard files a sharded checkpoint's index names in its `weight_map`, relative to the project
- * (a shard lies beside its index), once each, sorted. An index that is a pointer itself, too large,
- * or not such JSON names none: the pointer is reported as one, the rest is left to the loader.
+ * The indexes that count as CUDA hints: those every requirement may search, and explicit ones
+ * only when a requirement is bound to them (uv's `pytorch-cu130` index that only a non-default
+ * group names installs nothing).
  */
-function shardsOf(reader, index, modelFolder) {
-    const size = reader.size(index);
-    if (size === null || size > SHARD_INDEX_LIMIT || isLfsPointer(reader, index))
-        return [];
-    let parsed;
-    try {
-        parsed = JSON.parse(reader.readText(index) ?? '');
-    }
-    catch {
-        return [];
-    }
-    const weightMap = parsed?.weight_map;
-    if (!weightMap || typeof weightMap !== 'object' || Array.isArray(weightMap))
-        return [];
-    const folder = external_node_path_namespaceObject.posix.dirname(index);
-    const shards = new Set();
-    const within = modelFolder === '.' ? '' : `${modelFolder}/`;
-    for (const name of Object.values(weightMap)) {
-        // A file name, nothing a message or a Dockerfile comment could be broken by.
-        if (typeof name !== 'string' || !name || name.startsWith('/') || hasControlCharacters(name))
-            continue;
-        const shard = external_node_path_namespaceObject.posix.normalize(inFolder(folder, name));
-        if (!shard.startsWith(within) || shard.startsWith('../') || shard === '..')
-            continue; // not this model's file
-        shards.add(shard);
-        if (shards.size >= SHARD_LIMIT)
-            break;
-    }
-    return [...shards].sort();
+function hintingIndexes(indexes, requirements) {
+    const bound = new Set(requirements.map((requirement) => requirement.index).filter(Boolean));
+    return indexes.filter((index) => !index.explicit || (index.name !== null && bound.has(index.name)));
 }
-function formatOf(reader, path) {
-    const dot = path.lastIndexOf('.');
-    if (dot <= path.lastIndexOf('/'))
-        return undefined;
-    const extension = path.slice(dot).toLowerCase();
-    const byExtension = FORMAT_BY_EXTENSION[extension];
-    if (byExtension)
-        return byExtension;
-    if (extension !== '.json' && extension !== '.txt')
-        return undefined;
-    const size = reader.size(path) ?? 0;
-    if (size === 0 || size > SNIFF_LIMIT)
-        return undefined;
-    const head = (reader.readText(path) ?? '').slice(0, 4096);
-    if (extension === '.json')
-        return /^\s*\{\s*"learner"\s*:/.test(head) ? 'xgboost' : undefined;
-    return /^tree\r?\n/.test(head) && /^version=v\d/m.test(head) ? 'lightgbm' : undefined;
+function describeCpuBuild(build) {
+    return `${build.why} (${formatSource(build.source)})`;
 }
 
-;// CONCATENATED MODULE: ./src/detect/python-version.ts
-
-
-
-
-const MAJOR_MINOR = /(?:^|[^\d])(3\.\d{1,2})(?:\.\d+)?/;
-/**
- * The pin files pyenv and Heroku-style runtimes read: the strongest statement of a Python version.
- * `folders` are read in order (the dependency file's folder, then the top: '.'), each
- * `.python-version` before its `runtime.txt`.
- */
-function pinFileHints(reader, folders = ['.']) {
-    const hints = [];
-    const paths = [...new Set(folders)].flatMap((folder) => ['.python-version', 'runtime.txt'].map((name) => inFolder(folder, name)));
-    for (const file of paths) {
-        const text = reader.readText(file);
-        if (text === null)
-            continue;
-        const lines = text.split(/\r?\n/);
-        const index = lines.findIndex((line) => line.trim() && !line.trim().startsWith('#'));
-        if (index >= 0)
-            hints.push({ kind: 'exact', text: lines[index]?.trim() ?? '', source: { file, line: index + 1 } });
-    }
-    return hints;
-}
-/**
- * The Python `major.minor` to build for (docs/detection.md, "Python version"): the first exact
- * pin, else the first range (the default when it allows it, else the nearest supported version
- * it allows), else the default.
- */
-function choosePython(hints) {
-    for (const hint of hints.filter((candidate) => candidate.kind === 'exact')) {
-        const match = MAJOR_MINOR.exec(hint.text);
-        if (match?.[1])
-            return { version: match[1], source: formatSource(hint.source) };
-    }
-    for (const hint of hints.filter((candidate) => candidate.kind === 'range')) {
-        const specifier = hint.text.replace(/\s+/g, '');
-        if (minorSatisfies(defaultPython.version, specifier))
-            return { version: defaultPython.version, source: formatSource(hint.source) };
-        const nearest = [...supportedPythons]
-            .filter((version) => minorSatisfies(version, specifier))
-            .sort((a, b) => distance(a) - distance(b) || compareMinor(a, b))[0];
-        if (nearest)
-            return { version: nearest, source: formatSource(hint.source) };
-    }
-    return {
-        version: defaultPython.version,
-        source: `default: nothing in the project names a Python version (${defaultPython.why})`,
-    };
-}
-function distance(version) {
-    return Math.abs(compareMinor(version, defaultPython.version));
-}
-
-// EXTERNAL MODULE: ./node_modules/ignore/index.js
-var ignore = __nccwpck_require__(298);
-var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/adapters/project-file.ts
@@ -53388,8 +54589,9 @@ function projectFiles(root, phase) {
             real = (0,external_node_fs_namespaceObject.realpathSync)(full);
             stats = (0,external_node_fs_namespaceObject.lstatSync)(real);
         }
-        catch {
-            return null; // missing, a dangling link, a loop, or unreadable
+        catch (error) {
+            refuseUnreadable(path, phase, error);
+            return null; // missing, a dangling link, or a loop
         }
         if (top === null)
             return null;
@@ -53409,8 +54611,9 @@ function projectFiles(root, phase) {
         try {
             fd = (0,external_node_fs_namespaceObject.openSync)(real, OPEN_FLAGS);
         }
-        catch {
-            return null; // gone, swapped for a link, or unreadable since it was found
+        catch (error) {
+            refuseUnreadable(path, phase, error);
+            return null; // gone, or swapped for a link, since it was found
         }
         const stats = (0,external_node_fs_namespaceObject.fstatSync)(fd);
         if (!stats.isFile()) {
@@ -53441,6 +54644,25 @@ function projectFiles(root, phase) {
                     parts.push(Buffer.from(chunk.subarray(0, count)));
                 }
                 return Buffer.concat(parts, total).toString('utf8');
+            }
+            finally {
+                (0,external_node_fs_namespaceObject.closeSync)(file.fd);
+            }
+        },
+        readHead(path, bytes) {
+            const file = open(path);
+            if (file === null)
+                return null;
+            try {
+                const head = Buffer.alloc(bytes);
+                let total = 0;
+                while (total < bytes) {
+                    const count = (0,external_node_fs_namespaceObject.readSync)(file.fd, head, total, bytes - total, null);
+                    if (count === 0)
+                        break;
+                    total += count;
+                }
+                return head.subarray(0, total).toString('utf8');
             }
             finally {
                 (0,external_node_fs_namespaceObject.closeSync)(file.fd);
@@ -53497,6 +54719,20 @@ function notRegular(path, phase, stats) {
                     : 'something else';
     return new RefusedInput(`${shown(path)} is ${what}, not a regular file; only regular files are read from the project`, phase, { file: path });
 }
+/**
+ * A path the system would not let this user open is no missing file: detect would then build
+ * without it, and the build would fail on it later. An error naming it, before anything is read.
+ */
+function refuseUnreadable(path, phase, error) {
+    const code = error?.code;
+    const why = code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'ENAMETOOLONG'
+            ? 'its path is too long to open'
+            : null;
+    if (why)
+        throw new RefusedInput(`${shown(path)} cannot be read: ${why}`, phase, { file: path });
+}
 function tooLarge(path, phase, cap) {
     const limit = cap % 2 ** 20 === 0 ? `${cap / 2 ** 20} MiB` : `${cap} bytes`;
     return new RefusedInput(`${shown(path)} is larger than ${limit}, the most read of one file of the project`, phase, { file: path });
@@ -53506,7 +54742,440 @@ function shown(path) {
     return oneLine(path);
 }
 
+;// CONCATENATED MODULE: ./src/detect/models.ts
+
+
+
+
+const FORMAT_BY_EXTENSION = new Map([
+    ['.joblib', 'joblib'],
+    ['.pkl', 'pickle'],
+    ['.pickle', 'pickle'],
+    ['.onnx', 'onnx'],
+    ['.pt', 'torch'],
+    ['.pth', 'torch'],
+    ['.ckpt', 'torch'],
+    ['.safetensors', 'safetensors'],
+    ['.keras', 'keras'],
+    ['.h5', 'h5'],
+    ['.ubj', 'xgboost'],
+]);
+/** How a Git LFS pointer starts (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md). */
+const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
+/** The spec keeps pointers under 1024 bytes; a larger file is content, and is never read to find out. */
+const LFS_POINTER_LIMIT = 1024;
+/** The index of a sharded Hugging Face checkpoint: its `weight_map` names the shard of each tensor. */
+const SHARD_INDEX = /(^|\/)(.*\.safetensors\.index\.json|pytorch_model\.bin\.index\.json)$/;
+/** An index larger than this is not parsed (the largest on the Hub are well under 1 MiB). */
+const SHARD_INDEX_LIMIT = 16 * 1024 * 1024;
+/** Shards one index may name before the rest are not looked at (the Hub's largest have a few hundred). */
+const SHARD_LIMIT = 4096;
+const HUGGING_FACE_WEIGHTS = /^(.*\.safetensors|pytorch_model\.bin|tf_model\.h5|flax_model\.msgpack|.*\.safetensors\.index\.json|pytorch_model\.bin\.index\.json)$/;
+/** Text models are sniffed only up to this size: beyond it a .json or .txt is data, not a model worth reading. */
+const SNIFF_LIMIT = 64 * 1024 * 1024;
+/** The start of a .json or .txt read to tell a model by its first key or line. */
+const SNIFF_HEAD = 4096;
+/**
+ * Model artifacts: files by extension, xgboost JSON and lightgbm text models by their content,
+ * and SavedModel and Hugging Face folders as one artifact each. Git LFS pointers are kept but
+ * named (`lfsPointers`), for single files and for any file inside a folder model, since their bytes
+ * were never fetched; so are the shards a sharded checkpoint's index names but the project lacks
+ * (`missingShards`). Only files under 1024 bytes are read to tell a pointer.
+ */
+function detectModels(reader) {
+    const files = reader.files();
+    const known = new Set(files);
+    const look = lookups(reader);
+    const byFolder = new Map();
+    for (const path of files) {
+        const slash = path.lastIndexOf('/');
+        const folder = slash < 0 ? '.' : path.slice(0, slash);
+        const list = byFolder.get(folder) ?? [];
+        list.push(path.slice(slash + 1));
+        byFolder.set(folder, list);
+    }
+    const sorted = [...files].sort();
+    const models = [];
+    const folderModels = new Set();
+    for (const [folder, names] of byFolder) {
+        let format = null;
+        if (names.includes('saved_model.pb'))
+            format = 'savedmodel';
+        else if (names.includes('config.json') && names.some((name) => HUGGING_FACE_WEIGHTS.test(name)))
+            format = 'huggingface';
+        if (!format)
+            continue;
+        folderModels.add(folder);
+        const inside = filesUnder(sorted, folder);
+        const bytes = inside.reduce((sum, path) => sum + (look.size(path) ?? 0), 0);
+        const pointers = new Set(inside.filter(look.pointer));
+        const missingShards = [];
+        if (format === 'huggingface') {
+            for (const index of inside.filter((path) => SHARD_INDEX.test(path))) {
+                // Only the project's own files are looked at: a name the index gives is never opened or
+                // stat'ed on the strength of the index alone (it may point through a link, out of the project).
+                for (const shard of shardsOf(look.shardNames(index), index, folder)) {
+                    if (!known.has(shard))
+                        missingShards.push({ path: shard, index });
+                    else if (!pointers.has(shard) && look.pointer(shard))
+                        pointers.add(shard);
+                }
+            }
+            missingShards.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        }
+        const lfsPointers = [...pointers].sort();
+        models.push({ path: folder, format, bytes, lfsPointers, missingShards });
+    }
+    for (const path of files) {
+        if (inFolderModel(path, folderModels))
+            continue;
+        const format = formatOf(reader, path);
+        if (!format)
+            continue;
+        models.push({
+            path,
+            format,
+            bytes: look.size(path) ?? 0,
+            lfsPointers: look.pointer(path) ? [path] : [],
+            missingShards: [],
+        });
+    }
+    return models.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+/**
+ * What detectModels asks of each file, asked once: model folders nested in one another (a
+ * repository may hold thousands) look at the same files again.
+ */
+function lookups(reader) {
+    const sizes = new Map();
+    const pointers = new Map();
+    const names = new Map();
+    const once = (cache, path, find) => {
+        if (cache.has(path))
+            return cache.get(path);
+        const found = find();
+        cache.set(path, found);
+        return found;
+    };
+    return {
+        size: (path) => once(sizes, path, () => reader.size(path)),
+        pointer: (path) => once(pointers, path, () => isLfsPointer(reader, path)),
+        shardNames: (index) => once(names, index, () => weightMapNames(reader, index)),
+    };
+}
+/** The files in `folder` ('.' for all), subfolders included: a run of `sorted`, found by binary search. */
+function filesUnder(sorted, folder) {
+    if (folder === '.')
+        return [...sorted];
+    const prefix = `${folder}/`;
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+        const middle = (low + high) >> 1;
+        if ((sorted[middle] ?? '') < prefix)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    const inside = [];
+    for (let index = low; index < sorted.length && sorted[index]?.startsWith(prefix); index++) {
+        inside.push(sorted[index]);
+    }
+    return inside;
+}
+/** Whether `path` lies in one of `folders` ('.' for the top), looked up by each folder above it. */
+function inFolderModel(path, folders) {
+    if (folders.has('.'))
+        return true;
+    for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+        if (folders.has(path.slice(0, slash)))
+            return true;
+    }
+    return false;
+}
+/** Whether `path` is a Git LFS pointer: a file under 1024 bytes starting with the spec's version line. */
+function isLfsPointer(reader, path) {
+    const size = reader.size(path);
+    if (size === null || size >= LFS_POINTER_LIMIT)
+        return false;
+    return (reader.readText(path) ?? '').startsWith(LFS_POINTER);
+}
+/**
+ * The file names a sharded checkpoint's index gives in its `weight_map`, in order. An index that
+ * is a pointer itself, too large, or not such JSON names none: the pointer is reported as one,
+ * the rest is left to the loader.
+ */
+function weightMapNames(reader, index) {
+    const size = reader.size(index);
+    if (size === null || size > SHARD_INDEX_LIMIT || isLfsPointer(reader, index))
+        return [];
+    let parsed;
+    try {
+        parsed = JSON.parse(reader.readText(index) ?? '');
+    }
+    catch {
+        return [];
+    }
+    const weightMap = parsed?.weight_map;
+    if (!weightMap || typeof weightMap !== 'object' || Array.isArray(weightMap))
+        return [];
+    // A file name, nothing a message or a Dockerfile comment could be broken by.
+    return Object.values(weightMap).filter((name) => typeof name === 'string' && name !== '' && !name.startsWith('/') && !hasControlCharacters(name));
+}
+/**
+ * The shard files an index names, relative to the project (a shard lies beside its index), that
+ * lie in `modelFolder`: once each, at most SHARD_LIMIT, sorted.
+ */
+function shardsOf(names, index, modelFolder) {
+    const folder = external_node_path_namespaceObject.posix.dirname(index);
+    const shards = new Set();
+    const within = modelFolder === '.' ? '' : `${modelFolder}/`;
+    for (const name of names) {
+        const shard = external_node_path_namespaceObject.posix.normalize(inFolder(folder, name));
+        if (!shard.startsWith(within) || shard.startsWith('../') || shard === '..')
+            continue; // not this model's file
+        shards.add(shard);
+        if (shards.size >= SHARD_LIMIT)
+            break;
+    }
+    return [...shards].sort();
+}
+function formatOf(reader, path) {
+    const dot = path.lastIndexOf('.');
+    if (dot <= path.lastIndexOf('/'))
+        return undefined;
+    const extension = path.slice(dot).toLowerCase();
+    const byExtension = FORMAT_BY_EXTENSION.get(extension);
+    if (byExtension)
+        return byExtension;
+    if (extension !== '.json' && extension !== '.txt')
+        return undefined;
+    const size = reader.size(path) ?? 0;
+    if (size === 0 || size > SNIFF_LIMIT)
+        return undefined;
+    const head = headOf(reader, path, size);
+    if (extension === '.json')
+        return /^\s*\{\s*"learner"\s*:/.test(head) ? 'xgboost' : undefined;
+    return /^tree\r?\n/.test(head) && /^version=v\d/m.test(head) ? 'lightgbm' : undefined;
+}
+/** Enough of a file's start to tell its format: read alone where the reader can, so a large data file is never read whole. */
+function headOf(reader, path, size) {
+    if (reader.readHead)
+        return reader.readHead(path, SNIFF_HEAD) ?? '';
+    return size > TEXT_CAP ? '' : (reader.readText(path) ?? '').slice(0, SNIFF_HEAD);
+}
+
+;// CONCATENATED MODULE: ./src/detect/python-version.ts
+
+
+
+
+
+
+const MAJOR_MINOR = /(?:^|[^\d])(3\.\d{1,2})(?:\.\d+)?/;
+/**
+ * The pin files pyenv and Heroku-style runtimes read: the strongest statement of a Python version.
+ * `folders` are read in order (the dependency file's folder, then the top: '.'), each
+ * `.python-version` before its `runtime.txt`. Every file read must be well formed, used or not:
+ * a pin the tool that owns the file would refuse is an error, never a silent fall back to the
+ * default. What is worth knowing but not wrong (`system`, a free-threaded build) goes to `warnings`.
+ */
+function pinFileHints(reader, folders = ['.'], warnings = []) {
+    const hints = [];
+    for (const folder of new Set(folders)) {
+        for (const [name, read] of PIN_FILES) {
+            const file = inFolder(folder, name);
+            const text = reader.readText(file);
+            const hint = text === null ? null : read(text, file, warnings);
+            if (hint)
+                hints.push(hint);
+        }
+    }
+    return hints;
+}
+const PIN_FILES = [
+    ['.python-version', readPythonVersionFile],
+    ['runtime.txt', readRuntimeTxt],
+];
+/**
+ * `.python-version` as pyenv's `pyenv-version-file-read` reads it: the first word of each line
+ * (blanks, tabs and CR separate words), lines that are empty or whose word starts with `#`
+ * skipped; the first version is the one used.
+ */
+function readPythonVersionFile(text, file, warnings) {
+    const found = firstWord(text, file);
+    if (!found)
+        return null;
+    if (found.word === 'system') {
+        warnings.push({
+            message: `'system' names no version (pyenv: whatever Python the machine has); the next pin file or manifest decides`,
+            source: formatSource(python_version_lineOf(found)),
+        });
+        return null;
+    }
+    const cpython = cpythonRequest(found.word);
+    if (!cpython)
+        throw new UserError(notCPython(found.word, python_version_lineText(text, found)), 'detect', found.source);
+    const version = checkedVersion(cpython, found);
+    if (cpython.freeThreaded) {
+        warnings.push({
+            message: `'${excerpt(found.word, 40)}' asks for the free-threaded build of Python ${version}; the image has the standard build, with the GIL (the official python images ship no free-threaded one)`,
+            source: formatSource(python_version_lineOf(found)),
+        });
+    }
+    return { kind: 'exact', text: version, source: python_version_lineOf(found) };
+}
+function firstWord(text, file) {
+    for (const [index, line] of text.split('\n').entries()) {
+        const match = /^[ \t\r]*([^ \t\r]+)/.exec(line);
+        const word = match?.[1];
+        if (!match || !word || word.startsWith('#'))
+            continue;
+        return { word, source: { file, line: index + 1, column: match[0].length - word.length + 1 } };
+    }
+    return null;
+}
+function python_version_lineOf(found) {
+    return { file: found.source.file, line: found.source.line };
+}
+function python_version_lineText(text, found) {
+    return (text.split('\n')[found.source.line - 1] ?? found.word).trim();
+}
+/**
+ * CPython as pyenv names its builds (`3.11`, `3.11.4`, `3.12.0rc1`, `3.13-dev`, `3.13t`) and as uv
+ * requests it in the same file (`cpython@3.12`, `cpython3.12`, `cp312`,
+ * `cpython-3.12.3-linux-x86_64-gnu`, `3.13+freethreaded`).
+ */
+const CPYTHON_FORMS = [
+    /^(\d+)\.(\d+)(?:\.(\d+))?(?:(?:a|b|rc)\d+)?(t|\+freethreaded)?(?:-dev)?$/,
+    /^(?:cpython|cp)(?:@|-)?(\d+)\.(\d+)(?:\.(\d+))?(?:(?:a|b|rc)\d+)?(t|\+freethreaded)?(?:-[a-z0-9_]+){0,3}$/i,
+    /^(?:cpython|cp)(\d)(\d{1,2})()(t)?$/i,
+];
+function cpythonRequest(word) {
+    for (const form of CPYTHON_FORMS) {
+        const match = form.exec(word);
+        if (match) {
+            return {
+                major: Number(match[1]),
+                minor: Number(match[2]),
+                ...(match[3] ? { patch: Number(match[3]) } : {}),
+                freeThreaded: Boolean(match[4]),
+            };
+        }
+    }
+    return null;
+}
+/** Only Python 3 is built; a pin to another major is refused where it is written. */
+function checkedVersion(request, found) {
+    const version = `${request.major}.${request.minor}`;
+    if (request.major !== 3) {
+        throw new UserError(`'${excerpt(found.word, 40)}' names Python ${version}; the image builds Python 3 (supported: ${supportedPythons.join(', ')})`, 'detect', found.source);
+    }
+    return request.patch === undefined ? version : `${version}.${request.patch}`;
+}
+/**
+ * Interpreters pyenv installs (its python-build definitions) and uv requests that are not CPython;
+ * the image is built on CPython, so a pin to one of them cannot be honoured.
+ */
+const OTHER_INTERPRETERS = [
+    [/^(?:pypy|pp)(?=$|[\d.@-])/i, 'PyPy'],
+    [/^(?:graalpy(?:thon)?|gp)(?=$|[\d.@-])/i, 'GraalPy'],
+    [/^miniconda/i, 'Miniconda'],
+    [/^miniforge/i, 'Miniforge'],
+    [/^mambaforge/i, 'Mambaforge'],
+    [/^anaconda/i, 'Anaconda'],
+    [/^activepython/i, 'ActivePython'],
+    [/^jython/i, 'Jython'],
+    [/^ironpython/i, 'IronPython'],
+    [/^micropython/i, 'MicroPython'],
+    [/^stackless/i, 'Stackless Python'],
+    [/^pyston/i, 'Pyston'],
+    [/^pyodide/i, 'Pyodide'],
+    [/^nogil/i, 'nogil (a CPython fork)'],
+    [/^cinder/i, 'Cinder (a CPython fork)'],
+];
+/** Why a `.python-version` word is not a CPython version, and what to write instead. */
+function notCPython(word, line) {
+    const quoted = `'${excerpt(word, 40)}'`;
+    const other = OTHER_INTERPRETERS.find(([pattern]) => pattern.test(word))?.[1];
+    if (other) {
+        const minor = /^[-@]?3\.?(\d{1,2})\b/.exec(word.replace(/^[a-z]+/i, ''))?.[1];
+        const instead = other === 'PyPy' && minor ? `, e.g. 3.${minor}` : '';
+        return `${quoted} is ${other}, not CPython: the image builds CPython (the official python images), so write the CPython version to build${instead}`;
+    }
+    if (/^[<>=!~^]/.test(word))
+        return `${quoted} is a range, which pyenv cannot read: name one version, e.g. ${defaultPython.version}`;
+    if (/^\d+$/.test(word))
+        return `${quoted} names no minor version: write ${word}.X, e.g. ${defaultPython.version}`;
+    return `'${excerpt(line, 40)}' is not a Python version: .python-version names one per line as pyenv reads it, a CPython version such as ${defaultPython.version} or ${defaultPython.version}.4 (also 3.12.0rc1, 3.13-dev, 3.13t, or uv's cpython@${defaultPython.version}), or 'system'; a pyenv-virtualenv name does not say which Python, so write the version`;
+}
+const RUNTIME_TXT = /^python-(\d+)\.(\d+)(?:\.(\d+))?$/;
+/**
+ * `runtime.txt` as Heroku's Python buildpack reads it: the whole file, trimmed, is `python-X.Y.Z`
+ * (its classic buildpack also takes `python-X.Y`), lowercase and without spaces.
+ */
+function readRuntimeTxt(text, file) {
+    const [first, second] = nonBlankLines(text, file);
+    if (!first)
+        throw new UserError(`${file} is empty: Heroku expects one line, python-3.X.Y`, 'detect', {
+            file,
+            line: 1,
+        });
+    const match = RUNTIME_TXT.exec(first.word);
+    if (!match) {
+        throw new UserError(`'${excerpt(first.word, 40)}' is not a runtime.txt version: Heroku expects python-3.X.Y (or python-3.X), lowercase, with no spaces`, 'detect', first.source);
+    }
+    if (second) {
+        throw new UserError(`${file} holds one version (python-3.X.Y); found a second line, '${excerpt(second.word, 40)}'`, 'detect', second.source);
+    }
+    const [, major, minor, patch] = match;
+    const request = { major: Number(major), minor: Number(minor), freeThreaded: false };
+    const version = checkedVersion(patch ? { ...request, patch: Number(patch) } : request, first);
+    return { kind: 'exact', text: version, source: python_version_lineOf(first) };
+}
+/** The file's non-blank lines, trimmed, each where it starts. */
+function nonBlankLines(text, file) {
+    return text.split('\n').flatMap((line, index) => {
+        const column = line.search(/\S/);
+        return column < 0 ? [] : [{ word: line.trim(), source: { file, line: index + 1, column: column + 1 } }];
+    });
+}
+/**
+ * The Python `major.minor` to build for (docs/detection.md, "Python version"): the first exact
+ * pin, else the first range (the default when it allows it, else the nearest supported version
+ * it allows), else the default.
+ */
+function choosePython(hints) {
+    for (const hint of hints.filter((candidate) => candidate.kind === 'exact')) {
+        const match = MAJOR_MINOR.exec(hint.text);
+        if (match?.[1])
+            return { version: match[1], source: formatSource(hint.source) };
+    }
+    for (const hint of hints.filter((candidate) => candidate.kind === 'range')) {
+        const specifier = hint.text.replace(/\s+/g, '');
+        if (minorSatisfies(defaultPython.version, specifier))
+            return { version: defaultPython.version, source: formatSource(hint.source) };
+        const nearest = [...supportedPythons]
+            .filter((version) => minorSatisfies(version, specifier))
+            .sort((a, b) => distance(a) - distance(b) || compareMinor(a, b))[0];
+        if (nearest)
+            return { version: nearest, source: formatSource(hint.source) };
+    }
+    return {
+        version: defaultPython.version,
+        source: `default: nothing in the project names a Python version (${defaultPython.why})`,
+    };
+}
+function distance(version) {
+    return Math.abs(compareMinor(version, defaultPython.version));
+}
+
+// EXTERNAL MODULE: ./node_modules/ignore/index.js
+var ignore = __nccwpck_require__(298);
+var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
 ;// CONCATENATED MODULE: ./src/detect/reader.ts
+
+
 
 
 
@@ -53547,6 +55216,11 @@ function memoryReader(tree) {
         files: () => paths,
         // Own keys only: 'constructor' or '__proto__' named in a requirements file is no file of the tree.
         readText: (path) => (Object.hasOwn(tree, path) ? (tree[path] ?? null) : null),
+        readHead: (path, bytes) => Object.hasOwn(tree, path)
+            ? Buffer.from(tree[path] ?? '')
+                .subarray(0, bytes)
+                .toString('utf8')
+            : null,
         size: (path) => (Object.hasOwn(tree, path) ? Buffer.byteLength(tree[path] ?? '') : null),
         pathKind: (path) => Object.hasOwn(tree, path)
             ? 'file'
@@ -53576,6 +55250,7 @@ function directoryReader(root) {
     return {
         files,
         readText: (path) => project.readText(path),
+        readHead: (path, bytes) => project.readHead(path, bytes),
         size: (path) => project.size(path),
         pathKind: (path) => {
             if (files().includes(path))
@@ -53614,25 +55289,24 @@ const gitRules = () => ignore_default()({ ignorecase: gitIgnoreCase, allowRelati
  */
 const PROJECT_NAMES = new Set([...MANIFEST_FILES, ...Object.keys(LOCK_MANIFESTS)]);
 function walkRepository(root, project) {
-    const files = [];
-    const dockerignore = project.readText('.dockerignore');
-    const docker = dockerignore === null ? null : dockerRules(dockerignore);
     // Paths are built by concatenation: path.join would normalise each of them again.
     const base = root.endsWith('/') || root.endsWith(external_node_path_namespaceObject.sep) ? root : `${root}${external_node_path_namespaceObject.sep}`;
-    const walk = (prefix, gitignores) => {
-        let entries;
-        try {
-            entries = (0,external_node_fs_namespaceObject.readdirSync)(base + prefix, { withFileTypes: true });
-        }
-        catch (error) {
-            if (!prefix)
-                throw error;
-            return; // an unreadable subfolder is no part of what detect can see
-        }
+    // The root is listed first: when it is unreadable, that is the error, not its .dockerignore.
+    const top = listFolder(base, '');
+    const dockerignore = top.some((entry) => entry.name === '.dockerignore')
+        ? project.readText('.dockerignore')
+        : null;
+    const docker = dockerignore === null ? null : dockerRules(dockerignore);
+    const files = [];
+    // An explicit stack: a tree of any depth is walked without recursion.
+    const pending = [{ prefix: '', gitignores: [] }];
+    for (let folder = pending.pop(); folder; folder = pending.pop()) {
+        const { prefix, gitignores } = folder;
+        const entries = prefix ? listFolder(base, prefix) : top;
         let chain = gitignores;
+        if (prefix && entries.some((entry) => entry.name === 'pyvenv.cfg' && entry.isFile()))
+            continue; // a virtualenv
         for (const entry of entries) {
-            if (entry.name === 'pyvenv.cfg' && prefix && entry.isFile())
-                return; // a virtualenv
             if (entry.name === '.gitignore' && entry.isFile()) {
                 const text = project.readText(`${prefix}.gitignore`);
                 if (text?.trim()) {
@@ -53652,7 +55326,10 @@ function walkRepository(root, project) {
                 const decision = gitDecision(chain, asFolder, `${entry.name}/`);
                 if (decision < IGNORED_BY_NONE)
                     continue;
-                walk(asFolder, decision > 0 ? reincluded(chain, decision, path) : chain);
+                pending.push({
+                    prefix: asFolder,
+                    gitignores: decision > 0 ? reincluded(chain, decision, path) : chain,
+                });
             }
             else if (entry.isFile() || entry.isSymbolicLink()) {
                 if (docker?.ignores(path))
@@ -53671,9 +55348,40 @@ function walkRepository(root, project) {
                 files.push(path);
             }
         }
-    };
-    walk('', []);
+    }
     return files;
+}
+/**
+ * The entries of a folder of the walk ('' for the root). One the system will not list is an error
+ * naming it rather than a part of the project silently missing: the image would lack it, and
+ * Docker's build fails on it anyway. A folder removed meanwhile has no entries.
+ */
+function listFolder(base, prefix) {
+    try {
+        return (0,external_node_fs_namespaceObject.readdirSync)(base + prefix, { withFileTypes: true });
+    }
+    catch (error) {
+        const code = error.code;
+        if (prefix && (code === 'ENOENT' || code === 'ENOTDIR'))
+            return [];
+        const why = code === 'EACCES' || code === 'EPERM'
+            ? 'cannot be read: permission denied'
+            : code === 'ENAMETOOLONG'
+                ? 'cannot be read: its path is too long to open'
+                : code === 'ENOENT'
+                    ? 'does not exist'
+                    : code === 'ENOTDIR'
+                        ? 'is not a folder'
+                        : null;
+        if (why === null)
+            throw error;
+        const folder = prefix ? prefix.slice(0, -1) : '.';
+        const named = prefix
+            ? oneLine(folder)
+            : `the project folder ${oneLine(base.replace(/[/\\]+$/, '') || base)}`;
+        const advice = prefix && code !== 'ENAMETOOLONG' ? '; make it readable, or leave it out with .dockerignore' : '';
+        throw new UserError(`${named} ${why}${advice}`, 'detect', { file: folder });
+    }
 }
 const IGNORED = -2;
 const IGNORED_BY_NONE = -1;
@@ -53781,6 +55489,7 @@ function statOrNull(path) {
 
 
 
+
 /** Reads a project and says what it needs (docs/detection.md). Pure: everything comes through the reader. */
 function detect(reader, options = {}) {
     const files = reader.files();
@@ -53829,25 +55538,31 @@ function detect(reader, options = {}) {
     const frameworks = manifest && requirements.length > 0
         ? detectFrameworks(requirements, locked)
         : frameworksFromLock(lock?.packages ?? []);
+    warnings.push(...renamedWarnings(requirements));
     const python = choosePython([
-        ...pinFileHints(reader, [dependencyFolder, '.']),
+        ...pinFileHints(reader, [dependencyFolder, '.'], warnings),
         ...(manifest?.python.filter((hint) => hint.kind === 'exact') ?? []),
         ...(lock?.python ?? []),
         ...(manifest?.python.filter((hint) => hint.kind === 'range') ?? []),
     ]);
     const cudaSubjects = requirements.length > 0 ? requirements : requirementsOfLock(lock?.packages ?? []);
+    // The manifest states intent; a lock's registries only record it, so they count when the manifest names none.
+    const projectIndexes = manifest && manifest.indexes.length > 0 ? manifest.indexes : (lock?.indexes ?? []);
     const findings = [
         ...manifestFindings(manifest?.cuda ?? [], manifest?.gpu ?? null),
-        ...indexFindings([...(manifest?.indexes ?? []), ...(lock?.indexes ?? [])]),
+        ...indexFindings(hintingIndexes(projectIndexes, cudaSubjects)),
         ...requirementFindings(cudaSubjects, locked),
     ];
     const explicit = reconcile(findings);
-    const accelerator = detectAccelerator(frameworks, explicit !== null);
+    const cpu = cpuBuilds(cudaSubjects, projectIndexes, locked, manifest?.cpuBuilds ?? []);
+    const cpuOnly = new Set(cpu.map((build) => build.framework));
+    const accelerable = frameworks.filter((framework) => !cpuOnly.has(framework.name));
+    const accelerator = detectAccelerator(accelerable, explicit !== null);
     let cuda = explicit?.version
         ? { version: explicit.version, source: formatSource(explicit.source) }
         : null;
     if (!cuda && accelerator !== 'cpu')
-        cuda = defaultCuda(frameworks, requirements);
+        cuda = defaultCuda(accelerable, requirements);
     const models = detectModels(reader);
     // Only reported here (`detect` says what it sees); a run refuses them before planning (src/plan/lfs.ts).
     for (const model of models) {
@@ -53878,13 +55593,14 @@ function detect(reader, options = {}) {
             files: chosen.files,
             lockfile: chosen.lockfile,
             requirements,
-            ...splitIndexes(manifest?.indexes ?? []),
+            ...splitIndexes(hintingIndexes(manifest?.indexes ?? [], requirements)),
         },
         frameworks,
         accelerator,
         cuda,
         models,
         entrypoint: detectEntrypoint(reader, declared, ['.', dependencyFolder]),
+        cpuBuilds: cpu.map((build) => ({ framework: build.framework, why: describeCpuBuild(build) })),
         systemPackages: (manifest?.systemPackages ?? []).map((item) => ({
             name: item.name,
             source: formatSource(item.source),
@@ -53959,7 +55675,7 @@ function defaultCuda(frameworks, requirements) {
  * the one way indexes reach the Dockerfile, so a manifest reader that forgets to cannot open it.
  */
 function splitIndexes(indexes) {
-    const main = indexes.find((index) => !index.extra) ?? null;
+    const main = indexes.find((index) => !index.extra && !index.explicit) ?? null;
     const cite = (index) => ({
         url: checkIndexUrl(index.url, 'index URL', index.source),
         source: formatSource(index.source),
@@ -60400,331 +62116,6 @@ async function chooseSbomGenerator(docker, builder, wanted) {
     return { generator: `${name}@${remote.digest}`, note: null };
 }
 
-;// CONCATENATED MODULE: ./src/lock/markers.ts
-
-
-/** The variables PEP 508 defines, and the set-valued ones PEP 751 adds for pylock.toml. */
-const VARIABLES = new Set([
-    'python_version',
-    'python_full_version',
-    'os_name',
-    'sys_platform',
-    'platform_release',
-    'platform_system',
-    'platform_version',
-    'platform_machine',
-    'platform_python_implementation',
-    'implementation_name',
-    'implementation_version',
-    'extra',
-    'extras',
-    'dependency_groups',
-]);
-/** The legacy spellings (PEP 345 and setuptools) that pip still accepts. */
-const ALIASES = {
-    'os.name': 'os_name',
-    'sys.platform': 'sys_platform',
-    'platform.version': 'platform_version',
-    'platform.machine': 'platform_machine',
-    'platform.python_implementation': 'platform_python_implementation',
-    python_implementation: 'platform_python_implementation',
-};
-/** Variables whose values are versions: compared as PEP 440 versions when both sides allow it. */
-const VERSION_KEYS = new Set([
-    'python_version',
-    'python_full_version',
-    'implementation_version',
-    'platform_release',
-]);
-const SET_KEYS = new Set(['extras', 'dependency_groups']);
-/** Variables that may be left out of the environment: no extra is being installed. */
-const EMPTY_BY_DEFAULT = new Set(['extra', 'extras', 'dependency_groups']);
-/** Symbol operators, longest first so `===` is not read as `==` then `=`. */
-const SYMBOLS = ['===', '~=', '==', '!=', '<=', '>=', '<', '>'];
-/** Deeper than any marker a tool writes; the limit keeps the recursive parser off the stack's end. */
-const MAX_DEPTH = 64;
-/**
- * Evaluates a PEP 508 environment marker (`python_version >= "3.9" and sys_platform == 'linux'`)
- * as the dependency specifiers spec says: a comparison of a version variable is a PEP 440 one
- * when the value is a version and `operator + literal` a specifier (`python_full_version <
- * '3.11.4'`, `python_version == '3.11.*'`, `~=`); anything else compares strings, which have
- * no order (`<`, `>` are false, `<=`, `>=` mean `==`); `in` / `not in` test substrings; `extra`
- * compares names normalized as PEP 685 says. A malformed marker, or a variable the environment lacks,
- * throws an Error that quotes the marker and says where it went wrong.
- */
-function evaluateMarker(marker, env) {
-    return evaluate(parseMarker(marker), env, marker);
-}
-/** CPython on Linux, as `packaging.markers.default_environment()` reports it in the image. */
-/** Python's platform.machine() for a buildx platform (docker says amd64 where Python says x86_64). */
-function platformMachine(platform) {
-    const [, arch = '', variant] = platform.split('/');
-    if (arch === 'amd64')
-        return 'x86_64';
-    if (arch === 'arm64')
-        return 'aarch64';
-    if (arch === 'arm')
-        return variant === 'v6' ? 'armv6l' : 'armv7l';
-    if (arch === '386')
-        return 'i686';
-    return arch;
-}
-function linuxEnvironment(pythonFull, machine = 'x86_64') {
-    const release = /^(\d+)\.(\d+)(?:\.\d+)?(?:(?:a|b|rc)\d+)?$/.exec(pythonFull);
-    if (!release)
-        throw new Error(`'${pythonFull}' is not a Python version (expected 3.11.9)`);
-    return {
-        python_version: `${release[1]}.${release[2]}`,
-        python_full_version: pythonFull,
-        os_name: 'posix',
-        sys_platform: 'linux',
-        // The kernel's, known only where the image runs: empty, so markers on them compare as strings.
-        platform_release: '',
-        platform_system: 'Linux',
-        platform_version: '',
-        platform_machine: platformMachine(`linux/${machine}`),
-        platform_python_implementation: 'CPython',
-        implementation_name: 'cpython',
-        implementation_version: pythonFull,
-        extra: '',
-    };
-}
-function fail(marker, message, column) {
-    const where = column === undefined ? '' : ` at column ${column}`;
-    // Quoted with the quote the marker does not use, so `'3.8'` inside stays readable.
-    const quote = marker.includes("'") && !marker.includes('"') ? '"' : "'";
-    return new Error(`invalid marker ${quote}${marker}${quote}: ${message}${where}`);
-}
-function tokenize(marker) {
-    const tokens = [];
-    let i = 0;
-    while (i < marker.length) {
-        const char = marker[i] ?? '';
-        const column = i + 1;
-        if (char === ' ' || char === '\t' || char === '\n' || char === '\r') {
-            i++;
-            continue;
-        }
-        if (char === '(' || char === ')') {
-            tokens.push({ kind: char, column });
-            i++;
-            continue;
-        }
-        if (char === '"' || char === "'") {
-            const close = marker.indexOf(char, i + 1);
-            if (close < 0)
-                throw fail(marker, `unterminated string`, column);
-            tokens.push({ kind: 'string', value: marker.slice(i + 1, close), column });
-            i = close + 1;
-            continue;
-        }
-        const symbol = SYMBOLS.find((candidate) => marker.startsWith(candidate, i));
-        if (symbol) {
-            tokens.push({ kind: 'op', op: symbol, column });
-            i += symbol.length;
-            continue;
-        }
-        const word = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(marker.slice(i))?.[0];
-        if (word === undefined) {
-            const hint = char === '=' ? " (did you mean '==')" : '';
-            throw fail(marker, `unexpected '${char}'${hint}`, column);
-        }
-        i += word.length;
-        if (word === 'and' || word === 'or') {
-            tokens.push({ kind: word, column });
-        }
-        else if (word === 'in') {
-            tokens.push({ kind: 'op', op: 'in', column });
-        }
-        else if (word === 'not') {
-            const next = /^[ \t\n\r]+in(?![A-Za-z0-9_.])/.exec(marker.slice(i));
-            if (!next)
-                throw fail(marker, `'not' must be followed by 'in'`, column);
-            tokens.push({ kind: 'op', op: 'not in', column });
-            i += next[0].length;
-        }
-        else {
-            const name = ALIASES[word] ?? word;
-            if (!VARIABLES.has(name)) {
-                throw fail(marker, `unknown variable '${word}' (quote a string value)`, column);
-            }
-            tokens.push({ kind: 'variable', name, column });
-        }
-    }
-    tokens.push({ kind: 'end', column: marker.length + 1 });
-    return tokens;
-}
-function parseMarker(marker) {
-    if (!marker.trim())
-        throw fail(marker, 'it is empty');
-    const tokens = tokenize(marker);
-    let position = 0;
-    const peek = () => tokens[position] ?? { kind: 'end', column: marker.length + 1 };
-    const describe = (token) => {
-        switch (token.kind) {
-            case 'end':
-                return 'the end';
-            case 'op':
-                return `'${token.op}'`;
-            case 'string':
-                return `the string '${token.value}'`;
-            case 'variable':
-                return `'${token.name}'`;
-            default:
-                return `'${token.kind}'`;
-        }
-    };
-    const parseOr = (depth) => {
-        const items = [parseAnd(depth)];
-        while (peek().kind === 'or') {
-            position++;
-            items.push(parseAnd(depth));
-        }
-        return items.length === 1 && items[0] ? items[0] : { kind: 'or', items };
-    };
-    const parseAnd = (depth) => {
-        const items = [parseItem(depth)];
-        while (peek().kind === 'and') {
-            position++;
-            items.push(parseItem(depth));
-        }
-        return items.length === 1 && items[0] ? items[0] : { kind: 'and', items };
-    };
-    const parseOperand = () => {
-        const token = peek();
-        if (token.kind === 'variable') {
-            position++;
-            return { kind: 'variable', name: token.name };
-        }
-        if (token.kind === 'string') {
-            position++;
-            return { kind: 'string', value: token.value };
-        }
-        throw fail(marker, `expected a variable or a quoted string, found ${describe(token)}`, token.column);
-    };
-    const parseItem = (depth) => {
-        const token = peek();
-        if (token.kind === '(') {
-            if (depth >= MAX_DEPTH)
-                throw fail(marker, `parentheses nest deeper than ${MAX_DEPTH}`, token.column);
-            position++;
-            const inner = parseOr(depth + 1);
-            const close = peek();
-            if (close.kind !== ')')
-                throw fail(marker, `expected ')', found ${describe(close)}`, close.column);
-            position++;
-            return inner;
-        }
-        const left = parseOperand();
-        const opToken = peek();
-        if (opToken.kind !== 'op') {
-            throw fail(marker, `expected an operator, found ${describe(opToken)}`, opToken.column);
-        }
-        position++;
-        const right = parseOperand();
-        if (left.kind === right.kind) {
-            const what = left.kind === 'string' ? 'two strings' : 'two variables';
-            throw fail(marker, `it compares ${what}: one side must be a variable, the other a quoted string`, token.column);
-        }
-        const variable = left.kind === 'variable' ? left.name : right.kind === 'variable' ? right.name : '';
-        if (SET_KEYS.has(variable) &&
-            (right.kind !== 'variable' || (opToken.op !== 'in' && opToken.op !== 'not in'))) {
-            throw fail(marker, `'${variable}' is a set: write '"name" in ${variable}'`, token.column);
-        }
-        return { kind: 'compare', left, op: opToken.op, right, column: token.column };
-    };
-    const tree = parseOr(0);
-    const rest = peek();
-    if (rest.kind !== 'end')
-        throw fail(marker, `unexpected ${describe(rest)}`, rest.column);
-    return tree;
-}
-/** Every comparison is evaluated (no short circuit), so a marker fails the same way in every environment. */
-function evaluate(node, env, marker) {
-    if (node.kind === 'compare')
-        return markers_compare(node, env, marker);
-    const results = node.items.map((item) => evaluate(item, env, marker));
-    return node.kind === 'and' ? results.every(Boolean) : results.some(Boolean);
-}
-function lookup(env, key, marker, column) {
-    const value = Object.hasOwn(env, key) ? env[key] : undefined;
-    if (value !== undefined)
-        return value;
-    if (EMPTY_BY_DEFAULT.has(key))
-        return '';
-    throw fail(marker, `the environment has no value for '${key}'`, column);
-}
-function markers_compare(node, env, marker) {
-    const { left, op, right, column } = node;
-    const key = left.kind === 'variable' ? left.name : right.kind === 'variable' ? right.name : '';
-    const value = lookup(env, key, marker, column);
-    let lhs = left.kind === 'variable' ? value : left.value;
-    let rhs = right.kind === 'variable' ? value : right.value;
-    if (SET_KEYS.has(key)) {
-        const members = new Set(rhs
-            .split(/[\s,]+/)
-            .filter(Boolean)
-            .map(normalizeName));
-        const found = members.has(normalizeName(lhs));
-        return op === 'in' ? found : !found;
-    }
-    if (key === 'extra') {
-        lhs = normalizeName(lhs);
-        rhs = normalizeName(rhs);
-    }
-    if (VERSION_KEYS.has(key) && op !== 'in' && op !== 'not in') {
-        // PEP 440 arbitrary equality: the strings, case aside, versions or not.
-        if (op === '===')
-            return lhs.toLowerCase() === rhs.toLowerCase();
-        // `op + literal` as a PEP 440 specifier, when it is one and the value is a version.
-        if (!rhs.includes(',') && valid(lhs) !== null && validRange(`${op}${rhs}`)) {
-            if (op === '<' || op === '>')
-                return exclusive(lhs, op, rhs);
-            return satisfies(lhs, `${op}${rhs}`, { prereleases: true });
-        }
-    }
-    // Strings have no order: the dependency specifiers spec (as packaging 26 and uv read it) makes
-    // `<` and `>` false and `<=` and `>=` equality, and gives `~=` and `===` no meaning.
-    switch (op) {
-        case '<':
-        case '>':
-            return false;
-        case '<=':
-        case '>=':
-        case '==':
-            return lhs === rhs;
-        case '!=':
-            return lhs !== rhs;
-        case 'in':
-            return rhs.includes(lhs);
-        case 'not in':
-            return !rhs.includes(lhs);
-        case '~=':
-        case '===':
-            throw fail(marker, `'${op}' compares versions, and '${lhs}' ${op} '${rhs}' is not a version comparison`, column);
-    }
-}
-/**
- * PEP 440's exclusive ordered comparison: `<V` leaves out V's own pre-releases and `>V` its
- * post-releases and local versions, unless V is one itself. (The library's `<`/`>` refuse any
- * version of V's release, so `'3.11' > '3.11.0rc1'` would be false.)
- */
-function exclusive(version, op, bound) {
-    const candidate = version_explain(version);
-    const limit = version_explain(bound);
-    if (!candidate || !limit)
-        return false;
-    const order = compare(version, bound);
-    const sameBase = compare(candidate.base_version, limit.base_version) === 0;
-    if (op === '<')
-        return order < 0 && !(sameBase && candidate.is_prerelease && !limit.is_prerelease);
-    if (order <= 0)
-        return false;
-    if (sameBase && candidate.is_postrelease && !limit.is_postrelease)
-        return false;
-    return !(sameBase && candidate.local !== null);
-}
-
 ;// CONCATENATED MODULE: ./src/lock/report.ts
 
 
@@ -60864,7 +62255,168 @@ function mergePlatformLocks(perPlatform, header) {
     return lockFromPackages(merged, header, first.lock.environment);
 }
 
+;// CONCATENATED MODULE: ./src/lock/extras.ts
+
+
+/**
+ * Evaluates `marker` in `env` with `extra` read as the set `active`: `extra == 'x'` holds when x
+ * is one of them, `extra != 'x'` when it is not. A package asked for with several extras needs
+ * what each of them marks, and uv writes the groups and extras a conflict involves as
+ * `extra == 'group-8-ml-serve-dev' and extra != 'extra-8-ml-serve-gpu'`, which one value of
+ * `extra` cannot satisfy. A malformed marker throws as evaluateMarker does, quoting it as written.
+ */
+function evaluateWithExtras(marker, env, active) {
+    evaluateMarker(marker, env);
+    return evaluateMarker(settleExtras(marker, active), { ...env, extra: '' });
+}
+/**
+ * `marker` with each comparison of `extra` with a string, by `==` or `!=`, replaced by one that
+ * holds exactly when the first does for `active`: `extra == ''` (true, `extra` being empty) or
+ * `extra != ''`. Names compare as PEP 685 says.
+ */
+function settleExtras(marker, active) {
+    const names = new Set([...active].map(normalizeName));
+    const tokens = tokensOf(marker);
+    let settled = '';
+    let copied = 0;
+    for (let index = 0; index + 2 < tokens.length; index++) {
+        const [left, op, right] = [tokens[index], tokens[index + 1], tokens[index + 2]];
+        if (!left || !op || !right || op.kind !== 'op' || (op.text !== '==' && op.text !== '!='))
+            continue;
+        const literal = isExtra(left) && right.kind === 'string'
+            ? right
+            : isExtra(right) && left.kind === 'string'
+                ? left
+                : null;
+        if (!literal)
+            continue;
+        const member = names.has(normalizeName(literal.text.slice(1, -1)));
+        const holds = op.text === '==' ? member : !member;
+        settled += `${marker.slice(copied, left.start)}extra ${holds ? '==' : '!='} ''`;
+        copied = right.end;
+        index += 2;
+    }
+    return settled + marker.slice(copied);
+}
+function isExtra(token) {
+    return token.kind === 'word' && token.text === 'extra';
+}
+/** The marker's strings, words and operators: enough to find comparisons, never to judge them. */
+function tokensOf(marker) {
+    const tokens = [];
+    let at = 0;
+    while (at < marker.length) {
+        const char = marker[at] ?? '';
+        if (/\s/.test(char)) {
+            at++;
+            continue;
+        }
+        let end = at + 1;
+        let kind = 'other';
+        if (char === '"' || char === "'") {
+            const close = marker.indexOf(char, at + 1);
+            // Unterminated: evaluateMarker has refused it already.
+            end = close < 0 ? marker.length : close + 1;
+            kind = 'string';
+        }
+        else if (/[A-Za-z_]/.test(char)) {
+            end = at + (/^[A-Za-z_][A-Za-z0-9_.]*/.exec(marker.slice(at))?.[0].length ?? 1);
+            kind = 'word';
+        }
+        else if (/[=!<>~]/.test(char)) {
+            end = at + (/^[=!<>~]+/.exec(marker.slice(at))?.[0].length ?? 1);
+            kind = 'op';
+        }
+        tokens.push({ kind, text: marker.slice(at, end), start: at, end });
+        at = end;
+    }
+    return tokens;
+}
+
+;// CONCATENATED MODULE: ./src/lock/walk.ts
+
+
+
+/**
+ * The packages of `read` that installing its project reaches in `env`, in the lock's order: a
+ * package is reached when a path of edges from `graph.roots` leads to it with every edge's marker
+ * true and every package on the way (itself included) applying, its own marker true. `extra` in
+ * an edge's marker means the extras the package holding the edge was asked for, and uv's
+ * `selected` groups; an entry's extras are followed only when some edge asks for them.
+ *
+ * A dependency pyproject.toml declares, whose marker holds here, that the lock does not hold at
+ * all is an error: the lock is older than the manifest, and the image would lack it.
+ */
+function reachable(read, graph, env) {
+    const selected = new Set(graph.selected);
+    requireDeclared(read, graph, env);
+    const applies = new Map();
+    /** Whether the entry's own marker holds; the project and workspace members have none. */
+    const appliesHere = ({ package: index }) => {
+        const pkg = index === null ? undefined : read.packages[index];
+        if (index === null || pkg === undefined || pkg.marker === null)
+            return true;
+        if (!applies.has(index))
+            applies.set(index, holds(pkg.marker, env, selected, label(pkg), pkg.source));
+        return applies.get(index) === true;
+    };
+    const followed = new Map();
+    const pending = [];
+    const follow = (edges, active, owner) => {
+        for (const edge of edges) {
+            const what = `${owner ? `${owner}: ` : ''}dependency ${edge.name}`;
+            if (edge.marker !== null && !holds(edge.marker, env, active, what, edge.source))
+                continue;
+            for (const node of edge.to)
+                pending.push({ node, extras: edge.extras });
+        }
+    };
+    follow(graph.roots, selected, null);
+    // A stack, not recursion: a lock's chains of dependencies may be as long as it likes.
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+        const node = graph.nodes[next.node];
+        if (!node || !appliesHere(node))
+            continue;
+        const before = followed.get(next.node);
+        if (before && next.extras.every((extra) => before.has(extra)))
+            continue;
+        const extras = new Set([...(before ?? []), ...next.extras]);
+        followed.set(next.node, extras);
+        const active = new Set([...extras, ...selected]);
+        const pkg = node.package === null ? undefined : read.packages[node.package];
+        const owner = pkg ? label(pkg) : node.name;
+        follow(node.dependencies, active, owner);
+        for (const extra of extras)
+            follow(node.extras.get(extra) ?? [], active, owner);
+    }
+    const reached = new Set([...followed.keys()].map((index) => graph.nodes[index]?.package));
+    return read.packages.filter((_, index) => reached.has(index));
+}
+/** `click 8.1.7`, as the other lock errors name a package. */
+function label(pkg) {
+    return `${pkg.name} ${pkg.version}`;
+}
+function requireDeclared(read, graph, env) {
+    for (const edge of graph.declared) {
+        if (edge.to.length > 0)
+            continue;
+        if (edge.marker !== null && !holds(edge.marker, env, new Set(), edge.name, edge.source))
+            continue;
+        throw new UserError(`${read.file} does not lock ${edge.name}, which ${formatSource(edge.source)} needs: run \`${graph.relock}\``, 'lock', { file: read.file });
+    }
+}
+function holds(marker, env, active, what, source) {
+    try {
+        return evaluateWithExtras(marker, env, active);
+    }
+    catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new UserError(`${what}: ${message}`, 'lock', source);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lock/convert.ts
+
 
 
 
@@ -60876,7 +62428,10 @@ const convert_SHA256 = /^sha256:([0-9a-f]{64})$/i;
  * Converts a lock the project already has (uv.lock, poetry.lock, pdm.lock, Pipfile.lock,
  * pylock.toml, as detect read it) into `requirements.lock` for one environment, without
  * resolving anything: the packages whose marker holds in `env` (uv's `resolution-markers`
- * included), each with the sha256 of every artifact the lock lists.
+ * included), each with the sha256 of every artifact the lock lists. Where the lock has a graph
+ * (uv.lock, poetry.lock with its pyproject.toml), only those a path of edges from the project
+ * reaches in `env` (src/lock/walk.ts): a package only Windows needs is locked without a marker
+ * of its own, its edges say so.
  *
  * Each package must come out once: where a lock holds a name twice (uv forks a resolution per
  * Python range or platform), the entry whose marker holds is the one kept, and two that hold are
@@ -60884,7 +62439,7 @@ const convert_SHA256 = /^sha256:([0-9a-f]{64})$/i;
  * installed with `--require-hashes`: an error at its line.
  */
 function lockFromLockRead(read, env, header) {
-    const kept = applicable(read.packages, env);
+    const kept = onceEach(read.graph ? reachable(read, read.graph, env) : read.packages.filter((pkg) => convert_holds(pkg, env)), env);
     const packages = kept.map((pkg) => {
         const sha256 = sha256Of(pkg);
         if (sha256.length === 0) {
@@ -60940,7 +62495,10 @@ function lockFromHashedRequirements(reader, path, env, header) {
 }
 /** The packages whose marker holds in `env`, each name once, in the lock's order. */
 function applicable(packages, env) {
-    const kept = packages.filter((pkg) => holds(pkg, env));
+    return onceEach(packages.filter((pkg) => convert_holds(pkg, env)), env);
+}
+/** `kept` itself, once it is checked to hold each name once. */
+function onceEach(kept, env) {
     const seen = new Map();
     for (const pkg of kept) {
         const first = seen.get(pkg.name);
@@ -60952,7 +62510,7 @@ function applicable(packages, env) {
     }
     return kept;
 }
-function holds(pkg, env) {
+function convert_holds(pkg, env) {
     if (pkg.marker === null)
         return true;
     try {
@@ -61435,7 +62993,11 @@ function plan(spec, inputs, context) {
  * cannot have is an error, naming what decided it.
  */
 function chooseVariants(spec, inputs) {
-    const detected = `detected accelerator '${spec.accelerator}'`;
+    const cpuBuilds = spec.cpuBuilds ?? [];
+    // A project that asks for CPU builds says why it is 'cpu': that reason, not only the verdict.
+    const detected = `detected accelerator '${spec.accelerator}'${spec.accelerator === 'cpu' && cpuBuilds.length > 0
+        ? ` (${cpuBuilds.map((build) => build.why).join('; ')})`
+        : ''}`;
     if (inputs.variant === 'cpu') {
         if (spec.accelerator === 'gpu-required') {
             throw new UserError(`variant 'cpu' was asked for, but this project requires CUDA ${spec.cuda?.version ?? ''} (${spec.cuda?.source ?? 'a CUDA-only package'})`.replace('  ', ' '), 'plan');
@@ -61444,7 +63006,9 @@ function chooseVariants(spec, inputs) {
     }
     if (inputs.variant === 'gpu') {
         if (spec.accelerator === 'cpu') {
-            throw new UserError("variant 'gpu' was asked for, but no framework in this project can use a GPU", 'plan');
+            throw new UserError(cpuBuilds.length > 0
+                ? `variant 'gpu' was asked for, but this project installs CPU-only builds: ${cpuBuilds.map((build) => build.why).join('; ')}`
+                : "variant 'gpu' was asked for, but no framework in this project can use a GPU", 'plan');
         }
         return [{ variant: 'gpu', why: "input 'variant'" }];
     }

@@ -26,6 +26,8 @@ export const TEXT_CAP = 16 * 2 ** 20;
 export interface ProjectFiles {
   /** Its text, read up to `cap` bytes: a larger file is an error, never a silent cut. */
   readText(path: string, cap?: number): string | null;
+  /** Its first `bytes` bytes as text, whatever its size, to tell what a file is by its start. */
+  readHead(path: string, bytes: number): string | null;
   size(path: string): number | null;
   /** Hex sha256 of the bytes, streamed, so a model of any size hashes in constant memory. */
   sha256(path: string): Promise<string | null>;
@@ -64,8 +66,9 @@ export function projectFiles(root: string, phase: Phase): ProjectFiles {
     try {
       real = realpathSync(full);
       stats = lstatSync(real);
-    } catch {
-      return null; // missing, a dangling link, a loop, or unreadable
+    } catch (error) {
+      refuseUnreadable(path, phase, error);
+      return null; // missing, a dangling link, or a loop
     }
     if (top === null) return null;
     if (!isWithin(top, real)) throw linkedOutside(path, phase, stats.isDirectory() ? 'a folder' : 'a file');
@@ -80,8 +83,9 @@ export function projectFiles(root: string, phase: Phase): ProjectFiles {
     let fd: number;
     try {
       fd = openSync(real, OPEN_FLAGS);
-    } catch {
-      return null; // gone, swapped for a link, or unreadable since it was found
+    } catch (error) {
+      refuseUnreadable(path, phase, error);
+      return null; // gone, or swapped for a link, since it was found
     }
     const stats = fstatSync(fd);
     if (!stats.isFile()) {
@@ -109,6 +113,22 @@ export function projectFiles(root: string, phase: Phase): ProjectFiles {
           parts.push(Buffer.from(chunk.subarray(0, count)));
         }
         return Buffer.concat(parts, total).toString('utf8');
+      } finally {
+        closeSync(file.fd);
+      }
+    },
+    readHead(path, bytes) {
+      const file = open(path);
+      if (file === null) return null;
+      try {
+        const head = Buffer.alloc(bytes);
+        let total = 0;
+        while (total < bytes) {
+          const count = readSync(file.fd, head, total, bytes - total, null);
+          if (count === 0) break;
+          total += count;
+        }
+        return head.subarray(0, total).toString('utf8');
       } finally {
         closeSync(file.fd);
       }
@@ -174,6 +194,21 @@ function notRegular(path: string, phase: Phase, stats: Stats): RefusedInput {
     phase,
     { file: path },
   );
+}
+
+/**
+ * A path the system would not let this user open is no missing file: detect would then build
+ * without it, and the build would fail on it later. An error naming it, before anything is read.
+ */
+function refuseUnreadable(path: string, phase: Phase, error: unknown): void {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'ENAMETOOLONG'
+        ? 'its path is too long to open'
+        : null;
+  if (why) throw new RefusedInput(`${shown(path)} cannot be read: ${why}`, phase, { file: path });
 }
 
 function tooLarge(path: string, phase: Phase, cap: number): RefusedInput {

@@ -75,3 +75,22 @@ export const renamedSystemPackages: readonly RenamedSystemPackageRow[] = compat.
 export const gpuStrategies = compat.cuda.gpuStrategies as readonly GpuStrategyRow[];
 export const systemCudaBases: readonly SystemBaseRow[] = compat.cuda.systemBaseImages;
 export const pythonInstaller = compat.cuda.pythonInstaller;
+
+/**
+ * A PyPI name that is deprecated or a placeholder: what the lock actually installs under another
+ * name (`sklearn` → `scikit-learn`), why, and the public source saying so.
+ */
+export interface RenamedPackageRow {
+  name: string;
+  /** `deprecated`: once the package's name, now retired; `placeholder`: never a real release under that name. */
+  kind: 'deprecated' | 'placeholder';
+  installs: string;
+  why: string;
+  source: string;
+}
+
+export const renamedPackages = compat.renamedPackages as readonly RenamedPackageRow[];
+
+export function renamedPackage(normalizedName: string): RenamedPackageRow | undefined {
+  return renamedPackages.find((row) => row.name === normalizedName);
+}

@@ -3,6 +3,7 @@ import { readPdmLock } from './lockfiles/pdm-lock.js';
 import { readPipfileLock } from './lockfiles/pipfile-lock.js';
 import { readPoetryLock } from './lockfiles/poetry-lock.js';
 import { readPylock } from './lockfiles/pylock.js';
+import type { PyprojectFile } from './lockfiles/pyproject-roots.js';
 import { readUvLock } from './lockfiles/uv-lock.js';
 import type { LockRead, Manifest } from './manifest.js';
 import { readCog } from './manifests/cog.js';
@@ -54,19 +55,25 @@ interface Folder {
   has(name: string): boolean;
   /** The folder's pyproject.toml, parsed once, or null when it has none. */
   pyproject(): Record<string, unknown> | null;
+  /** The same with its path and text, for a lock reader to cite its lines. */
+  pyprojectFile(): PyprojectFile | null;
 }
 
 function folder(reader: RepoReader, dir: string, names: ReadonlySet<string>): Folder {
-  let pyproject: Record<string, unknown> | null | undefined;
+  let pyproject: PyprojectFile | null | undefined;
+  const pyprojectFile = (): PyprojectFile | null => {
+    if (pyproject === undefined) {
+      const file = `${dir}pyproject.toml`;
+      pyproject = names.has('pyproject.toml') ? { file, ...readToml(reader, file) } : null;
+    }
+    return pyproject;
+  };
   return {
     reader,
     dir,
     has: (name) => names.has(name),
-    pyproject() {
-      if (pyproject === undefined)
-        pyproject = names.has('pyproject.toml') ? readToml(reader, `${dir}pyproject.toml`).data : null;
-      return pyproject;
-    },
+    pyproject: () => pyprojectFile()?.data ?? null,
+    pyprojectFile,
   };
 }
 
@@ -89,19 +96,29 @@ function pylock(at: Folder): Choice {
   return { manifest, lock, lockfile, format: 'pylock', files: manifest ? [...manifest.files] : [lockfile] };
 }
 
+type PyprojectLockReader = (reader: RepoReader, path: string, pyproject: PyprojectFile) => LockRead;
+
 /** pyproject.toml with the first of uv.lock, poetry.lock, pdm.lock beside it; null without one. */
 function lockedPyproject(at: Folder): Choice | null {
-  if (!at.pyproject()) return null;
-  const pyprojectLocks = [
+  const pyproject = at.pyprojectFile();
+  if (!pyproject) return null;
+  // uv and poetry read in it where installing starts (the project's dependencies, uv's default groups).
+  const pyprojectLocks: [string, 'uv' | 'poetry' | 'pdm', PyprojectLockReader][] = [
     ['uv.lock', 'uv', readUvLock],
     ['poetry.lock', 'poetry', readPoetryLock],
     ['pdm.lock', 'pdm', readPdmLock],
-  ] as const;
+  ];
   for (const [name, format, readLock] of pyprojectLocks) {
     if (!at.has(name)) continue;
-    const manifest = readPyproject(at.reader, `${at.dir}pyproject.toml`, format);
+    const manifest = readPyproject(at.reader, pyproject.file, format);
     const lockfile = `${at.dir}${name}`;
-    return { manifest, lock: readLock(at.reader, lockfile), lockfile, format, files: manifest.files };
+    return {
+      manifest,
+      lock: readLock(at.reader, lockfile, pyproject),
+      lockfile,
+      format,
+      files: manifest.files,
+    };
   }
   return null;
 }

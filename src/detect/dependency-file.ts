@@ -20,7 +20,8 @@ export function chooseNamedFile(reader: RepoReader, input: string): { path: stri
   const files = reader.files();
   if (!files.includes(path)) throw notAFile(reader, path, input, files);
   if (!kind) {
-    const manifest = LOCK_MANIFESTS[name];
+    // Own keys only: the name is the user's, and `constructor` is no lockfile.
+    const manifest = Object.hasOwn(LOCK_MANIFESTS, name) ? LOCK_MANIFESTS[name] : undefined;
     throw new UserError(
       manifest
         ? `${INPUT}: ${path} is a lockfile; name its manifest (${inFolder(folderOf(path), manifest)}): the lock beside it is used`

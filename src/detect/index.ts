@@ -12,8 +12,9 @@ import {
 } from './cuda.js';
 import { chooseNamedFile } from './dependency-file.js';
 import { CONVENTIONAL_ENTRYPOINTS, detectEntrypoint } from './entrypoint.js';
-import { detectAccelerator, detectFrameworks, frameworksFromLock } from './frameworks.js';
+import { detectAccelerator, detectFrameworks, frameworksFromLock, renamedWarnings } from './frameworks.js';
 import { checkIndexUrl } from './index-url.js';
+import { cpuBuilds, describeCpuBuild, hintingIndexes } from './intent.js';
 import { type IndexRef, type LockedPackage, requirementsOfLock } from './manifest.js';
 import { detectModels } from './models.js';
 import { folderOf } from './paths.js';
@@ -79,26 +80,32 @@ export function detect(reader: RepoReader, options: DetectOptions = {}): Environ
     manifest && requirements.length > 0
       ? detectFrameworks(requirements, locked)
       : frameworksFromLock(lock?.packages ?? []);
+  warnings.push(...renamedWarnings(requirements));
 
   const python = choosePython([
-    ...pinFileHints(reader, [dependencyFolder, '.']),
+    ...pinFileHints(reader, [dependencyFolder, '.'], warnings),
     ...(manifest?.python.filter((hint) => hint.kind === 'exact') ?? []),
     ...(lock?.python ?? []),
     ...(manifest?.python.filter((hint) => hint.kind === 'range') ?? []),
   ]);
 
   const cudaSubjects = requirements.length > 0 ? requirements : requirementsOfLock(lock?.packages ?? []);
+  // The manifest states intent; a lock's registries only record it, so they count when the manifest names none.
+  const projectIndexes = manifest && manifest.indexes.length > 0 ? manifest.indexes : (lock?.indexes ?? []);
   const findings: CudaFinding[] = [
     ...manifestFindings(manifest?.cuda ?? [], manifest?.gpu ?? null),
-    ...indexFindings([...(manifest?.indexes ?? []), ...(lock?.indexes ?? [])]),
+    ...indexFindings(hintingIndexes(projectIndexes, cudaSubjects)),
     ...requirementFindings(cudaSubjects, locked),
   ];
   const explicit = reconcile(findings);
-  const accelerator = detectAccelerator(frameworks, explicit !== null);
+  const cpu = cpuBuilds(cudaSubjects, projectIndexes, locked, manifest?.cpuBuilds ?? []);
+  const cpuOnly = new Set(cpu.map((build) => build.framework));
+  const accelerable = frameworks.filter((framework) => !cpuOnly.has(framework.name));
+  const accelerator = detectAccelerator(accelerable, explicit !== null);
   let cuda: EnvironmentSpec['cuda'] = explicit?.version
     ? { version: explicit.version, source: formatSource(explicit.source) }
     : null;
-  if (!cuda && accelerator !== 'cpu') cuda = defaultCuda(frameworks, requirements);
+  if (!cuda && accelerator !== 'cpu') cuda = defaultCuda(accelerable, requirements);
 
   const models = detectModels(reader);
   // Only reported here (`detect` says what it sees); a run refuses them before planning (src/plan/lfs.ts).
@@ -135,13 +142,14 @@ export function detect(reader: RepoReader, options: DetectOptions = {}): Environ
       files: chosen.files,
       lockfile: chosen.lockfile,
       requirements,
-      ...splitIndexes(manifest?.indexes ?? []),
+      ...splitIndexes(hintingIndexes(manifest?.indexes ?? [], requirements)),
     },
     frameworks,
     accelerator,
     cuda,
     models,
     entrypoint: detectEntrypoint(reader, declared, ['.', dependencyFolder]),
+    cpuBuilds: cpu.map((build) => ({ framework: build.framework, why: describeCpuBuild(build) })),
     systemPackages: (manifest?.systemPackages ?? []).map((item) => ({
       name: item.name,
       source: formatSource(item.source),
@@ -245,7 +253,7 @@ function defaultCuda(
 function splitIndexes(
   indexes: readonly IndexRef[],
 ): Pick<EnvironmentSpec['dependencies'], 'indexUrl' | 'extraIndexUrls'> {
-  const main = indexes.find((index) => !index.extra) ?? null;
+  const main = indexes.find((index) => !index.extra && !index.explicit) ?? null;
   const cite = (index: IndexRef) => ({
     url: checkIndexUrl(index.url, 'index URL', index.source),
     source: formatSource(index.source),

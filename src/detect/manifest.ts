@@ -1,4 +1,5 @@
 import type { SourceRef } from '../source.js';
+import type { LockGraph } from './lockfiles/graph.js';
 import type { DependencyFormat, Requirement, Warning } from './spec.js';
 
 /** A package index a manifest names; `/whl/cuXXX` ones are CUDA hints too. */
@@ -11,6 +12,11 @@ export interface IndexRef {
    * indexes are all extra keeps PyPI (or `index-url`) as its main index.
    */
   extra?: true;
+  /**
+   * Serves only the requirements bound to it by name (poetry `priority = "explicit"`, uv
+   * `explicit = true`): never searched for anything else.
+   */
+  explicit?: true;
 }
 
 /**
@@ -41,6 +47,8 @@ export interface Manifest {
   cuda: CudaHint[];
   /** cog's `gpu: true`: the project says it needs a GPU. */
   gpu: SourceRef | null;
+  /** Frameworks whose CPU-only build the manifest asks for outright (conda `cpuonly`, `pytorch-cpu`). */
+  cpuBuilds: { framework: string; what: string; source: SourceRef }[];
   entrypoint: { path: string; source: SourceRef } | null;
   /** Debian packages the image needs (cog's `system_packages`). */
   systemPackages: { name: string; source: SourceRef }[];
@@ -63,6 +71,13 @@ export interface LockRead {
   packages: LockedPackage[];
   python: PythonHint[];
   indexes: IndexRef[];
+  /**
+   * uv.lock and poetry.lock: who needs whom, from the project down, so a converted lock installs
+   * what a path of edges reaches. Absent where neither the lock nor pyproject.toml says where
+   * installing starts (pdm.lock, Pipfile.lock, pylock.toml, a poetry.lock without its project's
+   * dependencies): then every package whose marker holds is installed.
+   */
+  graph?: LockGraph;
 }
 
 export function emptyManifest(format: DependencyFormat, file: string): Manifest {
@@ -74,16 +89,33 @@ export function emptyManifest(format: DependencyFormat, file: string): Manifest 
     indexes: [],
     cuda: [],
     gpu: null,
+    cpuBuilds: [],
     entrypoint: null,
     systemPackages: [],
     warnings: [],
   };
 }
 
-/** 1-based line of the first line at or after `from` (1-based) that matches, or undefined. */
-export function findLine(text: string, pattern: RegExp | string, from = 1): number | undefined {
-  const lines = text.split(/\r?\n/);
-  for (let index = Math.max(0, from - 1); index < lines.length; index++) {
+let findLineText: string | undefined;
+let findLineLines: string[] = [];
+
+/**
+ * 1-based line of the first line at or after `from` (1-based) that matches, or undefined. Readers
+ * call it once per item of the same text: the lines of the last text are kept, not split again.
+ */
+export function findLine(
+  text: string,
+  pattern: RegExp | string,
+  from = 1,
+  to = Number.POSITIVE_INFINITY,
+): number | undefined {
+  if (text !== findLineText) {
+    findLineText = text;
+    findLineLines = text.split(/\r?\n/);
+  }
+  const lines = findLineLines;
+  const end = Math.min(lines.length, to);
+  for (let index = Math.max(0, from - 1); index < end; index++) {
     const line = lines[index] ?? '';
     if (typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line)) return index + 1;
   }

@@ -166,7 +166,7 @@ function tokenize(marker: string): Token[] {
       tokens.push({ kind: 'op', op: 'not in', column });
       i += next[0].length;
     } else {
-      const name = ALIASES[word] ?? word;
+      const name = Object.hasOwn(ALIASES, word) ? (ALIASES[word] ?? word) : word;
       if (!VARIABLES.has(name)) {
         throw fail(marker, `unknown variable '${word}' (quote a string value)`, column);
       }

@@ -1,22 +1,23 @@
 import { posix } from 'node:path';
+import { TEXT_CAP } from '../adapters/project-file.js';
 import { hasControlCharacters } from '../text.js';
 import { inFolder } from './paths.js';
 import type { RepoReader } from './reader.js';
 import type { ModelArtifact } from './spec.js';
 
-const FORMAT_BY_EXTENSION: Record<string, ModelArtifact['format']> = {
-  '.joblib': 'joblib',
-  '.pkl': 'pickle',
-  '.pickle': 'pickle',
-  '.onnx': 'onnx',
-  '.pt': 'torch',
-  '.pth': 'torch',
-  '.ckpt': 'torch',
-  '.safetensors': 'safetensors',
-  '.keras': 'keras',
-  '.h5': 'h5',
-  '.ubj': 'xgboost',
-};
+const FORMAT_BY_EXTENSION: ReadonlyMap<string, ModelArtifact['format']> = new Map([
+  ['.joblib', 'joblib'],
+  ['.pkl', 'pickle'],
+  ['.pickle', 'pickle'],
+  ['.onnx', 'onnx'],
+  ['.pt', 'torch'],
+  ['.pth', 'torch'],
+  ['.ckpt', 'torch'],
+  ['.safetensors', 'safetensors'],
+  ['.keras', 'keras'],
+  ['.h5', 'h5'],
+  ['.ubj', 'xgboost'],
+]);
 
 /** How a Git LFS pointer starts (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md). */
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
@@ -32,6 +33,8 @@ const HUGGING_FACE_WEIGHTS =
   /^(.*\.safetensors|pytorch_model\.bin|tf_model\.h5|flax_model\.msgpack|.*\.safetensors\.index\.json|pytorch_model\.bin\.index\.json)$/;
 /** Text models are sniffed only up to this size: beyond it a .json or .txt is data, not a model worth reading. */
 const SNIFF_LIMIT = 64 * 1024 * 1024;
+/** The start of a .json or .txt read to tell a model by its first key or line. */
+const SNIFF_HEAD = 4096;
 
 /**
  * Model artifacts: files by extension, xgboost JSON and lightgbm text models by their content,
@@ -43,6 +46,7 @@ const SNIFF_LIMIT = 64 * 1024 * 1024;
 export function detectModels(reader: RepoReader): ModelArtifact[] {
   const files = reader.files();
   const known = new Set(files);
+  const look = lookups(reader);
   const byFolder = new Map<string, string[]>();
   for (const path of files) {
     const slash = path.lastIndexOf('/');
@@ -51,26 +55,27 @@ export function detectModels(reader: RepoReader): ModelArtifact[] {
     list.push(path.slice(slash + 1));
     byFolder.set(folder, list);
   }
+  const sorted = [...files].sort();
   const models: ModelArtifact[] = [];
-  const folderModels: string[] = [];
+  const folderModels = new Set<string>();
   for (const [folder, names] of byFolder) {
     let format: ModelArtifact['format'] | null = null;
     if (names.includes('saved_model.pb')) format = 'savedmodel';
     else if (names.includes('config.json') && names.some((name) => HUGGING_FACE_WEIGHTS.test(name)))
       format = 'huggingface';
     if (!format) continue;
-    folderModels.push(folder === '.' ? '' : `${folder}/`);
-    const inside = files.filter((path) => (folder === '.' ? true : path.startsWith(`${folder}/`)));
-    const bytes = inside.reduce((sum, path) => sum + (reader.size(path) ?? 0), 0);
-    const pointers = new Set(inside.filter((path) => isLfsPointer(reader, path)));
+    folderModels.add(folder);
+    const inside = filesUnder(sorted, folder);
+    const bytes = inside.reduce((sum, path) => sum + (look.size(path) ?? 0), 0);
+    const pointers = new Set(inside.filter(look.pointer));
     const missingShards: ModelArtifact['missingShards'] = [];
     if (format === 'huggingface') {
       for (const index of inside.filter((path) => SHARD_INDEX.test(path))) {
         // Only the project's own files are looked at: a name the index gives is never opened or
         // stat'ed on the strength of the index alone (it may point through a link, out of the project).
-        for (const shard of shardsOf(reader, index, folder)) {
+        for (const shard of shardsOf(look.shardNames(index), index, folder)) {
           if (!known.has(shard)) missingShards.push({ path: shard, index });
-          else if (!pointers.has(shard) && isLfsPointer(reader, shard)) pointers.add(shard);
+          else if (!pointers.has(shard) && look.pointer(shard)) pointers.add(shard);
         }
       }
       missingShards.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -79,19 +84,70 @@ export function detectModels(reader: RepoReader): ModelArtifact[] {
     models.push({ path: folder, format, bytes, lfsPointers, missingShards });
   }
   for (const path of files) {
-    if (folderModels.some((prefix) => prefix === '' || path.startsWith(prefix))) continue;
+    if (inFolderModel(path, folderModels)) continue;
     const format = formatOf(reader, path);
     if (!format) continue;
-    const bytes = reader.size(path) ?? 0;
     models.push({
       path,
       format,
-      bytes,
-      lfsPointers: isLfsPointer(reader, path) ? [path] : [],
+      bytes: look.size(path) ?? 0,
+      lfsPointers: look.pointer(path) ? [path] : [],
       missingShards: [],
     });
   }
   return models.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * What detectModels asks of each file, asked once: model folders nested in one another (a
+ * repository may hold thousands) look at the same files again.
+ */
+function lookups(reader: RepoReader): {
+  size(path: string): number | null;
+  pointer(path: string): boolean;
+  shardNames(index: string): string[];
+} {
+  const sizes = new Map<string, number | null>();
+  const pointers = new Map<string, boolean>();
+  const names = new Map<string, string[]>();
+  const once = <T>(cache: Map<string, T>, path: string, find: () => T): T => {
+    if (cache.has(path)) return cache.get(path) as T;
+    const found = find();
+    cache.set(path, found);
+    return found;
+  };
+  return {
+    size: (path) => once(sizes, path, () => reader.size(path)),
+    pointer: (path) => once(pointers, path, () => isLfsPointer(reader, path)),
+    shardNames: (index) => once(names, index, () => weightMapNames(reader, index)),
+  };
+}
+
+/** The files in `folder` ('.' for all), subfolders included: a run of `sorted`, found by binary search. */
+function filesUnder(sorted: readonly string[], folder: string): string[] {
+  if (folder === '.') return [...sorted];
+  const prefix = `${folder}/`;
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((sorted[middle] ?? '') < prefix) low = middle + 1;
+    else high = middle;
+  }
+  const inside: string[] = [];
+  for (let index = low; index < sorted.length && sorted[index]?.startsWith(prefix); index++) {
+    inside.push(sorted[index] as string);
+  }
+  return inside;
+}
+
+/** Whether `path` lies in one of `folders` ('.' for the top), looked up by each folder above it. */
+function inFolderModel(path: string, folders: ReadonlySet<string>): boolean {
+  if (folders.has('.')) return true;
+  for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+    if (folders.has(path.slice(0, slash))) return true;
+  }
+  return false;
 }
 
 /** Whether `path` is a Git LFS pointer: a file under 1024 bytes starting with the spec's version line. */
@@ -102,11 +158,11 @@ export function isLfsPointer(reader: RepoReader, path: string): boolean {
 }
 
 /**
- * The shard files a sharded checkpoint's index names in its `weight_map`, relative to the project
- * (a shard lies beside its index), once each, sorted. An index that is a pointer itself, too large,
- * or not such JSON names none: the pointer is reported as one, the rest is left to the loader.
+ * The file names a sharded checkpoint's index gives in its `weight_map`, in order. An index that
+ * is a pointer itself, too large, or not such JSON names none: the pointer is reported as one,
+ * the rest is left to the loader.
  */
-function shardsOf(reader: RepoReader, index: string, modelFolder: string): string[] {
+function weightMapNames(reader: RepoReader, index: string): string[] {
   const size = reader.size(index);
   if (size === null || size > SHARD_INDEX_LIMIT || isLfsPointer(reader, index)) return [];
   let parsed: unknown;
@@ -117,12 +173,22 @@ function shardsOf(reader: RepoReader, index: string, modelFolder: string): strin
   }
   const weightMap = (parsed as { weight_map?: unknown } | null)?.weight_map;
   if (!weightMap || typeof weightMap !== 'object' || Array.isArray(weightMap)) return [];
+  // A file name, nothing a message or a Dockerfile comment could be broken by.
+  return Object.values(weightMap as Record<string, unknown>).filter(
+    (name): name is string =>
+      typeof name === 'string' && name !== '' && !name.startsWith('/') && !hasControlCharacters(name),
+  );
+}
+
+/**
+ * The shard files an index names, relative to the project (a shard lies beside its index), that
+ * lie in `modelFolder`: once each, at most SHARD_LIMIT, sorted.
+ */
+function shardsOf(names: readonly string[], index: string, modelFolder: string): string[] {
   const folder = posix.dirname(index);
   const shards = new Set<string>();
   const within = modelFolder === '.' ? '' : `${modelFolder}/`;
-  for (const name of Object.values(weightMap as Record<string, unknown>)) {
-    // A file name, nothing a message or a Dockerfile comment could be broken by.
-    if (typeof name !== 'string' || !name || name.startsWith('/') || hasControlCharacters(name)) continue;
+  for (const name of names) {
     const shard = posix.normalize(inFolder(folder, name));
     if (!shard.startsWith(within) || shard.startsWith('../') || shard === '..') continue; // not this model's file
     shards.add(shard);
@@ -135,12 +201,18 @@ function formatOf(reader: RepoReader, path: string): ModelArtifact['format'] | u
   const dot = path.lastIndexOf('.');
   if (dot <= path.lastIndexOf('/')) return undefined;
   const extension = path.slice(dot).toLowerCase();
-  const byExtension = FORMAT_BY_EXTENSION[extension];
+  const byExtension = FORMAT_BY_EXTENSION.get(extension);
   if (byExtension) return byExtension;
   if (extension !== '.json' && extension !== '.txt') return undefined;
   const size = reader.size(path) ?? 0;
   if (size === 0 || size > SNIFF_LIMIT) return undefined;
-  const head = (reader.readText(path) ?? '').slice(0, 4096);
+  const head = headOf(reader, path, size);
   if (extension === '.json') return /^\s*\{\s*"learner"\s*:/.test(head) ? 'xgboost' : undefined;
   return /^tree\r?\n/.test(head) && /^version=v\d/m.test(head) ? 'lightgbm' : undefined;
+}
+
+/** Enough of a file's start to tell its format: read alone where the reader can, so a large data file is never read whole. */
+function headOf(reader: RepoReader, path: string, size: number): string {
+  if (reader.readHead) return reader.readHead(path, SNIFF_HEAD) ?? '';
+  return size > TEXT_CAP ? '' : (reader.readText(path) ?? '').slice(0, SNIFF_HEAD);
 }

@@ -2,6 +2,8 @@ import { type Dirent, lstatSync, readdirSync, realpathSync, type Stats, statSync
 import { join, posix, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { linkedOutside, type ProjectFiles, projectFiles } from '../adapters/project-file.js';
+import { UserError } from '../errors.js';
+import { oneLine } from '../text.js';
 import { LOCK_MANIFESTS, MANIFEST_FILES } from './choose.js';
 
 /**
@@ -12,6 +14,11 @@ export interface RepoReader {
   /** Project files, relative with '/' separators, sorted, excluding folders that never hold the project. */
   files(): readonly string[];
   readText(path: string): string | null;
+  /**
+   * The first `bytes` bytes of a file as text, whatever its size, to tell a model by its start.
+   * Optional: readers without it are asked for the whole text.
+   */
+  readHead?(path: string, bytes: number): string | null;
   size(path: string): number | null;
   /**
    * What a path that is not among `files()` is, so an error can say why it is not a project file:
@@ -61,6 +68,12 @@ export function memoryReader(tree: Record<string, string>): RepoReader {
     files: () => paths,
     // Own keys only: 'constructor' or '__proto__' named in a requirements file is no file of the tree.
     readText: (path) => (Object.hasOwn(tree, path) ? (tree[path] ?? null) : null),
+    readHead: (path, bytes) =>
+      Object.hasOwn(tree, path)
+        ? Buffer.from(tree[path] ?? '')
+            .subarray(0, bytes)
+            .toString('utf8')
+        : null,
     size: (path) => (Object.hasOwn(tree, path) ? Buffer.byteLength(tree[path] ?? '') : null),
     pathKind: (path) =>
       Object.hasOwn(tree, path)
@@ -92,6 +105,7 @@ export function directoryReader(root: string): RepoReader {
   return {
     files,
     readText: (path) => project.readText(path),
+    readHead: (path, bytes) => project.readHead(path, bytes),
     size: (path) => project.size(path),
     pathKind: (path) => {
       if (files().includes(path)) return 'file';
@@ -141,23 +155,30 @@ const gitRules = (): Ignore => ignore({ ignorecase: gitIgnoreCase, allowRelative
  */
 const PROJECT_NAMES: ReadonlySet<string> = new Set([...MANIFEST_FILES, ...Object.keys(LOCK_MANIFESTS)]);
 
+/** A folder the walk has yet to list: its path relative to the root ('' or ending in '/') and the `.gitignore` files above it. */
+interface Pending {
+  prefix: string;
+  gitignores: readonly GitignoreFile[];
+}
+
 function walkRepository(root: string, project: ProjectFiles): string[] {
-  const files: string[] = [];
-  const dockerignore = project.readText('.dockerignore');
-  const docker = dockerignore === null ? null : dockerRules(dockerignore);
   // Paths are built by concatenation: path.join would normalise each of them again.
   const base = root.endsWith('/') || root.endsWith(sep) ? root : `${root}${sep}`;
-  const walk = (prefix: string, gitignores: readonly GitignoreFile[]): void => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(base + prefix, { withFileTypes: true });
-    } catch (error) {
-      if (!prefix) throw error;
-      return; // an unreadable subfolder is no part of what detect can see
-    }
+  // The root is listed first: when it is unreadable, that is the error, not its .dockerignore.
+  const top = listFolder(base, '');
+  const dockerignore = top.some((entry) => entry.name === '.dockerignore')
+    ? project.readText('.dockerignore')
+    : null;
+  const docker = dockerignore === null ? null : dockerRules(dockerignore);
+  const files: string[] = [];
+  // An explicit stack: a tree of any depth is walked without recursion.
+  const pending: Pending[] = [{ prefix: '', gitignores: [] }];
+  for (let folder = pending.pop(); folder; folder = pending.pop()) {
+    const { prefix, gitignores } = folder;
+    const entries = prefix ? listFolder(base, prefix) : top;
     let chain = gitignores;
+    if (prefix && entries.some((entry) => entry.name === 'pyvenv.cfg' && entry.isFile())) continue; // a virtualenv
     for (const entry of entries) {
-      if (entry.name === 'pyvenv.cfg' && prefix && entry.isFile()) return; // a virtualenv
       if (entry.name === '.gitignore' && entry.isFile()) {
         const text = project.readText(`${prefix}.gitignore`);
         if (text?.trim()) {
@@ -174,7 +195,10 @@ function walkRepository(root: string, project: ProjectFiles): string[] {
         if (docker?.ignores(asFolder)) continue;
         const decision = gitDecision(chain, asFolder, `${entry.name}/`);
         if (decision < IGNORED_BY_NONE) continue;
-        walk(asFolder, decision > 0 ? reincluded(chain, decision, path) : chain);
+        pending.push({
+          prefix: asFolder,
+          gitignores: decision > 0 ? reincluded(chain, decision, path) : chain,
+        });
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         if (docker?.ignores(path)) continue;
         if (chain.length > 0 && gitDecision(chain, path, entry.name) < IGNORED_BY_NONE) continue;
@@ -189,9 +213,40 @@ function walkRepository(root: string, project: ProjectFiles): string[] {
         files.push(path);
       }
     }
-  };
-  walk('', []);
+  }
   return files;
+}
+
+/**
+ * The entries of a folder of the walk ('' for the root). One the system will not list is an error
+ * naming it rather than a part of the project silently missing: the image would lack it, and
+ * Docker's build fails on it anyway. A folder removed meanwhile has no entries.
+ */
+function listFolder(base: string, prefix: string): Dirent[] {
+  try {
+    return readdirSync(base + prefix, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (prefix && (code === 'ENOENT' || code === 'ENOTDIR')) return [];
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'cannot be read: permission denied'
+        : code === 'ENAMETOOLONG'
+          ? 'cannot be read: its path is too long to open'
+          : code === 'ENOENT'
+            ? 'does not exist'
+            : code === 'ENOTDIR'
+              ? 'is not a folder'
+              : null;
+    if (why === null) throw error;
+    const folder = prefix ? prefix.slice(0, -1) : '.';
+    const named = prefix
+      ? oneLine(folder)
+      : `the project folder ${oneLine(base.replace(/[/\\]+$/, '') || base)}`;
+    const advice =
+      prefix && code !== 'ENAMETOOLONG' ? '; make it readable, or leave it out with .dockerignore' : '';
+    throw new UserError(`${named} ${why}${advice}`, 'detect', { file: folder });
+  }
 }
 
 const IGNORED = -2;

@@ -22,9 +22,25 @@ interface LogicalLine {
   line: number;
 }
 
+type Kind = 'requirements' | 'constraints';
+
+/** A file being read: its lines, how far, and the last `--index-url` its lines and includes set. */
+interface Frame {
+  path: string;
+  kind: Kind;
+  lines: LogicalLine[];
+  next: number;
+  lastIndexUrl: RequirementsFile['indexUrl'];
+}
+
 /**
  * Reads a pip requirements file the way pip does: continuations, comments, options, includes
  * (`-r`, `-c`) relative to the including file, and `--hash` on requirement lines.
+ *
+ * pip reads a file again each time it is included; that adds nothing but duplicates, and a file
+ * including the next one twice, 22 levels deep, makes millions of reads. Each file is read once as
+ * requirements and once as constraints; reading it again would only set the index URL it set
+ * last, which is kept. The walk keeps its own stack, so a chain of includes has no depth limit.
  */
 export function parseRequirementsFile(reader: RepoReader, path: string): RequirementsFile {
   const result: RequirementsFile = {
@@ -35,49 +51,76 @@ export function parseRequirementsFile(reader: RepoReader, path: string): Require
     findLinks: [],
     constraints: [],
   };
-  readInto(reader, path, result, [], 'requirements');
-  return result;
-}
+  const listed = new Set<string>();
+  // Each file read to its end, by kind: the index URL reading it again would leave (null: none).
+  const finished = new Map<string, RequirementsFile['indexUrl']>();
+  const stack: Frame[] = [];
+  const reading = new Set<string>();
 
-function readInto(
-  reader: RepoReader,
-  path: string,
-  result: RequirementsFile,
-  stack: string[],
-  kind: 'requirements' | 'constraints',
-  includedFrom?: SourceRef,
-): void {
-  if (stack.includes(path)) {
-    throw new UserError(`include cycle: ${[...stack, path].join(' -> ')}`, 'detect', includedFrom);
-  }
-  const text = reader.readText(path);
-  if (text === null) {
-    throw new UserError(`cannot read '${path}'`, 'detect', includedFrom ?? { file: path });
-  }
-  if (!result.files.includes(path)) result.files.push(path);
-  checkPipReadsAsWritten(text, path);
-  for (const { text: line, line: lineNumber } of logicalLines(text, path)) {
-    const source: SourceRef = { file: path, line: lineNumber };
-    checkPipVariables(line, source);
-    if (line.startsWith('-')) {
-      readOption(reader, line, source, result, [...stack, path], kind);
+  const enter = (target: string, kind: Kind, includedFrom?: SourceRef): void => {
+    if (reading.has(target)) {
+      const chain = [...stack.map((frame) => frame.path), target].join(' -> ');
+      throw new UserError(`include cycle: ${chain}`, 'detect', includedFrom);
+    }
+    const done = finished.get(`${kind}:${target}`);
+    if (done !== undefined) {
+      setIndexUrl(done);
+      return;
+    }
+    const text = reader.readText(target);
+    if (text === null) {
+      throw new UserError(`cannot read '${target}'`, 'detect', includedFrom ?? { file: target });
+    }
+    if (!listed.has(target)) {
+      listed.add(target);
+      result.files.push(target);
+    }
+    checkPipReadsAsWritten(text, target);
+    stack.push({ path: target, kind, lines: logicalLines(text, target), next: 0, lastIndexUrl: null });
+    reading.add(target);
+  };
+  const setIndexUrl = (indexUrl: RequirementsFile['indexUrl']): void => {
+    if (indexUrl === null) return;
+    result.indexUrl = indexUrl;
+    const current = stack.at(-1);
+    if (current) current.lastIndexUrl = indexUrl;
+  };
+
+  enter(path, 'requirements');
+  for (let frame = stack.at(-1); frame; frame = stack.at(-1)) {
+    const logical = frame.lines[frame.next++];
+    if (logical === undefined) {
+      stack.pop();
+      reading.delete(frame.path);
+      finished.set(`${frame.kind}:${frame.path}`, frame.lastIndexUrl);
+      const includer = stack.at(-1);
+      if (includer && frame.lastIndexUrl) includer.lastIndexUrl = frame.lastIndexUrl;
       continue;
     }
-    const requirement = parseRequirementLine(line, source);
-    (kind === 'constraints' ? result.constraints : result.requirements).push(requirement);
+    const source: SourceRef = { file: frame.path, line: logical.line };
+    checkPipVariables(logical.text, source);
+    if (!logical.text.startsWith('-')) {
+      const requirement = parseRequirementLine(logical.text, source);
+      (frame.kind === 'constraints' ? result.constraints : result.requirements).push(requirement);
+      continue;
+    }
+    const option = readOption(logical.text, source, result);
+    if (option?.include) enter(option.include, option.kind ?? frame.kind, source);
+    else if (option?.indexUrl) setIndexUrl(option.indexUrl);
   }
+  return result;
 }
 
 const OPTION = /^(-[a-zA-Z]|--[a-z-]+)(?:\s*=\s*|\s+)?(.*)$/;
 
-function readOption(
-  reader: RepoReader,
-  line: string,
-  source: SourceRef,
-  result: RequirementsFile,
-  stack: string[],
-  kind: 'requirements' | 'constraints',
-): void {
+/** What an option line asks of the walk: a file to read (as `kind`, else as the including file is), or an index URL. */
+interface OptionEffect {
+  include?: string;
+  kind?: Kind;
+  indexUrl?: RequirementsFile['indexUrl'];
+}
+
+function readOption(line: string, source: SourceRef, result: RequirementsFile): OptionEffect | null {
   const match = OPTION.exec(line);
   const option = match?.[1] ?? line;
   const value = (match?.[2] ?? '').trim();
@@ -88,30 +131,20 @@ function readOption(
   switch (option) {
     case '-r':
     case '--requirement':
-      readInto(reader, resolveInRepository(source.file, needValue(), source), result, stack, kind, source);
-      return;
+      return { include: resolveInRepository(source.file, needValue(), source) };
     case '-c':
     case '--constraint':
-      readInto(
-        reader,
-        resolveInRepository(source.file, needValue(), source),
-        result,
-        stack,
-        'constraints',
-        source,
-      );
-      return;
+      return { include: resolveInRepository(source.file, needValue(), source), kind: 'constraints' };
     case '-i':
     case '--index-url':
-      result.indexUrl = { url: checkIndexUrl(needValue(), option, source), source };
-      return;
+      return { indexUrl: { url: checkIndexUrl(needValue(), option, source), source } };
     case '--extra-index-url':
       result.extraIndexUrls.push({ url: checkIndexUrl(needValue(), option, source), source });
-      return;
+      return null;
     case '-f':
     case '--find-links':
       result.findLinks.push({ url: needValue(), source });
-      return;
+      return null;
     case '-e':
     case '--editable':
       throw new UserError(
@@ -127,7 +160,7 @@ function readOption(
     case '--trusted-host':
     case '--use-feature':
     case '--require-hashes':
-      return;
+      return null;
     default:
       throw new UserError(`unknown requirements option '${option}'`, 'detect', source);
   }

@@ -26,6 +26,14 @@ export interface Requirement {
   url: string | null;
   hashes: string[];
   source: SourceRef;
+  /**
+   * The named index this requirement must come from, as its tool binds it: poetry `source = "…"`,
+   * a `[tool.uv.sources]` entry that applies, pipenv `index = "…"`, a pdm source's
+   * `include_packages`. Absent: any index the project searches.
+   */
+  index?: string;
+  /** The dependency group it was listed in (uv's default groups), for sources scoped to a group. */
+  group?: string;
 }
 
 export interface Framework {
@@ -82,6 +90,11 @@ export interface EnvironmentSpec {
   cuda: { version: string; source: string } | null;
   models: ModelArtifact[];
   entrypoint: { path: string; source: string } | null;
+  /**
+   * Frameworks installed as their CPU-only build, each with what said so (docs/detection.md,
+   * "CPU builds"); they make no GPU variant. Absent where detect did not run (hand-made specs).
+   */
+  cpuBuilds?: { framework: string; why: string }[];
   /** Debian packages the project asks for (cog.yaml `system_packages`); plan adds those frameworks need. */
   systemPackages: { name: string; source: string }[];
   projects: string[];

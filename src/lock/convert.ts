@@ -6,6 +6,7 @@ import { parseRequirementsFile } from '../detect/requirements.js';
 import { UserError } from '../errors.js';
 import { formatSource } from '../source.js';
 import { type Lock, type LockedPackage, lockFromPackages } from './report.js';
+import { reachable } from './walk.js';
 
 const SHA256 = /^sha256:([0-9a-f]{64})$/i;
 
@@ -13,7 +14,10 @@ const SHA256 = /^sha256:([0-9a-f]{64})$/i;
  * Converts a lock the project already has (uv.lock, poetry.lock, pdm.lock, Pipfile.lock,
  * pylock.toml, as detect read it) into `requirements.lock` for one environment, without
  * resolving anything: the packages whose marker holds in `env` (uv's `resolution-markers`
- * included), each with the sha256 of every artifact the lock lists.
+ * included), each with the sha256 of every artifact the lock lists. Where the lock has a graph
+ * (uv.lock, poetry.lock with its pyproject.toml), only those a path of edges from the project
+ * reaches in `env` (src/lock/walk.ts): a package only Windows needs is locked without a marker
+ * of its own, its edges say so.
  *
  * Each package must come out once: where a lock holds a name twice (uv forks a resolution per
  * Python range or platform), the entry whose marker holds is the one kept, and two that hold are
@@ -21,7 +25,10 @@ const SHA256 = /^sha256:([0-9a-f]{64})$/i;
  * installed with `--require-hashes`: an error at its line.
  */
 export function lockFromLockRead(read: LockRead, env: MarkerEnvironment, header: string[]): Lock {
-  const kept = applicable(read.packages, env);
+  const kept = onceEach(
+    read.graph ? reachable(read, read.graph, env) : read.packages.filter((pkg) => holds(pkg, env)),
+    env,
+  );
   const packages = kept.map((pkg): LockedPackage => {
     const sha256 = sha256Of(pkg);
     if (sha256.length === 0) {
@@ -99,8 +106,15 @@ export function lockFromHashedRequirements(
 }
 
 /** The packages whose marker holds in `env`, each name once, in the lock's order. */
-function applicable(packages: readonly ReadPackage[], env: MarkerEnvironment): ReadPackage[] {
-  const kept = packages.filter((pkg) => holds(pkg, env));
+function applicable(packages: readonly ReadPackage[], env: MarkerEnvironment): readonly ReadPackage[] {
+  return onceEach(
+    packages.filter((pkg) => holds(pkg, env)),
+    env,
+  );
+}
+
+/** `kept` itself, once it is checked to hold each name once. */
+function onceEach(kept: readonly ReadPackage[], env: MarkerEnvironment): readonly ReadPackage[] {
   const seen = new Map<string, ReadPackage>();
   for (const pkg of kept) {
     const first = seen.get(pkg.name);

@@ -172,7 +172,13 @@ export function chooseVariants(
   spec: EnvironmentSpec,
   inputs: Inputs,
 ): { variant: 'cpu' | 'gpu'; why: string }[] {
-  const detected = `detected accelerator '${spec.accelerator}'`;
+  const cpuBuilds = spec.cpuBuilds ?? [];
+  // A project that asks for CPU builds says why it is 'cpu': that reason, not only the verdict.
+  const detected = `detected accelerator '${spec.accelerator}'${
+    spec.accelerator === 'cpu' && cpuBuilds.length > 0
+      ? ` (${cpuBuilds.map((build) => build.why).join('; ')})`
+      : ''
+  }`;
   if (inputs.variant === 'cpu') {
     if (spec.accelerator === 'gpu-required') {
       throw new UserError(
@@ -188,7 +194,9 @@ export function chooseVariants(
   if (inputs.variant === 'gpu') {
     if (spec.accelerator === 'cpu') {
       throw new UserError(
-        "variant 'gpu' was asked for, but no framework in this project can use a GPU",
+        cpuBuilds.length > 0
+          ? `variant 'gpu' was asked for, but this project installs CPU-only builds: ${cpuBuilds.map((build) => build.why).join('; ')}`
+          : "variant 'gpu' was asked for, but no framework in this project can use a GPU",
         'plan',
       );
     }

@@ -10,6 +10,7 @@ describe('src/data/compat.json', () => {
     ...compat.cuda.gpuStrategies.map((row) => ({ table: 'cuda.gpuStrategies', row })),
     ...compat.cuda.systemBaseImages.map((row) => ({ table: 'cuda.systemBaseImages', row })),
     { table: 'cuda.pythonInstaller', row: compat.cuda.pythonInstaller },
+    ...compat.renamedPackages.map((row) => ({ table: 'renamedPackages', row })),
   ];
 
   it.each(rows)(
@@ -40,5 +41,20 @@ describe('src/data/compat.json', () => {
           `^docker\\.io/nvidia/cuda:${row.cuda.replace('.', '\\.')}\\.\\d+-cudnn\\d*-runtime-ubuntu\\d+\\.\\d+$`,
         ),
       );
+  });
+
+  it('names each renamed package once, by PEP 503 names, with what it installs and why', () => {
+    const normalized = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+    const names = compat.renamedPackages.map((row) => row.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const row of compat.renamedPackages) {
+      expect(row.name, row.name).toBe(normalized(row.name));
+      expect(row.installs, row.name).toBe(normalized(row.installs));
+      expect(row.installs, row.name).not.toBe(row.name);
+      expect(['deprecated', 'placeholder'], row.name).toContain(row.kind);
+      expect(names, `${row.name} installs another renamed name`).not.toContain(row.installs);
+      expect(row.why.length, row.name).toBeGreaterThan(20);
+      expect(compat.sources[row.source as keyof typeof compat.sources], row.name).toMatch(/https:\/\//);
+    }
   });
 });

@@ -178,7 +178,9 @@ describe('pipeline', () => {
       },
     );
     expect(report.error?.phase).toBe('detect');
-    expect(report.error?.located).toBe("requirements.txt:2:7: invalid version specifier '>>1.0' for numpy");
+    expect(report.error?.located).toBe(
+      "requirements.txt:2:7: invalid version specifier '>>1.0' for numpy: '>1.0' is not a PEP 440 version",
+    );
     expect(docker.calls).toEqual([]);
   });
 

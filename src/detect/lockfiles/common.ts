@@ -221,7 +221,7 @@ export function rangeHint(text: string, file: string, line: number | undefined):
   return { kind: 'range', text, source: line === undefined ? { file } : { file, line } };
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -1,4 +1,5 @@
 import { UserError } from '../../errors.js';
+import { NESTING_LIMIT, TOO_DEEP } from '../parse.js';
 
 export interface LocatedJson {
   data: unknown;
@@ -28,32 +29,60 @@ export function parseJson(text: string, file: string): LocatedJson {
     const position = positionOf(body, message);
     throw new UserError(`invalid JSON: ${message.split('\n')[0]}`, 'detect', { file, ...position });
   }
-  return { data, lineOf: (path) => scan.keys.get(JSON.stringify(path)) };
+  return { data, lineOf: (path) => lineOf(scan.keys, path) };
+}
+
+/**
+ * The keys under one object (by name) or array (by index), each with the line it is written on
+ * (array elements have none). A tree rather than a map of whole paths: a key costs the same at
+ * any depth.
+ */
+export interface KeyTree {
+  line?: number;
+  children?: Map<string | number, KeyTree>;
+}
+
+function lineOf(tree: KeyTree, path: readonly (string | number)[]): number | undefined {
+  let node: KeyTree | undefined = tree;
+  for (const segment of path) node = node?.children?.get(segment);
+  return node?.line;
+}
+
+function child(parent: KeyTree, segment: string | number, line?: number): KeyTree {
+  const node: KeyTree = line === undefined ? {} : { line };
+  parent.children ??= new Map();
+  // A duplicate key replaces the first, as JSON.parse keeps the last value.
+  parent.children.set(segment, node);
+  return node;
 }
 
 interface Scan {
-  keys: Map<string, number>;
+  keys: KeyTree;
   error?: { message: string; line: number; column: number };
 }
 
 interface Frame {
   object: boolean;
-  /** The key or index this container sits under in its parent (null for the root). */
-  segment: string | number | null;
+  /** Where the keys inside this container are recorded. */
+  node: KeyTree;
   index: number;
 }
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
-/** Validates JSON iteratively (no recursion, so any nesting depth is safe), recording key lines. */
+/**
+ * Validates JSON iteratively, recording key lines. Nesting deeper than NESTING_LIMIT is an error
+ * here, before `JSON.parse` or a reader walks it.
+ */
 export function scanJson(text: string): Scan {
-  const keys = new Map<string, number>();
+  const keys: KeyTree = {};
   const frames: Frame[] = [];
+  // Where the value about to be read records its keys, when it is an object's value.
+  let valueNode: KeyTree | null = keys;
   const n = text.length;
   let i = 0;
   let line = 1;
   let lineStart = 0;
-  let pending: string | number | null = null;
   let state: 'value' | 'key' | 'after' = 'value';
 
   const fail = (message: string, at = i): Scan => ({
@@ -106,7 +135,10 @@ export function scanJson(text: string): Scan {
       if (i >= n) return fail(`unexpected ${found()}, expected a value`);
       const char = text[i];
       if (char === '{' || char === '[') {
-        frames.push({ object: char === '{', segment: pending, index: 0 });
+        if (frames.length >= NESTING_LIMIT) return fail(`${TOO_DEEP} (more than ${NESTING_LIMIT} levels)`);
+        const parent = frames.at(-1);
+        const node = valueNode ?? (parent ? child(parent.node, parent.index) : keys);
+        frames.push({ object: char === '{', node, index: 0 });
         i++;
         skipSpace();
         if (text[i] === (char === '{' ? '}' : ']')) {
@@ -116,7 +148,7 @@ export function scanJson(text: string): Scan {
         } else if (char === '{') {
           state = 'key';
         } else {
-          pending = 0;
+          valueNode = null;
         }
         continue;
       }
@@ -145,12 +177,11 @@ export function scanJson(text: string): Scan {
       const error = scanString();
       if (error) return fail(error);
       const key = JSON.parse(text.slice(start, i)) as string;
-      const path = frames.slice(1).map((frame) => frame.segment);
-      keys.set(JSON.stringify([...path, key]), keyLine);
+      const top = frames.at(-1) as Frame;
       skipSpace();
       if (text[i] !== ':') return fail(`unexpected ${found()}, expected ':' after a key`);
       i++;
-      pending = key;
+      valueNode = child(top.node, key, keyLine);
       state = 'value';
     } else {
       const top = frames.at(-1);
@@ -165,7 +196,7 @@ export function scanJson(text: string): Scan {
           state = 'key';
         } else {
           top.index++;
-          pending = top.index;
+          valueNode = null;
           state = 'value';
         }
       } else if (text[i] === close) {

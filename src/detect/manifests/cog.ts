@@ -167,6 +167,6 @@ function scalarText(yaml: YamlFile, source: SourceRef, key: string, value: unkno
   const line = lineText(yaml.text, source.line) ?? '';
   const written =
     new RegExp(`(?:^|[\\s{,])${key}\\s*:\\s*([0-9][0-9.]*)`).exec(line)?.[1] ??
-    /^\s*-?\s*([0-9][0-9.]*)\s*(?:#.*)?$/.exec(line)?.[1];
+    /^\s*(?:-\s*)?([0-9][0-9.]*)\s*(?:#.*)?$/.exec(line)?.[1];
   return written ?? String(value);
 }

@@ -1,6 +1,7 @@
+import { cpuCondaPackages } from '../../data/cpu-builds.js';
 import { isUserError, UserError } from '../../errors.js';
 import { formatSource, type SourceRef } from '../../source.js';
-import { hasControlCharacters, quoted } from '../../text.js';
+import { hasControlCharacters, oneLine, quoted } from '../../text.js';
 import { checkIndexUrl } from '../index-url.js';
 import { emptyManifest, type Manifest } from '../manifest.js';
 import { asRecord, readYaml, type YamlFile } from '../parse.js';
@@ -11,19 +12,22 @@ import { checkPipVariables } from '../pip-lines.js';
 import type { RepoReader } from '../reader.js';
 import { parseRequirementsFile } from '../requirements.js';
 
-/** Conda names whose PyPI name differs (PEP 503 normalized on both sides). */
-const CONDA_TO_PYPI: Readonly<Record<string, string>> = {
-  pytorch: 'torch',
-  'pytorch-cpu': 'torch',
-  'py-xgboost': 'xgboost',
-  'py-xgboost-cpu': 'xgboost',
-  'py-xgboost-gpu': 'xgboost',
-  'py-opencv': 'opencv-python',
-  opencv: 'opencv-python',
-  'matplotlib-base': 'matplotlib',
-  'msgpack-python': 'msgpack',
-  pytables: 'tables',
-};
+/**
+ * Conda names whose PyPI name differs (PEP 503 normalized on both sides). A Map: the name looked
+ * up is the file's, and `constructor` must not find Object's.
+ */
+const CONDA_TO_PYPI: ReadonlyMap<string, string> = new Map([
+  ['pytorch', 'torch'],
+  ['pytorch-cpu', 'torch'],
+  ['py-xgboost', 'xgboost'],
+  ['py-xgboost-cpu', 'xgboost'],
+  ['py-xgboost-gpu', 'xgboost'],
+  ['py-opencv', 'opencv-python'],
+  ['opencv', 'opencv-python'],
+  ['matplotlib-base', 'matplotlib'],
+  ['msgpack-python', 'msgpack'],
+  ['pytables', 'tables'],
+]);
 
 /** Conda packages that state the CUDA version outright; they are hints, never requirements. */
 const CUDA_PACKAGES: ReadonlySet<string> = new Set([
@@ -140,8 +144,26 @@ export function readConda(reader: RepoReader, path: string): Manifest {
   return manifest;
 }
 
-/** readYaml, turning the yaml library's own exceptions (unresolved or excessive aliases) into UserErrors. */
+/**
+ * The most read of a YAML manifest. The yaml library parses about 100 KiB a second of dense input
+ * (`[x,x,x,…]`), so a 16 MiB file would take minutes; `conda env export` of a large environment
+ * writes under 50 KiB.
+ */
+export const YAML_MANIFEST_CAP = 512 * 1024;
+
+/**
+ * readYaml for a manifest: capped at YAML_MANIFEST_CAP, the yaml library's own exceptions
+ * (unresolved or excessive aliases) turned into UserErrors.
+ */
 export function loadYaml(reader: RepoReader, path: string): YamlFile {
+  const size = reader.size(path);
+  if (size !== null && size > YAML_MANIFEST_CAP) {
+    throw new UserError(
+      `${oneLine(path)} is larger than ${YAML_MANIFEST_CAP / 1024} KiB, the most read of a YAML manifest`,
+      'detect',
+      { file: path },
+    );
+  }
   try {
     return readYaml(reader, path);
   } catch (error) {
@@ -157,9 +179,20 @@ function at(yaml: YamlFile, file: string, keys: readonly (string | number)[]): S
   return line === undefined ? { file } : { file, line };
 }
 
-/** The physical line `line` (1-based) of `text`, or undefined. */
+let splitText: string | undefined;
+let splitLines: string[] = [];
+
+/**
+ * The physical line `line` (1-based) of `text`, or undefined. Readers ask it once per item of the
+ * same file: the lines of the last text are kept, so a long list is not split once per item.
+ */
 export function lineText(text: string, line: number | undefined): string | undefined {
-  return line === undefined ? undefined : text.split(/\r?\n/)[line - 1];
+  if (line === undefined) return undefined;
+  if (text !== splitText) {
+    splitText = text;
+    splitLines = text.split(/\r?\n/);
+  }
+  return splitLines[line - 1];
 }
 
 export interface CondaSpec {
@@ -186,17 +219,20 @@ export function parseCondaSpec(text: string): CondaSpec | { error: string } {
   }
   let bracketVersion: string | null = null;
   let bracketBuild: string | null = null;
-  const bracket = /\[([^\]]*)\]/.exec(rest);
-  if (bracket) {
-    for (const pair of (bracket[1] ?? '').matchAll(/(\w+)\s*=\s*(?:'([^']*)'|"([^"]*)"|([^,\s]*))/g)) {
+  // The first '[' closed later, found by index: a pattern would rescan the rest from each '['.
+  const open = rest.indexOf('[');
+  const close = open < 0 ? -1 : rest.indexOf(']', open + 1);
+  if (close >= 0) {
+    // A key starts a word: matching from inside one would rescan the word from each letter.
+    for (const pair of rest.slice(open + 1, close).matchAll(BRACKET_PAIR)) {
       const value = pair[2] ?? pair[3] ?? pair[4] ?? '';
       if (pair[1] === 'version') bracketVersion = value;
       if (pair[1] === 'build') bracketBuild = value;
     }
-    rest = rest.slice(0, bracket.index) + rest.slice(bracket.index + bracket[0].length);
+    rest = rest.slice(0, open) + rest.slice(close + 1);
   }
   // conda accepts `python = 3.11` and `numpy >= 1.8, < 2`: spaces around operators mean nothing.
-  rest = rest.replace(/\s*([=<>!~,|])\s*/g, '$1');
+  rest = rest.replace(SPACE_AROUND_OPERATOR, '');
   const nameMatch = /^[A-Za-z0-9_][A-Za-z0-9._-]*/.exec(rest);
   if (!nameMatch) return { error: `'${text.trim()}' is not a conda package spec (expected a package name)` };
   const name = nameMatch[0];
@@ -227,6 +263,10 @@ export function parseCondaSpec(text: string): CondaSpec | { error: string } {
   }
   return { channel, name, specifier, build };
 }
+
+const BRACKET_PAIR = /(?<!\w)(\w+)\s*=\s*(?:'([^']*)'|"([^"]*)"|([^,\s]*))/g;
+/** A run of spaces before or after an operator, taken from its first space only: linear on long runs. */
+const SPACE_AROUND_OPERATOR = /(?<!\s)\s+(?=[=<>!~,|])|(?<=[=<>!~,|])\s+/g;
 
 const VERSION_TEXT = /^[A-Za-z0-9._+!*-]+$/;
 
@@ -298,6 +338,8 @@ function readCondaEntry(entry: string, source: SourceRef, manifest: Manifest, sk
   if (condaName === 'pip') return;
   // Build selectors: conda-forge's `pytorch-gpu` asks for pytorch's CUDA build (it is no PyPI
   // package, and `pytorch` comes with it); `cpuonly` and `pytorch-mutex` pick pytorch's build.
+  const cpuBuild = cpuCondaPackages.find((row) => row.package === condaName);
+  if (cpuBuild) manifest.cpuBuilds.push({ framework: cpuBuild.framework, what, source });
   if (condaName === 'pytorch-gpu') {
     manifest.gpu ??= source;
     return;
@@ -320,7 +362,7 @@ function readCondaEntry(entry: string, source: SourceRef, manifest: Manifest, sk
     }
     return;
   }
-  const name = CONDA_TO_PYPI[condaName] ?? condaName;
+  const name = CONDA_TO_PYPI.get(condaName) ?? condaName;
   if (CONDA_ONLY.has(condaName) || CONDA_ONLY_PATTERN.test(parsed.name) || 'error' in parsePep508(name)) {
     skipped.push(parsed.name);
     return;
@@ -428,7 +470,8 @@ export function readPipItem(
     return;
   }
   // Options may follow a requirement on its line (`torch==1.12.1 --extra-index-url URL`, `--hash=…`).
-  const [body = '', ...options] = text.split(/\s+(?=--?[A-Za-z])/);
+  // Split at a whole run of spaces before an option, never from inside it: linear on long runs.
+  const [body = '', ...options] = text.split(/(?<!\s)\s+(?=--?[A-Za-z])/);
   const hashes: string[] = [];
   for (const option of options) {
     const hash = /^--hash(?:\s*=\s*|\s+)(\S+)$/.exec(option);

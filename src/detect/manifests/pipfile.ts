@@ -5,6 +5,7 @@ import { emptyManifest, findLine, type Manifest } from '../manifest.js';
 import { asRecord, readToml } from '../parse.js';
 import { parsePep508 } from '../pep508.js';
 import type { RepoReader } from '../reader.js';
+import { keyLinesAfter } from '../toml-lines.js';
 
 /** The PEP 508 marker variables pipenv accepts as keys of a package table (`sys_platform = "== 'linux'"`). */
 const MARKER_KEYS = [
@@ -107,7 +108,14 @@ function readSources(value: unknown, lines: Sections, path: string, manifest: Ma
       throw new UserError('each [[source]] needs a url', 'detect', source);
     }
     const name = typeof table?.name === 'string' ? table.name : null;
-    manifest.indexes.push({ url: checkIndexUrl(url.trim(), '[[source]] url', source), name, source });
+    // pipenv searches the first source only; the others serve the packages naming them with
+    // `index = "…"` (https://pipenv.pypa.io/en/latest/indexes.html).
+    manifest.indexes.push({
+      url: checkIndexUrl(url.trim(), '[[source]] url', source),
+      name,
+      source,
+      ...(index > 0 ? { extra: true as const, explicit: true as const } : {}),
+    });
   });
 }
 
@@ -125,6 +133,7 @@ function readPackage(
   let extras: string[] = [];
   const markers: string[] = [];
   let url: string | null = null;
+  let index: string | undefined;
   if (typeof value === 'string') {
     specifier = versionOf(value);
   } else {
@@ -150,8 +159,9 @@ function readPackage(
       if (typeof condition !== 'string') throw bad(`${key}: ${variable} must be a string like "== 'linux'"`);
       markers.push(`${variable} ${condition.trim()}`);
     }
-    if (typeof table.index === 'string' && !sourceNames.has(table.index)) {
-      warn(`${key} names index '${table.index}', which no [[source]] defines`);
+    if (typeof table.index === 'string') {
+      if (sourceNames.has(table.index)) index = table.index;
+      else warn(`${key} names index '${table.index}', which no [[source]] defines`);
     }
     const vcs = VCS_KEYS.find((name) => table[name] !== undefined);
     if (vcs) {
@@ -179,7 +189,7 @@ function readPackage(
   const written = `${key}${extras.length > 0 ? `[${extras.join(',')}]` : ''}${url ? ` @ ${url}` : specifier}${marker ? ` ; ${marker}` : ''}`;
   const parsed = parsePep508(written);
   if ('error' in parsed) throw bad(parsed.error);
-  manifest.requirements.push({ ...parsed, hashes: [], source });
+  manifest.requirements.push({ ...parsed, hashes: [], source, ...(index === undefined ? {} : { index }) });
 }
 
 /** Pipfile writes "any version" as `*`. */
@@ -195,6 +205,17 @@ function escapeRegExp(text: string): string {
 /** Where sections, and keys within them, sit in a TOML text. */
 class Sections {
   private readonly all: string[];
+  private readonly keys = new Map<number, Map<string, number>>();
+
+  /** Each section's keys, found once: a search per key would be quadratic in a long [packages]. */
+  private keysOf(header: number): Map<string, number> {
+    let found = this.keys.get(header);
+    if (!found) {
+      found = keyLinesAfter(this.source, header);
+      this.keys.set(header, found);
+    }
+    return found;
+  }
 
   constructor(private readonly source: string) {
     this.all = source.split(/\r?\n/);
@@ -228,11 +249,11 @@ class Sections {
   /** The line of `key = …` in `[section]`, or of a `[section.key]` table; else the section's header. */
   key(section: string, key: string): number | undefined {
     const header = this.header(section);
-    const quoted = `(?:${escapeRegExp(key)}|"${escapeRegExp(key)}"|'${escapeRegExp(key)}')`;
     if (header !== undefined) {
-      const line = this.keyAfter(header, quoted, true);
+      const line = this.keysOf(header).get(key);
       if (line !== undefined) return line;
     }
+    const quoted = `(?:${escapeRegExp(key)}|"${escapeRegExp(key)}"|'${escapeRegExp(key)}')`;
     const table = findLine(
       this.source,
       new RegExp(`^\\s*\\[\\s*${escapeRegExp(section)}\\s*\\.\\s*${quoted}\\s*\\]`),

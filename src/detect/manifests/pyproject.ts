@@ -2,12 +2,22 @@ import { UserError } from '../../errors.js';
 import type { SourceRef } from '../../source.js';
 import { quoted } from '../../text.js';
 import { checkIndexUrl } from '../index-url.js';
+import { uvDefaultGroups } from '../lockfiles/pyproject-roots.js';
 import { emptyManifest, findLine, type IndexRef, type Manifest } from '../manifest.js';
 import { asArray, asRecord, asString, readToml } from '../parse.js';
 import { checkPathText } from '../path-text.js';
 import { normalizeName, parsePep508 } from '../pep508.js';
 import type { DependencyFormat, Requirement } from '../spec.js';
+import { keyLinesAfter } from '../toml-lines.js';
 import { poetryToPep440 } from '../versions.js';
+import {
+  bindPoetrySource,
+  bindUvSources,
+  escapeRegExp,
+  groupItems,
+  pdmBindings,
+  readIndexTables,
+} from './pyproject-sources.js';
 
 export interface PyprojectFlavour {
   hasProjectDependencies: boolean;
@@ -67,8 +77,9 @@ export function readPyproject(
   }
 
   const poetryDependencies = asRecord(poetry?.dependencies);
+  const poetryTables = new Map<Requirement, Record<string, unknown> | undefined>();
   if (poetryDependencies && Object.keys(poetryDependencies).some((name) => name !== 'python')) {
-    readPoetryDependencies(manifest, text, path, poetryDependencies);
+    readPoetryDependencies(manifest, text, path, poetryDependencies, poetryTables);
   } else if (project) {
     const dependenciesLine = lineAfter(/^\s*\[project\]/, /^\s*dependencies\s*=/);
     manifest.requirements.push(
@@ -96,20 +107,30 @@ export function readPyproject(
     });
   }
 
+  const uv = asRecord(tool.uv);
+  const pdm = asRecord(tool.pdm);
   manifest.indexes.push(
-    ...readIndexTables(asArray(poetry?.source), text, path, 'tool.poetry.source'),
-    ...readIndexTables(asArray(asRecord(tool.uv)?.index), text, path, 'tool.uv.index'),
-    ...readIndexTables(asArray(asRecord(tool.pdm)?.source), text, path, 'tool.pdm.source'),
+    ...readIndexTables('poetry', asArray(poetry?.source), text, path, 'tool.poetry.source'),
+    ...readIndexTables('uv', asArray(uv?.index), text, path, 'tool.uv.index'),
+    ...readIndexTables('pdm', asArray(pdm?.source), text, path, 'tool.pdm.source'),
+    ...uvIndexSettings(uv, text, path),
   );
-  const uvIndexUrl = asString(asRecord(tool.uv)?.['index-url']);
-  if (uvIndexUrl) {
-    const source = { file: path, line: findLine(text, /^\s*index-url\s*=/) };
-    manifest.indexes.push({
-      url: checkIndexUrl(uvIndexUrl, '[tool.uv] index-url', source),
-      name: null,
-      source,
-    });
+  if (format === 'uv') {
+    manifest.requirements.push(...uvGroupRequirements(data, uv ?? {}, text, path));
+    manifest.requirements = bindUvSources(
+      manifest.requirements,
+      asRecord(uv?.sources),
+      manifest.indexes,
+      text,
+      path,
+    );
   }
+  if (poetryDependencies) {
+    manifest.requirements = manifest.requirements.map((requirement) =>
+      bindPoetrySource(requirement, poetryTables.get(requirement), manifest.indexes),
+    );
+  }
+  manifest.requirements = pdmBindings(manifest.requirements, asArray(pdm?.source));
 
   const scripts = asRecord(project?.scripts) ?? asRecord(poetry?.scripts);
   const [scriptName, target] = Object.entries(scripts ?? {})[0] ?? [];
@@ -122,6 +143,8 @@ export function readPyproject(
   }
   return manifest;
 }
+
+const LINE_WINDOW = 200;
 
 function readPep508List(
   value: unknown,
@@ -145,8 +168,13 @@ function readPep508List(
         line: fromLine,
       });
     }
+    // Items sit a line or a few apart; a window keeps an item written with escapes, found nowhere,
+    // from costing a scan to the end of the file each.
+    const window = searchFrom + LINE_WINDOW;
     const line =
-      findLine(text, `"${item}"`, searchFrom) ?? findLine(text, `'${item}'`, searchFrom) ?? fromLine;
+      findLine(text, `"${item}"`, searchFrom, window) ??
+      findLine(text, `'${item}'`, searchFrom, window) ??
+      fromLine;
     if (line) searchFrom = line;
     const source: SourceRef = { file: path, line };
     const parsed = parsePep508(item);
@@ -162,11 +190,13 @@ function readPoetryDependencies(
   text: string,
   path: string,
   dependencies: Record<string, unknown>,
+  tables: Map<Requirement, Record<string, unknown> | undefined>,
 ): void {
   const header = findLine(text, /^\s*\[tool\.poetry\.dependencies\]/) ?? 1;
+  const keyLines = keyLinesAfter(text, header);
   for (const [rawName, rawValue] of Object.entries(dependencies)) {
     if (rawName === 'python') continue;
-    const line = findLine(text, new RegExp(`^\\s*["']?${escapeRegExp(rawName)}["']?\\s*=`), header) ?? header;
+    const line = keyLines.get(rawName) ?? header;
     const source: SourceRef = { file: path, line };
     const value = Array.isArray(rawValue) ? rawValue[0] : rawValue;
     const table = asRecord(value);
@@ -177,7 +207,7 @@ function readPoetryDependencies(
     if (table?.optional === true) continue;
     const url = asString(table?.url) ?? (asString(table?.git) ? `git+${asString(table?.git)}` : null);
     const markers = asString(table?.markers) ?? null;
-    manifest.requirements.push({
+    const requirement: Requirement = {
       name: normalizeName(rawName),
       extras: asArray(table?.extras)
         .filter((extra): extra is string => typeof extra === 'string')
@@ -188,32 +218,64 @@ function readPoetryDependencies(
       url,
       hashes: [],
       source,
-    });
+    };
+    manifest.requirements.push(requirement);
+    tables.set(requirement, table);
   }
 }
 
-/** The `[[section]]` tables naming indexes (poetry and pdm sources, uv indexes). */
-function readIndexTables(tables: unknown[], text: string, path: string, section: string): IndexRef[] {
-  const header = new RegExp(`^\\s*\\[\\[${escapeRegExp(section)}\\]\\]`);
+/** `[tool.uv] index-url` and `extra-index-url`, the pip-style settings uv still reads. */
+function uvIndexSettings(uv: Record<string, unknown> | undefined, text: string, path: string): IndexRef[] {
   const indexes: IndexRef[] = [];
-  let from = 1;
-  for (const entry of tables) {
-    const table = asRecord(entry);
-    const url = asString(table?.url);
-    const line = findLine(text, header, from);
-    if (line) from = line + 1;
-    if (url) {
-      const source = { file: path, line: line ? (findLine(text, /^\s*url\s*=/, line) ?? line) : undefined };
-      indexes.push({
-        url: checkIndexUrl(url, `[[${section}]] url`, source),
-        name: asString(table?.name) ?? null,
-        source,
-      });
-    }
+  const main = asString(uv?.['index-url']);
+  if (main) {
+    const source = { file: path, line: findLine(text, /^\s*index-url\s*=/) };
+    indexes.push({ url: checkIndexUrl(main, '[tool.uv] index-url', source), name: null, source });
+  }
+  for (const url of asArray(uv?.['extra-index-url'])) {
+    if (typeof url !== 'string') continue;
+    const source = { file: path, line: findLine(text, /^\s*extra-index-url\s*=/) };
+    indexes.push({
+      url: checkIndexUrl(url, '[tool.uv] extra-index-url', source),
+      name: null,
+      source,
+      extra: true,
+    });
   }
   return indexes;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The requirements of the dependency groups `uv sync` installs by default (`[dependency-groups]`,
+ * and `[tool.uv] dev-dependencies` as `dev`), each tagged with its group so sources scoped to
+ * a group apply.
+ */
+function uvGroupRequirements(
+  data: Record<string, unknown>,
+  uv: Record<string, unknown>,
+  text: string,
+  path: string,
+): Requirement[] {
+  const groups: Record<string, unknown> = { ...(asRecord(data['dependency-groups']) ?? {}) };
+  const legacyDev = uv['dev-dependencies'];
+  if (Array.isArray(legacyDev)) groups.dev = [...asArray(groups.dev), ...legacyDev];
+  const header = findLine(text, /^\s*\[dependency-groups\]/) ?? 1;
+  const keyLines = keyLinesAfter(text, header);
+  const requirements: Requirement[] = [];
+  for (const { group, item } of groupItems(
+    groups,
+    uvDefaultGroups({ file: path, text, data }, Object.keys(groups)),
+  )) {
+    const line =
+      keyLines.get(group) ??
+      (group === 'dev' ? findLine(text, /^\s*dev-dependencies\s*=/) : undefined) ??
+      header;
+    requirements.push(
+      ...readPep508List([item], text, path, line, `dependency-groups.${group}`).map((requirement) => ({
+        ...requirement,
+        group,
+      })),
+    );
+  }
+  return requirements;
 }

@@ -16,6 +16,7 @@ export function readRequirementsManifest(reader: RepoReader, path: string): Mani
     ],
     cuda: [],
     gpu: null,
+    cpuBuilds: [],
     entrypoint: null,
     systemPackages: [],
     warnings: [],

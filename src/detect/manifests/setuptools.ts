@@ -52,7 +52,7 @@ export function readSetupPy(reader: RepoReader, path: string): Manifest {
   const text = reader.readText(path);
   if (text === null) throw new UserError(`cannot read '${path}'`, 'detect', { file: path });
   const manifest = emptyManifest('setuptools', path);
-  const lineAt = (offset: number): number => text.slice(0, offset).split('\n').length;
+  const { lineAt, commentBefore } = lineIndex(text);
   const python = /python_requires\s*=\s*(['"])([^'"]+)\1/.exec(text);
   if (python?.[2])
     manifest.python.push({
@@ -78,13 +78,46 @@ export function readSetupPy(reader: RepoReader, path: string): Manifest {
   for (const match of body.matchAll(/(['"])((?:(?!\1).)*)\1/g)) {
     const offset = start + 1 + (match.index ?? 0);
     const line = lineAt(offset);
-    const before = text.slice(text.lastIndexOf('\n', offset) + 1, offset);
-    if (before.includes('#')) continue;
+    if (commentBefore(offset)) continue;
     const parsed = parsePep508((match[2] ?? '').trim());
     if ('error' in parsed) throw new UserError(parsed.error, 'detect', { file: path, line });
     manifest.requirements.push({ ...parsed, hashes: [], source: { file: path, line } });
   }
   return manifest;
+}
+
+/**
+ * Where offsets of `text` lie: their 1-based line, and whether a `#` comes before them on it. The
+ * line starts are found once and searched, and each line looked for `#` once, so that a list of
+ * many items, even all on one line, is read in linear time.
+ */
+function lineIndex(text: string): { lineAt(offset: number): number; commentBefore(offset: number): boolean } {
+  const starts = [0];
+  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1))
+    starts.push(index + 1);
+  const lineAt = (offset: number): number => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((starts[middle] ?? 0) <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low + 1;
+  };
+  const hashes = new Map<number, number>();
+  const commentBefore = (offset: number): boolean => {
+    const line = lineAt(offset);
+    let hash = hashes.get(line);
+    if (hash === undefined) {
+      const start = starts[line - 1] ?? 0;
+      const found = text.slice(start, (starts[line] ?? text.length + 1) - 1).indexOf('#');
+      hash = found < 0 ? Number.POSITIVE_INFINITY : start + found;
+      hashes.set(line, hash);
+    }
+    return hash < offset;
+  };
+  return { lineAt, commentBefore };
 }
 
 function findClosingBracket(text: string, open: number): number {

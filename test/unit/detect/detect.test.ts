@@ -36,7 +36,6 @@ describe('detectPythonVersion', () => {
       '.python-version:3',
     ],
     ['CRLF line endings', { '.python-version': '\r\n3.13.1\r\n' }, '3.13', '.python-version:2'],
-    ['a pyenv flavour', { '.python-version': 'pypy3.10-7.3.16\n' }, '3.10', '.python-version:1'],
     ['runtime.txt', { 'runtime.txt': 'python-3.10.4\n' }, '3.10', 'runtime.txt:1'],
     [
       '.python-version over runtime.txt',
@@ -59,7 +58,6 @@ describe('detectPythonVersion', () => {
     ['.python-version is empty', { '.python-version': '' }],
     ['.python-version holds only comments', { '.python-version': '# nothing\n\n' }],
     ['.python-version names no version', { '.python-version': 'system\n' }],
-    ['the version is Python 2', { 'runtime.txt': 'python-2.7.18\n' }],
   ])('falls back to the default when %s', (_case, tree) => {
     const python = detectPythonVersion(memoryReader(tree));
     expect(python.version).toBe('3.11');
@@ -362,13 +360,14 @@ describe('detect on in-memory projects', () => {
       cuda: null,
       models: [{ path: 'model.joblib', format: 'joblib', bytes: 6, lfsPointers: [], missingShards: [] }],
       entrypoint: { path: 'predict.py', source: 'predict.py (conventional entry point name)' },
+      cpuBuilds: [],
       systemPackages: [],
       projects: ['.'],
       warnings: [],
     });
   });
 
-  it('reads a torch project from runtime.txt as gpu-optional and warns about an LFS model', () => {
+  it('reads a torch project from runtime.txt, CPU-only from its index, and warns about an LFS model', () => {
     const spec = detect(
       memoryReader({
         'runtime.txt': 'python-3.10.4\n',
@@ -381,7 +380,9 @@ describe('detect on in-memory projects', () => {
     expect(spec.frameworks).toEqual([
       { name: 'torch', importName: 'torch', spec: '>=2.1', locked: null, source: 'requirements.txt:2' },
     ]);
-    expect(spec.accelerator).toBe('gpu-optional');
+    // PyTorch's CPU index as the only index torch may come from: the CPU build, no GPU variant.
+    expect(spec.accelerator).toBe('cpu');
+    expect(spec.cuda).toBeNull();
     expect(spec.dependencies.indexUrl).toEqual({
       url: 'https://download.pytorch.org/whl/cpu',
       source: 'requirements.txt:1',

@@ -205,22 +205,34 @@ wheels = [
     { url = "https://files.pythonhosted.org/packages/fb/25/`,
     );
     expect(overlapping).not.toBe(UV_LOCK);
-    const error = userErrorOf(() =>
-      lockFromLockRead(read(readUvLock, 'uv.lock', overlapping), PY311, HEADER),
+    // The project's edge to numpy 2.1.3 widened the same way, so the walk from it reaches both.
+    const widened = overlapping.replace(
+      `version = "2.1.3", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version >= '3.12'"`,
+      `version = "2.1.3", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version >= '3.11'"`,
     );
+    expect(widened).not.toBe(overlapping);
+    const error = userErrorOf(() => lockFromLockRead(read(readUvLock, 'uv.lock', widened), PY311, HEADER));
     expect(error.phase).toBe('lock');
     expect(error.message).toBe(
       'numpy is locked more than once for Python 3.11.9 on linux/x86_64: numpy 1.26.4 at uv.lock:32 and numpy 2.1.3 at uv.lock:45 both apply',
     );
     expect(error.source).toEqual({ file: 'uv.lock', line: 32 });
     // Where only one holds, the lock converts.
-    expect(lockFromLockRead(read(readUvLock, 'uv.lock', overlapping), PY310, HEADER).text).toContain(
+    expect(lockFromLockRead(read(readUvLock, 'uv.lock', widened), PY310, HEADER).text).toContain(
+      'numpy==1.26.4 ',
+    );
+    // Where the project's edges reach one fork only, the other's markers do not matter.
+    expect(lockFromLockRead(read(readUvLock, 'uv.lock', overlapping), PY311, HEADER).text).toContain(
       'numpy==1.26.4 ',
     );
   });
 
   it('rejects a git source, which has no sha256, at its line', () => {
-    const withGit = `${UV_LOCK}
+    // torch needs einops, on the same line as filelock so that every line stays where it was.
+    const withGit = `${UV_LOCK.replace(
+      `{ name = "filelock", marker = "sys_platform != 'darwin'" },`,
+      `{ name = "einops" }, { name = "filelock", marker = "sys_platform != 'darwin'" },`,
+    )}
 [[package]]
 name = "einops"
 version = "0.8.1"

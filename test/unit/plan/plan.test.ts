@@ -76,6 +76,45 @@ describe('plan', () => {
     expect(() => plan(irisSpec(), inputsWith(values), { hasDockerignore: false })).toThrow(UserError);
   });
 
+  describe('a project that asks for CPU builds (docs/detection.md, "CPU builds")', () => {
+    const poetryCpu = () =>
+      detect(
+        memoryReader({
+          'predict.py': '',
+          'pyproject.toml': [
+            '[tool.poetry]',
+            'name = "x"',
+            'package-mode = false',
+            '[tool.poetry.dependencies]',
+            'python = "^3.11"',
+            'torch = { version = "^2.5.1", source = "pytorch-cpu" }',
+            '[[tool.poetry.source]]',
+            'name = "pytorch-cpu"',
+            'url = "https://download.pytorch.org/whl/cpu"',
+            'priority = "explicit"',
+            '',
+          ].join('\n'),
+        }),
+      );
+
+    it('gets the CPU variant only, citing the index that said so', () => {
+      const variants = plan(poetryCpu(), inputsWith(), { hasDockerignore: false });
+      expect(variants.map((variant) => variant.variant)).toEqual(['cpu']);
+      expect(variants[0]?.decisions.find((decision) => decision.topic === 'variant')?.why).toBe(
+        "detected accelerator 'cpu' (torch comes from https://download.pytorch.org/whl/cpu, which serves CPU builds only (pyproject.toml:9))",
+      );
+      // Explicit: searched beside PyPI for torch, never instead of it.
+      expect(variants[0]?.indexUrl).toBeNull();
+      expect(variants[0]?.extraIndexUrls).toEqual(['https://download.pytorch.org/whl/cpu']);
+    });
+
+    it("refuses variant 'gpu', saying which build the project asks for", () => {
+      expect(() => plan(poetryCpu(), inputsWith({ variant: 'gpu' }), { hasDockerignore: false })).toThrow(
+        "variant 'gpu' was asked for, but this project installs CPU-only builds: torch comes from https://download.pytorch.org/whl/cpu, which serves CPU builds only (pyproject.toml:9)",
+      );
+    });
+  });
+
   it('refuses to render an unpinned base', () => {
     expect(() => pinnedBase({ image: 'python:3.11', digest: null })).toThrow(/not been pinned/);
   });

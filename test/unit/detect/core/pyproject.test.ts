@@ -92,6 +92,7 @@ describe('pyproject.toml', () => {
       ['ultralytics', '8.1.*', '==8.1.*', 7],
       ['scikit-learn', '>=1.3,<1.5', '>=1.3,<1.5', 8],
     ]);
+    expect(manifest.requirements.map((r) => r.index)).toEqual(['pytorch', undefined, undefined]);
     expect(manifest.python).toEqual([
       { kind: 'range', text: '>=3.10,<4.0', source: { file: 'pyproject.toml', line: 5 } },
     ]);
@@ -100,18 +101,25 @@ describe('pyproject.toml', () => {
         url: 'https://download.pytorch.org/whl/cu121',
         name: 'pytorch',
         source: { file: 'pyproject.toml', line: 13 },
+        extra: true,
+        explicit: true,
       },
     ]);
   });
 
   it('reads uv indexes', () => {
     const manifest = read(uv, 'uv');
-    expect(manifest.requirements.map((r) => r.name)).toEqual(['torch', 'vllm']);
+    expect(manifest.requirements.map((r) => [r.name, r.index])).toEqual([
+      ['torch', 'pytorch-cu124'],
+      ['vllm', undefined],
+    ]);
     expect(manifest.indexes).toEqual([
       {
         url: 'https://download.pytorch.org/whl/cu124',
         name: 'pytorch-cu124',
         source: { file: 'pyproject.toml', line: 11 },
+        extra: true,
+        explicit: true,
       },
     ]);
   });

@@ -123,6 +123,7 @@ describe('readCog: real cog.yaml files', () => {
       indexes: [],
       cuda: [{ version: '11.7', what: 'cog cuda', source: { file: COG, line: 6 } }],
       gpu: { file: COG, line: 5 },
+      cpuBuilds: [],
       entrypoint: { path: 'predict.py', source: { file: COG, line: 26 } },
       systemPackages: [{ name: 'ffmpeg', source: { file: COG, line: 9 } }],
       warnings: [],
@@ -299,6 +300,7 @@ describe('readCog: the fields', () => {
         indexes: [],
         cuda: [],
         gpu: null,
+        cpuBuilds: [],
         entrypoint: null,
         systemPackages: [],
         warnings: [],
@@ -348,7 +350,7 @@ describe('readCog: errors', () => {
     ],
     [
       'build:\n  python_packages:\n    - "torch>>2"\n',
-      "cog.yaml:3:13: invalid version specifier '>>2' for torch",
+      "cog.yaml:3:13: invalid version specifier '>>2' for torch: '>2' is not a PEP 440 version",
     ],
     [
       'build:\n  python_requirements: [a.txt]\n',

@@ -552,6 +552,7 @@ describe('readConda: shapes', () => {
         indexes: [],
         cuda: [],
         gpu: null,
+        cpuBuilds: [],
         entrypoint: null,
         systemPackages: [],
         warnings: [],
@@ -626,7 +627,9 @@ describe('readConda: errors', () => {
 
   it('rejects a bad requirement in the pip list at its line and column', () => {
     const error = userError(() => deps('pip:\n    - numpy\n    - torch>>2'));
-    expect(error.located).toBe("environment.yml:4:12: invalid version specifier '>>2' for torch");
+    expect(error.located).toBe(
+      "environment.yml:4:12: invalid version specifier '>>2' for torch: '>2' is not a PEP 440 version",
+    );
   });
 
   it('rejects a -r file that is missing or outside the repository, at the item', () => {

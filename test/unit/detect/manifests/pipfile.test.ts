@@ -91,8 +91,8 @@ describe('readPipfile: real Pipfiles', () => {
       format: 'pipfile',
       files: [PIPFILE],
       requirements: [
-        requirement('torch', '==1.11.0+cu113', 12),
-        requirement('torchvision', '==0.12.0+cu113', 13),
+        requirement('torch', '==1.11.0+cu113', 12, { index: 'downloadpytorch' }),
+        requirement('torchvision', '==0.12.0+cu113', 13, { index: 'downloadpytorch' }),
         requirement('numpy', '==1.19.5', 14),
         requirement('tensorboardx', '==2.1', 15),
         requirement('scipy', '', 16),
@@ -104,10 +104,13 @@ describe('readPipfile: real Pipfiles', () => {
           url: 'https://download.pytorch.org/whl/cu113/',
           name: 'downloadpytorch',
           source: { file: PIPFILE, line: 7 },
+          extra: true,
+          explicit: true,
         },
       ],
       cuda: [],
       gpu: null,
+      cpuBuilds: [],
       entrypoint: null,
       systemPackages: [],
       warnings: [],
@@ -211,7 +214,10 @@ describe('readPipfile: [packages]', () => {
     const manifest = read(
       '[packages]\nnumpy = "*"\n\n[packages.torch]\nversion = "==2.3.1"\nindex = "pytorch"\n\n[[source]]\nurl = "https://download.pytorch.org/whl/cu121"\nname = "pytorch"\n',
     );
-    expect(manifest.requirements).toEqual([requirement('numpy', '', 2), requirement('torch', '==2.3.1', 4)]);
+    expect(manifest.requirements).toEqual([
+      requirement('numpy', '', 2),
+      requirement('torch', '==2.3.1', 4, { index: 'pytorch' }),
+    ]);
     expect(manifest.indexes).toEqual([
       { url: 'https://download.pytorch.org/whl/cu121', name: 'pytorch', source: { file: PIPFILE, line: 9 } },
     ]);
@@ -256,6 +262,7 @@ describe('readPipfile: [requires]', () => {
       indexes: [],
       cuda: [],
       gpu: null,
+      cpuBuilds: [],
       entrypoint: null,
       systemPackages: [],
       warnings: [],
@@ -293,7 +300,10 @@ describe('readPipfile: errors', () => {
     ],
     ['[packages]\nnumpy = {git = ""}\n', 'Pipfile:2: numpy: git must be a URL'],
     ['[packages]\nnumpy = {path = 3}\n', 'Pipfile:2: numpy: file and path must be strings'],
-    ['[packages]\nnumpy = ">>1"\n', "Pipfile:2: invalid version specifier '>>1' for numpy"],
+    [
+      '[packages]\nnumpy = ">>1"\n',
+      "Pipfile:2: invalid version specifier '>>1' for numpy: '>1' is not a PEP 440 version",
+    ],
     ['[packages]\n"not a name!" = "*"\n', "Pipfile:2: 'not a name!' is not a package name"],
     ['[packages]\n"requests[socks]" = "*"\n', "Pipfile:2: 'requests[socks]' is not a package name"],
     ['[[source]]\nname = "pypi"\n', 'Pipfile:1: each [[source]] needs a url'],
