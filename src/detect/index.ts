@@ -180,27 +180,30 @@ function noProjectAtTop(files: readonly string[], projects: readonly string[]): 
       { file: '.' },
     );
   }
-  const manifests = projects.map((folder) => manifestIn(files, folder));
-  const entrypoints = new Set(CONVENTIONAL_ENTRYPOINTS);
+  // One pass over the files: a search per project folder is quadratic in a large monorepo.
+  const namesByFolder = new Map<string, Set<string>>();
+  for (const path of files) {
+    const folder = folderOf(path);
+    const names = namesByFolder.get(folder) ?? new Set<string>();
+    names.add(path.slice(folder === '.' ? 0 : folder.length + 1));
+    namesByFolder.set(folder, names);
+  }
+  const namesIn = (folder: string): ReadonlySet<string> => namesByFolder.get(folder) ?? new Set();
+  const manifests = projects.map((folder) => manifestIn(namesIn(folder), folder));
   // The example: a folder with a conventional entry point is likelier the one that serves.
   const example =
-    projects.find((folder) =>
-      files.some((path) => path.startsWith(`${folder}/`) && entrypoints.has(path.slice(folder.length + 1))),
-    ) ??
+    projects.find((folder) => CONVENTIONAL_ENTRYPOINTS.some((name) => namesIn(folder).has(name))) ??
     projects[0] ??
     '.';
   return new UserError(
-    `no Python project at the top of this folder (${none}); found ${listed(manifests)} — set 'context: ${example}' to build that folder alone, or 'dependency-file: ${manifestIn(files, example)}' to keep the whole folder as the build context`,
+    `no Python project at the top of this folder (${none}); found ${listed(manifests)} — set 'context: ${example}' to build that folder alone, or 'dependency-file: ${manifestIn(namesIn(example), example)}' to keep the whole folder as the build context`,
     'detect',
     { file: '.' },
   );
 }
 
 /** The manifest detect would read in a project folder, judged by name alone. */
-function manifestIn(files: readonly string[], folder: string): string {
-  const present = new Set(
-    files.filter((path) => folderOf(path) === folder).map((path) => path.slice(folder.length + 1)),
-  );
+function manifestIn(present: ReadonlySet<string>, folder: string): string {
   const pyprojectLocked = Object.entries(LOCK_MANIFESTS).some(
     ([lock, manifest]) => manifest === 'pyproject.toml' && present.has(lock),
   );
