@@ -52044,6 +52044,7 @@ function keyLinesAfter(text, header) {
 
 
 
+
 /** The PEP 508 marker variables pipenv accepts as keys of a package table (`sys_platform = "== 'linux'"`). */
 const MARKER_KEYS = [
     'os_name',
@@ -52233,9 +52234,6 @@ function versionOf(text) {
     const trimmed = text.trim();
     return trimmed === '*' ? '' : trimmed;
 }
-function pipfile_escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 /** Where sections, and keys within them, sit in a TOML text. */
 class Sections {
     source;
@@ -52259,11 +52257,11 @@ class Sections {
     }
     /** The `[section]` header, else a `section = …` key (a section written inline). */
     header(section) {
-        return (findLine(this.source, new RegExp(`^\\s*\\[\\s*${pipfile_escapeRegExp(section)}\\s*\\]\\s*(?:#.*)?$`)) ??
-            findLine(this.source, new RegExp(`^\\s*${pipfile_escapeRegExp(section)}\\s*=`)));
+        return (findLine(this.source, new RegExp(`^\\s*\\[\\s*${escapeRegExp(section)}\\s*\\]\\s*(?:#.*)?$`)) ??
+            findLine(this.source, new RegExp(`^\\s*${escapeRegExp(section)}\\s*=`)));
     }
     arrayHeaders(section) {
-        const pattern = new RegExp(`^\\s*\\[\\[\\s*${pipfile_escapeRegExp(section)}\\s*\\]\\]\\s*(?:#.*)?$`);
+        const pattern = new RegExp(`^\\s*\\[\\[\\s*${escapeRegExp(section)}\\s*\\]\\]\\s*(?:#.*)?$`);
         const found = [];
         for (let line = findLine(this.source, pattern); line !== undefined; line = findLine(this.source, pattern, line + 1)) {
             found.push(line);
@@ -52278,13 +52276,13 @@ class Sections {
             if (line !== undefined)
                 return line;
         }
-        const quoted = `(?:${pipfile_escapeRegExp(key)}|"${pipfile_escapeRegExp(key)}"|'${pipfile_escapeRegExp(key)}')`;
-        const table = findLine(this.source, new RegExp(`^\\s*\\[\\s*${pipfile_escapeRegExp(section)}\\s*\\.\\s*${quoted}\\s*\\]`));
+        const quoted = `(?:${escapeRegExp(key)}|"${escapeRegExp(key)}"|'${escapeRegExp(key)}')`;
+        const table = findLine(this.source, new RegExp(`^\\s*\\[\\s*${escapeRegExp(section)}\\s*\\.\\s*${quoted}\\s*\\]`));
         return table ?? header;
     }
     /** The line of `key = …` after the header at `header` and before the next header. */
     keyAfter(header, key, pattern = false) {
-        const line = findLine(this.source, new RegExp(`^\\s*${pattern ? key : pipfile_escapeRegExp(key)}\\s*=`), header + 1);
+        const line = findLine(this.source, new RegExp(`^\\s*${pattern ? key : escapeRegExp(key)}\\s*=`), header + 1);
         const next = findLine(this.source, /^\s*\[/, header + 1);
         return line !== undefined && (next === undefined || line < next) ? line : undefined;
     }
@@ -53395,6 +53393,8 @@ function exclusive(version, op, bound) {
 
 
 
+
+
 /**
  * How pip should see one `[[…]]` index table, read as its own tool reads it (docs/detection.md,
  * "Indexes and sources"): `main` replaces PyPI, `extra` is searched beside it, `explicit` serves
@@ -53426,7 +53426,7 @@ function indexRole(tool, table) {
 }
 /** The `[[section]]` tables naming indexes (poetry and pdm sources, uv indexes), each with its role. */
 function readIndexTables(tool, tables, text, path, section) {
-    const header = new RegExp(`^\\s*\\[\\[${pyproject_sources_escapeRegExp(section)}\\]\\]`);
+    const header = new RegExp(`^\\s*\\[\\[${escapeRegExp(section)}\\]\\]`);
     const indexes = [];
     let from = 1;
     for (const entry of tables) {
@@ -53491,7 +53491,7 @@ function pdmBindings(requirements, tables) {
 function globPattern(pattern) {
     const body = normalizeName(pattern.replace(/\*/g, '\u0000').replace(/\?/g, '\u0001'))
         .split('')
-        .map((char) => (char === '\u0000' ? '.*' : char === '\u0001' ? '.' : pyproject_sources_escapeRegExp(char)))
+        .map((char) => (char === '\u0000' ? '.*' : char === '\u0001' ? '.' : escapeRegExp(char)))
         .join('');
     return new RegExp(`^${body}$`);
 }
@@ -53506,10 +53506,13 @@ function bindUvSources(requirements, sources, indexes, text, path) {
     if (!sources)
         return requirements;
     const byName = new Map();
-    const header = findLine(text, /^\s*\[tool\.uv\.sources\]/) ?? 1;
+    const header = findLine(text, /^\s*\[tool\.uv\.sources\]/);
+    const keyLines = header === undefined ? new Map() : keyLinesAfter(text, header);
     for (const [name, value] of Object.entries(sources)) {
-        const line = findLine(text, new RegExp(`^\\s*["']?${pyproject_sources_escapeRegExp(name)}["']?\\s*=`), header);
-        byName.set(normalizeName(name), { entries: Array.isArray(value) ? value : [value], line });
+        byName.set(normalizeName(name), {
+            entries: Array.isArray(value) ? value : [value],
+            line: keyLines.get(name),
+        });
     }
     const env = linuxEnvironment(`${defaultPython.version}.0`);
     return requirements.map((requirement) => {
@@ -53568,11 +53571,9 @@ function groupItems(groups, names) {
     }
     return items;
 }
-function pyproject_sources_escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 ;// CONCATENATED MODULE: ./src/detect/manifests/pyproject.ts
+
 
 
 
@@ -53638,7 +53639,7 @@ function readPyproject(reader, path, format) {
         manifest.requirements.push(...readPep508List(project.dependencies, text, path, dependenciesLine, 'project.dependencies'));
         const optional = asRecord(project['optional-dependencies']) ?? {};
         for (const [extra, list] of Object.entries(optional)) {
-            const line = lineAfter(/^\s*\[project\.optional-dependencies\]/, new RegExp(`^\\s*"?${pyproject_sources_escapeRegExp(extra)}"?\\s*=`));
+            const line = lineAfter(/^\s*\[project\.optional-dependencies\]/, new RegExp(`^\\s*"?${escapeRegExp(extra)}"?\\s*=`));
             for (const requirement of readPep508List(list, text, path, line, `optional-dependencies.${extra}`)) {
                 manifest.warnings.push({
                     message: `${requirement.name} is only in optional-dependencies '${extra}': it is not installed`,
@@ -53670,7 +53671,7 @@ function readPyproject(reader, path, format) {
     if (scriptName && typeof target === 'string') {
         const source = {
             file: path,
-            line: findLine(text, new RegExp(`^\\s*"?${pyproject_sources_escapeRegExp(scriptName)}"?\\s*=`)),
+            line: findLine(text, new RegExp(`^\\s*"?${escapeRegExp(scriptName)}"?\\s*=`)),
         };
         manifest.entrypoint = { path: checkPathText(target, `script ${quoted(scriptName)}`, source), source };
     }

@@ -1,6 +1,7 @@
 import { UserError } from '../../errors.js';
 import { formatSource, type SourceRef } from '../../source.js';
 import { checkIndexUrl } from '../index-url.js';
+import { escapeRegExp } from '../lockfiles/common.js';
 import { emptyManifest, findLine, type Manifest } from '../manifest.js';
 import { asRecord, readToml } from '../parse.js';
 import { parsePep508 } from '../pep508.js';
@@ -196,10 +197,6 @@ function readPackage(
 function versionOf(text: string): string {
   const trimmed = text.trim();
   return trimmed === '*' ? '' : trimmed;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Where sections, and keys within them, sit in a TOML text. */

@@ -3,11 +3,13 @@ import { UserError } from '../../errors.js';
 import type { SourceRef } from '../../source.js';
 import { excerpt, quoted } from '../../text.js';
 import { checkIndexUrl } from '../index-url.js';
+import { escapeRegExp } from '../lockfiles/common.js';
 import { findLine, type IndexRef } from '../manifest.js';
 import { evaluateMarker, linuxEnvironment } from '../markers.js';
 import { asArray, asRecord, asString } from '../parse.js';
 import { normalizeName } from '../pep508.js';
 import type { Requirement } from '../spec.js';
+import { keyLinesAfter } from '../toml-lines.js';
 
 export type IndexTool = 'poetry' | 'uv' | 'pdm';
 
@@ -146,10 +148,13 @@ export function bindUvSources(
 ): Requirement[] {
   if (!sources) return requirements;
   const byName = new Map<string, { entries: unknown[]; line: number | undefined }>();
-  const header = findLine(text, /^\s*\[tool\.uv\.sources\]/) ?? 1;
+  const header = findLine(text, /^\s*\[tool\.uv\.sources\]/);
+  const keyLines = header === undefined ? new Map<string, number>() : keyLinesAfter(text, header);
   for (const [name, value] of Object.entries(sources)) {
-    const line = findLine(text, new RegExp(`^\\s*["']?${escapeRegExp(name)}["']?\\s*=`), header);
-    byName.set(normalizeName(name), { entries: Array.isArray(value) ? value : [value], line });
+    byName.set(normalizeName(name), {
+      entries: Array.isArray(value) ? value : [value],
+      line: keyLines.get(name),
+    });
   }
   const env = linuxEnvironment(`${defaultPython.version}.0`);
   return requirements.map((requirement) => {
@@ -212,8 +217,4 @@ export function groupItems(
     }
   }
   return items;
-}
-
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

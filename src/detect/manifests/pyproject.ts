@@ -2,6 +2,7 @@ import { UserError } from '../../errors.js';
 import type { SourceRef } from '../../source.js';
 import { quoted } from '../../text.js';
 import { checkIndexUrl } from '../index-url.js';
+import { escapeRegExp } from '../lockfiles/common.js';
 import { uvDefaultGroups } from '../lockfiles/pyproject-roots.js';
 import { emptyManifest, findLine, type IndexRef, type Manifest } from '../manifest.js';
 import { asArray, asRecord, asString, readToml } from '../parse.js';
@@ -13,7 +14,6 @@ import { poetryToPep440 } from '../versions.js';
 import {
   bindPoetrySource,
   bindUvSources,
-  escapeRegExp,
   groupItems,
   pdmBindings,
   readIndexTables,
