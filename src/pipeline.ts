@@ -5,7 +5,7 @@ import type { CacheStore } from './adapters/actions-cache.js';
 import type { DockerCli } from './adapters/docker.js';
 import { projectFiles } from './adapters/project-file.js';
 import { resolveBaseDigest } from './adapters/registry.js';
-import { cacheArgs } from './build/cache.js';
+import { cacheArgs } from './image/cache.js';
 import {
   type BuilderInfo,
   type BuildResult,
@@ -14,9 +14,9 @@ import {
   describeBuilder,
   inspectBuilder,
   unrunnablePlatforms,
-} from './build/index.js';
-import { swapInNewCache } from './build/local-cache.js';
-import { chooseSbomGenerator } from './build/sbom.js';
+} from './image/index.js';
+import { swapInNewCache } from './image/local-cache.js';
+import { chooseSbomGenerator } from './image/sbom.js';
 import type { RunContext } from './context.js';
 import { detect, directoryReader, type EnvironmentSpec, type RepoReader } from './detect/index.js';
 import type { ModelArtifact } from './detect/spec.js';

@@ -1,4 +1,4 @@
-import { describeBuilder } from '../build/builder.js';
+import { describeBuilder } from '../image/builder.js';
 import type { RunReport, VariantReport } from '../pipeline.js';
 import { oneLine } from '../text.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildxArgs } from '../../../src/build/args.js';
+import { buildxArgs } from '../../../src/image/args.js';
 import { irisPlan } from '../helpers.js';
 
 const request = {

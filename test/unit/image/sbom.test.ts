@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DockerCli } from '../../../src/adapters/docker.js';
-import { builderInfo } from '../../../src/build/builder.js';
-import { chooseSbomGenerator } from '../../../src/build/sbom.js';
+import { builderInfo } from '../../../src/image/builder.js';
+import { chooseSbomGenerator } from '../../../src/image/sbom.js';
 
 const DIGEST = `sha256:${'c'.repeat(64)}`;
 const containerdBuilder = builderInfo(

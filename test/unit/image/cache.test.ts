@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheArgs } from '../../../src/build/cache.js';
-import { swapInNewCache } from '../../../src/build/local-cache.js';
+import { cacheArgs } from '../../../src/image/cache.js';
+import { swapInNewCache } from '../../../src/image/local-cache.js';
 
 const base = {
   variant: 'cpu',

@@ -4,7 +4,7 @@ import {
   builderLimits,
   describeBuilder,
   unrunnablePlatforms,
-} from '../../../src/build/builder.js';
+} from '../../../src/image/builder.js';
 
 // Recorded on the test bed: Debian's docker.io 26 with the containerd image store, buildx 0.13.
 const TESTBED_INSPECT = `Name:          default
