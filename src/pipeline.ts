@@ -5,6 +5,10 @@ import type { CacheStore } from './adapters/actions-cache.js';
 import type { DockerCli } from './adapters/docker.js';
 import { projectFiles } from './adapters/project-file.js';
 import { resolveBaseDigest } from './adapters/registry.js';
+import type { RunContext } from './context.js';
+import { detect, directoryReader, type EnvironmentSpec, type RepoReader } from './detect/index.js';
+import type { ModelArtifact } from './detect/spec.js';
+import { type Phase, UserError } from './errors.js';
 import { cacheArgs } from './image/cache.js';
 import {
   type BuilderInfo,
@@ -17,10 +21,6 @@ import {
 } from './image/index.js';
 import { swapInNewCache } from './image/local-cache.js';
 import { chooseSbomGenerator } from './image/sbom.js';
-import type { RunContext } from './context.js';
-import { detect, directoryReader, type EnvironmentSpec, type RepoReader } from './detect/index.js';
-import type { ModelArtifact } from './detect/spec.js';
-import { type Phase, UserError } from './errors.js';
 import type { Inputs } from './inputs.js';
 import { type Lock, lock, platformMachine } from './lock/index.js';
 import type { Logger } from './log.js';

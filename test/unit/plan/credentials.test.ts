@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildxArgs } from '../../../src/image/args.js';
 import { detect, memoryReader } from '../../../src/detect/index.js';
+import { buildxArgs } from '../../../src/image/args.js';
 import { resolverArgs } from '../../../src/lock/args.js';
 import {
   credentialsOf,
