@@ -102,6 +102,12 @@ export const inputTable = [
     description:
       "The BuildKit SBOM generator image (BuildKit's own default), pinned by digest for the build.",
   },
+  {
+    name: 'builder',
+    default: '',
+    description:
+      "The buildx builder to build with (as docker/build-push-action): empty takes `BUILDX_BUILDER`, else the current builder. The README's table says what each driver (`docker`, `docker-container`, `remote`, `kubernetes`) keeps.",
+  },
   { name: 'file', default: '', planned: 4, description: 'Use this Dockerfile instead of the generated one.' },
   {
     name: 'platforms',
@@ -210,6 +216,8 @@ export interface Inputs {
   provenance: boolean;
   sbom: boolean;
   sbomGenerator: string;
+  /** A buildx builder's name; null takes BUILDX_BUILDER, else the current builder. */
+  builder: string | null;
   planOnly: boolean;
   cache: CacheBackend;
   cacheFrom: string[];
@@ -264,6 +272,7 @@ export function parseInputs(read: InputSource): Inputs {
     provenance: parseBoolean('provenance', get('provenance')),
     sbom: parseBoolean('sbom', get('sbom')),
     sbomGenerator: get('sbom-generator'),
+    builder: parseBuilder(get('builder')),
     planOnly: parseBoolean('plan-only', get('plan-only')),
     cache: parseChoice('cache', get('cache'), ['none', 'gha', 'registry', 'local'] as const),
     cacheFrom: Util.getList(get('cache-from'), { ignoreComma: true, comment: '#' }).map((line) =>
@@ -308,6 +317,18 @@ function parsePlatforms(value: string): string[] {
     }
   }
   return platforms;
+}
+
+/** buildx's own rule for builder names; a name reaches an argument array only, but a typo should fail here. */
+function parseBuilder(value: string): string | null {
+  if (value === '') return null;
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/.test(value)) {
+    throw new UserError(
+      `input 'builder' must be a buildx builder name (letters, digits, '.', '_', '-'), got '${value}'`,
+      'inputs',
+    );
+  }
+  return value;
 }
 
 function parseBoolean(name: string, value: string): boolean {

@@ -13,12 +13,28 @@ export function outputs(report: RunReport): Record<string, string> {
     tags: tags.join('\n'),
     pushed: String(report.variants.some((variant) => (variant.publish?.pushed.length ?? 0) > 0)),
     variant: report.variants.map((variant) => variant.plan.variant).join(','),
+    variants: JSON.stringify(variantImages(report)),
     matrix: JSON.stringify(report.variants.map((variant) => variant.plan.variant)),
     python: first?.plan.python ?? '',
     cuda: report.variants.find((variant) => variant.plan.cuda)?.plan.cuda?.version ?? '',
     frameworks: JSON.stringify(first ? frameworkVersions(first) : []),
     metadata: JSON.stringify(metadata(report)),
   };
+}
+
+/** Each variant's image, where `image` and `digest` describe the first variant only. */
+function variantImages(report: RunReport) {
+  return Object.fromEntries(
+    report.variants.map((variant) => [
+      variant.plan.variant,
+      {
+        image: variant.tags?.tags[0] ?? '',
+        digest: variant.build?.digest ?? '',
+        tags: variant.tags?.tags ?? [],
+        pushed: variant.publish?.pushed ?? [],
+      },
+    ]),
+  );
 }
 
 function frameworkVersions(variant: VariantReport) {

@@ -51,6 +51,7 @@ describe('parseInputs', () => {
         provenance: true,
         sbom: true,
         sbomGenerator: 'docker/buildkit-syft-scanner:stable-1',
+        builder: null,
         planOnly: false,
         cache: 'none',
         cacheFrom: [],
