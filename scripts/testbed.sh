@@ -128,6 +128,33 @@ JSON
   wait_for 60 dockerd docker info || { tail -n 30 "$STATE/dockerd.log" >&2; return 1; }
 }
 
+# Two more engines beside the main one, each with its own data, exec root, containerd and socket on
+# 127.0.0.1, as a runner meets them in the world:
+# - `remote`: the containerd store, its dockerd in a private mount namespace with empty tmpfs over
+#   /work and /tmp, so it sees none of this machine's checkouts or temporary folders, as a build
+#   box or GPU host behind DOCKER_HOST would not;
+# - `classic`: the classic image store (overlay2), what many runners and self-hosted hosts still have.
+REMOTE_ENGINE=tcp://127.0.0.1:23751
+CLASSIC_ENGINE=tcp://127.0.0.1:23752
+
+start_engine() { # start_engine NAME ADDRESS containerd|classic hide|see
+  local name=$1 address=$2 store=$3 view=$4 dir=$STATE/engine-$1
+  if docker -H "$address" info >/dev/null 2>&1; then return 0; fi
+  log "starting the $name engine ($store image store) on $address"
+  mkdir -p "$dir"
+  local snapshotter=false; [ "$store" = containerd ] && snapshotter=true
+  cat >"$dir/daemon.json" <<JSON
+{"bridge":"none","iptables":false,"ip-masq":false,"features":{"containerd-snapshotter":$snapshotter},
+ "data-root":"$dir/data","exec-root":"/run/ml-container-$name","pidfile":"/run/ml-container-$name.pid",
+ "hosts":["$address"]}
+JSON
+  local start="exec $TRIXIE_ROOT/usr/sbin/dockerd --config-file $dir/daemon.json"
+  [ "$view" = hide ] && start="mount -t tmpfs -o size=64m tmpfs /work && mount -t tmpfs -o size=2g tmpfs /tmp && $start"
+  PATH="$TRIXIE_ROOT/usr/bin:$TRIXIE_ROOT/usr/sbin:$TRIXIE_ROOT/sbin:$PATH" \
+    setsid unshare --mount --propagation private sh -c "$start" </dev/null >"$dir/dockerd.log" 2>&1 &
+  wait_for 60 "the $name engine" docker -H "$address" info || { tail -n 30 "$dir/dockerd.log" >&2; return 1; }
+}
+
 start_registry() {
   if curl -fsS "http://$REGISTRY_ADDR/v2/" >/dev/null 2>&1; then return 0; fi
   log "starting the registry on $REGISTRY_ADDR"
@@ -298,6 +325,8 @@ export ML_CONTAINER_TEST_INDEX_URL=http://$INDEX_ADDR/simple
 export ML_CONTAINER_TEST_PYTORCH_INDEX=http://$INDEX_ADDR/whl
 export ML_CONTAINER_TEST_NETWORK=host
 export ML_CONTAINER_TEST_SBOM_GENERATOR=$SCANNER_REF
+export ML_CONTAINER_TEST_REMOTE_ENGINE=$REMOTE_ENGINE
+export ML_CONTAINER_TEST_CLASSIC_ENGINE=$CLASSIC_ENGINE
 ENV
 }
 
@@ -311,13 +340,15 @@ up() {
   start_index
   ensure_base_image
   ensure_sbom_scanner
+  start_engine remote "$REMOTE_ENGINE" containerd hide
+  start_engine classic "$CLASSIC_ENGINE" classic see
   log "ready: docker $(docker version -f '{{.Server.Version}}'), buildx $(docker buildx version | awk '{print $2}')"
 }
 
 down() {
   pkill -f "http.server --bind ${INDEX_ADDR%:*} --directory $STATE/index" 2>/dev/null || true
   pkill -f "docker-registry serve $STATE/registry.yml" 2>/dev/null || true
-  pkill -x dockerd 2>/dev/null || true
+  pkill -x dockerd 2>/dev/null || true # every engine: the main one and the two beside it
 }
 
 case "${1:-up}" in

@@ -74,7 +74,8 @@ export interface VariantReport {
   labels?: Record<string, string>;
   build?: BuildResult;
   smoke?: SmokeResult;
-  publish?: PushDecision & { pushed: string[] };
+  /** `digest`: what the registry serves for the pushed tags (the classic store makes a new manifest). */
+  publish?: PushDecision & { pushed: string[]; digest?: string };
 }
 
 /** Everything a run found and did, kept even when a phase fails, so the summary can show how far it got. */
@@ -166,7 +167,9 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     // Each platform is locked and smoke-tested on itself: know before locking that the runner runs them all.
     let builder: BuilderInfo | undefined;
     if (inputs.platforms.length > 0) {
-      builder = await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
+      builder = await step('build', 'Inspect the builder', async () =>
+        inspectBuilder(docker, inputs.builder),
+      );
       if (inputs.platforms.length > 1 && !builder.containerdStore) {
         throw new UserError(
           `building ${inputs.platforms.join(', ')} needs Docker's containerd image store: the classic store holds one platform, and each is smoke-tested before anything is pushed`,
@@ -205,7 +208,9 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     }
     if (adapters.until === 'render') return report;
 
-    builder ??= await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
+    builder ??= await step('build', 'Inspect the builder', async () =>
+      inspectBuilder(docker, inputs.builder),
+    );
     report.builder = builder;
     logger.info(`builder: ${describeBuilder(builder)}`);
     // Whether this run pushes once its smoke tests pass: it decides the reproducible route and cache writes.
@@ -260,23 +265,30 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
       const decision = pushDecision(inputs, context, variant.smoke?.passed === true);
       variant.publish = { ...decision, pushed: [] };
       const tags = variant.tags?.tags ?? [];
-      const digest = variant.build?.digest ?? '';
       await step(
         'publish',
         decision.push ? `Push the ${variant.plan.variant} image` : `Push skipped (${variant.plan.variant})`,
         async () => {
           logger.info(decision.why);
           if (!decision.push) return;
-          const record = { ...decision, pushed: [] as string[] };
+          const record: NonNullable<VariantReport['publish']> = { ...decision, pushed: [] };
           variant.publish = record;
-          await push(tags, digest, {
+          if (!variant.build) throw new Error(`the ${variant.plan.variant} image was not built`);
+          const pushed = await push(tags, variant.build, {
             docker,
+            builder: builder?.name,
+            credentials,
             log: (message) => logger.warning(message),
-            onPushed: (tag) => {
+            onPushed: (tag, digest) => {
               record.pushed.push(tag);
               logger.info(`pushed ${tag}@${digest}`);
             },
+            onOutput: (chunk) => logger.output(chunk),
           });
+          record.digest = pushed.digest;
+          logger.info(
+            `the registry serves ${pushed.digest} for ${listed(pushed.tags)}, the smoke-tested image`,
+          );
         },
       );
     }

@@ -54623,33 +54623,35 @@ function projectFiles(root, phase) {
         }
         return { fd, size: stats.size };
     };
-    return {
-        readText(path, cap = TEXT_CAP) {
-            const file = open(path);
-            if (file === null)
-                return null;
-            try {
-                if (file.size > cap)
+    const readBytes = (path, cap = TEXT_CAP) => {
+        const file = open(path);
+        if (file === null)
+            return null;
+        try {
+            if (file.size > cap)
+                throw tooLarge(path, phase, cap);
+            // The size is a hint only: a file can grow while it is read, so the cap is kept on what arrives.
+            const chunk = Buffer.allocUnsafe(Math.min(Math.max(file.size + 1, 4096), cap + 1, CHUNK));
+            const parts = [];
+            let total = 0;
+            for (;;) {
+                const count = (0,external_node_fs_namespaceObject.readSync)(file.fd, chunk, 0, chunk.length, null);
+                if (count === 0)
+                    break;
+                total += count;
+                if (total > cap)
                     throw tooLarge(path, phase, cap);
-                // The size is a hint only: a file can grow while it is read, so the cap is kept on what arrives.
-                const chunk = Buffer.allocUnsafe(Math.min(Math.max(file.size + 1, 4096), cap + 1, CHUNK));
-                const parts = [];
-                let total = 0;
-                for (;;) {
-                    const count = (0,external_node_fs_namespaceObject.readSync)(file.fd, chunk, 0, chunk.length, null);
-                    if (count === 0)
-                        break;
-                    total += count;
-                    if (total > cap)
-                        throw tooLarge(path, phase, cap);
-                    parts.push(Buffer.from(chunk.subarray(0, count)));
-                }
-                return Buffer.concat(parts, total).toString('utf8');
+                parts.push(Buffer.from(chunk.subarray(0, count)));
             }
-            finally {
-                (0,external_node_fs_namespaceObject.closeSync)(file.fd);
-            }
-        },
+            return Buffer.concat(parts, total);
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.closeSync)(file.fd);
+        }
+    };
+    return {
+        readText: (path, cap) => readBytes(path, cap)?.toString('utf8') ?? null,
+        readBytes,
         readHead(path, bytes) {
             const file = open(path);
             if (file === null)
@@ -61122,6 +61124,11 @@ const inputTable = [
         default: 'docker/buildkit-syft-scanner:stable-1',
         description: "The BuildKit SBOM generator image (BuildKit's own default), pinned by digest for the build.",
     },
+    {
+        name: 'builder',
+        default: '',
+        description: "The buildx builder to build with (as docker/build-push-action): empty takes `BUILDX_BUILDER`, else the current builder. The README's table says what each driver (`docker`, `docker-container`, `remote`, `kubernetes`) keeps.",
+    },
     { name: 'file', default: '', planned: 4, description: 'Use this Dockerfile instead of the generated one.' },
     {
         name: 'platforms',
@@ -61226,6 +61233,7 @@ function parseInputs(read) {
         provenance: parseBoolean('provenance', get('provenance')),
         sbom: parseBoolean('sbom', get('sbom')),
         sbomGenerator: get('sbom-generator'),
+        builder: parseBuilder(get('builder')),
         planOnly: parseBoolean('plan-only', get('plan-only')),
         cache: parseChoice('cache', get('cache'), ['none', 'gha', 'registry', 'local']),
         cacheFrom: Util.getList(get('cache-from'), { ignoreComma: true, comment: '#' }).map((line) => line.trim()),
@@ -61259,6 +61267,15 @@ function parsePlatforms(value) {
         }
     }
     return platforms;
+}
+/** buildx's own rule for builder names; a name reaches an argument array only, but a typo should fail here. */
+function parseBuilder(value) {
+    if (value === '')
+        return null;
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/.test(value)) {
+        throw new UserError(`input 'builder' must be a buildx builder name (letters, digits, '.', '_', '-'), got '${value}'`, 'inputs');
+    }
+    return value;
 }
 function parseBoolean(name, value) {
     // The YAML 1.2 core schema's booleans, as @actions/core's getBooleanInput accepts them.
@@ -61412,11 +61429,14 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  * The digest a registry serves for a reference, read through `buildx imagetools`, which uses the
  * same credentials and registry settings as the build itself.
  */
-async function remoteDigest(docker, reference) {
+async function remoteDigest(docker, reference, 
+/** `--builder` arguments, so the same builder's registry settings apply. */
+builder = []) {
     const result = await docker.exec([
         'buildx',
         'imagetools',
         'inspect',
+        ...builder,
         reference,
         '--format',
         '{{json .Manifest}}',
@@ -61434,6 +61454,24 @@ async function remoteDigest(docker, reference) {
     }
     return { digest, result };
 }
+/**
+ * What a registry serves for a reference, as stored: an index lists its manifests, a manifest
+ * names its config. null when it cannot be read or parsed.
+ */
+async function remoteRawManifest(docker, reference, builder = []) {
+    const result = await docker.exec(['buildx', 'imagetools', 'inspect', ...builder, reference, '--raw']);
+    if (result.exitCode !== 0)
+        return null;
+    try {
+        const parsed = JSON.parse(result.stdout);
+        return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+            ? parsed
+            : null;
+    }
+    catch {
+        return null;
+    }
+}
 /** A base image's digest, for pinning `FROM`; failing to read it stops the plan. */
 async function resolveBaseDigest(docker, reference) {
     const remote = await remoteDigest(docker, reference);
@@ -61443,7 +61481,7 @@ async function resolveBaseDigest(docker, reference) {
     return remote.digest;
 }
 
-;// CONCATENATED MODULE: ./src/build/cache.ts
+;// CONCATENATED MODULE: ./src/image/cache.ts
 
 
 /**
@@ -61575,7 +61613,97 @@ function pinnedBase(base) {
     return `${base.image}@${base.digest}`;
 }
 
+;// CONCATENATED MODULE: ./src/lock/resolver-files.ts
+
+
+
+
+
+/** A local package folder larger than this is no source tree to resolve: a model or a dataset sits in it. */
+const RESOLVER_FILES_MAX_BYTES = 256 * 2 ** 20;
+const RESOLVER_FILES_MAX_COUNT = 10_000;
+/** Where the resolver finds the project's files, as pip would find them at the top of a checkout. */
+const RESOLVER_PROJECT_DIR = '/project';
+/**
+ * The project files pip reads while it resolves, by path relative to the project, as base64: the
+ * requirements file with its includes, and every local package (`file:` requirement) inside the
+ * project. They travel to the resolver on its standard input, never through a bind mount: the
+ * Docker engine may be another machine (DOCKER_HOST) that sees none of this one's files. Each is
+ * read under the project's rule (inside the project, regular files, links never followed out).
+ */
+function resolverFiles(spec, plan, contextDir) {
+    const project = projectFiles(contextDir, 'lock');
+    const files = {};
+    let bytes = 0;
+    const add = (path, source) => {
+        if (path in files)
+            return;
+        const content = project.readBytes(path, RESOLVER_FILES_MAX_BYTES);
+        if (content === null)
+            return; // gone or a folder: pip says what it misses
+        bytes += content.length;
+        if (bytes > RESOLVER_FILES_MAX_BYTES || Object.keys(files).length >= RESOLVER_FILES_MAX_COUNT) {
+            throw new RefusedInput(`the local packages the requirements name hold more than ${RESOLVER_FILES_MAX_COUNT} files or ${RESOLVER_FILES_MAX_BYTES / 2 ** 20} MiB; keep models and data out of a package folder`, 'lock', source);
+        }
+        files[path] = content.toString('base64');
+    };
+    if (plan.requirementLines === null || plan.requirementLines === undefined) {
+        for (const file of spec.dependencies.files)
+            add(file, { file });
+    }
+    for (const requirement of spec.dependencies.requirements) {
+        const path = requirement.url ? localPath(requirement.url) : null;
+        if (path === null)
+            continue;
+        if (path === '..' || path.startsWith('../')) {
+            throw new RefusedInput(`${oneLine(requirement.url ?? '')} names a path outside the project, which the resolver cannot read`, 'lock', requirement.source);
+        }
+        for (const file of treeFiles(contextDir, path))
+            add(file, requirement.source);
+    }
+    return files;
+}
+/** A `file:` URL's path relative to the project, as pip reads it in the project's folder; null for others. */
+function localPath(url) {
+    const match = /^file:(?:\/\/(?:localhost)?)?([^#?]*)/i.exec(url);
+    if (!match)
+        return null;
+    const raw = decodeURIComponent(match[1] ?? '');
+    if (raw.startsWith('/')) {
+        // An absolute path means the resolver's own file system, where the project is RESOLVER_PROJECT_DIR.
+        const inside = external_node_path_namespaceObject.posix.relative(RESOLVER_PROJECT_DIR, external_node_path_namespaceObject.posix.normalize(raw));
+        return inside.startsWith('..') || external_node_path_namespaceObject.posix.isAbsolute(inside) ? null : inside || '.';
+    }
+    return external_node_path_namespaceObject.posix.normalize(raw);
+}
+/** A file, or every regular file under a folder, links and `.git` left out (the file rule refuses links out). */
+function treeFiles(contextDir, path) {
+    const found = [];
+    const pending = [path];
+    for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
+        if (found.length > RESOLVER_FILES_MAX_COUNT)
+            break;
+        let entries;
+        try {
+            entries = (0,external_node_fs_namespaceObject.readdirSync)((0,external_node_path_namespaceObject.join)(contextDir, current), { withFileTypes: true });
+        }
+        catch {
+            found.push(current); // a file, or nothing: add() reads it under the rule
+            continue;
+        }
+        for (const entry of entries) {
+            const child = current === '.' ? entry.name : `${current}/${entry.name}`;
+            if (entry.isDirectory() && entry.name !== '.git')
+                pending.push(child);
+            else if (entry.isFile())
+                found.push(child);
+        }
+    }
+    return found.sort();
+}
+
 ;// CONCATENATED MODULE: ./src/lock/args.ts
+
 
 /**
  * pip resolving gigabyte wheels streams them to disk, so it needs little memory; what runs it is a
@@ -61585,16 +61713,15 @@ const RESOLVER_MEMORY = '4g';
 /** pip runs one process at a time; an sdist's metadata build starts a few more. */
 const RESOLVER_PIDS_LIMIT = 1024;
 const RESOLVER_NOFILE_LIMIT = 8192;
-/** nobody, where the caller names no user: pip needs only a writable HOME (/tmp). */
+/** nobody: pip needs only a writable HOME (/tmp) and the project folder it fills from its input. */
 const RESOLVER_USER = '65534:65534';
 /**
  * `docker run` arguments that resolve the plan's requirements inside its pinned base image, with
  * memory (no swap), process and file limits and no capabilities: pip may run an sdist's build
- * script. Named, so that a timeout can `docker kill` it.
+ * script. Named, so that a timeout can `docker kill` it. The project's files it needs come on
+ * standard input (`-i`) into an empty in-memory folder: the engine may not see this machine's.
  */
-function resolverArgs(plan, contextDir, script, 
-/** `user`: uid:gid to run pip as; the project's owner, so it reads a folder others may not. */
-options = {}) {
+function resolverArgs(plan, script, options = {}) {
     // Everything resolve.py reads. Index URLs travel without credentials: a private index's full
     // URLs come in the container's environment (ML_CONTAINER_INDEXES), never on a command line.
     const request = {
@@ -61607,6 +61734,7 @@ options = {}) {
     return [
         'run',
         '--rm',
+        '--interactive',
         ...(options.containerName ? ['--name', options.containerName] : []),
         // pip resolves for the interpreter and platform it runs on: run it on the target platform.
         ...(options.platform ? ['--platform', options.platform] : []),
@@ -61622,16 +61750,17 @@ options = {}) {
         '--ulimit',
         `nofile=${RESOLVER_NOFILE_LIMIT}:${RESOLVER_NOFILE_LIMIT}`,
         '--user',
-        options.user ?? RESOLVER_USER,
+        RESOLVER_USER,
         // Writable on disk, not a tmpfs: pip downloads whole wheels (torch is gigabytes) to read their metadata.
         '--env',
         'HOME=/tmp',
         // The name alone: docker copies the value from its own environment, so it is on no command line.
         ...(plan.privateIndexes ? ['--env', 'ML_CONTAINER_INDEXES'] : []),
-        '--volume',
-        `${contextDir}:/project:ro`,
+        // Twice the files' cap: base64 aside, pip unpacks nothing here (it builds in /tmp).
+        '--tmpfs',
+        `${RESOLVER_PROJECT_DIR}:rw,nosuid,nodev,noexec,size=${(2 * RESOLVER_FILES_MAX_BYTES) / 2 ** 20}m,uid=65534,gid=65534,mode=0700`,
         '--workdir',
-        '/project',
+        RESOLVER_PROJECT_DIR,
         '--entrypoint',
         'python3',
         pinnedBase(plan.base),
@@ -61851,54 +61980,33 @@ function baseStage(plan) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/build/args.ts
+;// CONCATENATED MODULE: ./src/data/builder-drivers.json
+const builder_drivers_namespaceObject = /*#__PURE__*/JSON.parse('{"a":[{"driver":"docker","route":"store","note":"BuildKit inside the Docker engine: the image lands in the engine\'s own store. With the classic store it exports no cache but inline, writes no OCI archive and keeps no attestations; with the containerd store it does all three.","source":"https://docs.docker.com/build/builders/drivers/ (table: automatically load image; cache export only inline on the docker driver) and https://docs.docker.com/build/exporters/image-registry/ (attestations need the containerd image store to load)"},{"driver":"docker-container","route":"archive","note":"BuildKit in a container (docker/setup-buildx-action\'s default): nothing is loaded by itself; every cache backend, OCI archives and attestations are supported.","source":"https://docs.docker.com/build/builders/drivers/docker-container/"},{"driver":"kubernetes","route":"archive","note":"BuildKit pods in a cluster: as docker-container; the build\'s files travel to the pods and the archive back.","source":"https://docs.docker.com/build/builders/drivers/kubernetes/"},{"driver":"remote","route":"archive","note":"A BuildKit daemon managed elsewhere (tcp or unix socket): as docker-container.","source":"https://docs.docker.com/build/builders/drivers/remote/"},{"driver":"cloud","route":"archive","note":"Docker Build Cloud: a remote BuildKit; results come back to the client as with remote.","source":"https://docs.docker.com/build-cloud/usage/"}]}');
+;// CONCATENATED MODULE: ./src/data/builder-drivers.ts
 
-
-/** The `docker buildx build` arguments for one plan, built purely so tests can assert them exactly. */
-function buildxArgs(plan, request) {
-    return [
-        'buildx',
-        'build',
-        '--file',
-        request.dockerfile,
-        '--build-context',
-        `${GENERATED_CONTEXT}=${request.generatedDir}`,
-        ...networkArgs(plan.network),
-        ...(plan.network === 'host' ? ['--allow', 'network.host'] : []),
-        ...(plan.platforms.length > 0 ? ['--platform', plan.platforms.join(',')] : []),
-        ...request.tags.flatMap((tag) => ['--tag', tag]),
-        ...Object.entries(request.labels)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .flatMap(([key, value]) => ['--label', `${key}=${value}`]),
-        ...(request.pipConfigSecret
-            ? ['--secret', `id=${PIP_CONFIG_SECRET},src=${request.pipConfigSecret}`]
-            : []),
-        ...(request.sourceDateEpoch === null
-            ? []
-            : ['--build-arg', `SOURCE_DATE_EPOCH=${request.sourceDateEpoch}`]),
-        ...(request.cacheFrom ?? []).flatMap((source) => ['--cache-from', source]),
-        ...(request.cacheTo ?? []).flatMap((destination) => ['--cache-to', destination]),
-        '--provenance',
-        request.provenance ? 'mode=max' : 'false',
-        ...(request.sbomGenerator ? ['--attest', `type=sbom,generator=${request.sbomGenerator}`] : []),
-        '--metadata-file',
-        request.metadataFile,
-        // Into the local image store either way: the smoke test runs the image before anything is pushed.
-        ...(request.ociArchive
-            ? ['--output', `type=oci,dest=${request.ociArchive},name=${request.tags[0]},rewrite-timestamp=true`]
-            : ['--load']),
-        '--progress',
-        'plain',
-        request.contextDir,
-    ];
+const builderDrivers = builder_drivers_namespaceObject.a;
+/** A driver this table does not name (a newer buildx's) runs BuildKit apart from the engine, like remote. */
+function driverRoute(driver) {
+    return builderDrivers.find((row) => row.driver === driver)?.route ?? 'archive';
 }
 
-;// CONCATENATED MODULE: ./src/build/builder.ts
-/** Reads what the current builder is and can do, so each limit is said once and worked around. */
-async function inspectBuilder(docker) {
-    const inspect = await docker.exec(['buildx', 'inspect']);
+;// CONCATENATED MODULE: ./src/image/builder.ts
+
+/** `--builder NAME` for every buildx command, or nothing for BUILDX_BUILDER or the current builder. */
+function builderArgs(name) {
+    return name ? ['--builder', name] : [];
+}
+/**
+ * Reads what the builder is and can do, so each limit is said once and worked around. `name`: the
+ * `builder` input; null takes BUILDX_BUILDER, else the current builder, as buildx itself does.
+ */
+async function inspectBuilder(docker, name = null) {
+    const inspect = await docker.exec(['buildx', 'inspect', ...builderArgs(name)]);
     if (inspect.exitCode !== 0) {
-        throw new Error(`docker buildx is not available: ${inspect.stderr.trim() || inspect.stdout.trim()}`);
+        const why = inspect.stderr.trim() || inspect.stdout.trim();
+        throw new Error(name
+            ? `buildx builder '${name}' (input 'builder') cannot be used: ${why}`
+            : `docker buildx is not available: ${why}`);
     }
     const version = await docker.exec(['buildx', 'version']);
     const info = await docker.exec(['info', '--format', '{{json .DriverStatus}}']);
@@ -61907,10 +62015,13 @@ async function inspectBuilder(docker) {
 /** The pure half of inspectBuilder, over the three commands' output. */
 function builderInfo(inspect, version, driverStatus) {
     const driver = /^Driver:\s*(\S+)/m.exec(inspect)?.[1] ?? 'unknown';
+    const route = driverRoute(driver);
     const containerdStore = driverStatus.includes('io.containerd.snapshotter');
-    const classicDocker = driver === 'docker' && !containerdStore;
+    const classicDocker = route === 'store' && !containerdStore;
     return {
+        name: /^Name:\s*(\S+)/m.exec(inspect)?.[1] ?? null,
         driver,
+        route,
         buildxVersion: /github\.com\/docker\/buildx\s+v?(\S+)/.exec(version)?.[1] ?? null,
         buildkitVersion: /^\s*BuildKit(?: version)?:\s*(\S+)/im.exec(inspect)?.[1] ?? null,
         platforms: (/^\s*Platforms:\s*(.+)$/m.exec(inspect)?.[1] ?? '')
@@ -61918,7 +62029,7 @@ function builderInfo(inspect, version, driverStatus) {
             .map((platform) => platform.trim().replace(/\*$/, ''))
             .filter(Boolean),
         containerdStore,
-        canKeepProvenance: containerdStore,
+        canKeepProvenance: !classicDocker,
         canExportCache: !classicDocker,
         canExportOci: !classicDocker,
     };
@@ -61934,7 +62045,7 @@ function builderLimits(builder, wants) {
         limits.push(`cache '${wants.cache}' is read but not written: ${store} exports no cache (enable the containerd image store, or use a docker-container builder)`);
     }
     if (wants.provenance && !builder.canKeepProvenance) {
-        limits.push(`provenance skipped: ${builder.driver === 'docker' ? store : `the '${builder.driver}' builder loading into Docker's classic image store`} drops attestations (enable the containerd image store to keep them)`);
+        limits.push(`provenance skipped: ${store} drops attestations (enable the containerd image store to keep them, or use a docker-container builder)`);
     }
     if (wants.reproducible && !builder.canExportOci) {
         limits.push(`file timestamps are not rewritten to the commit time: ${store} writes no OCI archive, so two builds of one commit will differ`);
@@ -61960,7 +62071,61 @@ function unrunnablePlatforms(builder, wanted) {
     return wanted.filter((platform) => !builder.platforms.some((have) => have === platform || have.startsWith(`${platform}/`)));
 }
 
-;// CONCATENATED MODULE: ./src/build/index.ts
+;// CONCATENATED MODULE: ./src/image/args.ts
+
+
+
+/** The `docker buildx build` arguments for one plan, built purely so tests can assert them exactly. */
+function buildxArgs(plan, request) {
+    return [
+        'buildx',
+        'build',
+        ...builderArgs(request.builder),
+        '--file',
+        request.dockerfile,
+        '--build-context',
+        `${GENERATED_CONTEXT}=${request.generatedDir}`,
+        ...networkArgs(plan.network),
+        ...(plan.network === 'host' ? ['--allow', 'network.host'] : []),
+        ...(plan.platforms.length > 0 ? ['--platform', plan.platforms.join(',')] : []),
+        ...request.tags.flatMap((tag) => ['--tag', tag]),
+        ...Object.entries(request.labels)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .flatMap(([key, value]) => ['--label', `${key}=${value}`]),
+        ...(request.pipConfigSecret
+            ? ['--secret', `id=${PIP_CONFIG_SECRET},src=${request.pipConfigSecret}`]
+            : []),
+        ...(request.sourceDateEpoch === null
+            ? []
+            : ['--build-arg', `SOURCE_DATE_EPOCH=${request.sourceDateEpoch}`]),
+        ...(request.cacheFrom ?? []).flatMap((source) => ['--cache-from', source]),
+        ...(request.cacheTo ?? []).flatMap((destination) => ['--cache-to', destination]),
+        '--provenance',
+        request.provenance ? 'mode=max' : 'false',
+        ...(request.sbomGenerator ? ['--attest', `type=sbom,generator=${request.sbomGenerator}`] : []),
+        '--metadata-file',
+        request.metadataFile,
+        ...outputArgs(request),
+        '--progress',
+        'plain',
+        request.contextDir,
+    ];
+}
+/**
+ * Into the engine's image store either way (straight, or through an archive then loaded): the smoke
+ * test runs the image before anything is pushed. Only `push` goes to the registry.
+ */
+function outputArgs(request) {
+    const rewrite = request.rewriteTimestamp === false ? '' : ',rewrite-timestamp=true';
+    if (request.push)
+        return ['--output', `type=image,push=true${rewrite}`];
+    if (request.ociArchive) {
+        return ['--output', `type=oci,dest=${request.ociArchive},name=${request.tags[0]}${rewrite}`];
+    }
+    return ['--load'];
+}
+
+;// CONCATENATED MODULE: ./src/image/index.ts
 
 
 
@@ -61981,14 +62146,11 @@ async function build(plan, options) {
     }
 }
 async function runBuild(plan, options, workDir) {
-    let pipConfigSecret;
-    if (plan.privateIndexes) {
-        const credentials = options.credentials ?? new Map();
-        pipConfigSecret = (0,external_node_path_namespaceObject.join)(workDir, 'pip.conf');
-        (0,external_node_fs_namespaceObject.writeFileSync)(pipConfigSecret, pipConfig(plan.indexUrl ? withCredentials(plan.indexUrl, credentials) : null, [...plan.extraIndexUrls, ...(plan.cpuTorch ? [plan.cpuTorch.indexUrl] : [])].map((url) => withCredentials(url, credentials))), { mode: 0o600 });
-    }
+    const pipConfigSecret = writePipConfigSecret(plan, options.credentials, workDir);
     const metadataFile = (0,external_node_path_namespaceObject.join)(options.generatedDir, 'metadata.json');
     const provenance = options.provenance && options.builder.canKeepProvenance;
+    const archiveRoute = options.builder.route === 'archive';
+    const rewriteTimestamp = options.sourceDateEpoch !== null && options.reproducible;
     const started = Date.now();
     const request = {
         contextDir: options.contextDir,
@@ -62001,9 +62163,13 @@ async function runBuild(plan, options, workDir) {
         sbomGenerator: options.sbomGenerator ?? null,
         pipConfigSecret,
         sourceDateEpoch: options.sourceDateEpoch,
-        ociArchive: options.sourceDateEpoch === null || !options.reproducible || !options.builder.canExportOci
-            ? null
-            : (0,external_node_path_namespaceObject.join)(workDir, 'image.oci.tar'),
+        // A builder outside the engine sends its image back as an archive, always; the docker driver
+        // writes one only for the reproducible route, which its classic store cannot take.
+        ociArchive: archiveRoute || (rewriteTimestamp && options.builder.canExportOci)
+            ? (0,external_node_path_namespaceObject.join)(workDir, 'image.oci.tar')
+            : null,
+        rewriteTimestamp,
+        builder: options.builder.name,
         cacheFrom: options.cache?.from ?? [],
         cacheTo: options.cache?.to ?? [],
     };
@@ -62011,9 +62177,12 @@ async function runBuild(plan, options, workDir) {
     const notes = [];
     if (result.exitCode !== 0 &&
         request.ociArchive &&
+        request.rewriteTimestamp &&
         /rewrite-timestamp/.test(`${result.stdout}${result.stderr}`)) {
         notes.push('this BuildKit cannot rewrite file timestamps: the image was built, but two builds will not match byte for byte');
-        request.ociArchive = null;
+        request.rewriteTimestamp = false;
+        if (!archiveRoute)
+            request.ociArchive = null;
         result = await options.docker.exec(buildxArgs(plan, request), { onOutput: options.onOutput });
     }
     const sbomFailure = /generating sbom using [^\n]*\n(?:#\d+ [^\n]*\n)*?#\d+ ERROR: ([^\n]*)/.exec(`${result.stdout}${result.stderr}`);
@@ -62026,28 +62195,79 @@ async function runBuild(plan, options, workDir) {
     if (result.exitCode !== 0) {
         throw new UserError('docker buildx build failed', 'build', undefined, outputTail(result, 40));
     }
+    const digest = readMetadataDigest(metadataFile);
+    let manifests = [];
+    if (request.ociArchive) {
+        manifests = await platformManifestDigests(request.ociArchive);
+        await loadArchive(options.docker, request.ociArchive, options.tags);
+    }
+    const imageRef = options.tags[0] ?? digest;
+    const inspect = await options.docker.exec(['image', 'inspect', '--format', '{{.Id}} {{.Size}}', imageRef]);
+    const [imageId, size] = inspect.exitCode === 0 ? inspect.stdout.trim().split(' ') : [];
+    const reproducible = request.ociArchive !== null && request.rewriteTimestamp === true;
+    return {
+        digest,
+        manifestDigest: reproducible ? (manifests[0] ?? null) : null,
+        route: options.builder.route,
+        pushCheck: archiveRoute ? 'manifests' : options.builder.containerdStore ? 'index' : 'config',
+        imageId: imageId?.startsWith('sha256:') ? imageId : null,
+        platformManifests: manifests,
+        // The secret file is gone with this build's folder: reExport writes it again.
+        reExport: archiveRoute
+            ? { plan, request: { ...request, ociArchive: null, pipConfigSecret: undefined } }
+            : null,
+        imageRef,
+        sizeBytes: size !== undefined && /^\d+$/.test(size) ? Number(size) : null,
+        provenance,
+        sbom: Boolean(request.sbomGenerator),
+        reproducible,
+        notes,
+        seconds: (Date.now() - started) / 1000,
+    };
+}
+/**
+ * Exports the tested build again, from the builder's cache, to the registry under every tag: what a
+ * builder outside the engine's store pushes, attestations included. Returns the pushed index's digest.
+ */
+async function reExport(built, options) {
+    if (!built.reExport)
+        throw new Error('reExport: this build was loaded by its engine, not sent back as an archive');
+    const { plan, request } = built.reExport;
+    const workDir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ml-container-push-'));
+    try {
+        const pushRequest = {
+            ...request,
+            push: true,
+            metadataFile: (0,external_node_path_namespaceObject.join)(workDir, 'metadata.json'),
+            pipConfigSecret: writePipConfigSecret(plan, options.credentials, workDir),
+            // Writing the cache again is the build's job; this export reads it.
+            cacheTo: [],
+        };
+        const result = await options.docker.exec(buildxArgs(plan, pushRequest), { onOutput: options.onOutput });
+        if (result.exitCode !== 0) {
+            throw new UserError('docker buildx build could not export the tested image to the registry', 'publish', undefined, outputTail(result, 40));
+        }
+        return readMetadataDigest(pushRequest.metadataFile);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(workDir, { recursive: true, force: true });
+    }
+}
+/** pip's configuration with the index credentials, as a BuildKit secret file; undefined without private indexes. */
+function writePipConfigSecret(plan, credentials, workDir) {
+    if (!plan.privateIndexes)
+        return undefined;
+    const known = credentials ?? new Map();
+    const file = (0,external_node_path_namespaceObject.join)(workDir, 'pip.conf');
+    (0,external_node_fs_namespaceObject.writeFileSync)(file, pipConfig(plan.indexUrl ? withCredentials(plan.indexUrl, known) : null, [...plan.extraIndexUrls, ...(plan.cpuTorch ? [plan.cpuTorch.indexUrl] : [])].map((url) => withCredentials(url, known))), { mode: 0o600 });
+    return file;
+}
+function readMetadataDigest(metadataFile) {
     const metadata = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(metadataFile, 'utf8'));
     const digest = metadata['containerimage.digest'];
     if (typeof digest !== 'string')
         throw new UserError('buildx wrote no image digest in its metadata file', 'build');
-    let manifestDigest = null;
-    if (request.ociArchive) {
-        manifestDigest = await imageManifestDigest(request.ociArchive);
-        await loadArchive(options.docker, request.ociArchive, options.tags);
-    }
-    const imageRef = options.tags[0] ?? digest;
-    const inspect = await options.docker.exec(['image', 'inspect', '--format', '{{.Size}}', imageRef]);
-    return {
-        digest,
-        manifestDigest,
-        imageRef,
-        sizeBytes: inspect.exitCode === 0 ? Number(inspect.stdout.trim()) : null,
-        provenance,
-        sbom: Boolean(request.sbomGenerator),
-        reproducible: request.ociArchive !== null,
-        notes,
-        seconds: (Date.now() - started) / 1000,
-    };
+    return digest;
 }
 /** Loads the OCI archive into the image store (attestations included) and tags it with every tag. */
 async function loadArchive(docker, archive, tags) {
@@ -62062,26 +62282,33 @@ async function loadArchive(docker, archive, tags) {
     }
 }
 /**
- * The platform image manifest's digest, read from the archive: unlike the index, whose provenance
- * attestation records when the build ran, it is the same for two builds of the same commit.
+ * The platform image manifests' digests, read from the archive: unlike the index, whose provenance
+ * attestation records when the build ran, they are the same for two builds of the same commit, and
+ * what a re-export to the registry must serve. Attestation manifests are left out.
  */
-async function imageManifestDigest(archive) {
+async function platformManifestDigests(archive) {
     const read = async (member) => {
         const result = await runProcess('tar', ['-xOf', archive, member]);
         return result.exitCode === 0 ? JSON.parse(result.stdout) : null;
     };
-    let descriptor = (await read('index.json'))?.manifests?.[0];
-    for (let depth = 0; descriptor && depth < 3; depth++) {
-        const body = await read(`blobs/sha256/${descriptor.digest.replace(/^sha256:/, '')}`);
-        const inner = body?.manifests;
-        if (!inner)
-            return descriptor.digest;
-        descriptor = inner.find((entry) => entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest');
-    }
-    return null;
+    const found = [];
+    const walk = async (descriptors, depth) => {
+        for (const descriptor of descriptors) {
+            if (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')
+                continue;
+            const body = await read(`blobs/sha256/${descriptor.digest.replace(/^sha256:/, '')}`);
+            const inner = body?.manifests;
+            if (inner && depth < 3)
+                await walk(inner, depth + 1);
+            else if (!inner)
+                found.push(descriptor.digest);
+        }
+    };
+    await walk((await read('index.json'))?.manifests ?? [], 0);
+    return [...new Set(found)].sort();
 }
 
-;// CONCATENATED MODULE: ./src/build/local-cache.ts
+;// CONCATENATED MODULE: ./src/image/local-cache.ts
 
 /**
  * Puts the cache this build wrote in place of the one it read. BuildKit only ever adds to a local
@@ -62096,7 +62323,7 @@ function swapInNewCache(local) {
     return true;
 }
 
-;// CONCATENATED MODULE: ./src/build/sbom.ts
+;// CONCATENATED MODULE: ./src/image/sbom.ts
 
 /**
  * The SBOM generator to build with, pinned by digest, or why there is none. An SBOM is an
@@ -62543,14 +62770,7 @@ function describe(env) {
         'this environment');
 }
 
-;// CONCATENATED MODULE: ./src/lock/index.ts
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/lock/resolve.ts
 
 
 
@@ -62566,50 +62786,7 @@ const RESOLVER_SCRIPT = (0,external_node_fs_namespaceObject.readFileSync)(__nccw
 const MARKER = 'ML_CONTAINER_RESOLVE_REPORT ';
 /** Long enough to download torch with its CUDA wheels on a slow mirror; a resolve past it is stuck or hostile. */
 const RESOLVE_TIMEOUT_SECONDS = 30 * 60;
-const LOCK_READERS = {
-    'uv.lock': readUvLock,
-    'poetry.lock': readPoetryLock,
-    'pdm.lock': readPdmLock,
-    'Pipfile.lock': readPipfileLock,
-    'pylock.toml': readPylock,
-};
-/**
- * The plan's lock in the one install form: the project's own lock converted as it is (only the
- * packages whose markers hold on the target), or a fresh resolve pinned by hash.
- */
-async function lock(plan, spec, contextDir, docker, reader, credentials = new Map()) {
-    const platforms = plan.platforms.length > 0 ? plan.platforms : [null];
-    const locks = [];
-    for (const platform of platforms) {
-        const platformLock = plan.lockSource.kind === 'convert'
-            ? convertLock(plan, plan.lockSource.lockfile, reader, platform)
-            : await resolveLock(plan, spec, contextDir, docker, credentials, platform);
-        locks.push({ machine: platformMachine(platform ?? 'linux/amd64'), lock: platformLock });
-    }
-    const [only] = locks;
-    if (only && locks.length === 1)
-        return only.lock;
-    return mergePlatformLocks(locks, [
-        `Generated by ml-container-action from ${plan.lockSource.kind === 'convert' ? plan.lockSource.lockfile : plan.requirementsFile}: every package pinned with its sha256.`,
-        `Locked on each of ${plan.platforms.join(', ')}; a pin that holds on some of them only is marked with platform_machine.`,
-        'Install with: pip install --require-hashes --no-deps -r requirements.lock',
-    ]);
-}
-function convertLock(plan, lockfile, reader, platform) {
-    // Linux CPython of the plan's version on the target (x86_64 when no platform is named).
-    const machine = platformMachine(platform ?? 'linux/amd64');
-    const env = linuxEnvironment(`${plan.python}.0`, machine);
-    const header = [
-        `Generated by ml-container-action from ${lockfile}, as it is: every package pinned with its sha256.`,
-        `For CPython ${plan.python} on linux/${machine}; packages whose markers do not hold there are left out.`,
-        'Install with: pip install --require-hashes --no-deps -r requirements.lock',
-    ];
-    // By name: a lockfile beside a manifest named with 'dependency-file' lies in a folder (inference/uv.lock).
-    const readLock = LOCK_READERS[lockfile.slice(lockfile.lastIndexOf('/') + 1)];
-    return readLock
-        ? lockFromLockRead(readLock(reader, lockfile), env, header)
-        : lockFromHashedRequirements(reader, lockfile, env, header);
-}
+/** A fresh resolve of the plan's requirements inside its pinned base image, pinned by hash. */
 async function resolveLock(plan, spec, contextDir, docker, credentials, platform) {
     checkResolverLines(plan, spec);
     const indexes = {
@@ -62619,10 +62796,9 @@ async function resolveLock(plan, spec, contextDir, docker, credentials, platform
     };
     const failed = `could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}`;
     const containerName = `ml-container-resolve-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-    const result = await docker.exec(resolverArgs(plan, contextDir, RESOLVER_SCRIPT, { platform, containerName, user: ownerOf(contextDir) }), {
-        env: plan.privateIndexes
-            ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) }
-            : undefined,
+    const result = await docker.exec(resolverArgs(plan, RESOLVER_SCRIPT, { platform, containerName }), {
+        input: JSON.stringify(resolverFiles(spec, plan, contextDir)),
+        env: plan.privateIndexes ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) } : undefined,
         timeoutMs: RESOLVE_TIMEOUT_SECONDS * 1000,
         onTimeout: async () => {
             await docker.exec(['kill', containerName]);
@@ -62685,19 +62861,62 @@ function failingRequirement(stderr, spec) {
     const name = normalizeName(match[1]);
     return spec.dependencies.requirements.find((requirement) => requirement.name === name)?.source;
 }
+
+;// CONCATENATED MODULE: ./src/lock/index.ts
+
+
+
+
+
+
+
+
+
+
+
+const LOCK_READERS = {
+    'uv.lock': readUvLock,
+    'poetry.lock': readPoetryLock,
+    'pdm.lock': readPdmLock,
+    'Pipfile.lock': readPipfileLock,
+    'pylock.toml': readPylock,
+};
 /**
- * The project folder's owner as uid:gid: pip runs as them, never as root by choice, and reads the
- * project even where others may not (a private folder, a umask of 077). Mounted, the folder keeps
- * its owner and mode.
+ * The plan's lock in the one install form: the project's own lock converted as it is (only the
+ * packages whose markers hold on the target), or a fresh resolve pinned by hash.
  */
-function ownerOf(dir) {
-    try {
-        const { uid, gid } = (0,external_node_fs_namespaceObject.statSync)(dir);
-        return `${uid}:${gid}`;
+async function lock(plan, spec, contextDir, docker, reader, credentials = new Map()) {
+    const platforms = plan.platforms.length > 0 ? plan.platforms : [null];
+    const locks = [];
+    for (const platform of platforms) {
+        const platformLock = plan.lockSource.kind === 'convert'
+            ? convertLock(plan, plan.lockSource.lockfile, reader, platform)
+            : await resolveLock(plan, spec, contextDir, docker, credentials, platform);
+        locks.push({ machine: platformMachine(platform ?? 'linux/amd64'), lock: platformLock });
     }
-    catch {
-        return undefined; // nobody, then: docker will say the folder cannot be mounted
-    }
+    const [only] = locks;
+    if (only && locks.length === 1)
+        return only.lock;
+    return mergePlatformLocks(locks, [
+        `Generated by ml-container-action from ${plan.lockSource.kind === 'convert' ? plan.lockSource.lockfile : plan.requirementsFile}: every package pinned with its sha256.`,
+        `Locked on each of ${plan.platforms.join(', ')}; a pin that holds on some of them only is marked with platform_machine.`,
+        'Install with: pip install --require-hashes --no-deps -r requirements.lock',
+    ]);
+}
+function convertLock(plan, lockfile, reader, platform) {
+    // Linux CPython of the plan's version on the target (x86_64 when no platform is named).
+    const machine = platformMachine(platform ?? 'linux/amd64');
+    const env = linuxEnvironment(`${plan.python}.0`, machine);
+    const header = [
+        `Generated by ml-container-action from ${lockfile}, as it is: every package pinned with its sha256.`,
+        `For CPython ${plan.python} on linux/${machine}; packages whose markers do not hold there are left out.`,
+        'Install with: pip install --require-hashes --no-deps -r requirements.lock',
+    ];
+    // By name: a lockfile beside a manifest named with 'dependency-file' lies in a folder (inference/uv.lock).
+    const readLock = LOCK_READERS[lockfile.slice(lockfile.lastIndexOf('/') + 1)];
+    return readLock
+        ? lockFromLockRead(readLock(reader, lockfile), env, header)
+        : lockFromHashedRequirements(reader, lockfile, env, header);
 }
 
 ;// CONCATENATED MODULE: ./src/plan/gpu.ts
@@ -63224,33 +63443,96 @@ function sanitizeTag(name) {
 
 
 
+
+
 /**
- * Pushes each tag, retrying with backoff, then reads each back from the registry: a tag counts as
- * pushed only when the registry serves the digest that was built and smoke-tested.
+ * Pushes the tested image under each tag, retrying with backoff, then reads each tag back: a tag
+ * counts as pushed only when the registry serves the image that was smoke-tested (see
+ * BuildResult.pushCheck for what that means on each route).
  */
-async function push(tags, digest, options) {
-    const attempts = options.attempts ?? 3;
+async function push(tags, built, options) {
+    const builder = builderArgs(options.builder);
     const pushed = [];
-    for (const tag of tags) {
-        for (let attempt = 1;; attempt++) {
-            const result = await options.docker.exec(['push', tag]);
-            if (result.exitCode === 0)
-                break;
-            if (attempt >= attempts) {
-                throw new UserError(`push of ${tag} failed after ${attempts} attempts`, 'publish', undefined, outputTail(result));
+    let served = built.digest;
+    if (built.pushCheck === 'manifests') {
+        served = await withRetries(options, 'export of the tested build to the registry', async () => {
+            try {
+                return { ok: true, value: await reExport(built, options) };
             }
-            const wait = (options.backoffMs ?? 2000) * 2 ** (attempt - 1);
-            options.log?.(`push of ${tag} failed (attempt ${attempt}/${attempts}); retrying in ${wait / 1000}s`);
-            await new Promise((resolve) => setTimeout(resolve, wait));
-        }
-        const remote = await remoteDigest(options.docker, tag);
-        if (remote.digest !== digest) {
-            throw new UserError(`${tag} in the registry has digest ${remote.digest ?? '(unreadable)'}, not the built ${digest}`, 'publish', undefined, outputTail(remote.result));
-        }
-        pushed.push(tag);
-        options.onPushed?.(tag);
+            catch (error) {
+                if (!(error instanceof UserError))
+                    throw error;
+                return { ok: false, error };
+            }
+        });
     }
-    return pushed;
+    for (const tag of tags) {
+        if (built.pushCheck !== 'manifests') {
+            await withRetries(options, `push of ${tag}`, async () => {
+                const result = await options.docker.exec(['push', tag]);
+                return result.exitCode === 0
+                    ? { ok: true, value: undefined }
+                    : {
+                        ok: false,
+                        error: new UserError(`push of ${tag} failed`, 'publish', undefined, outputTail(result)),
+                    };
+            });
+        }
+        served = await checkServed(tag, built, served, options.docker, builder);
+        pushed.push(tag);
+        options.onPushed?.(tag, served);
+    }
+    return { tags: pushed, digest: served };
+}
+/** The digest the registry serves for `tag`, once it is known to hold the tested image; else the step fails. */
+async function checkServed(tag, built, expected, docker, builder) {
+    const remote = await remoteDigest(docker, tag, builder);
+    const differs = (what, result = remote.result) => new UserError(`${tag} in the registry ${what}`, 'publish', undefined, outputTail(result));
+    if (built.pushCheck === 'config') {
+        // The classic store pushes the tested image under a manifest it makes now: the same image has
+        // the same config (its layers' digests, labels, command), whose digest is the image ID.
+        const manifest = await remoteRawManifest(docker, tag, builder);
+        const config = manifest?.config?.digest;
+        if (!remote.digest || config !== built.imageId) {
+            throw differs(`holds the image ${typeof config === 'string' ? config : '(unreadable)'}, not the tested ${built.imageId ?? '(unknown)'}`);
+        }
+        return remote.digest;
+    }
+    if (remote.digest !== expected) {
+        throw differs(`has digest ${remote.digest ?? '(unreadable)'}, not the built ${expected}`);
+    }
+    if (built.pushCheck === 'manifests') {
+        const index = await remoteRawManifest(docker, tag, builder);
+        const served = platformManifests(index);
+        if (served.join(',') !== built.platformManifests.join(',')) {
+            throw differs(`serves the image manifests ${listed(served) || '(none readable)'}, not the tested ${listed(built.platformManifests)}: the export differs from the tested build`);
+        }
+    }
+    return expected;
+}
+/** An index's platform manifests, attestations left out, sorted; a lone manifest is its own. */
+function platformManifests(index) {
+    const manifests = index?.manifests;
+    if (!Array.isArray(manifests))
+        return [];
+    return manifests
+        .filter((entry) => entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest')
+        .map((entry) => String(entry.digest))
+        .sort();
+}
+async function withRetries(options, what, attempt) {
+    const attempts = options.attempts ?? 3;
+    for (let count = 1;; count++) {
+        const outcome = await attempt();
+        if (outcome.ok)
+            return outcome.value;
+        if (count >= attempts) {
+            throw new UserError(`${what} failed after ${attempts} attempts`, 'publish', undefined, outcome.error.detail);
+        }
+        const wait = (options.backoffMs ?? 2000) * 2 ** (count - 1);
+        options.log?.(`${what} failed (attempt ${count}/${attempts}); retrying in ${wait / 1000}s`);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/render/dockerignore.ts
@@ -64313,7 +64595,7 @@ async function pipeline(inputs, context, adapters) {
         // Each platform is locked and smoke-tested on itself: know before locking that the runner runs them all.
         let builder;
         if (inputs.platforms.length > 0) {
-            builder = await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
+            builder = await step('build', 'Inspect the builder', async () => inspectBuilder(docker, inputs.builder));
             if (inputs.platforms.length > 1 && !builder.containerdStore) {
                 throw new UserError(`building ${inputs.platforms.join(', ')} needs Docker's containerd image store: the classic store holds one platform, and each is smoke-tested before anything is pushed`, 'inputs');
             }
@@ -64342,7 +64624,7 @@ async function pipeline(inputs, context, adapters) {
         }
         if (adapters.until === 'render')
             return report;
-        builder ??= await step('build', 'Inspect the builder', async () => inspectBuilder(docker));
+        builder ??= await step('build', 'Inspect the builder', async () => inspectBuilder(docker, inputs.builder));
         report.builder = builder;
         logger.info(`builder: ${describeBuilder(builder)}`);
         // Whether this run pushes once its smoke tests pass: it decides the reproducible route and cache writes.
@@ -64394,21 +64676,27 @@ async function pipeline(inputs, context, adapters) {
             const decision = pushDecision(inputs, context, variant.smoke?.passed === true);
             variant.publish = { ...decision, pushed: [] };
             const tags = variant.tags?.tags ?? [];
-            const digest = variant.build?.digest ?? '';
             await step('publish', decision.push ? `Push the ${variant.plan.variant} image` : `Push skipped (${variant.plan.variant})`, async () => {
                 logger.info(decision.why);
                 if (!decision.push)
                     return;
                 const record = { ...decision, pushed: [] };
                 variant.publish = record;
-                await push(tags, digest, {
+                if (!variant.build)
+                    throw new Error(`the ${variant.plan.variant} image was not built`);
+                const pushed = await push(tags, variant.build, {
                     docker,
+                    builder: builder?.name,
+                    credentials,
                     log: (message) => logger.warning(message),
-                    onPushed: (tag) => {
+                    onPushed: (tag, digest) => {
                         record.pushed.push(tag);
                         logger.info(`pushed ${tag}@${digest}`);
                     },
+                    onOutput: (chunk) => logger.output(chunk),
                 });
+                record.digest = pushed.digest;
+                logger.info(`the registry serves ${pushed.digest} for ${listed(pushed.tags)}, the smoke-tested image`);
             });
         }
     }
@@ -64600,16 +64888,33 @@ function outputs(report) {
     const tags = report.variants.flatMap((variant) => variant.tags?.tags ?? []);
     return {
         image: first?.tags?.tags[0] ?? '',
-        digest: first?.build?.digest ?? '',
+        digest: first ? imageDigest(first) : '',
         tags: tags.join('\n'),
         pushed: String(report.variants.some((variant) => (variant.publish?.pushed.length ?? 0) > 0)),
         variant: report.variants.map((variant) => variant.plan.variant).join(','),
+        variants: JSON.stringify(variantImages(report)),
         matrix: JSON.stringify(report.variants.map((variant) => variant.plan.variant)),
         python: first?.plan.python ?? '',
         cuda: report.variants.find((variant) => variant.plan.cuda)?.plan.cuda?.version ?? '',
         frameworks: JSON.stringify(first ? frameworkVersions(first) : []),
         metadata: JSON.stringify(metadata(report)),
     };
+}
+/** What the registry serves once pushed (the classic store makes the manifest then), else what was built. */
+function imageDigest(variant) {
+    return variant.publish?.digest ?? variant.build?.digest ?? '';
+}
+/** Each variant's image, where `image` and `digest` describe the first variant only. */
+function variantImages(report) {
+    return Object.fromEntries(report.variants.map((variant) => [
+        variant.plan.variant,
+        {
+            image: variant.tags?.tags[0] ?? '',
+            digest: imageDigest(variant),
+            tags: variant.tags?.tags ?? [],
+            pushed: variant.publish?.pushed ?? [],
+        },
+    ]));
 }
 function frameworkVersions(variant) {
     return variant.plan.frameworks.map((framework) => ({
@@ -64626,7 +64931,8 @@ function metadata(report) {
             base: { image: variant.plan.base.image, digest: variant.plan.base.digest },
             lock: variant.lock ? { sha256: variant.lock.sha256, packages: variant.lock.packages.length } : null,
             frameworks: frameworkVersions(variant),
-            digest: variant.build?.digest ?? null,
+            digest: variant.publish?.digest ?? variant.build?.digest ?? null,
+            image_id: variant.build?.imageId ?? null,
             manifest_digest: variant.build?.manifestDigest ?? null,
             reproducible: variant.build?.reproducible ?? false,
             size_bytes: variant.build?.sizeBytes ?? null,

@@ -103,6 +103,35 @@ request = json.loads(sys.argv[1])
 work = tempfile.mkdtemp(prefix="ml-container-resolve-")
 
 
+def receive_project():
+    """Writes the project files sent on stdin ({path: base64}) into the working folder, the empty
+    project folder the resolver starts in: the Docker engine may be another machine, which sees
+    none of the checkout. Paths are relative, plain and new; nothing is written through a link."""
+    data = sys.stdin.buffer.read()
+    if not data.strip():
+        return
+    import base64
+
+    root = os.getcwd()
+    for relative, content in json.loads(data).items():
+        parts = relative.split("/")
+        if relative.startswith("/") or any(part in ("", ".", "..") or "\0" in part for part in parts):
+            sys.exit(f"refused a project path sent to the resolver: {relative!r}")
+        folder = root
+        for part in parts[:-1]:
+            folder = os.path.join(folder, part)
+            if not os.path.isdir(folder):
+                os.mkdir(folder, 0o700)
+            if os.path.islink(folder):
+                sys.exit(f"refused a project path sent to the resolver: {relative!r}")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(os.path.join(folder, parts[-1]), flags, 0o600), "wb") as handle:
+            handle.write(base64.b64decode(content))
+
+
+receive_project()
+
+
 def requirements_file():
     """The project's requirements file, or the lines read from another manifest, written out for pip."""
     if request.get("lines") is None:

@@ -26,6 +26,8 @@ export const TEXT_CAP = 16 * 2 ** 20;
 export interface ProjectFiles {
   /** Its text, read up to `cap` bytes: a larger file is an error, never a silent cut. */
   readText(path: string, cap?: number): string | null;
+  /** Its bytes, as readText reads them. */
+  readBytes(path: string, cap?: number): Buffer | null;
   /** Its first `bytes` bytes as text, whatever its size, to tell what a file is by its start. */
   readHead(path: string, bytes: number): string | null;
   size(path: string): number | null;
@@ -95,28 +97,31 @@ export function projectFiles(root: string, phase: Phase): ProjectFiles {
     return { fd, size: stats.size };
   };
 
-  return {
-    readText(path, cap = TEXT_CAP) {
-      const file = open(path);
-      if (file === null) return null;
-      try {
-        if (file.size > cap) throw tooLarge(path, phase, cap);
-        // The size is a hint only: a file can grow while it is read, so the cap is kept on what arrives.
-        const chunk = Buffer.allocUnsafe(Math.min(Math.max(file.size + 1, 4096), cap + 1, CHUNK));
-        const parts: Buffer[] = [];
-        let total = 0;
-        for (;;) {
-          const count = readSync(file.fd, chunk, 0, chunk.length, null);
-          if (count === 0) break;
-          total += count;
-          if (total > cap) throw tooLarge(path, phase, cap);
-          parts.push(Buffer.from(chunk.subarray(0, count)));
-        }
-        return Buffer.concat(parts, total).toString('utf8');
-      } finally {
-        closeSync(file.fd);
+  const readBytes = (path: string, cap = TEXT_CAP): Buffer | null => {
+    const file = open(path);
+    if (file === null) return null;
+    try {
+      if (file.size > cap) throw tooLarge(path, phase, cap);
+      // The size is a hint only: a file can grow while it is read, so the cap is kept on what arrives.
+      const chunk = Buffer.allocUnsafe(Math.min(Math.max(file.size + 1, 4096), cap + 1, CHUNK));
+      const parts: Buffer[] = [];
+      let total = 0;
+      for (;;) {
+        const count = readSync(file.fd, chunk, 0, chunk.length, null);
+        if (count === 0) break;
+        total += count;
+        if (total > cap) throw tooLarge(path, phase, cap);
+        parts.push(Buffer.from(chunk.subarray(0, count)));
       }
-    },
+      return Buffer.concat(parts, total);
+    } finally {
+      closeSync(file.fd);
+    }
+  };
+
+  return {
+    readText: (path, cap) => readBytes(path, cap)?.toString('utf8') ?? null,
+    readBytes,
     readHead(path, bytes) {
       const file = open(path);
       if (file === null) return null;

@@ -12,11 +12,17 @@ export interface RemoteDigest {
  * The digest a registry serves for a reference, read through `buildx imagetools`, which uses the
  * same credentials and registry settings as the build itself.
  */
-export async function remoteDigest(docker: DockerCli, reference: string): Promise<RemoteDigest> {
+export async function remoteDigest(
+  docker: DockerCli,
+  reference: string,
+  /** `--builder` arguments, so the same builder's registry settings apply. */
+  builder: readonly string[] = [],
+): Promise<RemoteDigest> {
   const result = await docker.exec([
     'buildx',
     'imagetools',
     'inspect',
+    ...builder,
     reference,
     '--format',
     '{{json .Manifest}}',
@@ -31,6 +37,27 @@ export async function remoteDigest(docker: DockerCli, reference: string): Promis
     }
   }
   return { digest, result };
+}
+
+/**
+ * What a registry serves for a reference, as stored: an index lists its manifests, a manifest
+ * names its config. null when it cannot be read or parsed.
+ */
+export async function remoteRawManifest(
+  docker: DockerCli,
+  reference: string,
+  builder: readonly string[] = [],
+): Promise<Record<string, unknown> | null> {
+  const result = await docker.exec(['buildx', 'imagetools', 'inspect', ...builder, reference, '--raw']);
+  if (result.exitCode !== 0) return null;
+  try {
+    const parsed: unknown = JSON.parse(result.stdout);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A base image's digest, for pinning `FROM`; failing to read it stops the plan. */

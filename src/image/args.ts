@@ -1,6 +1,7 @@
 import { networkArgs } from '../lock/args.js';
 import type { BuildPlan } from '../plan/types.js';
 import { GENERATED_CONTEXT, PIP_CONFIG_SECRET } from '../render/dockerfile.js';
+import { builderArgs } from './builder.js';
 
 export interface BuildRequest {
   contextDir: string;
@@ -22,6 +23,15 @@ export interface BuildRequest {
    * null loads straight into the image store.
    */
   ociArchive: string | null;
+  /** With `ociArchive`: rewrite every file time to SOURCE_DATE_EPOCH (default true; false without a commit time). */
+  rewriteTimestamp?: boolean;
+  /**
+   * Export the same build to the registry under its tags instead (a builder outside the engine's
+   * store pushes what it built, attestations included); `rewriteTimestamp` as for the archive.
+   */
+  push?: boolean;
+  /** The buildx builder's name (input 'builder'); absent or null for BUILDX_BUILDER or the current one. */
+  builder?: string | null;
   cacheFrom?: readonly string[];
   cacheTo?: readonly string[];
 }
@@ -31,6 +41,7 @@ export function buildxArgs(plan: BuildPlan, request: BuildRequest): string[] {
   return [
     'buildx',
     'build',
+    ...builderArgs(request.builder),
     '--file',
     request.dockerfile,
     '--build-context',
@@ -55,12 +66,22 @@ export function buildxArgs(plan: BuildPlan, request: BuildRequest): string[] {
     ...(request.sbomGenerator ? ['--attest', `type=sbom,generator=${request.sbomGenerator}`] : []),
     '--metadata-file',
     request.metadataFile,
-    // Into the local image store either way: the smoke test runs the image before anything is pushed.
-    ...(request.ociArchive
-      ? ['--output', `type=oci,dest=${request.ociArchive},name=${request.tags[0]},rewrite-timestamp=true`]
-      : ['--load']),
+    ...outputArgs(request),
     '--progress',
     'plain',
     request.contextDir,
   ];
+}
+
+/**
+ * Into the engine's image store either way (straight, or through an archive then loaded): the smoke
+ * test runs the image before anything is pushed. Only `push` goes to the registry.
+ */
+function outputArgs(request: BuildRequest): string[] {
+  const rewrite = request.rewriteTimestamp === false ? '' : ',rewrite-timestamp=true';
+  if (request.push) return ['--output', `type=image,push=true${rewrite}`];
+  if (request.ociArchive) {
+    return ['--output', `type=oci,dest=${request.ociArchive},name=${request.tags[0]}${rewrite}`];
+  }
+  return ['--load'];
 }

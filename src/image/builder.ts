@@ -1,15 +1,24 @@
 import type { DockerCli } from '../adapters/docker.js';
+import { type DriverRoute, driverRoute } from '../data/builder-drivers.js';
 
 export interface BuilderInfo {
+  /** The builder's name as buildx reports it; passed back with `--builder` so every command uses it. */
+  name: string | null;
   driver: string;
+  /** How the image reaches the smoke test and the registry (src/data/builder-drivers.json). */
+  route: DriverRoute;
   /** `docker buildx version`'s version, e.g. 0.13.1. */
   buildxVersion: string | null;
   /** As the builder reports it; distribution builds may say v0.0.0+unknown. */
   buildkitVersion: string | null;
   /** What the builder's node builds natively or through an emulator it has registered. */
   platforms: string[];
+  /** The engine's (DOCKER_HOST's) image store, where the smoke test runs the image, whatever the driver. */
   containerdStore: boolean;
-  /** Attestations survive `--load` only into the containerd image store. */
+  /**
+   * Attestations reach the registry: the docker driver keeps them only in the containerd image store;
+   * the other drivers push them with the re-exported build.
+   */
   canKeepProvenance: boolean;
   /** The docker driver exports a build cache only with the containerd image store. */
   canExportCache: boolean;
@@ -17,11 +26,24 @@ export interface BuilderInfo {
   canExportOci: boolean;
 }
 
-/** Reads what the current builder is and can do, so each limit is said once and worked around. */
-export async function inspectBuilder(docker: DockerCli): Promise<BuilderInfo> {
-  const inspect = await docker.exec(['buildx', 'inspect']);
+/** `--builder NAME` for every buildx command, or nothing for BUILDX_BUILDER or the current builder. */
+export function builderArgs(name: string | null | undefined): string[] {
+  return name ? ['--builder', name] : [];
+}
+
+/**
+ * Reads what the builder is and can do, so each limit is said once and worked around. `name`: the
+ * `builder` input; null takes BUILDX_BUILDER, else the current builder, as buildx itself does.
+ */
+export async function inspectBuilder(docker: DockerCli, name: string | null = null): Promise<BuilderInfo> {
+  const inspect = await docker.exec(['buildx', 'inspect', ...builderArgs(name)]);
   if (inspect.exitCode !== 0) {
-    throw new Error(`docker buildx is not available: ${inspect.stderr.trim() || inspect.stdout.trim()}`);
+    const why = inspect.stderr.trim() || inspect.stdout.trim();
+    throw new Error(
+      name
+        ? `buildx builder '${name}' (input 'builder') cannot be used: ${why}`
+        : `docker buildx is not available: ${why}`,
+    );
   }
   const version = await docker.exec(['buildx', 'version']);
   const info = await docker.exec(['info', '--format', '{{json .DriverStatus}}']);
@@ -35,10 +57,13 @@ export async function inspectBuilder(docker: DockerCli): Promise<BuilderInfo> {
 /** The pure half of inspectBuilder, over the three commands' output. */
 export function builderInfo(inspect: string, version: string, driverStatus: string): BuilderInfo {
   const driver = /^Driver:\s*(\S+)/m.exec(inspect)?.[1] ?? 'unknown';
+  const route = driverRoute(driver);
   const containerdStore = driverStatus.includes('io.containerd.snapshotter');
-  const classicDocker = driver === 'docker' && !containerdStore;
+  const classicDocker = route === 'store' && !containerdStore;
   return {
+    name: /^Name:\s*(\S+)/m.exec(inspect)?.[1] ?? null,
     driver,
+    route,
     buildxVersion: /github\.com\/docker\/buildx\s+v?(\S+)/.exec(version)?.[1] ?? null,
     buildkitVersion: /^\s*BuildKit(?: version)?:\s*(\S+)/im.exec(inspect)?.[1] ?? null,
     platforms: (/^\s*Platforms:\s*(.+)$/m.exec(inspect)?.[1] ?? '')
@@ -46,7 +71,7 @@ export function builderInfo(inspect: string, version: string, driverStatus: stri
       .map((platform) => platform.trim().replace(/\*$/, ''))
       .filter(Boolean),
     containerdStore,
-    canKeepProvenance: containerdStore,
+    canKeepProvenance: !classicDocker,
     canExportCache: !classicDocker,
     canExportOci: !classicDocker,
   };
@@ -69,7 +94,7 @@ export function builderLimits(
   }
   if (wants.provenance && !builder.canKeepProvenance) {
     limits.push(
-      `provenance skipped: ${builder.driver === 'docker' ? store : `the '${builder.driver}' builder loading into Docker's classic image store`} drops attestations (enable the containerd image store to keep them)`,
+      `provenance skipped: ${store} drops attestations (enable the containerd image store to keep them, or use a docker-container builder)`,
     );
   }
   if (wants.reproducible && !builder.canExportOci) {

@@ -3,15 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DockerCli, outputTail } from '../adapters/docker.js';
 import { runProcess } from '../adapters/process.js';
+import type { DriverRoute } from '../data/builder-drivers.js';
 import { UserError } from '../errors.js';
 import { type Credentials, pipConfig, withCredentials } from '../plan/credentials.js';
 import type { BuildPlan } from '../plan/types.js';
-import { buildxArgs } from './args.js';
+import { type BuildRequest, buildxArgs } from './args.js';
 import type { BuilderInfo } from './builder.js';
 import type { CacheArgs } from './cache.js';
 
 export {
   type BuilderInfo,
+  builderArgs,
   builderLimits,
   describeBuilder,
   inspectBuilder,
@@ -19,10 +21,28 @@ export {
 } from './builder.js';
 
 export interface BuildResult {
-  /** What buildx reports and the registry serves: the index, attestations included. */
+  /**
+   * What buildx reports: the index, attestations included (the containerd store, an archive), or
+   * the image ID on the classic store, whose registry manifest is made only when it is pushed.
+   */
   digest: string;
   /** The platform image's manifest, reproducible across builds of one commit; null when not read. */
   manifestDigest: string | null;
+  /** How the image reached the engine for the smoke test, and so how it is pushed. */
+  route: DriverRoute;
+  /** The tested image's ID in the engine (its config digest on the classic store); null when not read. */
+  imageId: string | null;
+  /** Every platform image manifest in the tested archive (attestations left out), sorted. */
+  platformManifests: string[];
+  /**
+   * What the registry must serve for a pushed tag to count as the tested image: `index` the built
+   * digest (the containerd store pushes what it holds), `config` the tested image ID (the classic
+   * store makes a new manifest for the same image), `manifests` the tested archive's platform
+   * manifests (a builder outside the store exports the build again).
+   */
+  pushCheck: 'index' | 'config' | 'manifests';
+  /** The build as it ran, to export it again to the registry (`archive` route); null otherwise. */
+  reExport: { plan: BuildPlan; request: BuildRequest } | null;
   reproducible: boolean;
   notes: string[];
   imageRef: string;
@@ -67,25 +87,13 @@ async function runBuild(
   options: Parameters<typeof build>[1],
   workDir: string,
 ): Promise<BuildResult> {
-  let pipConfigSecret: string | undefined;
-  if (plan.privateIndexes) {
-    const credentials = options.credentials ?? new Map();
-    pipConfigSecret = join(workDir, 'pip.conf');
-    writeFileSync(
-      pipConfigSecret,
-      pipConfig(
-        plan.indexUrl ? withCredentials(plan.indexUrl, credentials) : null,
-        [...plan.extraIndexUrls, ...(plan.cpuTorch ? [plan.cpuTorch.indexUrl] : [])].map((url) =>
-          withCredentials(url, credentials),
-        ),
-      ),
-      { mode: 0o600 },
-    );
-  }
+  const pipConfigSecret = writePipConfigSecret(plan, options.credentials, workDir);
   const metadataFile = join(options.generatedDir, 'metadata.json');
   const provenance = options.provenance && options.builder.canKeepProvenance;
+  const archiveRoute = options.builder.route === 'archive';
+  const rewriteTimestamp = options.sourceDateEpoch !== null && options.reproducible;
   const started = Date.now();
-  const request = {
+  const request: BuildRequest = {
     contextDir: options.contextDir,
     generatedDir: options.generatedDir,
     dockerfile: join(options.generatedDir, 'Dockerfile'),
@@ -96,10 +104,14 @@ async function runBuild(
     sbomGenerator: options.sbomGenerator ?? null,
     pipConfigSecret,
     sourceDateEpoch: options.sourceDateEpoch,
+    // A builder outside the engine sends its image back as an archive, always; the docker driver
+    // writes one only for the reproducible route, which its classic store cannot take.
     ociArchive:
-      options.sourceDateEpoch === null || !options.reproducible || !options.builder.canExportOci
-        ? null
-        : join(workDir, 'image.oci.tar'),
+      archiveRoute || (rewriteTimestamp && options.builder.canExportOci)
+        ? join(workDir, 'image.oci.tar')
+        : null,
+    rewriteTimestamp,
+    builder: options.builder.name,
     cacheFrom: options.cache?.from ?? [],
     cacheTo: options.cache?.to ?? [],
   };
@@ -108,12 +120,14 @@ async function runBuild(
   if (
     result.exitCode !== 0 &&
     request.ociArchive &&
+    request.rewriteTimestamp &&
     /rewrite-timestamp/.test(`${result.stdout}${result.stderr}`)
   ) {
     notes.push(
       'this BuildKit cannot rewrite file timestamps: the image was built, but two builds will not match byte for byte',
     );
-    request.ociArchive = null;
+    request.rewriteTimestamp = false;
+    if (!archiveRoute) request.ociArchive = null;
     result = await options.docker.exec(buildxArgs(plan, request), { onOutput: options.onOutput });
   }
   const sbomFailure = /generating sbom using [^\n]*\n(?:#\d+ [^\n]*\n)*?#\d+ ERROR: ([^\n]*)/.exec(
@@ -128,28 +142,101 @@ async function runBuild(
   if (result.exitCode !== 0) {
     throw new UserError('docker buildx build failed', 'build', undefined, outputTail(result, 40));
   }
+  const digest = readMetadataDigest(metadataFile);
+  let manifests: string[] = [];
+  if (request.ociArchive) {
+    manifests = await platformManifestDigests(request.ociArchive);
+    await loadArchive(options.docker, request.ociArchive, options.tags);
+  }
+  const imageRef = options.tags[0] ?? digest;
+  const inspect = await options.docker.exec(['image', 'inspect', '--format', '{{.Id}} {{.Size}}', imageRef]);
+  const [imageId, size] = inspect.exitCode === 0 ? inspect.stdout.trim().split(' ') : [];
+  const reproducible = request.ociArchive !== null && request.rewriteTimestamp === true;
+  return {
+    digest,
+    manifestDigest: reproducible ? (manifests[0] ?? null) : null,
+    route: options.builder.route,
+    pushCheck: archiveRoute ? 'manifests' : options.builder.containerdStore ? 'index' : 'config',
+    imageId: imageId?.startsWith('sha256:') ? imageId : null,
+    platformManifests: manifests,
+    // The secret file is gone with this build's folder: reExport writes it again.
+    reExport: archiveRoute
+      ? { plan, request: { ...request, ociArchive: null, pipConfigSecret: undefined } }
+      : null,
+    imageRef,
+    sizeBytes: size !== undefined && /^\d+$/.test(size) ? Number(size) : null,
+    provenance,
+    sbom: Boolean(request.sbomGenerator),
+    reproducible,
+    notes,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+/**
+ * Exports the tested build again, from the builder's cache, to the registry under every tag: what a
+ * builder outside the engine's store pushes, attestations included. Returns the pushed index's digest.
+ */
+export async function reExport(
+  built: BuildResult,
+  options: { docker: DockerCli; credentials?: Credentials; onOutput?: (chunk: string) => void },
+): Promise<string> {
+  if (!built.reExport)
+    throw new Error('reExport: this build was loaded by its engine, not sent back as an archive');
+  const { plan, request } = built.reExport;
+  const workDir = mkdtempSync(join(tmpdir(), 'ml-container-push-'));
+  try {
+    const pushRequest: BuildRequest = {
+      ...request,
+      push: true,
+      metadataFile: join(workDir, 'metadata.json'),
+      pipConfigSecret: writePipConfigSecret(plan, options.credentials, workDir),
+      // Writing the cache again is the build's job; this export reads it.
+      cacheTo: [],
+    };
+    const result = await options.docker.exec(buildxArgs(plan, pushRequest), { onOutput: options.onOutput });
+    if (result.exitCode !== 0) {
+      throw new UserError(
+        'docker buildx build could not export the tested image to the registry',
+        'publish',
+        undefined,
+        outputTail(result, 40),
+      );
+    }
+    return readMetadataDigest(pushRequest.metadataFile);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** pip's configuration with the index credentials, as a BuildKit secret file; undefined without private indexes. */
+function writePipConfigSecret(
+  plan: BuildPlan,
+  credentials: Credentials | undefined,
+  workDir: string,
+): string | undefined {
+  if (!plan.privateIndexes) return undefined;
+  const known = credentials ?? new Map();
+  const file = join(workDir, 'pip.conf');
+  writeFileSync(
+    file,
+    pipConfig(
+      plan.indexUrl ? withCredentials(plan.indexUrl, known) : null,
+      [...plan.extraIndexUrls, ...(plan.cpuTorch ? [plan.cpuTorch.indexUrl] : [])].map((url) =>
+        withCredentials(url, known),
+      ),
+    ),
+    { mode: 0o600 },
+  );
+  return file;
+}
+
+function readMetadataDigest(metadataFile: string): string {
   const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;
   const digest = metadata['containerimage.digest'];
   if (typeof digest !== 'string')
     throw new UserError('buildx wrote no image digest in its metadata file', 'build');
-  let manifestDigest: string | null = null;
-  if (request.ociArchive) {
-    manifestDigest = await imageManifestDigest(request.ociArchive);
-    await loadArchive(options.docker, request.ociArchive, options.tags);
-  }
-  const imageRef = options.tags[0] ?? digest;
-  const inspect = await options.docker.exec(['image', 'inspect', '--format', '{{.Size}}', imageRef]);
-  return {
-    digest,
-    manifestDigest,
-    imageRef,
-    sizeBytes: inspect.exitCode === 0 ? Number(inspect.stdout.trim()) : null,
-    provenance,
-    sbom: Boolean(request.sbomGenerator),
-    reproducible: request.ociArchive !== null,
-    notes,
-    seconds: (Date.now() - started) / 1000,
-  };
+  return digest;
 }
 
 /** Loads the OCI archive into the image store (attestations included) and tags it with every tag. */
@@ -166,23 +253,26 @@ async function loadArchive(docker: DockerCli, archive: string, tags: readonly st
 }
 
 /**
- * The platform image manifest's digest, read from the archive: unlike the index, whose provenance
- * attestation records when the build ran, it is the same for two builds of the same commit.
+ * The platform image manifests' digests, read from the archive: unlike the index, whose provenance
+ * attestation records when the build ran, they are the same for two builds of the same commit, and
+ * what a re-export to the registry must serve. Attestation manifests are left out.
  */
-async function imageManifestDigest(archive: string): Promise<string | null> {
+async function platformManifestDigests(archive: string): Promise<string[]> {
   const read = async (member: string): Promise<Record<string, unknown> | null> => {
     const result = await runProcess('tar', ['-xOf', archive, member]);
     return result.exitCode === 0 ? (JSON.parse(result.stdout) as Record<string, unknown>) : null;
   };
-  type Descriptor = { digest: string; mediaType?: string; annotations?: Record<string, string> };
-  let descriptor = ((await read('index.json'))?.manifests as Descriptor[] | undefined)?.[0];
-  for (let depth = 0; descriptor && depth < 3; depth++) {
-    const body = await read(`blobs/sha256/${descriptor.digest.replace(/^sha256:/, '')}`);
-    const inner = body?.manifests as Descriptor[] | undefined;
-    if (!inner) return descriptor.digest;
-    descriptor = inner.find(
-      (entry) => entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest',
-    );
-  }
-  return null;
+  type Descriptor = { digest: string; annotations?: Record<string, string> };
+  const found: string[] = [];
+  const walk = async (descriptors: Descriptor[], depth: number): Promise<void> => {
+    for (const descriptor of descriptors) {
+      if (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue;
+      const body = await read(`blobs/sha256/${descriptor.digest.replace(/^sha256:/, '')}`);
+      const inner = body?.manifests as Descriptor[] | undefined;
+      if (inner && depth < 3) await walk(inner, depth + 1);
+      else if (!inner) found.push(descriptor.digest);
+    }
+  };
+  await walk(((await read('index.json'))?.manifests as Descriptor[] | undefined) ?? [], 0);
+  return [...new Set(found)].sort();
 }

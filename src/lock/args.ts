@@ -1,5 +1,6 @@
 import type { BuildPlan } from '../plan/types.js';
 import { pinnedBase } from '../plan/types.js';
+import { RESOLVER_FILES_MAX_BYTES, RESOLVER_PROJECT_DIR } from './resolver-files.js';
 
 /**
  * pip resolving gigabyte wheels streams them to disk, so it needs little memory; what runs it is a
@@ -9,20 +10,19 @@ export const RESOLVER_MEMORY = '4g';
 /** pip runs one process at a time; an sdist's metadata build starts a few more. */
 export const RESOLVER_PIDS_LIMIT = 1024;
 export const RESOLVER_NOFILE_LIMIT = 8192;
-/** nobody, where the caller names no user: pip needs only a writable HOME (/tmp). */
+/** nobody: pip needs only a writable HOME (/tmp) and the project folder it fills from its input. */
 export const RESOLVER_USER = '65534:65534';
 
 /**
  * `docker run` arguments that resolve the plan's requirements inside its pinned base image, with
  * memory (no swap), process and file limits and no capabilities: pip may run an sdist's build
- * script. Named, so that a timeout can `docker kill` it.
+ * script. Named, so that a timeout can `docker kill` it. The project's files it needs come on
+ * standard input (`-i`) into an empty in-memory folder: the engine may not see this machine's.
  */
 export function resolverArgs(
   plan: BuildPlan,
-  contextDir: string,
   script: string,
-  /** `user`: uid:gid to run pip as; the project's owner, so it reads a folder others may not. */
-  options: { platform?: string | null; containerName?: string; user?: string } = {},
+  options: { platform?: string | null; containerName?: string } = {},
 ): string[] {
   // Everything resolve.py reads. Index URLs travel without credentials: a private index's full
   // URLs come in the container's environment (ML_CONTAINER_INDEXES), never on a command line.
@@ -36,6 +36,7 @@ export function resolverArgs(
   return [
     'run',
     '--rm',
+    '--interactive',
     ...(options.containerName ? ['--name', options.containerName] : []),
     // pip resolves for the interpreter and platform it runs on: run it on the target platform.
     ...(options.platform ? ['--platform', options.platform] : []),
@@ -51,16 +52,17 @@ export function resolverArgs(
     '--ulimit',
     `nofile=${RESOLVER_NOFILE_LIMIT}:${RESOLVER_NOFILE_LIMIT}`,
     '--user',
-    options.user ?? RESOLVER_USER,
+    RESOLVER_USER,
     // Writable on disk, not a tmpfs: pip downloads whole wheels (torch is gigabytes) to read their metadata.
     '--env',
     'HOME=/tmp',
     // The name alone: docker copies the value from its own environment, so it is on no command line.
     ...(plan.privateIndexes ? ['--env', 'ML_CONTAINER_INDEXES'] : []),
-    '--volume',
-    `${contextDir}:/project:ro`,
+    // Twice the files' cap: base64 aside, pip unpacks nothing here (it builds in /tmp).
+    '--tmpfs',
+    `${RESOLVER_PROJECT_DIR}:rw,nosuid,nodev,noexec,size=${(2 * RESOLVER_FILES_MAX_BYTES) / 2 ** 20}m,uid=65534,gid=65534,mode=0700`,
     '--workdir',
-    '/project',
+    RESOLVER_PROJECT_DIR,
     '--entrypoint',
     'python3',
     pinnedBase(plan.base),

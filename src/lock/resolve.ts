@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { type DockerCli, outputTail } from '../adapters/docker.js';
 import { normalizeName } from '../detect/pep508.js';
 import { pipVariableProblem } from '../detect/pip-lines.js';
@@ -11,6 +11,7 @@ import type { SourceRef } from '../source.js';
 import { excerpt, hasControlCharacters, quoted } from '../text.js';
 import { resolverArgs } from './args.js';
 import { type Lock, lockFromReport, parseReport } from './report.js';
+import { resolverFiles } from './resolver-files.js';
 
 const RESOLVER_SCRIPT = readFileSync(new URL('./resolve.py', import.meta.url), 'utf8');
 const MARKER = 'ML_CONTAINER_RESOLVE_REPORT ';
@@ -34,18 +35,14 @@ export async function resolveLock(
   };
   const failed = `could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}`;
   const containerName = `ml-container-resolve-${randomBytes(6).toString('hex')}`;
-  const result = await docker.exec(
-    resolverArgs(plan, contextDir, RESOLVER_SCRIPT, { platform, containerName, user: ownerOf(contextDir) }),
-    {
-      env: plan.privateIndexes
-        ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) }
-        : undefined,
-      timeoutMs: RESOLVE_TIMEOUT_SECONDS * 1000,
-      onTimeout: async () => {
-        await docker.exec(['kill', containerName]);
-      },
+  const result = await docker.exec(resolverArgs(plan, RESOLVER_SCRIPT, { platform, containerName }), {
+    input: JSON.stringify(resolverFiles(spec, plan, contextDir)),
+    env: plan.privateIndexes ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) } : undefined,
+    timeoutMs: RESOLVE_TIMEOUT_SECONDS * 1000,
+    onTimeout: async () => {
+      await docker.exec(['kill', containerName]);
     },
-  );
+  });
   if (result.timedOut) {
     throw new UserError(
       `${failed}: pip did not finish within ${RESOLVE_TIMEOUT_SECONDS / 60} minutes`,
@@ -117,18 +114,4 @@ function failingRequirement(stderr: string, spec: EnvironmentSpec) {
   if (!match?.[1]) return undefined;
   const name = normalizeName(match[1]);
   return spec.dependencies.requirements.find((requirement) => requirement.name === name)?.source;
-}
-
-/**
- * The project folder's owner as uid:gid: pip runs as them, never as root by choice, and reads the
- * project even where others may not (a private folder, a umask of 077). Mounted, the folder keeps
- * its owner and mode.
- */
-function ownerOf(dir: string): string | undefined {
-  try {
-    const { uid, gid } = statSync(dir);
-    return `${uid}:${gid}`;
-  } catch {
-    return undefined; // nobody, then: docker will say the folder cannot be mounted
-  }
 }

@@ -9,7 +9,7 @@ export function outputs(report: RunReport): Record<string, string> {
   const tags = report.variants.flatMap((variant) => variant.tags?.tags ?? []);
   return {
     image: first?.tags?.tags[0] ?? '',
-    digest: first?.build?.digest ?? '',
+    digest: first ? imageDigest(first) : '',
     tags: tags.join('\n'),
     pushed: String(report.variants.some((variant) => (variant.publish?.pushed.length ?? 0) > 0)),
     variant: report.variants.map((variant) => variant.plan.variant).join(','),
@@ -22,6 +22,11 @@ export function outputs(report: RunReport): Record<string, string> {
   };
 }
 
+/** What the registry serves once pushed (the classic store makes the manifest then), else what was built. */
+function imageDigest(variant: VariantReport): string {
+  return variant.publish?.digest ?? variant.build?.digest ?? '';
+}
+
 /** Each variant's image, where `image` and `digest` describe the first variant only. */
 function variantImages(report: RunReport) {
   return Object.fromEntries(
@@ -29,7 +34,7 @@ function variantImages(report: RunReport) {
       variant.plan.variant,
       {
         image: variant.tags?.tags[0] ?? '',
-        digest: variant.build?.digest ?? '',
+        digest: imageDigest(variant),
         tags: variant.tags?.tags ?? [],
         pushed: variant.publish?.pushed ?? [],
       },
@@ -53,7 +58,8 @@ export function metadata(report: RunReport) {
       base: { image: variant.plan.base.image, digest: variant.plan.base.digest },
       lock: variant.lock ? { sha256: variant.lock.sha256, packages: variant.lock.packages.length } : null,
       frameworks: frameworkVersions(variant),
-      digest: variant.build?.digest ?? null,
+      digest: variant.publish?.digest ?? variant.build?.digest ?? null,
+      image_id: variant.build?.imageId ?? null,
       manifest_digest: variant.build?.manifestDigest ?? null,
       reproducible: variant.build?.reproducible ?? false,
       size_bytes: variant.build?.sizeBytes ?? null,

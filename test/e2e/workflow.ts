@@ -39,9 +39,12 @@ export function runOnPush(
   ref: string,
   actionInputs: Record<string, string>,
   workspace = workspaceWithExample(),
+  /** More of the runner's environment, e.g. DOCKER_HOST. */
+  env?: Record<string, string>,
 ) {
   return runAction({
     workspace,
+    env,
     eventName: 'push',
     ref,
     sha,

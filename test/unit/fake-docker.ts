@@ -38,7 +38,10 @@ export function fakeDocker(options: FakeOptions = {}): DockerCli & { calls: stri
         writeFileSync(metadata, JSON.stringify({ 'containerimage.digest': BUILT }));
         return ok();
       }
-      if (first === 'image') return ok('164000000\n');
+      if (first === 'image') {
+        const format = args[args.indexOf('--format') + 1] ?? '';
+        return ok(format.includes('.Id') ? `sha256:${'1'.repeat(64)} 164000000\n` : '164000000\n');
+      }
       if (first === 'load' || first === 'tag') return ok();
       if (first === 'run' && args.includes('python3')) {
         return ok(`Looking in indexes\nML_CONTAINER_RESOLVE_REPORT ${JSON.stringify(irisReport())}\n`);

@@ -42,7 +42,9 @@ describe('builderInfo', () => {
   it('reads the test bed: docker driver with the containerd store can do everything', () => {
     const info = builderInfo(TESTBED_INSPECT, TESTBED_VERSION, CONTAINERD_STORE);
     expect(info).toEqual({
+      name: 'default',
       driver: 'docker',
+      route: 'store',
       buildxVersion: '0.13.1+ds1',
       buildkitVersion: 'v0.0.0+unknown',
       platforms: ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4'],
@@ -70,20 +72,34 @@ describe('builderInfo', () => {
     expect(builderLimits(info, { cache: 'none', provenance: false, reproducible: false })).toEqual([]);
   });
 
-  it('reads a docker-container builder: cache and OCI export work, provenance needs the daemon to keep it', () => {
+  it('reads a docker-container builder: it sends an archive back, so cache, OCI export and provenance work whatever the store', () => {
     const info = builderInfo(CONTAINER_INSPECT, 'github.com/docker/buildx v0.19.3 48d6a39\n', CLASSIC_STORE);
     expect(info).toMatchObject({
+      name: 'builder-3f1c',
       driver: 'docker-container',
+      route: 'archive',
+      containerdStore: false,
       buildxVersion: '0.19.3',
       buildkitVersion: 'v0.18.2',
       platforms: ['linux/amd64', 'linux/amd64/v2', 'linux/arm64', 'linux/386'],
       canExportCache: true,
       canExportOci: true,
-      canKeepProvenance: false,
+      // The classic store drops the loaded copy's attestations; the re-export pushes them.
+      canKeepProvenance: true,
     });
-    expect(builderLimits(info, { cache: 'gha', provenance: true, reproducible: true })).toEqual([
-      "provenance skipped: the 'docker-container' builder loading into Docker's classic image store drops attestations (enable the containerd image store to keep them)",
-    ]);
+    expect(builderLimits(info, { cache: 'gha', provenance: true, reproducible: true })).toEqual([]);
+  });
+
+  it.each([
+    ['kubernetes', 'archive'],
+    ['remote', 'archive'],
+    ['cloud', 'archive'],
+    ['some-future-driver', 'archive'],
+    ['docker', 'store'],
+  ])('routes the %s driver through the %s', (driver, route) => {
+    const info = builderInfo(`Name: b\nDriver: ${driver}\n`, '', CONTAINERD_STORE);
+    expect(info.route).toBe(route);
+    expect(info.canKeepProvenance && info.canExportCache && info.canExportOci).toBe(true);
   });
 });
 

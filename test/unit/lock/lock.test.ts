@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,16 +62,16 @@ describe('lockFromReport', () => {
 });
 
 describe('resolverArgs', () => {
-  it('resolves inside the pinned base, limited, unprivileged, with the project mounted read-only, as an argument array', () => {
+  it('resolves inside the pinned base, limited, unprivileged, the project sent on stdin into an empty folder, as an argument array', () => {
     const args = resolverArgs(
       irisPlan({ 'index-url': 'http://127.0.0.1:3141/simple', network: 'host' }),
-      '/work/iris',
       'SCRIPT',
       { containerName: 'resolve-1' },
     );
     expect(args).toEqual([
       'run',
       '--rm',
+      '--interactive',
       '--name',
       'resolve-1',
       '--network',
@@ -90,8 +90,8 @@ describe('resolverArgs', () => {
       '65534:65534',
       '--env',
       'HOME=/tmp',
-      '--volume',
-      '/work/iris:/project:ro',
+      '--tmpfs',
+      '/project:rw,nosuid,nodev,noexec,size=512m,uid=65534,gid=65534,mode=0700',
       '--workdir',
       '/project',
       '--entrypoint',
@@ -120,7 +120,7 @@ describe('resolverArgs', () => {
     const cpu = plans.find((candidate) => candidate.variant === 'cpu');
     if (!cpu) throw new Error('no CPU plan');
     cpu.base.digest = BASE_DIGEST;
-    expect(requestOf(resolverArgs(cpu, '/w', 'S'))).toEqual({
+    expect(requestOf(resolverArgs(cpu, 'S'))).toEqual({
       requirements: 'requirements.txt',
       lines: null,
       indexUrl: 'https://mirror.example/simple',
@@ -133,7 +133,7 @@ describe('resolverArgs', () => {
     const gpu = plans.find((candidate) => candidate.variant === 'gpu');
     if (!gpu) throw new Error('no GPU plan');
     gpu.base.digest = BASE_DIGEST;
-    expect(requestOf(resolverArgs(gpu, '/w', 'S')).cpuTorch).toBeNull();
+    expect(requestOf(resolverArgs(gpu, 'S')).cpuTorch).toBeNull();
   });
 
   it('keeps credentials out of the request: they travel by name in the environment', () => {
@@ -142,7 +142,6 @@ describe('resolverArgs', () => {
         'index-url': 'https://user:s3cret@private.example/simple',
         'extra-index-urls': 'https://token:other-s3cret@more.example/simple',
       }),
-      '/w',
       'S',
     );
     expect(args.join(' ')).not.toMatch(/s3cret|user:|token:/);
@@ -154,13 +153,13 @@ describe('resolverArgs', () => {
   });
 
   it('leaves the network to Docker by default, and pulling the pinned base too', () => {
-    const args = resolverArgs(irisPlan(), '/w', 'S');
+    const args = resolverArgs(irisPlan(), 'S');
     expect(args).not.toContain('--network');
     expect(args.join(' ')).not.toContain('--pull');
   });
 
   it('runs on the platform it resolves for', () => {
-    expect(resolverArgs(irisPlan(), '/w', 'S', { platform: 'linux/arm64' })).toEqual(
+    expect(resolverArgs(irisPlan(), 'S', { platform: 'linux/arm64' })).toEqual(
       expect.arrayContaining(['--platform', 'linux/arm64']),
     );
   });
@@ -191,17 +190,22 @@ describe('lock', () => {
     expect(kill?.args).toEqual(['kill', name]);
   });
 
-  it("runs pip as the project folder's owner, who can read it where others may not", async () => {
+  it('runs pip as nobody and sends it the requirements on stdin, mounting nothing: the engine may be another machine', async () => {
     const project = mkdtempSync(join(tmpdir(), 'ml-container-private-')); // mode 0700
-    let user: string | undefined;
+    writeFileSync(join(project, 'requirements.txt'), 'scikit-learn==1.6.1\n');
+    let call: { args: readonly string[]; input?: string } | undefined;
     const docker: DockerCli = {
-      async exec(args) {
-        user = args[args.indexOf('--user') + 1];
+      async exec(args, options) {
+        call = { args, input: options?.input };
         return { exitCode: 1, stdout: '', stderr: 'ERROR: stop here', timedOut: false };
       },
     };
     await lock(irisPlan(), irisSpec(), project, docker, memoryReader(irisTree)).catch(() => null);
-    const { uid, gid } = statSync(project);
-    expect(user).toBe(`${uid}:${gid}`);
+    expect(call?.args[call.args.indexOf('--user') + 1]).toBe('65534:65534');
+    expect(call?.args).not.toContain('--volume');
+    expect(call?.args.join(' ')).not.toContain(project);
+    const sent = JSON.parse(call?.input ?? '{}') as Record<string, string>;
+    expect(Object.keys(sent)).toEqual(['requirements.txt']);
+    expect(Buffer.from(sent['requirements.txt'] ?? '', 'base64').toString()).toBe('scikit-learn==1.6.1\n');
   });
 });

@@ -92,7 +92,7 @@ describe('credentials on the PyTorch index root', () => {
     cpu.base.digest = BASE_DIGEST;
     expect(cpu.cpuTorch?.indexUrl).toBe('https://torch-mirror.corp.example/whl/cpu');
     expect(cpu.privateIndexes).toBe(true);
-    const args = resolverArgs(cpu, '/w', 'S');
+    const args = resolverArgs(cpu, 'S');
     expect(args.join(' ')).not.toContain('t0psecret');
     expect(args).toContain('ML_CONTAINER_INDEXES');
     expect(JSON.stringify(cpu)).not.toContain('t0psecret');
