@@ -1,40 +1,22 @@
 import { UserError } from '../errors.js';
-import { readPdmLock } from './lockfiles/pdm-lock.js';
-import { readPipfileLock } from './lockfiles/pipfile-lock.js';
-import { readPoetryLock } from './lockfiles/poetry-lock.js';
-import { readPylock } from './lockfiles/pylock.js';
-import type { PyprojectFile } from './lockfiles/pyproject-roots.js';
-import { readUvLock } from './lockfiles/uv-lock.js';
-import type { LockRead, Manifest } from './manifest.js';
+import { LOCK_MANIFESTS, MANIFEST_FILES } from '../project/manifest-names.js';
+import { readToml } from '../project/parse.js';
+import type { RepoReader } from '../project/reader.js';
+import { readPdmLock } from '../python/lockfiles/pdm-lock.js';
+import { readPipfileLock } from '../python/lockfiles/pipfile-lock.js';
+import { readPoetryLock } from '../python/lockfiles/poetry-lock.js';
+import { readPylock } from '../python/lockfiles/pylock.js';
+import type { PyprojectFile } from '../python/lockfiles/pyproject-roots.js';
+import { readUvLock } from '../python/lockfiles/uv-lock.js';
+import type { LockRead } from '../python/types.js';
+import type { Manifest } from './manifest.js';
 import { readCog } from './manifests/cog.js';
 import { readConda } from './manifests/conda.js';
 import { readPipfile } from './manifests/pipfile.js';
 import { pyprojectFlavour, pyprojectFormat, readPyproject } from './manifests/pyproject.js';
 import { readRequirementsManifest } from './manifests/requirements.js';
 import { readSetupCfg, readSetupPy } from './manifests/setuptools.js';
-import { readToml } from './parse.js';
-import type { RepoReader } from './reader.js';
 
-/** The files that make a folder a project (docs/detection.md, "Projects"). */
-export const MANIFEST_FILES = [
-  'cog.yaml',
-  'pylock.toml',
-  'requirements.txt',
-  'pyproject.toml',
-  'Pipfile',
-  'environment.yml',
-  'environment.yaml',
-  'setup.cfg',
-  'setup.py',
-];
-
-/** The lockfiles that only ever come with their manifest, and that manifest's name. */
-export const LOCK_MANIFESTS: Readonly<Record<string, string>> = {
-  'uv.lock': 'pyproject.toml',
-  'poetry.lock': 'pyproject.toml',
-  'pdm.lock': 'pyproject.toml',
-  'Pipfile.lock': 'Pipfile',
-};
 const LOCK_FILES = Object.keys(LOCK_MANIFESTS);
 
 export interface Chosen {

@@ -1,4 +1,4 @@
-import type { SourceRef } from '../source.js';
+import type { Requirement } from '../python/types.js';
 
 export type DependencyFormat =
   | 'requirements'
@@ -13,28 +13,6 @@ export type DependencyFormat =
   | 'pylock';
 
 export type Accelerator = 'cpu' | 'gpu-optional' | 'gpu-required';
-
-/** One PEP 508 requirement as written, with where it was written. */
-export interface Requirement {
-  name: string;
-  extras: string[];
-  /** PEP 440, as pip reads it. */
-  specifier: string;
-  /** The constraint as the user wrote it, where that was not PEP 440 (poetry's `^2.1`). */
-  written?: string;
-  marker: string | null;
-  url: string | null;
-  hashes: string[];
-  source: SourceRef;
-  /**
-   * The named index this requirement must come from, as its tool binds it: poetry `source = "…"`,
-   * a `[tool.uv.sources]` entry that applies, pipenv `index = "…"`, a pdm source's
-   * `include_packages`. Absent: any index the project searches.
-   */
-  index?: string;
-  /** The dependency group it was listed in (uv's default groups), for sources scoped to a group. */
-  group?: string;
-}
 
 export interface Framework {
   name: string;

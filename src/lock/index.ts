@@ -1,18 +1,18 @@
 import type { DockerCli } from '../adapters/docker.js';
-import { readPdmLock } from '../detect/lockfiles/pdm-lock.js';
-import { readPipfileLock } from '../detect/lockfiles/pipfile-lock.js';
-import { readPoetryLock } from '../detect/lockfiles/poetry-lock.js';
-import { readPylock } from '../detect/lockfiles/pylock.js';
-import { readUvLock } from '../detect/lockfiles/uv-lock.js';
-import type { LockRead } from '../detect/manifest.js';
-import { linuxEnvironment, platformMachine } from '../detect/markers.js';
-import type { RepoReader } from '../detect/reader.js';
 import type { EnvironmentSpec } from '../detect/spec.js';
 import type { Credentials } from '../plan/credentials.js';
 import type { BuildPlan } from '../plan/types.js';
+import type { RepoReader } from '../project/reader.js';
+import { readPdmLock } from '../python/lockfiles/pdm-lock.js';
+import { readPipfileLock } from '../python/lockfiles/pipfile-lock.js';
+import { readPoetryLock } from '../python/lockfiles/poetry-lock.js';
+import { readPylock } from '../python/lockfiles/pylock.js';
+import { readUvLock } from '../python/lockfiles/uv-lock.js';
+import { linuxEnvironment, platformMachine } from '../python/markers.js';
+import type { LockRead } from '../python/types.js';
 import { lockFromHashedRequirements, lockFromLockRead } from './convert.js';
 
-export { platformMachine } from '../detect/markers.js';
+export { platformMachine } from '../python/markers.js';
 
 import { type Lock, mergePlatformLocks } from './report.js';
 import { resolveLock } from './resolve.js';
