@@ -141,6 +141,7 @@ export function detect(reader: RepoReader, options: DetectOptions = {}): Environ
       format: chosen.format,
       files: chosen.files,
       lockfile: chosen.lockfile,
+      ...(lock ? { lockRead: lock } : {}),
       requirements,
       ...splitIndexes(hintingIndexes(manifest?.indexes ?? [], requirements)),
     },

@@ -1,4 +1,4 @@
-import type { Requirement } from '../python/types.js';
+import type { LockRead, Requirement } from '../python/types.js';
 
 export type DependencyFormat =
   | 'requirements'
@@ -58,6 +58,12 @@ export interface EnvironmentSpec {
     format: DependencyFormat;
     files: string[];
     lockfile: string | null;
+    /**
+     * `lockfile` as detect parsed it, so that lock converts what detect read instead of reading it
+     * again. Absent for a hashed requirements file (its requirements are the lock), and where
+     * detect did not run (hand-made specs). Not part of `detect --json`.
+     */
+    lockRead?: LockRead;
     requirements: Requirement[];
     indexUrl: { url: string; source: string } | null;
     /** The other indexes the manifest names (poetry/uv/pdm sources, requirements --extra-index-url). */
