@@ -1,4 +1,4 @@
-// Lock texts shaped after the reader fixtures in test/unit/detect/lockfiles (themselves copied
+// Lock texts shaped after the reader fixtures in test/unit/python/lockfiles (themselves copied
 // from real lockfiles), with the platform- and Python-specific entries each tool writes: uv's
 // forks (one entry per resolution, `resolution-markers`), Poetry 2's and PDM's package markers,
 // pipenv's `markers`, PEP 751 `marker`, and `uv pip compile --universal --generate-hashes`.

@@ -1,6 +1,6 @@
 // lockFromLockRead walks a uv.lock or poetry.lock from the project's own dependencies: a package
 // is installed when some path of edges whose markers hold reaches it, as `uv sync` and
-// `poetry install` decide. The fixtures (test/unit/detect/lockfiles/graph-fixtures.ts) lock
+// `poetry install` decide. The fixtures (test/unit/python/lockfiles/graph-fixtures.ts) lock
 // Windows-only packages without a marker of their own: only the edges leave them out.
 import { describe, expect, it } from 'vitest';
 import { isUserError, type UserError } from '../../../src/errors.js';
