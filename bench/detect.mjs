@@ -103,7 +103,7 @@ function generate(root, target) {
 }
 
 /**
- * The walk alone, in this process: src/detect/reader.ts transpiled with the TypeScript compiler
+ * The walk alone, in this process: src/project/reader.ts transpiled with the TypeScript compiler
  * (a dev dependency) into the scratch folder, its `ignore` import pointed at this checkout's copy.
  * Null, with why, when that cannot be done (no TypeScript, or the reader imports more than that).
  */
@@ -111,7 +111,7 @@ async function loadDirectoryReader() {
   try {
     const require = createRequire(resolve('package.json'));
     const ts = require('typescript');
-    const source = readFileSync('src/detect/reader.ts', 'utf8');
+    const source = readFileSync('src/project/reader.ts', 'utf8');
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     });
@@ -239,7 +239,7 @@ try {
     '',
     '`files`: written to disk; `visible`: those not ignored or skipped. `median s`: the spawned',
     '`detect --json`, start-up included; `over floor s`: less the one-file `detect`. `walk alone s`:',
-    '`directoryReader(dir).files()` in this process (warm JIT), when src/detect/reader.ts transpiles.',
+    '`directoryReader(dir).files()` in this process (warm JIT), when src/project/reader.ts transpiles.',
     '',
     `JSON: ${values.out}`,
   ];

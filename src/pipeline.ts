@@ -6,7 +6,7 @@ import type { DockerCli } from './adapters/docker.js';
 import { projectFiles } from './adapters/project-file.js';
 import { resolveBaseDigest } from './adapters/registry.js';
 import type { RunContext } from './context.js';
-import { detect, directoryReader, type EnvironmentSpec, type RepoReader } from './detect/index.js';
+import { detect, type EnvironmentSpec } from './detect/index.js';
 import type { ModelArtifact } from './detect/spec.js';
 import { type Phase, UserError } from './errors.js';
 import { cacheArgs } from './image/cache.js';
@@ -28,6 +28,7 @@ import { type Credentials, credentialsOf, inputIndexUrls } from './plan/credenti
 import { type BuildPlan, chooseVariants, plan } from './plan/index.js';
 import { checkLfsPointers } from './plan/lfs.js';
 import { ALLOW_FORK_CREDENTIALS, type TrustPolicy, trustPolicy } from './plan/trust.js';
+import { directoryReader, type RepoReader } from './project/reader.js';
 import {
   computeLabels,
   computeTags,

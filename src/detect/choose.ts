@@ -1,40 +1,18 @@
 import { UserError } from '../errors.js';
-import { readPdmLock } from './lockfiles/pdm-lock.js';
-import { readPipfileLock } from './lockfiles/pipfile-lock.js';
-import { readPoetryLock } from './lockfiles/poetry-lock.js';
-import { readPylock } from './lockfiles/pylock.js';
-import type { PyprojectFile } from './lockfiles/pyproject-roots.js';
-import { readUvLock } from './lockfiles/uv-lock.js';
-import type { LockRead, Manifest } from './manifest.js';
+import { LOCK_MANIFESTS, MANIFEST_FILES } from '../project/manifest-names.js';
+import { readToml } from '../project/parse.js';
+import type { RepoReader } from '../project/reader.js';
+import type { PyprojectFile } from '../python/lockfiles/pyproject-roots.js';
+import { LOCK_READERS } from '../python/lockfiles/readers.js';
+import type { LockRead } from '../python/types.js';
+import type { Manifest } from './manifest.js';
 import { readCog } from './manifests/cog.js';
 import { readConda } from './manifests/conda.js';
 import { readPipfile } from './manifests/pipfile.js';
 import { pyprojectFlavour, pyprojectFormat, readPyproject } from './manifests/pyproject.js';
 import { readRequirementsManifest } from './manifests/requirements.js';
 import { readSetupCfg, readSetupPy } from './manifests/setuptools.js';
-import { readToml } from './parse.js';
-import type { RepoReader } from './reader.js';
 
-/** The files that make a folder a project (docs/detection.md, "Projects"). */
-export const MANIFEST_FILES = [
-  'cog.yaml',
-  'pylock.toml',
-  'requirements.txt',
-  'pyproject.toml',
-  'Pipfile',
-  'environment.yml',
-  'environment.yaml',
-  'setup.cfg',
-  'setup.py',
-];
-
-/** The lockfiles that only ever come with their manifest, and that manifest's name. */
-export const LOCK_MANIFESTS: Readonly<Record<string, string>> = {
-  'uv.lock': 'pyproject.toml',
-  'poetry.lock': 'pyproject.toml',
-  'pdm.lock': 'pyproject.toml',
-  'Pipfile.lock': 'Pipfile',
-};
 const LOCK_FILES = Object.keys(LOCK_MANIFESTS);
 
 export interface Chosen {
@@ -87,7 +65,7 @@ function cog(at: Folder): Choice {
 /** pylock.toml, with the pyproject.toml beside it giving the specs as written when it lists any. */
 function pylock(at: Folder): Choice {
   const lockfile = `${at.dir}pylock.toml`;
-  const lock = readPylock(at.reader, lockfile);
+  const lock = LOCK_READERS['pylock.toml'](at.reader, lockfile);
   const pyproject = at.pyproject();
   const manifest =
     pyproject && pyprojectFlavour(pyproject).hasProjectDependencies
@@ -96,25 +74,23 @@ function pylock(at: Folder): Choice {
   return { manifest, lock, lockfile, format: 'pylock', files: manifest ? [...manifest.files] : [lockfile] };
 }
 
-type PyprojectLockReader = (reader: RepoReader, path: string, pyproject: PyprojectFile) => LockRead;
-
 /** pyproject.toml with the first of uv.lock, poetry.lock, pdm.lock beside it; null without one. */
 function lockedPyproject(at: Folder): Choice | null {
   const pyproject = at.pyprojectFile();
   if (!pyproject) return null;
   // uv and poetry read in it where installing starts (the project's dependencies, uv's default groups).
-  const pyprojectLocks: [string, 'uv' | 'poetry' | 'pdm', PyprojectLockReader][] = [
-    ['uv.lock', 'uv', readUvLock],
-    ['poetry.lock', 'poetry', readPoetryLock],
-    ['pdm.lock', 'pdm', readPdmLock],
-  ];
-  for (const [name, format, readLock] of pyprojectLocks) {
+  const pyprojectLocks = [
+    ['uv.lock', 'uv'],
+    ['poetry.lock', 'poetry'],
+    ['pdm.lock', 'pdm'],
+  ] as const;
+  for (const [name, format] of pyprojectLocks) {
     if (!at.has(name)) continue;
     const manifest = readPyproject(at.reader, pyproject.file, format);
     const lockfile = `${at.dir}${name}`;
     return {
       manifest,
-      lock: readLock(at.reader, lockfile, pyproject),
+      lock: LOCK_READERS[name](at.reader, lockfile, pyproject),
       lockfile,
       format,
       files: manifest.files,
@@ -139,7 +115,7 @@ function lockedPipfile(at: Folder): Choice | null {
   const lockfile = `${at.dir}Pipfile.lock`;
   return {
     manifest,
-    lock: readPipfileLock(at.reader, lockfile),
+    lock: LOCK_READERS['Pipfile.lock'](at.reader, lockfile),
     lockfile,
     format: 'pipfile',
     files: manifest ? manifest.files : [lockfile],

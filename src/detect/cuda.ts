@@ -1,9 +1,9 @@
 import { cudaDefaults } from '../data/compat.js';
 import { UserError } from '../errors.js';
+import type { IndexRef, LockedPackage, Requirement } from '../python/types.js';
+import { compareMinor, exactPin, majorMinor, minorSatisfies } from '../python/versions.js';
 import { formatSource, type SourceRef } from '../source.js';
-import type { CudaHint, IndexRef, LockedPackage } from './manifest.js';
-import type { Requirement } from './spec.js';
-import { compareMinor, exactPin, majorMinor, minorSatisfies } from './versions.js';
+import type { CudaHint } from './manifest.js';
 
 /** One reason to think the project needs CUDA; `version` null means "a GPU, CUDA unknown". */
 export interface CudaFinding {

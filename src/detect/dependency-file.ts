@@ -1,8 +1,9 @@
 import { posix } from 'node:path';
 import { UserError } from '../errors.js';
-import { type Chosen, chooseDependencyFile, dependencyFileKind, LOCK_MANIFESTS } from './choose.js';
-import { folderOf, inFolder } from './paths.js';
-import type { RepoReader } from './reader.js';
+import { LOCK_MANIFESTS } from '../project/manifest-names.js';
+import { folderOf, inFolder } from '../project/paths.js';
+import type { RepoReader } from '../project/reader.js';
+import { type Chosen, chooseDependencyFile, dependencyFileKind } from './choose.js';
 
 const INPUT = "input 'dependency-file'";
 

@@ -1,7 +1,7 @@
+import { inFolder } from '../project/paths.js';
+import type { RepoReader } from '../project/reader.js';
 import type { SourceRef } from '../source.js';
 import { formatSource } from '../source.js';
-import { inFolder } from './paths.js';
-import type { RepoReader } from './reader.js';
 
 export const CONVENTIONAL_ENTRYPOINTS = ['predict.py', 'serve.py', 'app.py'];
 

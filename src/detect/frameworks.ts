@@ -1,8 +1,9 @@
 import { compatSources, frameworkRow, renamedPackage } from '../data/compat.js';
+import type { LockedPackage, Requirement } from '../python/types.js';
+import { exactPin } from '../python/versions.js';
 import { formatSource } from '../source.js';
-import { type LockedPackage, requirementsOfLock } from './manifest.js';
-import type { Accelerator, Framework, Requirement, Warning } from './spec.js';
-import { exactPin } from './versions.js';
+import { requirementsOfLock } from './manifest.js';
+import type { Accelerator, Framework, Warning } from './spec.js';
 
 /** The ML frameworks among the requirements, by their PyPI name as compat.json lists them. */
 export function detectFrameworks(

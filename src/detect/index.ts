@@ -1,7 +1,13 @@
 import { UserError } from '../errors.js';
+import { LOCK_MANIFESTS, MANIFEST_FILES } from '../project/manifest-names.js';
+import { folderOf } from '../project/paths.js';
+import type { RepoReader } from '../project/reader.js';
+import { checkIndexUrl } from '../python/index-url.js';
+import type { IndexRef, LockedPackage, Requirement } from '../python/types.js';
+import { exactPin } from '../python/versions.js';
 import { formatSource } from '../source.js';
 import { listed } from '../text.js';
-import { type Chosen, chooseManifest, LOCK_MANIFESTS, MANIFEST_FILES } from './choose.js';
+import { type Chosen, chooseManifest } from './choose.js';
 import {
   type CudaFinding,
   indexFindings,
@@ -13,18 +19,12 @@ import {
 import { chooseNamedFile } from './dependency-file.js';
 import { CONVENTIONAL_ENTRYPOINTS, detectEntrypoint } from './entrypoint.js';
 import { detectAccelerator, detectFrameworks, frameworksFromLock, renamedWarnings } from './frameworks.js';
-import { checkIndexUrl } from './index-url.js';
 import { cpuBuilds, describeCpuBuild, hintingIndexes } from './intent.js';
-import { type IndexRef, type LockedPackage, requirementsOfLock } from './manifest.js';
+import { requirementsOfLock } from './manifest.js';
 import { detectModels } from './models.js';
-import { folderOf } from './paths.js';
 import { choosePython, pinFileHints } from './python-version.js';
-import type { RepoReader } from './reader.js';
-import type { EnvironmentSpec, Requirement, Warning } from './spec.js';
-import { exactPin } from './versions.js';
+import type { EnvironmentSpec, Warning } from './spec.js';
 
-export type { RepoReader } from './reader.js';
-export { directoryReader, memoryReader } from './reader.js';
 export type { EnvironmentSpec } from './spec.js';
 
 export interface DetectOptions {
@@ -141,6 +141,7 @@ export function detect(reader: RepoReader, options: DetectOptions = {}): Environ
       format: chosen.format,
       files: chosen.files,
       lockfile: chosen.lockfile,
+      ...(lock ? { lockRead: lock } : {}),
       requirements,
       ...splitIndexes(hintingIndexes(manifest?.indexes ?? [], requirements)),
     },

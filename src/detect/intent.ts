@@ -1,7 +1,7 @@
 import { cpuExtras, cpuIndexes, cpuLocalVersions } from '../data/cpu-builds.js';
+import type { IndexRef, LockedPackage, Requirement } from '../python/types.js';
 import { formatSource, type SourceRef } from '../source.js';
-import type { IndexRef, LockedPackage, Manifest } from './manifest.js';
-import type { Requirement } from './spec.js';
+import type { Manifest } from './manifest.js';
 
 /** A framework the project asks to install as its CPU-only build, with what said so. */
 export interface CpuBuild {

@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
 import { TEXT_CAP } from '../adapters/project-file.js';
+import { inFolder } from '../project/paths.js';
+import type { RepoReader } from '../project/reader.js';
 import { hasControlCharacters } from '../text.js';
-import { inFolder } from './paths.js';
-import type { RepoReader } from './reader.js';
 import type { ModelArtifact } from './spec.js';
 
 const FORMAT_BY_EXTENSION: ReadonlyMap<string, ModelArtifact['format']> = new Map([

@@ -1,12 +1,12 @@
 import { defaultPython, supportedPythons } from '../data/compat.js';
 import { UserError } from '../errors.js';
+import { inFolder } from '../project/paths.js';
+import type { RepoReader } from '../project/reader.js';
+import type { PythonHint } from '../python/types.js';
+import { compareMinor, minorSatisfies } from '../python/versions.js';
 import { formatSource, type SourceRef } from '../source.js';
 import { excerpt } from '../text.js';
-import type { PythonHint } from './manifest.js';
-import { inFolder } from './paths.js';
-import type { RepoReader } from './reader.js';
 import type { Warning } from './spec.js';
-import { compareMinor, minorSatisfies } from './versions.js';
 
 const MAJOR_MINOR = /(?:^|[^\d])(3\.\d{1,2})(?:\.\d+)?/;
 

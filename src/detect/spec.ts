@@ -1,4 +1,4 @@
-import type { SourceRef } from '../source.js';
+import type { LockRead, Requirement } from '../python/types.js';
 
 export type DependencyFormat =
   | 'requirements'
@@ -13,28 +13,6 @@ export type DependencyFormat =
   | 'pylock';
 
 export type Accelerator = 'cpu' | 'gpu-optional' | 'gpu-required';
-
-/** One PEP 508 requirement as written, with where it was written. */
-export interface Requirement {
-  name: string;
-  extras: string[];
-  /** PEP 440, as pip reads it. */
-  specifier: string;
-  /** The constraint as the user wrote it, where that was not PEP 440 (poetry's `^2.1`). */
-  written?: string;
-  marker: string | null;
-  url: string | null;
-  hashes: string[];
-  source: SourceRef;
-  /**
-   * The named index this requirement must come from, as its tool binds it: poetry `source = "…"`,
-   * a `[tool.uv.sources]` entry that applies, pipenv `index = "…"`, a pdm source's
-   * `include_packages`. Absent: any index the project searches.
-   */
-  index?: string;
-  /** The dependency group it was listed in (uv's default groups), for sources scoped to a group. */
-  group?: string;
-}
 
 export interface Framework {
   name: string;
@@ -80,6 +58,12 @@ export interface EnvironmentSpec {
     format: DependencyFormat;
     files: string[];
     lockfile: string | null;
+    /**
+     * `lockfile` as detect parsed it, so that lock converts what detect read instead of reading it
+     * again. Absent for a hashed requirements file (its requirements are the lock), and where
+     * detect did not run (hand-made specs). Not part of `detect --json`.
+     */
+    lockRead?: LockRead;
     requirements: Requirement[];
     indexUrl: { url: string; source: string } | null;
     /** The other indexes the manifest names (poetry/uv/pdm sources, requirements --extra-index-url). */

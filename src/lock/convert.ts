@@ -1,9 +1,9 @@
-import { isLockText } from '../detect/lockfiles/common.js';
-import type { LockRead, LockedPackage as ReadPackage } from '../detect/manifest.js';
-import { evaluateMarker, type MarkerEnvironment } from '../detect/markers.js';
-import type { RepoReader } from '../detect/reader.js';
-import { parseRequirementsFile } from '../detect/requirements.js';
 import { UserError } from '../errors.js';
+import type { RepoReader } from '../project/reader.js';
+import { isLockText } from '../python/lockfiles/common.js';
+import { evaluateMarker, type MarkerEnvironment } from '../python/markers.js';
+import { parseRequirementsFile } from '../python/requirements.js';
+import type { LockRead, LockedPackage as ReadPackage } from '../python/types.js';
 import { formatSource } from '../source.js';
 import { type Lock, type LockedPackage, lockFromPackages } from './report.js';
 import { reachable } from './walk.js';

@@ -1,5 +1,5 @@
-import { evaluateMarker, type MarkerEnvironment } from '../detect/markers.js';
-import { normalizeName } from '../detect/pep508.js';
+import { evaluateMarker, type MarkerEnvironment } from '../python/markers.js';
+import { normalizeName } from '../python/pep508.js';
 
 /**
  * Evaluates `marker` in `env` with `extra` read as the set `active`: `extra == 'x'` holds when x

@@ -1,18 +1,14 @@
 import type { DockerCli } from '../adapters/docker.js';
-import { readPdmLock } from '../detect/lockfiles/pdm-lock.js';
-import { readPipfileLock } from '../detect/lockfiles/pipfile-lock.js';
-import { readPoetryLock } from '../detect/lockfiles/poetry-lock.js';
-import { readPylock } from '../detect/lockfiles/pylock.js';
-import { readUvLock } from '../detect/lockfiles/uv-lock.js';
-import type { LockRead } from '../detect/manifest.js';
-import { linuxEnvironment, platformMachine } from '../detect/markers.js';
-import type { RepoReader } from '../detect/reader.js';
 import type { EnvironmentSpec } from '../detect/spec.js';
 import type { Credentials } from '../plan/credentials.js';
 import type { BuildPlan } from '../plan/types.js';
+import type { RepoReader } from '../project/reader.js';
+import { lockReaderFor } from '../python/lockfiles/readers.js';
+import { linuxEnvironment, platformMachine } from '../python/markers.js';
+import type { LockRead } from '../python/types.js';
 import { lockFromHashedRequirements, lockFromLockRead } from './convert.js';
 
-export { platformMachine } from '../detect/markers.js';
+export { platformMachine } from '../python/markers.js';
 
 import { type Lock, mergePlatformLocks } from './report.js';
 import { resolveLock } from './resolve.js';
@@ -20,14 +16,6 @@ import { resolveLock } from './resolve.js';
 export type { Lock, LockedPackage } from './report.js';
 
 export { RESOLVE_TIMEOUT_SECONDS } from './resolve.js';
-
-const LOCK_READERS: Record<string, (reader: RepoReader, path: string) => LockRead> = {
-  'uv.lock': readUvLock,
-  'poetry.lock': readPoetryLock,
-  'pdm.lock': readPdmLock,
-  'Pipfile.lock': readPipfileLock,
-  'pylock.toml': readPylock,
-};
 
 /**
  * The plan's lock in the one install form: the project's own lock converted as it is (only the
@@ -46,7 +34,7 @@ export async function lock(
   for (const platform of platforms) {
     const platformLock =
       plan.lockSource.kind === 'convert'
-        ? convertLock(plan, plan.lockSource.lockfile, reader, platform)
+        ? convertLock(plan, spec, plan.lockSource.lockfile, reader, platform)
         : await resolveLock(plan, spec, contextDir, docker, credentials, platform);
     locks.push({ machine: platformMachine(platform ?? 'linux/amd64'), lock: platformLock });
   }
@@ -59,7 +47,13 @@ export async function lock(
   ]);
 }
 
-function convertLock(plan: BuildPlan, lockfile: string, reader: RepoReader, platform: string | null): Lock {
+function convertLock(
+  plan: BuildPlan,
+  spec: EnvironmentSpec,
+  lockfile: string,
+  reader: RepoReader,
+  platform: string | null,
+): Lock {
   // Linux CPython of the plan's version on the target (x86_64 when no platform is named).
   const machine = platformMachine(platform ?? 'linux/amd64');
   const env = linuxEnvironment(`${plan.python}.0`, machine);
@@ -68,9 +62,19 @@ function convertLock(plan: BuildPlan, lockfile: string, reader: RepoReader, plat
     `For CPython ${plan.python} on linux/${machine}; packages whose markers do not hold there are left out.`,
     'Install with: pip install --require-hashes --no-deps -r requirements.lock',
   ];
-  // By name: a lockfile beside a manifest named with 'dependency-file' lies in a folder (inference/uv.lock).
-  const readLock = LOCK_READERS[lockfile.slice(lockfile.lastIndexOf('/') + 1)];
-  return readLock
-    ? lockFromLockRead(readLock(reader, lockfile), env, header)
+  const read = lockRead(spec, lockfile, reader);
+  return read
+    ? lockFromLockRead(read, env, header)
     : lockFromHashedRequirements(reader, lockfile, env, header);
+}
+
+/**
+ * The lock as detect parsed it, carried in the spec, so it is not read twice; a spec made by hand
+ * without it has its lockfile read here. null for a file no lock reader takes: a hashed
+ * requirements file, which detect reads as requirements and lock converts from its lines.
+ */
+function lockRead(spec: EnvironmentSpec, lockfile: string, reader: RepoReader): LockRead | null {
+  const parsed = spec.dependencies.lockRead;
+  if (parsed?.file === lockfile) return parsed;
+  return lockReaderFor(lockfile)?.(reader, lockfile) ?? null;
 }

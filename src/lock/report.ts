@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { isLockText, PACKAGE_NAME, SHA256 } from '../detect/lockfiles/common.js';
-import { asRecord } from '../detect/parse.js';
-import { normalizeName } from '../detect/pep508.js';
 import { UserError } from '../errors.js';
+import { asRecord } from '../project/parse.js';
+import { isLockText, PACKAGE_NAME, SHA256 } from '../python/lockfiles/common.js';
+import { normalizeName } from '../python/pep508.js';
 import { excerpt, hasControlCharacters, quoted } from '../text.js';
 
 /** The part of pip's installation report (https://pip.pypa.io/en/stable/reference/installation-report/) we read. */

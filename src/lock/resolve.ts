@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type DockerCli, outputTail } from '../adapters/docker.js';
-import { normalizeName } from '../detect/pep508.js';
-import { pipVariableProblem } from '../detect/pip-lines.js';
 import type { EnvironmentSpec } from '../detect/spec.js';
 import { RefusedInput, UserError } from '../errors.js';
 import { type Credentials, withCredentials } from '../plan/credentials.js';
 import type { BuildPlan } from '../plan/types.js';
+import { normalizeName } from '../python/pep508.js';
+import { pipVariableProblem } from '../python/pip-lines.js';
 import type { SourceRef } from '../source.js';
 import { excerpt, hasControlCharacters, quoted } from '../text.js';
 import { resolverArgs } from './args.js';

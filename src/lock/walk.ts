@@ -1,7 +1,7 @@
-import type { LockEdge, LockGraph, LockNode } from '../detect/lockfiles/graph.js';
-import type { LockedPackage, LockRead } from '../detect/manifest.js';
-import type { MarkerEnvironment } from '../detect/markers.js';
 import { UserError } from '../errors.js';
+import type { LockEdge, LockGraph, LockNode } from '../python/lockfiles/graph.js';
+import type { MarkerEnvironment } from '../python/markers.js';
+import type { LockedPackage, LockRead } from '../python/types.js';
 import { formatSource, type SourceRef } from '../source.js';
 import { evaluateWithExtras } from './extras.js';
 

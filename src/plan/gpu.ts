@@ -1,10 +1,11 @@
 import { satisfies } from '@renovatebot/pep440';
 import { type GpuStrategyRow, gpuStrategies, systemCudaBases } from '../data/compat.js';
 import { tableCuda } from '../detect/cuda.js';
-import { normalizeName } from '../detect/pep508.js';
-import type { EnvironmentSpec, Requirement } from '../detect/spec.js';
-import { compareMinor, exactPin } from '../detect/versions.js';
+import type { EnvironmentSpec } from '../detect/spec.js';
 import { UserError } from '../errors.js';
+import { normalizeName } from '../python/pep508.js';
+import type { Requirement } from '../python/types.js';
+import { compareMinor, exactPin } from '../python/versions.js';
 import type { Decision, Strategy } from './types.js';
 
 /**

@@ -1,7 +1,8 @@
 import { pythonBaseImages, pythonInstaller, supportedPythons } from '../data/compat.js';
-import type { EnvironmentSpec, Requirement } from '../detect/spec.js';
+import type { EnvironmentSpec } from '../detect/spec.js';
 import { UserError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
+import type { Requirement } from '../python/types.js';
 import { listed } from '../text.js';
 import { credentialsOf, stripCredentials } from './credentials.js';
 import { chooseStrategy, cudaIndexFor, systemCudaBase } from './gpu.js';

@@ -1,6 +1,6 @@
-import { indexUrlProblem } from '../detect/index-url.js';
 import { RefusedInput } from '../errors.js';
 import type { Inputs } from '../inputs.js';
+import { indexUrlProblem } from '../python/index-url.js';
 import { quoted } from '../text.js';
 
 /**

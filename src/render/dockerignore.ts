@@ -1,4 +1,4 @@
-import { skippedFolders } from '../detect/reader.js';
+import { skippedFolders } from '../project/reader.js';
 
 /**
  * What never belongs in the image: the folders detect skips (VCS, caches, virtualenvs) and

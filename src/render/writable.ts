@@ -1,7 +1,7 @@
 import { APT_PACKAGE } from '../detect/debian-package.js';
-import { indexUrlProblem } from '../detect/index-url.js';
 import { IMAGE_DIGEST, IMAGE_REFERENCE } from '../plan/safe-values.js';
 import type { BuildPlan } from '../plan/types.js';
+import { indexUrlProblem } from '../python/index-url.js';
 import { hasControlCharacters, quoted } from '../text.js';
 
 type Rule = (value: string) => boolean;

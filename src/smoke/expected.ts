@@ -1,6 +1,6 @@
-import { readYaml } from '../detect/parse.js';
-import type { RepoReader } from '../detect/reader.js';
 import { UserError } from '../errors.js';
+import { readYaml } from '../project/parse.js';
+import type { RepoReader } from '../project/reader.js';
 import type { SourceRef } from '../source.js';
 
 /**

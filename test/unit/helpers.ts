@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { RunContext } from '../../src/context.js';
-import { detect, memoryReader } from '../../src/detect/index.js';
+import { detect } from '../../src/detect/index.js';
 import type { EnvironmentSpec } from '../../src/detect/spec.js';
 import { isUserError, type UserError } from '../../src/errors.js';
 import { type Inputs, parseInputs } from '../../src/inputs.js';
@@ -8,6 +8,7 @@ import { type Lock, lockFromReport, type PipReport } from '../../src/lock/report
 import type { Logger } from '../../src/log.js';
 import { plan } from '../../src/plan/index.js';
 import type { BuildPlan } from '../../src/plan/types.js';
+import { memoryReader } from '../../src/project/reader.js';
 
 /** Inputs as a workflow gives them: every input empty except those named. */
 export function inputsWith(values: Record<string, string> = {}): Inputs {

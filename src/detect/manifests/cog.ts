@@ -1,13 +1,13 @@
 import { UserError } from '../../errors.js';
+import { asRecord, type YamlFile } from '../../project/parse.js';
+import { resolveInRepository } from '../../project/paths.js';
+import type { RepoReader } from '../../project/reader.js';
+import { parseRequirementsFile } from '../../python/requirements.js';
 import { formatSource, type SourceRef } from '../../source.js';
 import { quoted } from '../../text.js';
 import { DEBIAN_PACKAGE_NAME } from '../debian-package.js';
 import { emptyManifest, type Manifest } from '../manifest.js';
-import { asRecord, type YamlFile } from '../parse.js';
 import { checkPathText } from '../path-text.js';
-import { resolveInRepository } from '../paths.js';
-import type { RepoReader } from '../reader.js';
-import { parseRequirementsFile } from '../requirements.js';
 import { lineText, loadYaml, readPipItem } from './conda.js';
 
 /**

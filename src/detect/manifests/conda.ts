@@ -1,16 +1,16 @@
 import { cpuCondaPackages } from '../../data/cpu-builds.js';
 import { isUserError, UserError } from '../../errors.js';
+import { asRecord, readYaml, type YamlFile } from '../../project/parse.js';
+import { resolveInRepository } from '../../project/paths.js';
+import type { RepoReader } from '../../project/reader.js';
+import { checkIndexUrl } from '../../python/index-url.js';
+import { normalizeName, parsePep508, urlPackageName } from '../../python/pep508.js';
+import { checkPipVariables } from '../../python/pip-lines.js';
+import { parseRequirementsFile } from '../../python/requirements.js';
 import { formatSource, type SourceRef } from '../../source.js';
 import { hasControlCharacters, oneLine, quoted } from '../../text.js';
-import { checkIndexUrl } from '../index-url.js';
 import { emptyManifest, type Manifest } from '../manifest.js';
-import { asRecord, readYaml, type YamlFile } from '../parse.js';
 import { checkPathText } from '../path-text.js';
-import { resolveInRepository } from '../paths.js';
-import { normalizeName, parsePep508, urlPackageName } from '../pep508.js';
-import { checkPipVariables } from '../pip-lines.js';
-import type { RepoReader } from '../reader.js';
-import { parseRequirementsFile } from '../requirements.js';
 
 /**
  * Conda names whose PyPI name differs (PEP 503 normalized on both sides). A Map: the name looked

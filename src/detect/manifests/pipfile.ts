@@ -1,11 +1,12 @@
 import { UserError } from '../../errors.js';
+import { asRecord, readToml } from '../../project/parse.js';
+import type { RepoReader } from '../../project/reader.js';
+import { findLine } from '../../python/find-line.js';
+import { checkIndexUrl } from '../../python/index-url.js';
+import { escapeRegExp } from '../../python/lockfiles/common.js';
+import { parsePep508 } from '../../python/pep508.js';
 import { formatSource, type SourceRef } from '../../source.js';
-import { checkIndexUrl } from '../index-url.js';
-import { escapeRegExp } from '../lockfiles/common.js';
-import { emptyManifest, findLine, type Manifest } from '../manifest.js';
-import { asRecord, readToml } from '../parse.js';
-import { parsePep508 } from '../pep508.js';
-import type { RepoReader } from '../reader.js';
+import { emptyManifest, type Manifest } from '../manifest.js';
 import { keyLinesAfter } from '../toml-lines.js';
 
 /** The PEP 508 marker variables pipenv accepts as keys of a package table (`sys_platform = "== 'linux'"`). */

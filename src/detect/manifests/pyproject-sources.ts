@@ -1,14 +1,14 @@
 import { defaultPython } from '../../data/compat.js';
 import { UserError } from '../../errors.js';
+import { asArray, asRecord, asString } from '../../project/parse.js';
+import { findLine } from '../../python/find-line.js';
+import { checkIndexUrl } from '../../python/index-url.js';
+import { escapeRegExp } from '../../python/lockfiles/common.js';
+import { evaluateMarker, linuxEnvironment } from '../../python/markers.js';
+import { normalizeName } from '../../python/pep508.js';
+import type { IndexRef, Requirement } from '../../python/types.js';
 import type { SourceRef } from '../../source.js';
 import { excerpt, quoted } from '../../text.js';
-import { checkIndexUrl } from '../index-url.js';
-import { escapeRegExp } from '../lockfiles/common.js';
-import { findLine, type IndexRef } from '../manifest.js';
-import { evaluateMarker, linuxEnvironment } from '../markers.js';
-import { asArray, asRecord, asString } from '../parse.js';
-import { normalizeName } from '../pep508.js';
-import type { Requirement } from '../spec.js';
 import { keyLinesAfter } from '../toml-lines.js';
 
 export type IndexTool = 'poetry' | 'uv' | 'pdm';

@@ -1,16 +1,18 @@
 import { UserError } from '../../errors.js';
+import { asArray, asRecord, asString, readToml } from '../../project/parse.js';
+import { findLine } from '../../python/find-line.js';
+import { checkIndexUrl } from '../../python/index-url.js';
+import { escapeRegExp } from '../../python/lockfiles/common.js';
+import { uvDefaultGroups } from '../../python/lockfiles/pyproject-roots.js';
+import { normalizeName, parsePep508 } from '../../python/pep508.js';
+import type { IndexRef, Requirement } from '../../python/types.js';
+import { poetryToPep440 } from '../../python/versions.js';
 import type { SourceRef } from '../../source.js';
 import { quoted } from '../../text.js';
-import { checkIndexUrl } from '../index-url.js';
-import { escapeRegExp } from '../lockfiles/common.js';
-import { uvDefaultGroups } from '../lockfiles/pyproject-roots.js';
-import { emptyManifest, findLine, type IndexRef, type Manifest } from '../manifest.js';
-import { asArray, asRecord, asString, readToml } from '../parse.js';
+import { emptyManifest, type Manifest } from '../manifest.js';
 import { checkPathText } from '../path-text.js';
-import { normalizeName, parsePep508 } from '../pep508.js';
-import type { DependencyFormat, Requirement } from '../spec.js';
+import type { DependencyFormat } from '../spec.js';
 import { keyLinesAfter } from '../toml-lines.js';
-import { poetryToPep440 } from '../versions.js';
 import {
   bindPoetrySource,
   bindUvSources,

@@ -1,6 +1,6 @@
+import type { RepoReader } from '../../project/reader.js';
+import { parseRequirementsFile } from '../../python/requirements.js';
 import type { Manifest } from '../manifest.js';
-import type { RepoReader } from '../reader.js';
-import { parseRequirementsFile } from '../requirements.js';
 
 /** A pip requirements file as a manifest; when every requirement carries `--hash`, it is its own lock. */
 export function readRequirementsManifest(reader: RepoReader, path: string): Manifest & { hashed: boolean } {

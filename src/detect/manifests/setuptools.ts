@@ -1,7 +1,7 @@
 import { UserError } from '../../errors.js';
+import type { RepoReader } from '../../project/reader.js';
+import { parsePep508 } from '../../python/pep508.js';
 import { emptyManifest, type Manifest } from '../manifest.js';
-import { parsePep508 } from '../pep508.js';
-import type { RepoReader } from '../reader.js';
 
 /** setup.cfg's `[options] install_requires` and `python_requires`, read as the INI file it is. */
 export function readSetupCfg(reader: RepoReader, path: string): Manifest {

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { detect, directoryReader, memoryReader } from '../../../src/detect/index.js';
+import { detect } from '../../../src/detect/index.js';
 import { specContract } from '../../../src/detect/spec.js';
+import { directoryReader, memoryReader } from '../../../src/project/reader.js';
 import { userError } from '../helpers.js';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));

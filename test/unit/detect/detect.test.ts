@@ -5,16 +5,17 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { detectEntrypoint } from '../../../src/detect/entrypoint.js';
 import { detectAccelerator, detectFrameworks } from '../../../src/detect/frameworks.js';
-import { detect, directoryReader, memoryReader } from '../../../src/detect/index.js';
+import { detect } from '../../../src/detect/index.js';
 import { detectModels } from '../../../src/detect/models.js';
 import { choosePython, pinFileHints } from '../../../src/detect/python-version.js';
-import type { RepoReader } from '../../../src/detect/reader.js';
+import type { RepoReader } from '../../../src/project/reader.js';
+import { directoryReader, memoryReader } from '../../../src/project/reader.js';
 
 /** The Python chosen from the pin files alone. */
 const detectPythonVersion = (reader: RepoReader) => choosePython(pinFileHints(reader));
 
-import { parseRequirementsFile } from '../../../src/detect/requirements.js';
 import { specContract } from '../../../src/detect/spec.js';
+import { parseRequirementsFile } from '../../../src/python/requirements.js';
 import { userError } from '../helpers.js';
 
 const LFS_POINTER = [

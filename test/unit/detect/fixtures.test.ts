@@ -21,9 +21,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type DetectOptions, detect, directoryReader } from '../../../src/detect/index.js';
+import { type DetectOptions, detect } from '../../../src/detect/index.js';
 import { specContract } from '../../../src/detect/spec.js';
 import { isUserError } from '../../../src/errors.js';
+import { directoryReader } from '../../../src/project/reader.js';
 
 type Contract = ReturnType<typeof specContract>;
 type Warning = Contract['warnings'][number];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { detect, memoryReader } from '../../../src/detect/index.js';
+import { detect } from '../../../src/detect/index.js';
 import { isUserError } from '../../../src/errors.js';
+import { memoryReader } from '../../../src/project/reader.js';
 
 /** docs/detection.md, "Indexes and sources" and "CPU builds": each rule as its tool reads it. */
 function spec(tree: Record<string, string>) {

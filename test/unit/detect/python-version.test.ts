@@ -3,8 +3,8 @@
 // request forms uv documents for the same file; `runtime.txt` as Heroku's buildpack reads it.
 import { describe, expect, it } from 'vitest';
 import { choosePython, pinFileHints } from '../../../src/detect/python-version.js';
-import { memoryReader } from '../../../src/detect/reader.js';
 import type { Warning } from '../../../src/detect/spec.js';
+import { memoryReader } from '../../../src/project/reader.js';
 import { userError } from '../helpers.js';
 
 function chosen(tree: Record<string, string>, folders?: string[]) {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { renamedPackages } from '../../../src/data/compat.js';
 import { detectAccelerator, detectFrameworks, renamedWarnings } from '../../../src/detect/frameworks.js';
-import { detect, memoryReader } from '../../../src/detect/index.js';
-import type { LockedPackage } from '../../../src/detect/manifest.js';
-import { parseRequirementsFile } from '../../../src/detect/requirements.js';
+import { detect } from '../../../src/detect/index.js';
+import { memoryReader } from '../../../src/project/reader.js';
+import { parseRequirementsFile } from '../../../src/python/requirements.js';
+import type { LockedPackage } from '../../../src/python/types.js';
 
 const requirementsOf = (text: string) =>
   parseRequirementsFile(memoryReader({ 'requirements.txt': text }), 'requirements.txt').requirements;

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEXT_CAP } from '../../../src/adapters/project-file.js';
 import { detect } from '../../../src/detect/index.js';
-import { parseJson } from '../../../src/detect/lockfiles/json.js';
-import { readPipfileLock } from '../../../src/detect/lockfiles/pipfile-lock.js';
-import { findLine } from '../../../src/detect/manifest.js';
 import { readCog } from '../../../src/detect/manifests/cog.js';
 import { parseCondaSpec, readConda } from '../../../src/detect/manifests/conda.js';
 import { readSetupPy } from '../../../src/detect/manifests/setuptools.js';
-import { readToml, readYaml } from '../../../src/detect/parse.js';
-import { directoryReader, memoryReader } from '../../../src/detect/reader.js';
-import { parseRequirementsFile } from '../../../src/detect/requirements.js';
+import { readToml, readYaml } from '../../../src/project/parse.js';
+import { directoryReader, memoryReader } from '../../../src/project/reader.js';
+import { findLine } from '../../../src/python/find-line.js';
+import { parseJson } from '../../../src/python/lockfiles/json.js';
+import { readPipfileLock } from '../../../src/python/lockfiles/pipfile-lock.js';
+import { parseRequirementsFile } from '../../../src/python/requirements.js';
 import { userError } from '../helpers.js';
 
 /**

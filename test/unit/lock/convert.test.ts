@@ -1,20 +1,20 @@
-// Lock texts shaped after the reader fixtures in test/unit/detect/lockfiles (themselves copied
+// Lock texts shaped after the reader fixtures in test/unit/python/lockfiles (themselves copied
 // from real lockfiles), with the platform- and Python-specific entries each tool writes: uv's
 // forks (one entry per resolution, `resolution-markers`), Poetry 2's and PDM's package markers,
 // pipenv's `markers`, PEP 751 `marker`, and `uv pip compile --universal --generate-hashes`.
 // Digests that are not copied from a real file are the sha256 of the artifact's file name.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { readPdmLock } from '../../../src/detect/lockfiles/pdm-lock.js';
-import { readPipfileLock } from '../../../src/detect/lockfiles/pipfile-lock.js';
-import { readPoetryLock } from '../../../src/detect/lockfiles/poetry-lock.js';
-import { readPylock } from '../../../src/detect/lockfiles/pylock.js';
-import { readUvLock } from '../../../src/detect/lockfiles/uv-lock.js';
-import type { LockRead } from '../../../src/detect/manifest.js';
-import { linuxEnvironment, type MarkerEnvironment } from '../../../src/detect/markers.js';
-import { memoryReader, type RepoReader } from '../../../src/detect/reader.js';
 import { isUserError, type UserError } from '../../../src/errors.js';
 import { lockFromHashedRequirements, lockFromLockRead } from '../../../src/lock/convert.js';
+import { memoryReader, type RepoReader } from '../../../src/project/reader.js';
+import { readPdmLock } from '../../../src/python/lockfiles/pdm-lock.js';
+import { readPipfileLock } from '../../../src/python/lockfiles/pipfile-lock.js';
+import { readPoetryLock } from '../../../src/python/lockfiles/poetry-lock.js';
+import { readPylock } from '../../../src/python/lockfiles/pylock.js';
+import { readUvLock } from '../../../src/python/lockfiles/uv-lock.js';
+import { linuxEnvironment, type MarkerEnvironment } from '../../../src/python/markers.js';
+import type { LockRead } from '../../../src/python/types.js';
 
 const digest = (file: string): string => createHash('sha256').update(file).digest('hex');
 

@@ -1,8 +1,8 @@
 // `extra` in the markers of lock edges is a set: the extras a package was asked for, and the
 // groups and extras uv writes into its conflict markers.
 import { describe, expect, it } from 'vitest';
-import { linuxEnvironment } from '../../../src/detect/markers.js';
 import { evaluateWithExtras } from '../../../src/lock/extras.js';
+import { linuxEnvironment } from '../../../src/python/markers.js';
 
 const PY311 = linuxEnvironment('3.11.9');
 const holds = (marker: string, ...active: string[]) => evaluateWithExtras(marker, PY311, new Set(active));

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DockerCli } from '../../../src/adapters/docker.js';
 import type { ProcessOptions } from '../../../src/adapters/process.js';
-import { detect, memoryReader } from '../../../src/detect/index.js';
+import { detect } from '../../../src/detect/index.js';
 import { isUserError } from '../../../src/errors.js';
 import { resolverArgs } from '../../../src/lock/args.js';
 import { lock, RESOLVE_TIMEOUT_SECONDS } from '../../../src/lock/index.js';
 import { lockFromReport } from '../../../src/lock/report.js';
 import { plan } from '../../../src/plan/index.js';
+import { memoryReader } from '../../../src/project/reader.js';
 import { BASE_DIGEST, inputsWith, irisPlan, irisReport, irisSpec, irisTree } from '../helpers.js';
 
 describe('lockFromReport', () => {

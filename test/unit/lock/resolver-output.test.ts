@@ -2,13 +2,14 @@
 // what it is handed for pip is checked as pip will read it.
 import { describe, expect, it } from 'vitest';
 import type { DockerCli } from '../../../src/adapters/docker.js';
-import { detect, memoryReader } from '../../../src/detect/index.js';
+import { detect } from '../../../src/detect/index.js';
 import type { EnvironmentSpec } from '../../../src/detect/spec.js';
 import { isUserError, RefusedInput, type UserError } from '../../../src/errors.js';
 import { lock } from '../../../src/lock/index.js';
 import { lockFromPackages, lockFromReport, type PipReport, parseReport } from '../../../src/lock/report.js';
 import { plan } from '../../../src/plan/index.js';
 import type { BuildPlan } from '../../../src/plan/types.js';
+import { memoryReader } from '../../../src/project/reader.js';
 import { hasControlCharacters } from '../../../src/text.js';
 import { BASE_DIGEST, inputsWith, irisPlan, irisReport, irisSpec, irisTree } from '../helpers.js';
 

@@ -1,14 +1,14 @@
 // lockFromLockRead walks a uv.lock or poetry.lock from the project's own dependencies: a package
 // is installed when some path of edges whose markers hold reaches it, as `uv sync` and
-// `poetry install` decide. The fixtures (test/unit/detect/lockfiles/graph-fixtures.ts) lock
+// `poetry install` decide. The fixtures (test/unit/python/lockfiles/graph-fixtures.ts) lock
 // Windows-only packages without a marker of their own: only the edges leave them out.
 import { describe, expect, it } from 'vitest';
-import { readPoetryLock } from '../../../src/detect/lockfiles/poetry-lock.js';
-import { readUvLock } from '../../../src/detect/lockfiles/uv-lock.js';
-import { linuxEnvironment, type MarkerEnvironment } from '../../../src/detect/markers.js';
-import { memoryReader } from '../../../src/detect/reader.js';
 import { isUserError, type UserError } from '../../../src/errors.js';
 import { lockFromLockRead } from '../../../src/lock/convert.js';
+import { memoryReader } from '../../../src/project/reader.js';
+import { readPoetryLock } from '../../../src/python/lockfiles/poetry-lock.js';
+import { readUvLock } from '../../../src/python/lockfiles/uv-lock.js';
+import { linuxEnvironment, type MarkerEnvironment } from '../../../src/python/markers.js';
 import {
   POETRY_LINUX_311,
   POETRY_LOCK,
@@ -17,7 +17,7 @@ import {
   UV_LINUX_311,
   UV_LOCK,
   UV_PYPROJECT,
-} from '../detect/lockfiles/graph-fixtures.js';
+} from '../python/lockfiles/graph-fixtures.js';
 
 const HEADER = ['Converted from the project lock.'];
 const PY311 = linuxEnvironment('3.11.9');

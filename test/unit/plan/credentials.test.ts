@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detect, memoryReader } from '../../../src/detect/index.js';
+import { detect } from '../../../src/detect/index.js';
 import { buildxArgs } from '../../../src/image/args.js';
 import { resolverArgs } from '../../../src/lock/args.js';
 import {
@@ -10,6 +10,7 @@ import {
   withCredentials,
 } from '../../../src/plan/credentials.js';
 import { plan } from '../../../src/plan/index.js';
+import { memoryReader } from '../../../src/project/reader.js';
 import { renderDockerfile } from '../../../src/render/dockerfile.js';
 import { BASE_DIGEST, inputsWith, irisLock, irisPlan } from '../helpers.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { detect, memoryReader } from '../../../src/detect/index.js';
+import { detect } from '../../../src/detect/index.js';
 import { plan } from '../../../src/plan/index.js';
 import { checkLfsPointers } from '../../../src/plan/lfs.js';
+import { memoryReader } from '../../../src/project/reader.js';
 import { inputsWith, irisSpec, irisTree, userError } from '../helpers.js';
 
 const POINTER = [

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { detect, memoryReader } from '../../../src/detect/index.js';
+import { detect } from '../../../src/detect/index.js';
 import { UserError } from '../../../src/errors.js';
 import { plan } from '../../../src/plan/index.js';
 import { pinnedBase } from '../../../src/plan/types.js';
+import { memoryReader } from '../../../src/project/reader.js';
 import { inputsWith, irisSpec, irisTree } from '../helpers.js';
 
 describe('plan', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { detect, memoryReader } from '../../../src/detect/index.js';
+import { detect } from '../../../src/detect/index.js';
 import { plan } from '../../../src/plan/index.js';
+import { memoryReader } from '../../../src/project/reader.js';
 import { renderDockerfile } from '../../../src/render/dockerfile.js';
 import { BASE_DIGEST, inputsWith, irisLock, irisTree, userError } from '../helpers.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { detect, memoryReader } from '../../../src/detect/index.js';
+import { detect } from '../../../src/detect/index.js';
 import type { UserError } from '../../../src/errors.js';
 import { plan } from '../../../src/plan/index.js';
+import { memoryReader } from '../../../src/project/reader.js';
 import { renderDockerfile } from '../../../src/render/dockerfile.js';
 import { BASE_DIGEST, inputsWith, irisLock, userError } from '../helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryReader } from '../../../src/detect/reader.js';
+import { memoryReader } from '../../../src/project/reader.js';
 import { compareOutput, type ExpectedOutput, readExpected } from '../../../src/smoke/expected.js';
 import { userError } from '../helpers.js';
 

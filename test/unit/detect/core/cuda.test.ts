@@ -7,9 +7,9 @@ import {
   requirementFindings,
   tableCuda,
 } from '../../../../src/detect/cuda.js';
-import type { LockedPackage } from '../../../../src/detect/manifest.js';
-import { memoryReader } from '../../../../src/detect/reader.js';
-import { parseRequirementsFile } from '../../../../src/detect/requirements.js';
+import { memoryReader } from '../../../../src/project/reader.js';
+import { parseRequirementsFile } from '../../../../src/python/requirements.js';
+import type { LockedPackage } from '../../../../src/python/types.js';
 
 function findings(text: string, locked: LockedPackage[] = []) {
   const { requirements } = parseRequirementsFile(

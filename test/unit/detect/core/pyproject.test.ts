@@ -5,9 +5,9 @@ import {
   readPyproject,
 } from '../../../../src/detect/manifests/pyproject.js';
 import { readSetupCfg, readSetupPy } from '../../../../src/detect/manifests/setuptools.js';
-import { readToml } from '../../../../src/detect/parse.js';
-import { memoryReader } from '../../../../src/detect/reader.js';
 import { isUserError } from '../../../../src/errors.js';
+import { readToml } from '../../../../src/project/parse.js';
+import { memoryReader } from '../../../../src/project/reader.js';
 
 const pep621 = `[build-system]
 requires = ["hatchling"]

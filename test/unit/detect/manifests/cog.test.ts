@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../../../src/detect/manifest.js';
 import { readCog } from '../../../../src/detect/manifests/cog.js';
-import { normalizeName } from '../../../../src/detect/pep508.js';
-import { memoryReader } from '../../../../src/detect/reader.js';
-import type { Requirement } from '../../../../src/detect/spec.js';
 import { isUserError } from '../../../../src/errors.js';
+import { memoryReader } from '../../../../src/project/reader.js';
+import { normalizeName } from '../../../../src/python/pep508.js';
+import type { Requirement } from '../../../../src/python/types.js';
 import { userError } from '../../helpers.js';
 
 const COG = 'cog.yaml';
