@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     docker: dockerCli(),
     logger: stderrLogger(untrusted),
     workDir: values.out ? resolve(values.out as string) : undefined,
-    until: command === 'plan' ? 'render' : inputs.planOnly ? 'plan' : undefined,
+    until: command === 'plan' ? 'render' : undefined,
   });
   if (values.summary) writeFileSync(values.summary as string, summaryMarkdown(report));
   untrusted.resume();

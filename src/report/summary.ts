@@ -1,6 +1,6 @@
 import { describeBuilder } from '../image/builder.js';
-import type { RunReport, VariantReport } from '../pipeline.js';
 import { oneLine } from '../text.js';
+import type { RunReport, VariantReport } from './run-report.js';
 
 /** A job summary a person reads instead of the log: what was found and why, what was built, tested and pushed. */
 export function summaryMarkdown(report: RunReport): string {
