@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
     docker: dockerCli(),
     logger: stderrLogger(untrusted),
     workDir: values.out ? resolve(values.out as string) : undefined,
-    until: command === 'plan' ? 'render' : inputs.planOnly ? 'plan' : undefined,
+    until: command === 'plan' ? 'render' : undefined,
   });
   if (values.summary) writeFileSync(values.summary as string, summaryMarkdown(report));
   untrusted.resume();
@@ -90,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(
       command === 'plan' || inputs.planOnly
         ? `\nplanned ${variant.plan.variant}: ${variant.generatedDir ?? '(plan only)'}\n`
-        : `\n✔ ${variant.plan.variant}: ${variant.tags?.tags[0]} ${variant.build?.digest} — smoke passed; ${pushed.length ? `pushed ${pushed.join(', ')}` : `not pushed (${variant.publish?.why})`}\n`,
+        : `\n✔ ${variant.plan.variant}: ${variant.tags?.tags[0]} ${variant.publish?.digest ?? variant.build?.digest} — smoke passed; ${pushed.length ? `pushed ${pushed.join(', ')}` : `not pushed (${variant.publish?.why})`}\n`,
     );
   }
   return 0;

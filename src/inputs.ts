@@ -1,6 +1,7 @@
 import { Util } from '@docker/actions-toolkit/lib/util.js';
 import { projectFolderPath } from './adapters/project-folder.js';
 import { UserError } from './errors.js';
+import type { BuildNetwork, CacheBackend } from './plan/types.js';
 
 /**
  * Every action input, once. action.yml is checked against this table by a unit test, so the two
@@ -190,8 +191,7 @@ export const inputTable = [
 
 export type InputName = (typeof inputTable)[number]['name'];
 export type Variant = 'auto' | 'cpu' | 'gpu';
-export type BuildNetwork = 'default' | 'host' | 'none';
-export type CacheBackend = 'none' | 'gha' | 'registry' | 'local';
+export type { BuildNetwork, CacheBackend } from './plan/types.js';
 
 export interface Inputs {
   context: string;

@@ -48,7 +48,6 @@ export async function run(): Promise<void> {
       docker: dockerCli(),
       logger,
       cacheStore: inputs.cache === 'local' ? actionsCacheStore() : undefined,
-      until: inputs.planOnly ? 'plan' : undefined,
     });
     untrusted.resume();
     for (const [name, value] of Object.entries(outputs(report))) core.setOutput(name, value);

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { CacheBackend } from '../inputs.js';
+import type { CacheBackend } from '../plan/types.js';
 
 export interface CacheArgs {
   from: string[];
@@ -18,14 +18,8 @@ export interface LocalCache {
   save: boolean;
 }
 
-/**
- * buildx cache arguments for one variant, as docker/build-push-action users write them by hand:
- * a cache per variant (their layers differ). GitHub keeps the Actions cache (`gha`, and `local`
- * saved with @actions/cache) apart per ref, so a same-repository pull request's entries never reach
- * a release; a `registry` cache is one shared tag, written only by a run that may push. An untrusted
- * run (a fork's pull request, `pull_request_target`) writes no cache at all, `cache-to` included.
- */
-export function cacheArgs(options: {
+/** What plan asks of a variant's cache (plan/variant-run.ts), before the builder and the lock are known. */
+export interface CacheRequest {
   backend: CacheBackend;
   variant: string;
   imageName: string;
@@ -33,17 +27,30 @@ export function cacheArgs(options: {
   mayPush: boolean;
   /** The run is trusted to write caches (see plan/trust.ts). */
   writeCache: boolean;
-  /** The builder can export a cache at all. */
-  canExport: boolean;
-  /** The lock's sha256: a `local` cache saved under it is exactly this dependency set's. */
-  lockSha256: string;
   extraFrom: readonly string[];
   extraTo: readonly string[];
   localRoot?: string;
   /** For gha, as owner/name with a token: BuildKit then lists cache entries through the GitHub API, not the rate-limited cache API. */
   repository?: string | null;
   githubToken?: string;
-}): CacheArgs {
+}
+
+/** What only the run finds out: the builder, and the lock's hash. */
+export interface CacheFacts {
+  /** The builder can export a cache at all. */
+  canExport: boolean;
+  /** The lock's sha256: a `local` cache saved under it is exactly this dependency set's. */
+  lockSha256: string;
+}
+
+/**
+ * buildx cache arguments for one variant, as docker/build-push-action users write them by hand:
+ * a cache per variant (their layers differ). GitHub keeps the Actions cache (`gha`, and `local`
+ * saved with @actions/cache) apart per ref, so a same-repository pull request's entries never reach
+ * a release; a `registry` cache is one shared tag, written only by a run that may push. An untrusted
+ * run (a fork's pull request, `pull_request_target`) writes no cache at all, `cache-to` included.
+ */
+export function cacheArgs(options: CacheRequest & CacheFacts): CacheArgs {
   const { backend, variant } = options;
   const from: string[] = [];
   const to: string[] = [];

@@ -1,4 +1,6 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
+import type { CacheStore } from '../adapters/actions-cache.js';
+import type { Logger } from '../log.js';
 import type { LocalCache } from './cache.js';
 
 /**
@@ -11,4 +13,23 @@ export function swapInNewCache(local: LocalCache): boolean {
   rmSync(local.dir, { recursive: true, force: true });
   renameSync(local.newDir, local.dir);
   return true;
+}
+
+/** The log line after a restore: which saved cache the build reads, if any. */
+export function restoredMessage(local: LocalCache, restoredKey: string | null): string {
+  return restoredKey
+    ? `restored ${local.dir} from the Actions cache (${restoredKey})`
+    : `no saved build cache for ${local.key} yet`;
+}
+
+/** Saves the swapped-in cache for the next run. */
+export async function saveLocalCache(local: LocalCache, store: CacheStore, logger: Logger): Promise<void> {
+  // A cache that cannot be saved (another job saving the same key, the quota) costs speed, not the build.
+  await store.save(local.dir, local.key).then(
+    () => logger.info(`saved ${local.dir} to the Actions cache as ${local.key}`),
+    (error: unknown) =>
+      logger.warning(
+        `the local build cache was not saved: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+  );
 }

@@ -1,4 +1,5 @@
 import { forkOrigin, type RunContext } from '../context.js';
+import { listed, oneLine } from '../text.js';
 
 /**
  * What this run may hand to code it did not write, and keep for runs that trust it. A pull request
@@ -25,4 +26,26 @@ export function trustPolicy(context: RunContext, options: { allowForkCredentials
         : null),
     credentialsWithheld: fork && !options.allowForkCredentials ? fork : null,
   };
+}
+
+/** What an untrusted run withholds, said once in the log and the summary's notes. */
+export function trustNotes(
+  trust: TrustPolicy,
+  credentialed: readonly string[],
+  wouldWriteCache: boolean,
+): string[] {
+  const notes: string[] = [];
+  if (trust.cacheWithheld && wouldWriteCache) {
+    notes.push(
+      `no build cache is written: ${trust.cacheWithheld}, and a trusted run would read what it wrote`,
+    );
+  }
+  if (trust.credentialsWithheld && credentialed.length > 0) {
+    notes.push(
+      oneLine(
+        `credentials for ${listed(credentialed)} withheld from the resolver and the build: ${trust.credentialsWithheld}, whose requirements may run build scripts; set '${ALLOW_FORK_CREDENTIALS}: true' to hand them over`,
+      ),
+    );
+  }
+  return notes;
 }

@@ -1,7 +1,12 @@
 import type { Framework, ModelArtifact } from '../detect/spec.js';
-import type { BuildNetwork } from '../inputs.js';
 
 /** A choice the plan made and the file, line, input or table row that made it. */
+
+/** Where RUN steps and the resolver reach the network (input 'network'), as buildx names it. */
+export type BuildNetwork = 'default' | 'host' | 'none';
+/** A BuildKit cache backend (input 'cache'). */
+export type CacheBackend = 'none' | 'gha' | 'registry' | 'local';
+
 export interface Decision {
   topic: string;
   choice: string;

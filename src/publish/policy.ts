@@ -1,14 +1,18 @@
 import { forkOrigin, isPullRequestEvent, type RunContext } from '../context.js';
-import type { Inputs } from '../inputs.js';
 
 export interface PushDecision {
   push: boolean;
   why: string;
 }
 
+/** Whether the workflow asks for a push at all (input 'push'). */
+export interface PushRequest {
+  push: boolean;
+}
+
 /** Push only what passed, and never from a pull request or a fork's code, which nobody has reviewed yet. */
-export function pushDecision(inputs: Inputs, context: RunContext, smokePassed: boolean): PushDecision {
-  if (!inputs.push) return { push: false, why: "input 'push' is false" };
+export function pushDecision(request: PushRequest, context: RunContext, smokePassed: boolean): PushDecision {
+  if (!request.push) return { push: false, why: "input 'push' is false" };
   if (isPullRequestEvent(context)) {
     return {
       push: false,

@@ -1,5 +1,4 @@
 import { isPullRequestEvent, type RunContext } from '../context.js';
-import type { Inputs } from '../inputs.js';
 import type { BuildPlan } from '../plan/types.js';
 
 export interface TagPlan {
@@ -7,10 +6,16 @@ export interface TagPlan {
   why: string;
 }
 
+/** The workflow's own image repository and tags (inputs 'image' and 'tags'): either may be unset. */
+export interface TagRequest {
+  image: string | null;
+  tags: readonly string[];
+}
+
 const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 
 /** The repository part of every computed tag. */
-export function imageName(inputs: Inputs, context: RunContext, folderName: string): string {
+export function imageName(inputs: TagRequest, context: RunContext, folderName: string): string {
   if (inputs.image) return inputs.image;
   if (context.repository) return `ghcr.io/${context.repository.toLowerCase()}`;
   return `ml-container/${repositoryComponent(folderName)}`;
@@ -33,7 +38,7 @@ function repositoryComponent(name: string): string {
  * tags, the branch name and `sha-<short>` from pushes, `pr-<n>` from pull requests.
  */
 export function computeTags(
-  inputs: Inputs,
+  inputs: TagRequest,
   context: RunContext,
   folderName: string,
   variant: { suffix: string; suffixInputTags: boolean } = { suffix: '', suffixInputTags: false },
@@ -52,8 +57,8 @@ export function variantSuffix(plan: Pick<BuildPlan, 'variant' | 'cuda'>): string
   return plan.cuda ? `-cuda${plan.cuda.version}` : '-gpu';
 }
 
-function computePlainTags(inputs: Inputs, context: RunContext, folderName: string): TagPlan {
-  if (inputs.tags.length > 0) return { tags: inputs.tags, why: "input 'tags'" };
+function computePlainTags(inputs: TagRequest, context: RunContext, folderName: string): TagPlan {
+  if (inputs.tags.length > 0) return { tags: [...inputs.tags], why: "input 'tags'" };
   const image = imageName(inputs, context, folderName);
   const short = context.sha ? [`sha-${context.sha.slice(0, 7)}`] : [];
   if (isPullRequestEvent(context)) {

@@ -1,4 +1,4 @@
-import type { RunReport, VariantReport } from '../pipeline.js';
+import type { RunReport, VariantReport } from './run-report.js';
 
 /**
  * The action's outputs, named as in docker/build-push-action where the meaning is the same. With

@@ -1,6 +1,7 @@
 import { describeBuilder } from '../image/builder.js';
-import type { RunReport, VariantReport } from '../pipeline.js';
+import type { BuildResult } from '../image/index.js';
 import { oneLine } from '../text.js';
+import type { RunReport, VariantReport } from './run-report.js';
 
 /** A job summary a person reads instead of the log: what was found and why, what was built, tested and pushed. */
 export function summaryMarkdown(report: RunReport): string {
@@ -116,7 +117,13 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
   lines.push('');
   if (variant.build) {
     lines.push(`### Image${title}`, '', '| | |', '| --- | --- |');
-    lines.push(`| Digest | \`${variant.build.digest}\` |`);
+    lines.push(`| Digest | \`${variant.publish?.digest ?? variant.build.digest}\` |`);
+    if (variant.publish?.digest && variant.publish.digest !== variant.build.digest) {
+      lines.push(
+        `| Tested image ID | \`${variant.build.imageId ?? variant.build.digest}\` (the registry's manifest holds it) |`,
+      );
+    }
+    lines.push(`| Builder route | ${routeLine(variant.build)} |`);
     lines.push(
       `| Image manifest | ${variant.build.manifestDigest ? `\`${variant.build.manifestDigest}\` — the same for every build of this commit (SOURCE_DATE_EPOCH, rewritten timestamps)` : 'not reproducible: no commit time, or the builder cannot rewrite timestamps'} |`,
     );
@@ -177,4 +184,14 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
     );
   }
   return lines;
+}
+
+/** How the image went from the builder to the smoke test and the registry, as the README's driver table says. */
+function routeLine(build: BuildResult): string {
+  if (build.route === 'archive') {
+    return 'an OCI archive loaded for the smoke test; pushed by exporting the same build again, checked against the tested manifests';
+  }
+  return build.pushCheck === 'config'
+    ? "the engine's classic image store: pushed from it, checked by the tested image ID"
+    : "the engine's containerd image store: pushed from it, checked by the built index digest";
 }

@@ -38,16 +38,20 @@ export interface SmokeResult {
   seconds: number;
 }
 
+/** What the run asks of every smoke test, the same for each variant and platform (plan/run.ts). */
+export interface SmokeSettings {
+  command: string | null;
+  timeoutSeconds: number;
+  memory: string;
+}
+
 /** Runs the harness in the built image and fails the step, naming each failed check, unless all passed. */
 export async function smoke(
   plan: BuildPlan,
   lock: Lock,
-  options: {
+  options: SmokeSettings & {
     docker: DockerCli;
     image: string;
-    command: string | null;
-    timeoutSeconds: number;
-    memory: string;
     expected?: ExpectedOutput | null;
     /** One platform of a multi-platform image, with Python's name for its machine. */
     platform?: { name: string; machine: string } | null;

@@ -3,6 +3,7 @@ import {
   builderInfo,
   builderLimits,
   describeBuilder,
+  inspectBuilder,
   unrunnablePlatforms,
 } from '../../../src/image/builder.js';
 
@@ -113,5 +114,23 @@ describe('unrunnablePlatforms', () => {
     const testbed = builderInfo(TESTBED_INSPECT, TESTBED_VERSION, CONTAINERD_STORE);
     expect(unrunnablePlatforms(testbed, ['linux/amd64'])).toEqual([]);
     expect(unrunnablePlatforms(testbed, ['linux/arm64'])).toEqual(['linux/arm64']);
+  });
+});
+
+describe('inspectBuilder', () => {
+  it("asks buildx for the builder named by input 'builder', and says which one failed", async () => {
+    const calls: string[][] = [];
+    const docker = {
+      async exec(args: readonly string[]) {
+        calls.push([...args]);
+        return { exitCode: 1, stdout: '', stderr: 'ERROR: no builder "gpu-box" found', timedOut: false };
+      },
+    };
+    await expect(inspectBuilder(docker, 'gpu-box')).rejects.toThrow(
+      `buildx builder 'gpu-box' (input 'builder') cannot be used: ERROR: no builder "gpu-box" found`,
+    );
+    expect(calls).toEqual([['buildx', 'inspect', '--builder', 'gpu-box']]);
+    await expect(inspectBuilder(docker)).rejects.toThrow(/^docker buildx is not available/);
+    expect(calls.at(-1)).toEqual(['buildx', 'inspect']);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { localContext, type RunContext } from '../../../src/context.js';
 import { type Inputs, parseInputs } from '../../../src/inputs.js';
-import { computeLabels } from '../../../src/publish/labels.js';
+import { computeLabels as labelsOf } from '../../../src/publish/labels.js';
 
 const defaults: Inputs = parseInputs(() => '');
 const SHA = '9fceb02d0ae598e95dc970b74767f19372d61af8';
@@ -17,6 +17,14 @@ const release: RunContext = {
 };
 
 const facts = { title: 'Iris-Model', version: '1.2.3', modelDigests: {} as Record<string, string> };
+
+/** The input labels, the plan's title and version, and the model digests read at build time, in one call. */
+const computeLabels = (
+  inputs: Inputs,
+  context: RunContext,
+  known: { title: string; version: string | null; modelDigests: Record<string, string> },
+) =>
+  labelsOf({ title: known.title, version: known.version, extra: inputs.labels }, context, known.modelDigests);
 
 describe('computeLabels', () => {
   it('gives the OCI labels of a release', () => {

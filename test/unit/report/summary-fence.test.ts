@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/errors.js';
-import type { RunReport } from '../../../src/pipeline.js';
+import type { RunReport } from '../../../src/report/run-report.js';
 import { summaryMarkdown } from '../../../src/report/summary.js';
 import { irisPlan, irisSpec } from '../helpers.js';
 

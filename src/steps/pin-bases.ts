@@ -1,0 +1,23 @@
+import type { DockerCli } from '../adapters/docker.js';
+import { resolveBaseDigest } from '../adapters/registry.js';
+import type { Logger } from '../log.js';
+import type { BuildPlan } from '../plan/types.js';
+import { oneLine } from '../text.js';
+
+/** Pins each plan's base (and Python installer) to the digest the registry serves now, and logs the plan. */
+export async function pinBases(
+  plans: readonly BuildPlan[],
+  docker: DockerCli,
+  logger: Logger,
+): Promise<void> {
+  for (const candidate of plans) {
+    candidate.base.digest ??= await resolveBaseDigest(docker, candidate.base.image);
+    if (candidate.pythonInstaller) {
+      candidate.pythonInstaller.digest ??= await resolveBaseDigest(docker, candidate.pythonInstaller.image);
+    }
+    logger.info(`[${candidate.variant}]`);
+    for (const decision of candidate.decisions)
+      logger.info(oneLine(`  ${decision.topic}: ${decision.choice} — ${decision.why}`));
+    logger.info(oneLine(`  base pinned: ${candidate.base.image}@${candidate.base.digest}`));
+  }
+}
