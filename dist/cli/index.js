@@ -47970,6 +47970,846 @@ function isUserError(error) {
     return error instanceof UserError;
 }
 
+;// CONCATENATED MODULE: ./src/project/manifest-names.ts
+/** The files that make a folder a project (docs/detection.md, "Projects"). */
+const MANIFEST_FILES = [
+    'cog.yaml',
+    'pylock.toml',
+    'requirements.txt',
+    'pyproject.toml',
+    'Pipfile',
+    'environment.yml',
+    'environment.yaml',
+    'setup.cfg',
+    'setup.py',
+];
+/** The lockfiles that only ever come with their manifest, and that manifest's name. */
+const LOCK_MANIFESTS = {
+    'uv.lock': 'pyproject.toml',
+    'poetry.lock': 'pyproject.toml',
+    'pdm.lock': 'pyproject.toml',
+    'Pipfile.lock': 'Pipfile',
+};
+
+;// CONCATENATED MODULE: ./src/project/paths.ts
+
+
+/**
+ * A path a manifest names (`-r base.txt`, cog's `predict`), relative to the manifest's folder.
+ * One that leaves the repository, or names no file, is an error at the line that wrote it.
+ */
+function resolveInRepository(from, target, source) {
+    const outside = () => new UserError(`'${excerpt(target)}' is outside the repository`, 'detect', source);
+    if (/^(?:[/\\]|[A-Za-z]:)/.test(target))
+        throw outside();
+    const parts = from.split('/').slice(0, -1);
+    for (const part of target.split('/')) {
+        if (part === '..') {
+            if (parts.length === 0)
+                throw outside();
+            parts.pop();
+        }
+        else if (part !== '.' && part !== '')
+            parts.push(part);
+    }
+    if (parts.length === 0)
+        throw new UserError(`'${excerpt(target)}' names no file`, 'detect', source);
+    return parts.join('/');
+}
+/** The folder of a project-relative path, '.' for the top. */
+function folderOf(path) {
+    const slash = path.lastIndexOf('/');
+    return slash < 0 ? '.' : path.slice(0, slash);
+}
+/** A name in a project folder ('.' for the top), as a project-relative path. */
+function inFolder(folder, name) {
+    return folder === '.' ? name : `${folder}/${name}`;
+}
+
+;// CONCATENATED MODULE: ./src/python/index-url.ts
+
+
+/**
+ * What the shell running the Dockerfile's `pip install` line would act on, besides whitespace.
+ * `%`-escapes, `user:pass@`, ports, `?` and `#` stay allowed: mid-word the shell leaves them alone.
+ */
+const SHELL_CHARACTERS = /[\s;&|$`'"<>(){}\\]/;
+/** pip expands `${NAME}` in requirements files, as pipenv and pdm do in their sources. */
+const ENVIRONMENT_REFERENCE = /\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/;
+/**
+ * Why `url` cannot be an index URL, as a message that starts with `what` (`--index-url`,
+ * `[[source]] url`, `input 'index-url'`); null when it can. An index URL is written into a `RUN`
+ * line, so only a plain http(s) URL is taken: a newline there would add instructions, a `;` a command.
+ */
+function indexUrlProblem(url, what) {
+    const reference = ENVIRONMENT_REFERENCE.exec(url);
+    if (reference) {
+        // Nothing expands it: not the lock's pip (the URL is an argument), not the build's (a secret file).
+        return `${what} uses ${reference[0]}, an environment variable this action does not expand: write the URL out, and give an index that needs credentials in input 'index-url' or 'extra-index-urls', from a secret: ${quoted(url)}`;
+    }
+    const plain = /^https?:\/\//i.test(url) &&
+        !SHELL_CHARACTERS.test(url) &&
+        !hasControlCharacters(url) &&
+        URL.canParse(url);
+    return plain
+        ? null
+        : `${what} must be an http(s) URL without spaces, quotes or shell characters: ${quoted(url)}`;
+}
+/** `url` when it can be an index URL; else a UserError at the line that wrote it. */
+function checkIndexUrl(url, what, source) {
+    const problem = indexUrlProblem(url, what);
+    if (problem)
+        throw new UserError(problem, 'detect', source);
+    return url;
+}
+
+;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/version.js
+const VERSION_PATTERN = [
+  'v?',
+  '(?:',
+  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
+  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
+  /* */ '(?<pre>', // pre-release
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<pre_n>[0-9]+)?',
+  /* */ ')?',
+  /* */ '(?<post>', // post release
+  /*    */ '(?:-(?<post_n1>[0-9]+))',
+  /*    */ '|',
+  /*    */ '(?:',
+  /*        */ '[-_\\.]?',
+  /*        */ '(?<post_l>post|rev|r)',
+  /*        */ '[-_\\.]?',
+  /*        */ '(?<post_n2>[0-9]+)?',
+  /*    */ ')',
+  /* */ ')?',
+  /* */ '(?<dev>', // dev release
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<dev_l>dev)',
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<dev_n>[0-9]+)?',
+  /* */ ')?',
+  ')',
+  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
+].join('');
+
+
+
+const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
+
+function valid(version) {
+  return validRegex.test(version) ? version : null;
+}
+
+const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
+function clean(version) {
+  return version_stringify(version_parse(version, cleanRegex));
+}
+
+function version_parse(version, regex) {
+  // Validate the version and parse it into pieces
+  const { groups } = (regex || validRegex).exec(version) || {};
+  if (!groups) {
+    return null;
+  }
+
+  // Store the parsed out pieces of the version
+  const parsed = {
+    epoch: Number(groups.epoch ? groups.epoch : 0),
+    release: groups.release.split('.').map(Number),
+    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
+    post: normalize_letter_version(
+      groups.post_l,
+      groups.post_n1 || groups.post_n2,
+    ),
+    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
+    local: parse_local_version(groups.local),
+  };
+
+  return parsed;
+}
+
+function version_stringify(parsed) {
+  if (!parsed) {
+    return null;
+  }
+  const { epoch, release, pre, post, dev, local } = parsed;
+  const parts = [];
+
+  // Epoch
+  if (epoch !== 0) {
+    parts.push(`${epoch}!`);
+  }
+  // Release segment
+  parts.push(release.join('.'));
+
+  // Pre-release
+  if (pre) {
+    parts.push(pre.join(''));
+  }
+  // Post-release
+  if (post) {
+    parts.push('.' + post.join(''));
+  }
+  // Development release
+  if (dev) {
+    parts.push('.' + dev.join(''));
+  }
+  // Local version segment
+  if (local) {
+    parts.push(`+${local}`);
+  }
+  return parts.join('');
+}
+
+function normalize_letter_version(letterIn, numberIn) {
+  let letter = letterIn;
+  let number = numberIn;
+  if (letter) {
+    // We consider there to be an implicit 0 in a pre-release if there is
+    // not a numeral associated with it.
+    if (!number) {
+      number = 0;
+    }
+    // We normalize any letters to their lower case form
+    letter = letter.toLowerCase();
+
+    // We consider some words to be alternate spellings of other words and
+    // in those cases we want to normalize the spellings to our preferred
+    // spelling.
+    if (letter === 'alpha') {
+      letter = 'a';
+    } else if (letter === 'beta') {
+      letter = 'b';
+    } else if (['c', 'pre', 'preview'].includes(letter)) {
+      letter = 'rc';
+    } else if (['rev', 'r'].includes(letter)) {
+      letter = 'post';
+    }
+    return [letter, Number(number)];
+  }
+  if (!letter && number) {
+    // We assume if we are given a number, but we are not given a letter
+    // then this is using the implicit post release syntax (e.g. 1.0-1)
+    letter = 'post';
+
+    return [letter, Number(number)];
+  }
+  return null;
+}
+
+function parse_local_version(local) {
+  /*
+    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
+    */
+  if (local) {
+    return local
+      .split(/[._-]/)
+      .map((part) =>
+        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
+      );
+  }
+  return null;
+}
+
+function version_explain(version) {
+  const parsed = version_parse(version);
+  if (!parsed) {
+    return parsed;
+  }
+  const { epoch, release, pre, post, dev, local } = parsed;
+
+  let base_version = '';
+  if (epoch !== 0) {
+    base_version += epoch + '!';
+  }
+  base_version += release.join('.');
+
+  const is_prerelease = Boolean(dev || pre);
+  const is_devrelease = Boolean(dev);
+  const is_postrelease = Boolean(post);
+
+  // return
+
+  return {
+    epoch,
+    release,
+    pre,
+    post: post ? post[1] : post,
+    dev: dev ? dev[1] : dev,
+    local: local ? local.join('.') : local,
+    public: version_stringify(parsed).split('+', 1)[0],
+    base_version,
+    is_prerelease,
+    is_devrelease,
+    is_postrelease,
+  };
+}
+
+;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/operator.js
+
+
+
+
+function lt(version, other) {
+  return compare(version, other) < 0;
+}
+
+function le(version, other) {
+  return compare(version, other) <= 0;
+}
+
+function eq(version, other) {
+  return compare(version, other) === 0;
+}
+
+function ne(version, other) {
+  return compare(version, other) !== 0;
+}
+
+function ge(version, other) {
+  return compare(version, other) >= 0;
+}
+
+function gt(version, other) {
+  return compare(version, other) > 0;
+}
+
+function arbitrary(version, other) {
+  return version.toLowerCase() === other.toLowerCase();
+}
+
+function compare(version, other) {
+  const parsedVersion = version_parse(version);
+  const parsedOther = version_parse(other);
+
+  const keyVersion = calculateKey(parsedVersion);
+  const keyOther = calculateKey(parsedOther);
+
+  return pyCompare(keyVersion, keyOther);
+}
+
+function rcompare(version, other) {
+  return -compare(version, other);
+}
+
+// this logic is buitin in python, but we need to port it to js
+// see https://stackoverflow.com/a/5292332/1438522
+function pyCompare(elemIn, otherIn) {
+  let elem = elemIn;
+  let other = otherIn;
+  if (elem === other) {
+    return 0;
+  }
+  if (Array.isArray(elem) !== Array.isArray(other)) {
+    elem = Array.isArray(elem) ? elem : [elem];
+    other = Array.isArray(other) ? other : [other];
+  }
+  if (Array.isArray(elem)) {
+    const len = Math.min(elem.length, other.length);
+    for (let i = 0; i < len; i += 1) {
+      const res = pyCompare(elem[i], other[i]);
+      if (res !== 0) {
+        return res;
+      }
+    }
+    return elem.length - other.length;
+  }
+  if (elem === -Infinity || other === Infinity) {
+    return -1;
+  }
+  if (elem === Infinity || other === -Infinity) {
+    return 1;
+  }
+  return elem < other ? -1 : 1;
+}
+
+function calculateKey(input) {
+  const { epoch } = input;
+  let { release, pre, post, local, dev } = input;
+  // When we compare a release version, we want to compare it with all of the
+  // trailing zeros removed. So we'll use a reverse the list, drop all the now
+  // leading zeros until we come to something non zero, then take the rest
+  // re-reverse it back into the correct order and make it a tuple and use
+  // that for our sorting key.
+  release = release.concat();
+  release.reverse();
+  while (release.length && release[0] === 0) {
+    release.shift();
+  }
+  release.reverse();
+
+  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
+  // We'll do this by abusing the pre segment, but we _only_ want to do this
+  // if there is !a pre or a post segment. If we have one of those then
+  // the normal sorting rules will handle this case correctly.
+  if (!pre && !post && dev) pre = -Infinity;
+  // Versions without a pre-release (except as noted above) should sort after
+  // those with one.
+  else if (!pre) pre = Infinity;
+
+  // Versions without a post segment should sort before those with one.
+  if (!post) post = -Infinity;
+
+  // Versions without a development segment should sort after those with one.
+  if (!dev) dev = Infinity;
+
+  if (!local) {
+    // Versions without a local segment should sort before those with one.
+    local = -Infinity;
+  } else {
+    // Versions with a local segment need that segment parsed to implement
+    // the sorting rules in PEP440.
+    // - Alpha numeric segments sort before numeric segments
+    // - Alpha numeric segments sort lexicographically
+    // - Numeric segments sort numerically
+    // - Shorter versions sort before longer versions when the prefixes
+    //   match exactly
+    local = local.map((i) =>
+      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
+    );
+  }
+
+  return [epoch, release, pre, post, dev, local];
+}
+
+;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/specifier.js
+// This file is dual licensed under the terms of the Apache License, Version
+// 2.0, and the BSD License. See the LICENSE file in the root of this repository
+// for complete details.
+
+
+
+
+
+const RANGE_PATTERN = [
+  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
+  '\\s*',
+  '(',
+  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
+  /*  */ '(?<prefix>\\.\\*)?',
+  /*  */ '|',
+  /*  */ '(?<legacy>[^,;\\s)]+)',
+  ')',
+].join('');
+
+
+
+const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
+
+const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
+
+function specifier_parse(ranges) {
+  if (!ranges.trim()) {
+    return [];
+  }
+
+  const specifiers = ranges
+    .split(',')
+    .map((range) => rangeRegex.exec(range.trim()) || {})
+    .map(({ groups }) => {
+      if (!groups) {
+        return null;
+      }
+
+      let { ...spec } = groups;
+      const { operator, version, prefix, legacy } = groups;
+
+      if (version) {
+        spec = { ...spec, ...version_explain(version) };
+        if (operator === '~=') {
+          if (spec.release.length < 2) {
+            return null;
+          }
+        }
+        if (!isEqualityOperator(operator) && spec.local) {
+          return null;
+        }
+
+        if (prefix) {
+          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
+            return null;
+          }
+        }
+      }
+      if (legacy && operator !== '===') {
+        return null;
+      }
+
+      return spec;
+    });
+
+  if (specifiers.filter(Boolean).length !== specifiers.length) {
+    return null;
+  }
+
+  return specifiers;
+}
+
+function filter(versions, specifier, options = {}) {
+  const filtered = pick(versions, specifier, options);
+  if (filtered.length === 0 && options.prereleases === undefined) {
+    return pick(versions, specifier, { prereleases: true });
+  }
+  return filtered;
+}
+
+function maxSatisfying(versions, range, options) {
+  const found = filter(versions, range, options).sort(Operator.compare);
+  return found.length === 0 ? null : found[found.length - 1];
+}
+
+function minSatisfying(versions, range, options) {
+  const found = filter(versions, range, options).sort(Operator.compare);
+  return found.length === 0 ? null : found[0];
+}
+
+function pick(versions, specifier, options) {
+  const parsed = specifier_parse(specifier);
+
+  if (!parsed) {
+    return [];
+  }
+
+  return versions.filter((version) => {
+    const explained = version_explain(version);
+
+    if (!parsed.length) {
+      return explained && !(explained.is_prerelease && !options.prereleases);
+    }
+
+    return parsed.reduce((pass, spec) => {
+      if (!pass) {
+        return false;
+      }
+      return contains({ ...spec, ...options }, { version, explained });
+    }, true);
+  });
+}
+
+function satisfies(version, specifier, options = {}) {
+  const filtered = pick([version], specifier, options);
+
+  return filtered.length === 1;
+}
+
+function arrayStartsWith(array, prefix) {
+  if (prefix.length > array.length) {
+    return false;
+  }
+
+  for (let i = 0; i < prefix.length; i += 1) {
+    if (prefix[i] !== array[i]) {
+      return false;
+    }
+  }
+
+  return true;
+}
+
+function contains(specifier, input) {
+  const { explained } = input;
+  let { version } = input;
+  const { ...spec } = specifier;
+
+  if (spec.prereleases === undefined) {
+    spec.prereleases = spec.is_prerelease;
+  }
+
+  if (explained && explained.is_prerelease && !spec.prereleases) {
+    return false;
+  }
+
+  if (spec.operator === '~=') {
+    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
+    if (spec.epoch) {
+      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
+    }
+    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
+      prereleases: spec.prereleases,
+    });
+  }
+
+  if (spec.prefix) {
+    const isMatching =
+      explained.epoch === spec.epoch &&
+      arrayStartsWith(explained.release, spec.release);
+    const isEquality = spec.operator !== '!=';
+    return isEquality ? isMatching : !isMatching;
+  }
+
+  if (explained && explained.local && spec.version) {
+    // Ignore candidate local labels only when the specifier itself is public.
+    if (spec.operator !== '===' && !spec.local) {
+      version = explained.public;
+      spec.version = version_explain(spec.version).public;
+    }
+  }
+
+  if (spec.operator === '<' || spec.operator === '>') {
+    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
+    if (eq(spec.release.join('.'), explained.release.join('.'))) {
+      return false;
+    }
+  }
+
+  // TODO: fix me?
+  // eslint-disable-next-line import-x/namespace
+  const op = operator_namespaceObject[spec.operator];
+  return op(version, spec.version || spec.legacy);
+}
+
+function validRange(specifier) {
+  return Boolean(specifier_parse(specifier));
+}
+
+;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/semantic.js
+
+
+// those notation are borrowed from semver
+
+
+function major(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  return version.release[0];
+}
+
+function minor(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  if (version.release.length < 2) {
+    return 0;
+  }
+  return version.release[1];
+}
+
+function patch(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  if (version.release.length < 3) {
+    return 0;
+  }
+  return version.release[2];
+}
+
+function inc(input, release, preReleaseIdentifier) {
+  let identifier = preReleaseIdentifier || `a`;
+  const version = parse(input);
+
+  if (!version) {
+    return null;
+  }
+
+  if (
+    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
+      identifier,
+    )
+  ) {
+    return null;
+  }
+
+  switch (release) {
+    case 'premajor':
+      {
+        const [majorVersion] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'preminor':
+      {
+        const [majorVersion, minorVersion = 0] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'prepatch':
+      {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'prerelease':
+      if (version.pre === null) {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+        version.pre = [identifier, 0];
+      } else {
+        if (preReleaseIdentifier === undefined && version.pre !== null) {
+          [identifier] = version.pre;
+        }
+
+        const [letter, number] = version.pre;
+        if (letter === identifier) {
+          version.pre = [letter, number + 1];
+        } else {
+          version.pre = [identifier, 0];
+        }
+      }
+
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'major':
+      if (
+        version.release.slice(1).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'minor':
+      if (
+        version.release.slice(2).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion, minorVersion = 0] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'patch':
+      if (
+        version.release.slice(3).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    default:
+      return null;
+  }
+
+  return stringify(version);
+}
+
+;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/index.js
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/python/versions.ts
+
+/** `[major, minor]` of a version string, ignoring anything after (patch, local, pre-release). */
+function majorMinor(version) {
+    const match = /^v?(\d+)\.(\d+)/.exec(version.trim());
+    return match ? [Number(match[1]), Number(match[2])] : null;
+}
+function compareMinor(a, b) {
+    const [aMajor = 0, aMinor = 0] = majorMinor(a) ?? [];
+    const [bMajor = 0, bMinor = 0] = majorMinor(b) ?? [];
+    return aMajor - bMajor || aMinor - bMinor;
+}
+/** Whether some release of `major.minor` satisfies a PEP 440 specifier ("" allows all). */
+function minorSatisfies(minor, specifier) {
+    if (!specifier)
+        return true;
+    try {
+        return [`${minor}.0`, `${minor}.99`].some((candidate) => satisfies(candidate, specifier));
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Poetry's constraint syntax (`^3.10`, `~3.10`, `3.10.*`, `>=3.9,<3.12`, `a || b`) as a PEP 440
+ * specifier; for `||` the first alternative, which is the one a resolver tries first.
+ */
+function poetryToPep440(constraint) {
+    const first = constraint.split('||')[0]?.trim() ?? '';
+    if (first === '' || first === '*')
+        return '';
+    return first
+        .split(/,|\s+(?=[<>=!~^])/)
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .map(convertPoetryPart)
+        .join(',');
+}
+function convertPoetryPart(part) {
+    const caret = /^\^\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(part);
+    if (caret) {
+        const [major, minor, patch] = [Number(caret[1]), caret[2], caret[3]];
+        const lower = [caret[1], minor ?? '0', ...(patch !== undefined ? [patch] : [])].join('.');
+        const upper = major > 0
+            ? `${major + 1}.0`
+            : minor !== undefined && Number(minor) > 0
+                ? `0.${Number(minor) + 1}`
+                : `0.0.${Number(patch ?? 0) + 1}`;
+        return `>=${lower},<${upper}`;
+    }
+    const tilde = /^~\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(part);
+    if (tilde && !part.startsWith('~=')) {
+        const lower = [tilde[1], tilde[2] ?? '0', ...(tilde[3] !== undefined ? [tilde[3]] : [])].join('.');
+        const upper = tilde[2] !== undefined ? `${tilde[1]}.${Number(tilde[2]) + 1}` : `${Number(tilde[1]) + 1}.0`;
+        return `>=${lower},<${upper}`;
+    }
+    if (/^\d/.test(part))
+        return `==${part}`;
+    return part.replace(/\s+/g, '');
+}
+/** The version of an exact `==`/`===` pin (`==2.1.0+cu121`), which is already a locked version; else null. */
+function exactPin(specifier) {
+    return /^===?([^,*]+)$/.exec(specifier)?.[1] ?? null;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
@@ -49287,7 +50127,7 @@ function stringify_stringify(obj, { maxDepth = 1000, numbersAsFloat = false, str
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var yaml_dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/detect/parse.ts
+;// CONCATENATED MODULE: ./src/project/parse.ts
 
 
 
@@ -49425,7 +50265,7 @@ function asString(value) {
     return typeof value === 'string' ? value : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/detect/pep508.ts
+;// CONCATENATED MODULE: ./src/python/pep508.ts
 
 /** PyPI's rule for comparing names (PEP 503): case-insensitive, runs of -_. are one dash. */
 function normalizeName(name) {
@@ -49636,22 +50476,7 @@ function trimSlashes(text) {
     return text.slice(0, end);
 }
 
-;// CONCATENATED MODULE: ./src/detect/manifest.ts
-function emptyManifest(format, file) {
-    return {
-        format,
-        files: [file],
-        requirements: [],
-        python: [],
-        indexes: [],
-        cuda: [],
-        gpu: null,
-        cpuBuilds: [],
-        entrypoint: null,
-        systemPackages: [],
-        warnings: [],
-    };
-}
+;// CONCATENATED MODULE: ./src/python/find-line.ts
 let findLineText;
 let findLineLines = [];
 /**
@@ -49672,24 +50497,8 @@ function findLine(text, pattern, from = 1, to = Number.POSITIVE_INFINITY) {
     }
     return undefined;
 }
-/**
- * A lock read without a manifest (pylock.toml alone): its packages stand for the requirements,
- * pinned to their locked versions, with no spec written by the user.
- */
-function requirementsOfLock(packages) {
-    return packages.map((pkg) => ({
-        name: pkg.name,
-        extras: [],
-        specifier: `==${pkg.version}`,
-        written: '',
-        marker: pkg.marker,
-        url: null,
-        hashes: pkg.hashes,
-        source: pkg.source,
-    }));
-}
 
-;// CONCATENATED MODULE: ./src/detect/lockfiles/common.ts
+;// CONCATENATED MODULE: ./src/python/lockfiles/common.ts
 
 
 
@@ -49932,7 +50741,7 @@ function topRequiresPython(text, data, path) {
     return requiresPython === undefined ? [] : [rangeHint(requiresPython, path, line)];
 }
 
-;// CONCATENATED MODULE: ./src/detect/lockfiles/pdm-lock.ts
+;// CONCATENATED MODULE: ./src/python/lockfiles/pdm-lock.ts
 
 
 
@@ -49999,7 +50808,7 @@ function readPdmLock(reader, path) {
     return { format: 'pdm', file: path, packages, python, indexes: [] };
 }
 
-;// CONCATENATED MODULE: ./src/detect/lockfiles/json.ts
+;// CONCATENATED MODULE: ./src/python/lockfiles/json.ts
 
 
 /**
@@ -50216,7 +51025,7 @@ function positionOf(text, message) {
     return { line: before.split('\n').length, column: offset - lastBreak };
 }
 
-;// CONCATENATED MODULE: ./src/detect/lockfiles/pipfile-lock.ts
+;// CONCATENATED MODULE: ./src/python/lockfiles/pipfile-lock.ts
 
 
 
@@ -50317,7 +51126,7 @@ function readPipfileLock(reader, path) {
     return { format: 'pipfile', file: path, packages, python, indexes };
 }
 
-;// CONCATENATED MODULE: ./src/detect/lockfiles/graph.ts
+;// CONCATENATED MODULE: ./src/python/lockfiles/graph.ts
 /** Links every edge to the entries of `nodes` it names. */
 function linkGraph(nodes, rest) {
     const byName = new Map();
@@ -50364,7 +51173,7 @@ function bothMarkers(first, second) {
     return `(${first}) and (${second})`;
 }
 
-;// CONCATENATED MODULE: ./src/detect/lockfiles/pyproject-roots.ts
+;// CONCATENATED MODULE: ./src/python/lockfiles/pyproject-roots.ts
 
 
 
@@ -50503,7 +51312,7 @@ function poetryConstraints(key, value, pyproject, line) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/detect/lockfiles/poetry-lock.ts
+;// CONCATENATED MODULE: ./src/python/lockfiles/poetry-lock.ts
 
 
 
@@ -50689,7 +51498,7 @@ function markerOf(table, at) {
     return optionalString(byGroup, 'main', { ...at, what: `${at.what} markers` }) ?? null;
 }
 
-;// CONCATENATED MODULE: ./src/detect/lockfiles/pylock.ts
+;// CONCATENATED MODULE: ./src/python/lockfiles/pylock.ts
 
 
 
@@ -50755,7 +51564,7 @@ function readPylock(reader, path) {
     return { format: 'pylock', file: path, packages, python, indexes };
 }
 
-;// CONCATENATED MODULE: ./src/detect/lockfiles/uv-lock.ts
+;// CONCATENATED MODULE: ./src/python/lockfiles/uv-lock.ts
 
 
 
@@ -50925,100 +51734,30 @@ function anyOf(markers) {
     return markers.map((marker) => `(${marker})`).join(' or ');
 }
 
-;// CONCATENATED MODULE: ./src/detect/debian-package.ts
-const debian_package_NAME = '[a-z0-9][a-z0-9+.-]+';
-/** Debian policy's package name syntax (§5.6.1); anything else could smuggle shell into `apt-get install`. */
-const DEBIAN_PACKAGE_NAME = new RegExp(`^${debian_package_NAME}$`);
-/** A name apt may be given pinned (`name=version`): the version as Debian policy allows it (§5.6.12). */
-const APT_PACKAGE = new RegExp(`^${debian_package_NAME}(?:=[A-Za-z0-9.+~:-]+)?$`);
-
-;// CONCATENATED MODULE: ./src/detect/path-text.ts
+;// CONCATENATED MODULE: ./src/python/lockfiles/readers.ts
 
 
+
+
+
+/** The lockfiles read as they are, by file name: detect reads them for their facts, lock converts them. */
+const LOCK_READERS = {
+    'uv.lock': readUvLock,
+    'poetry.lock': readPoetryLock,
+    'pdm.lock': readPdmLock,
+    'Pipfile.lock': readPipfileLock,
+    'pylock.toml': readPylock,
+};
 /**
- * `path` when it is one line of text; else a UserError at the line that wrote it. Paths a manifest
- * names are cited in the Dockerfile, the lock and logs, where a newline would start a line of its own.
+ * The reader for a lockfile by its name, wherever it lies (`inference/uv.lock`, beside a manifest
+ * named with 'dependency-file'); undefined for a file no reader takes (a hashed requirements file).
  */
-function checkPathText(path, what, source) {
-    if (hasControlCharacters(path)) {
-        throw new UserError(`${what} must be a path without newlines or other control characters: ${quoted(path)}`, 'detect', source);
-    }
-    return path;
+function lockReaderFor(path) {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    return Object.hasOwn(LOCK_READERS, name) ? LOCK_READERS[name] : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/detect/paths.ts
-
-
-/**
- * A path a manifest names (`-r base.txt`, cog's `predict`), relative to the manifest's folder.
- * One that leaves the repository, or names no file, is an error at the line that wrote it.
- */
-function resolveInRepository(from, target, source) {
-    const outside = () => new UserError(`'${excerpt(target)}' is outside the repository`, 'detect', source);
-    if (/^(?:[/\\]|[A-Za-z]:)/.test(target))
-        throw outside();
-    const parts = from.split('/').slice(0, -1);
-    for (const part of target.split('/')) {
-        if (part === '..') {
-            if (parts.length === 0)
-                throw outside();
-            parts.pop();
-        }
-        else if (part !== '.' && part !== '')
-            parts.push(part);
-    }
-    if (parts.length === 0)
-        throw new UserError(`'${excerpt(target)}' names no file`, 'detect', source);
-    return parts.join('/');
-}
-/** The folder of a project-relative path, '.' for the top. */
-function folderOf(path) {
-    const slash = path.lastIndexOf('/');
-    return slash < 0 ? '.' : path.slice(0, slash);
-}
-/** A name in a project folder ('.' for the top), as a project-relative path. */
-function inFolder(folder, name) {
-    return folder === '.' ? name : `${folder}/${name}`;
-}
-
-;// CONCATENATED MODULE: ./src/detect/index-url.ts
-
-
-/**
- * What the shell running the Dockerfile's `pip install` line would act on, besides whitespace.
- * `%`-escapes, `user:pass@`, ports, `?` and `#` stay allowed: mid-word the shell leaves them alone.
- */
-const SHELL_CHARACTERS = /[\s;&|$`'"<>(){}\\]/;
-/** pip expands `${NAME}` in requirements files, as pipenv and pdm do in their sources. */
-const ENVIRONMENT_REFERENCE = /\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/;
-/**
- * Why `url` cannot be an index URL, as a message that starts with `what` (`--index-url`,
- * `[[source]] url`, `input 'index-url'`); null when it can. An index URL is written into a `RUN`
- * line, so only a plain http(s) URL is taken: a newline there would add instructions, a `;` a command.
- */
-function indexUrlProblem(url, what) {
-    const reference = ENVIRONMENT_REFERENCE.exec(url);
-    if (reference) {
-        // Nothing expands it: not the lock's pip (the URL is an argument), not the build's (a secret file).
-        return `${what} uses ${reference[0]}, an environment variable this action does not expand: write the URL out, and give an index that needs credentials in input 'index-url' or 'extra-index-urls', from a secret: ${quoted(url)}`;
-    }
-    const plain = /^https?:\/\//i.test(url) &&
-        !SHELL_CHARACTERS.test(url) &&
-        !hasControlCharacters(url) &&
-        URL.canParse(url);
-    return plain
-        ? null
-        : `${what} must be an http(s) URL without spaces, quotes or shell characters: ${quoted(url)}`;
-}
-/** `url` when it can be an index URL; else a UserError at the line that wrote it. */
-function checkIndexUrl(url, what, source) {
-    const problem = indexUrlProblem(url, what);
-    if (problem)
-        throw new UserError(problem, 'detect', source);
-    return url;
-}
-
-;// CONCATENATED MODULE: ./src/detect/pip-lines.ts
+;// CONCATENATED MODULE: ./src/python/pip-lines.ts
 
 
 /**
@@ -51108,7 +51847,7 @@ function checkPipReadsAsWritten(text, file) {
  */
 const PYTHON_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
 
-;// CONCATENATED MODULE: ./src/detect/requirements.ts
+;// CONCATENATED MODULE: ./src/python/requirements.ts
 
 
 
@@ -51295,6 +52034,60 @@ function logicalLines(text, file) {
         pending = null;
     });
     return lines;
+}
+
+;// CONCATENATED MODULE: ./src/detect/debian-package.ts
+const debian_package_NAME = '[a-z0-9][a-z0-9+.-]+';
+/** Debian policy's package name syntax (§5.6.1); anything else could smuggle shell into `apt-get install`. */
+const DEBIAN_PACKAGE_NAME = new RegExp(`^${debian_package_NAME}$`);
+/** A name apt may be given pinned (`name=version`): the version as Debian policy allows it (§5.6.12). */
+const APT_PACKAGE = new RegExp(`^${debian_package_NAME}(?:=[A-Za-z0-9.+~:-]+)?$`);
+
+;// CONCATENATED MODULE: ./src/detect/manifest.ts
+function emptyManifest(format, file) {
+    return {
+        format,
+        files: [file],
+        requirements: [],
+        python: [],
+        indexes: [],
+        cuda: [],
+        gpu: null,
+        cpuBuilds: [],
+        entrypoint: null,
+        systemPackages: [],
+        warnings: [],
+    };
+}
+/**
+ * A lock read without a manifest (pylock.toml alone): its packages stand for the requirements,
+ * pinned to their locked versions, with no spec written by the user.
+ */
+function requirementsOfLock(packages) {
+    return packages.map((pkg) => ({
+        name: pkg.name,
+        extras: [],
+        specifier: `==${pkg.version}`,
+        written: '',
+        marker: pkg.marker,
+        url: null,
+        hashes: pkg.hashes,
+        source: pkg.source,
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/detect/path-text.ts
+
+
+/**
+ * `path` when it is one line of text; else a UserError at the line that wrote it. Paths a manifest
+ * names are cited in the Dockerfile, the lock and logs, where a newline would start a line of its own.
+ */
+function checkPathText(path, what, source) {
+    if (hasControlCharacters(path)) {
+        throw new UserError(`${what} must be a path without newlines or other control characters: ${quoted(path)}`, 'detect', source);
+    }
+    return path;
 }
 
 ;// CONCATENATED MODULE: ./src/data/cpu-builds.json
@@ -52045,6 +52838,7 @@ function keyLinesAfter(text, header) {
 
 
 
+
 /** The PEP 508 marker variables pipenv accepts as keys of a package table (`sys_platform = "== 'linux'"`). */
 const MARKER_KEYS = [
     'os_name',
@@ -52109,7 +52903,7 @@ function readPipfile(reader, path) {
             }
         }
         const [first, second] = manifest.python;
-        if (first && second && majorMinor(first.text) !== majorMinor(second.text)) {
+        if (first && second && pipfile_majorMinor(first.text) !== pipfile_majorMinor(second.text)) {
             manifest.warnings.push({
                 message: `python_version "${first.text}" and python_full_version "${second.text}" disagree; the first is used`,
                 source: formatSource(second.source),
@@ -52118,7 +52912,7 @@ function readPipfile(reader, path) {
     }
     return manifest;
 }
-function majorMinor(version) {
+function pipfile_majorMinor(version) {
     return version.replace(/^==/, '').split('.').slice(0, 2).join('.');
 }
 function readSources(value, lines, path, manifest) {
@@ -52288,753 +53082,6 @@ class Sections {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/version.js
-const VERSION_PATTERN = [
-  'v?',
-  '(?:',
-  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
-  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
-  /* */ '(?<pre>', // pre-release
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<pre_n>[0-9]+)?',
-  /* */ ')?',
-  /* */ '(?<post>', // post release
-  /*    */ '(?:-(?<post_n1>[0-9]+))',
-  /*    */ '|',
-  /*    */ '(?:',
-  /*        */ '[-_\\.]?',
-  /*        */ '(?<post_l>post|rev|r)',
-  /*        */ '[-_\\.]?',
-  /*        */ '(?<post_n2>[0-9]+)?',
-  /*    */ ')',
-  /* */ ')?',
-  /* */ '(?<dev>', // dev release
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<dev_l>dev)',
-  /*    */ '[-_\\.]?',
-  /*    */ '(?<dev_n>[0-9]+)?',
-  /* */ ')?',
-  ')',
-  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
-].join('');
-
-
-
-const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
-
-function valid(version) {
-  return validRegex.test(version) ? version : null;
-}
-
-const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
-function clean(version) {
-  return version_stringify(version_parse(version, cleanRegex));
-}
-
-function version_parse(version, regex) {
-  // Validate the version and parse it into pieces
-  const { groups } = (regex || validRegex).exec(version) || {};
-  if (!groups) {
-    return null;
-  }
-
-  // Store the parsed out pieces of the version
-  const parsed = {
-    epoch: Number(groups.epoch ? groups.epoch : 0),
-    release: groups.release.split('.').map(Number),
-    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
-    post: normalize_letter_version(
-      groups.post_l,
-      groups.post_n1 || groups.post_n2,
-    ),
-    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
-    local: parse_local_version(groups.local),
-  };
-
-  return parsed;
-}
-
-function version_stringify(parsed) {
-  if (!parsed) {
-    return null;
-  }
-  const { epoch, release, pre, post, dev, local } = parsed;
-  const parts = [];
-
-  // Epoch
-  if (epoch !== 0) {
-    parts.push(`${epoch}!`);
-  }
-  // Release segment
-  parts.push(release.join('.'));
-
-  // Pre-release
-  if (pre) {
-    parts.push(pre.join(''));
-  }
-  // Post-release
-  if (post) {
-    parts.push('.' + post.join(''));
-  }
-  // Development release
-  if (dev) {
-    parts.push('.' + dev.join(''));
-  }
-  // Local version segment
-  if (local) {
-    parts.push(`+${local}`);
-  }
-  return parts.join('');
-}
-
-function normalize_letter_version(letterIn, numberIn) {
-  let letter = letterIn;
-  let number = numberIn;
-  if (letter) {
-    // We consider there to be an implicit 0 in a pre-release if there is
-    // not a numeral associated with it.
-    if (!number) {
-      number = 0;
-    }
-    // We normalize any letters to their lower case form
-    letter = letter.toLowerCase();
-
-    // We consider some words to be alternate spellings of other words and
-    // in those cases we want to normalize the spellings to our preferred
-    // spelling.
-    if (letter === 'alpha') {
-      letter = 'a';
-    } else if (letter === 'beta') {
-      letter = 'b';
-    } else if (['c', 'pre', 'preview'].includes(letter)) {
-      letter = 'rc';
-    } else if (['rev', 'r'].includes(letter)) {
-      letter = 'post';
-    }
-    return [letter, Number(number)];
-  }
-  if (!letter && number) {
-    // We assume if we are given a number, but we are not given a letter
-    // then this is using the implicit post release syntax (e.g. 1.0-1)
-    letter = 'post';
-
-    return [letter, Number(number)];
-  }
-  return null;
-}
-
-function parse_local_version(local) {
-  /*
-    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
-    */
-  if (local) {
-    return local
-      .split(/[._-]/)
-      .map((part) =>
-        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
-      );
-  }
-  return null;
-}
-
-function version_explain(version) {
-  const parsed = version_parse(version);
-  if (!parsed) {
-    return parsed;
-  }
-  const { epoch, release, pre, post, dev, local } = parsed;
-
-  let base_version = '';
-  if (epoch !== 0) {
-    base_version += epoch + '!';
-  }
-  base_version += release.join('.');
-
-  const is_prerelease = Boolean(dev || pre);
-  const is_devrelease = Boolean(dev);
-  const is_postrelease = Boolean(post);
-
-  // return
-
-  return {
-    epoch,
-    release,
-    pre,
-    post: post ? post[1] : post,
-    dev: dev ? dev[1] : dev,
-    local: local ? local.join('.') : local,
-    public: version_stringify(parsed).split('+', 1)[0],
-    base_version,
-    is_prerelease,
-    is_devrelease,
-    is_postrelease,
-  };
-}
-
-;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/operator.js
-
-
-
-
-function lt(version, other) {
-  return compare(version, other) < 0;
-}
-
-function le(version, other) {
-  return compare(version, other) <= 0;
-}
-
-function eq(version, other) {
-  return compare(version, other) === 0;
-}
-
-function ne(version, other) {
-  return compare(version, other) !== 0;
-}
-
-function ge(version, other) {
-  return compare(version, other) >= 0;
-}
-
-function gt(version, other) {
-  return compare(version, other) > 0;
-}
-
-function arbitrary(version, other) {
-  return version.toLowerCase() === other.toLowerCase();
-}
-
-function compare(version, other) {
-  const parsedVersion = version_parse(version);
-  const parsedOther = version_parse(other);
-
-  const keyVersion = calculateKey(parsedVersion);
-  const keyOther = calculateKey(parsedOther);
-
-  return pyCompare(keyVersion, keyOther);
-}
-
-function rcompare(version, other) {
-  return -compare(version, other);
-}
-
-// this logic is buitin in python, but we need to port it to js
-// see https://stackoverflow.com/a/5292332/1438522
-function pyCompare(elemIn, otherIn) {
-  let elem = elemIn;
-  let other = otherIn;
-  if (elem === other) {
-    return 0;
-  }
-  if (Array.isArray(elem) !== Array.isArray(other)) {
-    elem = Array.isArray(elem) ? elem : [elem];
-    other = Array.isArray(other) ? other : [other];
-  }
-  if (Array.isArray(elem)) {
-    const len = Math.min(elem.length, other.length);
-    for (let i = 0; i < len; i += 1) {
-      const res = pyCompare(elem[i], other[i]);
-      if (res !== 0) {
-        return res;
-      }
-    }
-    return elem.length - other.length;
-  }
-  if (elem === -Infinity || other === Infinity) {
-    return -1;
-  }
-  if (elem === Infinity || other === -Infinity) {
-    return 1;
-  }
-  return elem < other ? -1 : 1;
-}
-
-function calculateKey(input) {
-  const { epoch } = input;
-  let { release, pre, post, local, dev } = input;
-  // When we compare a release version, we want to compare it with all of the
-  // trailing zeros removed. So we'll use a reverse the list, drop all the now
-  // leading zeros until we come to something non zero, then take the rest
-  // re-reverse it back into the correct order and make it a tuple and use
-  // that for our sorting key.
-  release = release.concat();
-  release.reverse();
-  while (release.length && release[0] === 0) {
-    release.shift();
-  }
-  release.reverse();
-
-  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
-  // We'll do this by abusing the pre segment, but we _only_ want to do this
-  // if there is !a pre or a post segment. If we have one of those then
-  // the normal sorting rules will handle this case correctly.
-  if (!pre && !post && dev) pre = -Infinity;
-  // Versions without a pre-release (except as noted above) should sort after
-  // those with one.
-  else if (!pre) pre = Infinity;
-
-  // Versions without a post segment should sort before those with one.
-  if (!post) post = -Infinity;
-
-  // Versions without a development segment should sort after those with one.
-  if (!dev) dev = Infinity;
-
-  if (!local) {
-    // Versions without a local segment should sort before those with one.
-    local = -Infinity;
-  } else {
-    // Versions with a local segment need that segment parsed to implement
-    // the sorting rules in PEP440.
-    // - Alpha numeric segments sort before numeric segments
-    // - Alpha numeric segments sort lexicographically
-    // - Numeric segments sort numerically
-    // - Shorter versions sort before longer versions when the prefixes
-    //   match exactly
-    local = local.map((i) =>
-      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
-    );
-  }
-
-  return [epoch, release, pre, post, dev, local];
-}
-
-;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/specifier.js
-// This file is dual licensed under the terms of the Apache License, Version
-// 2.0, and the BSD License. See the LICENSE file in the root of this repository
-// for complete details.
-
-
-
-
-
-const RANGE_PATTERN = [
-  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
-  '\\s*',
-  '(',
-  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
-  /*  */ '(?<prefix>\\.\\*)?',
-  /*  */ '|',
-  /*  */ '(?<legacy>[^,;\\s)]+)',
-  ')',
-].join('');
-
-
-
-const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
-
-const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
-
-function specifier_parse(ranges) {
-  if (!ranges.trim()) {
-    return [];
-  }
-
-  const specifiers = ranges
-    .split(',')
-    .map((range) => rangeRegex.exec(range.trim()) || {})
-    .map(({ groups }) => {
-      if (!groups) {
-        return null;
-      }
-
-      let { ...spec } = groups;
-      const { operator, version, prefix, legacy } = groups;
-
-      if (version) {
-        spec = { ...spec, ...version_explain(version) };
-        if (operator === '~=') {
-          if (spec.release.length < 2) {
-            return null;
-          }
-        }
-        if (!isEqualityOperator(operator) && spec.local) {
-          return null;
-        }
-
-        if (prefix) {
-          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
-            return null;
-          }
-        }
-      }
-      if (legacy && operator !== '===') {
-        return null;
-      }
-
-      return spec;
-    });
-
-  if (specifiers.filter(Boolean).length !== specifiers.length) {
-    return null;
-  }
-
-  return specifiers;
-}
-
-function filter(versions, specifier, options = {}) {
-  const filtered = pick(versions, specifier, options);
-  if (filtered.length === 0 && options.prereleases === undefined) {
-    return pick(versions, specifier, { prereleases: true });
-  }
-  return filtered;
-}
-
-function maxSatisfying(versions, range, options) {
-  const found = filter(versions, range, options).sort(Operator.compare);
-  return found.length === 0 ? null : found[found.length - 1];
-}
-
-function minSatisfying(versions, range, options) {
-  const found = filter(versions, range, options).sort(Operator.compare);
-  return found.length === 0 ? null : found[0];
-}
-
-function pick(versions, specifier, options) {
-  const parsed = specifier_parse(specifier);
-
-  if (!parsed) {
-    return [];
-  }
-
-  return versions.filter((version) => {
-    const explained = version_explain(version);
-
-    if (!parsed.length) {
-      return explained && !(explained.is_prerelease && !options.prereleases);
-    }
-
-    return parsed.reduce((pass, spec) => {
-      if (!pass) {
-        return false;
-      }
-      return contains({ ...spec, ...options }, { version, explained });
-    }, true);
-  });
-}
-
-function satisfies(version, specifier, options = {}) {
-  const filtered = pick([version], specifier, options);
-
-  return filtered.length === 1;
-}
-
-function arrayStartsWith(array, prefix) {
-  if (prefix.length > array.length) {
-    return false;
-  }
-
-  for (let i = 0; i < prefix.length; i += 1) {
-    if (prefix[i] !== array[i]) {
-      return false;
-    }
-  }
-
-  return true;
-}
-
-function contains(specifier, input) {
-  const { explained } = input;
-  let { version } = input;
-  const { ...spec } = specifier;
-
-  if (spec.prereleases === undefined) {
-    spec.prereleases = spec.is_prerelease;
-  }
-
-  if (explained && explained.is_prerelease && !spec.prereleases) {
-    return false;
-  }
-
-  if (spec.operator === '~=') {
-    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
-    if (spec.epoch) {
-      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
-    }
-    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
-      prereleases: spec.prereleases,
-    });
-  }
-
-  if (spec.prefix) {
-    const isMatching =
-      explained.epoch === spec.epoch &&
-      arrayStartsWith(explained.release, spec.release);
-    const isEquality = spec.operator !== '!=';
-    return isEquality ? isMatching : !isMatching;
-  }
-
-  if (explained && explained.local && spec.version) {
-    // Ignore candidate local labels only when the specifier itself is public.
-    if (spec.operator !== '===' && !spec.local) {
-      version = explained.public;
-      spec.version = version_explain(spec.version).public;
-    }
-  }
-
-  if (spec.operator === '<' || spec.operator === '>') {
-    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
-    if (eq(spec.release.join('.'), explained.release.join('.'))) {
-      return false;
-    }
-  }
-
-  // TODO: fix me?
-  // eslint-disable-next-line import-x/namespace
-  const op = operator_namespaceObject[spec.operator];
-  return op(version, spec.version || spec.legacy);
-}
-
-function validRange(specifier) {
-  return Boolean(specifier_parse(specifier));
-}
-
-;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/semantic.js
-
-
-// those notation are borrowed from semver
-
-
-function major(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  return version.release[0];
-}
-
-function minor(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  if (version.release.length < 2) {
-    return 0;
-  }
-  return version.release[1];
-}
-
-function patch(input) {
-  const version = explain(input);
-  if (!version) {
-    throw new TypeError('Invalid Version: ' + input);
-  }
-  if (version.release.length < 3) {
-    return 0;
-  }
-  return version.release[2];
-}
-
-function inc(input, release, preReleaseIdentifier) {
-  let identifier = preReleaseIdentifier || `a`;
-  const version = parse(input);
-
-  if (!version) {
-    return null;
-  }
-
-  if (
-    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
-      identifier,
-    )
-  ) {
-    return null;
-  }
-
-  switch (release) {
-    case 'premajor':
-      {
-        const [majorVersion] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'preminor':
-      {
-        const [majorVersion, minorVersion = 0] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'prepatch':
-      {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-      }
-      version.pre = [identifier, 0];
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'prerelease':
-      if (version.pre === null) {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-        version.pre = [identifier, 0];
-      } else {
-        if (preReleaseIdentifier === undefined && version.pre !== null) {
-          [identifier] = version.pre;
-        }
-
-        const [letter, number] = version.pre;
-        if (letter === identifier) {
-          version.pre = [letter, number + 1];
-        } else {
-          version.pre = [identifier, 0];
-        }
-      }
-
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'major':
-      if (
-        version.release.slice(1).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'minor':
-      if (
-        version.release.slice(2).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion, minorVersion = 0] = version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    case 'patch':
-      if (
-        version.release.slice(3).some((value) => value !== 0) ||
-        version.pre === null
-      ) {
-        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-          version.release;
-        version.release.fill(0);
-        version.release[0] = majorVersion;
-        version.release[1] = minorVersion;
-        version.release[2] = patchVersion + 1;
-      }
-      delete version.pre;
-      delete version.post;
-      delete version.dev;
-      delete version.local;
-      break;
-    default:
-      return null;
-  }
-
-  return stringify(version);
-}
-
-;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/index.js
-
-
-
-
-
-
-
-
-
-
-;// CONCATENATED MODULE: ./src/detect/versions.ts
-
-/** `[major, minor]` of a version string, ignoring anything after (patch, local, pre-release). */
-function versions_majorMinor(version) {
-    const match = /^v?(\d+)\.(\d+)/.exec(version.trim());
-    return match ? [Number(match[1]), Number(match[2])] : null;
-}
-function compareMinor(a, b) {
-    const [aMajor = 0, aMinor = 0] = versions_majorMinor(a) ?? [];
-    const [bMajor = 0, bMinor = 0] = versions_majorMinor(b) ?? [];
-    return aMajor - bMajor || aMinor - bMinor;
-}
-/** Whether some release of `major.minor` satisfies a PEP 440 specifier ("" allows all). */
-function minorSatisfies(minor, specifier) {
-    if (!specifier)
-        return true;
-    try {
-        return [`${minor}.0`, `${minor}.99`].some((candidate) => satisfies(candidate, specifier));
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * Poetry's constraint syntax (`^3.10`, `~3.10`, `3.10.*`, `>=3.9,<3.12`, `a || b`) as a PEP 440
- * specifier; for `||` the first alternative, which is the one a resolver tries first.
- */
-function poetryToPep440(constraint) {
-    const first = constraint.split('||')[0]?.trim() ?? '';
-    if (first === '' || first === '*')
-        return '';
-    return first
-        .split(/,|\s+(?=[<>=!~^])/)
-        .map((part) => part.trim())
-        .filter(Boolean)
-        .map(convertPoetryPart)
-        .join(',');
-}
-function convertPoetryPart(part) {
-    const caret = /^\^\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(part);
-    if (caret) {
-        const [major, minor, patch] = [Number(caret[1]), caret[2], caret[3]];
-        const lower = [caret[1], minor ?? '0', ...(patch !== undefined ? [patch] : [])].join('.');
-        const upper = major > 0
-            ? `${major + 1}.0`
-            : minor !== undefined && Number(minor) > 0
-                ? `0.${Number(minor) + 1}`
-                : `0.0.${Number(patch ?? 0) + 1}`;
-        return `>=${lower},<${upper}`;
-    }
-    const tilde = /^~\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(part);
-    if (tilde && !part.startsWith('~=')) {
-        const lower = [tilde[1], tilde[2] ?? '0', ...(tilde[3] !== undefined ? [tilde[3]] : [])].join('.');
-        const upper = tilde[2] !== undefined ? `${tilde[1]}.${Number(tilde[2]) + 1}` : `${Number(tilde[1]) + 1}.0`;
-        return `>=${lower},<${upper}`;
-    }
-    if (/^\d/.test(part))
-        return `==${part}`;
-    return part.replace(/\s+/g, '');
-}
-/** The version of an exact `==`/`===` pin (`==2.1.0+cu121`), which is already a locked version; else null. */
-function exactPin(specifier) {
-    return /^===?([^,*]+)$/.exec(specifier)?.[1] ?? null;
-}
-
 ;// CONCATENATED MODULE: ./src/data/compat.json
 const compat_namespaceObject = /*#__PURE__*/JSON.parse('{"Tj":{"PYTHON_DOCKER_OFFICIAL":"Docker Official Image \'python\' tags (docker-library/python README, \'Supported tags\'): https://hub.docker.com/_/python — X.Y-slim-bookworm exists for 3.9-3.13","PYTHON_DEVGUIDE_VERSIONS":"Python release status: https://devguide.python.org/versions/","PYPI_NAMES":"The framework\'s own project page on PyPI (https://pypi.org/project/NAME/), which gives the distribution name and the import name in its install instructions","TORCH_PYPI_DEFAULT":"pytorch/test-infra tools/scripts/generate_binary_build_matrix.py (STABLE_CUDA_VERSIONS[\'release\'] at each release\'s go-live commit) with pytorch/builder and test-infra release/pypi/promote_pypi_to_staging.sh; collected in shared/reference/cuda-matrix.json pytorch.pypi_default_cuda_linux_x86_64_by_minor","TF_DOCS_SOURCE":"tensorflow/docs site/en/install/source.md @ 7c3650212740204359d4ceae481abc79345541be (Tested build configurations, Linux GPU table)","TF_DOCS_PIP":"tensorflow/docs site/en/install/pip.md @ 7c3650212740204359d4ceae481abc79345541be (\'pip install tensorflow[and-cuda]\'; and-cuda docs added in 7442d72c60d0868f94a384331305c0e3889097a8, 2023-09-28)","ORT_DOCS":"https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider) + microsoft/onnxruntime docs/execution-providers/CUDA-ExecutionProvider.md @ d0ea319e9b71f66abc5abdc8c65ce5456ab06780 (older table)","JAX_DOCS":"jax-ml/jax docs/installation.md @ cec06d116c05f0d52adfceee3d3b730fdbcb0ce5 and @ 910a31d7b7510e3375718ab1ea0d38df7bd2c0d5 (0.4.26 era)","CUPY_DOCS":"https://github.com/cupy/cupy/releases/tag/v12.0.0 ; https://pypi.org/project/cupy-cuda11x/12.2.0/ ; https://pypi.org/project/cupy-cuda12x/12.2.0/ ; https://anaconda.org/scientific-python-nightly-wheels/cupy-cuda13x (README text)","PADDLE_DOCS":"https://www.paddlepaddle.org.cn/install/quick (paddlepaddle-gpu X.Y.Z.postNNN wheels: post120 = CUDA 12.0); shared/reference/cuda-matrix.json other_packages.paddlepaddle","NVIDIA_PIP_WHEELS":"NVIDIA CUDA pip wheels on PyPI (nvidia-cuda-runtime-cu12 etc.: the version\'s major.minor is the CUDA toolkit\'s); shared/reference/cuda-matrix.json other_packages.nvidia_pip_wheels","NVIDIA_CUDA_TAGS":"NVIDIA container images nvidia/cuda supported tags (gitlab.com/nvidia/container-images/cuda, doc/supported-tags.md, via its GitHub mirrors); shared/reference/cuda-matrix.json nvidia_cuda_images.supported_tags_by_version","TORCH_WHEEL_DEPS":"PyTorch Linux wheels depend on NVIDIA\'s CUDA pip wheels since 1.13 (pytorch/builder \'+cu117.with.pypi.cudnn\'); shared/reference/cuda-matrix.json pytorch.pypi_default_rules","PYTORCH_INDEX":"https://download.pytorch.org/whl/{cpu,cuXXX}: PyTorch\'s own wheel indexes (shared/reference/cuda-matrix.json pytorch.index_url_scheme)","UV_PYTHON":"astral-sh/uv: `uv python install` fetches python-build-standalone builds, verified against checksums uv ships (https://docs.astral.sh/uv/guides/install-python/); image ghcr.io/astral-sh/uv","LIGHTGBM_README":"microsoft/LightGBM python-package/README.rst (\'Install from PyPI\': on Linux, \'OSError: libgomp.so.1: cannot open shared object file\' means the OpenMP runtime must be installed with the system package manager); reproduced here: lightgbm 4.7.0 fails to import on a Debian bookworm minbase until libgomp1 is installed","DEBIAN_LIBGL1_MESA_GLX":"Debian package tracker, https://tracker.debian.org/pkg/mesa: libgl1-mesa-glx was a transitional package to libgl1 and is gone from bookworm (12) on, the Debian python:*-slim images\' release","SKLEARN_PYPI_PACKAGE":"scikit-learn/sklearn-pypi-package README, https://github.com/scikit-learn/sklearn-pypi-package: the PyPI project sklearn is deprecated; its release 0.0 only pulls in scikit-learn, installing it raises an error since 2023-12-01, and requirements files, setup.py and Pipfiles should name scikit-learn","PYTORCH_PYPI_PLACEHOLDER":"https://pypi.org/project/pytorch/: the PyPI project pytorch is a placeholder (1.0.2) whose setup.py raises \'You tried to install \\"pytorch\\". The package named for PyTorch is \\"torch\\"\'","TF_GPU_REMOVED":"https://pypi.org/project/tensorflow-gpu/ and tensorflow/tensorflow tensorflow/tools/pip_package/redundant_tensorflow_gpu/README.md (https://github.com/tensorflow/tensorflow/blob/master/tensorflow/tools/pip_package/redundant_tensorflow_gpu/README.md): \'tensorflow-gpu has been removed. Please install tensorflow instead.\' tensorflow and tensorflow-gpu have been the same build since TensorFlow 2.1; no tensorflow-gpu was released after 2.11, and its 2.12.0 is an empty package that fails to install","TF_NIGHTLY_GPU_REMOVED":"https://pypi.org/project/tf-nightly-gpu/ and tensorflow/tensorflow tensorflow/tools/pip_package/redundant_tf_nightly_gpu/README.md (https://github.com/tensorflow/tensorflow/blob/master/tensorflow/tools/pip_package/redundant_tf_nightly_gpu/README.md): \'tf-nightly-gpu has been removed. Please install tf-nightly instead.\' Since January 2023 it is an empty package that fails to install"},"Hg":{"Ay":{"version":"3.11","source":"PYTHON_DEVGUIDE_VERSIONS","why":"the oldest CPython still in security support whose wheels every listed framework ships"},"$j":["3.9","3.10","3.11","3.12","3.13"],"if":[{"python":"3.9","image":"docker.io/library/python:3.9-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.10","image":"docker.io/library/python:3.10-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.11","image":"docker.io/library/python:3.11-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.12","image":"docker.io/library/python:3.12-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"},{"python":"3.13","image":"docker.io/library/python:3.13-slim-bookworm","source":"PYTHON_DOCKER_OFFICIAL"}]},"Ij":[{"name":"torch","import":"torch","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jax","import":"jax","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"scikit-learn","import":"sklearn","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"xgboost","import":"xgboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"lightgbm","import":"lightgbm","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"catboost","import":"catboost","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"onnxruntime","import":"onnxruntime","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"onnxruntime-gpu","import":"onnxruntime","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"transformers","import":"transformers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"keras","import":"keras","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"diffusers","import":"diffusers","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"vllm","import":"vllm","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"tensorflow-cpu","import":"tensorflow","gpuCapable":false,"source":"PYPI_NAMES"},{"name":"tensorflow-gpu","import":"tensorflow","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"paddlepaddle-gpu","import":"paddle","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"jaxlib","import":"jaxlib","gpuCapable":true,"source":"PYPI_NAMES"},{"name":"cupy","import":"cupy","gpuCapable":true,"source":"CUPY_DOCS","pattern":"^cupy(-cuda\\\\d+x?)?$"}],"gI":{"VC":[{"framework":"torch","minor":"1.12","cuda":"10.2","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"1.13","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.0","cuda":"11.7","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.1","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.2","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.3","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.4","cuda":"12.1","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.5","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.6","cuda":"12.4","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.7","cuda":"12.6","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.8","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.9","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.10","cuda":"12.8","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.11","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.12","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"torch","minor":"2.13","cuda":"13.0","source":"TORCH_PYPI_DEFAULT"},{"framework":"tensorflow","minor":"2.0","cuda":"10.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.1","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.2","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.3","cuda":"10.1","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.4","cuda":"11.0","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.5","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.6","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.7","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.8","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.9","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.10","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.11","cuda":"11.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.12","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.13","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.14","cuda":"11.8","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.15","cuda":"12.2","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.16","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.17","cuda":"12.3","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.18","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.19","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.20","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"tensorflow","minor":"2.21","cuda":"12.5","source":"TF_DOCS_SOURCE"},{"framework":"onnxruntime-gpu","minor":"1.5","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.6","cuda":"10.2","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.7","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.8","cuda":"11.0","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.9","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.10","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.11","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.12","cuda":"11.4","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.13","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.14","cuda":"11.6","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.15","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.16","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.17","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.18","cuda":"11.8","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.19","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.20","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.21","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.22","cuda":"12","source":"ORT_DOCS"},{"framework":"onnxruntime-gpu","minor":"1.23","cuda":"12","source":"ORT_DOCS"}],"Fb":[{"cuda":"11.0","image":"docker.io/nvidia/cuda:11.0.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.1","image":"docker.io/nvidia/cuda:11.1.1-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.2","image":"docker.io/nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.4","image":"docker.io/nvidia/cuda:11.4.3-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.5","image":"docker.io/nvidia/cuda:11.5.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.6","image":"docker.io/nvidia/cuda:11.6.2-cudnn8-runtime-ubuntu20.04","os":"ubuntu20.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.7","image":"docker.io/nvidia/cuda:11.7.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"11.8","image":"docker.io/nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.0","image":"docker.io/nvidia/cuda:12.0.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.1","image":"docker.io/nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.2","image":"docker.io/nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.3","image":"docker.io/nvidia/cuda:12.3.2-cudnn9-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.4","image":"docker.io/nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.5","image":"docker.io/nvidia/cuda:12.5.1-cudnn-runtime-ubuntu22.04","os":"ubuntu22.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.6","image":"docker.io/nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.8","image":"docker.io/nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"12.9","image":"docker.io/nvidia/cuda:12.9.1-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"},{"cuda":"13.0","image":"docker.io/nvidia/cuda:13.0.2-cudnn-runtime-ubuntu24.04","os":"ubuntu24.04","source":"NVIDIA_CUDA_TAGS"}],"MV":[{"package":"torch","versions":">=1.13","strategy":"pip-cuda","why":"torch wheels bring CUDA as nvidia-* pip wheels since 1.13","source":"TORCH_WHEEL_DEPS"},{"package":"torch","versions":"<1.13","strategy":"system-cuda","why":"torch before 1.13 bundles or expects system CUDA libraries","source":"TORCH_WHEEL_DEPS"},{"package":"tensorflow","extra":"and-cuda","versions":">=2.14","strategy":"pip-cuda","why":"tensorflow[and-cuda] installs CUDA and cuDNN as nvidia-* wheels","source":"TF_DOCS_PIP"},{"package":"tensorflow","versions":"","strategy":"system-cuda","why":"tensorflow without the and-cuda extra loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"tensorflow-gpu","versions":"","strategy":"system-cuda","why":"tensorflow-gpu loads CUDA and cuDNN from the system","source":"TF_DOCS_SOURCE"},{"package":"jax","extra":"cuda12","versions":"","strategy":"pip-cuda","why":"jax[cuda12] installs the CUDA plugin with nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda12_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda11_pip","versions":"","strategy":"pip-cuda","why":"jax[cuda11_pip] installs nvidia-* wheels","source":"JAX_DOCS"},{"package":"jax","extra":"cuda12-local","versions":"","strategy":"system-cuda","why":"jax[cuda12-local] uses the system\'s CUDA","source":"JAX_DOCS"},{"package":"onnxruntime-gpu","versions":"","strategy":"system-cuda","why":"onnxruntime-gpu loads CUDA and cuDNN from the system","source":"ORT_DOCS"},{"package":"cupy","versions":"","strategy":"system-cuda","why":"cupy-cudaXXx wheels load the CUDA toolkit from the system unless its nvidia-* wheels are installed too","source":"CUPY_DOCS"},{"package":"paddlepaddle-gpu","versions":">=3","strategy":"pip-cuda","why":"paddlepaddle-gpu 3.x wheels bundle CUDA, cuDNN and NCCL","source":"PADDLE_DOCS"},{"package":"paddlepaddle-gpu","versions":"<3","strategy":"system-cuda","why":"paddlepaddle-gpu 2.x loads CUDA from the system","source":"PADDLE_DOCS"}],"z7":{"image":"ghcr.io/astral-sh/uv:0.9.9","source":"UV_PYTHON","why":"nvidia/cuda images carry no Python; uv installs a pinned python-build-standalone CPython that runs on any of their Ubuntu releases"}},"l2":{"K4":[{"framework":"lightgbm","packages":["libgomp1"],"why":"lib_lightgbm.so links the GNU OpenMP runtime (libgomp.so.1), which slim Debian images lack","source":"LIGHTGBM_README"}],"fN":[{"from":"libgl1-mesa-glx","to":"libgl1","source":"DEBIAN_LIBGL1_MESA_GLX"}]},"GS":[{"name":"sklearn","kind":"deprecated","installs":"scikit-learn","why":"the PyPI project sklearn only holds the import name: its 0.0 pulls in scikit-learn and its later releases refuse to install (since December 2023); write scikit-learn","source":"SKLEARN_PYPI_PACKAGE"},{"name":"pytorch","kind":"placeholder","installs":"torch","why":"the PyPI project pytorch is a placeholder whose install fails (\'The package named for PyTorch is \\"torch\\"\'); write torch","source":"PYTORCH_PYPI_PLACEHOLDER"},{"name":"tensorflow-gpu","kind":"deprecated","installs":"tensorflow","why":"no tensorflow-gpu was released after 2.11 (its 2.12.0 only fails to install), and tensorflow has been the same GPU-capable build since 2.1; for the GPU build write tensorflow[and-cuda], which also installs the CUDA libraries (2.14 on)","source":"TF_GPU_REMOVED"},{"name":"tf-nightly-gpu","kind":"deprecated","installs":"tf-nightly","why":"tf-nightly-gpu has been removed (an empty package that fails to install since January 2023), and tf-nightly is the same GPU-capable build; write tf-nightly[and-cuda]","source":"TF_NIGHTLY_GPU_REMOVED"}]}');
 ;// CONCATENATED MODULE: ./src/data/compat.ts
@@ -53059,7 +53106,7 @@ function renamedPackage(normalizedName) {
     return renamedPackages.find((row) => row.name === normalizedName);
 }
 
-;// CONCATENATED MODULE: ./src/detect/markers.ts
+;// CONCATENATED MODULE: ./src/python/markers.ts
 
 
 /** The variables PEP 508 defines, and the set-valued ones PEP 751 adds for pylock.toml. */
@@ -53585,6 +53632,7 @@ function groupItems(groups, names) {
 
 
 
+
 /** Which tool owns a pyproject.toml, by the tables it has (docs/detection.md, step 8). */
 function pyprojectFlavour(data) {
     const tool = asRecord(data.tool) ?? {};
@@ -53983,28 +54031,6 @@ function findClosingBracket(text, open) {
 
 
 
-
-
-
-/** The files that make a folder a project (docs/detection.md, "Projects"). */
-const MANIFEST_FILES = [
-    'cog.yaml',
-    'pylock.toml',
-    'requirements.txt',
-    'pyproject.toml',
-    'Pipfile',
-    'environment.yml',
-    'environment.yaml',
-    'setup.cfg',
-    'setup.py',
-];
-/** The lockfiles that only ever come with their manifest, and that manifest's name. */
-const LOCK_MANIFESTS = {
-    'uv.lock': 'pyproject.toml',
-    'poetry.lock': 'pyproject.toml',
-    'pdm.lock': 'pyproject.toml',
-    'Pipfile.lock': 'Pipfile',
-};
 const LOCK_FILES = Object.keys(LOCK_MANIFESTS);
 function folder(reader, dir, names) {
     let pyproject;
@@ -54030,7 +54056,7 @@ function cog(at) {
 /** pylock.toml, with the pyproject.toml beside it giving the specs as written when it lists any. */
 function pylock(at) {
     const lockfile = `${at.dir}pylock.toml`;
-    const lock = readPylock(at.reader, lockfile);
+    const lock = LOCK_READERS['pylock.toml'](at.reader, lockfile);
     const pyproject = at.pyproject();
     const manifest = pyproject && pyprojectFlavour(pyproject).hasProjectDependencies
         ? readPyproject(at.reader, `${at.dir}pyproject.toml`, 'pylock')
@@ -54044,18 +54070,18 @@ function lockedPyproject(at) {
         return null;
     // uv and poetry read in it where installing starts (the project's dependencies, uv's default groups).
     const pyprojectLocks = [
-        ['uv.lock', 'uv', readUvLock],
-        ['poetry.lock', 'poetry', readPoetryLock],
-        ['pdm.lock', 'pdm', readPdmLock],
+        ['uv.lock', 'uv'],
+        ['poetry.lock', 'poetry'],
+        ['pdm.lock', 'pdm'],
     ];
-    for (const [name, format, readLock] of pyprojectLocks) {
+    for (const [name, format] of pyprojectLocks) {
         if (!at.has(name))
             continue;
         const manifest = readPyproject(at.reader, pyproject.file, format);
         const lockfile = `${at.dir}${name}`;
         return {
             manifest,
-            lock: readLock(at.reader, lockfile, pyproject),
+            lock: LOCK_READERS[name](at.reader, lockfile, pyproject),
             lockfile,
             format,
             files: manifest.files,
@@ -54080,7 +54106,7 @@ function lockedPipfile(at) {
     const lockfile = `${at.dir}Pipfile.lock`;
     return {
         manifest,
-        lock: readPipfileLock(at.reader, lockfile),
+        lock: LOCK_READERS['Pipfile.lock'](at.reader, lockfile),
         lockfile,
         format: 'pipfile',
         files: manifest ? manifest.files : [lockfile],
@@ -54226,13 +54252,13 @@ function requirementFindings(requirements, locked) {
             add(cudaFromTag(localTag), written);
         const nvidia = NVIDIA_SUFFIXED.exec(requirement.name);
         if (nvidia?.[1] && nvidia[2]) {
-            const minor = TOOLKIT_VERSIONED.has(nvidia[1]) && version ? versions_majorMinor(version) : null;
+            const minor = TOOLKIT_VERSIONED.has(nvidia[1]) && version ? majorMinor(version) : null;
             const precise = minor && String(minor[0]) === nvidia[2];
             add(precise ? `${minor[0]}.${minor[1]}` : nvidia[2], written, Boolean(precise) && !TOOLKIT_EXACT.has(nvidia[1]));
         }
         else if (/^nvidia-(cuda-runtime|cuda-nvrtc|cuda-cupti|cublas)$/.test(requirement.name) && version) {
             // CUDA 13 dropped the -cuXX suffix from the toolkit's wheels.
-            const minor = versions_majorMinor(version);
+            const minor = majorMinor(version);
             const component = requirement.name.slice('nvidia-'.length);
             if (minor && minor[0] >= 13)
                 add(`${minor[0]}.${minor[1]}`, written, !TOOLKIT_EXACT.has(component));
@@ -54325,6 +54351,7 @@ function tableCuda(framework, version, specifier) {
 }
 
 ;// CONCATENATED MODULE: ./src/detect/dependency-file.ts
+
 
 
 
@@ -55173,309 +55200,6 @@ function distance(version) {
     return Math.abs(compareMinor(version, defaultPython.version));
 }
 
-// EXTERNAL MODULE: ./node_modules/ignore/index.js
-var ignore = __nccwpck_require__(298);
-var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
-;// CONCATENATED MODULE: ./src/detect/reader.ts
-
-
-
-
-
-
-
-/** Folders that hold tools, caches or environments rather than the project itself. */
-const skippedFolders = new Set([
-    '.git',
-    '.hg',
-    '.svn',
-    'node_modules',
-    '__pycache__',
-    '.venv',
-    'venv',
-    '.tox',
-    '.nox',
-    '.mypy_cache',
-    '.pytest_cache',
-    '.ruff_cache',
-    '.ipynb_checkpoints',
-    '.ml-container',
-]);
-/**
- * Folders of data sets, experiment tracking and training logs. Detect does not scan them (they are
- * large and hold no manifests or models to ship), but unlike `skippedFolders` they are not kept out
- * of the image: a program may read its data at run time.
- */
-const dataFolders = new Set([
-    'data',
-    'datasets',
-    'wandb',
-    'mlruns',
-    'lightning_logs',
-]);
-function memoryReader(tree) {
-    const paths = Object.keys(tree).sort();
-    return {
-        files: () => paths,
-        // Own keys only: 'constructor' or '__proto__' named in a requirements file is no file of the tree.
-        readText: (path) => (Object.hasOwn(tree, path) ? (tree[path] ?? null) : null),
-        readHead: (path, bytes) => Object.hasOwn(tree, path)
-            ? Buffer.from(tree[path] ?? '')
-                .subarray(0, bytes)
-                .toString('utf8')
-            : null,
-        size: (path) => (Object.hasOwn(tree, path) ? Buffer.byteLength(tree[path] ?? '') : null),
-        pathKind: (path) => Object.hasOwn(tree, path)
-            ? 'file'
-            : paths.some((candidate) => candidate.startsWith(`${path}/`))
-                ? 'folder'
-                : 'missing',
-    };
-}
-/**
- * The checkout at `root`, less `skippedFolders`, `dataFolders`, virtualenvs (a folder holding
- * `pyvenv.cfg`) and what the root `.dockerignore` and the `.gitignore` files (the root's and any
- * folder's) exclude. Ignored folders are pruned, never read, so, as in git, a file inside an
- * ignored folder cannot be re-included. Symbolic links are listed when they point at a file inside
- * `root`; linked folders are never followed. Every read, a path a manifest names included, keeps
- * to the rule of `projectFiles`: a link leading out of `root` is an error, never followed.
- */
-function directoryReader(root) {
-    const project = projectFiles(root, 'detect');
-    let cached = null;
-    const files = () => {
-        if (!cached) {
-            cached = walkRepository(root, project);
-            cached.sort();
-        }
-        return cached;
-    };
-    return {
-        files,
-        readText: (path) => project.readText(path),
-        readHead: (path, bytes) => project.readHead(path, bytes),
-        size: (path) => project.size(path),
-        pathKind: (path) => {
-            if (files().includes(path))
-                return 'file';
-            const full = (0,external_node_path_namespaceObject.join)(root, path);
-            let entry;
-            try {
-                entry = (0,external_node_fs_namespaceObject.lstatSync)(full);
-            }
-            catch {
-                return 'missing';
-            }
-            try {
-                // A link anywhere on the way makes the real path differ from the path as written.
-                if ((0,external_node_fs_namespaceObject.realpathSync)(full) !== (0,external_node_path_namespaceObject.join)((0,external_node_fs_namespaceObject.realpathSync)(root), path))
-                    return 'link';
-            }
-            catch {
-                return entry.isSymbolicLink() ? 'link' : 'missing'; // dangling, or a loop
-            }
-            if (entry.isDirectory())
-                return 'folder';
-            return entry.isFile() ? 'excluded' : 'other';
-        },
-    };
-}
-// Git matches case-insensitively where it set core.ignorecase at clone, which it does on the
-// case-insensitive file systems of macOS and Windows; Docker always matches case-sensitively.
-const gitIgnoreCase = process.platform === 'darwin' || process.platform === 'win32';
-// The walk hands `ignore` only well-formed relative paths; a name it might think otherwise of
-// (`...`) is still tested rather than thrown at.
-const gitRules = () => ignore_default()({ ignorecase: gitIgnoreCase, allowRelativePaths: true });
-/**
- * The names detect chooses a project by, at the top: a link by one of them that leads out of the
- * project is an error right away, as the file it names is, rather than a file silently missing.
- */
-const PROJECT_NAMES = new Set([...MANIFEST_FILES, ...Object.keys(LOCK_MANIFESTS)]);
-function walkRepository(root, project) {
-    // Paths are built by concatenation: path.join would normalise each of them again.
-    const base = root.endsWith('/') || root.endsWith(external_node_path_namespaceObject.sep) ? root : `${root}${external_node_path_namespaceObject.sep}`;
-    // The root is listed first: when it is unreadable, that is the error, not its .dockerignore.
-    const top = listFolder(base, '');
-    const dockerignore = top.some((entry) => entry.name === '.dockerignore')
-        ? project.readText('.dockerignore')
-        : null;
-    const docker = dockerignore === null ? null : dockerRules(dockerignore);
-    const files = [];
-    // An explicit stack: a tree of any depth is walked without recursion.
-    const pending = [{ prefix: '', gitignores: [] }];
-    for (let folder = pending.pop(); folder; folder = pending.pop()) {
-        const { prefix, gitignores } = folder;
-        const entries = prefix ? listFolder(base, prefix) : top;
-        let chain = gitignores;
-        if (prefix && entries.some((entry) => entry.name === 'pyvenv.cfg' && entry.isFile()))
-            continue; // a virtualenv
-        for (const entry of entries) {
-            if (entry.name === '.gitignore' && entry.isFile()) {
-                const text = project.readText(`${prefix}.gitignore`);
-                if (text?.trim()) {
-                    const byName = slashFree(text) ? new Map() : null;
-                    chain = [...gitignores, { prefix, rules: gitRules().add(text), byName }];
-                }
-            }
-        }
-        for (const entry of entries) {
-            const path = prefix + entry.name;
-            if (entry.isDirectory()) {
-                if (skippedFolders.has(entry.name) || dataFolders.has(entry.name))
-                    continue;
-                const asFolder = `${path}/`;
-                if (docker?.ignores(asFolder))
-                    continue;
-                const decision = gitDecision(chain, asFolder, `${entry.name}/`);
-                if (decision < IGNORED_BY_NONE)
-                    continue;
-                pending.push({
-                    prefix: asFolder,
-                    gitignores: decision > 0 ? reincluded(chain, decision, path) : chain,
-                });
-            }
-            else if (entry.isFile() || entry.isSymbolicLink()) {
-                if (docker?.ignores(path))
-                    continue;
-                if (chain.length > 0 && gitDecision(chain, path, entry.name) < IGNORED_BY_NONE)
-                    continue;
-                if (entry.isSymbolicLink()) {
-                    const out = project.leadsOut(path);
-                    const target = statOrNull(base + path); // null: dangling, a loop, or unreadable
-                    if (out && !prefix && PROJECT_NAMES.has(entry.name)) {
-                        throw linkedOutside(path, 'detect', target?.isDirectory() ? 'a folder' : 'a file');
-                    }
-                    if (out || !target?.isFile())
-                        continue;
-                }
-                files.push(path);
-            }
-        }
-    }
-    return files;
-}
-/**
- * The entries of a folder of the walk ('' for the root). One the system will not list is an error
- * naming it rather than a part of the project silently missing: the image would lack it, and
- * Docker's build fails on it anyway. A folder removed meanwhile has no entries.
- */
-function listFolder(base, prefix) {
-    try {
-        return (0,external_node_fs_namespaceObject.readdirSync)(base + prefix, { withFileTypes: true });
-    }
-    catch (error) {
-        const code = error.code;
-        if (prefix && (code === 'ENOENT' || code === 'ENOTDIR'))
-            return [];
-        const why = code === 'EACCES' || code === 'EPERM'
-            ? 'cannot be read: permission denied'
-            : code === 'ENAMETOOLONG'
-                ? 'cannot be read: its path is too long to open'
-                : code === 'ENOENT'
-                    ? 'does not exist'
-                    : code === 'ENOTDIR'
-                        ? 'is not a folder'
-                        : null;
-        if (why === null)
-            throw error;
-        const folder = prefix ? prefix.slice(0, -1) : '.';
-        const named = prefix
-            ? oneLine(folder)
-            : `the project folder ${oneLine(base.replace(/[/\\]+$/, '') || base)}`;
-        const advice = prefix && code !== 'ENAMETOOLONG' ? '; make it readable, or leave it out with .dockerignore' : '';
-        throw new UserError(`${named} ${why}${advice}`, 'detect', { file: folder });
-    }
-}
-const IGNORED = -2;
-const IGNORED_BY_NONE = -1;
-/**
- * Git's verdict on `path` (a folder ends in '/'; `name` is its last segment, '/' included), whose
- * parent folders are known not to be ignored: the deepest `.gitignore` with a rule that matches
- * decides, its last matching rule winning. IGNORED, IGNORED_BY_NONE when no rule matches, or the
- * index in `chain` of the file whose negation re-includes it.
- */
-function gitDecision(chain, path, name) {
-    for (let index = chain.length - 1; index >= 0; index--) {
-        const file = chain[index];
-        let verdict = file.byName?.get(name);
-        if (verdict === undefined) {
-            const result = file.rules.test(file.byName ? name : path.slice(file.prefix.length));
-            verdict = result.ignored ? 'ignored' : result.unignored ? 'unignored' : 'none';
-            file.byName?.set(name, verdict);
-        }
-        if (verdict === 'ignored')
-            return IGNORED;
-        if (verdict === 'unignored')
-            return index;
-    }
-    return IGNORED_BY_NONE;
-}
-/**
- * Whether no rule of a `.gitignore` holds a '/' but a trailing one, so that each matches names at
- * any depth. Escapes, `**` and rules left empty are left to the full test.
- */
-function slashFree(text) {
-    for (const line of text.split('\n')) {
-        const rule = line.trim();
-        if (!rule || rule.startsWith('#'))
-            continue;
-        const body = rule.replace(/^!/, '').replace(/\/$/, '');
-        if (!body || body.includes('/') || body.includes('\\') || body.includes('**'))
-            return false;
-    }
-    return true;
-}
-/**
- * A deeper `.gitignore` (at `by`) re-included `folder`, which a shallower one may exclude. The
- * `ignore` package tests a path's parents too, so each shallower file that excludes `folder` gets,
- * below it, an anchored negation of `folder` itself: its own rules still decide for what is inside.
- */
-function reincluded(chain, by, folder) {
-    let result = chain;
-    for (let index = 0; index < by; index++) {
-        const file = chain[index];
-        const relative = folder.slice(file.prefix.length);
-        // Tested by name, a slash-free file never looks at parents: it needs no negation.
-        if (file.byName || !file.rules.test(`${relative}/`).ignored)
-            continue;
-        const rules = gitRules()
-            .add(file.rules)
-            .add({ pattern: `!/${relative.replace(/[\\*?[\] ]/g, '\\$&')}` });
-        if (result === chain)
-            result = [...chain];
-        result[index] = { prefix: file.prefix, rules, byName: null };
-    }
-    return result;
-}
-/**
- * A `.dockerignore` as gitignore rules. Docker matches each pattern against the whole path from the
- * context root (`*.pyc` is only the root's), so each is anchored with a leading '/'.
- */
-function dockerRules(text) {
-    const patterns = [];
-    for (const line of text.split(/\r?\n/)) {
-        let pattern = line.trim();
-        if (!pattern || pattern.startsWith('#'))
-            continue;
-        const negated = pattern.startsWith('!');
-        if (negated)
-            pattern = pattern.slice(1).trim();
-        pattern = external_node_path_namespaceObject.posix.normalize(pattern).replace(/^\/+|\/+$/g, '');
-        if (!pattern || pattern === '.' || pattern === '..' || pattern.startsWith('../'))
-            continue;
-        patterns.push(`${negated ? '!' : ''}/${pattern}`);
-    }
-    return patterns.length > 0 ? ignore_default()({ ignorecase: false, allowRelativePaths: true }).add(patterns) : null;
-}
-function statOrNull(path) {
-    try {
-        return (0,external_node_fs_namespaceObject.statSync)(path);
-    }
-    catch {
-        return null;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/detect/index.ts
 
 
@@ -55595,6 +55319,7 @@ function detect(reader, options = {}) {
             format: chosen.format,
             files: chosen.files,
             lockfile: chosen.lockfile,
+            ...(lock ? { lockRead: lock } : {}),
             requirements,
             ...splitIndexes(hintingIndexes(manifest?.indexes ?? [], requirements)),
         },
@@ -61422,121 +61147,6 @@ function guardedLogger(own, untrusted) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/adapters/registry.ts
-
-
-/**
- * The digest a registry serves for a reference, read through `buildx imagetools`, which uses the
- * same credentials and registry settings as the build itself.
- */
-async function remoteDigest(docker, reference, 
-/** `--builder` arguments, so the same builder's registry settings apply. */
-builder = []) {
-    const result = await docker.exec([
-        'buildx',
-        'imagetools',
-        'inspect',
-        ...builder,
-        reference,
-        '--format',
-        '{{json .Manifest}}',
-    ]);
-    let digest = null;
-    if (result.exitCode === 0) {
-        try {
-            const parsed = JSON.parse(result.stdout);
-            if (typeof parsed.digest === 'string' && parsed.digest.startsWith('sha256:'))
-                digest = parsed.digest;
-        }
-        catch {
-            // Not JSON: left null, and the caller reports the output.
-        }
-    }
-    return { digest, result };
-}
-/**
- * What a registry serves for a reference, as stored: an index lists its manifests, a manifest
- * names its config. null when it cannot be read or parsed.
- */
-async function remoteRawManifest(docker, reference, builder = []) {
-    const result = await docker.exec(['buildx', 'imagetools', 'inspect', ...builder, reference, '--raw']);
-    if (result.exitCode !== 0)
-        return null;
-    try {
-        const parsed = JSON.parse(result.stdout);
-        return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
-            ? parsed
-            : null;
-    }
-    catch {
-        return null;
-    }
-}
-/** A base image's digest, for pinning `FROM`; failing to read it stops the plan. */
-async function resolveBaseDigest(docker, reference) {
-    const remote = await remoteDigest(docker, reference);
-    if (!remote.digest) {
-        throw new UserError(`cannot resolve the digest of base image ${reference} from its registry`, 'plan', undefined, outputTail(remote.result));
-    }
-    return remote.digest;
-}
-
-;// CONCATENATED MODULE: ./src/image/cache.ts
-
-
-/**
- * buildx cache arguments for one variant, as docker/build-push-action users write them by hand:
- * a cache per variant (their layers differ). GitHub keeps the Actions cache (`gha`, and `local`
- * saved with @actions/cache) apart per ref, so a same-repository pull request's entries never reach
- * a release; a `registry` cache is one shared tag, written only by a run that may push. An untrusted
- * run (a fork's pull request, `pull_request_target`) writes no cache at all, `cache-to` included.
- */
-function cacheArgs(options) {
-    const { backend, variant } = options;
-    const from = [];
-    const to = [];
-    let local;
-    if (backend === 'registry') {
-        const ref = `${options.imageName}:buildcache-${variant}`;
-        from.push(`type=registry,ref=${ref}`);
-        if (options.mayPush)
-            to.push(`type=registry,ref=${ref},mode=max`);
-    }
-    else if (backend === 'gha') {
-        // The runner gives JavaScript actions ACTIONS_RUNTIME_TOKEN, ACTIONS_CACHE_URL and ACTIONS_RESULTS_URL
-        // (and ACTIONS_CACHE_SERVICE_V2); buildx reads them from the environment it inherits.
-        from.push(`type=gha,scope=ml-container-${variant}`);
-        to.push(ghaCacheTo(`type=gha,scope=ml-container-${variant},mode=max`, options.repository, options.githubToken));
-    }
-    else if (backend === 'local') {
-        const dir = (0,external_node_path_namespaceObject.join)(options.localRoot ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.cache', 'ml-container', 'buildcache'), variant);
-        // BuildKit adds to a local cache folder and never prunes it: write a fresh one and swap it in.
-        local = {
-            dir,
-            newDir: `${dir}-new`,
-            key: `ml-container-buildcache-${variant}-${options.lockSha256}`,
-            restoreKeys: [`ml-container-buildcache-${variant}-`],
-            save: options.writeCache,
-        };
-        from.push(`type=local,src=${dir}`);
-        to.push(`type=local,dest=${local.newDir},mode=max`);
-    }
-    return {
-        from: [...from, ...options.extraFrom],
-        to: options.canExport && options.writeCache ? [...to, ...options.extraTo] : [],
-        ...(local && options.canExport ? { local } : {}),
-    };
-}
-/**
- * The attributes docker/build-push-action adds to a gha cache-to (actions-toolkit's
- * Build.resolveCacheToAttrs, written out here since importing it bundles all of buildx's toolkit).
- */
-function ghaCacheTo(entry, repository, githubToken) {
-    if (!repository)
-        return entry;
-    return `${entry},repository=${repository}${githubToken ? `,ghtoken=${githubToken}` : ''}`;
-}
-
 ;// CONCATENATED MODULE: ./src/plan/credentials.ts
 function stripCredentials(url) {
     try {
@@ -62308,47 +61918,29 @@ async function platformManifestDigests(archive) {
     return [...new Set(found)].sort();
 }
 
-;// CONCATENATED MODULE: ./src/image/local-cache.ts
+;// CONCATENATED MODULE: ./src/image/model-digests.ts
+
+
 
 /**
- * Puts the cache this build wrote in place of the one it read. BuildKit only ever adds to a local
- * cache folder, so writing a fresh one and swapping it in keeps the saved cache the size of one build.
+ * The sha256 of each single-file model, for its label. Streamed: a model may be larger than any
+ * buffer (2 GiB); read under the project's rule, as detect read it.
  */
-function swapInNewCache(local) {
-    // An untrusted run reads the restored folder but leaves it as it was, so nothing of its build is saved.
-    if (!local.save || !(0,external_node_fs_namespaceObject.existsSync)(local.newDir))
-        return false;
-    (0,external_node_fs_namespaceObject.rmSync)(local.dir, { recursive: true, force: true });
-    (0,external_node_fs_namespaceObject.renameSync)(local.newDir, local.dir);
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/image/sbom.ts
-
-/**
- * The SBOM generator to build with, pinned by digest, or why there is none. An SBOM is an
- * attestation like provenance, so it needs a builder that keeps them; the generator is an image
- * BuildKit pulls, so one that cannot be resolved is said once instead of failing the build.
- */
-async function chooseSbomGenerator(docker, builder, wanted) {
-    if (!wanted.sbom)
-        return { generator: null, note: null };
-    if (!builder.canKeepProvenance) {
-        return {
-            generator: null,
-            note: `SBOM skipped: the '${builder.driver}' builder loads into Docker's classic image store, which drops attestations`,
-        };
+async function modelDigests(contextDir, models) {
+    const project = projectFiles(contextDir, 'build');
+    const digests = {};
+    for (const model of models) {
+        if (model.format === 'savedmodel' || model.format === 'huggingface')
+            continue;
+        const digest = await project.sha256(model.path);
+        if (digest === null) {
+            throw new UserError(`${oneLine(model.path)} is gone since detect found it`, 'build', {
+                file: model.path,
+            });
+        }
+        digests[model.path] = digest;
     }
-    const remote = await remoteDigest(docker, wanted.generator);
-    if (!remote.digest) {
-        const reason = `${remote.result.stderr}${remote.result.stdout}`.trim().split('\n').at(-1) ?? '';
-        return {
-            generator: null,
-            note: `SBOM skipped: no scanner available, the generator image ${wanted.generator} cannot be resolved (${reason.slice(0, 200)}); set 'sbom-generator' to one the builder can pull, or 'sbom: false'`,
-        };
-    }
-    const name = wanted.generator.replace(/@sha256:[0-9a-f]{64}$/, '');
-    return { generator: `${name}@${remote.digest}`, note: null };
+    return digests;
 }
 
 ;// CONCATENATED MODULE: ./src/lock/report.ts
@@ -62870,17 +62462,6 @@ function failingRequirement(stderr, spec) {
 
 
 
-
-
-
-
-const LOCK_READERS = {
-    'uv.lock': readUvLock,
-    'poetry.lock': readPoetryLock,
-    'pdm.lock': readPdmLock,
-    'Pipfile.lock': readPipfileLock,
-    'pylock.toml': readPylock,
-};
 /**
  * The plan's lock in the one install form: the project's own lock converted as it is (only the
  * packages whose markers hold on the target), or a fresh resolve pinned by hash.
@@ -62890,7 +62471,7 @@ async function lock(plan, spec, contextDir, docker, reader, credentials = new Ma
     const locks = [];
     for (const platform of platforms) {
         const platformLock = plan.lockSource.kind === 'convert'
-            ? convertLock(plan, plan.lockSource.lockfile, reader, platform)
+            ? convertLock(plan, spec, plan.lockSource.lockfile, reader, platform)
             : await resolveLock(plan, spec, contextDir, docker, credentials, platform);
         locks.push({ machine: platformMachine(platform ?? 'linux/amd64'), lock: platformLock });
     }
@@ -62903,7 +62484,7 @@ async function lock(plan, spec, contextDir, docker, reader, credentials = new Ma
         'Install with: pip install --require-hashes --no-deps -r requirements.lock',
     ]);
 }
-function convertLock(plan, lockfile, reader, platform) {
+function convertLock(plan, spec, lockfile, reader, platform) {
     // Linux CPython of the plan's version on the target (x86_64 when no platform is named).
     const machine = platformMachine(platform ?? 'linux/amd64');
     const env = linuxEnvironment(`${plan.python}.0`, machine);
@@ -62912,11 +62493,297 @@ function convertLock(plan, lockfile, reader, platform) {
         `For CPython ${plan.python} on linux/${machine}; packages whose markers do not hold there are left out.`,
         'Install with: pip install --require-hashes --no-deps -r requirements.lock',
     ];
-    // By name: a lockfile beside a manifest named with 'dependency-file' lies in a folder (inference/uv.lock).
-    const readLock = LOCK_READERS[lockfile.slice(lockfile.lastIndexOf('/') + 1)];
-    return readLock
-        ? lockFromLockRead(readLock(reader, lockfile), env, header)
+    const read = lockRead(spec, lockfile, reader);
+    return read
+        ? lockFromLockRead(read, env, header)
         : lockFromHashedRequirements(reader, lockfile, env, header);
+}
+/**
+ * The lock as detect parsed it, carried in the spec, so it is not read twice; a spec made by hand
+ * without it has its lockfile read here. null for a file no lock reader takes: a hashed
+ * requirements file, which detect reads as requirements and lock converts from its lines.
+ */
+function lockRead(spec, lockfile, reader) {
+    const parsed = spec.dependencies.lockRead;
+    if (parsed?.file === lockfile)
+        return parsed;
+    return lockReaderFor(lockfile)?.(reader, lockfile) ?? null;
+}
+
+;// CONCATENATED MODULE: ./src/plan/builder-check.ts
+
+
+/**
+ * Refuses, before anything is locked, a builder that cannot run every target platform: each is
+ * locked and smoke-tested by running it, and all of them are smoke-tested before anything is pushed.
+ */
+function checkBuilderRunsPlatforms(planned, builder) {
+    const { platforms } = planned;
+    if (platforms.length > 1 && !builder.containerdStore) {
+        throw new UserError(`building ${platforms.join(', ')} needs Docker's containerd image store: the classic store holds one platform, and each is smoke-tested before anything is pushed`, 'inputs');
+    }
+    const missing = unrunnablePlatforms(builder, platforms);
+    if (missing.length > 0) {
+        throw new UserError(`this runner cannot run ${missing.join(', ')} (the builder runs ${builder.platforms.join(', ') || 'no platform it names'}): each platform is locked and smoke-tested on itself, so register an emulator first (docker/setup-qemu-action) or build on a runner of that platform`, 'inputs');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/publish/policy.ts
+
+/** Push only what passed, and never from a pull request or a fork's code, which nobody has reviewed yet. */
+function pushDecision(request, context, smokePassed) {
+    if (!request.push)
+        return { push: false, why: "input 'push' is false" };
+    if (isPullRequestEvent(context)) {
+        return {
+            push: false,
+            why: `${context.eventName} events never push: the image was built and smoke-tested only`,
+        };
+    }
+    const fork = forkOrigin(context);
+    if (fork)
+        return { push: false, why: `${fork}: its image is built and smoke-tested only` };
+    if (!smokePassed)
+        return { push: false, why: 'the smoke test failed' };
+    return { push: true, why: "input 'push' is true and the smoke test passed" };
+}
+
+;// CONCATENATED MODULE: ./src/plan/generated.ts
+const DEFAULT_GENERATED_FOLDER = '.ml-container';
+/** Null when the run neither writes nor checks generated files in the project. */
+function generatedFolder(inputs) {
+    if (!inputs.writeGenerated && !inputs.checkGenerated)
+        return null;
+    const folder = inputs.writeGenerated ?? DEFAULT_GENERATED_FOLDER;
+    return {
+        folder,
+        check: inputs.checkGenerated,
+        title: inputs.checkGenerated ? 'Check the committed generated files' : 'Write the generated files',
+        regenerate: `ml-container plan .${inputs.dependencyFile ? ` --dependency-file ${inputs.dependencyFile}` : ''} --out ${folder}`,
+    };
+}
+/** A variant's folder inside it: one subfolder per variant when there are several. */
+function variantGeneratedFolder(kept, variant, several) {
+    if (!several)
+        return kept.folder;
+    return kept.folder === '.' ? variant : `${kept.folder}/${variant}`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/reproducible.ts
+/**
+ * Rewriting every layer's file times costs seconds per build even when nothing changed, so by
+ * default only an image that will be published pays it; a pull request loads straight in.
+ */
+function reproducibleRoute(wanted, mayPush) {
+    if (wanted === 'true')
+        return { reproducible: true, why: "input 'reproducible' is true" };
+    if (wanted === 'false')
+        return { reproducible: false, why: "input 'reproducible' is false" };
+    return mayPush.push
+        ? { reproducible: true, why: 'the image is pushed (reproducible: auto)' }
+        : {
+            reproducible: false,
+            why: "nothing is pushed (reproducible: auto); set 'reproducible: true' to check it here",
+        };
+}
+/** The commit time in seconds, for SOURCE_DATE_EPOCH; never the wall clock, which no rebuild could match. */
+function sourceDateEpoch(context) {
+    const time = context.commitTime ? Date.parse(context.commitTime) : Number.NaN;
+    return Number.isNaN(time) ? null : Math.floor(time / 1000);
+}
+
+;// CONCATENATED MODULE: ./src/plan/trust.ts
+
+
+const ALLOW_FORK_CREDENTIALS = 'allow-fork-credentials';
+function trustPolicy(context, options) {
+    const fork = forkOrigin(context);
+    return {
+        cacheWithheld: fork ??
+            (context.eventName === 'pull_request_target'
+                ? `${context.eventName} would write the base branch's caches`
+                : null),
+        credentialsWithheld: fork && !options.allowForkCredentials ? fork : null,
+    };
+}
+/** What an untrusted run withholds, said once in the log and the summary's notes. */
+function trustNotes(trust, credentialed, wouldWriteCache) {
+    const notes = [];
+    if (trust.cacheWithheld && wouldWriteCache) {
+        notes.push(`no build cache is written: ${trust.cacheWithheld}, and a trusted run would read what it wrote`);
+    }
+    if (trust.credentialsWithheld && credentialed.length > 0) {
+        notes.push(oneLine(`credentials for ${listed(credentialed)} withheld from the resolver and the build: ${trust.credentialsWithheld}, whose requirements may run build scripts; set '${ALLOW_FORK_CREDENTIALS}: true' to hand them over`));
+    }
+    return notes;
+}
+
+;// CONCATENATED MODULE: ./src/plan/run.ts
+
+
+
+
+
+
+/** Pure: the same inputs and event give the same run. */
+function planRun(inputs, context) {
+    const trust = trustPolicy(context, { allowForkCredentials: inputs.allowForkCredentials });
+    const mayPush = pushDecision(inputs, context, true);
+    const reproducible = reproducibleRoute(inputs.reproducible, mayPush);
+    const epoch = sourceDateEpoch(context);
+    return {
+        contextDir: (0,external_node_path_namespaceObject.resolve)(inputs.context),
+        stopAfter: inputs.planOnly ? 'plan' : null,
+        detect: { dependencyFile: inputs.dependencyFile },
+        allowLfsPointers: inputs.allowLfsPointers,
+        inputIndexUrls: inputIndexUrls(inputs),
+        trust,
+        mayPush,
+        reproducible,
+        sourceDateEpoch: epoch,
+        cache: {
+            backend: inputs.cache,
+            extraFrom: inputs.cacheFrom,
+            extraTo: inputs.cacheTo,
+            githubToken: inputs.githubToken,
+            writes: trust.cacheWithheld === null
+                ? { write: true, why: 'a trusted run writes the caches it reads' }
+                : { write: false, why: trust.cacheWithheld },
+            wouldWrite: inputs.cache !== 'none' || inputs.cacheTo.length > 0,
+        },
+        smoke: {
+            command: inputs.smokeCommand,
+            timeoutSeconds: inputs.smokeTimeoutSeconds,
+            memory: inputs.smokeMemory,
+            expectedFile: inputs.smokeExpected,
+        },
+        generated: generatedFolder(inputs),
+        builder: {
+            name: inputs.builder,
+            why: inputs.builder ? "input 'builder'" : 'BUILDX_BUILDER, else the current builder',
+            platforms: inputs.platforms,
+            inspectBeforeLock: inputs.platforms.length > 0,
+        },
+        builderWants: {
+            cache: inputs.cache,
+            provenance: inputs.provenance,
+            reproducible: reproducible.reproducible && epoch !== null,
+        },
+        provenance: inputs.provenance,
+        sbom: { sbom: inputs.sbom, generator: inputs.sbomGenerator },
+    };
+}
+/** The line saying why the reproducible route is not taken; null when it is, or when no commit time allows it. */
+function reproducibleSkipped(run) {
+    if (run.reproducible.reproducible || run.sourceDateEpoch === null)
+        return null;
+    return `reproducible export skipped: ${run.reproducible.why}`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/run-credentials.ts
+
+
+/**
+ * The index credentials this run hands the resolver and the build, once detect has found the
+ * project's own indexes, and the notes saying what its trust policy withholds.
+ */
+function runCredentials(run, spec) {
+    // The inputs' last: for one index, the workflow's credentials win over those a repository writes.
+    const given = credentialsOf([
+        spec.dependencies.indexUrl?.url,
+        ...spec.dependencies.extraIndexUrls.map((index) => index.url),
+        ...run.inputIndexUrls,
+    ]);
+    return {
+        credentials: run.trust.credentialsWithheld ? new Map() : given,
+        notes: trustNotes(run.trust, [...given.keys()], run.cache.wouldWrite),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/publish/tags.ts
+
+const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+/** The repository part of every computed tag. */
+function imageName(inputs, context, folderName) {
+    if (inputs.image)
+        return inputs.image;
+    if (context.repository)
+        return `ghcr.io/${context.repository.toLowerCase()}`;
+    return `ml-container/${repositoryComponent(folderName)}`;
+}
+/**
+ * A folder name as one component of a Docker repository name: lowercase alphanumerics joined by
+ * `.`, `_`, `__` or dashes, which must not start or end it (a tag allows more than this).
+ */
+function repositoryComponent(name) {
+    const component = name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, (separator) => (/^(?:[._]|__|-+)$/.test(separator) ? separator : '-'))
+        .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+    return component || 'image';
+}
+/**
+ * Tags as docker/metadata-action's defaults would give them: semver (and `latest`) from release
+ * tags, the branch name and `sha-<short>` from pushes, `pr-<n>` from pull requests.
+ */
+function computeTags(inputs, context, folderName, variant = { suffix: '', suffixInputTags: false }) {
+    const plain = computePlainTags(inputs, context, folderName);
+    if (!variant.suffix || (inputs.tags.length > 0 && !variant.suffixInputTags))
+        return plain;
+    return {
+        tags: plain.tags.map((tag) => `${tag}${variant.suffix}`),
+        why: `${plain.why}, suffixed '${variant.suffix}' for the variant`,
+    };
+}
+/** `-cpu`, `-cuda12.4`, or `-gpu` when the CUDA version is unknown. */
+function variantSuffix(plan) {
+    if (plan.variant === 'cpu')
+        return '-cpu';
+    return plan.cuda ? `-cuda${plan.cuda.version}` : '-gpu';
+}
+function computePlainTags(inputs, context, folderName) {
+    if (inputs.tags.length > 0)
+        return { tags: [...inputs.tags], why: "input 'tags'" };
+    const image = imageName(inputs, context, folderName);
+    const short = context.sha ? [`sha-${context.sha.slice(0, 7)}`] : [];
+    if (isPullRequestEvent(context)) {
+        if (!context.pullRequest)
+            return { tags: [`${image}:pr`], why: 'pull request (its number is not in the event)' };
+        return {
+            tags: [`${image}:pr-${context.pullRequest.number}`],
+            why: `pull request #${context.pullRequest.number}`,
+        };
+    }
+    const ref = context.ref ?? '';
+    if (ref.startsWith('refs/tags/')) {
+        const name = ref.slice('refs/tags/'.length);
+        const semver = SEMVER.exec(name);
+        if (semver) {
+            const [, major, minor, patch, prerelease] = semver;
+            const versions = prerelease
+                ? [`${major}.${minor}.${patch}-${prerelease}`]
+                : [
+                    `${major}.${minor}.${patch}`,
+                    `${major}.${minor}`,
+                    ...(major === '0' ? [] : [`${major}`]),
+                    'latest',
+                ];
+            return { tags: [...versions, ...short].map((tag) => `${image}:${tag}`), why: `release tag ${name}` };
+        }
+        return { tags: [sanitizeTag(name), ...short].map((tag) => `${image}:${tag}`), why: `tag ${name}` };
+    }
+    if (ref.startsWith('refs/heads/')) {
+        const branch = ref.slice('refs/heads/'.length);
+        return { tags: [sanitizeTag(branch), ...short].map((tag) => `${image}:${tag}`), why: `branch ${branch}` };
+    }
+    return { tags: [`${image}:local`], why: 'local run (no GitHub event)' };
+}
+/** Docker tags allow [A-Za-z0-9_.-], up to 128 characters, not starting with '.' or '-'. */
+function sanitizeTag(name) {
+    return (name
+        .replace(/[^A-Za-z0-9_.-]+/g, '-')
+        .replace(/^[.-]+/, '')
+        .slice(0, 128) || 'latest');
 }
 
 ;// CONCATENATED MODULE: ./src/plan/gpu.ts
@@ -63283,18 +63150,356 @@ function requirementLine(requirement) {
     return `${requirement.name}${extras}${target}${marker}`;
 }
 
-;// CONCATENATED MODULE: ./src/plan/trust.ts
+;// CONCATENATED MODULE: ./src/plan/variant-run.ts
 
-const ALLOW_FORK_CREDENTIALS = 'allow-fork-credentials';
-function trustPolicy(context, options) {
-    const fork = forkOrigin(context);
+
+
+/** The build plan of each variant (plan), and what the run does with each image. Pure. */
+function planVariants(spec, inputs, run, context, planContext) {
+    const plans = plan(spec, inputs, planContext);
+    // Tags carry a variant suffix when the project has more than one variant, so a matrix's images never collide.
+    const projectVariants = chooseVariants(spec, { ...inputs, variant: 'auto' }).length;
+    const folderName = (0,external_node_path_namespaceObject.basename)(run.contextDir);
+    const image = imageName(inputs, context, folderName);
+    return plans.map((variantPlan) => {
+        const suffix = projectVariants > 1 || plans.length > 1 ? variantSuffix(variantPlan) : '';
+        const tags = computeTags(inputs, context, folderName, { suffix, suffixInputTags: plans.length > 1 });
+        return {
+            plan: variantPlan,
+            run: {
+                suffix,
+                tags,
+                labels: {
+                    title: context.repository?.split('/')[1] ?? folderName,
+                    version: tags.tags[0]?.split(':').at(-1) ?? null,
+                    extra: inputs.labels,
+                },
+                cache: {
+                    backend: run.cache.backend,
+                    variant: variantPlan.variant,
+                    imageName: image,
+                    mayPush: run.mayPush.push,
+                    writeCache: run.cache.writes.write,
+                    extraFrom: run.cache.extraFrom,
+                    extraTo: run.cache.extraTo,
+                    repository: context.repository,
+                    githubToken: run.cache.githubToken ?? undefined,
+                },
+                push: run.mayPush,
+            },
+        };
+    });
+}
+/** The push decision once the smoke test has run: the planned one, unless the test failed. */
+function pushAfterSmoke(planned, smokePassed) {
+    return planned.push && !smokePassed ? { push: false, why: 'the smoke test failed' } : planned;
+}
+/** The folder render writes a variant's files to for buildx: one per variant when there are several. */
+function renderDir(workRoot, variant, several) {
+    return several ? (0,external_node_path_namespaceObject.join)(workRoot, variant) : workRoot;
+}
+
+// EXTERNAL MODULE: ./node_modules/ignore/index.js
+var ignore = __nccwpck_require__(298);
+var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
+;// CONCATENATED MODULE: ./src/project/reader.ts
+
+
+
+
+
+
+
+/** Folders that hold tools, caches or environments rather than the project itself. */
+const skippedFolders = new Set([
+    '.git',
+    '.hg',
+    '.svn',
+    'node_modules',
+    '__pycache__',
+    '.venv',
+    'venv',
+    '.tox',
+    '.nox',
+    '.mypy_cache',
+    '.pytest_cache',
+    '.ruff_cache',
+    '.ipynb_checkpoints',
+    '.ml-container',
+]);
+/**
+ * Folders of data sets, experiment tracking and training logs. Detect does not scan them (they are
+ * large and hold no manifests or models to ship), but unlike `skippedFolders` they are not kept out
+ * of the image: a program may read its data at run time.
+ */
+const dataFolders = new Set([
+    'data',
+    'datasets',
+    'wandb',
+    'mlruns',
+    'lightning_logs',
+]);
+function memoryReader(tree) {
+    const paths = Object.keys(tree).sort();
     return {
-        cacheWithheld: fork ??
-            (context.eventName === 'pull_request_target'
-                ? `${context.eventName} would write the base branch's caches`
-                : null),
-        credentialsWithheld: fork && !options.allowForkCredentials ? fork : null,
+        files: () => paths,
+        // Own keys only: 'constructor' or '__proto__' named in a requirements file is no file of the tree.
+        readText: (path) => (Object.hasOwn(tree, path) ? (tree[path] ?? null) : null),
+        readHead: (path, bytes) => Object.hasOwn(tree, path)
+            ? Buffer.from(tree[path] ?? '')
+                .subarray(0, bytes)
+                .toString('utf8')
+            : null,
+        size: (path) => (Object.hasOwn(tree, path) ? Buffer.byteLength(tree[path] ?? '') : null),
+        pathKind: (path) => Object.hasOwn(tree, path)
+            ? 'file'
+            : paths.some((candidate) => candidate.startsWith(`${path}/`))
+                ? 'folder'
+                : 'missing',
     };
+}
+/**
+ * The checkout at `root`, less `skippedFolders`, `dataFolders`, virtualenvs (a folder holding
+ * `pyvenv.cfg`) and what the root `.dockerignore` and the `.gitignore` files (the root's and any
+ * folder's) exclude. Ignored folders are pruned, never read, so, as in git, a file inside an
+ * ignored folder cannot be re-included. Symbolic links are listed when they point at a file inside
+ * `root`; linked folders are never followed. Every read, a path a manifest names included, keeps
+ * to the rule of `projectFiles`: a link leading out of `root` is an error, never followed.
+ */
+function directoryReader(root) {
+    const project = projectFiles(root, 'detect');
+    let cached = null;
+    const files = () => {
+        if (!cached) {
+            cached = walkRepository(root, project);
+            cached.sort();
+        }
+        return cached;
+    };
+    return {
+        files,
+        readText: (path) => project.readText(path),
+        readHead: (path, bytes) => project.readHead(path, bytes),
+        size: (path) => project.size(path),
+        pathKind: (path) => {
+            if (files().includes(path))
+                return 'file';
+            const full = (0,external_node_path_namespaceObject.join)(root, path);
+            let entry;
+            try {
+                entry = (0,external_node_fs_namespaceObject.lstatSync)(full);
+            }
+            catch {
+                return 'missing';
+            }
+            try {
+                // A link anywhere on the way makes the real path differ from the path as written.
+                if ((0,external_node_fs_namespaceObject.realpathSync)(full) !== (0,external_node_path_namespaceObject.join)((0,external_node_fs_namespaceObject.realpathSync)(root), path))
+                    return 'link';
+            }
+            catch {
+                return entry.isSymbolicLink() ? 'link' : 'missing'; // dangling, or a loop
+            }
+            if (entry.isDirectory())
+                return 'folder';
+            return entry.isFile() ? 'excluded' : 'other';
+        },
+    };
+}
+// Git matches case-insensitively where it set core.ignorecase at clone, which it does on the
+// case-insensitive file systems of macOS and Windows; Docker always matches case-sensitively.
+const gitIgnoreCase = process.platform === 'darwin' || process.platform === 'win32';
+// The walk hands `ignore` only well-formed relative paths; a name it might think otherwise of
+// (`...`) is still tested rather than thrown at.
+const gitRules = () => ignore_default()({ ignorecase: gitIgnoreCase, allowRelativePaths: true });
+/**
+ * The names detect chooses a project by, at the top: a link by one of them that leads out of the
+ * project is an error right away, as the file it names is, rather than a file silently missing.
+ */
+const PROJECT_NAMES = new Set([...MANIFEST_FILES, ...Object.keys(LOCK_MANIFESTS)]);
+function walkRepository(root, project) {
+    // Paths are built by concatenation: path.join would normalise each of them again.
+    const base = root.endsWith('/') || root.endsWith(external_node_path_namespaceObject.sep) ? root : `${root}${external_node_path_namespaceObject.sep}`;
+    // The root is listed first: when it is unreadable, that is the error, not its .dockerignore.
+    const top = listFolder(base, '');
+    const dockerignore = top.some((entry) => entry.name === '.dockerignore')
+        ? project.readText('.dockerignore')
+        : null;
+    const docker = dockerignore === null ? null : dockerRules(dockerignore);
+    const files = [];
+    // An explicit stack: a tree of any depth is walked without recursion.
+    const pending = [{ prefix: '', gitignores: [] }];
+    for (let folder = pending.pop(); folder; folder = pending.pop()) {
+        const { prefix, gitignores } = folder;
+        const entries = prefix ? listFolder(base, prefix) : top;
+        let chain = gitignores;
+        if (prefix && entries.some((entry) => entry.name === 'pyvenv.cfg' && entry.isFile()))
+            continue; // a virtualenv
+        for (const entry of entries) {
+            if (entry.name === '.gitignore' && entry.isFile()) {
+                const text = project.readText(`${prefix}.gitignore`);
+                if (text?.trim()) {
+                    const byName = slashFree(text) ? new Map() : null;
+                    chain = [...gitignores, { prefix, rules: gitRules().add(text), byName }];
+                }
+            }
+        }
+        for (const entry of entries) {
+            const path = prefix + entry.name;
+            if (entry.isDirectory()) {
+                if (skippedFolders.has(entry.name) || dataFolders.has(entry.name))
+                    continue;
+                const asFolder = `${path}/`;
+                if (docker?.ignores(asFolder))
+                    continue;
+                const decision = gitDecision(chain, asFolder, `${entry.name}/`);
+                if (decision < IGNORED_BY_NONE)
+                    continue;
+                pending.push({
+                    prefix: asFolder,
+                    gitignores: decision > 0 ? reincluded(chain, decision, path) : chain,
+                });
+            }
+            else if (entry.isFile() || entry.isSymbolicLink()) {
+                if (docker?.ignores(path))
+                    continue;
+                if (chain.length > 0 && gitDecision(chain, path, entry.name) < IGNORED_BY_NONE)
+                    continue;
+                if (entry.isSymbolicLink()) {
+                    const out = project.leadsOut(path);
+                    const target = statOrNull(base + path); // null: dangling, a loop, or unreadable
+                    if (out && !prefix && PROJECT_NAMES.has(entry.name)) {
+                        throw linkedOutside(path, 'detect', target?.isDirectory() ? 'a folder' : 'a file');
+                    }
+                    if (out || !target?.isFile())
+                        continue;
+                }
+                files.push(path);
+            }
+        }
+    }
+    return files;
+}
+/**
+ * The entries of a folder of the walk ('' for the root). One the system will not list is an error
+ * naming it rather than a part of the project silently missing: the image would lack it, and
+ * Docker's build fails on it anyway. A folder removed meanwhile has no entries.
+ */
+function listFolder(base, prefix) {
+    try {
+        return (0,external_node_fs_namespaceObject.readdirSync)(base + prefix, { withFileTypes: true });
+    }
+    catch (error) {
+        const code = error.code;
+        if (prefix && (code === 'ENOENT' || code === 'ENOTDIR'))
+            return [];
+        const why = code === 'EACCES' || code === 'EPERM'
+            ? 'cannot be read: permission denied'
+            : code === 'ENAMETOOLONG'
+                ? 'cannot be read: its path is too long to open'
+                : code === 'ENOENT'
+                    ? 'does not exist'
+                    : code === 'ENOTDIR'
+                        ? 'is not a folder'
+                        : null;
+        if (why === null)
+            throw error;
+        const folder = prefix ? prefix.slice(0, -1) : '.';
+        const named = prefix
+            ? oneLine(folder)
+            : `the project folder ${oneLine(base.replace(/[/\\]+$/, '') || base)}`;
+        const advice = prefix && code !== 'ENAMETOOLONG' ? '; make it readable, or leave it out with .dockerignore' : '';
+        throw new UserError(`${named} ${why}${advice}`, 'detect', { file: folder });
+    }
+}
+const IGNORED = -2;
+const IGNORED_BY_NONE = -1;
+/**
+ * Git's verdict on `path` (a folder ends in '/'; `name` is its last segment, '/' included), whose
+ * parent folders are known not to be ignored: the deepest `.gitignore` with a rule that matches
+ * decides, its last matching rule winning. IGNORED, IGNORED_BY_NONE when no rule matches, or the
+ * index in `chain` of the file whose negation re-includes it.
+ */
+function gitDecision(chain, path, name) {
+    for (let index = chain.length - 1; index >= 0; index--) {
+        const file = chain[index];
+        let verdict = file.byName?.get(name);
+        if (verdict === undefined) {
+            const result = file.rules.test(file.byName ? name : path.slice(file.prefix.length));
+            verdict = result.ignored ? 'ignored' : result.unignored ? 'unignored' : 'none';
+            file.byName?.set(name, verdict);
+        }
+        if (verdict === 'ignored')
+            return IGNORED;
+        if (verdict === 'unignored')
+            return index;
+    }
+    return IGNORED_BY_NONE;
+}
+/**
+ * Whether no rule of a `.gitignore` holds a '/' but a trailing one, so that each matches names at
+ * any depth. Escapes, `**` and rules left empty are left to the full test.
+ */
+function slashFree(text) {
+    for (const line of text.split('\n')) {
+        const rule = line.trim();
+        if (!rule || rule.startsWith('#'))
+            continue;
+        const body = rule.replace(/^!/, '').replace(/\/$/, '');
+        if (!body || body.includes('/') || body.includes('\\') || body.includes('**'))
+            return false;
+    }
+    return true;
+}
+/**
+ * A deeper `.gitignore` (at `by`) re-included `folder`, which a shallower one may exclude. The
+ * `ignore` package tests a path's parents too, so each shallower file that excludes `folder` gets,
+ * below it, an anchored negation of `folder` itself: its own rules still decide for what is inside.
+ */
+function reincluded(chain, by, folder) {
+    let result = chain;
+    for (let index = 0; index < by; index++) {
+        const file = chain[index];
+        const relative = folder.slice(file.prefix.length);
+        // Tested by name, a slash-free file never looks at parents: it needs no negation.
+        if (file.byName || !file.rules.test(`${relative}/`).ignored)
+            continue;
+        const rules = gitRules()
+            .add(file.rules)
+            .add({ pattern: `!/${relative.replace(/[\\*?[\] ]/g, '\\$&')}` });
+        if (result === chain)
+            result = [...chain];
+        result[index] = { prefix: file.prefix, rules, byName: null };
+    }
+    return result;
+}
+/**
+ * A `.dockerignore` as gitignore rules. Docker matches each pattern against the whole path from the
+ * context root (`*.pyc` is only the root's), so each is anchored with a leading '/'.
+ */
+function dockerRules(text) {
+    const patterns = [];
+    for (const line of text.split(/\r?\n/)) {
+        let pattern = line.trim();
+        if (!pattern || pattern.startsWith('#'))
+            continue;
+        const negated = pattern.startsWith('!');
+        if (negated)
+            pattern = pattern.slice(1).trim();
+        pattern = external_node_path_namespaceObject.posix.normalize(pattern).replace(/^\/+|\/+$/g, '');
+        if (!pattern || pattern === '.' || pattern === '..' || pattern.startsWith('../'))
+            continue;
+        patterns.push(`${negated ? '!' : ''}/${pattern}`);
+    }
+    return patterns.length > 0 ? ignore_default()({ ignorecase: false, allowRelativePaths: true }).add(patterns) : null;
+}
+function statOrNull(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(path);
+    }
+    catch {
+        return null;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/publish/labels.ts
@@ -63302,10 +63507,10 @@ function trustPolicy(context, options) {
  * Labels that change with every commit, so they are passed to buildx rather than written into the
  * Dockerfile, whose bytes must depend on the plan alone. Input labels win over computed ones.
  */
-function computeLabels(inputs, context, facts) {
+function computeLabels(planned, context, modelDigests) {
     const labels = {};
     const repoUrl = context.repository ? `${context.serverUrl}/${context.repository}` : null;
-    labels['org.opencontainers.image.title'] = facts.title;
+    labels['org.opencontainers.image.title'] = planned.title;
     if (repoUrl) {
         labels['org.opencontainers.image.source'] = repoUrl;
         labels['org.opencontainers.image.url'] = repoUrl;
@@ -63316,234 +63521,310 @@ function computeLabels(inputs, context, facts) {
     // An unparsable time is left out rather than replaced by the wall clock, which would break reproducibility.
     if (created && !Number.isNaN(created.getTime()))
         labels['org.opencontainers.image.created'] = created.toISOString();
-    if (facts.version)
-        labels['org.opencontainers.image.version'] = facts.version;
+    if (planned.version)
+        labels['org.opencontainers.image.version'] = planned.version;
     if (context.description)
         labels['org.opencontainers.image.description'] = context.description;
     if (context.license)
         labels['org.opencontainers.image.licenses'] = context.license;
-    const models = Object.entries(facts.modelDigests)
+    const models = Object.entries(modelDigests)
         .map(([path, digest]) => `${path}=sha256:${digest}`)
         .join(',');
     if (models)
         labels['io.github.ml-container.models'] = models;
-    return { ...labels, ...inputs.labels };
+    return { ...labels, ...planned.extra };
 }
 
-;// CONCATENATED MODULE: ./src/publish/policy.ts
+;// CONCATENATED MODULE: ./src/smoke/expected.ts
 
-/** Push only what passed, and never from a pull request or a fork's code, which nobody has reviewed yet. */
-function pushDecision(inputs, context, smokePassed) {
-    if (!inputs.push)
-        return { push: false, why: "input 'push' is false" };
-    if (isPullRequestEvent(context)) {
-        return {
-            push: false,
-            why: `${context.eventName} events never push: the image was built and smoke-tested only`,
-        };
+
+const KEYS = new Set(['output', 'tolerance', 'relative-tolerance']);
+/** Reads the smoke-expected file (YAML or JSON); every mistake names the file and line. */
+function readExpected(reader, path) {
+    const file = readYaml(reader, path);
+    const data = file.data;
+    const fail = (message, key) => {
+        throw new UserError(message, 'smoke', { file: path, line: key ? file.lineOf([key]) : 1 });
+    };
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+        fail('smoke-expected must be a mapping with an `output` key (and optional `tolerance`, `relative-tolerance`)');
     }
-    const fork = forkOrigin(context);
-    if (fork)
-        return { push: false, why: `${fork}: its image is built and smoke-tested only` };
-    if (!smokePassed)
-        return { push: false, why: 'the smoke test failed' };
-    return { push: true, why: "input 'push' is true and the smoke test passed" };
-}
-
-;// CONCATENATED MODULE: ./src/publish/tags.ts
-
-const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
-/** The repository part of every computed tag. */
-function imageName(inputs, context, folderName) {
-    if (inputs.image)
-        return inputs.image;
-    if (context.repository)
-        return `ghcr.io/${context.repository.toLowerCase()}`;
-    return `ml-container/${repositoryComponent(folderName)}`;
-}
-/**
- * A folder name as one component of a Docker repository name: lowercase alphanumerics joined by
- * `.`, `_`, `__` or dashes, which must not start or end it (a tag allows more than this).
- */
-function repositoryComponent(name) {
-    const component = name
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, (separator) => (/^(?:[._]|__|-+)$/.test(separator) ? separator : '-'))
-        .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
-    return component || 'image';
-}
-/**
- * Tags as docker/metadata-action's defaults would give them: semver (and `latest`) from release
- * tags, the branch name and `sha-<short>` from pushes, `pr-<n>` from pull requests.
- */
-function computeTags(inputs, context, folderName, variant = { suffix: '', suffixInputTags: false }) {
-    const plain = computePlainTags(inputs, context, folderName);
-    if (!variant.suffix || (inputs.tags.length > 0 && !variant.suffixInputTags))
-        return plain;
+    const record = data;
+    for (const key of Object.keys(record)) {
+        if (!KEYS.has(key))
+            fail(`unknown key '${key}' (expected output, tolerance, relative-tolerance)`, key);
+    }
+    if (!('output' in record) || record.output === null)
+        fail('smoke-expected has no `output`');
+    const number = (key) => {
+        const value = record[key] ?? 0;
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+            fail(`'${key}' must be a number ≥ 0, got ${JSON.stringify(value)}`, key);
+        }
+        return value;
+    };
     return {
-        tags: plain.tags.map((tag) => `${tag}${variant.suffix}`),
-        why: `${plain.why}, suffixed '${variant.suffix}' for the variant`,
+        output: record.output,
+        tolerance: number('tolerance'),
+        relativeTolerance: number('relative-tolerance'),
+        source: { file: path, line: file.lineOf(['output']) },
     };
 }
-/** `-cpu`, `-cuda12.4`, or `-gpu` when the CUDA version is unknown. */
-function variantSuffix(plan) {
-    if (plan.variant === 'cpu')
-        return '-cpu';
-    return plan.cuda ? `-cuda${plan.cuda.version}` : '-gpu';
+/** null when the output matches; otherwise the first difference, said so a person can find it. */
+function compareOutput(actual, expected) {
+    if (typeof expected.output === 'string')
+        return compareText(actual, expected.output, expected);
+    const parsed = parseJsonOutput(actual);
+    if (parsed === undefined)
+        return 'the command printed no JSON, but smoke-expected holds a JSON value';
+    return compareValue(parsed, expected.output, '$', expected);
 }
-function computePlainTags(inputs, context, folderName) {
-    if (inputs.tags.length > 0)
-        return { tags: inputs.tags, why: "input 'tags'" };
-    const image = imageName(inputs, context, folderName);
-    const short = context.sha ? [`sha-${context.sha.slice(0, 7)}`] : [];
-    if (isPullRequestEvent(context)) {
-        if (!context.pullRequest)
-            return { tags: [`${image}:pr`], why: 'pull request (its number is not in the event)' };
-        return {
-            tags: [`${image}:pr-${context.pullRequest.number}`],
-            why: `pull request #${context.pullRequest.number}`,
+/** The whole output as JSON, else its last non-empty line: commands often log before they print. */
+function parseJsonOutput(text) {
+    const lines = text.trim().split('\n');
+    for (const candidate of [text.trim(), lines[lines.length - 1]?.trim() ?? '']) {
+        try {
+            return JSON.parse(candidate);
+        }
+        catch {
+            // try the next candidate
+        }
+    }
+    return undefined;
+}
+function withinTolerance(found, wanted, expected) {
+    return Math.abs(found - wanted) <= expected.tolerance + expected.relativeTolerance * Math.abs(wanted);
+}
+function differs(found, wanted, expected) {
+    return `${found} differs from ${wanted} by ${Math.abs(found - wanted).toPrecision(3)}, more than the tolerance (${expected.tolerance} absolute, ${expected.relativeTolerance} relative)`;
+}
+function compareValue(found, wanted, at, expected) {
+    if (typeof wanted === 'number') {
+        if (typeof found !== 'number')
+            return `${at}: expected the number ${wanted}, got ${JSON.stringify(found)}`;
+        return withinTolerance(found, wanted, expected) ? null : `${at}: ${differs(found, wanted, expected)}`;
+    }
+    if (Array.isArray(wanted)) {
+        if (!Array.isArray(found))
+            return `${at}: expected a list, got ${JSON.stringify(found)}`;
+        if (found.length !== wanted.length)
+            return `${at}: expected ${wanted.length} items, got ${found.length}`;
+        for (const [index, item] of wanted.entries()) {
+            const difference = compareValue(found[index], item, `${at}[${index}]`, expected);
+            if (difference)
+                return difference;
+        }
+        return null;
+    }
+    if (typeof wanted === 'object' && wanted !== null) {
+        if (typeof found !== 'object' || found === null || Array.isArray(found))
+            return `${at}: expected an object, got ${JSON.stringify(found)}`;
+        const foundRecord = found;
+        for (const [key, item] of Object.entries(wanted)) {
+            if (!(key in foundRecord))
+                return `${at}.${key}: missing`;
+            const difference = compareValue(foundRecord[key], item, `${at}.${key}`, expected);
+            if (difference)
+                return difference;
+        }
+        const extra = Object.keys(foundRecord).filter((key) => !(key in wanted));
+        return extra.length > 0 ? `${at}: unexpected key '${extra[0]}'` : null;
+    }
+    return found === wanted ? null : `${at}: expected ${JSON.stringify(wanted)}, got ${JSON.stringify(found)}`;
+}
+const expected_NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/y;
+/** Splits text into numbers and the words between them, whitespace runs counting as one space. */
+function tokens(text) {
+    const result = [];
+    const normalized = text.replace(/\s+/g, ' ').trim();
+    let position = 0;
+    let pending = '';
+    while (position < normalized.length) {
+        expected_NUMBER.lastIndex = position;
+        const previous = normalized[position - 1];
+        // A digit run inside a word (`v2`, `x86_64`) is text: only free-standing numbers get a tolerance.
+        const match = previous && /[A-Za-z_]/.test(previous) ? null : expected_NUMBER.exec(normalized);
+        if (match) {
+            if (pending)
+                result.push({ kind: 'text', text: pending });
+            pending = '';
+            result.push({ kind: 'number', value: Number(match[0]), text: match[0] });
+            position += match[0].length;
+        }
+        else {
+            pending += normalized[position];
+            position += 1;
+        }
+    }
+    if (pending)
+        result.push({ kind: 'text', text: pending });
+    return result;
+}
+function compareText(actual, wanted, expected) {
+    const found = tokens(actual);
+    const golden = tokens(wanted);
+    for (let index = 0; index < Math.max(found.length, golden.length); index++) {
+        const a = found[index];
+        const b = golden[index];
+        if (!a)
+            return `the output ends before '${b?.text}'`;
+        if (!b)
+            return `the output goes on after the expected text: '${a.text.slice(0, 80)}'`;
+        if (a.kind === 'number' && b.kind === 'number') {
+            if (!withinTolerance(a.value, b.value, expected))
+                return differs(a.value, b.value, expected);
+        }
+        else if (a.kind !== b.kind || a.text !== b.text) {
+            return `expected '${b.text.slice(0, 80)}', got '${a.text.slice(0, 80)}'`;
+        }
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/image/cache.ts
+
+
+/**
+ * buildx cache arguments for one variant, as docker/build-push-action users write them by hand:
+ * a cache per variant (their layers differ). GitHub keeps the Actions cache (`gha`, and `local`
+ * saved with @actions/cache) apart per ref, so a same-repository pull request's entries never reach
+ * a release; a `registry` cache is one shared tag, written only by a run that may push. An untrusted
+ * run (a fork's pull request, `pull_request_target`) writes no cache at all, `cache-to` included.
+ */
+function cacheArgs(options) {
+    const { backend, variant } = options;
+    const from = [];
+    const to = [];
+    let local;
+    if (backend === 'registry') {
+        const ref = `${options.imageName}:buildcache-${variant}`;
+        from.push(`type=registry,ref=${ref}`);
+        if (options.mayPush)
+            to.push(`type=registry,ref=${ref},mode=max`);
+    }
+    else if (backend === 'gha') {
+        // The runner gives JavaScript actions ACTIONS_RUNTIME_TOKEN, ACTIONS_CACHE_URL and ACTIONS_RESULTS_URL
+        // (and ACTIONS_CACHE_SERVICE_V2); buildx reads them from the environment it inherits.
+        from.push(`type=gha,scope=ml-container-${variant}`);
+        to.push(ghaCacheTo(`type=gha,scope=ml-container-${variant},mode=max`, options.repository, options.githubToken));
+    }
+    else if (backend === 'local') {
+        const dir = (0,external_node_path_namespaceObject.join)(options.localRoot ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.cache', 'ml-container', 'buildcache'), variant);
+        // BuildKit adds to a local cache folder and never prunes it: write a fresh one and swap it in.
+        local = {
+            dir,
+            newDir: `${dir}-new`,
+            key: `ml-container-buildcache-${variant}-${options.lockSha256}`,
+            restoreKeys: [`ml-container-buildcache-${variant}-`],
+            save: options.writeCache,
         };
+        from.push(`type=local,src=${dir}`);
+        to.push(`type=local,dest=${local.newDir},mode=max`);
     }
-    const ref = context.ref ?? '';
-    if (ref.startsWith('refs/tags/')) {
-        const name = ref.slice('refs/tags/'.length);
-        const semver = SEMVER.exec(name);
-        if (semver) {
-            const [, major, minor, patch, prerelease] = semver;
-            const versions = prerelease
-                ? [`${major}.${minor}.${patch}-${prerelease}`]
-                : [
-                    `${major}.${minor}.${patch}`,
-                    `${major}.${minor}`,
-                    ...(major === '0' ? [] : [`${major}`]),
-                    'latest',
-                ];
-            return { tags: [...versions, ...short].map((tag) => `${image}:${tag}`), why: `release tag ${name}` };
-        }
-        return { tags: [sanitizeTag(name), ...short].map((tag) => `${image}:${tag}`), why: `tag ${name}` };
-    }
-    if (ref.startsWith('refs/heads/')) {
-        const branch = ref.slice('refs/heads/'.length);
-        return { tags: [sanitizeTag(branch), ...short].map((tag) => `${image}:${tag}`), why: `branch ${branch}` };
-    }
-    return { tags: [`${image}:local`], why: 'local run (no GitHub event)' };
+    return {
+        from: [...from, ...options.extraFrom],
+        to: options.canExport && options.writeCache ? [...to, ...options.extraTo] : [],
+        ...(local && options.canExport ? { local } : {}),
+    };
 }
-/** Docker tags allow [A-Za-z0-9_.-], up to 128 characters, not starting with '.' or '-'. */
-function sanitizeTag(name) {
-    return (name
-        .replace(/[^A-Za-z0-9_.-]+/g, '-')
-        .replace(/^[.-]+/, '')
-        .slice(0, 128) || 'latest');
+/**
+ * The attributes docker/build-push-action adds to a gha cache-to (actions-toolkit's
+ * Build.resolveCacheToAttrs, written out here since importing it bundles all of buildx's toolkit).
+ */
+function ghaCacheTo(entry, repository, githubToken) {
+    if (!repository)
+        return entry;
+    return `${entry},repository=${repository}${githubToken ? `,ghtoken=${githubToken}` : ''}`;
 }
 
-;// CONCATENATED MODULE: ./src/publish/index.ts
+;// CONCATENATED MODULE: ./src/image/local-cache.ts
+
+/**
+ * Puts the cache this build wrote in place of the one it read. BuildKit only ever adds to a local
+ * cache folder, so writing a fresh one and swapping it in keeps the saved cache the size of one build.
+ */
+function swapInNewCache(local) {
+    // An untrusted run reads the restored folder but leaves it as it was, so nothing of its build is saved.
+    if (!local.save || !(0,external_node_fs_namespaceObject.existsSync)(local.newDir))
+        return false;
+    (0,external_node_fs_namespaceObject.rmSync)(local.dir, { recursive: true, force: true });
+    (0,external_node_fs_namespaceObject.renameSync)(local.newDir, local.dir);
+    return true;
+}
+/** The log line after a restore: which saved cache the build reads, if any. */
+function restoredMessage(local, restoredKey) {
+    return restoredKey
+        ? `restored ${local.dir} from the Actions cache (${restoredKey})`
+        : `no saved build cache for ${local.key} yet`;
+}
+/** Saves the swapped-in cache for the next run. */
+async function saveLocalCache(local, store, logger) {
+    // A cache that cannot be saved (another job saving the same key, the quota) costs speed, not the build.
+    await store.save(local.dir, local.key).then(() => logger.info(`saved ${local.dir} to the Actions cache as ${local.key}`), (error) => logger.warning(`the local build cache was not saved: ${error instanceof Error ? error.message : String(error)}`));
+}
+
+;// CONCATENATED MODULE: ./src/steps/build-image.ts
 
 
 
+/** Builds one variant's image with BuildKit, its `local` cache restored before and saved after. */
+async function buildImage(variant, options) {
+    const { plan } = variant;
+    const { docker, logger, step, cacheStore: store } = options;
+    const cache = cacheArgs({
+        ...variant.run.cache,
+        canExport: options.builder.canExportCache,
+        lockSha256: variant.lock.sha256,
+    });
+    const { local } = cache;
+    let restoredKey = null;
+    if (local && store) {
+        restoredKey = await step('build', 'Restore the local build cache', async () => store.restore(local.dir, local.key, local.restoreKeys));
+        logger.info(restoredMessage(local, restoredKey));
+    }
+    const built = await step('build', `Build the ${plan.variant} image with BuildKit`, async () => build(plan, {
+        docker,
+        builder: options.builder,
+        contextDir: options.run.contextDir,
+        generatedDir: variant.generatedDir,
+        tags: variant.tags.tags,
+        labels: variant.labels,
+        provenance: options.run.provenance,
+        sbomGenerator: options.sbomGenerator,
+        credentials: options.credentials,
+        sourceDateEpoch: options.run.sourceDateEpoch,
+        reproducible: options.run.reproducible.reproducible,
+        cache,
+        onOutput: (chunk) => logger.output(chunk),
+    }));
+    if (local && swapInNewCache(local) && store && restoredKey !== local.key) {
+        await saveLocalCache(local, store, logger);
+    }
+    for (const note of built.notes)
+        logger.warning(note);
+    logger.info(`built ${built.digest} in ${built.seconds.toFixed(1)}s${built.manifestDigest ? ` (image manifest ${built.manifestDigest}, reproducible from the commit time)` : ''}`);
+    return built;
+}
 
-
-
+;// CONCATENATED MODULE: ./src/steps/detected.ts
 
 
 /**
- * Pushes the tested image under each tag, retrying with backoff, then reads each tag back: a tag
- * counts as pushed only when the registry serves the image that was smoke-tested (see
- * BuildResult.pushCheck for what that means on each route).
+ * Says what detect found. Weights never fetched stop the run here, before plan resolves the base
+ * (the first Docker call), unless the run allows them.
  */
-async function push(tags, built, options) {
-    const builder = builderArgs(options.builder);
-    const pushed = [];
-    let served = built.digest;
-    if (built.pushCheck === 'manifests') {
-        served = await withRetries(options, 'export of the tested build to the registry', async () => {
-            try {
-                return { ok: true, value: await reExport(built, options) };
-            }
-            catch (error) {
-                if (!(error instanceof UserError))
-                    throw error;
-                return { ok: false, error };
-            }
-        });
+function reportDetected(spec, allowLfsPointers, logger) {
+    for (const warning of spec.warnings)
+        logger.warning(warning.message);
+    const unfetched = checkLfsPointers(spec, allowLfsPointers);
+    if (unfetched.length > 0) {
+        logger.warning(oneLine(`allow-lfs-pointers: building without these weights, whose models are left out of the smoke test: ${unfetched.join(', ')}`));
     }
-    for (const tag of tags) {
-        if (built.pushCheck !== 'manifests') {
-            await withRetries(options, `push of ${tag}`, async () => {
-                const result = await options.docker.exec(['push', tag]);
-                return result.exitCode === 0
-                    ? { ok: true, value: undefined }
-                    : {
-                        ok: false,
-                        error: new UserError(`push of ${tag} failed`, 'publish', undefined, outputTail(result)),
-                    };
-            });
-        }
-        served = await checkServed(tag, built, served, options.docker, builder);
-        pushed.push(tag);
-        options.onPushed?.(tag, served);
+    logger.info(oneLine(`Python ${spec.python.version} (${spec.python.source})`));
+    for (const framework of spec.frameworks) {
+        logger.info(oneLine(`${framework.name} ${framework.spec || '(any version)'} (${framework.source})`));
     }
-    return { tags: pushed, digest: served };
-}
-/** The digest the registry serves for `tag`, once it is known to hold the tested image; else the step fails. */
-async function checkServed(tag, built, expected, docker, builder) {
-    const remote = await remoteDigest(docker, tag, builder);
-    const differs = (what, result = remote.result) => new UserError(`${tag} in the registry ${what}`, 'publish', undefined, outputTail(result));
-    if (built.pushCheck === 'config') {
-        // The classic store pushes the tested image under a manifest it makes now: the same image has
-        // the same config (its layers' digests, labels, command), whose digest is the image ID.
-        const manifest = await remoteRawManifest(docker, tag, builder);
-        const config = manifest?.config?.digest;
-        if (!remote.digest || config !== built.imageId) {
-            throw differs(`holds the image ${typeof config === 'string' ? config : '(unreadable)'}, not the tested ${built.imageId ?? '(unknown)'}`);
-        }
-        return remote.digest;
-    }
-    if (remote.digest !== expected) {
-        throw differs(`has digest ${remote.digest ?? '(unreadable)'}, not the built ${expected}`);
-    }
-    if (built.pushCheck === 'manifests') {
-        const index = await remoteRawManifest(docker, tag, builder);
-        const served = platformManifests(index);
-        if (served.join(',') !== built.platformManifests.join(',')) {
-            throw differs(`serves the image manifests ${listed(served) || '(none readable)'}, not the tested ${listed(built.platformManifests)}: the export differs from the tested build`);
-        }
-    }
-    return expected;
-}
-/** An index's platform manifests, attestations left out, sorted; a lone manifest is its own. */
-function platformManifests(index) {
-    const manifests = index?.manifests;
-    if (!Array.isArray(manifests))
-        return [];
-    return manifests
-        .filter((entry) => entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest')
-        .map((entry) => String(entry.digest))
-        .sort();
-}
-async function withRetries(options, what, attempt) {
-    const attempts = options.attempts ?? 3;
-    for (let count = 1;; count++) {
-        const outcome = await attempt();
-        if (outcome.ok)
-            return outcome.value;
-        if (count >= attempts) {
-            throw new UserError(`${what} failed after ${attempts} attempts`, 'publish', undefined, outcome.error.detail);
-        }
-        const wait = (options.backoffMs ?? 2000) * 2 ** (count - 1);
-        options.log?.(`${what} failed (attempt ${count}/${attempts}); retrying in ${wait / 1000}s`);
-        await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/render/dockerignore.ts
-
-/**
- * What never belongs in the image: the folders detect skips (VCS, caches, virtualenvs) and
- * bytecode. Used only when the repository has no .dockerignore of its own.
- */
-function renderDockerignore() {
-    const folders = [...skippedFolders].sort().map((folder) => `**/${folder}`);
-    return `${['# Generated by ml-container-action (the repository has no .dockerignore).', ...folders, '**/*.pyc', '.github'].join('\n')}\n`;
+    logger.info(oneLine(`accelerator ${spec.accelerator}${spec.cuda ? `, CUDA ${spec.cuda.version} (${spec.cuda.source})` : ''}`));
 }
 
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
@@ -64175,150 +64456,321 @@ function displayPath(displayDir, name) {
     return dir === '' || dir === '.' ? name : `${dir}/${name}`;
 }
 
-;// CONCATENATED MODULE: ./src/smoke/expected.ts
+;// CONCATENATED MODULE: ./src/steps/keep-generated.ts
 
 
-const KEYS = new Set(['output', 'tolerance', 'relative-tolerance']);
-/** Reads the smoke-expected file (YAML or JSON); every mistake names the file and line. */
-function readExpected(reader, path) {
-    const file = readYaml(reader, path);
-    const data = file.data;
-    const fail = (message, key) => {
-        throw new UserError(message, 'smoke', { file: path, line: key ? file.lineOf([key]) : 1 });
-    };
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-        fail('smoke-expected must be a mapping with an `output` key (and optional `tolerance`, `relative-tolerance`)');
-    }
-    const record = data;
-    for (const key of Object.keys(record)) {
-        if (!KEYS.has(key))
-            fail(`unknown key '${key}' (expected output, tolerance, relative-tolerance)`, key);
-    }
-    if (!('output' in record) || record.output === null)
-        fail('smoke-expected has no `output`');
-    const number = (key) => {
-        const value = record[key] ?? 0;
-        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-            fail(`'${key}' must be a number ≥ 0, got ${JSON.stringify(value)}`, key);
-        }
-        return value;
-    };
-    return {
-        output: record.output,
-        tolerance: number('tolerance'),
-        relativeTolerance: number('relative-tolerance'),
-        source: { file: path, line: file.lineOf(['output']) },
-    };
-}
-/** null when the output matches; otherwise the first difference, said so a person can find it. */
-function compareOutput(actual, expected) {
-    if (typeof expected.output === 'string')
-        return compareText(actual, expected.output, expected);
-    const parsed = parseJsonOutput(actual);
-    if (parsed === undefined)
-        return 'the command printed no JSON, but smoke-expected holds a JSON value';
-    return compareValue(parsed, expected.output, '$', expected);
-}
-/** The whole output as JSON, else its last non-empty line: commands often log before they print. */
-function parseJsonOutput(text) {
-    const lines = text.trim().split('\n');
-    for (const candidate of [text.trim(), lines[lines.length - 1]?.trim() ?? '']) {
-        try {
-            return JSON.parse(candidate);
-        }
-        catch {
-            // try the next candidate
-        }
-    }
-    return undefined;
-}
-function withinTolerance(found, wanted, expected) {
-    return Math.abs(found - wanted) <= expected.tolerance + expected.relativeTolerance * Math.abs(wanted);
-}
-function differs(found, wanted, expected) {
-    return `${found} differs from ${wanted} by ${Math.abs(found - wanted).toPrecision(3)}, more than the tolerance (${expected.tolerance} absolute, ${expected.relativeTolerance} relative)`;
-}
-function compareValue(found, wanted, at, expected) {
-    if (typeof wanted === 'number') {
-        if (typeof found !== 'number')
-            return `${at}: expected the number ${wanted}, got ${JSON.stringify(found)}`;
-        return withinTolerance(found, wanted, expected) ? null : `${at}: ${differs(found, wanted, expected)}`;
-    }
-    if (Array.isArray(wanted)) {
-        if (!Array.isArray(found))
-            return `${at}: expected a list, got ${JSON.stringify(found)}`;
-        if (found.length !== wanted.length)
-            return `${at}: expected ${wanted.length} items, got ${found.length}`;
-        for (const [index, item] of wanted.entries()) {
-            const difference = compareValue(found[index], item, `${at}[${index}]`, expected);
-            if (difference)
-                return difference;
-        }
-        return null;
-    }
-    if (typeof wanted === 'object' && wanted !== null) {
-        if (typeof found !== 'object' || found === null || Array.isArray(found))
-            return `${at}: expected an object, got ${JSON.stringify(found)}`;
-        const foundRecord = found;
-        for (const [key, item] of Object.entries(wanted)) {
-            if (!(key in foundRecord))
-                return `${at}.${key}: missing`;
-            const difference = compareValue(foundRecord[key], item, `${at}.${key}`, expected);
-            if (difference)
-                return difference;
-        }
-        const extra = Object.keys(foundRecord).filter((key) => !(key in wanted));
-        return extra.length > 0 ? `${at}: unexpected key '${extra[0]}'` : null;
-    }
-    return found === wanted ? null : `${at}: expected ${JSON.stringify(wanted)}, got ${JSON.stringify(found)}`;
-}
-const expected_NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/y;
-/** Splits text into numbers and the words between them, whitespace runs counting as one space. */
-function tokens(text) {
-    const result = [];
-    const normalized = text.replace(/\s+/g, ' ').trim();
-    let position = 0;
-    let pending = '';
-    while (position < normalized.length) {
-        expected_NUMBER.lastIndex = position;
-        const previous = normalized[position - 1];
-        // A digit run inside a word (`v2`, `x86_64`) is text: only free-standing numbers get a tolerance.
-        const match = previous && /[A-Za-z_]/.test(previous) ? null : expected_NUMBER.exec(normalized);
-        if (match) {
-            if (pending)
-                result.push({ kind: 'text', text: pending });
-            pending = '';
-            result.push({ kind: 'number', value: Number(match[0]), text: match[0] });
-            position += match[0].length;
+
+
+/**
+ * `write-generated` puts the generated files in the project to be committed; `check-generated`
+ * fails when the committed ones differ from this run's, with the diff for the summary.
+ */
+function keepGenerated(variants, kept, contextDir, logger) {
+    const stale = [];
+    for (const variant of variants) {
+        // The repository's own links are checked on writing.
+        const displayDir = variantGeneratedFolder(kept, variant.plan.variant, variants.length > 1);
+        const { files } = variant;
+        if (kept.check) {
+            stale.push(...compareGenerated((0,external_node_path_namespaceObject.join)(contextDir, displayDir), files, displayDir, contextDir).map((file) => ({
+                ...file,
+                name: `${displayDir}/${file.name}`,
+            })));
         }
         else {
-            pending += normalized[position];
-            position += 1;
+            writeGeneratedInProject(contextDir, displayDir, files);
+            logger.info(`wrote ${files.map((file) => file.name).join(', ')} to ${displayDir}`);
         }
     }
-    if (pending)
-        result.push({ kind: 'text', text: pending });
-    return result;
+    if (stale.length > 0) {
+        throw new UserError(staleMessage(stale, kept.folder, kept.regenerate), 'render', { file: stale[0]?.name ?? kept.folder }, stale.map((file) => file.diff).join('\n'));
+    }
+    if (kept.check)
+        logger.info(`the generated files in ${kept.folder} are up to date`);
 }
-function compareText(actual, wanted, expected) {
-    const found = tokens(actual);
-    const golden = tokens(wanted);
-    for (let index = 0; index < Math.max(found.length, golden.length); index++) {
-        const a = found[index];
-        const b = golden[index];
-        if (!a)
-            return `the output ends before '${b?.text}'`;
-        if (!b)
-            return `the output goes on after the expected text: '${a.text.slice(0, 80)}'`;
-        if (a.kind === 'number' && b.kind === 'number') {
-            if (!withinTolerance(a.value, b.value, expected))
-                return differs(a.value, b.value, expected);
+
+;// CONCATENATED MODULE: ./src/adapters/registry.ts
+
+
+/**
+ * The digest a registry serves for a reference, read through `buildx imagetools`, which uses the
+ * same credentials and registry settings as the build itself.
+ */
+async function remoteDigest(docker, reference, 
+/** `--builder` arguments, so the same builder's registry settings apply. */
+builder = []) {
+    const result = await docker.exec([
+        'buildx',
+        'imagetools',
+        'inspect',
+        ...builder,
+        reference,
+        '--format',
+        '{{json .Manifest}}',
+    ]);
+    let digest = null;
+    if (result.exitCode === 0) {
+        try {
+            const parsed = JSON.parse(result.stdout);
+            if (typeof parsed.digest === 'string' && parsed.digest.startsWith('sha256:'))
+                digest = parsed.digest;
         }
-        else if (a.kind !== b.kind || a.text !== b.text) {
-            return `expected '${b.text.slice(0, 80)}', got '${a.text.slice(0, 80)}'`;
+        catch {
+            // Not JSON: left null, and the caller reports the output.
         }
     }
-    return null;
+    return { digest, result };
+}
+/**
+ * What a registry serves for a reference, as stored: an index lists its manifests, a manifest
+ * names its config. null when it cannot be read or parsed.
+ */
+async function remoteRawManifest(docker, reference, builder = []) {
+    const result = await docker.exec(['buildx', 'imagetools', 'inspect', ...builder, reference, '--raw']);
+    if (result.exitCode !== 0)
+        return null;
+    try {
+        const parsed = JSON.parse(result.stdout);
+        return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+            ? parsed
+            : null;
+    }
+    catch {
+        return null;
+    }
+}
+/** A base image's digest, for pinning `FROM`; failing to read it stops the plan. */
+async function resolveBaseDigest(docker, reference) {
+    const remote = await remoteDigest(docker, reference);
+    if (!remote.digest) {
+        throw new UserError(`cannot resolve the digest of base image ${reference} from its registry`, 'plan', undefined, outputTail(remote.result));
+    }
+    return remote.digest;
+}
+
+;// CONCATENATED MODULE: ./src/steps/pin-bases.ts
+
+
+/** Pins each plan's base (and Python installer) to the digest the registry serves now, and logs the plan. */
+async function pinBases(plans, docker, logger) {
+    for (const candidate of plans) {
+        candidate.base.digest ??= await resolveBaseDigest(docker, candidate.base.image);
+        if (candidate.pythonInstaller) {
+            candidate.pythonInstaller.digest ??= await resolveBaseDigest(docker, candidate.pythonInstaller.image);
+        }
+        logger.info(`[${candidate.variant}]`);
+        for (const decision of candidate.decisions)
+            logger.info(oneLine(`  ${decision.topic}: ${decision.choice} — ${decision.why}`));
+        logger.info(oneLine(`  base pinned: ${candidate.base.image}@${candidate.base.digest}`));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/image/sbom.ts
+
+/**
+ * The SBOM generator to build with, pinned by digest, or why there is none. An SBOM is an
+ * attestation like provenance, so it needs a builder that keeps them; the generator is an image
+ * BuildKit pulls, so one that cannot be resolved is said once instead of failing the build.
+ */
+async function chooseSbomGenerator(docker, builder, wanted) {
+    if (!wanted.sbom)
+        return { generator: null, note: null };
+    if (!builder.canKeepProvenance) {
+        return {
+            generator: null,
+            note: `SBOM skipped: the '${builder.driver}' builder loads into Docker's classic image store, which drops attestations`,
+        };
+    }
+    const remote = await remoteDigest(docker, wanted.generator);
+    if (!remote.digest) {
+        const reason = `${remote.result.stderr}${remote.result.stdout}`.trim().split('\n').at(-1) ?? '';
+        return {
+            generator: null,
+            note: `SBOM skipped: no scanner available, the generator image ${wanted.generator} cannot be resolved (${reason.slice(0, 200)}); set 'sbom-generator' to one the builder can pull, or 'sbom: false'`,
+        };
+    }
+    const name = wanted.generator.replace(/@sha256:[0-9a-f]{64}$/, '');
+    return { generator: `${name}@${remote.digest}`, note: null };
+}
+
+;// CONCATENATED MODULE: ./src/steps/prepare-builder.ts
+
+
+
+/**
+ * Says once what the builder is and what of the run's wishes it cannot meet, and finds the SBOM
+ * generator it builds with (null for none).
+ */
+async function prepareBuilder(builder, run, options) {
+    const { logger, note } = options;
+    logger.info(`builder: ${describeBuilder(builder)}`);
+    const skipped = reproducibleSkipped(run);
+    if (skipped)
+        logger.info(skipped);
+    for (const limit of builderLimits(builder, run.builderWants))
+        note(limit);
+    const sbom = await options.step('build', 'Find the SBOM generator', async () => chooseSbomGenerator(options.docker, builder, run.sbom));
+    if (sbom.note)
+        note(sbom.note);
+    else if (sbom.generator)
+        logger.info(`SBOM generator: ${sbom.generator}`);
+    return { sbomGenerator: sbom.generator };
+}
+
+;// CONCATENATED MODULE: ./src/publish/index.ts
+
+
+
+
+
+
+
+
+/**
+ * Pushes the tested image under each tag, retrying with backoff, then reads each tag back: a tag
+ * counts as pushed only when the registry serves the image that was smoke-tested (see
+ * BuildResult.pushCheck for what that means on each route).
+ */
+async function push(tags, built, options) {
+    const builder = builderArgs(options.builder);
+    const pushed = [];
+    let served = built.digest;
+    if (built.pushCheck === 'manifests') {
+        served = await withRetries(options, 'export of the tested build to the registry', async () => {
+            try {
+                return { ok: true, value: await reExport(built, options) };
+            }
+            catch (error) {
+                if (!(error instanceof UserError))
+                    throw error;
+                return { ok: false, error };
+            }
+        });
+    }
+    for (const tag of tags) {
+        if (built.pushCheck !== 'manifests') {
+            await withRetries(options, `push of ${tag}`, async () => {
+                const result = await options.docker.exec(['push', tag]);
+                return result.exitCode === 0
+                    ? { ok: true, value: undefined }
+                    : {
+                        ok: false,
+                        error: new UserError(`push of ${tag} failed`, 'publish', undefined, outputTail(result)),
+                    };
+            });
+        }
+        served = await checkServed(tag, built, served, options.docker, builder);
+        pushed.push(tag);
+        options.onPushed?.(tag, served);
+    }
+    return { tags: pushed, digest: served };
+}
+/** The digest the registry serves for `tag`, once it is known to hold the tested image; else the step fails. */
+async function checkServed(tag, built, expected, docker, builder) {
+    const remote = await remoteDigest(docker, tag, builder);
+    const differs = (what, result = remote.result) => new UserError(`${tag} in the registry ${what}`, 'publish', undefined, outputTail(result));
+    if (built.pushCheck === 'config') {
+        // The classic store pushes the tested image under a manifest it makes now: the same image has
+        // the same config (its layers' digests, labels, command), whose digest is the image ID.
+        const manifest = await remoteRawManifest(docker, tag, builder);
+        const config = manifest?.config?.digest;
+        if (!remote.digest || config !== built.imageId) {
+            throw differs(`holds the image ${typeof config === 'string' ? config : '(unreadable)'}, not the tested ${built.imageId ?? '(unknown)'}`);
+        }
+        return remote.digest;
+    }
+    if (remote.digest !== expected) {
+        throw differs(`has digest ${remote.digest ?? '(unreadable)'}, not the built ${expected}`);
+    }
+    if (built.pushCheck === 'manifests') {
+        const index = await remoteRawManifest(docker, tag, builder);
+        const served = platformManifests(index);
+        if (served.join(',') !== built.platformManifests.join(',')) {
+            throw differs(`serves the image manifests ${listed(served) || '(none readable)'}, not the tested ${listed(built.platformManifests)}: the export differs from the tested build`);
+        }
+    }
+    return expected;
+}
+/** An index's platform manifests, attestations left out, sorted; a lone manifest is its own. */
+function platformManifests(index) {
+    const manifests = index?.manifests;
+    if (!Array.isArray(manifests))
+        return [];
+    return manifests
+        .filter((entry) => entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest')
+        .map((entry) => String(entry.digest))
+        .sort();
+}
+async function withRetries(options, what, attempt) {
+    const attempts = options.attempts ?? 3;
+    for (let count = 1;; count++) {
+        const outcome = await attempt();
+        if (outcome.ok)
+            return outcome.value;
+        if (count >= attempts) {
+            throw new UserError(`${what} failed after ${attempts} attempts`, 'publish', undefined, outcome.error.detail);
+        }
+        const wait = (options.backoffMs ?? 2000) * 2 ** (count - 1);
+        options.log?.(`${what} failed (attempt ${count}/${attempts}); retrying in ${wait / 1000}s`);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/steps/publish-image.ts
+
+/**
+ * Pushes one variant's tags when its decision says so, recording each tag as the registry confirms
+ * it, so a later failure still leaves an exact account in `record`.
+ */
+async function publishImage(variant, tags, built, record, options) {
+    const { logger } = options;
+    await options.step('publish', record.push ? `Push the ${variant} image` : `Push skipped (${variant})`, async () => {
+        logger.info(record.why);
+        if (!record.push)
+            return;
+        const pushed = await push(tags, built, {
+            docker: options.docker,
+            builder: options.builder,
+            credentials: options.credentials,
+            log: (message) => logger.warning(message),
+            onPushed: (tag, digest) => {
+                record.pushed.push(tag);
+                logger.info(`pushed ${tag}@${digest}`);
+            },
+            onOutput: (chunk) => logger.output(chunk),
+        });
+        record.digest = pushed.digest;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/render/dockerignore.ts
+
+/**
+ * What never belongs in the image: the folders detect skips (VCS, caches, virtualenvs) and
+ * bytecode. Used only when the repository has no .dockerignore of its own.
+ */
+function renderDockerignore() {
+    const folders = [...skippedFolders].sort().map((folder) => `**/${folder}`);
+    return `${['# Generated by ml-container-action (the repository has no .dockerignore).', ...folders, '**/*.pyc', '.github'].join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/steps/render-variant.ts
+
+
+
+/** Renders a variant's Dockerfile and the files beside it into the folder buildx reads them from. */
+function renderVariant(plan, lock, generatedDir, logger) {
+    const dockerfile = renderDockerfile(plan, lock);
+    const files = generatedFiles({
+        dockerfile,
+        dockerignore: plan.generateDockerignore ? renderDockerignore() : null,
+        lockText: lock.text,
+        planJson: `${JSON.stringify(plan, null, 2)}\n`,
+    });
+    // buildx reads <Dockerfile>.dockerignore beside the Dockerfile before the context's own.
+    writeGeneratedFolder(generatedDir, files);
+    logger.info(`wrote ${files.map((file) => file.name).join(', ')} to ${generatedDir}`);
+    return { dockerfile, files, generatedDir };
 }
 
 ;// CONCATENATED MODULE: ./src/smoke/args.ts
@@ -64504,8 +64956,55 @@ async function smokeEveryPlatform(plan, lock, options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/pipeline.ts
+;// CONCATENATED MODULE: ./src/steps/smoke-image.ts
 
+
+
+
+/** Smoke-tests one variant's image offline on every platform, logging each check on a line of its own. */
+async function smokeImage(plan, lock, image, options) {
+    const { logger } = options;
+    const smoked = await options.step('smoke', `Smoke-test the ${plan.variant} image offline`, async () => smokeEveryPlatform(plan, lock, {
+        machineOf: platformMachine,
+        docker: options.docker,
+        image,
+        command: options.settings.command,
+        timeoutSeconds: options.settings.timeoutSeconds,
+        memory: options.settings.memory,
+        expected: options.expected,
+    }));
+    for (const check of smoked.checks) {
+        // The name is a model file's, the error and reason the model code's: one line, whatever they hold.
+        logger.info(oneLine(`${check.status.padEnd(7)} ${check.platform ? `[${check.platform}] ` : ''}${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`));
+    }
+    return smoked;
+}
+/** The error that stops the run when a check failed, naming every failed check; null when all passed. */
+function smokeFailure(smoked, variant, named) {
+    const failed = failedChecks(smoked);
+    if (failed.length === 0)
+        return null;
+    const modelFailure = failed.find((check) => check.kind === 'model');
+    return new UserError(`smoke test failed${named ? ` (${variant})` : ''}: ${failed.map((check) => `${check.kind} ${check.name}: ${check.error}`).join('; ')}`, 'smoke', modelFailure ? { file: modelFailure.name } : undefined);
+}
+
+;// CONCATENATED MODULE: ./src/steps/step.ts
+
+/** Steps that remember the phase they are in, so an error that names none is reported in it. */
+function phasedSteps(logger) {
+    let phase = 'detect';
+    return {
+        step: async (name, title, body) => {
+            phase = name;
+            return logger.group(title, body);
+        },
+        failure: (error) => error instanceof UserError
+            ? error
+            : new UserError(error instanceof Error ? error.message : String(error), phase),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline.ts
 
 
 
@@ -64531,351 +65030,110 @@ async function smokeEveryPlatform(plan, lock, options) {
 
 /**
  * detect → plan → (lock → render → build → smoke → publish for each variant), the one flow behind
- * the action and the CLI. A failure stops the flow where it happens; nothing is pushed after any
- * failure, in any variant.
+ * the action and the CLI. Plan decides; this only sequences the steps and records what each left.
+ * A failure stops the flow where it happens; nothing is pushed after any failure, in any variant.
  */
 async function pipeline(inputs, context, adapters) {
     const { docker, logger } = adapters;
-    const contextDir = (0,external_node_path_namespaceObject.resolve)(inputs.context);
-    const report = { contextDir, variants: [], notes: [] };
-    let phase = 'detect';
-    const step = async (name, title, body) => {
-        phase = name;
-        return logger.group(title, body);
+    const run = planRun(inputs, context);
+    const until = adapters.until ?? run.stopAfter;
+    const report = { contextDir: run.contextDir, variants: [], notes: [] };
+    const note = (text) => {
+        report.notes.push(text);
+        logger.warning(text);
     };
+    const { step, failure } = phasedSteps(logger);
+    const tools = { docker, logger, step };
     try {
-        const reader = directoryReader(contextDir);
-        const spec = await step('detect', 'Detect the environment', async () => detect(reader, { dependencyFile: inputs.dependencyFile }));
+        const reader = directoryReader(run.contextDir);
+        const spec = await step('detect', 'Detect the environment', async () => detect(reader, run.detect));
         report.spec = spec;
-        for (const warning of spec.warnings)
-            logger.warning(warning.message);
-        // Weights never fetched stop the run here, before plan resolves the base (the first Docker call).
-        const unfetched = checkLfsPointers(spec, inputs.allowLfsPointers);
-        if (unfetched.length > 0) {
-            logger.warning(oneLine(`allow-lfs-pointers: building without these weights, whose models are left out of the smoke test: ${unfetched.join(', ')}`));
-        }
-        logger.info(oneLine(`Python ${spec.python.version} (${spec.python.source})`));
-        for (const framework of spec.frameworks) {
-            logger.info(oneLine(`${framework.name} ${framework.spec || '(any version)'} (${framework.source})`));
-        }
-        logger.info(oneLine(`accelerator ${spec.accelerator}${spec.cuda ? `, CUDA ${spec.cuda.version} (${spec.cuda.source})` : ''}`));
+        reportDetected(spec, run.allowLfsPointers, logger);
         // Read before any build, so a malformed golden file fails in seconds, not after the image is built.
-        const expected = inputs.smokeExpected ? readExpected(reader, inputs.smokeExpected) : null;
-        const trust = trustPolicy(context, { allowForkCredentials: inputs.allowForkCredentials });
-        // The inputs' last: for one index, the workflow's credentials win over those a repository writes.
-        const givenCredentials = credentialsOf([
-            spec.dependencies.indexUrl?.url,
-            ...spec.dependencies.extraIndexUrls.map((index) => index.url),
-            ...inputIndexUrls(inputs),
-        ]);
-        const credentials = trust.credentialsWithheld ? new Map() : givenCredentials;
-        for (const note of trustNotes(trust, [...givenCredentials.keys()], inputs)) {
-            report.notes.push(note);
-            logger.warning(note);
-        }
-        const plans = await step('plan', 'Plan the image', async () => {
-            const planned = plan(spec, inputs, { hasDockerignore: reader.readText('.dockerignore') !== null });
-            for (const candidate of planned) {
-                candidate.base.digest ??= await resolveBaseDigest(docker, candidate.base.image);
-                if (candidate.pythonInstaller) {
-                    candidate.pythonInstaller.digest ??= await resolveBaseDigest(docker, candidate.pythonInstaller.image);
-                }
-                logger.info(`[${candidate.variant}]`);
-                for (const decision of candidate.decisions)
-                    logger.info(oneLine(`  ${decision.topic}: ${decision.choice} — ${decision.why}`));
-                logger.info(oneLine(`  base pinned: ${candidate.base.image}@${candidate.base.digest}`));
-            }
-            return planned;
+        const expected = run.smoke.expectedFile ? readExpected(reader, run.smoke.expectedFile) : null;
+        const { credentials, notes } = runCredentials(run, spec);
+        for (const text of notes)
+            note(text);
+        const planned = await step('plan', 'Plan the image', async () => {
+            const hasDockerignore = reader.readText('.dockerignore') !== null;
+            const variants = planVariants(spec, inputs, run, context, { hasDockerignore });
+            await pinBases(variants.map((variant) => variant.plan), docker, logger);
+            return variants;
         });
-        report.variants = plans.map((variantPlan) => ({ plan: variantPlan }));
-        if (adapters.until === 'plan')
+        const variants = planned.map((variant) => ({ ...variant, report: { plan: variant.plan } }));
+        report.variants = variants.map((variant) => variant.report);
+        if (until === 'plan')
             return report;
-        // Tags carry a variant suffix when the project has more than one variant, so a matrix's images never collide.
-        const projectVariants = chooseVariants(spec, { ...inputs, variant: 'auto' }).length;
-        // Each platform is locked and smoke-tested on itself: know before locking that the runner runs them all.
-        let builder;
-        if (inputs.platforms.length > 0) {
-            builder = await step('build', 'Inspect the builder', async () => inspectBuilder(docker, inputs.builder));
-            if (inputs.platforms.length > 1 && !builder.containerdStore) {
-                throw new UserError(`building ${inputs.platforms.join(', ')} needs Docker's containerd image store: the classic store holds one platform, and each is smoke-tested before anything is pushed`, 'inputs');
-            }
-            const missing = unrunnablePlatforms(builder, inputs.platforms);
-            if (missing.length > 0) {
-                throw new UserError(`this runner cannot run ${missing.join(', ')} (the builder runs ${builder.platforms.join(', ') || 'no platform it names'}): each platform is locked and smoke-tested on itself, so register an emulator first (docker/setup-qemu-action) or build on a runner of that platform`, 'inputs');
-            }
-        }
+        // The builder is inspected here only: before locking when there are platforms to check, else before the build.
+        const inspect = () => step('build', 'Inspect the builder', async () => inspectBuilder(docker, run.builder.name));
+        const inspectedFirst = run.builder.inspectBeforeLock ? await inspect() : undefined;
+        if (inspectedFirst)
+            checkBuilderRunsPlatforms(run.builder, inspectedFirst);
         const workRoot = adapters.workDir ?? (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'ml-container-'));
-        const variants = report.variants;
+        const prepared = [];
         for (const variant of variants) {
-            const generatedDir = variants.length > 1 ? (0,external_node_path_namespaceObject.join)(workRoot, variant.plan.variant) : workRoot;
-            await lockAndRender(variant, {
-                spec,
-                reader,
-                contextDir,
-                generatedDir,
-                docker,
-                logger,
-                step,
-                credentials,
-            });
+            const { plan } = variant;
+            const locked = await step('lock', `Lock the ${plan.variant} dependencies with hashes`, async () => lock(plan, spec, run.contextDir, docker, reader, credentials));
+            variant.report.lock = locked;
+            logger.info(`${locked.packages.length} packages pinned, lock sha256 ${locked.sha256}`);
+            const generatedDir = renderDir(workRoot, plan.variant, variants.length > 1);
+            const rendered = await step('render', `Render the ${plan.variant} Dockerfile`, async () => renderVariant(plan, locked, generatedDir, logger));
+            Object.assign(variant.report, rendered);
+            prepared.push({ ...variant, lock: locked, ...rendered });
         }
-        if (inputs.writeGenerated || inputs.checkGenerated) {
-            await step('render', inputs.checkGenerated ? 'Check the committed generated files' : 'Write the generated files', async () => keepGenerated(variants, inputs, contextDir, logger));
-        }
-        if (adapters.until === 'render')
+        const kept = run.generated;
+        if (kept)
+            await step('render', kept.title, async () => keepGenerated(prepared, kept, run.contextDir, logger));
+        if (until === 'render')
             return report;
-        builder ??= await step('build', 'Inspect the builder', async () => inspectBuilder(docker, inputs.builder));
+        const builder = inspectedFirst ?? (await inspect());
         report.builder = builder;
-        logger.info(`builder: ${describeBuilder(builder)}`);
-        // Whether this run pushes once its smoke tests pass: it decides the reproducible route and cache writes.
-        const mayPush = pushDecision(inputs, context, true).push;
-        // Rewriting every layer's file times costs seconds per build even when nothing changed, so by
-        // default only an image that will be published pays it; a pull request loads straight in.
-        const reproducible = inputs.reproducible === 'true' || (inputs.reproducible === 'auto' && mayPush);
-        if (!reproducible && sourceDateEpoch(context) !== null) {
-            logger.info(`reproducible export skipped: ${inputs.reproducible === 'false' ? "input 'reproducible' is false" : "nothing is pushed (reproducible: auto); set 'reproducible: true' to check it here"}`);
-        }
-        const limits = builderLimits(builder, {
-            cache: inputs.cache,
-            provenance: inputs.provenance,
-            reproducible: reproducible && sourceDateEpoch(context) !== null,
-        });
-        for (const note of limits) {
-            report.notes.push(note);
-            logger.warning(note);
-        }
-        const sbom = await step('build', 'Find the SBOM generator', async () => chooseSbomGenerator(docker, builder, { sbom: inputs.sbom, generator: inputs.sbomGenerator }));
-        if (sbom.note) {
-            report.notes.push(sbom.note);
-            logger.warning(sbom.note);
-        }
-        else if (sbom.generator)
-            logger.info(`SBOM generator: ${sbom.generator}`);
-        for (const variant of variants) {
-            const suffix = projectVariants > 1 || variants.length > 1 ? variantSuffix(variant.plan) : '';
-            await buildAndSmoke(variant, {
-                inputs,
-                context,
-                contextDir,
-                suffix,
-                suffixInputTags: variants.length > 1,
-                credentials,
-                builder,
-                reproducible,
-                mayPush,
-                writeCache: trust.cacheWithheld === null,
-                sbomGenerator: sbom.generator,
+        const { sbomGenerator } = await prepareBuilder(builder, run, { ...tools, note });
+        const buildOptions = {
+            ...tools,
+            run,
+            builder,
+            sbomGenerator,
+            credentials,
+            cacheStore: adapters.cacheStore,
+        };
+        const tested = [];
+        for (const variant of prepared) {
+            const { plan } = variant;
+            const { tags } = variant.run;
+            variant.report.tags = tags;
+            const digests = await modelDigests(run.contextDir, plan.models);
+            const labels = computeLabels(variant.run.labels, context, digests);
+            variant.report.labels = labels;
+            const build = await buildImage({ ...variant, tags, labels }, buildOptions);
+            variant.report.build = build;
+            const smoke = await smokeImage(plan, variant.lock, build.imageRef, {
+                ...tools,
+                settings: run.smoke,
                 expected,
-                cacheStore: adapters.cacheStore,
-                docker,
-                logger,
-                step,
             });
+            variant.report.smoke = smoke;
+            const failed = smokeFailure(smoke, plan.variant, variant.run.suffix !== '');
+            if (failed) {
+                variant.report.publish = { push: false, why: 'the smoke test failed', pushed: [] };
+                throw failed;
+            }
+            tested.push({ ...variant, build, smoke });
         }
-        for (const variant of variants) {
-            const decision = pushDecision(inputs, context, variant.smoke?.passed === true);
-            variant.publish = { ...decision, pushed: [] };
-            const tags = variant.tags?.tags ?? [];
-            await step('publish', decision.push ? `Push the ${variant.plan.variant} image` : `Push skipped (${variant.plan.variant})`, async () => {
-                logger.info(decision.why);
-                if (!decision.push)
-                    return;
-                const record = { ...decision, pushed: [] };
-                variant.publish = record;
-                if (!variant.build)
-                    throw new Error(`the ${variant.plan.variant} image was not built`);
-                const pushed = await push(tags, variant.build, {
-                    docker,
-                    builder: builder?.name,
-                    credentials,
-                    log: (message) => logger.warning(message),
-                    onPushed: (tag, digest) => {
-                        record.pushed.push(tag);
-                        logger.info(`pushed ${tag}@${digest}`);
-                    },
-                    onOutput: (chunk) => logger.output(chunk),
-                });
-                record.digest = pushed.digest;
-                logger.info(`the registry serves ${pushed.digest} for ${listed(pushed.tags)}, the smoke-tested image`);
+        for (const variant of tested) {
+            const record = { ...pushAfterSmoke(variant.run.push, variant.smoke.passed), pushed: [] };
+            variant.report.publish = record;
+            await publishImage(variant.plan.variant, variant.run.tags.tags, variant.build, record, {
+                ...tools,
+                builder: builder.name,
+                credentials,
             });
         }
     }
     catch (error) {
-        report.error =
-            error instanceof UserError
-                ? error
-                : new UserError(error instanceof Error ? error.message : String(error), phase);
+        report.error = failure(error);
     }
     return report;
-}
-/** What an untrusted run withholds, said once in the log and the summary's notes. */
-function trustNotes(trust, credentialed, inputs) {
-    const notes = [];
-    const wouldWrite = inputs.cache !== 'none' || inputs.cacheTo.length > 0;
-    if (trust.cacheWithheld && wouldWrite) {
-        notes.push(`no build cache is written: ${trust.cacheWithheld}, and a trusted run would read what it wrote`);
-    }
-    if (trust.credentialsWithheld && credentialed.length > 0) {
-        notes.push(oneLine(`credentials for ${listed(credentialed)} withheld from the resolver and the build: ${trust.credentialsWithheld}, whose requirements may run build scripts; set '${ALLOW_FORK_CREDENTIALS}: true' to hand them over`));
-    }
-    return notes;
-}
-async function lockAndRender(variant, options) {
-    const { plan: variantPlan } = variant;
-    const { logger, step } = options;
-    const locked = await step('lock', `Lock the ${variantPlan.variant} dependencies with hashes`, async () => lock(variantPlan, options.spec, options.contextDir, options.docker, options.reader, options.credentials));
-    variant.lock = locked;
-    logger.info(`${locked.packages.length} packages pinned, lock sha256 ${locked.sha256}`);
-    variant.generatedDir = options.generatedDir;
-    variant.dockerfile = await step('render', `Render the ${variantPlan.variant} Dockerfile`, async () => {
-        const text = renderDockerfile(variantPlan, locked);
-        variant.files = generatedFiles({
-            dockerfile: text,
-            dockerignore: variantPlan.generateDockerignore ? renderDockerignore() : null,
-            lockText: locked.text,
-            planJson: `${JSON.stringify(variantPlan, null, 2)}\n`,
-        });
-        // buildx reads <Dockerfile>.dockerignore beside the Dockerfile before the context's own.
-        writeGeneratedFolder(options.generatedDir, variant.files);
-        logger.info(`wrote ${variant.files.map((file) => file.name).join(', ')} to ${options.generatedDir}`);
-        return text;
-    });
-}
-async function buildAndSmoke(variant, options) {
-    const { inputs, context, contextDir, docker, logger, step } = options;
-    const variantPlan = variant.plan;
-    const folderName = (0,external_node_path_namespaceObject.basename)(contextDir);
-    const tags = computeTags(inputs, context, folderName, {
-        suffix: options.suffix,
-        suffixInputTags: options.suffixInputTags,
-    });
-    variant.tags = tags;
-    const labels = computeLabels(inputs, context, {
-        title: context.repository?.split('/')[1] ?? folderName,
-        version: tags.tags[0]?.split(':').at(-1) ?? null,
-        modelDigests: await modelDigests(contextDir, variantPlan.models),
-    });
-    variant.labels = labels;
-    const cache = cacheArgs({
-        backend: inputs.cache,
-        variant: variantPlan.variant,
-        imageName: imageName(inputs, context, folderName),
-        mayPush: options.mayPush,
-        writeCache: options.writeCache,
-        canExport: options.builder.canExportCache,
-        lockSha256: variant.lock.sha256,
-        extraFrom: inputs.cacheFrom,
-        extraTo: inputs.cacheTo,
-        repository: context.repository,
-        githubToken: inputs.githubToken ?? undefined,
-    });
-    let restoredKey = null;
-    if (cache.local && options.cacheStore) {
-        const local = cache.local;
-        restoredKey = await step('build', 'Restore the local build cache', async () => options.cacheStore.restore(local.dir, local.key, local.restoreKeys));
-        logger.info(restoredKey
-            ? `restored ${local.dir} from the Actions cache (${restoredKey})`
-            : `no saved build cache for ${local.key} yet`);
-    }
-    const built = await step('build', `Build the ${variantPlan.variant} image with BuildKit`, async () => build(variantPlan, {
-        docker,
-        builder: options.builder,
-        contextDir,
-        generatedDir: variant.generatedDir ?? '',
-        tags: tags.tags,
-        labels,
-        provenance: inputs.provenance,
-        sbomGenerator: options.sbomGenerator,
-        credentials: options.credentials,
-        sourceDateEpoch: sourceDateEpoch(context),
-        reproducible: options.reproducible,
-        cache,
-        onOutput: (chunk) => logger.output(chunk),
-    }));
-    variant.build = built;
-    if (cache.local && swapInNewCache(cache.local) && options.cacheStore && restoredKey !== cache.local.key) {
-        const local = cache.local;
-        // A cache that cannot be saved (another job saving the same key, the quota) costs speed, not the build.
-        await options.cacheStore.save(local.dir, local.key).then(() => logger.info(`saved ${local.dir} to the Actions cache as ${local.key}`), (error) => logger.warning(`the local build cache was not saved: ${error instanceof Error ? error.message : String(error)}`));
-    }
-    for (const note of built.notes)
-        logger.warning(note);
-    logger.info(`built ${built.digest} in ${built.seconds.toFixed(1)}s${built.manifestDigest ? ` (image manifest ${built.manifestDigest}, reproducible from the commit time)` : ''}`);
-    const smoked = await step('smoke', `Smoke-test the ${variantPlan.variant} image offline`, async () => smokeEveryPlatform(variantPlan, variant.lock, {
-        machineOf: platformMachine,
-        docker,
-        image: built.imageRef,
-        command: inputs.smokeCommand,
-        timeoutSeconds: inputs.smokeTimeoutSeconds,
-        memory: inputs.smokeMemory,
-        expected: options.expected,
-    }));
-    variant.smoke = smoked;
-    for (const check of smoked.checks) {
-        // The name is a model file's, the error and reason the model code's: one line, whatever they hold.
-        logger.info(oneLine(`${check.status.padEnd(7)} ${check.platform ? `[${check.platform}] ` : ''}${check.kind} ${check.name}${check.error ? `: ${check.error}` : ''}${check.reason ? ` (${check.reason})` : ''}`));
-    }
-    const failed = failedChecks(smoked);
-    if (failed.length > 0) {
-        variant.publish = { push: false, why: 'the smoke test failed', pushed: [] };
-        const modelFailure = failed.find((check) => check.kind === 'model');
-        throw new UserError(`smoke test failed${options.suffix ? ` (${variantPlan.variant})` : ''}: ${failed.map((check) => `${check.kind} ${check.name}: ${check.error}`).join('; ')}`, 'smoke', modelFailure ? { file: modelFailure.name } : undefined);
-    }
-}
-/**
- * The sha256 of each single-file model, for its label. Streamed: a model may be larger than any
- * buffer (2 GiB); read under the project's rule, as detect read it.
- */
-async function modelDigests(contextDir, models) {
-    const project = projectFiles(contextDir, 'build');
-    const digests = {};
-    for (const model of models) {
-        if (model.format === 'savedmodel' || model.format === 'huggingface')
-            continue;
-        const digest = await project.sha256(model.path);
-        if (digest === null) {
-            throw new UserError(`${oneLine(model.path)} is gone since detect found it`, 'build', {
-                file: model.path,
-            });
-        }
-        digests[model.path] = digest;
-    }
-    return digests;
-}
-const DEFAULT_GENERATED_FOLDER = '.ml-container';
-/**
- * `write-generated` puts the generated files in the project to be committed; `check-generated`
- * fails when the committed ones differ from this run's, with the diff for the summary.
- */
-function keepGenerated(variants, inputs, contextDir, logger) {
-    // parseInputs kept the folder inside the project; the repository's own links are checked on writing.
-    const folder = inputs.writeGenerated ?? DEFAULT_GENERATED_FOLDER;
-    const stale = [];
-    for (const variant of variants) {
-        const variantFolder = folder === '.' ? variant.plan.variant : `${folder}/${variant.plan.variant}`;
-        const displayDir = variants.length > 1 ? variantFolder : folder;
-        const files = variant.files ?? [];
-        if (inputs.checkGenerated) {
-            stale.push(...compareGenerated((0,external_node_path_namespaceObject.join)(contextDir, displayDir), files, displayDir, contextDir).map((file) => ({
-                ...file,
-                name: `${displayDir}/${file.name}`,
-            })));
-        }
-        else {
-            writeGeneratedInProject(contextDir, displayDir, files);
-            logger.info(`wrote ${files.map((file) => file.name).join(', ')} to ${displayDir}`);
-        }
-    }
-    if (stale.length > 0) {
-        throw new UserError(staleMessage(stale, folder, `ml-container plan .${inputs.dependencyFile ? ` --dependency-file ${inputs.dependencyFile}` : ''} --out ${folder}`), 'render', { file: stale[0]?.name ?? folder }, stale.map((file) => file.diff).join('\n'));
-    }
-    if (inputs.checkGenerated)
-        logger.info(`the generated files in ${folder} are up to date`);
-}
-/** The commit time in seconds, for SOURCE_DATE_EPOCH; never the wall clock, which no rebuild could match. */
-function sourceDateEpoch(context) {
-    const time = context.commitTime ? Date.parse(context.commitTime) : Number.NaN;
-    return Number.isNaN(time) ? null : Math.floor(time / 1000);
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -65066,7 +65324,11 @@ function variantSection(variant, several) {
     lines.push('');
     if (variant.build) {
         lines.push(`### Image${title}`, '', '| | |', '| --- | --- |');
-        lines.push(`| Digest | \`${variant.build.digest}\` |`);
+        lines.push(`| Digest | \`${variant.publish?.digest ?? variant.build.digest}\` |`);
+        if (variant.publish?.digest && variant.publish.digest !== variant.build.digest) {
+            lines.push(`| Tested image ID | \`${variant.build.imageId ?? variant.build.digest}\` (the registry's manifest holds it) |`);
+        }
+        lines.push(`| Builder route | ${routeLine(variant.build)} |`);
         lines.push(`| Image manifest | ${variant.build.manifestDigest ? `\`${variant.build.manifestDigest}\` — the same for every build of this commit (SOURCE_DATE_EPOCH, rewritten timestamps)` : 'not reproducible: no commit time, or the builder cannot rewrite timestamps'} |`);
         lines.push(`| Size | ${variant.build.sizeBytes === null ? 'unknown' : bytes(variant.build.sizeBytes)} |`);
         lines.push(`| Build time | ${variant.build.seconds.toFixed(1)} s |`);
@@ -65101,8 +65363,18 @@ function variantSection(variant, several) {
     }
     return lines;
 }
+/** How the image went from the builder to the smoke test and the registry, as the README's driver table says. */
+function routeLine(build) {
+    if (build.route === 'archive') {
+        return 'an OCI archive loaded for the smoke test; pushed by exporting the same build again, checked against the tested manifests';
+    }
+    return build.pushCheck === 'config'
+        ? "the engine's classic image store: pushed from it, checked by the tested image ID"
+        : "the engine's containerd image store: pushed from it, checked by the built index digest";
+}
 
 ;// CONCATENATED MODULE: ./src/cli.ts
+
 
 
 
@@ -65169,7 +65441,7 @@ async function main(argv) {
         docker: dockerCli(),
         logger: stderrLogger(untrusted),
         workDir: values.out ? (0,external_node_path_namespaceObject.resolve)(values.out) : undefined,
-        until: command === 'plan' ? 'render' : inputs.planOnly ? 'plan' : undefined,
+        until: command === 'plan' ? 'render' : undefined,
     });
     if (values.summary)
         (0,external_node_fs_namespaceObject.writeFileSync)(values.summary, summaryMarkdown(report));
@@ -65189,7 +65461,7 @@ async function main(argv) {
         const pushed = variant.publish?.pushed ?? [];
         process.stderr.write(command === 'plan' || inputs.planOnly
             ? `\nplanned ${variant.plan.variant}: ${variant.generatedDir ?? '(plan only)'}\n`
-            : `\n✔ ${variant.plan.variant}: ${variant.tags?.tags[0]} ${variant.build?.digest} — smoke passed; ${pushed.length ? `pushed ${pushed.join(', ')}` : `not pushed (${variant.publish?.why})`}\n`);
+            : `\n✔ ${variant.plan.variant}: ${variant.tags?.tags[0]} ${variant.publish?.digest ?? variant.build?.digest} — smoke passed; ${pushed.length ? `pushed ${pushed.join(', ')}` : `not pushed (${variant.publish?.why})`}\n`);
     }
     return 0;
 }
