@@ -11,7 +11,7 @@ import { modelDigests } from './image/model-digests.js';
 import type { Inputs } from './inputs.js';
 import { lock } from './lock/index.js';
 import type { Logger } from './log.js';
-import { checkBuilderRunsPlatforms } from './plan/builder-check.js';
+import { checkBuilderPushesTested, checkBuilderRunsPlatforms } from './plan/builder-check.js';
 import { planRun } from './plan/run.js';
 import { runCredentials } from './plan/run-credentials.js';
 import { type PlannedVariant, planVariants, pushAfterSmoke, renderDir } from './plan/variant-run.js';
@@ -73,6 +73,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         variants.map((variant) => variant.plan),
         docker,
         logger,
+        run.builder.name,
       );
       return variants;
     });
@@ -107,6 +108,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     if (until === 'render') return report;
 
     const builder = inspectedFirst ?? (await inspect());
+    checkBuilderPushesTested(run, builder);
     report.builder = builder;
     const { sbomGenerator } = await prepareBuilder(builder, run, { ...tools, note });
     const buildOptions = {

@@ -47672,6 +47672,10 @@ function runProcess(command, args, options = {}) {
 function dockerCli(binary = process.env.ML_CONTAINER_DOCKER ?? 'docker') {
     return { exec: (args, options) => runProcess(binary, args, options) };
 }
+/** `--builder NAME` for a buildx command, or nothing for BUILDX_BUILDER or the current builder. */
+function builderArgs(name) {
+    return name ? ['--builder', name] : [];
+}
 /** The last lines of a failed command's output, for an error message a person can act on. */
 function outputTail(result, lines = 25) {
     const text = `${result.stdout}\n${result.stderr}`.trim().split('\n');
@@ -61243,10 +61247,11 @@ const RESOLVER_PROJECT_DIR = '/project';
  */
 function resolverFiles(spec, plan, contextDir) {
     const project = projectFiles(contextDir, 'lock');
-    const files = {};
+    // No prototype: a file named `constructor` or `__proto__` is a file like any other.
+    const files = Object.create(null);
     let bytes = 0;
     const add = (path, source) => {
-        if (path in files)
+        if (Object.hasOwn(files, path))
             return;
         const content = project.readBytes(path, RESOLVER_FILES_MAX_BYTES);
         if (content === null)
@@ -61262,10 +61267,11 @@ function resolverFiles(spec, plan, contextDir) {
             add(file, { file });
     }
     for (const requirement of spec.dependencies.requirements) {
-        const path = requirement.url ? localPath(requirement.url) : null;
+        const path = requirement.url ? localPath(requirement.url, requirement.source) : null;
         if (path === null)
             continue;
-        if (path === '..' || path.startsWith('../')) {
+        // Before listing: a folder linked out of the project is refused, never walked.
+        if (path === '..' || path.startsWith('../') || project.leadsOut(path)) {
             throw new RefusedInput(`${oneLine(requirement.url ?? '')} names a path outside the project, which the resolver cannot read`, 'lock', requirement.source);
         }
         for (const file of treeFiles(contextDir, path))
@@ -61274,17 +61280,25 @@ function resolverFiles(spec, plan, contextDir) {
     return files;
 }
 /** A `file:` URL's path relative to the project, as pip reads it in the project's folder; null for others. */
-function localPath(url) {
+function localPath(url, source) {
     const match = /^file:(?:\/\/(?:localhost)?)?([^#?]*)/i.exec(url);
     if (!match)
         return null;
-    const raw = decodeURIComponent(match[1] ?? '');
+    let raw;
+    try {
+        raw = decodeURIComponent(match[1] ?? '');
+    }
+    catch {
+        throw new RefusedInput(`${oneLine(url)} is not a valid file: URL (a malformed %-escape)`, 'lock', source);
+    }
+    // A trailing slash names the same folder; the paths sent must be plain (`wheels/x.whl`, never `wheels//x.whl`).
+    const plain = (path) => external_node_path_namespaceObject.posix.normalize(path).replace(/\/+$/, '') || '.';
     if (raw.startsWith('/')) {
         // An absolute path means the resolver's own file system, where the project is RESOLVER_PROJECT_DIR.
         const inside = external_node_path_namespaceObject.posix.relative(RESOLVER_PROJECT_DIR, external_node_path_namespaceObject.posix.normalize(raw));
-        return inside.startsWith('..') || external_node_path_namespaceObject.posix.isAbsolute(inside) ? null : inside || '.';
+        return inside.startsWith('..') || external_node_path_namespaceObject.posix.isAbsolute(inside) ? null : plain(inside || '.');
     }
-    return external_node_path_namespaceObject.posix.normalize(raw);
+    return plain(raw);
 }
 /** A file, or every regular file under a folder, links and `.git` left out (the file rule refuses links out). */
 function treeFiles(contextDir, path) {
@@ -61590,6 +61604,64 @@ function baseStage(plan) {
     ];
 }
 
+;// CONCATENATED MODULE: ./src/image/args.ts
+
+
+
+/** The `docker buildx build` arguments for one plan, built purely so tests can assert them exactly. */
+function buildxArgs(plan, request) {
+    return [
+        'buildx',
+        'build',
+        ...builderArgs(request.builder),
+        '--file',
+        request.dockerfile,
+        '--build-context',
+        `${GENERATED_CONTEXT}=${request.generatedDir}`,
+        ...networkArgs(plan.network),
+        ...(plan.network === 'host' ? ['--allow', 'network.host'] : []),
+        ...(plan.platforms.length > 0 ? ['--platform', plan.platforms.join(',')] : []),
+        ...request.tags.flatMap((tag) => ['--tag', tag]),
+        ...Object.entries(request.labels)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .flatMap(([key, value]) => ['--label', `${key}=${value}`]),
+        ...(request.pipConfigSecret
+            ? ['--secret', `id=${PIP_CONFIG_SECRET},src=${request.pipConfigSecret}`]
+            : []),
+        ...(request.sourceDateEpoch === null
+            ? []
+            : ['--build-arg', `SOURCE_DATE_EPOCH=${request.sourceDateEpoch}`]),
+        ...(request.cacheFrom ?? []).flatMap((source) => ['--cache-from', source]),
+        ...(request.cacheTo ?? []).flatMap((destination) => ['--cache-to', destination]),
+        '--provenance',
+        request.provenance ? 'mode=max' : 'false',
+        ...(request.sbomGenerator ? ['--attest', `type=sbom,generator=${request.sbomGenerator}`] : []),
+        '--metadata-file',
+        request.metadataFile,
+        ...outputArgs(request),
+        '--progress',
+        'plain',
+        request.contextDir,
+    ];
+}
+/**
+ * Into the engine's image store either way (straight, or through an archive then loaded): the smoke
+ * test runs the image before anything is pushed. Only `push` goes to the registry.
+ */
+function outputArgs(request) {
+    const rewrite = request.rewriteTimestamp === false ? '' : ',rewrite-timestamp=true';
+    if (request.pushByDigest) {
+        return [
+            '--output',
+            `type=image,name=${request.pushByDigest},push-by-digest=true,push=true,oci-mediatypes=true${rewrite}`,
+        ];
+    }
+    if (request.ociArchive) {
+        return ['--output', `type=oci,dest=${request.ociArchive},name=${request.tags[0]}${rewrite}`];
+    }
+    return ['--load'];
+}
+
 ;// CONCATENATED MODULE: ./src/data/builder-drivers.json
 const builder_drivers_namespaceObject = /*#__PURE__*/JSON.parse('{"a":[{"driver":"docker","route":"store","note":"BuildKit inside the Docker engine: the image lands in the engine\'s own store. With the classic store it exports no cache but inline, writes no OCI archive and keeps no attestations; with the containerd store it does all three.","source":"https://docs.docker.com/build/builders/drivers/ (table: automatically load image; cache export only inline on the docker driver) and https://docs.docker.com/build/exporters/image-registry/ (attestations need the containerd image store to load)"},{"driver":"docker-container","route":"archive","note":"BuildKit in a container (docker/setup-buildx-action\'s default): nothing is loaded by itself; every cache backend, OCI archives and attestations are supported.","source":"https://docs.docker.com/build/builders/drivers/docker-container/"},{"driver":"kubernetes","route":"archive","note":"BuildKit pods in a cluster: as docker-container; the build\'s files travel to the pods and the archive back.","source":"https://docs.docker.com/build/builders/drivers/kubernetes/"},{"driver":"remote","route":"archive","note":"A BuildKit daemon managed elsewhere (tcp or unix socket): as docker-container.","source":"https://docs.docker.com/build/builders/drivers/remote/"},{"driver":"cloud","route":"archive","note":"Docker Build Cloud: a remote BuildKit; results come back to the client as with remote.","source":"https://docs.docker.com/build-cloud/usage/"}]}');
 ;// CONCATENATED MODULE: ./src/data/builder-drivers.ts
@@ -61602,10 +61674,7 @@ function driverRoute(driver) {
 
 ;// CONCATENATED MODULE: ./src/image/builder.ts
 
-/** `--builder NAME` for every buildx command, or nothing for BUILDX_BUILDER or the current builder. */
-function builderArgs(name) {
-    return name ? ['--builder', name] : [];
-}
+
 /**
  * Reads what the builder is and can do, so each limit is said once and worked around. `name`: the
  * `builder` input; null takes BUILDX_BUILDER, else the current builder, as buildx itself does.
@@ -61679,60 +61748,6 @@ function describeBuilder(builder) {
  */
 function unrunnablePlatforms(builder, wanted) {
     return wanted.filter((platform) => !builder.platforms.some((have) => have === platform || have.startsWith(`${platform}/`)));
-}
-
-;// CONCATENATED MODULE: ./src/image/args.ts
-
-
-
-/** The `docker buildx build` arguments for one plan, built purely so tests can assert them exactly. */
-function buildxArgs(plan, request) {
-    return [
-        'buildx',
-        'build',
-        ...builderArgs(request.builder),
-        '--file',
-        request.dockerfile,
-        '--build-context',
-        `${GENERATED_CONTEXT}=${request.generatedDir}`,
-        ...networkArgs(plan.network),
-        ...(plan.network === 'host' ? ['--allow', 'network.host'] : []),
-        ...(plan.platforms.length > 0 ? ['--platform', plan.platforms.join(',')] : []),
-        ...request.tags.flatMap((tag) => ['--tag', tag]),
-        ...Object.entries(request.labels)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .flatMap(([key, value]) => ['--label', `${key}=${value}`]),
-        ...(request.pipConfigSecret
-            ? ['--secret', `id=${PIP_CONFIG_SECRET},src=${request.pipConfigSecret}`]
-            : []),
-        ...(request.sourceDateEpoch === null
-            ? []
-            : ['--build-arg', `SOURCE_DATE_EPOCH=${request.sourceDateEpoch}`]),
-        ...(request.cacheFrom ?? []).flatMap((source) => ['--cache-from', source]),
-        ...(request.cacheTo ?? []).flatMap((destination) => ['--cache-to', destination]),
-        '--provenance',
-        request.provenance ? 'mode=max' : 'false',
-        ...(request.sbomGenerator ? ['--attest', `type=sbom,generator=${request.sbomGenerator}`] : []),
-        '--metadata-file',
-        request.metadataFile,
-        ...outputArgs(request),
-        '--progress',
-        'plain',
-        request.contextDir,
-    ];
-}
-/**
- * Into the engine's image store either way (straight, or through an archive then loaded): the smoke
- * test runs the image before anything is pushed. Only `push` goes to the registry.
- */
-function outputArgs(request) {
-    const rewrite = request.rewriteTimestamp === false ? '' : ',rewrite-timestamp=true';
-    if (request.push)
-        return ['--output', `type=image,push=true${rewrite}`];
-    if (request.ociArchive) {
-        return ['--output', `type=oci,dest=${request.ociArchive},name=${request.tags[0]}${rewrite}`];
-    }
-    return ['--load'];
 }
 
 ;// CONCATENATED MODULE: ./src/image/index.ts
@@ -61809,11 +61824,20 @@ async function runBuild(plan, options, workDir) {
     let manifests = [];
     if (request.ociArchive) {
         manifests = await platformManifestDigests(request.ociArchive);
-        await loadArchive(options.docker, request.ociArchive, options.tags);
+        const loadable = options.builder.containerdStore
+            ? request.ociArchive
+            : await classicLoadable(request.ociArchive, manifests, options.tags[0] ?? '', workDir);
+        await loadArchive(options.docker, loadable, options.tags);
     }
     const imageRef = options.tags[0] ?? digest;
     const inspect = await options.docker.exec(['image', 'inspect', '--format', '{{.Id}} {{.Size}}', imageRef]);
     const [imageId, size] = inspect.exitCode === 0 ? inspect.stdout.trim().split(' ') : [];
+    // The engine's store holds what the build wrote only if the builder writes into this engine: a
+    // 'docker' builder of another context loads elsewhere, and a stale image under the tag would be
+    // tested and pushed in its place.
+    if (!archiveRoute && imageId !== digest) {
+        throw new UserError(`the image under ${imageRef} in this Docker engine is ${imageId ?? '(none)'}, not the ${digest} just built: the '${options.builder.driver}' builder${options.builder.name ? ` '${options.builder.name}'` : ''} writes into another engine than DOCKER_HOST's (choose a builder of this engine with input 'builder')`, 'build');
+    }
     const reproducible = request.ociArchive !== null && request.rewriteTimestamp === true;
     return {
         digest,
@@ -61836,10 +61860,11 @@ async function runBuild(plan, options, workDir) {
     };
 }
 /**
- * Exports the tested build again, from the builder's cache, to the registry under every tag: what a
- * builder outside the engine's store pushes, attestations included. Returns the pushed index's digest.
+ * Exports the tested build again, from the builder's cache, to `repository` by digest, under no
+ * tag: what a builder outside the engine's store pushes, attestations included. Returns the pushed
+ * index's digest, for the caller to check before it tags anything.
  */
-async function reExport(built, options) {
+async function reExport(built, repository, options) {
     if (!built.reExport)
         throw new Error('reExport: this build was loaded by its engine, not sent back as an archive');
     const { plan, request } = built.reExport;
@@ -61847,7 +61872,8 @@ async function reExport(built, options) {
     try {
         const pushRequest = {
             ...request,
-            push: true,
+            tags: [],
+            pushByDigest: repository,
             metadataFile: (0,external_node_path_namespaceObject.join)(workDir, 'metadata.json'),
             pipConfigSecret: writePipConfigSecret(plan, options.credentials, workDir),
             // Writing the cache again is the build's job; this export reads it.
@@ -61880,6 +61906,52 @@ function readMetadataDigest(metadataFile) {
     return digest;
 }
 /** Loads the OCI archive into the image store (attestations included) and tags it with every tag. */
+/**
+ * The archive as the classic image store loads it: that store reads a Docker image archive's
+ * manifest.json, not an OCI layout, so one naming the platform image's config and layers (the same
+ * blobs) is added to a copy. The image ID it loads is the config digest the registry check compares.
+ */
+async function classicLoadable(archive, platformManifests, tag, workDir) {
+    const [only, ...more] = platformManifests;
+    if (!only || more.length > 0) {
+        throw new UserError(`the classic image store loads one platform image; the archive holds ${platformManifests.length}`, 'build');
+    }
+    const manifest = await readArchiveJson(archive, blobPath(only));
+    const config = manifest?.config?.digest;
+    const layers = manifest?.layers ?? [];
+    if (typeof config !== 'string')
+        throw new UserError(`the built archive's image ${only} has no config`, 'build');
+    const folder = (0,external_node_path_namespaceObject.join)(workDir, 'classic');
+    (0,external_node_fs_namespaceObject.mkdirSync)(folder);
+    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(folder, 'manifest.json'), JSON.stringify([
+        {
+            Config: blobPath(config),
+            RepoTags: [tag],
+            Layers: layers.map((layer) => blobPath(String(layer.digest))),
+        },
+    ]));
+    const copy = (0,external_node_path_namespaceObject.join)(workDir, 'image.docker.tar');
+    (0,external_node_fs_namespaceObject.copyFileSync)(archive, copy);
+    const appended = await runProcess('tar', ['-rf', copy, '-C', folder, 'manifest.json']);
+    if (appended.exitCode !== 0) {
+        throw new UserError('could not make the built archive loadable by the classic image store', 'build', undefined, outputTail(appended));
+    }
+    return copy;
+}
+function blobPath(digest) {
+    return `blobs/sha256/${digest.replace(/^sha256:/, '')}`;
+}
+async function readArchiveJson(archive, member) {
+    const result = await runProcess('tar', ['-xOf', archive, member]);
+    if (result.exitCode !== 0)
+        return null;
+    try {
+        return JSON.parse(result.stdout);
+    }
+    catch {
+        return null;
+    }
+}
 async function loadArchive(docker, archive, tags) {
     const loaded = await docker.exec(['load', '--input', archive]);
     if (loaded.exitCode !== 0)
@@ -61897,16 +61969,13 @@ async function loadArchive(docker, archive, tags) {
  * what a re-export to the registry must serve. Attestation manifests are left out.
  */
 async function platformManifestDigests(archive) {
-    const read = async (member) => {
-        const result = await runProcess('tar', ['-xOf', archive, member]);
-        return result.exitCode === 0 ? JSON.parse(result.stdout) : null;
-    };
+    const read = (member) => readArchiveJson(archive, member);
     const found = [];
     const walk = async (descriptors, depth) => {
         for (const descriptor of descriptors) {
             if (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')
                 continue;
-            const body = await read(`blobs/sha256/${descriptor.digest.replace(/^sha256:/, '')}`);
+            const body = await read(blobPath(descriptor.digest));
             const inner = body?.manifests;
             if (inner && depth < 3)
                 await walk(inner, depth + 1);
@@ -62526,6 +62595,17 @@ function checkBuilderRunsPlatforms(planned, builder) {
     if (missing.length > 0) {
         throw new UserError(`this runner cannot run ${missing.join(', ')} (the builder runs ${builder.platforms.join(', ') || 'no platform it names'}): each platform is locked and smoke-tested on itself, so register an emulator first (docker/setup-qemu-action) or build on a runner of that platform`, 'inputs');
     }
+}
+/**
+ * Refuses, before the build, a push through a builder outside the engine's store when the commit
+ * time is unknown: the push exports the tested build again, which serves the tested manifests only
+ * when every time in the image is the commit's (SOURCE_DATE_EPOCH). Without it the registry check
+ * would fail after the tags were written.
+ */
+function checkBuilderPushesTested(run, builder) {
+    if (builder.route !== 'archive' || !run.mayPush.push || run.sourceDateEpoch !== null)
+        return;
+    throw new UserError(`pushing through the '${builder.driver}' builder exports the tested build again, which is the tested image only when its times are the commit's, and this run knows no commit time (no head_commit in the event, and git could not tell GITHUB_SHA's): check out the repository with its history (actions/checkout), or build with the runner's own Docker (the 'docker' driver)`, 'build');
 }
 
 ;// CONCATENATED MODULE: ./src/publish/policy.ts
@@ -64497,13 +64577,13 @@ function keepGenerated(variants, kept, contextDir, logger) {
  * same credentials and registry settings as the build itself.
  */
 async function remoteDigest(docker, reference, 
-/** `--builder` arguments, so the same builder's registry settings apply. */
-builder = []) {
+/** The buildx builder (input 'builder'), so its registry settings apply; null for the current one. */
+builder = null) {
     const result = await docker.exec([
         'buildx',
         'imagetools',
         'inspect',
-        ...builder,
+        ...builderArgs(builder),
         reference,
         '--format',
         '{{json .Manifest}}',
@@ -64525,8 +64605,15 @@ builder = []) {
  * What a registry serves for a reference, as stored: an index lists its manifests, a manifest
  * names its config. null when it cannot be read or parsed.
  */
-async function remoteRawManifest(docker, reference, builder = []) {
-    const result = await docker.exec(['buildx', 'imagetools', 'inspect', ...builder, reference, '--raw']);
+async function remoteRawManifest(docker, reference, builder = null) {
+    const result = await docker.exec([
+        'buildx',
+        'imagetools',
+        'inspect',
+        ...builderArgs(builder),
+        reference,
+        '--raw',
+    ]);
     if (result.exitCode !== 0)
         return null;
     try {
@@ -64540,8 +64627,8 @@ async function remoteRawManifest(docker, reference, builder = []) {
     }
 }
 /** A base image's digest, for pinning `FROM`; failing to read it stops the plan. */
-async function resolveBaseDigest(docker, reference) {
-    const remote = await remoteDigest(docker, reference);
+async function resolveBaseDigest(docker, reference, builder = null) {
+    const remote = await remoteDigest(docker, reference, builder);
     if (!remote.digest) {
         throw new UserError(`cannot resolve the digest of base image ${reference} from its registry`, 'plan', undefined, outputTail(remote.result));
     }
@@ -64552,11 +64639,13 @@ async function resolveBaseDigest(docker, reference) {
 
 
 /** Pins each plan's base (and Python installer) to the digest the registry serves now, and logs the plan. */
-async function pinBases(plans, docker, logger) {
+async function pinBases(plans, docker, logger, 
+/** The buildx builder (input 'builder'): the base is read with its registry settings, as it builds. */
+builder = null) {
     for (const candidate of plans) {
-        candidate.base.digest ??= await resolveBaseDigest(docker, candidate.base.image);
+        candidate.base.digest ??= await resolveBaseDigest(docker, candidate.base.image, builder);
         if (candidate.pythonInstaller) {
-            candidate.pythonInstaller.digest ??= await resolveBaseDigest(docker, candidate.pythonInstaller.image);
+            candidate.pythonInstaller.digest ??= await resolveBaseDigest(docker, candidate.pythonInstaller.image, builder);
         }
         logger.info(`[${candidate.variant}]`);
         for (const decision of candidate.decisions)
@@ -64581,7 +64670,7 @@ async function chooseSbomGenerator(docker, builder, wanted) {
             note: `SBOM skipped: the '${builder.driver}' builder loads into Docker's classic image store, which drops attestations`,
         };
     }
-    const remote = await remoteDigest(docker, wanted.generator);
+    const remote = await remoteDigest(docker, wanted.generator, builder.name);
     if (!remote.digest) {
         const reason = `${remote.result.stderr}${remote.result.stdout}`.trim().split('\n').at(-1) ?? '';
         return {
@@ -64627,79 +64716,129 @@ async function prepareBuilder(builder, run, options) {
 
 
 /**
- * Pushes the tested image under each tag, retrying with backoff, then reads each tag back: a tag
- * counts as pushed only when the registry serves the image that was smoke-tested (see
- * BuildResult.pushCheck for what that means on each route).
+ * Pushes the tested image under each tag, retrying with backoff, and counts a tag as pushed only
+ * when the registry, read back, serves the image that was smoke-tested (BuildResult.pushCheck says
+ * what that means on each route). A builder outside the engine's store exports its build by digest
+ * first, and the tags are written only once that digest is seen to hold the tested manifests.
  */
 async function push(tags, built, options) {
-    const builder = builderArgs(options.builder);
+    const builder = options.builder ?? null;
+    if (built.pushCheck === 'manifests')
+        return pushArchiveRoute(tags, built, options);
     const pushed = [];
     let served = built.digest;
-    if (built.pushCheck === 'manifests') {
-        served = await withRetries(options, 'export of the tested build to the registry', async () => {
-            try {
-                return { ok: true, value: await reExport(built, options) };
-            }
-            catch (error) {
-                if (!(error instanceof UserError))
-                    throw error;
-                return { ok: false, error };
-            }
-        });
-    }
     for (const tag of tags) {
-        if (built.pushCheck !== 'manifests') {
-            await withRetries(options, `push of ${tag}`, async () => {
-                const result = await options.docker.exec(['push', tag]);
-                return result.exitCode === 0
-                    ? { ok: true, value: undefined }
-                    : {
-                        ok: false,
-                        error: new UserError(`push of ${tag} failed`, 'publish', undefined, outputTail(result)),
-                    };
-            });
-        }
-        served = await checkServed(tag, built, served, options.docker, builder);
+        await withRetries(options, `push of ${tag}`, async () => {
+            const result = await options.docker.exec(['push', tag]);
+            return result.exitCode === 0
+                ? { ok: true, value: undefined }
+                : {
+                    ok: false,
+                    error: new UserError(`push of ${tag} failed`, 'publish', undefined, outputTail(result)),
+                };
+        });
+        served = await checkStorePush(tag, built, options.docker, builder);
         pushed.push(tag);
         options.onPushed?.(tag, served);
     }
     return { tags: pushed, digest: served };
 }
-/** The digest the registry serves for `tag`, once it is known to hold the tested image; else the step fails. */
-async function checkServed(tag, built, expected, docker, builder) {
+/** What the engine's store pushed under `tag`, read back: the built index, or a manifest holding the tested config. */
+async function checkStorePush(tag, built, docker, builder) {
     const remote = await remoteDigest(docker, tag, builder);
-    const differs = (what, result = remote.result) => new UserError(`${tag} in the registry ${what}`, 'publish', undefined, outputTail(result));
-    if (built.pushCheck === 'config') {
-        // The classic store pushes the tested image under a manifest it makes now: the same image has
-        // the same config (its layers' digests, labels, command), whose digest is the image ID.
-        const manifest = await remoteRawManifest(docker, tag, builder);
-        const config = manifest?.config?.digest;
-        if (!remote.digest || config !== built.imageId) {
-            throw differs(`holds the image ${typeof config === 'string' ? config : '(unreadable)'}, not the tested ${built.imageId ?? '(unknown)'}`);
+    if (built.pushCheck === 'index') {
+        if (remote.digest !== built.digest) {
+            throw publish_differs(tag, `has digest ${remote.digest ?? '(unreadable)'}, not the built ${built.digest}`, remote.result);
         }
-        return remote.digest;
+        return built.digest;
     }
-    if (remote.digest !== expected) {
-        throw differs(`has digest ${remote.digest ?? '(unreadable)'}, not the built ${expected}`);
+    // The classic store pushes the tested image under a manifest it makes now: the same image has the
+    // same config (its layers' digests, labels, command), whose digest is the image ID. The manifest
+    // is read by the digest just read, so a tag moved in between cannot pass for it.
+    const manifest = remote.digest
+        ? await remoteRawManifest(docker, atDigest(tag, remote.digest), builder)
+        : null;
+    const config = manifest?.config?.digest;
+    if (!remote.digest || !built.imageId || config !== built.imageId) {
+        throw publish_differs(tag, `holds the image ${typeof config === 'string' ? config : '(unreadable)'}, not the tested ${built.imageId ?? '(unknown)'}`, remote.result);
     }
-    if (built.pushCheck === 'manifests') {
-        const index = await remoteRawManifest(docker, tag, builder);
-        const served = platformManifests(index);
-        if (served.join(',') !== built.platformManifests.join(',')) {
-            throw differs(`serves the image manifests ${listed(served) || '(none readable)'}, not the tested ${listed(built.platformManifests)}: the export differs from the tested build`);
-        }
-    }
-    return expected;
+    return remote.digest;
 }
-/** An index's platform manifests, attestations left out, sorted; a lone manifest is its own. */
-function platformManifests(index) {
-    const manifests = index?.manifests;
-    if (!Array.isArray(manifests))
+async function pushArchiveRoute(tags, built, options) {
+    const builder = options.builder ?? null;
+    const [first] = tags;
+    if (!first)
+        return { tags: [], digest: built.digest };
+    if (built.platformManifests.length === 0) {
+        throw new UserError('the tested archive named no image manifest to compare the registry with', 'publish');
+    }
+    const repository = repositoryOf(first);
+    const digest = await withRetries(options, `export of the tested build to ${repository}`, async () => {
+        try {
+            return { ok: true, value: await reExport(built, repository, options) };
+        }
+        catch (error) {
+            if (!(error instanceof UserError))
+                throw error;
+            return { ok: false, error };
+        }
+    });
+    // Untagged so far: nothing under a tag until the export is seen to be the tested build.
+    await checkManifests(atDigest(first, digest), built, options.docker, builder);
+    const pushed = [];
+    for (const tag of tags) {
+        await withRetries(options, `tagging ${tag}`, async () => {
+            const result = await options.docker.exec([
+                ...['buildx', 'imagetools', 'create', ...builderArgs(builder)],
+                ...['--tag', tag, `${repository}@${digest}`],
+            ]);
+            return result.exitCode === 0
+                ? { ok: true, value: undefined }
+                : {
+                    ok: false,
+                    error: new UserError(`tagging ${tag} failed`, 'publish', undefined, outputTail(result)),
+                };
+        });
+        const remote = await remoteDigest(options.docker, tag, builder);
+        if (remote.digest !== digest) {
+            throw publish_differs(tag, `has digest ${remote.digest ?? '(unreadable)'}, not the exported ${digest}`, remote.result);
+        }
+        pushed.push(tag);
+        options.onPushed?.(tag, digest);
+    }
+    return { tags: pushed, digest };
+}
+/** The export must serve exactly the tested archive's platform manifests (attestations aside). */
+async function checkManifests(reference, built, docker, builder) {
+    const index = await remoteRawManifest(docker, reference, builder);
+    const served = platformManifests(index, reference);
+    if (served.join(',') !== built.platformManifests.join(',')) {
+        throw new UserError(`${reference} serves the image manifests ${listed(served) || '(none readable)'}, not the tested ${listed(built.platformManifests)}: the export differs from the tested build, so no tag was written`, 'publish');
+    }
+}
+/** An index's platform manifests, attestations left out, sorted; a lone manifest is its own (by its reference's digest). */
+function platformManifests(index, reference) {
+    if (!index)
         return [];
+    const manifests = index.manifests;
+    if (!Array.isArray(manifests))
+        return index.config ? [reference.slice(reference.lastIndexOf('@') + 1)] : [];
     return manifests
         .filter((entry) => entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest')
         .map((entry) => String(entry.digest))
         .sort();
+}
+function publish_differs(tag, what, result) {
+    return new UserError(`${tag} in the registry ${what}`, 'publish', undefined, outputTail(result));
+}
+/** `registry/name:tag` → `registry/name`: a tag's repository (the port of a registry host is not a tag). */
+function repositoryOf(reference) {
+    const bare = reference.replace(/@sha256:[0-9a-f]{64}$/, '');
+    const colon = bare.lastIndexOf(':');
+    return colon > bare.lastIndexOf('/') ? bare.slice(0, colon) : bare;
+}
+function atDigest(reference, digest) {
+    return `${repositoryOf(reference)}@${digest}`;
 }
 async function withRetries(options, what, attempt) {
     const attempts = options.attempts ?? 3;
@@ -65057,7 +65196,7 @@ async function pipeline(inputs, context, adapters) {
         const planned = await step('plan', 'Plan the image', async () => {
             const hasDockerignore = reader.readText('.dockerignore') !== null;
             const variants = planVariants(spec, inputs, run, context, { hasDockerignore });
-            await pinBases(variants.map((variant) => variant.plan), docker, logger);
+            await pinBases(variants.map((variant) => variant.plan), docker, logger, run.builder.name);
             return variants;
         });
         const variants = planned.map((variant) => ({ ...variant, report: { plan: variant.plan } }));
@@ -65087,6 +65226,7 @@ async function pipeline(inputs, context, adapters) {
         if (until === 'render')
             return report;
         const builder = inspectedFirst ?? (await inspect());
+        checkBuilderPushesTested(run, builder);
         report.builder = builder;
         const { sbomGenerator } = await prepareBuilder(builder, run, { ...tools, note });
         const buildOptions = {

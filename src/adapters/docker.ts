@@ -12,6 +12,11 @@ export function dockerCli(binary = process.env.ML_CONTAINER_DOCKER ?? 'docker'):
   return { exec: (args, options) => runProcess(binary, args, options) };
 }
 
+/** `--builder NAME` for a buildx command, or nothing for BUILDX_BUILDER or the current builder. */
+export function builderArgs(name: string | null | undefined): string[] {
+  return name ? ['--builder', name] : [];
+}
+
 /** The last lines of a failed command's output, for an error message a person can act on. */
 export function outputTail(result: ProcessResult, lines = 25): string {
   const text = `${result.stdout}\n${result.stderr}`.trim().split('\n');

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { type DockerCli, outputTail } from './docker.js';
+import { builderArgs, type DockerCli, outputTail } from './docker.js';
 import type { ProcessResult } from './process.js';
 
 export interface RemoteDigest {
@@ -15,14 +15,14 @@ export interface RemoteDigest {
 export async function remoteDigest(
   docker: DockerCli,
   reference: string,
-  /** `--builder` arguments, so the same builder's registry settings apply. */
-  builder: readonly string[] = [],
+  /** The buildx builder (input 'builder'), so its registry settings apply; null for the current one. */
+  builder: string | null = null,
 ): Promise<RemoteDigest> {
   const result = await docker.exec([
     'buildx',
     'imagetools',
     'inspect',
-    ...builder,
+    ...builderArgs(builder),
     reference,
     '--format',
     '{{json .Manifest}}',
@@ -46,9 +46,16 @@ export async function remoteDigest(
 export async function remoteRawManifest(
   docker: DockerCli,
   reference: string,
-  builder: readonly string[] = [],
+  builder: string | null = null,
 ): Promise<Record<string, unknown> | null> {
-  const result = await docker.exec(['buildx', 'imagetools', 'inspect', ...builder, reference, '--raw']);
+  const result = await docker.exec([
+    'buildx',
+    'imagetools',
+    'inspect',
+    ...builderArgs(builder),
+    reference,
+    '--raw',
+  ]);
   if (result.exitCode !== 0) return null;
   try {
     const parsed: unknown = JSON.parse(result.stdout);
@@ -61,8 +68,12 @@ export async function remoteRawManifest(
 }
 
 /** A base image's digest, for pinning `FROM`; failing to read it stops the plan. */
-export async function resolveBaseDigest(docker: DockerCli, reference: string): Promise<string> {
-  const remote = await remoteDigest(docker, reference);
+export async function resolveBaseDigest(
+  docker: DockerCli,
+  reference: string,
+  builder: string | null = null,
+): Promise<string> {
+  const remote = await remoteDigest(docker, reference, builder);
   if (!remote.digest) {
     throw new UserError(
       `cannot resolve the digest of base image ${reference} from its registry`,

@@ -1,7 +1,7 @@
+import { builderArgs } from '../adapters/docker.js';
 import { networkArgs } from '../lock/args.js';
 import type { BuildPlan } from '../plan/types.js';
 import { GENERATED_CONTEXT, PIP_CONFIG_SECRET } from '../render/dockerfile.js';
-import { builderArgs } from './builder.js';
 
 export interface BuildRequest {
   contextDir: string;
@@ -26,10 +26,12 @@ export interface BuildRequest {
   /** With `ociArchive`: rewrite every file time to SOURCE_DATE_EPOCH (default true; false without a commit time). */
   rewriteTimestamp?: boolean;
   /**
-   * Export the same build to the registry under its tags instead (a builder outside the engine's
-   * store pushes what it built, attestations included); `rewriteTimestamp` as for the archive.
+   * Export the same build to this registry repository instead, by digest and under no tag, with
+   * OCI media types as in the archive: a builder outside the engine's store pushes what it built,
+   * attestations included, and tags it only once the registry is seen to serve the tested image.
+   * `rewriteTimestamp` as for the archive.
    */
-  push?: boolean;
+  pushByDigest?: string;
   /** The buildx builder's name (input 'builder'); absent or null for BUILDX_BUILDER or the current one. */
   builder?: string | null;
   cacheFrom?: readonly string[];
@@ -79,7 +81,12 @@ export function buildxArgs(plan: BuildPlan, request: BuildRequest): string[] {
  */
 function outputArgs(request: BuildRequest): string[] {
   const rewrite = request.rewriteTimestamp === false ? '' : ',rewrite-timestamp=true';
-  if (request.push) return ['--output', `type=image,push=true${rewrite}`];
+  if (request.pushByDigest) {
+    return [
+      '--output',
+      `type=image,name=${request.pushByDigest},push-by-digest=true,push=true,oci-mediatypes=true${rewrite}`,
+    ];
+  }
   if (request.ociArchive) {
     return ['--output', `type=oci,dest=${request.ociArchive},name=${request.tags[0]}${rewrite}`];
   }

@@ -1,4 +1,4 @@
-import type { DockerCli } from '../adapters/docker.js';
+import { builderArgs, type DockerCli } from '../adapters/docker.js';
 import { type DriverRoute, driverRoute } from '../data/builder-drivers.js';
 
 export interface BuilderInfo {
@@ -24,11 +24,6 @@ export interface BuilderInfo {
   canExportCache: boolean;
   /** The docker driver writes OCI archives (the reproducible route) only with the containerd image store. */
   canExportOci: boolean;
-}
-
-/** `--builder NAME` for every buildx command, or nothing for BUILDX_BUILDER or the current builder. */
-export function builderArgs(name: string | null | undefined): string[] {
-  return name ? ['--builder', name] : [];
 }
 
 /**

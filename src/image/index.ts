@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DockerCli, outputTail } from '../adapters/docker.js';
@@ -13,7 +13,6 @@ import type { CacheArgs } from './cache.js';
 
 export {
   type BuilderInfo,
-  builderArgs,
   builderLimits,
   describeBuilder,
   inspectBuilder,
@@ -146,11 +145,23 @@ async function runBuild(
   let manifests: string[] = [];
   if (request.ociArchive) {
     manifests = await platformManifestDigests(request.ociArchive);
-    await loadArchive(options.docker, request.ociArchive, options.tags);
+    const loadable = options.builder.containerdStore
+      ? request.ociArchive
+      : await classicLoadable(request.ociArchive, manifests, options.tags[0] ?? '', workDir);
+    await loadArchive(options.docker, loadable, options.tags);
   }
   const imageRef = options.tags[0] ?? digest;
   const inspect = await options.docker.exec(['image', 'inspect', '--format', '{{.Id}} {{.Size}}', imageRef]);
   const [imageId, size] = inspect.exitCode === 0 ? inspect.stdout.trim().split(' ') : [];
+  // The engine's store holds what the build wrote only if the builder writes into this engine: a
+  // 'docker' builder of another context loads elsewhere, and a stale image under the tag would be
+  // tested and pushed in its place.
+  if (!archiveRoute && imageId !== digest) {
+    throw new UserError(
+      `the image under ${imageRef} in this Docker engine is ${imageId ?? '(none)'}, not the ${digest} just built: the '${options.builder.driver}' builder${options.builder.name ? ` '${options.builder.name}'` : ''} writes into another engine than DOCKER_HOST's (choose a builder of this engine with input 'builder')`,
+      'build',
+    );
+  }
   const reproducible = request.ociArchive !== null && request.rewriteTimestamp === true;
   return {
     digest,
@@ -174,11 +185,13 @@ async function runBuild(
 }
 
 /**
- * Exports the tested build again, from the builder's cache, to the registry under every tag: what a
- * builder outside the engine's store pushes, attestations included. Returns the pushed index's digest.
+ * Exports the tested build again, from the builder's cache, to `repository` by digest, under no
+ * tag: what a builder outside the engine's store pushes, attestations included. Returns the pushed
+ * index's digest, for the caller to check before it tags anything.
  */
 export async function reExport(
   built: BuildResult,
+  repository: string,
   options: { docker: DockerCli; credentials?: Credentials; onOutput?: (chunk: string) => void },
 ): Promise<string> {
   if (!built.reExport)
@@ -188,7 +201,8 @@ export async function reExport(
   try {
     const pushRequest: BuildRequest = {
       ...request,
-      push: true,
+      tags: [],
+      pushByDigest: repository,
       metadataFile: join(workDir, 'metadata.json'),
       pipConfigSecret: writePipConfigSecret(plan, options.credentials, workDir),
       // Writing the cache again is the build's job; this export reads it.
@@ -240,6 +254,69 @@ function readMetadataDigest(metadataFile: string): string {
 }
 
 /** Loads the OCI archive into the image store (attestations included) and tags it with every tag. */
+/**
+ * The archive as the classic image store loads it: that store reads a Docker image archive's
+ * manifest.json, not an OCI layout, so one naming the platform image's config and layers (the same
+ * blobs) is added to a copy. The image ID it loads is the config digest the registry check compares.
+ */
+async function classicLoadable(
+  archive: string,
+  platformManifests: readonly string[],
+  tag: string,
+  workDir: string,
+): Promise<string> {
+  const [only, ...more] = platformManifests;
+  if (!only || more.length > 0) {
+    throw new UserError(
+      `the classic image store loads one platform image; the archive holds ${platformManifests.length}`,
+      'build',
+    );
+  }
+  const manifest = await readArchiveJson(archive, blobPath(only));
+  const config = (manifest?.config as { digest?: unknown } | undefined)?.digest;
+  const layers = (manifest?.layers as { digest?: unknown }[] | undefined) ?? [];
+  if (typeof config !== 'string')
+    throw new UserError(`the built archive's image ${only} has no config`, 'build');
+  const folder = join(workDir, 'classic');
+  mkdirSync(folder);
+  writeFileSync(
+    join(folder, 'manifest.json'),
+    JSON.stringify([
+      {
+        Config: blobPath(config),
+        RepoTags: [tag],
+        Layers: layers.map((layer) => blobPath(String(layer.digest))),
+      },
+    ]),
+  );
+  const copy = join(workDir, 'image.docker.tar');
+  copyFileSync(archive, copy);
+  const appended = await runProcess('tar', ['-rf', copy, '-C', folder, 'manifest.json']);
+  if (appended.exitCode !== 0) {
+    throw new UserError(
+      'could not make the built archive loadable by the classic image store',
+      'build',
+      undefined,
+      outputTail(appended),
+    );
+  }
+  return copy;
+}
+
+function blobPath(digest: string): string {
+  return `blobs/sha256/${digest.replace(/^sha256:/, '')}`;
+}
+
+async function readArchiveJson(archive: string, member: string): Promise<Record<string, unknown> | null> {
+  const result = await runProcess('tar', ['-xOf', archive, member]);
+  if (result.exitCode !== 0) return null;
+  try {
+    return JSON.parse(result.stdout) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
 async function loadArchive(docker: DockerCli, archive: string, tags: readonly string[]): Promise<void> {
   const loaded = await docker.exec(['load', '--input', archive]);
   if (loaded.exitCode !== 0)
@@ -258,16 +335,13 @@ async function loadArchive(docker: DockerCli, archive: string, tags: readonly st
  * what a re-export to the registry must serve. Attestation manifests are left out.
  */
 async function platformManifestDigests(archive: string): Promise<string[]> {
-  const read = async (member: string): Promise<Record<string, unknown> | null> => {
-    const result = await runProcess('tar', ['-xOf', archive, member]);
-    return result.exitCode === 0 ? (JSON.parse(result.stdout) as Record<string, unknown>) : null;
-  };
+  const read = (member: string) => readArchiveJson(archive, member);
   type Descriptor = { digest: string; annotations?: Record<string, string> };
   const found: string[] = [];
   const walk = async (descriptors: Descriptor[], depth: number): Promise<void> => {
     for (const descriptor of descriptors) {
       if (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue;
-      const body = await read(`blobs/sha256/${descriptor.digest.replace(/^sha256:/, '')}`);
+      const body = await read(blobPath(descriptor.digest));
       const inner = body?.manifests as Descriptor[] | undefined;
       if (inner && depth < 3) await walk(inner, depth + 1);
       else if (!inner) found.push(descriptor.digest);

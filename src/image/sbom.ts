@@ -19,7 +19,7 @@ export async function chooseSbomGenerator(
       note: `SBOM skipped: the '${builder.driver}' builder loads into Docker's classic image store, which drops attestations`,
     };
   }
-  const remote = await remoteDigest(docker, wanted.generator);
+  const remote = await remoteDigest(docker, wanted.generator, builder.name);
   if (!remote.digest) {
     const reason = `${remote.result.stderr}${remote.result.stdout}`.trim().split('\n').at(-1) ?? '';
     return {

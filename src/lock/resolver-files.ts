@@ -4,6 +4,7 @@ import { projectFiles } from '../adapters/project-file.js';
 import type { EnvironmentSpec } from '../detect/spec.js';
 import { RefusedInput } from '../errors.js';
 import type { BuildPlan } from '../plan/types.js';
+import type { SourceRef } from '../source.js';
 import { oneLine } from '../text.js';
 
 /** A local package folder larger than this is no source tree to resolve: a model or a dataset sits in it. */
@@ -25,10 +26,11 @@ export function resolverFiles(
   contextDir: string,
 ): Record<string, string> {
   const project = projectFiles(contextDir, 'lock');
-  const files: Record<string, string> = {};
+  // No prototype: a file named `constructor` or `__proto__` is a file like any other.
+  const files: Record<string, string> = Object.create(null);
   let bytes = 0;
-  const add = (path: string, source: EnvironmentSpec['dependencies']['requirements'][number]['source']) => {
-    if (path in files) return;
+  const add = (path: string, source: SourceRef) => {
+    if (Object.hasOwn(files, path)) return;
     const content = project.readBytes(path, RESOLVER_FILES_MAX_BYTES);
     if (content === null) return; // gone or a folder: pip says what it misses
     bytes += content.length;
@@ -45,9 +47,10 @@ export function resolverFiles(
     for (const file of spec.dependencies.files) add(file, { file });
   }
   for (const requirement of spec.dependencies.requirements) {
-    const path = requirement.url ? localPath(requirement.url) : null;
+    const path = requirement.url ? localPath(requirement.url, requirement.source) : null;
     if (path === null) continue;
-    if (path === '..' || path.startsWith('../')) {
+    // Before listing: a folder linked out of the project is refused, never walked.
+    if (path === '..' || path.startsWith('../') || project.leadsOut(path)) {
       throw new RefusedInput(
         `${oneLine(requirement.url ?? '')} names a path outside the project, which the resolver cannot read`,
         'lock',
@@ -60,16 +63,23 @@ export function resolverFiles(
 }
 
 /** A `file:` URL's path relative to the project, as pip reads it in the project's folder; null for others. */
-function localPath(url: string): string | null {
+function localPath(url: string, source: SourceRef): string | null {
   const match = /^file:(?:\/\/(?:localhost)?)?([^#?]*)/i.exec(url);
   if (!match) return null;
-  const raw = decodeURIComponent(match[1] ?? '');
+  let raw: string;
+  try {
+    raw = decodeURIComponent(match[1] ?? '');
+  } catch {
+    throw new RefusedInput(`${oneLine(url)} is not a valid file: URL (a malformed %-escape)`, 'lock', source);
+  }
+  // A trailing slash names the same folder; the paths sent must be plain (`wheels/x.whl`, never `wheels//x.whl`).
+  const plain = (path: string) => posix.normalize(path).replace(/\/+$/, '') || '.';
   if (raw.startsWith('/')) {
     // An absolute path means the resolver's own file system, where the project is RESOLVER_PROJECT_DIR.
     const inside = posix.relative(RESOLVER_PROJECT_DIR, posix.normalize(raw));
-    return inside.startsWith('..') || posix.isAbsolute(inside) ? null : inside || '.';
+    return inside.startsWith('..') || posix.isAbsolute(inside) ? null : plain(inside || '.');
   }
-  return posix.normalize(raw);
+  return plain(raw);
 }
 
 /** A file, or every regular file under a folder, links and `.git` left out (the file rule refuses links out). */

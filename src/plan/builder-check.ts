@@ -25,3 +25,20 @@ export function checkBuilderRunsPlatforms(
     );
   }
 }
+
+/**
+ * Refuses, before the build, a push through a builder outside the engine's store when the commit
+ * time is unknown: the push exports the tested build again, which serves the tested manifests only
+ * when every time in the image is the commit's (SOURCE_DATE_EPOCH). Without it the registry check
+ * would fail after the tags were written.
+ */
+export function checkBuilderPushesTested(
+  run: { mayPush: { push: boolean }; sourceDateEpoch: number | null },
+  builder: BuilderInfo,
+): void {
+  if (builder.route !== 'archive' || !run.mayPush.push || run.sourceDateEpoch !== null) return;
+  throw new UserError(
+    `pushing through the '${builder.driver}' builder exports the tested build again, which is the tested image only when its times are the commit's, and this run knows no commit time (no head_commit in the event, and git could not tell GITHUB_SHA's): check out the repository with its history (actions/checkout), or build with the runner's own Docker (the 'docker' driver)`,
+    'build',
+  );
+}

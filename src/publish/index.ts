@@ -1,8 +1,8 @@
-import { type DockerCli, outputTail } from '../adapters/docker.js';
+import { builderArgs, type DockerCli, outputTail } from '../adapters/docker.js';
 import type { ProcessResult } from '../adapters/process.js';
 import { remoteDigest, remoteRawManifest } from '../adapters/registry.js';
 import { UserError } from '../errors.js';
-import { type BuildResult, builderArgs, reExport } from '../image/index.js';
+import { type BuildResult, reExport } from '../image/index.js';
 import type { Credentials } from '../plan/credentials.js';
 import { listed } from '../text.js';
 
@@ -30,90 +30,147 @@ export interface Pushed {
   digest: string;
 }
 
+type Attempt<T> = { ok: true; value: T } | { ok: false; error: UserError };
+
 /**
- * Pushes the tested image under each tag, retrying with backoff, then reads each tag back: a tag
- * counts as pushed only when the registry serves the image that was smoke-tested (see
- * BuildResult.pushCheck for what that means on each route).
+ * Pushes the tested image under each tag, retrying with backoff, and counts a tag as pushed only
+ * when the registry, read back, serves the image that was smoke-tested (BuildResult.pushCheck says
+ * what that means on each route). A builder outside the engine's store exports its build by digest
+ * first, and the tags are written only once that digest is seen to hold the tested manifests.
  */
 export async function push(
   tags: readonly string[],
   built: BuildResult,
   options: PushOptions,
 ): Promise<Pushed> {
-  const builder = builderArgs(options.builder);
+  const builder = options.builder ?? null;
+  if (built.pushCheck === 'manifests') return pushArchiveRoute(tags, built, options);
   const pushed: string[] = [];
   let served = built.digest;
-  if (built.pushCheck === 'manifests') {
-    served = await withRetries(options, 'export of the tested build to the registry', async () => {
-      try {
-        return { ok: true, value: await reExport(built, options) };
-      } catch (error) {
-        if (!(error instanceof UserError)) throw error;
-        return { ok: false, error };
-      }
-    });
-  }
   for (const tag of tags) {
-    if (built.pushCheck !== 'manifests') {
-      await withRetries(options, `push of ${tag}`, async () => {
-        const result = await options.docker.exec(['push', tag]);
-        return result.exitCode === 0
-          ? { ok: true, value: undefined }
-          : {
-              ok: false,
-              error: new UserError(`push of ${tag} failed`, 'publish', undefined, outputTail(result)),
-            };
-      });
-    }
-    served = await checkServed(tag, built, served, options.docker, builder);
+    await withRetries(options, `push of ${tag}`, async () => {
+      const result = await options.docker.exec(['push', tag]);
+      return result.exitCode === 0
+        ? { ok: true, value: undefined }
+        : {
+            ok: false,
+            error: new UserError(`push of ${tag} failed`, 'publish', undefined, outputTail(result)),
+          };
+    });
+    served = await checkStorePush(tag, built, options.docker, builder);
     pushed.push(tag);
     options.onPushed?.(tag, served);
   }
   return { tags: pushed, digest: served };
 }
 
-/** The digest the registry serves for `tag`, once it is known to hold the tested image; else the step fails. */
-async function checkServed(
+/** What the engine's store pushed under `tag`, read back: the built index, or a manifest holding the tested config. */
+async function checkStorePush(
   tag: string,
   built: BuildResult,
-  expected: string,
   docker: DockerCli,
-  builder: readonly string[],
+  builder: string | null,
 ): Promise<string> {
   const remote = await remoteDigest(docker, tag, builder);
-  const differs = (what: string, result: ProcessResult = remote.result): UserError =>
-    new UserError(`${tag} in the registry ${what}`, 'publish', undefined, outputTail(result));
-  if (built.pushCheck === 'config') {
-    // The classic store pushes the tested image under a manifest it makes now: the same image has
-    // the same config (its layers' digests, labels, command), whose digest is the image ID.
-    const manifest = await remoteRawManifest(docker, tag, builder);
-    const config = (manifest?.config as { digest?: unknown } | undefined)?.digest;
-    if (!remote.digest || config !== built.imageId) {
+  if (built.pushCheck === 'index') {
+    if (remote.digest !== built.digest) {
       throw differs(
-        `holds the image ${typeof config === 'string' ? config : '(unreadable)'}, not the tested ${built.imageId ?? '(unknown)'}`,
+        tag,
+        `has digest ${remote.digest ?? '(unreadable)'}, not the built ${built.digest}`,
+        remote.result,
       );
     }
-    return remote.digest;
+    return built.digest;
   }
-  if (remote.digest !== expected) {
-    throw differs(`has digest ${remote.digest ?? '(unreadable)'}, not the built ${expected}`);
+  // The classic store pushes the tested image under a manifest it makes now: the same image has the
+  // same config (its layers' digests, labels, command), whose digest is the image ID. The manifest
+  // is read by the digest just read, so a tag moved in between cannot pass for it.
+  const manifest = remote.digest
+    ? await remoteRawManifest(docker, atDigest(tag, remote.digest), builder)
+    : null;
+  const config = (manifest?.config as { digest?: unknown } | undefined)?.digest;
+  if (!remote.digest || !built.imageId || config !== built.imageId) {
+    throw differs(
+      tag,
+      `holds the image ${typeof config === 'string' ? config : '(unreadable)'}, not the tested ${built.imageId ?? '(unknown)'}`,
+      remote.result,
+    );
   }
-  if (built.pushCheck === 'manifests') {
-    const index = await remoteRawManifest(docker, tag, builder);
-    const served = platformManifests(index);
-    if (served.join(',') !== built.platformManifests.join(',')) {
-      throw differs(
-        `serves the image manifests ${listed(served) || '(none readable)'}, not the tested ${listed(built.platformManifests)}: the export differs from the tested build`,
-      );
-    }
-  }
-  return expected;
+  return remote.digest;
 }
 
-/** An index's platform manifests, attestations left out, sorted; a lone manifest is its own. */
-function platformManifests(index: Record<string, unknown> | null): string[] {
-  const manifests = index?.manifests;
-  if (!Array.isArray(manifests)) return [];
+async function pushArchiveRoute(
+  tags: readonly string[],
+  built: BuildResult,
+  options: PushOptions,
+): Promise<Pushed> {
+  const builder = options.builder ?? null;
+  const [first] = tags;
+  if (!first) return { tags: [], digest: built.digest };
+  if (built.platformManifests.length === 0) {
+    throw new UserError('the tested archive named no image manifest to compare the registry with', 'publish');
+  }
+  const repository = repositoryOf(first);
+  const digest = await withRetries(options, `export of the tested build to ${repository}`, async () => {
+    try {
+      return { ok: true, value: await reExport(built, repository, options) };
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      return { ok: false, error };
+    }
+  });
+  // Untagged so far: nothing under a tag until the export is seen to be the tested build.
+  await checkManifests(atDigest(first, digest), built, options.docker, builder);
+  const pushed: string[] = [];
+  for (const tag of tags) {
+    await withRetries(options, `tagging ${tag}`, async () => {
+      const result = await options.docker.exec([
+        ...['buildx', 'imagetools', 'create', ...builderArgs(builder)],
+        ...['--tag', tag, `${repository}@${digest}`],
+      ]);
+      return result.exitCode === 0
+        ? { ok: true, value: undefined }
+        : {
+            ok: false,
+            error: new UserError(`tagging ${tag} failed`, 'publish', undefined, outputTail(result)),
+          };
+    });
+    const remote = await remoteDigest(options.docker, tag, builder);
+    if (remote.digest !== digest) {
+      throw differs(
+        tag,
+        `has digest ${remote.digest ?? '(unreadable)'}, not the exported ${digest}`,
+        remote.result,
+      );
+    }
+    pushed.push(tag);
+    options.onPushed?.(tag, digest);
+  }
+  return { tags: pushed, digest };
+}
+
+/** The export must serve exactly the tested archive's platform manifests (attestations aside). */
+async function checkManifests(
+  reference: string,
+  built: BuildResult,
+  docker: DockerCli,
+  builder: string | null,
+): Promise<void> {
+  const index = await remoteRawManifest(docker, reference, builder);
+  const served = platformManifests(index, reference);
+  if (served.join(',') !== built.platformManifests.join(',')) {
+    throw new UserError(
+      `${reference} serves the image manifests ${listed(served) || '(none readable)'}, not the tested ${listed(built.platformManifests)}: the export differs from the tested build, so no tag was written`,
+      'publish',
+    );
+  }
+}
+
+/** An index's platform manifests, attestations left out, sorted; a lone manifest is its own (by its reference's digest). */
+function platformManifests(index: Record<string, unknown> | null, reference: string): string[] {
+  if (!index) return [];
+  const manifests = index.manifests;
+  if (!Array.isArray(manifests)) return index.config ? [reference.slice(reference.lastIndexOf('@') + 1)] : [];
   return manifests
     .filter(
       (entry: { annotations?: Record<string, string> }) =>
@@ -123,10 +180,25 @@ function platformManifests(index: Record<string, unknown> | null): string[] {
     .sort();
 }
 
+function differs(tag: string, what: string, result: ProcessResult): UserError {
+  return new UserError(`${tag} in the registry ${what}`, 'publish', undefined, outputTail(result));
+}
+
+/** `registry/name:tag` → `registry/name`: a tag's repository (the port of a registry host is not a tag). */
+export function repositoryOf(reference: string): string {
+  const bare = reference.replace(/@sha256:[0-9a-f]{64}$/, '');
+  const colon = bare.lastIndexOf(':');
+  return colon > bare.lastIndexOf('/') ? bare.slice(0, colon) : bare;
+}
+
+function atDigest(reference: string, digest: string): string {
+  return `${repositoryOf(reference)}@${digest}`;
+}
+
 async function withRetries<T>(
   options: PushOptions,
   what: string,
-  attempt: () => Promise<{ ok: true; value: T } | { ok: false; error: UserError }>,
+  attempt: () => Promise<Attempt<T>>,
 ): Promise<T> {
   const attempts = options.attempts ?? 3;
   for (let count = 1; ; count++) {

@@ -9,11 +9,17 @@ export async function pinBases(
   plans: readonly BuildPlan[],
   docker: DockerCli,
   logger: Logger,
+  /** The buildx builder (input 'builder'): the base is read with its registry settings, as it builds. */
+  builder: string | null = null,
 ): Promise<void> {
   for (const candidate of plans) {
-    candidate.base.digest ??= await resolveBaseDigest(docker, candidate.base.image);
+    candidate.base.digest ??= await resolveBaseDigest(docker, candidate.base.image, builder);
     if (candidate.pythonInstaller) {
-      candidate.pythonInstaller.digest ??= await resolveBaseDigest(docker, candidate.pythonInstaller.image);
+      candidate.pythonInstaller.digest ??= await resolveBaseDigest(
+        docker,
+        candidate.pythonInstaller.image,
+        builder,
+      );
     }
     logger.info(`[${candidate.variant}]`);
     for (const decision of candidate.decisions)

@@ -40,7 +40,7 @@ export function fakeDocker(options: FakeOptions = {}): DockerCli & { calls: stri
       }
       if (first === 'image') {
         const format = args[args.indexOf('--format') + 1] ?? '';
-        return ok(format.includes('.Id') ? `sha256:${'1'.repeat(64)} 164000000\n` : '164000000\n');
+        return ok(format.includes('.Id') ? `${BUILT} 164000000\n` : '164000000\n');
       }
       if (first === 'load' || first === 'tag') return ok();
       if (first === 'run' && args.includes('python3')) {

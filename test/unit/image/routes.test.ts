@@ -43,26 +43,38 @@ function writeOciArchive(dest: string): { image: string } {
   return { image };
 }
 
-function engine(driver: string, store: string) {
+const BUILT = `sha256:${'a'.repeat(64)}`;
+
+/** `imageId`: what the engine holds under the first tag once the build is done (the built one by default). */
+function engine(driver: string, store: string, imageId?: string) {
   const calls: string[][] = [];
   let image = '';
-  const docker: DockerCli & { calls: string[][]; image: () => string } = {
+  let loaded: string[] = [];
+  const docker: DockerCli & { calls: string[][]; image: () => string; loaded: () => string[] } = {
     calls,
     image: () => image,
+    loaded: () => loaded,
     async exec(args) {
       calls.push([...args]);
       if (args[1] === 'build') {
         writeFileSync(
           args[args.indexOf('--metadata-file') + 1] ?? '',
-          JSON.stringify({ 'containerimage.digest': `sha256:${'a'.repeat(64)}` }),
+          JSON.stringify({ 'containerimage.digest': BUILT }),
         );
         const output = args[args.indexOf('--output') + 1] ?? '';
         const dest = /dest=([^,]+)/.exec(output)?.[1];
         if (dest) image = writeOciArchive(dest).image;
         return ok();
       }
-      if (args[0] === 'load' || args[0] === 'tag') return ok();
-      if (args[0] === 'image') return ok(`sha256:${'c'.repeat(64)} 123456\n`);
+      if (args[0] === 'load') {
+        const listed = spawnSync('tar', ['-tf', args[2] ?? ''], { encoding: 'utf8' });
+        loaded = listed.stdout.split('\n').filter(Boolean);
+        return ok();
+      }
+      if (args[0] === 'tag') return ok();
+      if (args[0] === 'image') {
+        return ok(`${imageId ?? (driver === 'docker' ? BUILT : `sha256:${'c'.repeat(64)}`)} 123456\n`);
+      }
       throw new Error(`unexpected docker call: ${args.join(' ')}`);
     },
   };
@@ -74,9 +86,15 @@ function engine(driver: string, store: string) {
   return { docker, builder };
 }
 
-function buildWith(driver: string, store: string, sourceDateEpoch: number | null, reproducible = true) {
+function buildWith(
+  driver: string,
+  store: string,
+  sourceDateEpoch: number | null,
+  reproducible = true,
+  imageId?: string,
+) {
   const generatedDir = mkdtempSync(join(work, 'gen-'));
-  const { docker, builder } = engine(driver, store);
+  const { docker, builder } = engine(driver, store, imageId);
   const result = build(irisPlan(), {
     docker,
     builder,
@@ -148,5 +166,20 @@ describe('the build route each driver takes', () => {
     const built = await result;
     expect(docker.calls.map((call) => call[0])).toEqual(['buildx', 'load', 'tag', 'image']);
     expect(built).toMatchObject({ route: 'store', pushCheck: 'index', reExport: null, reproducible: true });
+  });
+
+  it('docker-container with the classic store in the engine: the archive gains the manifest.json that store loads', async () => {
+    const { docker, result } = buildWith('docker-container', CLASSIC_STORE, 1763633472);
+    await result;
+    const load = docker.calls.find((call) => call[0] === 'load') ?? [];
+    expect(load[2]).toMatch(/image\.docker\.tar$/);
+    expect(docker.loaded()).toEqual(expect.arrayContaining(['index.json', 'manifest.json']));
+  });
+
+  it('refuses an image the engine holds under the tag that is not the one just built (a builder writing into another engine)', async () => {
+    const { result } = buildWith('docker', CLASSIC_STORE, null, false, `sha256:${'e'.repeat(64)}`);
+    await expect(result).rejects.toThrow(
+      /the image under r\/iris:1 in this Docker engine is sha256:e{64}, not the sha256:a{64} just built: the 'docker' builder 'default' writes into another engine than DOCKER_HOST's/,
+    );
   });
 });

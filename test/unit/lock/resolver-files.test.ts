@@ -74,9 +74,31 @@ describe('resolverFiles: what the resolver receives on stdin, in place of a bind
       } catch (caught) {
         error = caught;
       }
-      expect(isUserError(error) ? error.message : String(error)).toMatch(/vendor.*outside the project|links? outside/);
+      expect(isUserError(error) ? error.message : String(error)).toMatch(
+        /vendor.*outside the project|links? outside/,
+      );
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a package folder linked out of the project without listing it', () => {
+    const dir = projectWith({ 'requirements.txt': 'mypkg @ file:lnk\n' });
+    symlinkSync('/etc', join(dir, 'lnk'));
+    expect(() => sent(dir)).toThrow(/^file:lnk names a path outside the project/);
+  });
+
+  it('sends a folder named with a trailing slash under plain paths, and files named like Object keys', () => {
+    const dir = projectWith({
+      'requirements.txt': '-r constructor\nmypkg @ file:./libs/mypkg/\n',
+      constructor: 'numpy==2.2.0\n',
+      'libs/mypkg/setup.py': '',
+    });
+    expect(Object.keys(sent(dir)).sort()).toEqual(['constructor', 'libs/mypkg/setup.py', 'requirements.txt']);
+  });
+
+  it('refuses a malformed %-escape at its requirement', () => {
+    const dir = projectWith({ 'requirements.txt': 'mypkg @ file:wheels/%zz\n' });
+    expect(() => sent(dir)).toThrow(/not a valid file: URL/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BuilderInfo } from '../../../src/image/builder.js';
-import { checkBuilderRunsPlatforms } from '../../../src/plan/builder-check.js';
+import { checkBuilderPushesTested, checkBuilderRunsPlatforms } from '../../../src/plan/builder-check.js';
 
 const builder = (overrides: Partial<BuilderInfo>): BuilderInfo => ({
   name: 'default',
@@ -36,5 +36,26 @@ describe('checkBuilderRunsPlatforms', () => {
     expect(() =>
       checkBuilderRunsPlatforms({ platforms: ['linux/riscv64'] }, builder({ platforms: [] })),
     ).toThrow(/^this runner cannot run linux\/riscv64 \(the builder runs no platform it names\)/);
+  });
+});
+
+describe('checkBuilderPushesTested', () => {
+  const container = builder({ name: 'builder-3f1c', driver: 'docker-container', route: 'archive' });
+  const pushing = { mayPush: { push: true } };
+
+  it('refuses, before the build, a push re-exported by a builder outside the store without a commit time', () => {
+    expect(() => checkBuilderPushesTested({ ...pushing, sourceDateEpoch: null }, container)).toThrow(
+      /^pushing through the 'docker-container' builder exports the tested build again, .* knows no commit time/,
+    );
+  });
+
+  it('lets it through with a commit time, when nothing is pushed, and on the docker driver', () => {
+    expect(() =>
+      checkBuilderPushesTested({ ...pushing, sourceDateEpoch: 1763633472 }, container),
+    ).not.toThrow();
+    expect(() =>
+      checkBuilderPushesTested({ mayPush: { push: false }, sourceDateEpoch: null }, container),
+    ).not.toThrow();
+    expect(() => checkBuilderPushesTested({ ...pushing, sourceDateEpoch: null }, builder({}))).not.toThrow();
   });
 });

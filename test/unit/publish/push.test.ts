@@ -40,6 +40,7 @@ function registryDocker(
     async exec(args) {
       calls.push([...args]);
       if (args[0] === 'push') return ok();
+      if (args[1] === 'imagetools' && args[2] === 'create') return ok();
       if (args[0] === 'buildx' && args[1] === 'imagetools') {
         return args.includes('--raw')
           ? ok(JSON.stringify(served.raw))
@@ -102,6 +103,14 @@ describe('push from the classic image store', () => {
       tags: ['r/iris:1'],
       digest: digest('d'),
     });
+    // Read by the digest just read: a tag moved in between cannot pass for it.
+    expect(docker.calls).toContainEqual([
+      'buildx',
+      'imagetools',
+      'inspect',
+      `r/iris@${digest('d')}`,
+      '--raw',
+    ]);
   });
 
   it('fails when the pushed manifest holds another image', async () => {
@@ -139,7 +148,7 @@ describe('push by exporting the tested build again (docker-container, kubernetes
     reExport: { plan: irisPlan(), request },
   });
 
-  it('exports once through the same builder, without writing the cache, then checks every tag serves the tested manifests', async () => {
+  it('exports once by digest through the same builder, checks it serves the tested manifests, then tags it', async () => {
     const docker = registryDocker({ digest: digest('7'), raw: index([digest('b')]) });
     expect(await push(request.tags, archived, { docker, builder: 'builder-3f1c' })).toEqual({
       tags: request.tags,
@@ -152,9 +161,21 @@ describe('push by exporting the tested build again (docker-container, kubernetes
     expect(exported).toEqual(
       expect.arrayContaining([
         '--output',
-        'type=image,push=true,rewrite-timestamp=true',
+        'type=image,name=r/iris,push-by-digest=true,push=true,oci-mediatypes=true,rewrite-timestamp=true',
         '--provenance',
         'mode=max',
+      ]),
+    );
+    expect(exported).not.toContain('--tag');
+    // The export is read back by its digest before any tag is written; then each tag points at it.
+    const rawRead = docker.calls.findIndex((call) => call.includes('--raw'));
+    const firstTag = docker.calls.findIndex((call) => call[2] === 'create');
+    expect(docker.calls[rawRead]).toContain(`r/iris@${digest('7')}`);
+    expect(rawRead).toBeLessThan(firstTag);
+    expect(docker.calls.filter((call) => call[2] === 'create')).toEqual(
+      request.tags.map((tag) => [
+        ...['buildx', 'imagetools', 'create', '--builder', 'builder-3f1c', '--tag', tag],
+        `r/iris@${digest('7')}`,
       ]),
     );
     expect(exported).toEqual(expect.arrayContaining(['--cache-from', 'type=gha,scope=cpu']));
@@ -163,11 +184,31 @@ describe('push by exporting the tested build again (docker-container, kubernetes
     expect(docker.calls.some((call) => call[0] === 'push')).toBe(false);
   });
 
-  it('fails when the export serves other platform manifests than the tested archive held', async () => {
+  it('writes no tag when the export serves other platform manifests than the tested archive held', async () => {
     const docker = registryDocker({ digest: digest('7'), raw: index([digest('6')]) });
     await expect(push(['r/iris:1'], archived, { docker })).rejects.toThrow(
-      /serves the image manifests sha256:6{64}, not the tested sha256:b{64}: the export differs from the tested build/,
+      /serves the image manifests sha256:6{64}, not the tested sha256:b{64}: the export differs from the tested build, so no tag was written/,
     );
+    expect(docker.calls.some((call) => call[2] === 'create')).toBe(false);
+  });
+
+  it('takes a lone manifest (no attestation) for its own digest', async () => {
+    const docker = registryDocker(
+      { digest: digest('b'), raw: { config: { digest: digest('c') } } },
+      digest('b'),
+    );
+    expect(await push(['r/iris:1'], archived, { docker })).toEqual({
+      tags: ['r/iris:1'],
+      digest: digest('b'),
+    });
+  });
+
+  it('refuses to compare with an archive that named no image manifest', async () => {
+    const docker = registryDocker({ digest: digest('7'), raw: { config: { digest: digest('c') } } });
+    await expect(push(['r/iris:1'], { ...archived, platformManifests: [] }, { docker })).rejects.toThrow(
+      'the tested archive named no image manifest',
+    );
+    expect(docker.calls).toEqual([]);
   });
 
   it('retries an export the registry refused, then fails after the last attempt', async () => {
@@ -179,7 +220,7 @@ describe('push by exporting the tested build again (docker-container, kubernetes
       },
     };
     await expect(push(['r/iris:1'], archived, { docker, attempts: 2, backoffMs: 1 })).rejects.toThrow(
-      'export of the tested build to the registry failed after 2 attempts',
+      'export of the tested build to r/iris failed after 2 attempts',
     );
     expect(attempts).toBe(2);
   });
