@@ -149,7 +149,23 @@ start_engine() { # start_engine NAME ADDRESS containerd|classic hide|see
  "hosts":["$address"]}
 JSON
   local start="exec $TRIXIE_ROOT/usr/sbin/dockerd --config-file $dir/daemon.json"
-  [ "$view" = hide ] && start="mount -t tmpfs -o size=64m tmpfs /work && mount -t tmpfs -o size=2g tmpfs /tmp && $start"
+  if [ "$view" = hide ]; then
+    # This checkout, wherever CI clones it, and every temporary folder the tests make projects in;
+    # a folder inside one already hidden is gone with it.
+    local repo mounts="" hidden=() path seen covered
+    repo=$(cd "$(dirname "$0")/.." && pwd)
+    for path in /work /tmp "${TMPDIR:-/tmp}" "$repo"; do
+      [ -d "$path" ] || continue
+      covered=no
+      for seen in "${hidden[@]}"; do
+        case "$path/" in "$seen"/*) covered=yes ;; esac
+      done
+      [ "$covered" = yes ] && continue
+      hidden+=("$path")
+      mounts="$mounts mount -t tmpfs -o size=2g tmpfs '$path' &&"
+    done
+    start="$mounts $start"
+  fi
   PATH="$TRIXIE_ROOT/usr/bin:$TRIXIE_ROOT/usr/sbin:$TRIXIE_ROOT/sbin:$PATH" \
     setsid unshare --mount --propagation private sh -c "$start" </dev/null >"$dir/dockerd.log" 2>&1 &
   wait_for 60 "the $name engine" docker -H "$address" info || { tail -n 30 "$dir/dockerd.log" >&2; return 1; }
