@@ -64579,15 +64579,7 @@ function keepGenerated(variants, kept, contextDir, logger) {
 async function remoteDigest(docker, reference, 
 /** The buildx builder (input 'builder'), so its registry settings apply; null for the current one. */
 builder = null) {
-    const result = await docker.exec([
-        'buildx',
-        'imagetools',
-        'inspect',
-        ...builderArgs(builder),
-        reference,
-        '--format',
-        '{{json .Manifest}}',
-    ]);
+    const result = await imagetoolsInspect(docker, builder, reference, '--format', '{{json .Manifest}}');
     let digest = null;
     if (result.exitCode === 0) {
         try {
@@ -64606,14 +64598,7 @@ builder = null) {
  * names its config. null when it cannot be read or parsed.
  */
 async function remoteRawManifest(docker, reference, builder = null) {
-    const result = await docker.exec([
-        'buildx',
-        'imagetools',
-        'inspect',
-        ...builderArgs(builder),
-        reference,
-        '--raw',
-    ]);
+    const result = await imagetoolsInspect(docker, builder, reference, '--raw');
     if (result.exitCode !== 0)
         return null;
     try {
@@ -64625,6 +64610,9 @@ async function remoteRawManifest(docker, reference, builder = null) {
     catch {
         return null;
     }
+}
+function imagetoolsInspect(docker, builder, reference, ...format) {
+    return docker.exec(['buildx', 'imagetools', 'inspect', ...builderArgs(builder), reference, ...format]);
 }
 /** A base image's digest, for pinning `FROM`; failing to read it stops the plan. */
 async function resolveBaseDigest(docker, reference, builder = null) {

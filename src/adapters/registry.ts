@@ -18,15 +18,7 @@ export async function remoteDigest(
   /** The buildx builder (input 'builder'), so its registry settings apply; null for the current one. */
   builder: string | null = null,
 ): Promise<RemoteDigest> {
-  const result = await docker.exec([
-    'buildx',
-    'imagetools',
-    'inspect',
-    ...builderArgs(builder),
-    reference,
-    '--format',
-    '{{json .Manifest}}',
-  ]);
+  const result = await imagetoolsInspect(docker, builder, reference, '--format', '{{json .Manifest}}');
   let digest: string | null = null;
   if (result.exitCode === 0) {
     try {
@@ -48,14 +40,7 @@ export async function remoteRawManifest(
   reference: string,
   builder: string | null = null,
 ): Promise<Record<string, unknown> | null> {
-  const result = await docker.exec([
-    'buildx',
-    'imagetools',
-    'inspect',
-    ...builderArgs(builder),
-    reference,
-    '--raw',
-  ]);
+  const result = await imagetoolsInspect(docker, builder, reference, '--raw');
   if (result.exitCode !== 0) return null;
   try {
     const parsed: unknown = JSON.parse(result.stdout);
@@ -65,6 +50,15 @@ export async function remoteRawManifest(
   } catch {
     return null;
   }
+}
+
+function imagetoolsInspect(
+  docker: DockerCli,
+  builder: string | null,
+  reference: string,
+  ...format: string[]
+): Promise<ProcessResult> {
+  return docker.exec(['buildx', 'imagetools', 'inspect', ...builderArgs(builder), reference, ...format]);
 }
 
 /** A base image's digest, for pinning `FROM`; failing to read it stops the plan. */
