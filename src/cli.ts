@@ -12,7 +12,7 @@ import { type InputName, inputTable, parseInputs } from './inputs.js';
 import { guardedLogger, type Logger, type UntrustedOutput, untrustedOutput } from './log.js';
 import { pipeline } from './pipeline.js';
 import { directoryReader } from './project/reader.js';
-import { metadata } from './report/outputs.js';
+import { metadata, servedDigest } from './report/outputs.js';
 import { summaryMarkdown } from './report/summary.js';
 import { inertCommands, inertJson, logLine } from './text.js';
 
@@ -90,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(
       command === 'plan' || inputs.planOnly
         ? `\nplanned ${variant.plan.variant}: ${variant.generatedDir ?? '(plan only)'}\n`
-        : `\n✔ ${variant.plan.variant}: ${variant.tags?.tags[0]} ${variant.publish?.digest ?? variant.build?.digest} — smoke passed; ${pushed.length ? `pushed ${pushed.join(', ')}` : `not pushed (${variant.publish?.why})`}\n`,
+        : `\n✔ ${variant.plan.variant}: ${variant.tags?.tags[0]} ${servedDigest(variant)} — smoke passed; ${pushed.length ? `pushed ${pushed.join(', ')}` : `not pushed (${variant.publish?.why})`}\n`,
     );
   }
   return 0;

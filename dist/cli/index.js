@@ -61905,7 +61905,6 @@ function readMetadataDigest(metadataFile) {
         throw new UserError('buildx wrote no image digest in its metadata file', 'build');
     return digest;
 }
-/** Loads the OCI archive into the image store (attestations included) and tags it with every tag. */
 /**
  * The archive as the classic image store loads it: that store reads a Docker image archive's
  * manifest.json, not an OCI layout, so one naming the platform image's config and layers (the same
@@ -61938,6 +61937,10 @@ async function classicLoadable(archive, platformManifests, tag, workDir) {
     }
     return copy;
 }
+/** BuildKit's attestation manifests sit in an image index beside the platform images they describe. */
+function isAttestationManifest(descriptor) {
+    return descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest';
+}
 function blobPath(digest) {
     return `blobs/sha256/${digest.replace(/^sha256:/, '')}`;
 }
@@ -61952,6 +61955,7 @@ async function readArchiveJson(archive, member) {
         return null;
     }
 }
+/** Loads the archive into the image store (attestations included where it keeps them) and tags it with every tag. */
 async function loadArchive(docker, archive, tags) {
     const loaded = await docker.exec(['load', '--input', archive]);
     if (loaded.exitCode !== 0)
@@ -61973,7 +61977,7 @@ async function platformManifestDigests(archive) {
     const found = [];
     const walk = async (descriptors, depth) => {
         for (const descriptor of descriptors) {
-            if (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')
+            if (isAttestationManifest(descriptor))
                 continue;
             const body = await read(blobPath(descriptor.digest));
             const inner = body?.manifests;
@@ -62442,13 +62446,14 @@ function describe(env) {
 
 
 
-
 const RESOLVER_SCRIPT = (0,external_node_fs_namespaceObject.readFileSync)(__nccwpck_require__.ab + "resolve.py", 'utf8');
 const MARKER = 'ML_CONTAINER_RESOLVE_REPORT ';
 /** Long enough to download torch with its CUDA wheels on a slow mirror; a resolve past it is stuck or hostile. */
 const RESOLVE_TIMEOUT_SECONDS = 30 * 60;
 /** A fresh resolve of the plan's requirements inside its pinned base image, pinned by hash. */
-async function resolveLock(plan, spec, contextDir, docker, credentials, platform) {
+async function resolveLock(plan, spec, 
+/** The project files pip reads (resolverFiles), as sent on the resolver's stdin; read when first needed. */
+projectInput, docker, credentials, platform) {
     checkResolverLines(plan, spec);
     const indexes = {
         indexUrl: plan.indexUrl ? withCredentials(plan.indexUrl, credentials) : null,
@@ -62458,7 +62463,7 @@ async function resolveLock(plan, spec, contextDir, docker, credentials, platform
     const failed = `could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}`;
     const containerName = `ml-container-resolve-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
     const result = await docker.exec(resolverArgs(plan, RESOLVER_SCRIPT, { platform, containerName }), {
-        input: JSON.stringify(resolverFiles(spec, plan, contextDir)),
+        input: projectInput(),
         env: plan.privateIndexes ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) } : undefined,
         timeoutMs: RESOLVE_TIMEOUT_SECONDS * 1000,
         onTimeout: async () => {
@@ -62531,6 +62536,7 @@ function failingRequirement(stderr, spec) {
 
 
 
+
 /**
  * The plan's lock in the one install form: the project's own lock converted as it is (only the
  * packages whose markers hold on the target), or a fresh resolve pinned by hash.
@@ -62538,10 +62544,13 @@ function failingRequirement(stderr, spec) {
 async function lock(plan, spec, contextDir, docker, reader, credentials = new Map()) {
     const platforms = plan.platforms.length > 0 ? plan.platforms : [null];
     const locks = [];
+    // The project files the resolver gets are the same for every platform: read them once.
+    let sent;
+    const resolverInput = () => (sent ??= JSON.stringify(resolverFiles(spec, plan, contextDir)));
     for (const platform of platforms) {
         const platformLock = plan.lockSource.kind === 'convert'
             ? convertLock(plan, spec, plan.lockSource.lockfile, reader, platform)
-            : await resolveLock(plan, spec, contextDir, docker, credentials, platform);
+            : await resolveLock(plan, spec, resolverInput, docker, credentials, platform);
         locks.push({ machine: platformMachine(platform ?? 'linux/amd64'), lock: platformLock });
     }
     const [only] = locks;
@@ -64716,15 +64725,7 @@ async function push(tags, built, options) {
     const pushed = [];
     let served = built.digest;
     for (const tag of tags) {
-        await withRetries(options, `push of ${tag}`, async () => {
-            const result = await options.docker.exec(['push', tag]);
-            return result.exitCode === 0
-                ? { ok: true, value: undefined }
-                : {
-                    ok: false,
-                    error: new UserError(`push of ${tag} failed`, 'publish', undefined, outputTail(result)),
-                };
-        });
+        await withRetries(options, `push of ${tag}`, () => commandOrFail(options.docker, ['push', tag], `push of ${tag} failed`));
         served = await checkStorePush(tag, built, options.docker, builder);
         pushed.push(tag);
         options.onPushed?.(tag, served);
@@ -64761,32 +64762,12 @@ async function pushArchiveRoute(tags, built, options) {
         throw new UserError('the tested archive named no image manifest to compare the registry with', 'publish');
     }
     const repository = repositoryOf(first);
-    const digest = await withRetries(options, `export of the tested build to ${repository}`, async () => {
-        try {
-            return { ok: true, value: await reExport(built, repository, options) };
-        }
-        catch (error) {
-            if (!(error instanceof UserError))
-                throw error;
-            return { ok: false, error };
-        }
-    });
+    const digest = await withRetries(options, `export of the tested build to ${repository}`, () => reExport(built, repository, options));
     // Untagged so far: nothing under a tag until the export is seen to be the tested build.
     await checkManifests(atDigest(first, digest), built, options.docker, builder);
     const pushed = [];
     for (const tag of tags) {
-        await withRetries(options, `tagging ${tag}`, async () => {
-            const result = await options.docker.exec([
-                ...['buildx', 'imagetools', 'create', ...builderArgs(builder)],
-                ...['--tag', tag, `${repository}@${digest}`],
-            ]);
-            return result.exitCode === 0
-                ? { ok: true, value: undefined }
-                : {
-                    ok: false,
-                    error: new UserError(`tagging ${tag} failed`, 'publish', undefined, outputTail(result)),
-                };
-        });
+        await withRetries(options, `tagging ${tag}`, () => commandOrFail(options.docker, ['buildx', 'imagetools', 'create', ...builderArgs(builder), '--tag', tag, `${repository}@${digest}`], `tagging ${tag} failed`));
         const remote = await remoteDigest(options.docker, tag, builder);
         if (remote.digest !== digest) {
             throw publish_differs(tag, `has digest ${remote.digest ?? '(unreadable)'}, not the exported ${digest}`, remote.result);
@@ -64812,7 +64793,7 @@ function platformManifests(index, reference) {
     if (!Array.isArray(manifests))
         return index.config ? [reference.slice(reference.lastIndexOf('@') + 1)] : [];
     return manifests
-        .filter((entry) => entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest')
+        .filter((entry) => !isAttestationManifest(entry))
         .map((entry) => String(entry.digest))
         .sort();
 }
@@ -64828,14 +64809,24 @@ function repositoryOf(reference) {
 function atDigest(reference, digest) {
     return `${repositoryOf(reference)}@${digest}`;
 }
+async function commandOrFail(docker, args, failed) {
+    const result = await docker.exec(args);
+    if (result.exitCode !== 0)
+        throw new UserError(failed, 'publish', undefined, outputTail(result));
+}
+/** Runs `attempt` until it stops failing with a UserError, backing off between tries; other errors end it at once. */
 async function withRetries(options, what, attempt) {
     const attempts = options.attempts ?? 3;
     for (let count = 1;; count++) {
-        const outcome = await attempt();
-        if (outcome.ok)
-            return outcome.value;
-        if (count >= attempts) {
-            throw new UserError(`${what} failed after ${attempts} attempts`, 'publish', undefined, outcome.error.detail);
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!(error instanceof UserError))
+                throw error;
+            if (count >= attempts) {
+                throw new UserError(`${what} failed after ${attempts} attempts`, 'publish', undefined, error.detail);
+            }
         }
         const wait = (options.backoffMs ?? 2000) * 2 ** (count - 1);
         options.log?.(`${what} failed (attempt ${count}/${attempts}); retrying in ${wait / 1000}s`);
@@ -65274,7 +65265,7 @@ function outputs(report) {
     const tags = report.variants.flatMap((variant) => variant.tags?.tags ?? []);
     return {
         image: first?.tags?.tags[0] ?? '',
-        digest: first ? imageDigest(first) : '',
+        digest: (first ? servedDigest(first) : null) ?? '',
         tags: tags.join('\n'),
         pushed: String(report.variants.some((variant) => (variant.publish?.pushed.length ?? 0) > 0)),
         variant: report.variants.map((variant) => variant.plan.variant).join(','),
@@ -65286,17 +65277,13 @@ function outputs(report) {
         metadata: JSON.stringify(metadata(report)),
     };
 }
-/** What the registry serves once pushed (the classic store makes the manifest then), else what was built. */
-function imageDigest(variant) {
-    return variant.publish?.digest ?? variant.build?.digest ?? '';
-}
 /** Each variant's image, where `image` and `digest` describe the first variant only. */
 function variantImages(report) {
     return Object.fromEntries(report.variants.map((variant) => [
         variant.plan.variant,
         {
             image: variant.tags?.tags[0] ?? '',
-            digest: imageDigest(variant),
+            digest: servedDigest(variant) ?? '',
             tags: variant.tags?.tags ?? [],
             pushed: variant.publish?.pushed ?? [],
         },
@@ -65317,7 +65304,7 @@ function metadata(report) {
             base: { image: variant.plan.base.image, digest: variant.plan.base.digest },
             lock: variant.lock ? { sha256: variant.lock.sha256, packages: variant.lock.packages.length } : null,
             frameworks: frameworkVersions(variant),
-            digest: variant.publish?.digest ?? variant.build?.digest ?? null,
+            digest: servedDigest(variant),
             image_id: variant.build?.imageId ?? null,
             manifest_digest: variant.build?.manifestDigest ?? null,
             reproducible: variant.build?.reproducible ?? false,
@@ -65349,8 +65336,16 @@ function metadata(report) {
         error: report.error ? { phase: report.error.phase, message: report.error.located } : null,
     };
 }
+/**
+ * The image's digest as the registry serves it once pushed (the classic store makes that manifest
+ * at push time), else as built; null before the build.
+ */
+function servedDigest(variant) {
+    return variant.publish?.digest ?? variant.build?.digest ?? null;
+}
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 /** A job summary a person reads instead of the log: what was found and why, what was built, tested and pushed. */
@@ -65452,7 +65447,7 @@ function variantSection(variant, several) {
     lines.push('');
     if (variant.build) {
         lines.push(`### Image${title}`, '', '| | |', '| --- | --- |');
-        lines.push(`| Digest | \`${variant.publish?.digest ?? variant.build.digest}\` |`);
+        lines.push(`| Digest | \`${servedDigest(variant)}\` |`);
         if (variant.publish?.digest && variant.publish.digest !== variant.build.digest) {
             lines.push(`| Tested image ID | \`${variant.build.imageId ?? variant.build.digest}\` (the registry's manifest holds it) |`);
         }
@@ -65589,7 +65584,7 @@ async function main(argv) {
         const pushed = variant.publish?.pushed ?? [];
         process.stderr.write(command === 'plan' || inputs.planOnly
             ? `\nplanned ${variant.plan.variant}: ${variant.generatedDir ?? '(plan only)'}\n`
-            : `\n✔ ${variant.plan.variant}: ${variant.tags?.tags[0]} ${variant.publish?.digest ?? variant.build?.digest} — smoke passed; ${pushed.length ? `pushed ${pushed.join(', ')}` : `not pushed (${variant.publish?.why})`}\n`);
+            : `\n✔ ${variant.plan.variant}: ${variant.tags?.tags[0]} ${servedDigest(variant)} — smoke passed; ${pushed.length ? `pushed ${pushed.join(', ')}` : `not pushed (${variant.publish?.why})`}\n`);
     }
     return 0;
 }

@@ -253,7 +253,6 @@ function readMetadataDigest(metadataFile: string): string {
   return digest;
 }
 
-/** Loads the OCI archive into the image store (attestations included) and tags it with every tag. */
 /**
  * The archive as the classic image store loads it: that store reads a Docker image archive's
  * manifest.json, not an OCI layout, so one naming the platform image's config and layers (the same
@@ -303,6 +302,11 @@ async function classicLoadable(
   return copy;
 }
 
+/** BuildKit's attestation manifests sit in an image index beside the platform images they describe. */
+export function isAttestationManifest(descriptor: { annotations?: Record<string, string> }): boolean {
+  return descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest';
+}
+
 function blobPath(digest: string): string {
   return `blobs/sha256/${digest.replace(/^sha256:/, '')}`;
 }
@@ -317,6 +321,7 @@ async function readArchiveJson(archive: string, member: string): Promise<Record<
   }
 }
 
+/** Loads the archive into the image store (attestations included where it keeps them) and tags it with every tag. */
 async function loadArchive(docker: DockerCli, archive: string, tags: readonly string[]): Promise<void> {
   const loaded = await docker.exec(['load', '--input', archive]);
   if (loaded.exitCode !== 0)
@@ -340,7 +345,7 @@ async function platformManifestDigests(archive: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (descriptors: Descriptor[], depth: number): Promise<void> => {
     for (const descriptor of descriptors) {
-      if (descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue;
+      if (isAttestationManifest(descriptor)) continue;
       const body = await read(blobPath(descriptor.digest));
       const inner = body?.manifests as Descriptor[] | undefined;
       if (inner && depth < 3) await walk(inner, depth + 1);

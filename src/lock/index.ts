@@ -12,6 +12,7 @@ export { platformMachine } from '../python/markers.js';
 
 import { type Lock, mergePlatformLocks } from './report.js';
 import { resolveLock } from './resolve.js';
+import { resolverFiles } from './resolver-files.js';
 
 export type { Lock, LockedPackage } from './report.js';
 
@@ -31,11 +32,14 @@ export async function lock(
 ): Promise<Lock> {
   const platforms = plan.platforms.length > 0 ? plan.platforms : [null];
   const locks: { machine: string; lock: Lock }[] = [];
+  // The project files the resolver gets are the same for every platform: read them once.
+  let sent: string | undefined;
+  const resolverInput = () => (sent ??= JSON.stringify(resolverFiles(spec, plan, contextDir)));
   for (const platform of platforms) {
     const platformLock =
       plan.lockSource.kind === 'convert'
         ? convertLock(plan, spec, plan.lockSource.lockfile, reader, platform)
-        : await resolveLock(plan, spec, contextDir, docker, credentials, platform);
+        : await resolveLock(plan, spec, resolverInput, docker, credentials, platform);
     locks.push({ machine: platformMachine(platform ?? 'linux/amd64'), lock: platformLock });
   }
   const [only] = locks;

@@ -11,7 +11,6 @@ import type { SourceRef } from '../source.js';
 import { excerpt, hasControlCharacters, quoted } from '../text.js';
 import { resolverArgs } from './args.js';
 import { type Lock, lockFromReport, parseReport } from './report.js';
-import { resolverFiles } from './resolver-files.js';
 
 const RESOLVER_SCRIPT = readFileSync(new URL('./resolve.py', import.meta.url), 'utf8');
 const MARKER = 'ML_CONTAINER_RESOLVE_REPORT ';
@@ -22,7 +21,8 @@ export const RESOLVE_TIMEOUT_SECONDS = 30 * 60;
 export async function resolveLock(
   plan: BuildPlan,
   spec: EnvironmentSpec,
-  contextDir: string,
+  /** The project files pip reads (resolverFiles), as sent on the resolver's stdin; read when first needed. */
+  projectInput: () => string,
   docker: DockerCli,
   credentials: Credentials,
   platform: string | null,
@@ -36,7 +36,7 @@ export async function resolveLock(
   const failed = `could not resolve ${plan.requirementsFile} in ${plan.base.image}${platform ? ` for ${platform}` : ''}`;
   const containerName = `ml-container-resolve-${randomBytes(6).toString('hex')}`;
   const result = await docker.exec(resolverArgs(plan, RESOLVER_SCRIPT, { platform, containerName }), {
-    input: JSON.stringify(resolverFiles(spec, plan, contextDir)),
+    input: projectInput(),
     env: plan.privateIndexes ? { ...process.env, ML_CONTAINER_INDEXES: JSON.stringify(indexes) } : undefined,
     timeoutMs: RESOLVE_TIMEOUT_SECONDS * 1000,
     onTimeout: async () => {

@@ -2,7 +2,7 @@ import { builderArgs, type DockerCli, outputTail } from '../adapters/docker.js';
 import type { ProcessResult } from '../adapters/process.js';
 import { remoteDigest, remoteRawManifest } from '../adapters/registry.js';
 import { UserError } from '../errors.js';
-import { type BuildResult, reExport } from '../image/index.js';
+import { type BuildResult, isAttestationManifest, reExport } from '../image/index.js';
 import type { Credentials } from '../plan/credentials.js';
 import { listed } from '../text.js';
 
@@ -30,8 +30,6 @@ export interface Pushed {
   digest: string;
 }
 
-type Attempt<T> = { ok: true; value: T } | { ok: false; error: UserError };
-
 /**
  * Pushes the tested image under each tag, retrying with backoff, and counts a tag as pushed only
  * when the registry, read back, serves the image that was smoke-tested (BuildResult.pushCheck says
@@ -48,15 +46,9 @@ export async function push(
   const pushed: string[] = [];
   let served = built.digest;
   for (const tag of tags) {
-    await withRetries(options, `push of ${tag}`, async () => {
-      const result = await options.docker.exec(['push', tag]);
-      return result.exitCode === 0
-        ? { ok: true, value: undefined }
-        : {
-            ok: false,
-            error: new UserError(`push of ${tag} failed`, 'publish', undefined, outputTail(result)),
-          };
-    });
+    await withRetries(options, `push of ${tag}`, () =>
+      commandOrFail(options.docker, ['push', tag], `push of ${tag} failed`),
+    );
     served = await checkStorePush(tag, built, options.docker, builder);
     pushed.push(tag);
     options.onPushed?.(tag, served);
@@ -111,30 +103,20 @@ async function pushArchiveRoute(
     throw new UserError('the tested archive named no image manifest to compare the registry with', 'publish');
   }
   const repository = repositoryOf(first);
-  const digest = await withRetries(options, `export of the tested build to ${repository}`, async () => {
-    try {
-      return { ok: true, value: await reExport(built, repository, options) };
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      return { ok: false, error };
-    }
-  });
+  const digest = await withRetries(options, `export of the tested build to ${repository}`, () =>
+    reExport(built, repository, options),
+  );
   // Untagged so far: nothing under a tag until the export is seen to be the tested build.
   await checkManifests(atDigest(first, digest), built, options.docker, builder);
   const pushed: string[] = [];
   for (const tag of tags) {
-    await withRetries(options, `tagging ${tag}`, async () => {
-      const result = await options.docker.exec([
-        ...['buildx', 'imagetools', 'create', ...builderArgs(builder)],
-        ...['--tag', tag, `${repository}@${digest}`],
-      ]);
-      return result.exitCode === 0
-        ? { ok: true, value: undefined }
-        : {
-            ok: false,
-            error: new UserError(`tagging ${tag} failed`, 'publish', undefined, outputTail(result)),
-          };
-    });
+    await withRetries(options, `tagging ${tag}`, () =>
+      commandOrFail(
+        options.docker,
+        ['buildx', 'imagetools', 'create', ...builderArgs(builder), '--tag', tag, `${repository}@${digest}`],
+        `tagging ${tag} failed`,
+      ),
+    );
     const remote = await remoteDigest(options.docker, tag, builder);
     if (remote.digest !== digest) {
       throw differs(
@@ -172,10 +154,7 @@ function platformManifests(index: Record<string, unknown> | null, reference: str
   const manifests = index.manifests;
   if (!Array.isArray(manifests)) return index.config ? [reference.slice(reference.lastIndexOf('@') + 1)] : [];
   return manifests
-    .filter(
-      (entry: { annotations?: Record<string, string> }) =>
-        entry.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest',
-    )
+    .filter((entry: { annotations?: Record<string, string> }) => !isAttestationManifest(entry))
     .map((entry: { digest?: unknown }) => String(entry.digest))
     .sort();
 }
@@ -195,22 +174,22 @@ function atDigest(reference: string, digest: string): string {
   return `${repositoryOf(reference)}@${digest}`;
 }
 
-async function withRetries<T>(
-  options: PushOptions,
-  what: string,
-  attempt: () => Promise<Attempt<T>>,
-): Promise<T> {
+async function commandOrFail(docker: DockerCli, args: string[], failed: string): Promise<void> {
+  const result = await docker.exec(args);
+  if (result.exitCode !== 0) throw new UserError(failed, 'publish', undefined, outputTail(result));
+}
+
+/** Runs `attempt` until it stops failing with a UserError, backing off between tries; other errors end it at once. */
+async function withRetries<T>(options: PushOptions, what: string, attempt: () => Promise<T>): Promise<T> {
   const attempts = options.attempts ?? 3;
   for (let count = 1; ; count++) {
-    const outcome = await attempt();
-    if (outcome.ok) return outcome.value;
-    if (count >= attempts) {
-      throw new UserError(
-        `${what} failed after ${attempts} attempts`,
-        'publish',
-        undefined,
-        outcome.error.detail,
-      );
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      if (count >= attempts) {
+        throw new UserError(`${what} failed after ${attempts} attempts`, 'publish', undefined, error.detail);
+      }
     }
     const wait = (options.backoffMs ?? 2000) * 2 ** (count - 1);
     options.log?.(`${what} failed (attempt ${count}/${attempts}); retrying in ${wait / 1000}s`);

@@ -9,7 +9,7 @@ export function outputs(report: RunReport): Record<string, string> {
   const tags = report.variants.flatMap((variant) => variant.tags?.tags ?? []);
   return {
     image: first?.tags?.tags[0] ?? '',
-    digest: first ? imageDigest(first) : '',
+    digest: (first ? servedDigest(first) : null) ?? '',
     tags: tags.join('\n'),
     pushed: String(report.variants.some((variant) => (variant.publish?.pushed.length ?? 0) > 0)),
     variant: report.variants.map((variant) => variant.plan.variant).join(','),
@@ -22,11 +22,6 @@ export function outputs(report: RunReport): Record<string, string> {
   };
 }
 
-/** What the registry serves once pushed (the classic store makes the manifest then), else what was built. */
-function imageDigest(variant: VariantReport): string {
-  return variant.publish?.digest ?? variant.build?.digest ?? '';
-}
-
 /** Each variant's image, where `image` and `digest` describe the first variant only. */
 function variantImages(report: RunReport) {
   return Object.fromEntries(
@@ -34,7 +29,7 @@ function variantImages(report: RunReport) {
       variant.plan.variant,
       {
         image: variant.tags?.tags[0] ?? '',
-        digest: imageDigest(variant),
+        digest: servedDigest(variant) ?? '',
         tags: variant.tags?.tags ?? [],
         pushed: variant.publish?.pushed ?? [],
       },
@@ -58,7 +53,7 @@ export function metadata(report: RunReport) {
       base: { image: variant.plan.base.image, digest: variant.plan.base.digest },
       lock: variant.lock ? { sha256: variant.lock.sha256, packages: variant.lock.packages.length } : null,
       frameworks: frameworkVersions(variant),
-      digest: variant.publish?.digest ?? variant.build?.digest ?? null,
+      digest: servedDigest(variant),
       image_id: variant.build?.imageId ?? null,
       manifest_digest: variant.build?.manifestDigest ?? null,
       reproducible: variant.build?.reproducible ?? false,
@@ -89,4 +84,12 @@ export function metadata(report: RunReport) {
     notes: report.notes,
     error: report.error ? { phase: report.error.phase, message: report.error.located } : null,
   };
+}
+
+/**
+ * The image's digest as the registry serves it once pushed (the classic store makes that manifest
+ * at push time), else as built; null before the build.
+ */
+export function servedDigest(variant: VariantReport): string | null {
+  return variant.publish?.digest ?? variant.build?.digest ?? null;
 }

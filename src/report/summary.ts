@@ -1,6 +1,7 @@
 import { describeBuilder } from '../image/builder.js';
 import type { BuildResult } from '../image/index.js';
 import { oneLine } from '../text.js';
+import { servedDigest } from './outputs.js';
 import type { RunReport, VariantReport } from './run-report.js';
 
 /** A job summary a person reads instead of the log: what was found and why, what was built, tested and pushed. */
@@ -117,7 +118,7 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
   lines.push('');
   if (variant.build) {
     lines.push(`### Image${title}`, '', '| | |', '| --- | --- |');
-    lines.push(`| Digest | \`${variant.publish?.digest ?? variant.build.digest}\` |`);
+    lines.push(`| Digest | \`${servedDigest(variant)}\` |`);
     if (variant.publish?.digest && variant.publish.digest !== variant.build.digest) {
       lines.push(
         `| Tested image ID | \`${variant.build.imageId ?? variant.build.digest}\` (the registry's manifest holds it) |`,
