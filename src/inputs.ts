@@ -1,12 +1,12 @@
 import { Util } from '@docker/actions-toolkit/lib/util.js';
 import { projectFolderPath } from './adapters/project-folder.js';
+import { type DockerfileInputs, parseDockerfileInputs } from './dockerfile-inputs.js';
 import { UserError } from './errors.js';
 import type { BuildNetwork, CacheBackend } from './plan/types.js';
 
 /**
  * Every action input, once. action.yml is checked against this table by a unit test, so the two
- * cannot drift. `planned` names the issue that will implement an input: setting it fails clearly
- * instead of being ignored.
+ * cannot drift.
  */
 export const inputTable = [
   {
@@ -109,7 +109,17 @@ export const inputTable = [
     description:
       "The buildx builder to build with (as docker/build-push-action): empty takes `BUILDX_BUILDER`, else the current builder. The README's table says what each driver (`docker`, `docker-container`, `remote`, `kubernetes`) keeps.",
   },
-  { name: 'file', default: '', planned: 4, description: 'Use this Dockerfile instead of the generated one.' },
+  {
+    name: 'file',
+    default: '',
+    description:
+      "The project's own Dockerfile, relative to `context`, built instead of the generated one (with `context` as its build context): detection still feeds the smoke test, which loads and predicts every model inside that image, and labels, provenance, tags and push rules stay as they are. No lock is made: the Dockerfile installs what it installs.",
+  },
+  {
+    name: 'target',
+    default: '',
+    description: 'The stage of `file` to build (buildx `--target`), as in docker/build-push-action.',
+  },
   {
     name: 'platforms',
     default: '',
@@ -139,12 +149,17 @@ export const inputTable = [
     description:
       'Token BuildKit lists `gha` cache entries with through the GitHub API, which is not rate-limited like the cache API (as docker/build-push-action does).',
   },
-  { name: 'build-args', default: '', planned: 4, description: 'Build arguments, `KEY=value`, one per line.' },
+  {
+    name: 'build-args',
+    default: '',
+    description:
+      "Build arguments for `file`, `KEY=value`, one per line (docker/build-push-action's syntax). BuildKit records them in the provenance attestation: pass secrets with `secrets`.",
+  },
   {
     name: 'secrets',
     default: '',
-    planned: 4,
-    description: 'Build secrets, `id=value`, one per line (private index credentials).',
+    description:
+      "Build secrets for `file`, `id=value`, one per line (docker/build-push-action's syntax), mounted with `RUN --mount=type=secret,id=<id>`: masked in the log, never a build argument, a layer or provenance. Withheld from a fork's pull request unless `allow-fork-credentials`.",
   },
   {
     name: 'extra-index-urls',
@@ -187,13 +202,13 @@ export const inputTable = [
     description:
       'Fail when the generated files committed in `write-generated` (default `.ml-container`) differ from a fresh plan, showing the diff in the job summary.',
   },
-] as const satisfies readonly { name: string; default: string; description: string; planned?: number }[];
+] as const satisfies readonly { name: string; default: string; description: string }[];
 
 export type InputName = (typeof inputTable)[number]['name'];
 export type Variant = 'auto' | 'cpu' | 'gpu';
 export type { BuildNetwork, CacheBackend } from './plan/types.js';
 
-export interface Inputs {
+export interface Inputs extends DockerfileInputs {
   context: string;
   /** Relative to `context`; null lets detect choose the manifest at the top of `context`. */
   dependencyFile: string | null;
@@ -238,14 +253,6 @@ export function parseInputs(read: InputSource): Inputs {
     const value = read(name).trim();
     return value === '' ? (inputTable.find((input) => input.name === name)?.default ?? '') : value;
   };
-  for (const input of inputTable) {
-    if ('planned' in input && read(input.name).trim() !== '') {
-      throw new UserError(
-        `input '${input.name}' is not implemented yet (planned in issue #${input.planned}); remove it to continue`,
-        'inputs',
-      );
-    }
-  }
   const inputs: Inputs = {
     context: get('context'),
     dependencyFile: get('dependency-file') || null,
@@ -289,7 +296,9 @@ export function parseInputs(read: InputSource): Inputs {
       ? projectFolderPath(get('write-generated'), 'write-generated')
       : null,
     checkGenerated: parseBoolean('check-generated', get('check-generated')),
+    ...parseDockerfileInputs(read),
   };
+  checkDockerfileInputs(inputs);
   if (inputs.smokeExpected && !inputs.smokeCommand) {
     throw new UserError(
       "input 'smoke-expected' compares the output of 'smoke-command', which is not set",
@@ -377,4 +386,33 @@ function parseLabels(value: string): Record<string, string> {
     labels[line.slice(0, equals).trim()] = line.slice(equals + 1).trim();
   }
   return labels;
+}
+
+/** Inputs that mean something only beside `file`, or nothing beside it: refused, never ignored. */
+function checkDockerfileInputs(inputs: Inputs): void {
+  if (!inputs.file) {
+    const set = [
+      ...(inputs.target ? ['target'] : []),
+      ...(inputs.buildArgs.length > 0 ? ['build-args'] : []),
+      ...(inputs.secrets.length > 0 ? ['secrets'] : []),
+    ];
+    if (set.length > 0) {
+      throw new UserError(
+        `input${set.length > 1 ? 's' : ''} ${set.map((name) => `'${name}'`).join(', ')} go${set.length > 1 ? '' : 'es'} to the project's own Dockerfile (input 'file'); the generated Dockerfile reads none (its index credentials come from 'index-url' and the extra indexes)`,
+        'inputs',
+      );
+    }
+    return;
+  }
+  for (const [name, set] of [
+    ['write-generated', inputs.writeGenerated !== null],
+    ['check-generated', inputs.checkGenerated],
+  ] as const) {
+    if (set) {
+      throw new UserError(
+        `input '${name}' keeps the generated Dockerfile and lock, and input 'file' builds the project's own: nothing is generated`,
+        'inputs',
+      );
+    }
+  }
 }

@@ -22,6 +22,11 @@ export async function run(): Promise<void> {
     // Index credentials never reach the log, whatever prints them.
     for (const secret of secretsOf(credentialsOf(inputIndexUrls(inputs)))) core.setSecret(secret);
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
+    // Masked here, not where they are parsed: the CLI must not print the runner's mask command.
+    // The runner masks a registered value line by line only when each line is registered.
+    for (const secret of inputs.secrets)
+      for (const part of [secret.value, ...secret.value.split(/\r?\n/)])
+        if (part.trim()) core.setSecret(part);
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     // A file name with a line break names no file an annotation could point at.
     const annotate = (source?: SourceRef): core.AnnotationProperties | undefined =>

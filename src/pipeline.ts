@@ -22,6 +22,7 @@ import { readExpected } from './smoke/expected.js';
 import { buildImage } from './steps/build-image.js';
 import { reportDetected } from './steps/detected.js';
 import { keepGenerated } from './steps/keep-generated.js';
+import { copyOwnDockerfile } from './steps/own-dockerfile.js';
 import { pinBases } from './steps/pin-bases.js';
 import { prepareBuilder } from './steps/prepare-builder.js';
 import { publishImage } from './steps/publish-image.js';
@@ -90,12 +91,21 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     const prepared: Prepared[] = [];
     for (const variant of variants) {
       const { plan } = variant;
+      const generatedDir = renderDir(workRoot, plan.variant, variants.length > 1);
+      const { dockerfile } = plan;
+      if (dockerfile.kind === 'project') {
+        const copied = await step('render', "Copy the project's Dockerfile", async () =>
+          copyOwnDockerfile(dockerfile, reader, generatedDir, logger),
+        );
+        Object.assign(variant.report, copied);
+        prepared.push({ ...variant, lock: null, ...copied });
+        continue;
+      }
       const locked = await step('lock', `Lock the ${plan.variant} dependencies with hashes`, async () =>
         lock(plan, spec, run.contextDir, docker, reader, credentials),
       );
       variant.report.lock = locked;
       logger.info(`${locked.packages.length} packages pinned, lock sha256 ${locked.sha256}`);
-      const generatedDir = renderDir(workRoot, plan.variant, variants.length > 1);
       const rendered = await step('render', `Render the ${plan.variant} Dockerfile`, async () =>
         renderVariant(plan, locked, generatedDir, logger),
       );
@@ -150,6 +160,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         ...tools,
         builder: builder.name,
         credentials,
+        secrets: run.dockerfileInputs.secrets,
       });
     }
   } catch (error) {

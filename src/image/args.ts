@@ -1,4 +1,5 @@
 import { builderArgs } from '../adapters/docker.js';
+import type { BuildArg } from '../dockerfile-inputs.js';
 import { networkArgs } from '../lock/args.js';
 import type { BuildPlan } from '../plan/types.js';
 import { GENERATED_CONTEXT, PIP_CONFIG_SECRET } from '../render/dockerfile.js';
@@ -15,6 +16,12 @@ export interface BuildRequest {
   sbomGenerator?: string | null;
   /** A file holding pip's configuration with credentials, passed as a BuildKit secret. */
   pipConfigSecret?: string;
+  /** The project's own Dockerfile's stage to build (input 'target'). */
+  target?: string | null;
+  /** Input 'build-args'. */
+  buildArgs?: readonly BuildArg[];
+  /** Input 'secrets', each written to a private file: a value never reaches an argument. */
+  secretFiles?: readonly { id: string; path: string }[];
   /** The commit time, so timestamps in the image are the commit's and two builds match. */
   sourceDateEpoch: number | null;
   /**
@@ -46,8 +53,11 @@ export function buildxArgs(plan: BuildPlan, request: BuildRequest): string[] {
     ...builderArgs(request.builder),
     '--file',
     request.dockerfile,
-    '--build-context',
-    `${GENERATED_CONTEXT}=${request.generatedDir}`,
+    // The project's own Dockerfile has nothing to take from the generated files.
+    ...(plan.dockerfile.kind === 'generated'
+      ? ['--build-context', `${GENERATED_CONTEXT}=${request.generatedDir}`]
+      : []),
+    ...(request.target ? ['--target', request.target] : []),
     ...networkArgs(plan.network),
     ...(plan.network === 'host' ? ['--allow', 'network.host'] : []),
     ...(plan.platforms.length > 0 ? ['--platform', plan.platforms.join(',')] : []),
@@ -58,6 +68,8 @@ export function buildxArgs(plan: BuildPlan, request: BuildRequest): string[] {
     ...(request.pipConfigSecret
       ? ['--secret', `id=${PIP_CONFIG_SECRET},src=${request.pipConfigSecret}`]
       : []),
+    ...(request.secretFiles ?? []).flatMap((secret) => ['--secret', `id=${secret.id},src=${secret.path}`]),
+    ...(request.buildArgs ?? []).flatMap((arg) => ['--build-arg', `${arg.name}=${arg.value}`]),
     ...(request.sourceDateEpoch === null
       ? []
       : ['--build-arg', `SOURCE_DATE_EPOCH=${request.sourceDateEpoch}`]),

@@ -39,7 +39,10 @@ export interface CacheRequest {
 export interface CacheFacts {
   /** The builder can export a cache at all. */
   canExport: boolean;
-  /** The lock's sha256: a `local` cache saved under it is exactly this dependency set's. */
+  /**
+   * The lock's sha256 (the project's own Dockerfile's without one): a `local` cache saved under it
+   * is exactly this dependency set's.
+   */
   lockSha256: string;
 }
 

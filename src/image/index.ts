@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type DockerCli, outputTail } from '../adapters/docker.js';
 import { runProcess } from '../adapters/process.js';
 import type { DriverRoute } from '../data/builder-drivers.js';
+import type { BuildArg, BuildSecret } from '../dockerfile-inputs.js';
 import { UserError } from '../errors.js';
 import { type Credentials, pipConfig, withCredentials } from '../plan/credentials.js';
 import type { BuildPlan } from '../plan/types.js';
@@ -64,6 +65,8 @@ export async function build(
     /** The SBOM generator, pinned by digest; null for no SBOM. */
     sbomGenerator?: string | null;
     credentials?: Credentials;
+    /** Inputs 'build-args' and 'secrets', for the project's own Dockerfile. */
+    dockerfileInputs?: { buildArgs: readonly BuildArg[]; secrets: readonly BuildSecret[] };
     /** The commit time in seconds; null when unknown, and then the build is not reproducible. */
     sourceDateEpoch: number | null;
     /** Take the reproducible route (rewritten timestamps, an OCI archive then loaded) when the builder can. */
@@ -102,6 +105,9 @@ async function runBuild(
     provenance,
     sbomGenerator: options.sbomGenerator ?? null,
     pipConfigSecret,
+    target: plan.dockerfile.kind === 'project' ? plan.dockerfile.target : null,
+    buildArgs: options.dockerfileInputs?.buildArgs ?? [],
+    secretFiles: writeSecretFiles(options.dockerfileInputs?.secrets ?? [], workDir),
     sourceDateEpoch: options.sourceDateEpoch,
     // A builder outside the engine sends its image back as an archive, always; the docker driver
     // writes one only for the reproducible route, which its classic store cannot take.
@@ -170,9 +176,9 @@ async function runBuild(
     pushCheck: archiveRoute ? 'manifests' : options.builder.containerdStore ? 'index' : 'config',
     imageId: imageId?.startsWith('sha256:') ? imageId : null,
     platformManifests: manifests,
-    // The secret file is gone with this build's folder: reExport writes it again.
+    // The secret files are gone with this build's folder: reExport writes them again.
     reExport: archiveRoute
-      ? { plan, request: { ...request, ociArchive: null, pipConfigSecret: undefined } }
+      ? { plan, request: { ...request, ociArchive: null, pipConfigSecret: undefined, secretFiles: [] } }
       : null,
     imageRef,
     sizeBytes: size !== undefined && /^\d+$/.test(size) ? Number(size) : null,
@@ -192,7 +198,13 @@ async function runBuild(
 export async function reExport(
   built: BuildResult,
   repository: string,
-  options: { docker: DockerCli; credentials?: Credentials; onOutput?: (chunk: string) => void },
+  options: {
+    docker: DockerCli;
+    credentials?: Credentials;
+    /** Input 'secrets' again: the export runs the build's steps where its cache lacks them. */
+    secrets?: readonly BuildSecret[];
+    onOutput?: (chunk: string) => void;
+  },
 ): Promise<string> {
   if (!built.reExport)
     throw new Error('reExport: this build was loaded by its engine, not sent back as an archive');
@@ -205,6 +217,7 @@ export async function reExport(
       pushByDigest: repository,
       metadataFile: join(workDir, 'metadata.json'),
       pipConfigSecret: writePipConfigSecret(plan, options.credentials, workDir),
+      secretFiles: writeSecretFiles(options.secrets ?? [], workDir),
       // Writing the cache again is the build's job; this export reads it.
       cacheTo: [],
     };
@@ -243,6 +256,15 @@ function writePipConfigSecret(
     { mode: 0o600 },
   );
   return file;
+}
+
+/** Each build secret as a file only this user reads, in the build's private folder, deleted with it. */
+function writeSecretFiles(secrets: readonly BuildSecret[], workDir: string): { id: string; path: string }[] {
+  return secrets.map((secret, index) => {
+    const path = join(workDir, `secret-${index}`);
+    writeFileSync(path, secret.value, { mode: 0o600 });
+    return { id: secret.id, path };
+  });
 }
 
 function readMetadataDigest(metadataFile: string): string {

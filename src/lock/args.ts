@@ -1,5 +1,5 @@
 import type { BuildPlan } from '../plan/types.js';
-import { pinnedBase } from '../plan/types.js';
+import { baseOf, pinnedBase } from '../plan/types.js';
 import { RESOLVER_FILES_MAX_BYTES, RESOLVER_PROJECT_DIR } from './resolver-files.js';
 
 /**
@@ -65,7 +65,7 @@ export function resolverArgs(
     RESOLVER_PROJECT_DIR,
     '--entrypoint',
     'python3',
-    pinnedBase(plan.base),
+    pinnedBase(baseOf(plan)),
     '-c',
     script,
     JSON.stringify(request),

@@ -7,9 +7,10 @@ import { listed } from '../text.js';
 import { credentialsOf, stripCredentials } from './credentials.js';
 import { chooseStrategy, cudaIndexFor, systemCudaBase } from './gpu.js';
 import { checkLfsPointers, unfetchedModels } from './lfs.js';
+import { ownDockerfileVariant } from './own-dockerfile.js';
 import { checkInputs } from './safe-values.js';
 import { chooseSystemPackages } from './system-packages.js';
-import type { BaseImage, BuildPlan, Decision, LockSource, Strategy } from './types.js';
+import type { BaseImage, BuildPlan, Decision, DockerfileSource, LockSource, Strategy } from './types.js';
 
 export type { BuildPlan, Decision } from './types.js';
 export { pinnedBase } from './types.js';
@@ -17,6 +18,8 @@ export { pinnedBase } from './types.js';
 export interface PlanContext {
   /** Whether the project ships its own .dockerignore. */
   hasDockerignore: boolean;
+  /** The project's own Dockerfile (input 'file'); absent or generated renders one. */
+  dockerfile?: DockerfileSource;
 }
 
 const TORCH_FAMILY = ['torch', 'torchvision', 'torchaudio'];
@@ -24,6 +27,8 @@ const TORCH_FAMILY = ['torch', 'torchvision', 'torchaudio'];
 /** Turns what detect found and what the user asked for into one plan per variant. Pure. */
 export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext): BuildPlan[] {
   checkInputs(inputs);
+  const dockerfile: DockerfileSource = context.dockerfile ?? { kind: 'generated' };
+  const own = dockerfile.kind === 'project';
   const shared: Decision[] = [];
   const python = inputs.pythonVersion ?? spec.python.version;
   shared.push({
@@ -31,7 +36,7 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
     choice: python,
     why: inputs.pythonVersion ? "input 'python-version'" : spec.python.source,
   });
-  if (!supportedPythons.includes(python) && !inputs.baseImage) {
+  if (!own && !supportedPythons.includes(python) && !inputs.baseImage) {
     throw new UserError(
       `Python ${python} has no base image in src/data/compat.json (supported: ${supportedPythons.join(', ')}); set 'base-image'`,
       'plan',
@@ -101,12 +106,13 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
     });
   }
 
-  return chooseVariants(spec, inputs).map(({ variant, why }) => {
+  const variants = chooseVariants(spec, inputs);
+  return (own ? [ownDockerfileVariant(variants, dockerfile, shared)] : variants).map(({ variant, why }) => {
     const decisions: Decision[] = [{ topic: 'variant', choice: variant, why }, ...shared];
     const strategy: Strategy = variant === 'cpu' ? 'cpu' : chooseStrategy(spec, decisions);
     const cuda = variant === 'gpu' ? spec.cuda : null;
     if (cuda) decisions.push({ topic: 'cuda', choice: cuda.version, why: cuda.source });
-    const base = chooseBase(python, strategy, cuda?.version ?? null, inputs, decisions);
+    const base = own ? null : chooseBase(python, strategy, cuda?.version ?? null, inputs, decisions);
     const variantIndexes = [...extraIndexUrls];
     const torch = spec.dependencies.requirements.filter((requirement) =>
       TORCH_FAMILY.includes(requirement.name),
@@ -139,9 +145,10 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       strategy,
       cuda,
       python,
+      dockerfile,
       base,
       pythonInstaller:
-        strategy === 'system-cuda' && !inputs.baseImage
+        strategy === 'system-cuda' && !inputs.baseImage && !own
           ? { image: pythonInstaller.image, digest: null }
           : null,
       indexUrl,

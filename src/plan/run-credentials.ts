@@ -8,7 +8,7 @@ import { trustNotes } from './trust.js';
  * project's own indexes, and the notes saying what its trust policy withholds.
  */
 export function runCredentials(
-  run: Pick<RunPlan, 'trust' | 'inputIndexUrls' | 'cache'>,
+  run: Pick<RunPlan, 'trust' | 'inputIndexUrls' | 'cache' | 'dockerfileInputs'>,
   spec: EnvironmentSpec,
 ): { credentials: Credentials; notes: string[] } {
   // The inputs' last: for one index, the workflow's credentials win over those a repository writes.
@@ -19,6 +19,11 @@ export function runCredentials(
   ]);
   return {
     credentials: run.trust.credentialsWithheld ? new Map<string, string>() : given,
-    notes: trustNotes(run.trust, [...given.keys()], run.cache.wouldWrite),
+    notes: trustNotes(
+      run.trust,
+      [...given.keys()],
+      run.cache.wouldWrite,
+      run.dockerfileInputs.withheldSecrets,
+    ),
   };
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { RunContext } from '../context.js';
 import type { DetectOptions } from '../detect/index.js';
+import type { BuildArg, BuildSecret } from '../dockerfile-inputs.js';
 import type { CacheBackend, Inputs } from '../inputs.js';
 import { type PushDecision, pushDecision } from '../publish/policy.js';
 import type { SmokeSettings } from '../smoke/index.js';
@@ -8,6 +9,7 @@ import { inputIndexUrls } from './credentials.js';
 import { type GeneratedFolder, generatedFolder } from './generated.js';
 import { type ReproducibleRoute, reproducibleRoute, sourceDateEpoch } from './reproducible.js';
 import { type TrustPolicy, trustPolicy } from './trust.js';
+import type { DockerfileSource } from './types.js';
 
 /**
  * The decisions about the run as a whole, made once from the inputs and the event before detect:
@@ -39,6 +41,18 @@ export interface RunPlan {
   builderWants: { cache: CacheBackend; provenance: boolean; reproducible: boolean };
   provenance: boolean;
   sbom: { sbom: boolean; generator: string };
+  /** The generated Dockerfile, or the project's own (input 'file'). */
+  dockerfile: DockerfileSource;
+  /** What the project's own Dockerfile is built with; kept out of every plan and report. */
+  dockerfileInputs: DockerfileBuildInputs;
+}
+
+export interface DockerfileBuildInputs {
+  buildArgs: BuildArg[];
+  /** Those the build gets: none when the trust policy withholds credentials. */
+  secrets: BuildSecret[];
+  /** The ids of the secrets withheld, for the note that says so. */
+  withheldSecrets: string[];
 }
 
 export interface CachePlan {
@@ -109,6 +123,14 @@ export function planRun(inputs: Inputs, context: RunContext): RunPlan {
     },
     provenance: inputs.provenance,
     sbom: { sbom: inputs.sbom, generator: inputs.sbomGenerator },
+    dockerfile: inputs.file
+      ? { kind: 'project', path: inputs.file, target: inputs.target, why: "input 'file'" }
+      : { kind: 'generated' },
+    dockerfileInputs: {
+      buildArgs: inputs.buildArgs,
+      secrets: trust.credentialsWithheld ? [] : inputs.secrets,
+      withheldSecrets: trust.credentialsWithheld ? inputs.secrets.map((secret) => secret.id) : [],
+    },
   };
 }
 

@@ -33,6 +33,7 @@ export function trustNotes(
   trust: TrustPolicy,
   credentialed: readonly string[],
   wouldWriteCache: boolean,
+  withheldSecrets: readonly string[] = [],
 ): string[] {
   const notes: string[] = [];
   if (trust.cacheWithheld && wouldWriteCache) {
@@ -44,6 +45,13 @@ export function trustNotes(
     notes.push(
       oneLine(
         `credentials for ${listed(credentialed)} withheld from the resolver and the build: ${trust.credentialsWithheld}, whose requirements may run build scripts; set '${ALLOW_FORK_CREDENTIALS}: true' to hand them over`,
+      ),
+    );
+  }
+  if (trust.credentialsWithheld && withheldSecrets.length > 0) {
+    notes.push(
+      oneLine(
+        `build secrets ${listed(withheldSecrets.map((id) => `'${id}'`))} withheld from the build: ${trust.credentialsWithheld}, whose Dockerfile chooses what reads them; set '${ALLOW_FORK_CREDENTIALS}: true' to hand them over`,
       ),
     );
   }

@@ -25,6 +25,14 @@ export type Strategy = 'cpu' | 'pip-cuda' | 'system-cuda';
 /** How the lock is made: resolved from requirements, or converted from a lock the project has. */
 export type LockSource = { kind: 'resolve' } | { kind: 'convert'; lockfile: string };
 
+/**
+ * The Dockerfile a variant is built from: rendered from the plan and lock, or the project's own
+ * (input 'file'), which installs what it installs: then no lock is made and no base is chosen.
+ */
+export type DockerfileSource =
+  | { kind: 'generated' }
+  | { kind: 'project'; path: string; target: string | null; why: string };
+
 /** Plan's output: one per variant, read by every later phase. */
 export interface BuildPlan {
   variant: 'cpu' | 'gpu';
@@ -33,7 +41,9 @@ export interface BuildPlan {
   /** CUDA major.minor of a GPU variant (major only when that is all the project says). */
   cuda: { version: string; source: string } | null;
   python: string;
-  base: BaseImage;
+  dockerfile: DockerfileSource;
+  /** null when the project's own Dockerfile chooses its base. */
+  base: BaseImage | null;
   /**
    * system-cuda only: the image Python is installed with (uv, pinned like the base), since
    * nvidia/cuda images carry no Python of their own.
@@ -73,4 +83,13 @@ export interface BuildPlan {
 export function pinnedBase(base: BaseImage): string {
   if (!base.digest) throw new Error(`base image ${base.image} has not been pinned to a digest`);
   return `${base.image}@${base.digest}`;
+}
+
+/** The base of a plan the action renders a Dockerfile for: lock and render run for no other. */
+export function baseOf(plan: Pick<BuildPlan, 'base' | 'dockerfile'>): BaseImage {
+  if (!plan.base)
+    throw new Error(
+      `a plan building ${plan.dockerfile.kind === 'project' ? plan.dockerfile.path : 'a generated Dockerfile'} has no base to lock or render with`,
+    );
+  return plan.base;
 }

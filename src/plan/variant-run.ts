@@ -7,6 +7,7 @@ import type { LabelPlan } from '../publish/labels.js';
 import type { PushDecision } from '../publish/policy.js';
 import { computeTags, imageName, type TagPlan, variantSuffix } from '../publish/tags.js';
 import { chooseVariants, type PlanContext, plan } from './index.js';
+import { ownDockerfileLabels } from './own-dockerfile.js';
 import type { RunPlan } from './run.js';
 import type { BuildPlan } from './types.js';
 
@@ -35,9 +36,11 @@ export function planVariants(
   context: RunContext,
   planContext: PlanContext,
 ): PlannedVariant[] {
-  const plans = plan(spec, inputs, planContext);
-  // Tags carry a variant suffix when the project has more than one variant, so a matrix's images never collide.
-  const projectVariants = chooseVariants(spec, { ...inputs, variant: 'auto' }).length;
+  const plans = plan(spec, inputs, { ...planContext, dockerfile: run.dockerfile });
+  // Tags carry a variant suffix when the project has more than one variant, so a matrix's images
+  // never collide; the project's own Dockerfile makes one image.
+  const projectVariants =
+    run.dockerfile.kind === 'project' ? 1 : chooseVariants(spec, { ...inputs, variant: 'auto' }).length;
   const folderName = basename(run.contextDir);
   const image = imageName(inputs, context, folderName);
   return plans.map((variantPlan) => {
@@ -51,6 +54,7 @@ export function planVariants(
         labels: {
           title: context.repository?.split('/')[1] ?? folderName,
           version: tags.tags[0]?.split(':').at(-1) ?? null,
+          own: run.dockerfile.kind === 'project' ? ownDockerfileLabels(variantPlan) : {},
           extra: inputs.labels,
         },
         cache: {

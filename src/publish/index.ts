@@ -1,6 +1,7 @@
 import { builderArgs, type DockerCli, outputTail } from '../adapters/docker.js';
 import type { ProcessResult } from '../adapters/process.js';
 import { remoteDigest, remoteRawManifest } from '../adapters/registry.js';
+import type { BuildSecret } from '../dockerfile-inputs.js';
 import { UserError } from '../errors.js';
 import { type BuildResult, isAttestationManifest, reExport } from '../image/index.js';
 import type { Credentials } from '../plan/credentials.js';
@@ -16,6 +17,8 @@ export interface PushOptions {
   builder?: string | null;
   /** For a re-export: the private indexes' credentials, which the build's secret held. */
   credentials?: Credentials;
+  /** For a re-export: input 'secrets', which the build was given. */
+  secrets?: readonly BuildSecret[];
   attempts?: number;
   backoffMs?: number;
   log?: (message: string) => void;

@@ -5,6 +5,11 @@ export interface LabelPlan {
   title: string;
   /** The first tag's version part; null when there is no tag to take it from. */
   version: string | null;
+  /**
+   * What the generated Dockerfile writes in its LABEL instruction, given to buildx instead when the
+   * project's own Dockerfile is built; empty otherwise.
+   */
+  own: Record<string, string>;
   /** The workflow's own labels (input 'labels'): they win over the computed ones. */
   extra: Record<string, string>;
 }
@@ -18,7 +23,7 @@ export function computeLabels(
   context: RunContext,
   modelDigests: Record<string, string>,
 ): Record<string, string> {
-  const labels: Record<string, string> = {};
+  const labels: Record<string, string> = { ...planned.own };
   const repoUrl = context.repository ? `${context.serverUrl}/${context.repository}` : null;
   labels['org.opencontainers.image.title'] = planned.title;
   if (repoUrl) {

@@ -1,6 +1,6 @@
 import type { Lock } from '../lock/report.js';
 import type { BuildPlan } from '../plan/types.js';
-import { pinnedBase } from '../plan/types.js';
+import { baseOf, pinnedBase } from '../plan/types.js';
 import { oneLine } from '../text.js';
 import { assertWritable } from './writable.js';
 
@@ -24,8 +24,8 @@ export function renderDockerfile(plan: BuildPlan, lock: Lock): string {
   ].join('');
   const cmd = plan.entrypoint ? JSON.stringify(['python', plan.entrypoint]) : JSON.stringify(['python']);
   const labels: [string, string][] = [
-    ['org.opencontainers.image.base.name', plan.base.image],
-    ['org.opencontainers.image.base.digest', plan.base.digest ?? ''],
+    ['org.opencontainers.image.base.name', baseOf(plan).image],
+    ['org.opencontainers.image.base.digest', baseOf(plan).digest ?? ''],
     ['io.github.ml-container.python', plan.python],
     ['io.github.ml-container.variant', plan.variant],
     ['io.github.ml-container.accelerator', plan.strategy],
@@ -117,11 +117,11 @@ function systemPackagesStep(plan: BuildPlan): string[] {
  * (pinned by digest like the base) from a python-build-standalone build uv verifies by checksum.
  */
 function baseStage(plan: BuildPlan): string[] {
-  if (!plan.pythonInstaller) return [`FROM ${pinnedBase(plan.base)} AS base`];
+  if (!plan.pythonInstaller) return [`FROM ${pinnedBase(baseOf(plan))} AS base`];
   return [
     `FROM ${pinnedBase(plan.pythonInstaller)} AS python-installer`,
     '',
-    `FROM ${pinnedBase(plan.base)} AS base`,
+    `FROM ${pinnedBase(baseOf(plan))} AS base`,
     'COPY --from=python-installer /uv /usr/local/bin/uv',
     'ENV UV_PYTHON_INSTALL_DIR=/opt/python',
     `RUN uv python install ${plan.python} \\`,

@@ -24,8 +24,8 @@ const absolutePath = matches(/^\/[A-Za-z0-9._/-]*$/);
  */
 export function assertWritable(plan: BuildPlan, labels: readonly (readonly [string, string])[]): void {
   const values: [string, string | null, Rule][] = [
-    ['base image', plan.base.image, imageReference],
-    ['base digest', plan.base.digest, digest],
+    ['base image', plan.base?.image ?? null, imageReference],
+    ['base digest', plan.base?.digest ?? null, digest],
     ['Python installer image', plan.pythonInstaller?.image ?? null, imageReference],
     ['Python installer digest', plan.pythonInstaller?.digest ?? null, digest],
     ['Python version', plan.python, version],

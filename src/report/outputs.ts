@@ -50,7 +50,7 @@ export function metadata(report: RunReport) {
       variant: variant.plan.variant,
       strategy: variant.plan.strategy,
       cuda: variant.plan.cuda?.version ?? null,
-      base: { image: variant.plan.base.image, digest: variant.plan.base.digest },
+      base: variant.plan.base ? { image: variant.plan.base.image, digest: variant.plan.base.digest } : null,
       lock: variant.lock ? { sha256: variant.lock.sha256, packages: variant.lock.packages.length } : null,
       frameworks: frameworkVersions(variant),
       digest: servedDigest(variant),

@@ -11,7 +11,8 @@ import type { SmokeResult } from '../smoke/index.js';
 
 /** What each step of a variant's way through the run leaves, in order. */
 export interface Locked {
-  lock: Lock;
+  /** null for the project's own Dockerfile, which installs what it installs. */
+  lock: Lock | null;
 }
 
 export interface Rendered {

@@ -105,7 +105,8 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
   const { plan } = variant;
   lines.push(`### Plan${title}`, '', '| Decision | Choice | Why |', '| --- | --- | --- |');
   for (const decision of plan.decisions) lines.push(row(decision.topic, decision.choice, decision.why));
-  lines.push(row('base digest', plan.base.digest ?? 'unresolved', 'read from the registry at plan time'));
+  if (plan.base)
+    lines.push(row('base digest', plan.base.digest ?? 'unresolved', 'read from the registry at plan time'));
   if (variant.lock) {
     lines.push(
       row(
@@ -177,7 +178,7 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
   }
   if (variant.dockerfile) {
     lines.push(
-      `<details><summary>Dockerfile${title}</summary>`,
+      `<details><summary>${plan.dockerfile.kind === 'project' ? `${inline(plan.dockerfile.path)} (the project's Dockerfile, input 'file')` : 'Dockerfile (generated)'}${title}</summary>`,
       '',
       fence(variant.dockerfile, 'dockerfile'),
       '</details>',

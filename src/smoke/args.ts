@@ -12,7 +12,8 @@ export interface SmokeRequest {
 
 export function smokeRequest(
   plan: BuildPlan,
-  lock: Lock,
+  /** null for the project's own Dockerfile: no lock says which version it installed. */
+  lock: Lock | null,
   command: string | null,
   timeoutSeconds: number,
   /** Python's platform.machine() of the platform tested, to pick its pin in a multi-platform lock. */
@@ -23,15 +24,33 @@ export function smokeRequest(
     frameworks: plan.frameworks.map((framework) => ({
       name: framework.name,
       import: framework.importName,
-      version:
-        lock.packages.find((pkg) => pkg.name === framework.name && holdsHere(pkg.marker))?.version ??
-        framework.locked,
+      version: lock
+        ? (lock.packages.find((pkg) => pkg.name === framework.name && holdsHere(pkg.marker))?.version ??
+          framework.locked)
+        : null,
     })),
     models: plan.models.map((model) => ({ path: model.path, format: model.format })),
     command,
     commandTimeout: timeoutSeconds,
     gpu: plan.variant === 'gpu' ? { cuda: plan.cuda?.version ?? null, strategy: plan.strategy } : null,
   };
+}
+
+/**
+ * The generated image's user, folder and venv; the project's own Dockerfile's image runs as its
+ * USER in its WORKDIR (model paths are read relative to it, as the project keeps them), with the
+ * `python3` its PATH finds, as `docker run` would run it.
+ */
+function runAs(plan: BuildPlan): string[] {
+  if (plan.dockerfile.kind === 'project') return ['--entrypoint', 'python3'];
+  return [
+    '--user',
+    `${plan.layout.uid}:${plan.layout.uid}`,
+    '--workdir',
+    plan.layout.workdir,
+    '--entrypoint',
+    `${plan.layout.venv}/bin/python`,
+  ];
 }
 
 /** Threads count as pids: TensorFlow, torch and ONNX Runtime each start a pool per core, per process. */
@@ -92,12 +111,7 @@ export function smokeArgs(
     '--ulimit',
     `nofile=${SMOKE_NOFILE_LIMIT}:${SMOKE_NOFILE_LIMIT}`,
     ...(options.gpus && plan.variant === 'gpu' ? ['--gpus', 'all'] : []),
-    '--user',
-    `${plan.layout.uid}:${plan.layout.uid}`,
-    '--workdir',
-    plan.layout.workdir,
-    '--entrypoint',
-    `${plan.layout.venv}/bin/python`,
+    ...runAs(plan),
     options.image,
     '-I',
     '-S',

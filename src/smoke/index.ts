@@ -48,7 +48,7 @@ export interface SmokeSettings {
 /** Runs the harness in the built image and fails the step, naming each failed check, unless all passed. */
 export async function smoke(
   plan: BuildPlan,
-  lock: Lock,
+  lock: Lock | null,
   options: SmokeSettings & {
     docker: DockerCli;
     image: string;
@@ -151,7 +151,7 @@ export function failedChecks(result: SmokeResult): SmokeCheck[] {
  */
 export async function smokeEveryPlatform(
   plan: BuildPlan,
-  lock: Lock,
+  lock: Lock | null,
   options: Omit<Parameters<typeof smoke>[2], 'platform'> & { machineOf: (platform: string) => string },
 ): Promise<SmokeResult> {
   if (plan.platforms.length === 0) return smoke(plan, lock, options);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CacheStore } from '../adapters/actions-cache.js';
 import type { DockerCli } from '../adapters/docker.js';
 import { cacheArgs } from '../image/cache.js';
@@ -12,7 +13,7 @@ import type { Labelled, Locked, Rendered } from '../report/run-report.js';
 import type { Step } from './step.js';
 
 export interface BuildImageOptions {
-  run: Pick<RunPlan, 'contextDir' | 'provenance' | 'reproducible' | 'sourceDateEpoch'>;
+  run: Pick<RunPlan, 'contextDir' | 'provenance' | 'reproducible' | 'sourceDateEpoch' | 'dockerfileInputs'>;
   builder: BuilderInfo;
   /** The SBOM generator, pinned by digest; null for no SBOM. */
   sbomGenerator: string | null;
@@ -34,7 +35,7 @@ export async function buildImage(
   const cache = cacheArgs({
     ...variant.run.cache,
     canExport: options.builder.canExportCache,
-    lockSha256: variant.lock.sha256,
+    lockSha256: variant.lock?.sha256 ?? createHash('sha256').update(variant.dockerfile).digest('hex'),
   });
   const { local } = cache;
   let restoredKey: string | null = null;
@@ -55,6 +56,7 @@ export async function buildImage(
       provenance: options.run.provenance,
       sbomGenerator: options.sbomGenerator,
       credentials: options.credentials,
+      dockerfileInputs: options.run.dockerfileInputs,
       sourceDateEpoch: options.run.sourceDateEpoch,
       reproducible: options.run.reproducible.reproducible,
       cache,

@@ -13,7 +13,8 @@ export async function pinBases(
   builder: string | null = null,
 ): Promise<void> {
   for (const candidate of plans) {
-    candidate.base.digest ??= await resolveBaseDigest(docker, candidate.base.image, builder);
+    const { base } = candidate;
+    if (base) base.digest ??= await resolveBaseDigest(docker, base.image, builder);
     if (candidate.pythonInstaller) {
       candidate.pythonInstaller.digest ??= await resolveBaseDigest(
         docker,
@@ -24,6 +25,6 @@ export async function pinBases(
     logger.info(`[${candidate.variant}]`);
     for (const decision of candidate.decisions)
       logger.info(oneLine(`  ${decision.topic}: ${decision.choice} — ${decision.why}`));
-    logger.info(oneLine(`  base pinned: ${candidate.base.image}@${candidate.base.digest}`));
+    if (base) logger.info(oneLine(`  base pinned: ${base.image}@${base.digest}`));
   }
 }

@@ -1,4 +1,5 @@
 import type { DockerCli } from '../adapters/docker.js';
+import type { BuildSecret } from '../dockerfile-inputs.js';
 import type { BuildResult } from '../image/index.js';
 import type { Logger } from '../log.js';
 import type { Credentials } from '../plan/credentials.js';
@@ -22,6 +23,8 @@ export async function publishImage(
     /** The builder that built it: a re-export goes through it, and its registry settings read tags back. */
     builder: string | null;
     credentials: Credentials;
+    /** Input 'secrets', for a re-export of the project's own Dockerfile. */
+    secrets: readonly BuildSecret[];
   },
 ): Promise<void> {
   const { logger } = options;
@@ -35,6 +38,7 @@ export async function publishImage(
         docker: options.docker,
         builder: options.builder,
         credentials: options.credentials,
+        secrets: options.secrets,
         log: (message) => logger.warning(message),
         onPushed: (tag, digest) => {
           record.pushed.push(tag);

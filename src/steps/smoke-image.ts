@@ -11,7 +11,7 @@ import type { Step } from './step.js';
 /** Smoke-tests one variant's image offline on every platform, logging each check on a line of its own. */
 export async function smokeImage(
   plan: BuildPlan,
-  lock: Lock,
+  lock: Lock | null,
   image: string,
   options: {
     settings: SmokeSettings;

@@ -32,13 +32,6 @@ describe('action.yml', () => {
     },
   );
 
-  it.each(inputTable.flatMap((input) => ('planned' in input ? [[input.name, input.planned] as const] : [])))(
-    'planned input %s says it is not implemented yet (issue #%i)',
-    (name, issue) => {
-      expect(action.inputs[name]?.description).toContain(`Not implemented yet (issue #${issue})`);
-    },
-  );
-
   it('runs on node24 from dist/index.js', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
   });

@@ -8,6 +8,7 @@ import { type Lock, lockFromReport, type PipReport } from '../../src/lock/report
 import type { Logger } from '../../src/log.js';
 import { plan } from '../../src/plan/index.js';
 import type { BuildPlan } from '../../src/plan/types.js';
+import { baseOf } from '../../src/plan/types.js';
 import { memoryReader } from '../../src/project/reader.js';
 
 /** Inputs as a workflow gives them: every input empty except those named. */
@@ -31,7 +32,7 @@ export const BASE_DIGEST = `sha256:${'b'.repeat(64)}`;
 export function irisPlan(values: Record<string, string> = {}): BuildPlan {
   const [first] = plan(irisSpec(), inputsWith(values), { hasDockerignore: false });
   if (!first) throw new Error('no plan');
-  first.base.digest ??= BASE_DIGEST;
+  baseOf(first).digest ??= BASE_DIGEST;
   return first;
 }
 

@@ -22,10 +22,6 @@ function failure(values: Partial<Record<InputName, string>>): UserError {
   throw new Error(`parseInputs accepted ${JSON.stringify(values)}`);
 }
 
-const plannedInputs = inputTable.filter(
-  (input): input is Extract<(typeof inputTable)[number], { planned: number }> => 'planned' in input,
-);
-
 describe('parseInputs', () => {
   describe('with every input empty', () => {
     it('gives the defaults', () => {
@@ -246,29 +242,6 @@ describe('parseInputs', () => {
       expect(failure({ 'smoke-expected': 'golden.yml' }).message).toBe(
         "input 'smoke-expected' compares the output of 'smoke-command', which is not set",
       );
-    });
-  });
-
-  describe('planned inputs', () => {
-    it('exist in the table', () => {
-      expect(plannedInputs.length).toBeGreaterThan(0);
-    });
-
-    it.each(plannedInputs.map((input) => [input.name, input.planned] as const))(
-      '%s fails when set, naming the input and issue #%i',
-      (name, issue) => {
-        const error = failure({ [name]: 'something' });
-        expect(error.message).toContain(`'${name}'`);
-        expect(error.message).toContain(`issue #${issue}`);
-        expect(error.message).toBe(
-          `input '${name}' is not implemented yet (planned in issue #${issue}); remove it to continue`,
-        );
-      },
-    );
-
-    it.each(plannedInputs.map((input) => input.name))('%s is fine when empty or whitespace', (name) => {
-      expect(() => parse({ [name]: '' })).not.toThrow();
-      expect(() => parse({ [name]: '  \n' })).not.toThrow();
     });
   });
 });

@@ -10,6 +10,7 @@ import { resolverArgs } from '../../../src/lock/args.js';
 import { lock, RESOLVE_TIMEOUT_SECONDS } from '../../../src/lock/index.js';
 import { lockFromReport } from '../../../src/lock/report.js';
 import { plan } from '../../../src/plan/index.js';
+import { baseOf } from '../../../src/plan/types.js';
 import { memoryReader } from '../../../src/project/reader.js';
 import { BASE_DIGEST, inputsWith, irisPlan, irisReport, irisSpec, irisTree } from '../helpers.js';
 
@@ -120,7 +121,7 @@ describe('resolverArgs', () => {
     });
     const cpu = plans.find((candidate) => candidate.variant === 'cpu');
     if (!cpu) throw new Error('no CPU plan');
-    cpu.base.digest = BASE_DIGEST;
+    baseOf(cpu).digest = BASE_DIGEST;
     expect(requestOf(resolverArgs(cpu, 'S'))).toEqual({
       requirements: 'requirements.txt',
       lines: null,
@@ -133,7 +134,7 @@ describe('resolverArgs', () => {
     });
     const gpu = plans.find((candidate) => candidate.variant === 'gpu');
     if (!gpu) throw new Error('no GPU plan');
-    gpu.base.digest = BASE_DIGEST;
+    baseOf(gpu).digest = BASE_DIGEST;
     expect(requestOf(resolverArgs(gpu, 'S')).cpuTorch).toBeNull();
   });
 

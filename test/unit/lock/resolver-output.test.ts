@@ -1,5 +1,6 @@
 // The resolver runs a pull request's sdist build scripts: what it prints is read as untrusted, and
 // what it is handed for pip is checked as pip will read it.
+
 import { describe, expect, it } from 'vitest';
 import type { DockerCli } from '../../../src/adapters/docker.js';
 import { detect } from '../../../src/detect/index.js';
@@ -9,6 +10,7 @@ import { lock } from '../../../src/lock/index.js';
 import { lockFromPackages, lockFromReport, type PipReport, parseReport } from '../../../src/lock/report.js';
 import { plan } from '../../../src/plan/index.js';
 import type { BuildPlan } from '../../../src/plan/types.js';
+import { baseOf } from '../../../src/plan/types.js';
 import { memoryReader } from '../../../src/project/reader.js';
 import { hasControlCharacters } from '../../../src/text.js';
 import { BASE_DIGEST, inputsWith, irisPlan, irisReport, irisSpec, irisTree } from '../helpers.js';
@@ -215,7 +217,7 @@ describe('the lines handed to the resolver from another manifest', () => {
     );
     const [first] = plan(spec, inputsWith(), { hasDockerignore: false });
     if (!first) throw new Error('no plan');
-    first.base.digest ??= BASE_DIGEST;
+    baseOf(first).digest ??= BASE_DIGEST;
     return { plan: first, spec };
   }
 

@@ -10,6 +10,7 @@ import {
   withCredentials,
 } from '../../../src/plan/credentials.js';
 import { plan } from '../../../src/plan/index.js';
+import { baseOf } from '../../../src/plan/types.js';
 import { memoryReader } from '../../../src/project/reader.js';
 import { renderDockerfile } from '../../../src/render/dockerfile.js';
 import { BASE_DIGEST, inputsWith, irisLock, irisPlan } from '../helpers.js';
@@ -90,7 +91,7 @@ describe('credentials on the PyTorch index root', () => {
       hasDockerignore: false,
     });
     if (!cpu) throw new Error('no plan');
-    cpu.base.digest = BASE_DIGEST;
+    baseOf(cpu).digest = BASE_DIGEST;
     expect(cpu.cpuTorch?.indexUrl).toBe('https://torch-mirror.corp.example/whl/cpu');
     expect(cpu.privateIndexes).toBe(true);
     const args = resolverArgs(cpu, 'S');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detect } from '../../../src/detect/index.js';
 import { plan } from '../../../src/plan/index.js';
+import { baseOf } from '../../../src/plan/types.js';
 import { memoryReader } from '../../../src/project/reader.js';
 import { renderDockerfile } from '../../../src/render/dockerfile.js';
 import { BASE_DIGEST, inputsWith, irisLock, irisTree, userError } from '../helpers.js';
@@ -18,7 +19,7 @@ predict: "predict.py:Predictor"
 function planOf(tree: Record<string, string>) {
   const [first] = plan(detect(memoryReader(tree)), inputsWith(), { hasDockerignore: false });
   if (!first) throw new Error('no plan');
-  first.base.digest = BASE_DIGEST;
+  baseOf(first).digest = BASE_DIGEST;
   return first;
 }
 

@@ -21,7 +21,7 @@ describe('planVariants', () => {
     expect(cpu?.run).toMatchObject({
       suffix: '',
       tags: { why: 'release tag v1.0.0' },
-      labels: { title: 'iris', version: '1.0.0', extra: {} },
+      labels: { title: 'iris', version: '1.0.0', own: {}, extra: {} },
       cache: {
         backend: 'registry',
         variant: 'cpu',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detect } from '../../../src/detect/index.js';
 import { chooseVariants, plan } from '../../../src/plan/index.js';
+import { baseOf } from '../../../src/plan/types.js';
 import { memoryReader } from '../../../src/project/reader.js';
 import { renderDockerfile } from '../../../src/render/dockerfile.js';
 import { inputsWith, irisLock } from '../helpers.js';
@@ -12,7 +13,7 @@ function planFor(tree: Record<string, string>, values: Record<string, string> = 
     hasDockerignore: false,
   });
   for (const candidate of plans) {
-    candidate.base.digest ??= DIGEST;
+    baseOf(candidate).digest ??= DIGEST;
     if (candidate.pythonInstaller) candidate.pythonInstaller.digest ??= DIGEST;
   }
   return plans;

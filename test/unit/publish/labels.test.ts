@@ -24,7 +24,11 @@ const computeLabels = (
   context: RunContext,
   known: { title: string; version: string | null; modelDigests: Record<string, string> },
 ) =>
-  labelsOf({ title: known.title, version: known.version, extra: inputs.labels }, context, known.modelDigests);
+  labelsOf(
+    { title: known.title, version: known.version, own: {}, extra: inputs.labels },
+    context,
+    known.modelDigests,
+  );
 
 describe('computeLabels', () => {
   it('gives the OCI labels of a release', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detect } from '../../../src/detect/index.js';
 import type { UserError } from '../../../src/errors.js';
 import { plan } from '../../../src/plan/index.js';
+import { baseOf } from '../../../src/plan/types.js';
 import { memoryReader } from '../../../src/project/reader.js';
 import { renderDockerfile } from '../../../src/render/dockerfile.js';
 import { BASE_DIGEST, inputsWith, irisLock, userError } from '../helpers.js';
@@ -9,7 +10,7 @@ import { BASE_DIGEST, inputsWith, irisLock, userError } from '../helpers.js';
 /** Every variant's Dockerfile for a project, as the run would write them. */
 function dockerfilesOf(tree: Record<string, string>, inputs: Record<string, string> = {}): string[] {
   return plan(detect(memoryReader(tree)), inputsWith(inputs), { hasDockerignore: false }).map((planned) => {
-    planned.base.digest ??= BASE_DIGEST;
+    baseOf(planned).digest ??= BASE_DIGEST;
     if (planned.pythonInstaller) planned.pythonInstaller.digest ??= BASE_DIGEST;
     return renderDockerfile(planned, irisLock());
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isUserError } from '../../../src/errors.js';
 import type { BuildPlan } from '../../../src/plan/types.js';
+import { baseOf } from '../../../src/plan/types.js';
 import { renderDockerfile } from '../../../src/render/dockerfile.js';
 import { irisLock, irisPlan } from '../helpers.js';
 
@@ -57,13 +58,13 @@ const SLIPPED: [string, (plan: BuildPlan) => void][] = [
   [
     "base image 'python:3.11 AS x'",
     (plan) => {
-      plan.base.image = 'python:3.11 AS x';
+      baseOf(plan).image = 'python:3.11 AS x';
     },
   ],
   [
     "base digest 'sha256:x\\nRUN id'",
     (plan) => {
-      plan.base.digest = 'sha256:x\nRUN id';
+      baseOf(plan).digest = 'sha256:x\nRUN id';
     },
   ],
   [

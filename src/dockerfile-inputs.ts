@@ -1,0 +1,104 @@
+import { Build } from '@docker/actions-toolkit/lib/buildx/build.js';
+import { Util } from '@docker/actions-toolkit/lib/util.js';
+import { projectFolderPath } from './adapters/project-folder.js';
+import { UserError } from './errors.js';
+import { oneLine } from './text.js';
+
+/** A build argument (input 'build-args'); BuildKit records it in the provenance attestation. */
+export interface BuildArg {
+  name: string;
+  value: string;
+}
+
+/** A build secret (input 'secrets'): its value goes to BuildKit as a file, never in an argument. */
+export interface BuildSecret {
+  id: string;
+  value: string;
+}
+
+/** The inputs for a project's own Dockerfile, read with docker/build-push-action's list syntax. */
+export interface DockerfileInputs {
+  /** Relative to `context`; null builds the generated Dockerfile. */
+  file: string | null;
+  target: string | null;
+  buildArgs: BuildArg[];
+  secrets: BuildSecret[];
+}
+
+/** SOURCE_DATE_EPOCH is the commit time the action passes itself, for reproducible layers. */
+const RESERVED_BUILD_ARGS = ['SOURCE_DATE_EPOCH'];
+
+export function parseDockerfileInputs(
+  read: (name: 'file' | 'target' | 'build-args' | 'secrets') => string,
+): DockerfileInputs {
+  const file = read('file').trim();
+  return {
+    // Refused here when absolute or leaving `context`; read later through the project-file rule.
+    file: file ? dockerfilePath(file) : null,
+    target: parseTarget(read('target').trim()),
+    buildArgs: Util.getList(read('build-args'), { ignoreComma: true }).map(parseBuildArg),
+    secrets: Util.getList(read('secrets'), { ignoreComma: true }).map(parseSecret),
+  };
+}
+
+function dockerfilePath(input: string): string {
+  const path = projectFolderPath(input, 'file');
+  if (path === '.') throw new UserError("input 'file' names the project folder, not a Dockerfile", 'inputs');
+  return path;
+}
+
+/** A stage name as the Dockerfile frontend accepts it (`FROM … AS <name>`). */
+function parseTarget(value: string): string | null {
+  if (value === '') return null;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(value)) {
+    throw new UserError(
+      `input 'target' must be a build stage name (letters, digits, '.', '_', '-'), got '${oneLine(value)}'`,
+      'inputs',
+    );
+  }
+  return value;
+}
+
+function parseBuildArg(line: string): BuildArg {
+  const equals = line.indexOf('=');
+  const name = equals < 0 ? line.trim() : line.slice(0, equals).trim();
+  if (equals < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new UserError(
+      `input 'build-args': '${oneLine(name || line)}' is not KEY=value with KEY a variable name`,
+      'inputs',
+    );
+  }
+  if (RESERVED_BUILD_ARGS.includes(name)) {
+    throw new UserError(
+      `input 'build-args': ${name} is set by the action (the commit time, for reproducible layers)`,
+      'inputs',
+    );
+  }
+  return { name, value: line.slice(equals + 1) };
+}
+
+/**
+ * build-push-action's `id=value` (actions-toolkit parses it, unmasked: the action masks each value
+ * itself, since the CLI must not print the mask command). The id reaches buildx's `--secret`
+ * attribute list, where a comma or `=` would add attributes of its own.
+ */
+function parseSecret(line: string): BuildSecret {
+  let id: string;
+  let value: string;
+  try {
+    [id, value] = Build.parseSecretKvp(line, false);
+  } catch {
+    const name = line.includes('=') ? line.slice(0, line.indexOf('=')) : '';
+    throw new UserError(
+      `input 'secrets': ${name ? `secret '${oneLine(name)}' has an empty value` : 'a line is not id=value'}`,
+      'inputs',
+    );
+  }
+  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(id)) {
+    throw new UserError(
+      `input 'secrets': secret id '${oneLine(id)}' may hold only letters, digits, '.', '_' and '-'`,
+      'inputs',
+    );
+  }
+  return { id, value };
+}
