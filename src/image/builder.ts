@@ -1,3 +1,4 @@
+import { Builder } from '@docker/actions-toolkit/lib/buildx/builder.js';
 import { builderArgs, type DockerCli } from '../adapters/docker.js';
 import { type DriverRoute, driverRoute } from '../data/builder-drivers.js';
 
@@ -49,18 +50,26 @@ export async function inspectBuilder(docker: DockerCli, name: string | null = nu
   );
 }
 
-/** The pure half of inspectBuilder, over the three commands' output. */
+/**
+ * The pure half of inspectBuilder, over the three commands' output. `docker buildx inspect` text is
+ * read by actions-toolkit's parser, as docker/build-push-action reads it (its keys changed across
+ * buildx versions).
+ */
 export function builderInfo(inspect: string, version: string, driverStatus: string): BuilderInfo {
-  const driver = /^Driver:\s*(\S+)/m.exec(inspect)?.[1] ?? 'unknown';
+  const parsed = Builder.parseInspect(inspect);
+  const [node] = parsed.nodes;
+  const driver = parsed.driver ?? 'unknown';
   const route = driverRoute(driver);
   const containerdStore = driverStatus.includes('io.containerd.snapshotter');
   const classicDocker = route === 'store' && !containerdStore;
   return {
-    name: /^Name:\s*(\S+)/m.exec(inspect)?.[1] ?? null,
+    name: parsed.name ?? null,
     driver,
     route,
     buildxVersion: /github\.com\/docker\/buildx\s+v?(\S+)/.exec(version)?.[1] ?? null,
-    buildkitVersion: /^\s*BuildKit(?: version)?:\s*(\S+)/im.exec(inspect)?.[1] ?? null,
+    buildkitVersion: node?.buildkit ?? null,
+    // Read here: the toolkit keeps only a builder's preferred platforms (marked `*`), and the
+    // platform check needs every one its node can run.
     platforms: (/^\s*Platforms:\s*(.+)$/m.exec(inspect)?.[1] ?? '')
       .split(',')
       .map((platform) => platform.trim().replace(/\*$/, ''))

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { Build } from '@docker/actions-toolkit/lib/buildx/build.js';
 import type { CacheBackend } from '../plan/types.js';
 
 export interface CacheArgs {
@@ -84,20 +85,28 @@ export function cacheArgs(options: CacheRequest & CacheFacts): CacheArgs {
   }
   return {
     from: [...from, ...options.extraFrom],
-    to: options.canExport && options.writeCache ? [...to, ...options.extraTo] : [],
+    to:
+      options.canExport && options.writeCache
+        ? [
+            ...to,
+            ...options.extraTo.map((entry) => ghaCacheTo(entry, options.repository, options.githubToken)),
+          ]
+        : [],
     ...(local && options.canExport ? { local } : {}),
   };
 }
 
 /**
- * The attributes docker/build-push-action adds to a gha cache-to (actions-toolkit's
- * Build.resolveCacheToAttrs, written out here since importing it bundles all of buildx's toolkit).
+ * The attributes docker/build-push-action adds to a gha cache-to, ours and the input's alike, by
+ * actions-toolkit's Build.resolveCacheToAttrs. The run's repository is named first: the toolkit
+ * would read it from the runner's environment, which the CLI has none of.
  */
 function ghaCacheTo(
   entry: string,
   repository: string | null | undefined,
   githubToken: string | undefined,
 ): string {
-  if (!repository) return entry;
-  return `${entry},repository=${repository}${githubToken ? `,ghtoken=${githubToken}` : ''}`;
+  if (!repository || !/(?:^|,)\s*type=gha\s*(?:,|$)/.test(entry)) return entry;
+  const named = /(?:^|,)\s*repository=/.test(entry) ? entry : `${entry},repository=${repository}`;
+  return Build.resolveCacheToAttrs(named, githubToken);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { type InputName, type InputSource, inputTable, parseInputs } from '../../src/inputs.js';
+import { type InputName, type InputSource, parseInputs } from '../../src/inputs.js';
 
 /** An input source as the runner gives it: every input not named reads as the empty string. */
 const source =
@@ -58,6 +58,10 @@ describe('parseInputs', () => {
         allowForkCredentials: false,
         writeGenerated: null,
         checkGenerated: false,
+        file: null,
+        target: null,
+        buildArgs: [],
+        secrets: [],
       });
     });
 

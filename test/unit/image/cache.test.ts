@@ -96,6 +96,17 @@ describe('cacheArgs', () => {
     ]);
   });
 
+  it("completes the input's gha cache-to entries the same way, keeping a repository it names, and no other type", () => {
+    const extraTo = ['type=gha,scope=mine', 'type=gha,scope=x,repository=other/repo', 'type=inline'];
+    expect(
+      cacheArgs({ ...base, backend: 'none', repository: 'acme/iris', githubToken: 'ghs_x', extraTo }).to,
+    ).toEqual([
+      'type=gha,scope=mine,repository=acme/iris,ghtoken=ghs_x',
+      'type=gha,scope=x,repository=other/repo,ghtoken=ghs_x',
+      'type=inline',
+    ]);
+  });
+
   it('passes cache-from and cache-to through after its own', () => {
     expect(
       cacheArgs({ ...base, backend: 'gha', extraFrom: ['type=registry,ref=x:c'], extraTo: ['type=inline'] }),

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { inputsWith, userError } from '../helpers.js';
+
+describe("inputs for the project's own Dockerfile", () => {
+  it('reads file, target, build-args and secrets with build-push-action’s list syntax', () => {
+    const inputs = inputsWith({
+      file: './docker/Dockerfile',
+      target: 'serve',
+      'build-args': 'BASE=python:3.11\nGREETING=a=b, c\n',
+      secrets: 'index_token=t0k\n"multi=line one\nline two"',
+    });
+    expect(inputs.file).toBe('docker/Dockerfile');
+    expect(inputs.target).toBe('serve');
+    expect(inputs.buildArgs).toEqual([
+      { name: 'BASE', value: 'python:3.11' },
+      { name: 'GREETING', value: 'a=b, c' },
+    ]);
+    expect(inputs.secrets).toEqual([
+      { id: 'index_token', value: 't0k' },
+      { id: 'multi', value: 'line one\nline two' },
+    ]);
+  });
+
+  it('defaults to the generated Dockerfile with nothing else', () => {
+    const inputs = inputsWith();
+    expect([inputs.file, inputs.target, inputs.buildArgs, inputs.secrets]).toEqual([null, null, [], []]);
+  });
+
+  it.each([
+    [{ file: '/etc/Dockerfile' }, "input 'file': '/etc/Dockerfile' is an absolute path"],
+    [{ file: '../Dockerfile' }, "input 'file': '../Dockerfile' leaves 'context'"],
+    [{ file: '.' }, "input 'file' names the project folder"],
+    [{ file: 'Dockerfile', target: 'a b' }, "input 'target' must be a build stage name"],
+    [{ file: 'Dockerfile', 'build-args': 'NOVALUE' }, "input 'build-args': 'NOVALUE' is not KEY=value"],
+    [{ file: 'Dockerfile', 'build-args': 'A-B=1' }, "input 'build-args': 'A-B' is not KEY=value"],
+    [{ file: 'Dockerfile', 'build-args': 'SOURCE_DATE_EPOCH=1' }, 'SOURCE_DATE_EPOCH is set by the action'],
+    [{ file: 'Dockerfile', secrets: 'token=' }, "input 'secrets': secret 'token' has an empty value"],
+    [{ file: 'Dockerfile', secrets: 'justavalue' }, "input 'secrets': a line is not id=value"],
+    [{ file: 'Dockerfile', secrets: '"a,env=PATH=x"' }, "secret id 'a,env' may hold only"],
+    [{ target: 'serve' }, "input 'target' goes to the project's own Dockerfile (input 'file')"],
+    [
+      { 'build-args': 'A=1', secrets: 'b=2' },
+      "inputs 'build-args', 'secrets' go to the project's own Dockerfile",
+    ],
+    [
+      { file: 'Dockerfile', 'write-generated': '.ml-container' },
+      "input 'write-generated' keeps the generated",
+    ],
+    [{ file: 'Dockerfile', 'check-generated': 'true' }, "input 'check-generated' keeps the generated"],
+  ])('refuses %j', (values, message) => {
+    expect(userError(() => inputsWith(values)).message).toContain(message);
+  });
+
+  it('never repeats a secret value in its errors', () => {
+    const error = userError(() => inputsWith({ file: 'Dockerfile', secrets: 'bad id=hunter2' }));
+    expect(error.message).toContain("'bad id'");
+    expect(error.message).not.toContain('hunter2');
+  });
+});
