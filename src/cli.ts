@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { realpathSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pkg from '../package.json' with { type: 'json' };
 import { dockerCli } from './adapters/docker.js';
 import { commitFacts } from './adapters/git.js';
+import { commandUsage, isCommand, parseCommandLine, USAGE, UsageError } from './cli-usage.js';
 import { localContext } from './context.js';
 import { detect } from './detect/index.js';
 import { specContract } from './detect/spec.js';
 import { isBadInput, UserError } from './errors.js';
-import { type InputName, inputTable, parseInputs } from './inputs.js';
+import { type InputName, parseInputs } from './inputs.js';
 import { guardedLogger, type Logger, type UntrustedOutput, untrustedOutput } from './log.js';
 import { pipeline } from './pipeline.js';
 import { directoryReader } from './project/reader.js';
@@ -16,49 +18,64 @@ import { metadata, servedDigest } from './report/outputs.js';
 import { summaryMarkdown } from './report/summary.js';
 import { inertCommands, inertJson, logLine } from './text.js';
 
-const USAGE = `ml-container — turn an ML repository into a tested, reproducible container image
-
-usage:
-  ml-container run [DIR] [--INPUT VALUE ...] [--summary FILE] [--json]
-      detect, plan, lock, build, smoke-test and (with --push true) push; DIR defaults to .
-  ml-container plan [DIR] --out OUT [--INPUT VALUE ...]
-      stop after render: write Dockerfile, requirements.lock and plan.json into OUT
-  ml-container detect [DIR] [--dependency-file FILE] [--json]
-      print what the project needs, with the file and line of each fact
-
-Every action input is a flag of the same name (see action.yml), e.g. --base-image, --index-url,
---network host, --push true, --tags a,b. Exit 0 on success, 1 when a phase fails, 2 on bad input.`;
+/** Runs one command line and returns its exit code; every bad flag or path is 2, never an internal error. */
+export async function cli(argv: string[]): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${inertCommands(error.message)}\n\n${error.usage}\n`);
+      return 2;
+    }
+    if (error instanceof UserError) {
+      process.stderr.write(`${inertCommands(error.located)}\n`);
+      return isBadInput(error) ? 2 : 1;
+    }
+    process.stderr.write(`internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return command ? 0 : 2;
+  if (command === '--version' || command === '-V' || command === 'version') {
+    if (rest.length) throw new UsageError(`'${command}' takes no arguments`, USAGE);
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
   }
-  const inputOptions = Object.fromEntries(
-    inputTable.map((input) => [input.name, { type: 'string' as const }]),
-  );
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      ...inputOptions,
-      json: { type: 'boolean' },
-      out: { type: 'string' },
-      summary: { type: 'string' },
-    },
-  });
-  const flags = values as Record<string, string | boolean | undefined>;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    const [topic, ...more] = rest;
+    if (more.length) throw new UsageError(`'${command}' takes one command, got ${rest.join(' ')}`, USAGE);
+    if (topic !== undefined && !isCommand(topic)) throw new UsageError(`unknown command '${topic}'`, USAGE);
+    process.stdout.write(`${topic ? commandUsage[topic] : USAGE}\n`);
+    return 0;
+  }
+  if (command === undefined) throw new UsageError('missing command', USAGE);
+  if (!isCommand(command)) throw new UsageError(`unknown command '${command}'`, USAGE);
+  const usage = commandUsage[command];
+  const { flags, positionals } = parseCommandLine(command, rest);
+  if (flags.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (positionals.length > 1)
+    throw new UsageError(
+      `'${command}' takes one DIR, got ${positionals.length}: ${positionals.join(' ')}`,
+      usage,
+    );
   const dir = positionals[0] ?? (flags.context as string | undefined) ?? '.';
+  checkFolder(positionals[0] !== undefined ? 'DIR' : '--context', dir);
+  const out = flags.out as string | undefined;
+  const summary = flags.summary as string | undefined;
+  if (command === 'plan' && !out) throw new UsageError("'plan' needs --out OUT", usage);
+  if (out) checkWritable('--out', out, 'folder');
+  if (summary) checkWritable('--summary', summary, 'file');
   if (command === 'detect') {
     const dependencyFile = ((flags['dependency-file'] as string | undefined) ?? '').trim() || null;
     const spec = detect(directoryReader(resolve(dir)), { dependencyFile });
-    process.stdout.write(values.json ? json(specContract(spec)) : describe(specContract(spec)));
+    process.stdout.write(flags.json ? json(specContract(spec)) : describe(specContract(spec)));
     return 0;
   }
-  if (command !== 'run' && command !== 'plan')
-    throw new UserError(`unknown command '${command}'\n\n${USAGE}`, 'inputs');
-  if (command === 'plan' && !values.out) throw new UserError("'plan' needs --out OUT", 'inputs');
   const inputs = parseInputs((name: InputName) =>
     name === 'context' ? dir : ((flags[name] as string | undefined) ?? ''),
   );
@@ -70,12 +87,12 @@ async function main(argv: string[]): Promise<number> {
   const report = await pipeline(inputs, localContext(git.sha, git.time), {
     docker: dockerCli(),
     logger: stderrLogger(untrusted),
-    workDir: values.out ? resolve(values.out as string) : undefined,
+    workDir: out ? resolve(out) : undefined,
     until: command === 'plan' ? 'render' : undefined,
   });
-  if (values.summary) writeFileSync(values.summary as string, summaryMarkdown(report));
+  if (summary) writeFileSync(summary, summaryMarkdown(report));
   untrusted.resume();
-  if (values.json) process.stdout.write(json(metadata(report)));
+  if (flags.json) process.stdout.write(json(metadata(report)));
   if (report.error) {
     process.stderr.write('\n');
     if (report.error.detail) {
@@ -94,6 +111,26 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   return 0;
+}
+
+/** DIR (or --context) must be a folder that is there: a typo would otherwise read as an empty project. */
+function checkFolder(what: string, path: string): void {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) throw new UserError(`${what} '${path}' does not exist`, 'inputs');
+  if (!stat.isDirectory()) throw new UserError(`${what} '${path}' is not a directory`, 'inputs');
+}
+
+/** Checked before the run, so a mistyped path fails in a second rather than after a build. */
+function checkWritable(flag: string, path: string, kind: 'file' | 'folder'): void {
+  const parent = dirname(resolve(path));
+  const parentStat = statSync(parent, { throwIfNoEntry: false });
+  if (!parentStat?.isDirectory())
+    throw new UserError(`${flag} '${path}': folder '${parent}' does not exist`, 'inputs');
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (kind === 'folder' && stat && !stat.isDirectory())
+    throw new UserError(`${flag} '${path}' is not a directory`, 'inputs');
+  if (kind === 'file' && stat?.isDirectory())
+    throw new UserError(`${flag} '${path}' is a directory`, 'inputs');
 }
 
 function stderrLogger(untrusted: UntrustedOutput): Logger {
@@ -139,24 +176,17 @@ function describe(contract: ReturnType<typeof specContract>): string {
   return `${lines.map(logLine).join('\n')}\n`;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
+// Run only as the entry (node dist/cli/index.js, or the npm bin link to it), not when a test imports cli().
+if (isEntry(process.argv[1])) {
+  cli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UserError) {
-      process.stderr.write(`${inertCommands(error.located)}\n`);
-      process.exitCode = 2;
-    } else if (
-      error instanceof TypeError &&
-      'code' in error &&
-      String(error.code).startsWith('ERR_PARSE_ARGS')
-    ) {
-      process.stderr.write(`${error.message}\n\n${USAGE}\n`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    }
-  },
-);
+  });
+}
+
+function isEntry(path: string | undefined): boolean {
+  try {
+    return path !== undefined && import.meta.url === pathToFileURL(realpathSync(path)).href;
+  } catch {
+    return false;
+  }
+}
