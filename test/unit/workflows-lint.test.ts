@@ -80,7 +80,9 @@ describe('workflows pass actionlint', () => {
     expect(
       workflows.filter((workflow) => workflow.name.startsWith('README.md:')).length,
     ).toBeGreaterThanOrEqual(3);
-    expect(workflowFiles).toEqual(expect.arrayContaining(['.github/workflows/ci.yml']));
+    expect(workflowFiles).toEqual(
+      expect.arrayContaining(['.github/workflows/ci.yml', '.github/workflows/release.yml']),
+    );
   });
 
   it.each(workflows.map((workflow) => [workflow.name, workflow] as const))('%s', (_, workflow) => {
