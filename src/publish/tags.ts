@@ -12,8 +12,6 @@ export interface TagRequest {
   tags: readonly string[];
 }
 
-const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
-
 /** The repository part of every computed tag. */
 export function imageName(inputs: TagRequest, context: RunContext, folderName: string): string {
   if (inputs.image) return inputs.image;
@@ -34,8 +32,10 @@ function repositoryComponent(name: string): string {
 }
 
 /**
- * Tags as docker/metadata-action's defaults would give them: semver (and `latest`) from release
- * tags, the branch name and `sha-<short>` from pushes, `pr-<n>` from pull requests.
+ * Tags as docker/metadata-action's defaults give them (tags input empty: `type=schedule`,
+ * `type=ref,event=branch`, `type=ref,event=tag`, `type=ref,event=pr`; flavor `latest=auto`):
+ * https://github.com/docker/metadata-action/blob/master/README.md. A workflow that swaps this
+ * action for metadata-action, or the other way round, keeps the same tags.
  */
 export function computeTags(
   inputs: TagRequest,
@@ -60,41 +60,47 @@ export function variantSuffix(plan: Pick<BuildPlan, 'variant' | 'cuda'>): string
 function computePlainTags(inputs: TagRequest, context: RunContext, folderName: string): TagPlan {
   if (inputs.tags.length > 0) return { tags: [...inputs.tags], why: "input 'tags'" };
   const image = imageName(inputs, context, folderName);
-  const short = context.sha ? [`sha-${context.sha.slice(0, 7)}`] : [];
+  const withImage = (tags: string[], why: string): TagPlan => ({
+    tags: tags.map((tag) => `${image}:${tag}`),
+    why,
+  });
   if (isPullRequestEvent(context)) {
-    if (!context.pullRequest)
-      return { tags: [`${image}:pr`], why: 'pull request (its number is not in the event)' };
-    return {
-      tags: [`${image}:pr-${context.pullRequest.number}`],
-      why: `pull request #${context.pullRequest.number}`,
-    };
+    if (!context.pullRequest) return withImage(['pr'], 'pull request (its number is not in the event)');
+    return withImage([`pr-${context.pullRequest.number}`], `pull request #${context.pullRequest.number}`);
   }
   const ref = context.ref ?? '';
+  // metadata-action's type=schedule comes first (priority 1000) and its branch entry still
+  // applies: a scheduled run on main gives `nightly` then `main`, and no `latest`.
+  const nightly = context.eventName === 'schedule' ? ['nightly'] : [];
   if (ref.startsWith('refs/tags/')) {
     const name = ref.slice('refs/tags/'.length);
-    const semver = SEMVER.exec(name);
-    if (semver) {
-      const [, major, minor, patch, prerelease] = semver;
-      const versions = prerelease
-        ? [`${major}.${minor}.${patch}-${prerelease}`]
-        : [
-            `${major}.${minor}.${patch}`,
-            `${major}.${minor}`,
-            ...(major === '0' ? [] : [`${major}`]),
-            'latest',
-          ];
-      return { tags: [...versions, ...short].map((tag) => `${image}:${tag}`), why: `release tag ${name}` };
-    }
-    return { tags: [sanitizeTag(name), ...short].map((tag) => `${image}:${tag}`), why: `tag ${name}` };
+    // latest=auto adds `latest` for every type=ref,event=tag match, prereleases included
+    // (v2.0.8-beta.67 → v2.0.8-beta.67, latest in its README); only type=semver skips them.
+    // Its latest follows the first entry that matched, so a scheduled run on a tag gets none.
+    const latest = nightly.length > 0 ? [] : ['latest'];
+    return withImage(unique([...nightly, sanitizeTag(name), ...latest]), `tag ${name}`);
   }
   if (ref.startsWith('refs/heads/')) {
     const branch = ref.slice('refs/heads/'.length);
-    return { tags: [sanitizeTag(branch), ...short].map((tag) => `${image}:${tag}`), why: `branch ${branch}` };
+    return withImage(
+      unique([...nightly, sanitizeTag(branch)]),
+      nightly.length > 0 ? `schedule on branch ${branch}` : `branch ${branch}`,
+    );
   }
-  return { tags: [`${image}:local`], why: 'local run (no GitHub event)' };
+  if (nightly.length > 0) return withImage(nightly, 'schedule');
+  return withImage(['local'], 'local run (no GitHub event)');
 }
 
-/** Docker tags allow [A-Za-z0-9_.-], up to 128 characters, not starting with '.' or '-'. */
+/** metadata-action drops a tag equal to the first one (a branch called `nightly` on a schedule). */
+function unique(tags: string[]): string[] {
+  return tags.filter((tag, index) => tags.indexOf(tag) === index);
+}
+
+/**
+ * metadata-action's rule: every run of characters outside [A-Za-z0-9_.-] becomes one `-`. Docker
+ * also refuses a tag that starts with '.' or '-' or is over 128 characters, which that rule lets
+ * through; those are cut here so the build does not fail on the tag.
+ */
 export function sanitizeTag(name: string): string {
   return (
     name

@@ -62,15 +62,9 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
     });
     expect(result.exitCode, result.log).toBe(0);
     expect(result.outputs.pushed).toBe('true');
-    expect(await registry.tags(repository)).toEqual([
-      '1',
-      '1.2',
-      '1.2.3',
-      'latest',
-      `sha-${sha.slice(0, 7)}`,
-    ]);
+    expect(await registry.tags(repository)).toEqual(['latest', 'v1.2.3']);
 
-    const index = await registry.manifest(repository, '1.2.3');
+    const index = await registry.manifest(repository, 'v1.2.3');
     expect(index.digest).toBe(result.outputs.digest);
     const manifests = (index.body.manifests ?? []) as ManifestDescriptor[];
     const image = manifests.find((entry) => entry.platform?.os === 'linux');
@@ -85,7 +79,7 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
     const labels = (config.config as { Labels: Record<string, string> }).Labels;
     expect(labels).toMatchObject({
       'org.opencontainers.image.revision': sha,
-      'org.opencontainers.image.version': '1.2.3',
+      'org.opencontainers.image.version': 'v1.2.3',
       'org.opencontainers.image.created': '2026-11-20T09:11:12.000Z',
       'org.opencontainers.image.source': 'https://github.com/acme/iris',
       'org.opencontainers.image.licenses': 'MIT',
@@ -380,7 +374,7 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
     );
     expect(result.exitCode, result.log).toBe(0);
     expect(result.outputs.pushed).toBe('true');
-    expect(await registry.tags(repository)).toContain('1.0.0');
+    expect(await registry.tags(repository)).toContain('v1.0.0');
     const [variant] = JSON.parse(result.outputs.metadata ?? '{}').variants;
     expect(variant.frameworks).toEqual([{ name: 'scikit-learn', version: '1.6.1' }]);
     const statuses = Object.fromEntries(

@@ -48,11 +48,11 @@ describe.skipIf(reason !== null)('the action on other Docker engines, on a tag p
     expect(result.exitCode, result.log).toBe(0);
     expect(result.log).toContain('containerd image store');
     expect(result.outputs.pushed).toBe('true');
-    expect(await registry.tags(repository)).toContain('3.1.4');
+    expect(await registry.tags(repository)).toContain('v3.1.4');
 
     // The registry serves the built index, and in it the very platform manifest that was tested.
     const [variant] = JSON.parse(result.outputs.metadata ?? '{}').variants;
-    const index = await registry.manifest(repository, '3.1.4');
+    const index = await registry.manifest(repository, 'v3.1.4');
     expect(index.digest).toBe(result.outputs.digest);
     const manifests = (index.body.manifests ?? []) as ManifestDescriptor[];
     const image = manifests.find((entry) => entry.platform?.os === 'linux');

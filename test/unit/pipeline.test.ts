@@ -37,22 +37,16 @@ describe('pipeline', () => {
       'info --format',
       'buildx build',
       'load --input',
-      'tag r/iris:1.0.0',
+      'tag r/iris:v1.0.0',
       'image inspect',
       'smoke',
       'push',
     ]);
-    expect(report.variants[0]?.publish?.pushed).toEqual([
-      'r/iris:1.0.0',
-      'r/iris:1.0',
-      'r/iris:1',
-      'r/iris:latest',
-      'r/iris:sha-0123456',
-    ]);
+    expect(report.variants[0]?.publish?.pushed).toEqual(['r/iris:v1.0.0', 'r/iris:latest']);
     expect(outputs(report)).toMatchObject({
       digest: BUILT,
       pushed: 'true',
-      image: 'r/iris:1.0.0',
+      image: 'r/iris:v1.0.0',
       variant: 'cpu',
       python: '3.11',
     });

@@ -20,8 +20,8 @@ describe('planVariants', () => {
     expect(cpu?.plan.variant).toBe('cpu');
     expect(cpu?.run).toMatchObject({
       suffix: '',
-      tags: { why: 'release tag v1.0.0' },
-      labels: { title: 'iris', version: '1.0.0', own: {}, extra: {} },
+      tags: { why: 'tag v1.0.0' },
+      labels: { title: 'iris', version: 'v1.0.0', own: {}, extra: {} },
       cache: {
         backend: 'registry',
         variant: 'cpu',
@@ -32,7 +32,7 @@ describe('planVariants', () => {
       },
       push: { push: true, why: "input 'push' is true and the smoke test passed" },
     });
-    expect(cpu?.run.tags.tags[0]).toBe('ghcr.io/acme/iris:1.0.0');
+    expect(cpu?.run.tags.tags[0]).toBe('ghcr.io/acme/iris:v1.0.0');
   });
 
   it("suffixes each variant's tags when the project has several", () => {
@@ -41,7 +41,7 @@ describe('planVariants', () => {
     expect(variants.map((variant) => variant.plan.variant)).toEqual(['cpu', 'gpu']);
     expect(variants[0]?.run.suffix).toBe('-cpu');
     expect(variants[1]?.run.suffix).toMatch(/^-(cuda[\d.]+|gpu)$/);
-    expect(variants[0]?.run.tags.tags[0]).toBe('r/torch:1.0.0-cpu');
+    expect(variants[0]?.run.tags.tags[0]).toBe('r/torch:v1.0.0-cpu');
     // One variant asked for still carries its suffix: the project's other variant may be built beside it.
     const [cpuOnly] = variantsOf(spec, { image: 'r/torch', variant: 'cpu', tags: 'r/torch:mine' });
     expect(cpuOnly?.run).toMatchObject({ suffix: '-cpu', tags: { tags: ['r/torch:mine'] } });

@@ -54,35 +54,53 @@ describe('computeTags', () => {
     expect(tagsFor(context)).toEqual({ tags: [`${IMAGE}:pr-42`], why: 'pull request #42' });
   });
 
-  describe('release tags', () => {
+  describe("docker/metadata-action's documented examples", () => {
+    // Source: https://github.com/docker/metadata-action/blob/master/README.md, tables "Basic"
+    // (default tags), "type=ref" and "Image name and tag sanitization", and "Latest tag"
+    // (latest=auto adds latest for type=ref,event=tag, prereleases included).
     it.each([
-      ['v1.2.3', ['1.2.3', '1.2', '1', 'latest', 'sha-9fceb02']],
-      ['1.2.3', ['1.2.3', '1.2', '1', 'latest', 'sha-9fceb02']],
-      ['v10.20.30', ['10.20.30', '10.20', '10', 'latest', 'sha-9fceb02']],
-      ['v0.4.1 (no major-only tag 0)', ['0.4.1', '0.4', 'latest', 'sha-9fceb02']],
-      ['v2.0.0-rc.1 (a prerelease: no shorter tags, no latest)', ['2.0.0-rc.1', 'sha-9fceb02']],
-      ['v1.0.0-beta', ['1.0.0-beta', 'sha-9fceb02']],
-      ['v1.2.3+build.5 (build metadata dropped)', ['1.2.3', '1.2', '1', 'latest', 'sha-9fceb02']],
-    ])('%s → %j', (label, expected) => {
-      const name = label.split(' ')[0] ?? label;
-      expect(tagsFor(github({ ref: `refs/tags/${name}` }))).toEqual({
-        tags: expected.map((tag) => `${IMAGE}:${tag}`),
-        why: `release tag ${name}`,
+      ['pull_request', 'refs/pull/2/merge', ['pr-2']],
+      ['push', 'refs/heads/master', ['master']],
+      ['push', 'refs/heads/releases/v1', ['releases-v1']],
+      ['push', 'refs/heads/my/branch', ['my-branch']],
+      ['push', 'refs/tags/v1.2.3', ['v1.2.3', 'latest']],
+      ['push', 'refs/tags/v2.0.8-beta.67', ['v2.0.8-beta.67', 'latest']],
+      ['workflow_dispatch', 'refs/heads/master', ['master']],
+      // Its tests (schedule01): the schedule entry comes first, the branch entry still applies.
+      ['schedule', 'refs/heads/master', ['nightly', 'master']],
+    ])('%s %s → %j', (eventName, ref, expected) => {
+      const pr = /^refs\/pull\/(\d+)\//.exec(ref);
+      const context = github({
+        eventName,
+        ref,
+        pullRequest: pr ? { number: Number(pr[1]), fromFork: false } : null,
       });
+      expect(tagsFor(context).tags).toEqual(expected.map((tag) => `${IMAGE}:${tag}`));
     });
   });
 
-  describe('other tags', () => {
+  describe('tags', () => {
     it.each([
-      ['nightly', 'nightly'],
-      ['v1.2', 'v1.2'],
-      ['release/2024 spring', 'release-2024-spring'],
-      ['.hidden', 'hidden'],
-    ])('%j → %j and sha', (name, tag) => {
+      ['v1.2.3', ['v1.2.3', 'latest']],
+      ['1.2.3', ['1.2.3', 'latest']],
+      ['v0.4.1', ['v0.4.1', 'latest']],
+      ['v2.0.0-rc.1', ['v2.0.0-rc.1', 'latest']],
+      ['v1.2.3+build.5', ['v1.2.3-build.5', 'latest']],
+      ['nightly', ['nightly', 'latest']],
+      ['release/2024 spring', ['release-2024-spring', 'latest']],
+      ['latest', ['latest']],
+    ])('%j → %j, never a sha tag', (name, expected) => {
       expect(tagsFor(github({ ref: `refs/tags/${name}` }))).toEqual({
-        tags: [`${IMAGE}:${tag}`, `${IMAGE}:sha-9fceb02`],
+        tags: expected.map((tag) => `${IMAGE}:${tag}`),
         why: `tag ${name}`,
       });
+    });
+
+    it('adds no latest when a schedule runs on a tag: the nightly entry decides latest', () => {
+      expect(tagsFor(github({ eventName: 'schedule', ref: 'refs/tags/v1.2.3' })).tags).toEqual([
+        `${IMAGE}:nightly`,
+        `${IMAGE}:v1.2.3`,
+      ]);
     });
   });
 
@@ -92,15 +110,41 @@ describe('computeTags', () => {
       ['feature/x', 'feature-x'],
       ['dependabot/pip/torch-2.3.0', 'dependabot-pip-torch-2.3.0'],
       ['Fix_Bug', 'Fix_Bug'],
-    ])('%j → %j and sha', (branch, tag) => {
+    ])('%j → %j only', (branch, tag) => {
       expect(tagsFor(github({ ref: `refs/heads/${branch}` }))).toEqual({
-        tags: [`${IMAGE}:${tag}`, `${IMAGE}:sha-9fceb02`],
+        tags: [`${IMAGE}:${tag}`],
         why: `branch ${branch}`,
       });
     });
+  });
 
-    it('has no sha tag without a sha', () => {
-      expect(tagsFor(github({ ref: 'refs/heads/main', sha: null })).tags).toEqual([`${IMAGE}:main`]);
+  describe('schedule', () => {
+    it('tags nightly and the branch', () => {
+      expect(tagsFor(github({ eventName: 'schedule', ref: 'refs/heads/main' }))).toEqual({
+        tags: [`${IMAGE}:nightly`, `${IMAGE}:main`],
+        why: 'schedule on branch main',
+      });
+    });
+
+    it('tags a branch called nightly once', () => {
+      expect(tagsFor(github({ eventName: 'schedule', ref: 'refs/heads/nightly' })).tags).toEqual([
+        `${IMAGE}:nightly`,
+      ]);
+    });
+
+    it('tags nightly alone without a ref', () => {
+      expect(tagsFor(github({ eventName: 'schedule', ref: null }))).toEqual({
+        tags: [`${IMAGE}:nightly`],
+        why: 'schedule',
+      });
+    });
+  });
+
+  it('suffixes every tag, latest included, for a variant', () => {
+    const context = github({ ref: 'refs/tags/v1.2.3' });
+    expect(computeTags(defaults, context, 'iris', { suffix: '-cpu', suffixInputTags: false })).toEqual({
+      tags: [`${IMAGE}:v1.2.3-cpu`, `${IMAGE}:latest-cpu`],
+      why: "tag v1.2.3, suffixed '-cpu' for the variant",
     });
   });
 
@@ -122,8 +166,8 @@ describe('computeTags', () => {
       });
 
     it.each([
-      ['push-main.json', 'push', 'refs/heads/main', ['main', 'sha-4b825dc']],
-      ['push-tag.json', 'push', 'refs/tags/v1.2.3', ['1.2.3', '1.2', '1', 'latest', 'sha-4b825dc']],
+      ['push-main.json', 'push', 'refs/heads/main', ['main']],
+      ['push-tag.json', 'push', 'refs/tags/v1.2.3', ['v1.2.3', 'latest']],
       ['pull-request.json', 'pull_request', 'refs/pull/42/merge', ['pr-42']],
       ['pull-request-fork.json', 'pull_request', 'refs/pull/57/merge', ['pr-57']],
     ])('%s (%s %s) → %j', (file, eventName, ref, expected) => {
@@ -134,13 +178,18 @@ describe('computeTags', () => {
 
   it('keeps every computed tag within the Docker tag grammar', () => {
     fc.assert(
-      fc.property(fc.string(), fc.constantFrom('refs/heads/', 'refs/tags/'), (name, prefix) => {
-        for (const reference of tagsFor(github({ ref: `${prefix}${name}` })).tags) {
-          const [repository, tag] = reference.split(/:(?=[^:]*$)/);
-          expect(repository).toBe(IMAGE);
-          expect(tag).toMatch(DOCKER_TAG);
-        }
-      }),
+      fc.property(
+        fc.string(),
+        fc.constantFrom('refs/heads/', 'refs/tags/'),
+        fc.constantFrom('push', 'schedule'),
+        (name, prefix, eventName) => {
+          for (const reference of tagsFor(github({ eventName, ref: `${prefix}${name}` })).tags) {
+            const [repository, tag] = reference.split(/:(?=[^:]*$)/);
+            expect(repository).toBe(IMAGE);
+            expect(tag).toMatch(DOCKER_TAG);
+          }
+        },
+      ),
     );
   });
 });
