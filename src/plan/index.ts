@@ -92,7 +92,7 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       why: `input 'allow-lfs-pointers': their weights were never fetched (${listed(unfetchedFiles, 20)})`,
     });
   }
-  const systemPackages = chooseSystemPackages(spec);
+  const systemPackages = chooseSystemPackages(spec, inputs.systemPackages);
   if (systemPackages.length > 0) {
     shared.push({
       topic: 'system packages',
