@@ -7,6 +7,7 @@ import { listed } from '../text.js';
 import { credentialsOf, stripCredentials } from './credentials.js';
 import { chooseStrategy, cudaIndexFor, systemCudaBase } from './gpu.js';
 import { checkLfsPointers, unfetchedModels } from './lfs.js';
+import { chooseProjectInstall } from './project-install.js';
 import { checkInputs } from './safe-values.js';
 import { chooseSystemPackages } from './system-packages.js';
 import type { BaseImage, BuildPlan, Decision, LockSource, Strategy } from './types.js';
@@ -73,8 +74,14 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
           why: `${requirementsFile} (${format}${named}) has no lock; resolving in the base gives its Python and platform`,
         },
   );
-  const requirementLines =
-    format === 'requirements' ? null : spec.dependencies.requirements.map(requirementLine);
+  const project = chooseProjectInstall(
+    spec,
+    lockSource,
+    format === 'requirements' ? null : spec.dependencies.requirements.map(requirementLine),
+    requirementLine,
+  );
+  const { requirementLines } = project;
+  if (project.decision) shared.push(project.decision);
   if (inputs.platforms.length > 0) {
     shared.push({
       topic: 'platforms',
@@ -155,7 +162,8 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       requirementLines,
       frameworks: spec.frameworks,
       models: spec.models.filter((model) => !unfetched.includes(model)),
-      entrypoint: spec.entrypoint?.path ?? null,
+      entrypoint: spec.entrypoint && !spec.entrypoint.script ? spec.entrypoint.path : null,
+      installProject: project.install,
       systemPackages,
       generateDockerignore: !context.hasDockerignore,
       layout: { venv: '/opt/venv', workdir: '/app', uid: 10001, user: 'app' },
