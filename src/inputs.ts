@@ -51,6 +51,12 @@ export const inputTable = [
       'Base image to build on, overriding the table in src/data/compat.json. It is still pinned by digest.',
   },
   {
+    name: 'system-packages',
+    default: '',
+    description:
+      "Debian packages apt installs in the image, one per line or comma-separated, as cog's `system_packages` (Debian names: lowercase letters, digits, `+`, `-`, `.`).",
+  },
+  {
     name: 'index-url',
     default: '',
     description:
@@ -219,6 +225,8 @@ export interface Inputs extends DockerfileInputs {
   variant: Variant;
   pythonVersion: string | null;
   baseImage: string | null;
+  /** Debian package names, as written; plan refuses one that is not a name. */
+  systemPackages: string[];
   indexUrl: string | null;
   extraIndexUrls: string[];
   pytorchIndexUrl: string;
@@ -265,6 +273,9 @@ export function parseInputs(read: InputSource): Inputs {
     variant: parseChoice('variant', get('variant'), ['auto', 'cpu', 'gpu'] as const),
     pythonVersion: parsePythonVersion(get('python-version')),
     baseImage: get('base-image') || null,
+    systemPackages: Util.getList(get('system-packages'), { ignoreComma: false, comment: '#' })
+      .map((name) => name.trim())
+      .filter(Boolean),
     indexUrl: get('index-url') || null,
     extraIndexUrls: Util.getList(get('extra-index-urls'), { ignoreComma: true, comment: '#' }).map((url) =>
       url.trim(),
@@ -404,13 +415,14 @@ function checkDockerfileInputs(inputs: Inputs): void {
     }
     return;
   }
-  for (const [name, set] of [
-    ['write-generated', inputs.writeGenerated !== null],
-    ['check-generated', inputs.checkGenerated],
+  for (const [name, set, what] of [
+    ['write-generated', inputs.writeGenerated !== null, 'keeps the generated Dockerfile and lock'],
+    ['check-generated', inputs.checkGenerated, 'keeps the generated Dockerfile and lock'],
+    ['system-packages', inputs.systemPackages.length > 0, 'adds apt packages to the generated Dockerfile'],
   ] as const) {
     if (set) {
       throw new UserError(
-        `input '${name}' keeps the generated Dockerfile and lock, and input 'file' builds the project's own: nothing is generated`,
+        `input '${name}' ${what}, and input 'file' builds the project's own: nothing is generated`,
         'inputs',
       );
     }

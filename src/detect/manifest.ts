@@ -1,5 +1,6 @@
 import type { IndexRef, LockedPackage, PythonHint, Requirement } from '../python/types.js';
 import type { SourceRef } from '../source.js';
+import type { ConsoleScript } from './console-script.js';
 import type { DependencyFormat, Warning } from './spec.js';
 
 /** A CUDA version a file states outright (conda `pytorch-cuda=12.1`, cog `cuda: "12.1"`); `version` may be major only. */
@@ -22,7 +23,8 @@ export interface Manifest {
   gpu: SourceRef | null;
   /** Frameworks whose CPU-only build the manifest asks for outright (conda `cpuonly`, `pytorch-cpu`). */
   cpuBuilds: { framework: string; what: string; source: SourceRef }[];
-  entrypoint: { path: string; source: SourceRef } | null;
+  /** `script`: a console script, run by name once the project is installed. */
+  entrypoint: { path: string; source: SourceRef; script?: ConsoleScript } | null;
   /** Debian packages the image needs (cog's `system_packages`). */
   systemPackages: { name: string; source: SourceRef }[];
   warnings: Warning[];

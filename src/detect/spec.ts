@@ -1,4 +1,5 @@
 import type { LockRead, Requirement } from '../python/types.js';
+import type { ConsoleScript } from './console-script.js';
 
 export type DependencyFormat =
   | 'requirements'
@@ -73,7 +74,11 @@ export interface EnvironmentSpec {
   accelerator: Accelerator;
   cuda: { version: string; source: string } | null;
   models: ModelArtifact[];
-  entrypoint: { path: string; source: string } | null;
+  /**
+   * A file run with python, or a `[project.scripts]` target (`pkg.cli:main`, as written) with the
+   * `script` the image runs by name once the project is installed.
+   */
+  entrypoint: { path: string; source: string; script?: ConsoleScript } | null;
   /**
    * Frameworks installed as their CPU-only build, each with what said so (docs/detection.md,
    * "CPU builds"); they make no GPU variant. Absent where detect did not run (hand-made specs).

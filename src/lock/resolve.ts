@@ -7,6 +7,7 @@ import { type Credentials, withCredentials } from '../plan/credentials.js';
 import { type BuildPlan, baseOf } from '../plan/types.js';
 import { normalizeName } from '../python/pep508.js';
 import { pipVariableProblem } from '../python/pip-lines.js';
+import type { Requirement } from '../python/types.js';
 import type { SourceRef } from '../source.js';
 import { excerpt, hasControlCharacters, quoted } from '../text.js';
 import { resolverArgs } from './args.js';
@@ -98,7 +99,7 @@ function pipError(stderr: string): string | undefined {
  */
 function checkResolverLines(plan: BuildPlan, spec: EnvironmentSpec): void {
   (plan.requirementLines ?? []).forEach((line, index) => {
-    const source: SourceRef = spec.dependencies.requirements[index]?.source ?? {
+    const source: SourceRef = resolvedRequirements(spec)[index]?.source ?? {
       file: plan.requirementsFile,
     };
     const problem = hasControlCharacters(line)
@@ -113,5 +114,10 @@ function failingRequirement(stderr: string, spec: EnvironmentSpec) {
   const match = /(?:satisfies the requirement|distribution found for) ([A-Za-z0-9._-]+)/.exec(stderr);
   if (!match?.[1]) return undefined;
   const name = normalizeName(match[1]);
-  return spec.dependencies.requirements.find((requirement) => requirement.name === name)?.source;
+  return resolvedRequirements(spec).find((requirement) => requirement.name === name)?.source;
+}
+
+/** The requirements in the order plan wrote their lines: the project's, then its build backend's (project-install.ts). */
+function resolvedRequirements(spec: EnvironmentSpec): Requirement[] {
+  return [...spec.dependencies.requirements, ...(spec.entrypoint?.script?.buildRequires ?? [])];
 }

@@ -8,6 +8,7 @@ import { credentialsOf, stripCredentials } from './credentials.js';
 import { chooseStrategy, cudaIndexFor, systemCudaBase } from './gpu.js';
 import { checkLfsPointers, unfetchedModels } from './lfs.js';
 import { ownDockerfileVariant } from './own-dockerfile.js';
+import { chooseProjectInstall } from './project-install.js';
 import { checkInputs } from './safe-values.js';
 import { chooseSystemPackages } from './system-packages.js';
 import type { BaseImage, BuildPlan, Decision, DockerfileSource, LockSource, Strategy } from './types.js';
@@ -78,8 +79,15 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
           why: `${requirementsFile} (${format}${named}) has no lock; resolving in the base gives its Python and platform`,
         },
   );
-  const requirementLines =
-    format === 'requirements' ? null : spec.dependencies.requirements.map(requirementLine);
+  const project = chooseProjectInstall(
+    spec,
+    lockSource,
+    format === 'requirements' ? null : spec.dependencies.requirements.map(requirementLine),
+    requirementLine,
+  );
+  const { requirementLines } = project;
+  // The project's own Dockerfile installs the project (or not) itself.
+  if (project.decision && !own) shared.push(project.decision);
   if (inputs.platforms.length > 0) {
     shared.push({
       topic: 'platforms',
@@ -97,7 +105,7 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       why: `input 'allow-lfs-pointers': their weights were never fetched (${listed(unfetchedFiles, 20)})`,
     });
   }
-  const systemPackages = chooseSystemPackages(spec);
+  const systemPackages = own ? [] : chooseSystemPackages(spec, inputs.systemPackages);
   if (systemPackages.length > 0) {
     shared.push({
       topic: 'system packages',
@@ -162,7 +170,8 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       requirementLines,
       frameworks: spec.frameworks,
       models: spec.models.filter((model) => !unfetched.includes(model)),
-      entrypoint: spec.entrypoint?.path ?? null,
+      entrypoint: spec.entrypoint && !spec.entrypoint.script ? spec.entrypoint.path : null,
+      installProject: own ? null : project.install,
       systemPackages,
       generateDockerignore: !context.hasDockerignore,
       layout: { venv: '/opt/venv', workdir: '/app', uid: 10001, user: 'app' },

@@ -1,3 +1,4 @@
+import { DEBIAN_PACKAGE_NAME } from '../detect/debian-package.js';
 import { RefusedInput } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { indexUrlProblem } from '../python/index-url.js';
@@ -15,7 +16,7 @@ export const IMAGE_DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Fa-f0-9]{32,}$/;
  * values to: an input can come from a workflow expression a pull request controls.
  */
 export function checkInputs(
-  inputs: Pick<Inputs, 'indexUrl' | 'extraIndexUrls' | 'pytorchIndexUrl' | 'baseImage'>,
+  inputs: Pick<Inputs, 'indexUrl' | 'extraIndexUrls' | 'pytorchIndexUrl' | 'baseImage' | 'systemPackages'>,
 ): void {
   const urls: [string, string | null][] = [
     ["input 'index-url'", inputs.indexUrl],
@@ -32,6 +33,15 @@ export function checkInputs(
     if (!IMAGE_REFERENCE.test(image) || !pinned || more.length > 0) {
       throw new RefusedInput(
         `input 'base-image' must be an image reference like python:3.11-slim or registry.example/python@sha256:<hex>: ${quoted(inputs.baseImage)}`,
+        'plan',
+      );
+    }
+  }
+  // The rule cog.yaml's `system_packages` is held to: these go into the `apt-get install` line.
+  for (const name of inputs.systemPackages) {
+    if (!DEBIAN_PACKAGE_NAME.test(name)) {
+      throw new RefusedInput(
+        `input 'system-packages' has ${quoted(name)}, which is not a Debian package name (lowercase letters, digits, + - .)`,
         'plan',
       );
     }

@@ -33,6 +33,13 @@ export type DockerfileSource =
   | { kind: 'generated' }
   | { kind: 'project'; path: string; target: string | null; why: string };
 
+export interface ProjectInstall {
+  /** The console script, run by name from the venv's bin (on PATH). */
+  script: string;
+  /** True where the build backend is not in the lock: pip downloads it, unpinned, to build. */
+  buildIsolation: boolean;
+}
+
 /** Plan's output: one per variant, read by every later phase. */
 export interface BuildPlan {
   variant: 'cpu' | 'gpu';
@@ -71,7 +78,10 @@ export interface BuildPlan {
   requirementLines: string[] | null;
   frameworks: Framework[];
   models: ModelArtifact[];
+  /** The file run with python; null when there is none, or when the entry point is a console script. */
   entrypoint: string | null;
+  /** A console-script project: installed after the lock, its script the image's command. */
+  installProject: ProjectInstall | null;
   /** Debian packages apt installs in the base stage, sorted, each with why. */
   systemPackages: { name: string; why: string }[];
   /** The repository's own .dockerignore is used when it has one. */

@@ -22,7 +22,13 @@ export function renderDockerfile(plan: BuildPlan, lock: Lock): string {
     ...plan.extraIndexUrls.map((url) => ` --extra-index-url ${url}`),
     ...(plan.cpuTorch ? [` --extra-index-url ${plan.cpuTorch.indexUrl}`] : []),
   ].join('');
-  const cmd = plan.entrypoint ? JSON.stringify(['python', plan.entrypoint]) : JSON.stringify(['python']);
+  const cmd = JSON.stringify(
+    plan.installProject
+      ? [plan.installProject.script]
+      : plan.entrypoint
+        ? ['python', plan.entrypoint]
+        : ['python'],
+  );
   const labels: [string, string][] = [
     ['org.opencontainers.image.base.name', baseOf(plan).image],
     ['org.opencontainers.image.base.digest', baseOf(plan).digest ?? ''],
@@ -76,6 +82,7 @@ export function renderDockerfile(plan: BuildPlan, lock: Lock): string {
     `RUN SOURCE_DATE_EPOCH=0 useradd --uid ${uid} --user-group --no-create-home --home-dir ${workdir} --shell /usr/sbin/nologin ${user}`,
     `WORKDIR ${workdir}`,
     `COPY . ${workdir}`,
+    ...projectInstallStep(plan, indexArgs),
     `ENV PATH=${venv}/bin:$PATH \\`,
     `    VIRTUAL_ENV=${venv} \\`,
     '    HOME=/tmp',
@@ -94,6 +101,35 @@ export function frameworkList(plan: BuildPlan, lock: Lock): string {
       return `${framework.name}==${locked?.version ?? framework.locked ?? '?'}`;
     })
     .join(',');
+}
+
+/** Where the build context is mounted to build the project: writes there (build/, *.egg-info) are dropped. */
+const PROJECT_MOUNT = '/tmp/ml-container-project';
+
+/**
+ * A console-script project installed into the venv, without dependencies (the lock installed them),
+ * from a read-write mount of the context rather than the WORKDIR copy, so the build's leftovers
+ * stay out of the image. With its build backend locked, pip builds offline; otherwise in isolation,
+ * from the same index as the lock. The script must then exist: the image's command is its name.
+ */
+function projectInstallStep(plan: BuildPlan, indexArgs: string): string[] {
+  if (!plan.installProject) return [];
+  const { venv } = plan.layout;
+  const { script, buildIsolation } = plan.installProject;
+  const secret = buildIsolation && plan.privateIndexes;
+  const pip = `${venv}/bin/pip install --no-deps --no-cache-dir`;
+  return [
+    `RUN --mount=type=bind,target=${PROJECT_MOUNT},rw \\`,
+    ...(secret
+      ? [
+          `    --mount=type=secret,id=${PIP_CONFIG_SECRET},target=/run/secrets/${PIP_CONFIG_SECRET},required=true \\`,
+        ]
+      : []),
+    buildIsolation
+      ? `    SOURCE_DATE_EPOCH=0 ${secret ? `PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET} ${pip}` : `${pip}${indexArgs}`} ${PROJECT_MOUNT} \\`
+      : `    SOURCE_DATE_EPOCH=0 ${pip} --no-build-isolation --no-index ${PROJECT_MOUNT} \\`,
+    `    && test -x ${venv}/bin/${script}`,
+  ];
 }
 
 /**

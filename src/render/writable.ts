@@ -1,3 +1,4 @@
+import { SCRIPT_NAME } from '../detect/console-script.js';
 import { APT_PACKAGE } from '../detect/debian-package.js';
 import { IMAGE_DIGEST, IMAGE_REFERENCE } from '../plan/safe-values.js';
 import type { BuildPlan } from '../plan/types.js';
@@ -43,6 +44,7 @@ export function assertWritable(plan: BuildPlan, labels: readonly (readonly [stri
       matches(APT_PACKAGE),
     ]),
     ['entry point', plan.entrypoint, singleLine],
+    ['console script', plan.installProject?.script ?? null, matches(SCRIPT_NAME)],
     ...labels.map(([key, value]): [string, string, Rule] => [`label ${key}`, value, singleLine]),
   ];
   for (const [name, value, writable] of values) {

@@ -107,6 +107,33 @@ describe.skipIf(reason !== null)('variants on the test bed', () => {
     expect(Number.parseInt(unpacked.stdout, 10)).toBeLessThan(1280);
   });
 
+  it('installs a console-script project after its lock, its build backend locked, and runs the script by name', async () => {
+    const built = await buildExample('test/fixtures/projects/console-script-iris', {
+      'smoke-command': 'iris-predict 6.7 3.0 5.2 2.3',
+    });
+    expect(built.exitCode, built.log).toBe(0);
+    const [variant] = JSON.parse(built.outputs.metadata ?? '{}').variants;
+    expect(variant.smoke.passed).toBe(true);
+    const image = built.outputs.image ?? '';
+    const command = spawnSync('docker', ['image', 'inspect', '--format', '{{json .Config.Cmd}}', image], {
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(command.stdout)).toEqual(['iris-predict']);
+    const ran = inImage(image, ['-']);
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(JSON.parse(ran.stdout)).toEqual({ species: 'setosa' });
+    const installed = inImage(image, [
+      '--entrypoint',
+      '/opt/venv/bin/python',
+      '-',
+      '-c',
+      'import importlib.metadata as m; print("\\n".join(sorted(d.metadata["Name"].lower() for d in m.distributions())))',
+    ]);
+    expect(installed.status, installed.stderr).toBe(0);
+    // flit_core came from the lock (the build was offline), and the project itself is installed.
+    expect(installed.stdout.trim().split('\n')).toEqual(expect.arrayContaining(['flit_core', 'iris_cli']));
+  });
+
   it('takes the CPU torch from a private PyTorch mirror, its credentials never on a command line or in the log', async () => {
     const token = `t0rch-${run}`;
     const pytorchRoot = new URL(process.env.ML_CONTAINER_TEST_PYTORCH_INDEX ?? '');

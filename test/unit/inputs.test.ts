@@ -35,6 +35,7 @@ describe('parseInputs', () => {
         variant: 'auto',
         pythonVersion: null,
         baseImage: null,
+        systemPackages: [],
         indexUrl: null,
         extraIndexUrls: [],
         pytorchIndexUrl: 'https://download.pytorch.org/whl',
@@ -193,6 +194,16 @@ describe('parseInputs', () => {
       ['lines and commas mixed', 'a:1\nb:2,c:3\n\n  d:4  ', ['a:1', 'b:2', 'c:3', 'd:4']],
     ])('%s', (_, value, expected) => {
       expect(parse({ tags: value }).tags).toEqual(expected);
+    });
+  });
+
+  describe('system-packages', () => {
+    it.each([
+      ['one per line', 'ffmpeg\nlibsndfile1\n', ['ffmpeg', 'libsndfile1']],
+      ['comma-separated', 'ffmpeg, libsndfile1', ['ffmpeg', 'libsndfile1']],
+      ['with comment lines', '# audio\nffmpeg\n\nlibgl1', ['ffmpeg', 'libgl1']],
+    ])('%s', (_, value, expected) => {
+      expect(parse({ 'system-packages': value }).systemPackages).toEqual(expected);
     });
   });
 

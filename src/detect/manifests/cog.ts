@@ -13,7 +13,8 @@ import { lineText, loadYaml, readPipItem } from './conda.js';
 /**
  * Reads replicate/cog's `cog.yaml`: `build.python_version`, `gpu`, `cuda`, `python_packages`,
  * the `python_requirements` file, `system_packages` (apt packages) and `predict` (the entry
- * point). `run` commands are not carried over: they are shell, and the image runs none of the project's.
+ * point). `run` commands are refused (refuseRun), never dropped: an image built without them
+ * would pass for the one cog builds.
  */
 export function readCog(reader: RepoReader, path: string): Manifest {
   const yaml = loadYaml(reader, path);
@@ -36,6 +37,8 @@ export function readCog(reader: RepoReader, path: string): Manifest {
     throw new UserError('`build` must be a mapping', 'detect', where(['build']));
   }
   const options = asRecord(build) ?? {};
+
+  refuseRun(options.run ?? null, where);
 
   const python = options.python_version ?? null;
   if (python !== null) {
@@ -155,6 +158,24 @@ export function readCog(reader: RepoReader, path: string): Manifest {
     };
   }
   return manifest;
+}
+
+/**
+ * cog's `build.run`: shell commands, each a string or `{command, mounts}` (cog docs/yaml.md), run as
+ * root in the image. A pull request's cog.yaml chooses every byte of them, and they could fetch
+ * anything unpinned, so the generated Dockerfile carries none over: any item is refused at its line,
+ * naming the ways that remain. An empty list asks for nothing.
+ */
+function refuseRun(run: unknown, where: (keys: readonly (string | number)[]) => SourceRef): void {
+  if (run === null || (Array.isArray(run) && run.length === 0)) return;
+  const item: unknown = Array.isArray(run) ? run[0] : run;
+  const command = typeof item === 'string' ? item : asRecord(item)?.command;
+  const shown = typeof command === 'string' ? ` (${quoted(command.trim())})` : '';
+  throw new UserError(
+    `\`run\` commands${shown} are not carried over: the generated Dockerfile runs no shell command of the project's. Name apt packages in \`system_packages\` or input 'system-packages', or build your own Dockerfile with input 'file'`,
+    'detect',
+    Array.isArray(run) ? where(['build', 'run', 0]) : where(['build', 'run']),
+  );
 }
 
 /**

@@ -7,8 +7,9 @@ import { uvDefaultGroups } from '../../python/lockfiles/pyproject-roots.js';
 import { normalizeName, parsePep508 } from '../../python/pep508.js';
 import type { IndexRef, Requirement } from '../../python/types.js';
 import { poetryToPep440 } from '../../python/versions.js';
-import type { SourceRef } from '../../source.js';
+import { formatSource, type SourceRef } from '../../source.js';
 import { quoted } from '../../text.js';
+import { readConsoleScript } from '../console-script.js';
 import { emptyManifest, type Manifest } from '../manifest.js';
 import { checkPathText } from '../path-text.js';
 import type { DependencyFormat } from '../spec.js';
@@ -141,7 +142,16 @@ export function readPyproject(
       file: path,
       line: findLine(text, new RegExp(`^\\s*"?${escapeRegExp(scriptName)}"?\\s*=`)),
     };
-    manifest.entrypoint = { path: checkPathText(target, `script ${quoted(scriptName)}`, source), source };
+    const written = checkPathText(target, `script ${quoted(scriptName)}`, source);
+    const script = readConsoleScript(reader, path, text, data, scriptName, source);
+    if (script) {
+      manifest.entrypoint = { path: written, source, script };
+    } else {
+      manifest.warnings.push({
+        message: `script ${quoted(scriptName)} is not the entry point: with no [build-system] and no setup.py the project is no package, so installing it would make no script`,
+        source: formatSource(source),
+      });
+    }
   }
   return manifest;
 }

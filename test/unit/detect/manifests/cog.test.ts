@@ -103,9 +103,15 @@ const INPAINTING = `build:
 predict: "predict.py:Predictor"
 `;
 
+const MUSICGEN_RUN = `  run:
+    - curl -o /usr/local/bin/pget -L "https://github.com/replicate/pget/releases/download/v0.6.2/pget_linux_x86_64" && chmod +x /usr/local/bin/pget
+`;
+// Same lines, so every other line keeps its number.
+const MUSICGEN_NO_RUN = '  run: []\n  # pget: not needed\n';
+
 describe('readCog: real cog.yaml files', () => {
   it('reads musicgen: gpu, cuda, python_version, python_packages and predict', () => {
-    const manifest = read({ [COG]: MUSICGEN });
+    const manifest = read({ [COG]: MUSICGEN.replace(MUSICGEN_RUN, MUSICGEN_NO_RUN) });
     expect(manifest).toEqual({
       format: 'cog',
       files: [COG],
@@ -128,6 +134,14 @@ describe('readCog: real cog.yaml files', () => {
       systemPackages: [{ name: 'ffmpeg', source: { file: COG, line: 9 } }],
       warnings: [],
     });
+  });
+
+  it('refuses musicgen as it is, at its `run` command, naming the ways that remain', () => {
+    const error = userError(() => read({ [COG]: MUSICGEN }));
+    expect(error.source).toEqual({ file: COG, line: 24 });
+    expect(error.message).toBe(
+      "`run` commands ('curl -o /usr/local/bin/pget -L \"https://github.com/replicate…') are not carried over: the generated Dockerfile runs no shell command of the project's. Name apt packages in `system_packages` or input 'system-packages', or build your own Dockerfile with input 'file'",
+    );
   });
 
   it('reads omni-zero: the python_requirements file, listed in files', () => {
@@ -362,6 +376,22 @@ describe('readCog: errors', () => {
     ['predict: ":Predictor"\n', "cog.yaml:1: `predict` must name the predictor like 'predict.py:Predictor'"],
   ])('rejects %j', (text, located) => {
     expect(userError(() => read({ [COG]: text })).located).toBe(located);
+  });
+
+  it.each([
+    [
+      'build:\n  run:\n    - command: pip install private\n      mounts:\n        - type: secret\n          id: pip\n          target: /etc/pip.conf\n',
+      "cog.yaml:3: `run` commands ('pip install private') are not carried over",
+    ],
+    ['build:\n  run: echo hi\n', "cog.yaml:2: `run` commands ('echo hi') are not carried over"],
+    ['build:\n  run:\n    - [echo]\n', 'cog.yaml:3: `run` commands are not carried over'],
+    ['build:\n  run: {}\n', 'cog.yaml:2: `run` commands are not carried over'],
+  ])('refuses `run` %j at its first item', (text, located) => {
+    expect(userError(() => read({ [COG]: text })).located.startsWith(located)).toBe(true);
+  });
+
+  it.each(['build:\n  run: []\n', 'build:\n  run:\n'])('takes %j, which runs nothing', (text) => {
+    expect(read({ [COG]: text }).requirements).toEqual([]);
   });
 
   it('reports an error inside the requirements file at that file’s line', () => {
