@@ -297,7 +297,7 @@ describe('detectEntrypoint', () => {
     ['serve.py over app.py', ['app.py', 'serve.py'], 'serve.py'],
     ['predict.py over app.py', ['app.py', 'predict.py'], 'predict.py'],
     ['app.py over main.py', ['main.py', 'app.py'], 'app.py'],
-    ['main.py alone (a training script as often as not)', ['main.py'], null],
+    ['only root files', ['src/main.py'], null],
     ['only root files', ['src/predict.py', 'scripts/app.py'], null],
     ['nothing conventional', ['train.py', 'model.py'], null],
   ])('picks %s', (_case, files, expected) => {
@@ -305,6 +305,28 @@ describe('detectEntrypoint', () => {
     const entrypoint = detectEntrypoint(reader, null);
     expect(entrypoint?.path ?? null).toBe(expected);
     if (expected) expect(entrypoint?.source).toBe(`${expected} (conventional entry point name)`);
+  });
+
+  it.each<[string, string, string | null]>([
+    ['a server', 'from fastapi import FastAPI\napp = FastAPI()\n', 'main.py'],
+    ['a prediction script', 'import joblib\nprint(joblib.load("m.joblib").predict([[1]]))\n', 'main.py'],
+    ['a PyTorch training loop', 'loss = criterion(out, y)\nloss.backward()\noptimizer.step()\n', null],
+    ['a scikit-learn fit', 'model = RandomForestClassifier().fit(X, y)\n', null],
+    ['a Hugging Face trainer', 'trainer = Trainer(model=m)\ntrainer.train()\n', null],
+  ])('takes main.py last, unless it trains: %s', (_case, text, expected) => {
+    const entrypoint = detectEntrypoint(memoryReader({ 'main.py': text }), null);
+    expect(entrypoint?.path ?? null).toBe(expected);
+    if (expected) expect(entrypoint?.source).toContain('taken last; it runs no training step');
+  });
+
+  it('takes a console script before main.py, and app.py before both', () => {
+    const declared = {
+      path: 'pkg.cli:main',
+      source: { file: 'pyproject.toml', line: 9 },
+      from: 'scripts' as const,
+    };
+    expect(detectEntrypoint(memoryReader({ 'main.py': '' }), declared)?.path).toBe('pkg.cli:main');
+    expect(detectEntrypoint(memoryReader({ 'main.py': '', 'app.py': '' }), declared)?.path).toBe('app.py');
   });
 });
 
