@@ -28,6 +28,26 @@ export interface DockerfileInputs {
 /** SOURCE_DATE_EPOCH is the commit time the action passes itself, for reproducible layers. */
 const RESERVED_BUILD_ARGS = ['SOURCE_DATE_EPOCH'];
 
+/**
+ * An input read as a list the way docker/build-push-action reads it (CSV with quotes, for values
+ * with commas or line breaks), a quote left open being the workflow's typo, not an internal error.
+ * The parser's own message is dropped: it can quote a character of the input, a secret's included.
+ */
+export function inputList(
+  name: string,
+  value: string,
+  options: { ignoreComma: boolean; comment?: string; commentNoInfix?: boolean },
+): string[] {
+  try {
+    return Util.getList(value, options);
+  } catch {
+    throw new UserError(
+      `input '${name}' has a quote that is not closed, or text after a closing quote: quote a whole item ("KEY=a value, with commas")`,
+      'inputs',
+    );
+  }
+}
+
 export function parseDockerfileInputs(
   read: (name: 'file' | 'target' | 'build-args' | 'secrets') => string,
 ): DockerfileInputs {
@@ -36,8 +56,8 @@ export function parseDockerfileInputs(
     // Refused here when absolute or leaving `context`; read later through the project-file rule.
     file: file ? dockerfilePath(file) : null,
     target: parseTarget(read('target').trim()),
-    buildArgs: Util.getList(read('build-args'), { ignoreComma: true }).map(parseBuildArg),
-    secrets: Util.getList(read('secrets'), { ignoreComma: true }).map(parseSecret),
+    buildArgs: inputList('build-args', read('build-args'), { ignoreComma: true }).map(parseBuildArg),
+    secrets: inputList('secrets', read('secrets'), { ignoreComma: true }).map(parseSecret),
   };
 }
 
@@ -79,26 +99,27 @@ function parseBuildArg(line: string): BuildArg {
 
 /**
  * build-push-action's `id=value` (actions-toolkit parses it, unmasked: the action masks each value
- * itself, since the CLI must not print the mask command). The id reaches buildx's `--secret`
- * attribute list, where a comma or `=` would add attributes of its own.
+ * itself, since the CLI must not print the mask command). The id reaches buildx's `--secret` attribute list, where a comma or `=` would add attributes of its own.
+ * An error names the entry by number, not its text: unquoted, each further line of a multi-line
+ * value is an entry of its own, and what precedes its first `=` is a piece of the secret.
  */
-function parseSecret(line: string): BuildSecret {
-  let id: string;
-  let value: string;
-  try {
-    [id, value] = Build.parseSecretKvp(line, false);
-  } catch {
-    const name = line.includes('=') ? line.slice(0, line.indexOf('=')) : '';
-    throw new UserError(
-      `input 'secrets': ${name ? `secret '${oneLine(name)}' has an empty value` : 'a line is not id=value'}`,
-      'inputs',
-    );
-  }
+function parseSecret(line: string, index: number): BuildSecret {
+  const equals = line.indexOf('=');
+  const entry = `input 'secrets': entry ${index + 1}`;
+  if (equals <= 0) throw new UserError(`${entry} is not id=value${QUOTE_HINT}`, 'inputs');
+  const id = line.slice(0, equals);
   if (!/^[A-Za-z0-9_.-]{1,128}$/.test(id)) {
     throw new UserError(
-      `input 'secrets': secret id '${oneLine(id)}' may hold only letters, digits, '.', '_' and '-'`,
+      `${entry}'s id may hold only letters, digits, '.', '_' and '-'${QUOTE_HINT}`,
       'inputs',
     );
   }
-  return { id, value };
+  try {
+    const [, value] = Build.parseSecretKvp(line, false);
+    return { id, value };
+  } catch {
+    throw new UserError(`input 'secrets': secret '${id}' has an empty value`, 'inputs');
+  }
 }
+
+const QUOTE_HINT = ' (a value with line breaks is quoted whole: "id=line one\\nline two")';

@@ -1,6 +1,5 @@
-import { Util } from '@docker/actions-toolkit/lib/util.js';
 import { projectFolderPath } from './adapters/project-folder.js';
-import { type DockerfileInputs, parseDockerfileInputs } from './dockerfile-inputs.js';
+import { type DockerfileInputs, inputList, parseDockerfileInputs } from './dockerfile-inputs.js';
 import { UserError } from './errors.js';
 import type { BuildNetwork, CacheBackend } from './plan/types.js';
 
@@ -265,7 +264,7 @@ export function parseInputs(read: InputSource): Inputs {
     context: get('context'),
     dependencyFile: get('dependency-file') || null,
     image: get('image') || null,
-    tags: Util.getList(get('tags'), { ignoreComma: false })
+    tags: inputList('tags', get('tags'), { ignoreComma: false })
       .map((tag) => tag.trim())
       .filter(Boolean),
     labels: parseLabels(get('labels')),
@@ -273,13 +272,14 @@ export function parseInputs(read: InputSource): Inputs {
     variant: parseChoice('variant', get('variant'), ['auto', 'cpu', 'gpu'] as const),
     pythonVersion: parsePythonVersion(get('python-version')),
     baseImage: get('base-image') || null,
-    systemPackages: Util.getList(get('system-packages'), { ignoreComma: false, comment: '#' })
+    systemPackages: inputList('system-packages', get('system-packages'), { ignoreComma: false, comment: '#' })
       .map((name) => name.trim())
       .filter(Boolean),
     indexUrl: get('index-url') || null,
-    extraIndexUrls: Util.getList(get('extra-index-urls'), { ignoreComma: true, comment: '#' }).map((url) =>
-      url.trim(),
-    ),
+    extraIndexUrls: inputList('extra-index-urls', get('extra-index-urls'), {
+      ignoreComma: true,
+      comment: '#',
+    }).map((url) => url.trim()),
     pytorchIndexUrl: get('pytorch-index-url').replace(/\/+$/, ''),
     network: parseChoice('network', get('network'), ['default', 'host', 'none'] as const),
     smokeCommand: get('smoke-command') || null,
@@ -293,10 +293,12 @@ export function parseInputs(read: InputSource): Inputs {
     builder: parseBuilder(get('builder')),
     planOnly: parseBoolean('plan-only', get('plan-only')),
     cache: parseChoice('cache', get('cache'), ['none', 'gha', 'registry', 'local'] as const),
-    cacheFrom: Util.getList(get('cache-from'), { ignoreComma: true, comment: '#' }).map((line) =>
+    cacheFrom: inputList('cache-from', get('cache-from'), { ignoreComma: true, comment: '#' }).map((line) =>
       line.trim(),
     ),
-    cacheTo: Util.getList(get('cache-to'), { ignoreComma: true, comment: '#' }).map((line) => line.trim()),
+    cacheTo: inputList('cache-to', get('cache-to'), { ignoreComma: true, comment: '#' }).map((line) =>
+      line.trim(),
+    ),
     platforms: parsePlatforms(get('platforms')),
     // The CLI has no runner to expand action.yml's `${{ github.token }}` default: unexpanded means none.
     githubToken: /^\$\{\{/.test(get('github-token')) ? null : get('github-token') || null,
@@ -322,7 +324,7 @@ export function parseInputs(read: InputSource): Inputs {
 function parsePlatforms(value: string): string[] {
   const platforms = [
     ...new Set(
-      Util.getList(value, { ignoreComma: false })
+      inputList('platforms', value, { ignoreComma: false })
         .map((item) => item.trim())
         .filter(Boolean),
     ),
@@ -391,7 +393,7 @@ function parseMemory(value: string): string {
 
 function parseLabels(value: string): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const line of Util.getList(value, { ignoreComma: true, comment: '#', commentNoInfix: true })) {
+  for (const line of inputList('labels', value, { ignoreComma: true, comment: '#', commentNoInfix: true })) {
     const equals = line.indexOf('=');
     if (equals <= 0) throw new UserError(`input 'labels': '${line}' is not key=value`, 'inputs');
     labels[line.slice(0, equals).trim()] = line.slice(equals + 1).trim();

@@ -35,8 +35,12 @@ describe("inputs for the project's own Dockerfile", () => {
     [{ file: 'Dockerfile', 'build-args': 'A-B=1' }, "input 'build-args': 'A-B' is not KEY=value"],
     [{ file: 'Dockerfile', 'build-args': 'SOURCE_DATE_EPOCH=1' }, 'SOURCE_DATE_EPOCH is set by the action'],
     [{ file: 'Dockerfile', secrets: 'token=' }, "input 'secrets': secret 'token' has an empty value"],
-    [{ file: 'Dockerfile', secrets: 'justavalue' }, "input 'secrets': a line is not id=value"],
-    [{ file: 'Dockerfile', secrets: '"a,env=PATH=x"' }, "secret id 'a,env' may hold only"],
+    [{ file: 'Dockerfile', secrets: 'justavalue' }, "input 'secrets': entry 1 is not id=value"],
+    [{ file: 'Dockerfile', secrets: '"a,env=PATH=x"' }, "input 'secrets': entry 1's id may hold only"],
+    [{ file: 'Dockerfile', secrets: 'a=1\n"b=2' }, "input 'secrets' has a quote that is not closed"],
+    [{ file: 'Dockerfile', 'build-args': '"A=1' }, "input 'build-args' has a quote that is not closed"],
+    [{ 'system-packages': '"curl' }, "input 'system-packages' has a quote that is not closed"],
+    [{ tags: 'latest,"v1' }, "input 'tags' has a quote that is not closed"],
     [{ target: 'serve' }, "input 'target' goes to the project's own Dockerfile (input 'file')"],
     [
       { 'build-args': 'A=1', secrets: 'b=2' },
@@ -54,7 +58,17 @@ describe("inputs for the project's own Dockerfile", () => {
 
   it('never repeats a secret value in its errors', () => {
     const error = userError(() => inputsWith({ file: 'Dockerfile', secrets: 'bad id=hunter2' }));
-    expect(error.message).toContain("'bad id'");
+    expect(error.message).toContain("entry 1's id");
     expect(error.message).not.toContain('hunter2');
+  });
+
+  it('never repeats a piece of an unquoted multi-line secret as an id', () => {
+    // `TOKEN=${{ secrets.X }}` unquoted: each further line of the value is an entry of its own.
+    const error = userError(() =>
+      inputsWith({ file: 'Dockerfile', secrets: 'TOKEN=user: admin\np@ss=w0rd-part' }),
+    );
+    expect(error.message).toContain("entry 2's id");
+    expect(error.message).toContain('quote');
+    expect(error.message).not.toContain('p@ss');
   });
 });
