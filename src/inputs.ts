@@ -421,6 +421,16 @@ function checkDockerfileInputs(inputs: Inputs): void {
     ['write-generated', inputs.writeGenerated !== null, 'keeps the generated Dockerfile and lock'],
     ['check-generated', inputs.checkGenerated, 'keeps the generated Dockerfile and lock'],
     ['system-packages', inputs.systemPackages.length > 0, 'adds apt packages to the generated Dockerfile'],
+    // The project's Dockerfile chooses its base, Python and indexes: these would be dropped unsaid,
+    // and credentials in an index URL handed to its build as a secret it never asked for.
+    ['base-image', inputs.baseImage !== null, "is the generated Dockerfile's base"],
+    ['python-version', inputs.pythonVersion !== null, "is the generated Dockerfile's Python"],
+    ['index-url', inputs.indexUrl !== null, 'is where the lock and the generated Dockerfile install from'],
+    [
+      'extra-index-urls',
+      inputs.extraIndexUrls.length > 0,
+      'are where the lock and the generated Dockerfile install from',
+    ],
   ] as const) {
     if (set) {
       throw new UserError(
