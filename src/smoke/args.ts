@@ -39,10 +39,13 @@ export function smokeRequest(
 /**
  * The generated image's user, folder and venv; the project's own Dockerfile's image runs as its
  * USER in its WORKDIR (model paths are read relative to it, as the project keeps them), with the
- * `python3` its PATH finds, as `docker run` would run it.
+ * `python3` its PATH finds, as `docker run` would run it, except as root: a fork's model code runs
+ * here, so an image without a USER is run as nobody, as every generated image runs non-root.
  */
-function runAs(plan: BuildPlan): string[] {
-  if (plan.dockerfile.kind === 'project') return ['--entrypoint', 'python3'];
+function runAs(plan: BuildPlan, imageUser: string): string[] {
+  if (plan.dockerfile.kind === 'project') {
+    return [...(runsAsRoot(imageUser) ? ['--user', NOBODY] : []), '--entrypoint', 'python3'];
+  }
   return [
     '--user',
     `${plan.layout.uid}:${plan.layout.uid}`,
@@ -51,6 +54,14 @@ function runAs(plan: BuildPlan): string[] {
     '--entrypoint',
     `${plan.layout.venv}/bin/python`,
   ];
+}
+
+export const NOBODY = '65534:65534';
+
+/** An image's configured USER means root when empty, `root` or uid 0, with or without a group. */
+export function runsAsRoot(imageUser: string): boolean {
+  const [user = ''] = imageUser.trim().split(':');
+  return user === '' || user === 'root' || /^0+$/.test(user);
 }
 
 /** Threads count as pids: TensorFlow, torch and ONNX Runtime each start a pool per core, per process. */
@@ -82,6 +93,8 @@ export function smokeArgs(
     gpus?: boolean;
     /** One platform of a multi-platform image, run natively or emulated. */
     platform?: string | null;
+    /** The project's own image: its configured USER (empty for root), read from the image. */
+    imageUser?: string;
   },
 ): string[] {
   return [
@@ -111,7 +124,7 @@ export function smokeArgs(
     '--ulimit',
     `nofile=${SMOKE_NOFILE_LIMIT}:${SMOKE_NOFILE_LIMIT}`,
     ...(options.gpus && plan.variant === 'gpu' ? ['--gpus', 'all'] : []),
-    ...runAs(plan),
+    ...runAs(plan, options.imageUser ?? ''),
     options.image,
     '-I',
     '-S',

@@ -55,6 +55,8 @@ export async function smoke(
     expected?: ExpectedOutput | null;
     /** One platform of a multi-platform image, with Python's name for its machine. */
     platform?: { name: string; machine: string } | null;
+    /** The project's own image's configured USER (see imageUser). */
+    imageUser?: string;
   },
 ): Promise<SmokeResult> {
   const containerName = `ml-container-smoke-${randomBytes(6).toString('hex')}`;
@@ -70,6 +72,7 @@ export async function smoke(
       request: smokeRequest(plan, lock, options.command, options.timeoutSeconds, options.platform?.machine),
       gpus: existsSync('/dev/nvidiactl'),
       platform: options.platform?.name ?? null,
+      imageUser: options.imageUser,
     }),
     {
       input: `${nonce}\n`,
@@ -139,6 +142,15 @@ function expectedCheck(checks: SmokeCheck[], expected: ExpectedOutput): SmokeChe
         seconds: 0,
         error: `output differs from ${formatSource(expected.source)}: ${difference}`,
       };
+}
+
+/** The USER a built image is configured to run as; empty (root) when none is set. */
+export async function imageUser(docker: DockerCli, image: string): Promise<string> {
+  const inspect = await docker.exec(['image', 'inspect', '--format', '{{.Config.User}}', image]);
+  if (inspect.exitCode !== 0) {
+    throw new UserError(`could not read the user of ${image}`, 'smoke', undefined, outputTail(inspect));
+  }
+  return inspect.stdout.trim();
 }
 
 export function failedChecks(result: SmokeResult): SmokeCheck[] {

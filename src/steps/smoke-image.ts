@@ -3,8 +3,15 @@ import { UserError } from '../errors.js';
 import { type Lock, platformMachine } from '../lock/index.js';
 import type { Logger } from '../log.js';
 import type { BuildPlan } from '../plan/types.js';
+import { NOBODY, runsAsRoot } from '../smoke/args.js';
 import type { ExpectedOutput } from '../smoke/expected.js';
-import { failedChecks, type SmokeResult, type SmokeSettings, smokeEveryPlatform } from '../smoke/index.js';
+import {
+  failedChecks,
+  imageUser,
+  type SmokeResult,
+  type SmokeSettings,
+  smokeEveryPlatform,
+} from '../smoke/index.js';
 import { oneLine } from '../text.js';
 import type { Step } from './step.js';
 
@@ -22,8 +29,18 @@ export async function smokeImage(
   },
 ): Promise<SmokeResult> {
   const { logger } = options;
-  const smoked = await options.step('smoke', `Smoke-test the ${plan.variant} image offline`, async () =>
-    smokeEveryPlatform(plan, lock, {
+  const smoked = await options.step('smoke', `Smoke-test the ${plan.variant} image offline`, async () => {
+    const { dockerfile } = plan;
+    const user = dockerfile.kind === 'project' ? await imageUser(options.docker, image) : undefined;
+    if (dockerfile.kind === 'project' && user !== undefined && runsAsRoot(user)) {
+      logger.warning(
+        oneLine(
+          `${dockerfile.path} runs as root (no USER, or USER root): the smoke test runs its image as nobody (${NOBODY}), since model code never runs as root here; set a non-root USER to test it as it deploys`,
+        ),
+      );
+    }
+    return smokeEveryPlatform(plan, lock, {
+      imageUser: user,
       machineOf: platformMachine,
       docker: options.docker,
       image,
@@ -31,8 +48,8 @@ export async function smokeImage(
       timeoutSeconds: options.settings.timeoutSeconds,
       memory: options.settings.memory,
       expected: options.expected,
-    }),
-  );
+    });
+  });
   for (const check of smoked.checks) {
     // The name is a model file's, the error and reason the model code's: one line, whatever they hold.
     logger.info(

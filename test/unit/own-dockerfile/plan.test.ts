@@ -7,7 +7,7 @@ import { planRun } from '../../../src/plan/run.js';
 import type { DockerfileSource } from '../../../src/plan/types.js';
 import { planVariants } from '../../../src/plan/variant-run.js';
 import { memoryReader } from '../../../src/project/reader.js';
-import { smokeArgs, smokeRequest } from '../../../src/smoke/args.js';
+import { NOBODY, runsAsRoot, smokeArgs, smokeRequest } from '../../../src/smoke/args.js';
 import { githubRun, inputsWith, irisLock, irisSpec } from '../helpers.js';
 
 const own: DockerfileSource = {
@@ -124,6 +124,7 @@ describe("building and smoke-testing the project's own Dockerfile", () => {
       memory: '2g',
       script: 'HARNESS',
       request: smokeRequest(ownPlan, null, null, 60),
+      imageUser: '1000:1000',
     });
     expect(args).not.toContain('--user');
     expect(args).not.toContain('--workdir');
@@ -132,6 +133,29 @@ describe("building and smoke-testing the project's own Dockerfile", () => {
       'python3',
       'r/iris:main',
     ]);
+  });
+
+  it.each([
+    ['', true],
+    ['root', true],
+    ['0', true],
+    ['0:0', true],
+    ['root:staff', true],
+    ['1000', false],
+    ['1000:1000', false],
+    ['app', false],
+    ['10', false],
+  ])('runs an image whose USER is %j as nobody: %s', (user, asNobody) => {
+    expect(runsAsRoot(user)).toBe(asNobody);
+    const args = smokeArgs(ownPlan, {
+      image: 'r/iris:main',
+      containerName: 'smoke-1',
+      memory: '2g',
+      script: 'HARNESS',
+      request: smokeRequest(ownPlan, null, null, 60),
+      imageUser: user,
+    });
+    expect(args.includes('--user') ? args[args.indexOf('--user') + 1] : null).toBe(asNobody ? NOBODY : null);
   });
 
   it('checks no version without a lock, and the lock’s with one', () => {
