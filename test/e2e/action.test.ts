@@ -332,7 +332,7 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
       });
       expect(result.exitCode, result.log).toBe(0);
       expect(result.outputs.pushed).toBe('true');
-      const index = await registry.manifest(repository, '3.0.0');
+      const index = await registry.manifest(repository, 'v3.0.0');
       const image = ((index.body.manifests ?? []) as ManifestDescriptor[]).find(
         (entry) => entry.platform?.os === 'linux',
       );

@@ -63,17 +63,17 @@ describe.skipIf(reason !== null)('the action on other Docker engines, on a tag p
     ).toBe(true);
     // The image the smoke test ran is in the remote engine, not in this machine's.
     expect(
-      dockerOn(engines.remote, 'image', 'inspect', `${testbed.registry}/${repository}:3.1.4`).status,
+      dockerOn(engines.remote, 'image', 'inspect', `${testbed.registry}/${repository}:v3.1.4`).status,
     ).toBe(0);
     expect(
-      spawnSync('docker', ['image', 'inspect', `${testbed.registry}/${repository}:3.1.4`]).status,
+      spawnSync('docker', ['image', 'inspect', `${testbed.registry}/${repository}:v3.1.4`]).status,
     ).not.toBe(0);
     expect(JSON.parse(result.outputs.variants ?? '{}')).toEqual({
       cpu: {
-        image: `${testbed.registry}/${repository}:3.1.4`,
+        image: `${testbed.registry}/${repository}:v3.1.4`,
         digest: result.outputs.digest,
-        tags: expect.arrayContaining([`${testbed.registry}/${repository}:3.1.4`]),
-        pushed: expect.arrayContaining([`${testbed.registry}/${repository}:3.1.4`]),
+        tags: expect.arrayContaining([`${testbed.registry}/${repository}:v3.1.4`]),
+        pushed: expect.arrayContaining([`${testbed.registry}/${repository}:v3.1.4`]),
       },
     });
   });
@@ -91,11 +91,11 @@ describe.skipIf(reason !== null)('the action on other Docker engines, on a tag p
     // The classic store makes the registry manifest as it pushes: the tag must serve the tested
     // image, whose config digest is its image ID in the engine, and `digest` names that manifest.
     const [variant] = JSON.parse(result.outputs.metadata ?? '{}').variants;
-    const manifest = await registry.manifest(repository, '2.7.1');
+    const manifest = await registry.manifest(repository, 'v2.7.1');
     expect(manifest.digest).toBe(result.outputs.digest);
     const tested = dockerOn(
       engines.classic,
-      ...['image', 'inspect', '--format', '{{.Id}}', `${testbed.registry}/${repository}:2.7.1`],
+      ...['image', 'inspect', '--format', '{{.Id}}', `${testbed.registry}/${repository}:v2.7.1`],
     );
     expect(tested.status, tested.stderr).toBe(0);
     expect((manifest.body.config as { digest: string }).digest).toBe(tested.stdout.trim());
