@@ -61,6 +61,17 @@ function inImage(image: string, args: string[]) {
   );
 }
 
+/** The distributions installed in the image's venv, one lowercased name per line. */
+function installedPackages(image: string) {
+  return inImage(image, [
+    '--entrypoint',
+    '/opt/venv/bin/python',
+    '-',
+    '-c',
+    'import importlib.metadata as m; print("\\n".join(sorted(d.metadata["Name"].lower() for d in m.distributions())))',
+  ]);
+}
+
 /** Each smoke check's status, keyed `kind name`, from a variant of the metadata output. */
 function smokeStatuses(variant: { smoke: { checks: { kind: string; name: string; status: string }[] } }) {
   return Object.fromEntries(
@@ -86,13 +97,7 @@ describe.skipIf(reason !== null)('variants on the test bed', () => {
     const [variant] = JSON.parse(cpu.outputs.metadata ?? '{}').variants;
     expect(variant.strategy).toBe('cpu');
     expect(variant.smoke.passed).toBe(true);
-    const installed = inImage(cpu.outputs.image ?? '', [
-      '--entrypoint',
-      '/opt/venv/bin/python',
-      '-',
-      '-c',
-      'import importlib.metadata as m; print("\\n".join(sorted(d.metadata["Name"].lower() for d in m.distributions())))',
-    ]);
+    const installed = installedPackages(cpu.outputs.image ?? '');
     expect(installed.status, installed.stderr).toBe(0);
     const packages = installed.stdout.trim().split('\n');
     expect(packages).toContain('torch');
@@ -122,13 +127,7 @@ describe.skipIf(reason !== null)('variants on the test bed', () => {
     const ran = inImage(image, ['-']);
     expect(ran.status, ran.stderr).toBe(0);
     expect(JSON.parse(ran.stdout)).toEqual({ species: 'setosa' });
-    const installed = inImage(image, [
-      '--entrypoint',
-      '/opt/venv/bin/python',
-      '-',
-      '-c',
-      'import importlib.metadata as m; print("\\n".join(sorted(d.metadata["Name"].lower() for d in m.distributions())))',
-    ]);
+    const installed = installedPackages(image);
     expect(installed.status, installed.stderr).toBe(0);
     // flit_core came from the lock (the build was offline), and the project itself is installed.
     expect(installed.stdout.trim().split('\n')).toEqual(expect.arrayContaining(['flit_core', 'iris_cli']));

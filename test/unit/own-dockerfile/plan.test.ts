@@ -95,6 +95,15 @@ describe("building and smoke-testing the project's own Dockerfile", () => {
     dockerfile: own,
   });
   if (!ownPlan) throw new Error('no plan');
+  const smokeOf = (imageUser: string) =>
+    smokeArgs(ownPlan, {
+      image: 'r/iris:main',
+      containerName: 'smoke-1',
+      memory: '2g',
+      script: 'HARNESS',
+      request: smokeRequest(ownPlan, null, null, 60),
+      imageUser,
+    });
 
   it('passes its stage, build arguments and secret files to buildx, and no generated context', () => {
     const args = buildxArgs(ownPlan, {
@@ -118,14 +127,7 @@ describe("building and smoke-testing the project's own Dockerfile", () => {
   });
 
   it('runs the smoke test as the image’s own user, in its WORKDIR, with the python3 its PATH finds', () => {
-    const args = smokeArgs(ownPlan, {
-      image: 'r/iris:main',
-      containerName: 'smoke-1',
-      memory: '2g',
-      script: 'HARNESS',
-      request: smokeRequest(ownPlan, null, null, 60),
-      imageUser: '1000:1000',
-    });
+    const args = smokeOf('1000:1000');
     expect(args).not.toContain('--user');
     expect(args).not.toContain('--workdir');
     expect(args.slice(args.indexOf('--entrypoint'), args.indexOf('--entrypoint') + 3)).toEqual([
@@ -147,14 +149,7 @@ describe("building and smoke-testing the project's own Dockerfile", () => {
     ['10', false],
   ])('runs an image whose USER is %j as nobody: %s', (user, asNobody) => {
     expect(runsAsRoot(user)).toBe(asNobody);
-    const args = smokeArgs(ownPlan, {
-      image: 'r/iris:main',
-      containerName: 'smoke-1',
-      memory: '2g',
-      script: 'HARNESS',
-      request: smokeRequest(ownPlan, null, null, 60),
-      imageUser: user,
-    });
+    const args = smokeOf(user);
     expect(args.includes('--user') ? args[args.indexOf('--user') + 1] : null).toBe(asNobody ? NOBODY : null);
   });
 
