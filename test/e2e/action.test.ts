@@ -432,9 +432,9 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
       push: 'true',
     });
     expect(result.exitCode).not.toBe(0);
-    expect(result.log).toMatch(/push of 127\.0\.0\.1:5999\/acme\/iris:2\.0\.0 failed \(attempt 1\/3\)/);
+    expect(result.log).toMatch(/push of 127\.0\.0\.1:5999\/acme\/iris:v2\.0\.0 failed \(attempt 1\/3\)/);
     expect(result.log).toMatch(
-      /::error .*::push of 127\.0\.0\.1:5999\/acme\/iris:2\.0\.0 failed after 3 attempts/,
+      /::error .*::push of 127\.0\.0\.1:5999\/acme\/iris:v2\.0\.0 failed after 3 attempts/,
     );
     expect(result.outputs.pushed).toBe('false');
     expect(result.summary).toContain('failed in publish');
