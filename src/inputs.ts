@@ -210,6 +210,7 @@ export const inputTable = [
 ] as const satisfies readonly { name: string; default: string; description: string }[];
 
 export type InputName = (typeof inputTable)[number]['name'];
+const PYTORCH_INDEX_DEFAULT = inputTable.find((input) => input.name === 'pytorch-index-url')?.default;
 export type Variant = 'auto' | 'cpu' | 'gpu';
 export type { BuildNetwork, CacheBackend } from './plan/types.js';
 
@@ -430,6 +431,11 @@ function checkDockerfileInputs(inputs: Inputs): void {
       'extra-index-urls',
       inputs.extraIndexUrls.length > 0,
       'are where the lock and the generated Dockerfile install from',
+    ],
+    [
+      'pytorch-index-url',
+      inputs.pytorchIndexUrl !== PYTORCH_INDEX_DEFAULT,
+      "is where the generated Dockerfile's torch comes from",
     ],
   ] as const) {
     if (set) {

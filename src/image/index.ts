@@ -242,7 +242,8 @@ function writePipConfigSecret(
   credentials: Credentials | undefined,
   workDir: string,
 ): string | undefined {
-  if (!plan.privateIndexes) return undefined;
+  // The project's own Dockerfile names its indexes itself; it is handed no pip configuration.
+  if (!plan.privateIndexes || plan.dockerfile.kind === 'project') return undefined;
   const known = credentials ?? new Map();
   const file = join(workDir, 'pip.conf');
   writeFileSync(

@@ -1,5 +1,7 @@
 import { isPullRequestEvent, type RunContext } from '../context.js';
+import { UserError } from '../errors.js';
 import type { BuildPlan } from '../plan/types.js';
+import { quoted } from '../text.js';
 
 export interface TagPlan {
   tags: string[];
@@ -78,12 +80,12 @@ function computePlainTags(inputs: TagRequest, context: RunContext, folderName: s
     // (v2.0.8-beta.67 → v2.0.8-beta.67, latest in its README); only type=semver skips them.
     // Its latest follows the first entry that matched, so a scheduled run on a tag gets none.
     const latest = nightly.length > 0 ? [] : ['latest'];
-    return withImage(unique([...nightly, sanitizeTag(name), ...latest]), `tag ${name}`);
+    return withImage(unique([...nightly, tagFrom('tag', name), ...latest]), `tag ${name}`);
   }
   if (ref.startsWith('refs/heads/')) {
     const branch = ref.slice('refs/heads/'.length);
     return withImage(
-      unique([...nightly, sanitizeTag(branch)]),
+      unique([...nightly, tagFrom('branch', branch)]),
       nightly.length > 0 ? `schedule on branch ${branch}` : `branch ${branch}`,
     );
   }
@@ -99,13 +101,26 @@ function unique(tags: string[]): string[] {
 /**
  * metadata-action's rule: every run of characters outside [A-Za-z0-9_.-] becomes one `-`. Docker
  * also refuses a tag that starts with '.' or '-' or is over 128 characters, which that rule lets
- * through; those are cut here so the build does not fail on the tag.
+ * through; those are cut here so the build does not fail on the tag. null when nothing is left.
  */
-export function sanitizeTag(name: string): string {
+export function sanitizeTag(name: string): string | null {
   return (
     name
       .replace(/[^A-Za-z0-9_.-]+/g, '-')
       .replace(/^[.-]+/, '')
-      .slice(0, 128) || 'latest'
+      .slice(0, 128) || null
+  );
+}
+
+/**
+ * A ref's tag, refused when nothing of its name is left: a fallback such as `latest` would let a
+ * branch called `模型` overwrite the release tag.
+ */
+function tagFrom(kind: 'branch' | 'tag', name: string): string {
+  const tag = sanitizeTag(name);
+  if (tag) return tag;
+  throw new UserError(
+    `${kind} ${quoted(name)} leaves no Docker tag (only A-Z, a-z, 0-9, '_', '.' and '-' are kept); set input 'tags', e.g. from docker/metadata-action`,
+    'plan',
   );
 }

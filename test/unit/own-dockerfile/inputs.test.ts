@@ -21,6 +21,12 @@ describe("inputs for the project's own Dockerfile", () => {
     ]);
   });
 
+  it('keeps the default pytorch-index-url beside file, written out or trailing-slashed', () => {
+    for (const value of ['', 'https://download.pytorch.org/whl', 'https://download.pytorch.org/whl/']) {
+      expect(inputsWith({ file: 'Dockerfile', 'pytorch-index-url': value }).file).toBe('Dockerfile');
+    }
+  });
+
   it('defaults to the generated Dockerfile with nothing else', () => {
     const inputs = inputsWith();
     expect([inputs.file, inputs.target, inputs.buildArgs, inputs.secrets]).toEqual([null, null, [], []]);
@@ -52,6 +58,7 @@ describe("inputs for the project's own Dockerfile", () => {
     ],
     [{ file: 'Dockerfile', 'check-generated': 'true' }, "input 'check-generated' keeps the generated"],
     [{ file: 'Dockerfile', 'system-packages': 'libgomp1' }, "input 'system-packages' adds apt packages"],
+    [{ file: 'Dockerfile', 'pytorch-index-url': 'https://mirror.example/whl' }, "input 'pytorch-index-url' is where"],
     [{ file: 'Dockerfile', 'base-image': 'python:3.11-slim' }, "input 'base-image' is the generated"],
     [{ file: 'Dockerfile', 'python-version': '3.11' }, "input 'python-version' is the generated"],
     [{ file: 'Dockerfile', 'index-url': 'https://u:p@x.example/simple' }, "input 'index-url' is where"],

@@ -176,14 +176,20 @@ describe('computeTags', () => {
     });
   });
 
-  it('keeps every computed tag within the Docker tag grammar', () => {
+  it('keeps every computed tag within the Docker tag grammar, or refuses the ref', () => {
     fc.assert(
       fc.property(
         fc.string(),
         fc.constantFrom('refs/heads/', 'refs/tags/'),
         fc.constantFrom('push', 'schedule'),
         (name, prefix, eventName) => {
-          for (const reference of tagsFor(github({ eventName, ref: `${prefix}${name}` })).tags) {
+          const context = github({ eventName, ref: `${prefix}${name}` });
+          // Refused exactly when the name holds none of the characters a tag keeps past its start.
+          if (!/[A-Za-z0-9_]/.test(name)) {
+            expect(() => tagsFor(context)).toThrow(/leaves no Docker tag/);
+            return;
+          }
+          for (const reference of tagsFor(context).tags) {
             const [repository, tag] = reference.split(/:(?=[^:]*$)/);
             expect(repository).toBe(IMAGE);
             expect(tag).toMatch(DOCKER_TAG);
@@ -230,6 +236,23 @@ describe('imageName', () => {
   });
 });
 
+describe('a ref that leaves no tag', () => {
+  it.each([
+    ['branch', 'refs/heads/模型'],
+    ['tag', 'refs/tags/版本'],
+    ['branch', 'refs/heads/...'],
+  ])('is refused for a %s (%s), never tagged latest', (kind, ref) => {
+    expect(() => tagsFor(github({ ref }))).toThrow(
+      new RegExp(`^${kind} '.*' leaves no Docker tag .*; set input 'tags'`),
+    );
+  });
+
+  it('is fine when the workflow gives the tags', () => {
+    const inputs = { ...defaults, tags: ['r/iris:v1'] };
+    expect(tagsFor(github({ ref: 'refs/heads/模型' }), inputs).tags).toEqual(['r/iris:v1']);
+  });
+});
+
 describe('sanitizeTag', () => {
   it.each([
     ['keeps letters, digits, _ . -', 'Release_1.2-rc', 'Release_1.2-rc'],
@@ -239,8 +262,8 @@ describe('sanitizeTag', () => {
     ['strips leading dots and dashes', '.-.hidden', 'hidden'],
     ['keeps a leading underscore', '_x', '_x'],
     ['cuts to 128 characters', 'a'.repeat(200), 'a'.repeat(128)],
-    ['falls back to latest when nothing is left', '///', 'latest'],
-    ['falls back to latest for the empty string', '', 'latest'],
+    ['gives nothing when nothing is left', '///', null],
+    ['gives nothing for the empty string', '', null],
   ])('%s: %j → %j', (_, name, expected) => {
     expect(sanitizeTag(name)).toBe(expected);
   });
@@ -248,7 +271,8 @@ describe('sanitizeTag', () => {
   it('always returns a valid Docker tag', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (name) => {
-        expect(sanitizeTag(name)).toMatch(DOCKER_TAG);
+        const tag = sanitizeTag(name);
+        if (tag !== null) expect(tag).toMatch(DOCKER_TAG);
       }),
     );
   });
