@@ -58,7 +58,10 @@ describe("inputs for the project's own Dockerfile", () => {
     ],
     [{ file: 'Dockerfile', 'check-generated': 'true' }, "input 'check-generated' keeps the generated"],
     [{ file: 'Dockerfile', 'system-packages': 'libgomp1' }, "input 'system-packages' adds apt packages"],
-    [{ file: 'Dockerfile', 'pytorch-index-url': 'https://mirror.example/whl' }, "input 'pytorch-index-url' is where"],
+    [
+      { file: 'Dockerfile', 'pytorch-index-url': 'https://mirror.example/whl' },
+      "input 'pytorch-index-url' is where",
+    ],
     [{ file: 'Dockerfile', 'base-image': 'python:3.11-slim' }, "input 'base-image' is the generated"],
     [{ file: 'Dockerfile', 'python-version': '3.11' }, "input 'python-version' is the generated"],
     [{ file: 'Dockerfile', 'index-url': 'https://u:p@x.example/simple' }, "input 'index-url' is where"],
