@@ -55,7 +55,7 @@ export function parseDockerfileInputs(
   return {
     // Refused here when absolute or leaving `context`; read later through the project-file rule.
     file: file ? dockerfilePath(file) : null,
-    target: parseTarget(read('target').trim()),
+    target: parseName('target', read('target').trim(), 'build stage name'),
     buildArgs: inputList('build-args', read('build-args'), { ignoreComma: true }).map(parseBuildArg),
     secrets: inputList('secrets', read('secrets'), { ignoreComma: true }).map(parseSecret),
   };
@@ -67,12 +67,15 @@ function dockerfilePath(input: string): string {
   return path;
 }
 
-/** A stage name as the Dockerfile frontend accepts it (`FROM … AS <name>`). */
-function parseTarget(value: string): string | null {
+/**
+ * A name as buildx takes a builder's and the Dockerfile frontend a stage's (`FROM … AS <name>`):
+ * a letter or digit, then letters, digits, '.', '_' or '-', 128 at most. null when empty.
+ */
+export function parseName(input: string, value: string, what: string): string | null {
   if (value === '') return null;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(value)) {
     throw new UserError(
-      `input 'target' must be a build stage name (letters, digits, '.', '_', '-'), got '${oneLine(value)}'`,
+      `input '${input}' must be a ${what} (letters, digits, '.', '_', '-'), got '${oneLine(value)}'`,
       'inputs',
     );
   }
@@ -99,8 +102,8 @@ function parseBuildArg(line: string): BuildArg {
 
 /**
  * build-push-action's `id=value` (actions-toolkit parses it, unmasked: the action masks each value
- * itself, since the CLI must not print the mask command). The id reaches buildx's `--secret` attribute list, where a comma or `=` would add attributes of its own.
- * An error names the entry by number, not its text: unquoted, each further line of a multi-line
+ * itself, since the CLI must not print the mask command). The id reaches buildx's `--secret`
+ * attribute list, where a comma or `=` would add attributes of its own. An error names the entry by number, not its text: unquoted, each further line of a multi-line
  * value is an entry of its own, and what precedes its first `=` is a piece of the secret.
  */
 function parseSecret(line: string, index: number): BuildSecret {

@@ -1,5 +1,5 @@
 import { projectFolderPath } from './adapters/project-folder.js';
-import { type DockerfileInputs, inputList, parseDockerfileInputs } from './dockerfile-inputs.js';
+import { type DockerfileInputs, inputList, parseDockerfileInputs, parseName } from './dockerfile-inputs.js';
 import { UserError } from './errors.js';
 import type { BuildNetwork, CacheBackend } from './plan/types.js';
 
@@ -291,7 +291,8 @@ export function parseInputs(read: InputSource): Inputs {
     provenance: parseBoolean('provenance', get('provenance')),
     sbom: parseBoolean('sbom', get('sbom')),
     sbomGenerator: get('sbom-generator'),
-    builder: parseBuilder(get('builder')),
+    // buildx's own rule for builder names; a name reaches an argument array only, but a typo should fail here.
+    builder: parseName('builder', get('builder'), 'buildx builder name'),
     planOnly: parseBoolean('plan-only', get('plan-only')),
     cache: parseChoice('cache', get('cache'), ['none', 'gha', 'registry', 'local'] as const),
     cacheFrom: inputList('cache-from', get('cache-from'), { ignoreComma: true, comment: '#' }).map((line) =>
@@ -340,18 +341,6 @@ function parsePlatforms(value: string): string[] {
     }
   }
   return platforms;
-}
-
-/** buildx's own rule for builder names; a name reaches an argument array only, but a typo should fail here. */
-function parseBuilder(value: string): string | null {
-  if (value === '') return null;
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/.test(value)) {
-    throw new UserError(
-      `input 'builder' must be a buildx builder name (letters, digits, '.', '_', '-'), got '${value}'`,
-      'inputs',
-    );
-  }
-  return value;
 }
 
 function parseBoolean(name: string, value: string): boolean {

@@ -31,13 +31,16 @@ export async function smokeImage(
   const { logger } = options;
   const smoked = await options.step('smoke', `Smoke-test the ${plan.variant} image offline`, async () => {
     const { dockerfile } = plan;
-    const user = dockerfile.kind === 'project' ? await imageUser(options.docker, image) : undefined;
-    if (dockerfile.kind === 'project' && user !== undefined && runsAsRoot(user)) {
-      logger.warning(
-        oneLine(
-          `${dockerfile.path} runs as root (no USER, or USER root): the smoke test runs its image as nobody (${NOBODY}), since model code never runs as root here; set a non-root USER to test it as it deploys`,
-        ),
-      );
+    let user: string | undefined;
+    if (dockerfile.kind === 'project') {
+      user = await imageUser(options.docker, image);
+      if (runsAsRoot(user)) {
+        logger.warning(
+          oneLine(
+            `${dockerfile.path} runs as root (no USER, or USER root): the smoke test runs its image as nobody (${NOBODY}), since model code never runs as root here; set a non-root USER to test it as it deploys`,
+          ),
+        );
+      }
     }
     return smokeEveryPlatform(plan, lock, {
       imageUser: user,
