@@ -1,7 +1,9 @@
 import { projectFolderPath } from './adapters/project-folder.js';
 import { type DockerfileInputs, inputList, parseDockerfileInputs, parseName } from './dockerfile-inputs.js';
 import { UserError } from './errors.js';
+import { REQUEST_PATH } from './plan/safe-values.js';
 import type { BuildNetwork, CacheBackend } from './plan/types.js';
+import { quoted } from './text.js';
 
 /**
  * Every action input, once. action.yml is checked against this table by a unit test, so the two
@@ -184,6 +186,24 @@ export const inputTable = [
       'File (YAML or JSON, relative to `context`) with the golden output of `smoke-command`: `output` (text, or a JSON value compared with the output parsed as JSON), `tolerance` (absolute) and `relative-tolerance` for numbers.',
   },
   {
+    name: 'smoke-serve',
+    default: 'auto',
+    description:
+      "Serve test: start the image with its own command (the server detect found: FastAPI, Flask, Streamlit, Gradio, cog, a Procfile's `web`), offline, and probe its port. `auto` runs it when a server is found, `true` also fails when none is, `false` skips it (the image still runs the server).",
+  },
+  {
+    name: 'smoke-http-path',
+    default: '',
+    description:
+      "Path the serve test asks first and which must answer 2xx, e.g. `/health`. Default: the app's own health route when its code has one, else the framework's (`/openapi.json`, `/_stcore/health`, `/health-check`).",
+  },
+  {
+    name: 'smoke-request',
+    default: '',
+    description:
+      'File (YAML or JSON, relative to `context`) with a prediction request the serve test sends: `method`, `path`, `body` (a JSON file, relative to `context`), `status` (default 200), and optionally the golden response as in `smoke-expected` (`output`, `tolerance`, `relative-tolerance`).',
+  },
+  {
     name: 'allow-lfs-pointers',
     default: 'false',
     description:
@@ -235,6 +255,10 @@ export interface Inputs extends DockerfileInputs {
   smokeTimeoutSeconds: number;
   smokeMemory: string;
   smokeExpected: string | null;
+  smokeServe: 'auto' | 'true' | 'false';
+  /** Checked by plan (a path a Dockerfile never sees, but a probe's first line). */
+  smokeHttpPath: string | null;
+  smokeRequest: string | null;
   reproducible: 'auto' | 'true' | 'false';
   provenance: boolean;
   sbom: boolean;
@@ -287,6 +311,9 @@ export function parseInputs(read: InputSource): Inputs {
     smokeTimeoutSeconds: parsePositiveInteger('smoke-timeout', get('smoke-timeout')),
     smokeMemory: parseMemory(get('smoke-memory')),
     smokeExpected: get('smoke-expected') || null,
+    smokeServe: parseChoice('smoke-serve', get('smoke-serve'), ['auto', 'true', 'false'] as const),
+    smokeHttpPath: parseHttpPath(get('smoke-http-path')),
+    smokeRequest: get('smoke-request') || null,
     reproducible: parseChoice('reproducible', get('reproducible'), ['auto', 'true', 'false'] as const),
     provenance: parseBoolean('provenance', get('provenance')),
     sbom: parseBoolean('sbom', get('sbom')),
@@ -314,6 +341,14 @@ export function parseInputs(read: InputSource): Inputs {
     ...parseDockerfileInputs(read),
   };
   checkDockerfileInputs(inputs);
+  if (inputs.smokeServe === 'false') {
+    const set = (['smoke-http-path', 'smoke-request'] as const).find((name) => get(name) !== '');
+    if (set)
+      throw new UserError(
+        `input '${set}' asks the serve test, which 'smoke-serve: false' turns off`,
+        'inputs',
+      );
+  }
   if (inputs.smokeExpected && !inputs.smokeCommand) {
     throw new UserError(
       "input 'smoke-expected' compares the output of 'smoke-command', which is not set",
@@ -321,6 +356,17 @@ export function parseInputs(read: InputSource): Inputs {
     );
   }
   return inputs;
+}
+
+function parseHttpPath(value: string): string | null {
+  if (value === '') return null;
+  if (!REQUEST_PATH.test(value) || value.length > 2048) {
+    throw new UserError(
+      `input 'smoke-http-path' must be a path starting with '/' (letters, digits and URL punctuation, no spaces), got ${quoted(value)}`,
+      'inputs',
+    );
+  }
+  return value;
 }
 
 function parsePlatforms(value: string): string[] {

@@ -19,6 +19,7 @@ import { directoryReader } from './project/reader.js';
 import { computeLabels } from './publish/labels.js';
 import type { Built, Locked, Rendered, RunReport, Smoked, VariantReport } from './report/run-report.js';
 import { readExpected } from './smoke/expected.js';
+import { readServeRequest } from './smoke/request.js';
 import { buildImage } from './steps/build-image.js';
 import { reportDetected } from './steps/detected.js';
 import { keepGenerated } from './steps/keep-generated.js';
@@ -64,6 +65,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     reportDetected(spec, run.allowLfsPointers, logger);
     // Read before any build, so a malformed golden file fails in seconds, not after the image is built.
     const expected = run.smoke.expectedFile ? readExpected(reader, run.smoke.expectedFile) : null;
+    const request = run.smoke.requestFile ? readServeRequest(reader, run.smoke.requestFile) : null;
     const { credentials, notes } = runCredentials(run, spec);
     for (const text of notes) note(text);
 
@@ -143,6 +145,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         ...tools,
         settings: run.smoke,
         expected,
+        request,
       });
       variant.report.smoke = smoke;
       const failed = smokeFailure(smoke, plan.variant, variant.run.suffix !== '');

@@ -23,6 +23,7 @@ import { cpuBuilds, describeCpuBuild, hintingIndexes } from './intent.js';
 import { requirementsOfLock } from './manifest.js';
 import { detectModels } from './models.js';
 import { choosePython, pinFileHints } from './python-version.js';
+import { detectServer } from './server.js';
 import type { EnvironmentSpec, Warning } from './spec.js';
 
 export type { EnvironmentSpec } from './spec.js';
@@ -135,6 +136,20 @@ export function detect(reader: RepoReader, options: DetectOptions = {}): Environ
   const declared = manifest?.entrypoint
     ? { ...manifest.entrypoint, from: chosen.format === 'cog' ? ('cog' as const) : ('scripts' as const) }
     : null;
+  const entrypoint = detectEntrypoint(reader, declared, ['.', dependencyFolder]);
+  const server = detectServer(
+    reader,
+    {
+      requirements,
+      lock: lock ?? null,
+      cogPredict:
+        declared?.from === 'cog' ? { path: declared.path, source: formatSource(declared.source) } : null,
+      script: entrypoint?.script
+        ? { script: entrypoint.script, target: entrypoint.path, source: entrypoint.source }
+        : null,
+    },
+    warnings,
+  );
   return {
     python,
     dependencies: {
@@ -149,7 +164,8 @@ export function detect(reader: RepoReader, options: DetectOptions = {}): Environ
     accelerator,
     cuda,
     models,
-    entrypoint: detectEntrypoint(reader, declared, ['.', dependencyFolder]),
+    entrypoint,
+    server,
     cpuBuilds: cpu.map((build) => ({ framework: build.framework, why: describeCpuBuild(build) })),
     systemPackages: (manifest?.systemPackages ?? []).map((item) => ({
       name: item.name,

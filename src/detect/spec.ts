@@ -1,5 +1,6 @@
 import type { LockRead, Requirement } from '../python/types.js';
 import type { ConsoleScript } from './console-script.js';
+import type { DetectedServer } from './server.js';
 
 export type DependencyFormat =
   | 'requirements'
@@ -80,6 +81,11 @@ export interface EnvironmentSpec {
    */
   entrypoint: { path: string; source: string; script?: ConsoleScript } | null;
   /**
+   * The server the image runs (docs/detection.md, "Servers"): what starts it, the app it serves and
+   * a health route the app defines. Absent where detect did not run (hand-made specs).
+   */
+  server?: DetectedServer | null;
+  /**
    * Frameworks installed as their CPU-only build, each with what said so (docs/detection.md,
    * "CPU builds"); they make no GPU variant. Absent where detect did not run (hand-made specs).
    */
@@ -109,7 +115,22 @@ export function specContract(spec: EnvironmentSpec) {
     cuda: spec.cuda,
     models: spec.models.map((model) => model.path),
     entrypoint: spec.entrypoint?.path ?? null,
+    server: serverContract(spec.server ?? null),
     projects: spec.projects,
     warnings: spec.warnings,
+  };
+}
+
+/** The server as `detect --json` shows it: what starts it, from where, and what is probed. */
+function serverContract(server: DetectedServer | null) {
+  if (!server) return null;
+  const { how } = server;
+  return {
+    kind: server.app?.kind ?? null,
+    app: server.app?.target ?? null,
+    source: server.app?.source ?? null,
+    runner: how.by === 'runner' ? how.runner : how.by,
+    command: how.by === 'runner' ? how.command : how.by === 'procfile' ? how.command : how.script,
+    health: server.health?.path ?? null,
   };
 }

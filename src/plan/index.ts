@@ -10,6 +10,7 @@ import { checkLfsPointers, unfetchedModels } from './lfs.js';
 import { ownDockerfileVariant } from './own-dockerfile.js';
 import { chooseProjectInstall } from './project-install.js';
 import { checkInputs } from './safe-values.js';
+import { chooseServer } from './server.js';
 import { chooseSystemPackages } from './system-packages.js';
 import type { BaseImage, BuildPlan, Decision, DockerfileSource, LockSource, Strategy } from './types.js';
 
@@ -114,6 +115,8 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
     });
   }
 
+  const server = chooseServer(spec, inputs, own, shared);
+
   const variants = chooseVariants(spec, inputs);
   return (own ? [ownDockerfileVariant(variants, dockerfile, shared)] : variants).map(({ variant, why }) => {
     const decisions: Decision[] = [{ topic: 'variant', choice: variant, why }, ...shared];
@@ -171,6 +174,7 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       frameworks: spec.frameworks,
       models: spec.models.filter((model) => !unfetched.includes(model)),
       entrypoint: spec.entrypoint && !spec.entrypoint.script ? spec.entrypoint.path : null,
+      server,
       installProject: own ? null : project.install,
       systemPackages,
       generateDockerignore: !context.hasDockerignore,

@@ -33,7 +33,7 @@ export interface RunPlan {
   /** The commit time in seconds; null when unknown, and then no build is reproducible. */
   sourceDateEpoch: number | null;
   cache: CachePlan;
-  smoke: SmokeSettings & { expectedFile: string | null };
+  smoke: SmokeSettings & { expectedFile: string | null; requestFile: string | null };
   /** Where `write-generated` and `check-generated` keep the generated files; null when neither is set. */
   generated: GeneratedFolder | null;
   builder: BuilderPlan;
@@ -108,6 +108,7 @@ export function planRun(inputs: Inputs, context: RunContext): RunPlan {
       timeoutSeconds: inputs.smokeTimeoutSeconds,
       memory: inputs.smokeMemory,
       expectedFile: inputs.smokeExpected,
+      requestFile: inputs.smokeRequest,
     },
     generated: generatedFolder(inputs),
     builder: {

@@ -10,6 +10,8 @@ import { quoted } from '../text.js';
  */
 export const IMAGE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._/:+[\]-]*$/;
 export const IMAGE_DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Fa-f0-9]{32,}$/;
+/** An origin-form request target: a path, with an optional query, that no HTTP line reads as syntax. */
+export const REQUEST_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$/;
 
 /**
  * The inputs plan writes into the Dockerfile, held to the rules detect holds the repository's

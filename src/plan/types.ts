@@ -1,3 +1,4 @@
+import type { ServerKind } from '../data/servers.js';
 import type { Framework, ModelArtifact } from '../detect/spec.js';
 
 /** A choice the plan made and the file, line, input or table row that made it. */
@@ -40,6 +41,34 @@ export interface ProjectInstall {
   buildIsolation: boolean;
 }
 
+/** A request the serve test sends, and the answer it must get. */
+export interface ServeProbe {
+  method: string;
+  path: string;
+  /** `success`: 2xx; `answers`: any status below 500 (the server is up and did not fail). */
+  expect: 'success' | 'answers';
+  why: string;
+}
+
+/** How the image serves the project, and how the serve test asks it (src/plan/server.ts). */
+export interface ServerPlan {
+  /** The framework whose routes are probed; null when only a Procfile or console script says there is a server. */
+  kind: ServerKind | null;
+  /** The `/bin/sh -c` line of the generated image's CMD; null for the project's own Dockerfile, run with its own. */
+  command: string | null;
+  /** The port probed; the command reads it from $PORT (ENV PORT) unless `portFromEnv` is false. */
+  port: number;
+  portFromEnv: boolean;
+  /** cog: the server listens before setup() returns; /health-check must say READY. */
+  readiness: 'answers' | 'cog-ready';
+  probes: ServeProbe[];
+  /** Environment the serve test's container adds, to make the server run the app on a probe (servers.json `testEnv`). */
+  testEnv: Record<string, string>;
+  /** Whether the serve test runs (input 'smoke-serve'). */
+  test: boolean;
+  why: string;
+}
+
 /** Plan's output: one per variant, read by every later phase. */
 export interface BuildPlan {
   variant: 'cpu' | 'gpu';
@@ -80,6 +109,8 @@ export interface BuildPlan {
   models: ModelArtifact[];
   /** The file run with python; null when there is none, or when the entry point is a console script. */
   entrypoint: string | null;
+  /** The server the image's command starts, and its serve test; null when the project serves nothing. */
+  server: ServerPlan | null;
   /** A console-script project: installed after the lock, its script the image's command. */
   installProject: ProjectInstall | null;
   /** Debian packages apt installs in the base stage, sorted, each with why. */

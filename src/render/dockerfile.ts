@@ -22,12 +22,15 @@ export function renderDockerfile(plan: BuildPlan, lock: Lock): string {
     ...plan.extraIndexUrls.map((url) => ` --extra-index-url ${url}`),
     ...(plan.cpuTorch ? [` --extra-index-url ${plan.cpuTorch.indexUrl}`] : []),
   ].join('');
+  const { server } = plan;
   const cmd = JSON.stringify(
-    plan.installProject
-      ? [plan.installProject.script]
-      : plan.entrypoint
-        ? ['python', plan.entrypoint]
-        : ['python'],
+    server?.command
+      ? ['/bin/sh', '-c', server.command]
+      : plan.installProject
+        ? [plan.installProject.script]
+        : plan.entrypoint
+          ? ['python', plan.entrypoint]
+          : ['python'],
   );
   const labels: [string, string][] = [
     ['org.opencontainers.image.base.name', baseOf(plan).image],
@@ -87,6 +90,9 @@ export function renderDockerfile(plan: BuildPlan, lock: Lock): string {
     `    VIRTUAL_ENV=${venv} \\`,
     '    HOME=/tmp',
     `LABEL ${labels.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' \\\n      ')}`,
+    ...(server?.command
+      ? [...(server.portFromEnv ? [`ENV PORT=${server.port}`] : []), `EXPOSE ${server.port}`]
+      : []),
     `USER ${uid}:${uid}`,
     `CMD ${cmd}`,
     '',

@@ -44,6 +44,8 @@ export function assertWritable(plan: BuildPlan, labels: readonly (readonly [stri
       matches(APT_PACKAGE),
     ]),
     ['entry point', plan.entrypoint, singleLine],
+    ['server command', plan.server?.command ?? null, singleLine],
+    ['server port', plan.server ? String(plan.server.port) : null, matches(/^[1-9]\d{0,4}$/)],
     ['console script', plan.installProject?.script ?? null, matches(SCRIPT_NAME)],
     ...labels.map(([key, value]): [string, string, Rule] => [`label ${key}`, value, singleLine]),
   ];

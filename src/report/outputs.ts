@@ -77,6 +77,15 @@ export function metadata(report: RunReport) {
                 : { first_prediction_seconds: check.first_prediction_seconds }),
               ...(check.platform ? { platform: check.platform } : {}),
             })),
+            serve: variant.smoke.serve ?? null,
+          }
+        : null,
+      server: variant.plan.server
+        ? {
+            kind: variant.plan.server.kind,
+            command: variant.plan.server.command,
+            port: variant.plan.server.port,
+            tested: variant.plan.server.test,
           }
         : null,
       pushed: variant.publish?.pushed ?? [],

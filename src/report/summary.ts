@@ -1,5 +1,6 @@
 import { describeBuilder } from '../image/builder.js';
 import type { BuildResult } from '../image/index.js';
+import type { ServeReport } from '../smoke/serve.js';
 import { oneLine } from '../text.js';
 import { servedDigest } from './outputs.js';
 import type { RunReport, VariantReport } from './run-report.js';
@@ -165,6 +166,7 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
       '',
     );
   }
+  if (variant.smoke?.serve) lines.push(...serveSection(variant.smoke.serve, title));
   if (variant.publish) {
     lines.push(`### Publish${title}`, '');
     lines.push(
@@ -186,6 +188,28 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
     );
   }
   return lines;
+}
+
+/** The serve test at a glance: what ran, on which port, how soon it answered, what each probe got. */
+function serveSection(serve: ServeReport, title: string): string[] {
+  const answered =
+    serve.first_answer_seconds === null
+      ? 'never answered'
+      : `first answer after ${serve.first_answer_seconds.toFixed(1)} s`;
+  return [
+    `### Serve test${title} (the image's own command, offline)`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| Server | ${inline(serve.kind ?? 'unknown framework')}: ${code(serve.command, true)} |`,
+    `| Port | ${serve.port}${serve.platform ? ` (${inline(serve.platform)})` : ''} |`,
+    `| Started | ${answered} |`,
+    ...serve.probes.map(
+      (probe) =>
+        `| ${code(`${probe.method} ${probe.path}`, true)} | ${probe.passed ? '✅' : '❌'} ${probe.status ?? 'no answer'} in ${probe.seconds.toFixed(3)} s |`,
+    ),
+    '',
+  ];
 }
 
 /** How the image went from the builder to the smoke test and the registry, as the README's driver table says. */

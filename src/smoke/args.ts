@@ -101,6 +101,53 @@ export function smokeArgs(
     'run',
     '--rm',
     '--interactive',
+    ...confined(plan, options),
+    ...runAs(plan, options.imageUser ?? ''),
+    options.image,
+    '-I',
+    '-S',
+    '-c',
+    options.script,
+    JSON.stringify(options.request),
+  ];
+}
+
+/**
+ * `docker run` arguments for the serve test: the smoke test's confinement (no network but the
+ * container's loopback, read-only root, limits), detached, running the image's own command as
+ * its own user, as it deploys (but never as root: the project's own image without a USER runs as
+ * nobody, as in the smoke test).
+ */
+export function serveArgs(
+  plan: BuildPlan,
+  options: {
+    image: string;
+    containerName: string;
+    memory: string;
+    gpus?: boolean;
+    platform?: string | null;
+    imageUser?: string;
+    /** Added for the test only (the plan's testEnv). */
+    env?: Record<string, string>;
+  },
+): string[] {
+  const asNobody = plan.dockerfile.kind === 'project' && runsAsRoot(options.imageUser ?? '');
+  return [
+    'run',
+    '--detach',
+    ...confined(plan, options),
+    ...(asNobody ? ['--user', NOBODY] : []),
+    ...Object.entries(options.env ?? {}).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
+    options.image,
+  ];
+}
+
+/** What the smoke and serve tests share: the image as built, offline, unprivileged and bounded. */
+function confined(
+  plan: BuildPlan,
+  options: { containerName: string; memory: string; gpus?: boolean; platform?: string | null },
+): string[] {
+  return [
     // The image was just built here: a missing one is an error, never a pull of whatever has its name.
     '--pull=never',
     '--name',
@@ -124,12 +171,5 @@ export function smokeArgs(
     '--ulimit',
     `nofile=${SMOKE_NOFILE_LIMIT}:${SMOKE_NOFILE_LIMIT}`,
     ...(options.gpus && plan.variant === 'gpu' ? ['--gpus', 'all'] : []),
-    ...runAs(plan, options.imageUser ?? ''),
-    options.image,
-    '-I',
-    '-S',
-    '-c',
-    options.script,
-    JSON.stringify(options.request),
   ];
 }

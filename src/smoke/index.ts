@@ -7,12 +7,14 @@ import type { BuildPlan } from '../plan/types.js';
 import { formatSource } from '../source.js';
 import { smokeArgs, smokeRequest } from './args.js';
 import { compareOutput, type ExpectedOutput } from './expected.js';
+import type { ServeReport } from './serve.js';
 
 const HARNESS = readFileSync(new URL('./harness.py', import.meta.url), 'utf8');
 const MARKER = 'ML_CONTAINER_SMOKE_RESULT ';
 
 export interface SmokeCheck {
-  kind: 'import' | 'model' | 'command' | 'expected' | 'cuda' | 'gpu';
+  /** serve, http and response: the serve test's start, probes and golden response (serve.ts). */
+  kind: 'import' | 'model' | 'command' | 'expected' | 'cuda' | 'gpu' | 'serve' | 'http' | 'response';
   name: string;
   status: 'passed' | 'failed' | 'skipped';
   seconds: number;
@@ -36,6 +38,8 @@ export interface SmokeResult {
   python: string;
   peak_memory_bytes: number;
   seconds: number;
+  /** The serve test of the first platform, when the image serves and the test ran. */
+  serve?: ServeReport;
 }
 
 /** What the run asks of every smoke test, the same for each variant and platform (plan/run.ts). */
@@ -144,13 +148,39 @@ function expectedCheck(checks: SmokeCheck[], expected: ExpectedOutput): SmokeChe
       };
 }
 
-/** The USER a built image is configured to run as; empty (root) when none is set. */
-export async function imageUser(docker: DockerCli, image: string): Promise<string> {
-  const inspect = await docker.exec(['image', 'inspect', '--format', '{{.Config.User}}', image]);
-  if (inspect.exitCode !== 0) {
-    throw new UserError(`could not read the user of ${image}`, 'smoke', undefined, outputTail(inspect));
+/** What a project's own image is configured to run: its USER (empty for root), EXPOSEd TCP ports and command. */
+export interface ImageConfig {
+  user: string;
+  ports: number[];
+  command: string;
+}
+
+export async function imageConfig(docker: DockerCli, image: string): Promise<ImageConfig> {
+  const inspect = await docker.exec(['image', 'inspect', '--format', '{{json .Config}}', image]);
+  const unreadable = () =>
+    new UserError(`could not read the configuration of ${image}`, 'smoke', undefined, outputTail(inspect));
+  if (inspect.exitCode !== 0) throw unreadable();
+  let config: {
+    User?: string;
+    ExposedPorts?: Record<string, unknown>;
+    Entrypoint?: string[];
+    Cmd?: string[];
+  };
+  try {
+    config = JSON.parse(inspect.stdout) ?? {};
+  } catch {
+    throw unreadable();
   }
-  return inspect.stdout.trim();
+  const ports = Object.keys(config.ExposedPorts ?? {})
+    .map((key) => /^(\d+)(?:\/tcp)?$/.exec(key)?.[1])
+    .filter((port): port is string => port !== undefined)
+    .map(Number)
+    .filter((port) => port > 0 && port < 65536);
+  return {
+    user: (config.User ?? '').trim(),
+    ports,
+    command: JSON.stringify([...(config.Entrypoint ?? []), ...(config.Cmd ?? [])]),
+  };
 }
 
 export function failedChecks(result: SmokeResult): SmokeCheck[] {

@@ -59,6 +59,7 @@ describe("input 'dependency-file' on the split-iris project", () => {
       cuda: null,
       models: ['model/model.joblib'],
       entrypoint: 'inference/predict.py',
+      server: null,
       projects: ['inference', 'train'],
       warnings: [],
     });

@@ -383,6 +383,7 @@ describe('detect on in-memory projects', () => {
       cuda: null,
       models: [{ path: 'model.joblib', format: 'joblib', bytes: 6, lfsPointers: [], missingShards: [] }],
       entrypoint: { path: 'predict.py', source: 'predict.py (conventional entry point name)' },
+      server: null,
       cpuBuilds: [],
       systemPackages: [],
       projects: ['.'],
@@ -518,6 +519,7 @@ describe('detect on the bundled example', () => {
       cuda: null,
       models: ['model.joblib'],
       entrypoint: 'predict.py',
+      server: null,
       projects: ['.'],
       warnings: [],
     });

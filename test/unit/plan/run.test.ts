@@ -80,6 +80,7 @@ describe('planRun', () => {
       timeoutSeconds: 60,
       memory: '4g',
       expectedFile: 'golden.json',
+      requestFile: null,
     });
     expect(run.builder).toEqual({
       name: 'ci-builder',
