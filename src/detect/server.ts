@@ -14,6 +14,8 @@ export interface ServedApp {
   target: string;
   /** file:line of the line that makes it. */
   source: string;
+  /** False for a FastAPI app made with `openapi_url=None`, which serves no /openapi.json. */
+  ownRoute?: false;
 }
 
 /**
@@ -45,8 +47,9 @@ const APP_FILE_NAMES = [
   'streamlit_app.py',
   'Home.py',
 ];
-/** Folders whose code is not the app: tests, docs, and a Streamlit app's other pages. */
-const NOT_APP = /(?:^|\/)(?:tests?|docs?|pages)\//;
+/** Folders whose code is not the app: tests, docs, examples, notebooks, and a Streamlit app's other pages. */
+const NOT_APP = /(?:^|\/)(?:tests?|docs?|examples?|notebooks?|benchmarks?|pages)\//;
+/** Path parts: a file at most two folders down (`app/api/main.py`). */
 const MAX_DEPTH = 3;
 const MAX_FILES = 400;
 const MAX_BYTES = 512 * 1024;
@@ -82,7 +85,13 @@ const APP_PATTERNS: AppPattern[] = [
     assignment: /^([A-Za-z_]\w*)\s*(?::[^=\n]+)?=\s*(?:flask\.)?Flask\(/m,
   },
   // A script the framework runs from its first line: it must call the framework at module level.
-  { kind: 'gradio', imports: /^(?:import gradio\b|from gradio\b)[^\n]*[\s\S]*\.launch\(/m, assignment: null },
+  // Launched at module level, or from a `__main__` guard (an uncalled `def main()` serves nothing).
+  {
+    kind: 'gradio',
+    imports:
+      /^(?:import gradio\b|from gradio\b)[^\n]*[\s\S]*(?:^[^\s#][^\n]*\.launch\(|\.launch\([\s\S]*^if __name__ == ['"]__main__['"]|^if __name__ == ['"]__main__['"][\s\S]*\.launch\()/m,
+    assignment: null,
+  },
   {
     kind: 'streamlit',
     imports: /^(?:import streamlit\b|from streamlit\b)[^\n]*[\s\S]*^(?:st|streamlit)\.[a-z_]+\(/m,
@@ -112,7 +121,7 @@ export function detectServer(
   const [app = null] = apps;
   const health = app ? findHealthRoute(reader, app) : null;
   const procfile = readProcfile(reader, warnings);
-  if (procfile) return { how: procfile, app, health };
+  if (procfile?.by === 'procfile') return named(procfile, procfile.command, apps, reader);
   if (found.cogPredict) {
     const cog = installed.get('cog');
     if (!cog) {
@@ -137,7 +146,7 @@ export function detectServer(
     };
   }
   const script = found.script ? scriptServer(reader, found.script, warnings) : null;
-  if (script) return { how: script, app, health };
+  if (script) return named(script.how, script.text, apps, reader);
   if (!app) return null;
   const row = servers.find((candidate) => candidate.kind === app.kind) as ServerRow;
   const runner = row.runners.find((candidate) => installed.has(normalizeName(candidate.package)));
@@ -159,12 +168,31 @@ export function detectServer(
     how: {
       by: 'runner',
       runner: runner.package,
-      command: runner.command.replace('{target}', app.target),
+      command: runner.command.replace('{target}', shellWord(app.target)),
       why: `${app.source} defines the ${app.kind} app; ${runner.package} is installed (${installed.get(normalizeName(runner.package))})`,
     },
     app,
     health,
   };
+}
+
+/**
+ * A Procfile's or console script's server, with the app its text names (`module:app`, or the
+ * script's path): only then are that framework's routes probed, never those of an app elsewhere.
+ */
+function named(
+  how: DetectedServer['how'],
+  text: string,
+  apps: readonly ServedApp[],
+  reader: RepoReader,
+): DetectedServer {
+  const app = apps.find((candidate) => text.includes(candidate.target)) ?? null;
+  return { how, app, health: app ? findHealthRoute(reader, app) : null };
+}
+
+/** The app as one shell word: a factory's `()` would be shell syntax unquoted. Targets hold no `'`. */
+function shellWord(target: string): string {
+  return /^[A-Za-z0-9_.:/-]+$/.test(target) ? target : `'${target}'`;
 }
 
 function listRunners(row: ServerRow): string {
@@ -244,6 +272,9 @@ function appIn(path: string, text: string, pattern: AppPattern): ServedApp | nul
       kind: pattern.kind,
       target: `${module.join('.')}:${assigned[1]}`,
       source: `${path}:${lineAt(text, assigned.index)}`,
+      ...(pattern.kind === 'fastapi' && /\bopenapi_url\s*=\s*None\b/.test(text)
+        ? { ownRoute: false as const }
+        : {}),
     };
   }
   // Flask's application factory, which gunicorn and flask both call by name with `()`.
@@ -266,7 +297,7 @@ function findHealthRoute(reader: RepoReader, app: ServedApp): DetectedServer['he
   const attribute = app.target.endsWith('()') ? '' : (app.target.split(':')[1] ?? '');
   const text = reader.readText(file) ?? '';
   const lines = text.split('\n');
-  const decorator = /^\s*@([A-Za-z_]\w*)\.(get|route|api_route|head)\(\s*(['"])(\/[^'"]*)\3([^)\n]*)/;
+  const decorator = /^\s*@([A-Za-z_]\w*)\.(get|route|api_route)\(\s*(['"])(\/[^'"]*)\3([^)\n]*)/;
   const starletteRoute = /\bRoute\(\s*(['"])(\/[^'"]*)\1/;
   for (const [index, line] of lines.entries()) {
     let path: string | null = null;
@@ -304,21 +335,22 @@ function readProcfile(reader: RepoReader, warnings: Warning[]): DetectedServer['
     });
     return null;
   }
-  if (/\$\{?PORT\b/.test(command) || /^(?:exec\s+)?gunicorn\b/.test(command)) {
-    return { by: 'procfile', command, port: null, source };
-  }
   const named = /(?:--port[=\s]+|-p\s+|--server\.port[=\s]+|--bind[=\s]+\S*:|-b\s+\S*:)(\d{2,5})\b/.exec(
     command,
   );
-  const port = named ? Number(named[1]) : null;
-  if (port === null || port > 65535) {
-    warnings.push({
-      message: `the Procfile's web command (${quoted(command)}) names no port and not $PORT: it is not used, since its server could not be found`,
-      source,
-    });
-    return null;
+  if (named) {
+    const port = Number(named[1]);
+    if (port > 0 && port <= 65535) return { by: 'procfile', command, port, source };
   }
-  return { by: 'procfile', command, port, source };
+  // gunicorn binds $PORT itself when no --bind is given.
+  if (/\$\{?PORT\b/.test(command) || /^(?:exec\s+)?gunicorn\b/.test(command)) {
+    return { by: 'procfile', command, port: null, source };
+  }
+  warnings.push({
+    message: `the Procfile's web command (${quoted(command)}) names no port and not $PORT: it is not used, since its server could not be found`,
+    source,
+  });
+  return null;
 }
 
 /**
@@ -329,7 +361,7 @@ function scriptServer(
   reader: RepoReader,
   found: { script: ConsoleScript; target: string; source: string },
   warnings: Warning[],
-): DetectedServer['how'] | null {
+): { how: DetectedServer['how']; text: string } | null {
   const module = found.target.split(':')[0]?.trim() ?? '';
   if (!/^[A-Za-z_][\w.]*$/.test(module)) return null;
   const base = module.replaceAll('.', '/');
@@ -343,19 +375,15 @@ function scriptServer(
   const environment = /\bPORT['"]\s*(?:,\s*['"]?(\d{2,5}))?/.exec(text);
   const literal = /\bport\s*=\s*(\d{2,5})\b/.exec(text);
   const port = environment ? null : literal ? Number(literal[1]) : undefined;
-  if (port === undefined) {
+  if (port === undefined || (port !== null && (port < 1 || port > 65535))) {
     warnings.push({
       message: `${path} starts a server, but its port is neither read from $PORT nor written as port=N: its serve test is skipped`,
       source: found.source,
     });
     return null;
   }
-  return {
-    by: 'script',
-    script: found.script.name,
-    port,
-    source: `${path}:${lineAt(text, text.search(/\buvicorn\.run\(|serve\(|\.run\(|run_app\(/))}`,
-  };
+  const source = `${path}:${lineAt(text, text.search(/\buvicorn\.run\(|serve\(|\.run\(|run_app\(/))}`;
+  return { how: { by: 'script', script: found.script.name, port, source }, text };
 }
 
 function lineAt(text: string, offset: number): number {

@@ -59,7 +59,7 @@ export function chooseServer(
           expect: 'success',
           why: `the app's route (${server.health.source})`,
         }
-      : row?.health
+      : row?.health && server?.app?.ownRoute !== false
         ? {
             method: 'GET',
             path: row.health,
@@ -112,6 +112,7 @@ export function chooseServer(
     probes,
     testEnv: row?.testEnv ?? {},
     test,
+    required: inputs.smokeServe === 'true',
     why,
   };
 }

@@ -66,6 +66,11 @@ export interface ServerPlan {
   testEnv: Record<string, string>;
   /** Whether the serve test runs (input 'smoke-serve'). */
   test: boolean;
+  /**
+   * `smoke-serve: true`: the project's own image must be served even when it EXPOSEs nothing;
+   * under `auto` such an image (a batch job, say) is not serve-tested.
+   */
+  required: boolean;
   why: string;
 }
 

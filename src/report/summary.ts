@@ -1,3 +1,4 @@
+import type { DetectedServer } from '../detect/server.js';
 import { describeBuilder } from '../image/builder.js';
 import type { BuildResult } from '../image/index.js';
 import type { ServeReport } from '../smoke/serve.js';
@@ -33,6 +34,7 @@ export function summaryMarkdown(report: RunReport): string {
     for (const model of spec.models)
       lines.push(row('Model', `${model.path} (${model.format}, ${bytes(model.bytes)})`, model.path));
     if (spec.entrypoint) lines.push(row('Entry point', spec.entrypoint.path, spec.entrypoint.source));
+    if (spec.server) lines.push(row('Server', ...serverRow(spec.server)));
     for (const warning of spec.warnings) lines.push(row('⚠️ Warning', warning.message, warning.source ?? ''));
     lines.push('');
   }
@@ -40,6 +42,19 @@ export function summaryMarkdown(report: RunReport): string {
   for (const note of report.notes) lines.push(`> ${inline(note)}`, '');
   for (const variant of report.variants) lines.push(...variantSection(variant, report.variants.length > 1));
   return lines.join('\n');
+}
+
+/** What serves the project and where that was read, for the Detected table. */
+function serverRow(server: DetectedServer): [string, string] {
+  const { how, app } = server;
+  const started =
+    how.by === 'runner'
+      ? `${app?.kind ?? how.runner} app ${app?.target ?? ''}, run with ${how.runner}`
+      : how.by === 'procfile'
+        ? `the Procfile's web process${app ? ` (${app.kind} app ${app.target})` : ''}`
+        : `console script ${how.script}${app ? ` (${app.kind} app ${app.target})` : ''}`;
+  const health = server.health ? `; health route ${server.health.path} (${server.health.source})` : '';
+  return [`${started}${health}`, how.by === 'runner' ? (app?.source ?? '') : how.source];
 }
 
 function row(...cells: string[]): string {
@@ -201,7 +216,7 @@ function serveSection(serve: ServeReport, title: string): string[] {
     '',
     '| | |',
     '| --- | --- |',
-    `| Server | ${inline(serve.kind ?? 'unknown framework')}: ${code(serve.command, true)} |`,
+    `| Command | ${inline(serve.command)} (${inline(serve.kind ?? 'framework not detected')}) |`,
     `| Port | ${serve.port}${serve.platform ? ` (${inline(serve.platform)})` : ''} |`,
     `| Started | ${answered} |`,
     ...serve.probes.map(

@@ -10,6 +10,12 @@ import type { ServeRequest } from './request.js';
 
 const PROBE = readFileSync(new URL('./probe.py', import.meta.url), 'utf8');
 const MARKER = 'ML_CONTAINER_SERVE_RESULT ';
+/**
+ * The probe's user: not the server's, so the server (a fork's code) cannot open the probe's
+ * /proc/<pid>/fd to read its nonce or write a result; 65533 is neither nobody nor the generated
+ * image's user, and the other one is taken when the image runs as 65533.
+ */
+const PROBE_USERS = ['65533:65533', '65532:65532'];
 /** The server's log lines a failure shows: enough for a traceback, short enough to read. */
 const LOG_LINES = 40;
 
@@ -74,6 +80,22 @@ export async function serveTest(
     ...(platform ? { platform } : {}),
   };
   const name = `port ${port}`;
+  // Under smoke-serve: auto, a project's own image that EXPOSEs nothing may be a batch job.
+  if (server.command === null && options.imageConfig?.ports.length === 0 && !server.required) {
+    return {
+      checks: [
+        {
+          kind: 'serve',
+          name,
+          status: 'skipped',
+          seconds: 0,
+          reason: "the image EXPOSEs no port; set 'smoke-serve: true' to serve it anyway",
+          ...(platform ? { platform } : {}),
+        },
+      ],
+      serve,
+    };
+  }
   if (port === 0) {
     return {
       checks: [
@@ -128,32 +150,71 @@ export async function serveTest(
       };
     }
     const execStarted = Date.now();
+    const [first] = probes;
+    const waitOn = first?.method === 'GET' ? first : null;
     const probed = await docker.exec(
-      ['exec', '--interactive', containerName, 'python3', '-I', '-S', '-c', PROBE],
+      [
+        'exec',
+        '--interactive',
+        '--user',
+        probeUser(options.imageConfig?.user ?? ''),
+        containerName,
+        'python3',
+        '-I',
+        '-S',
+        '-c',
+        PROBE,
+      ],
       {
         input: `${nonce}\n${JSON.stringify({
           port,
           timeout: options.timeoutSeconds,
           readiness: server.readiness,
-          wait_path: probes[0]?.method === 'GET' ? probes[0].path : '/',
+          wait_path: waitOn?.path ?? '/',
+          wait_expect: waitOn?.expect.kind === 'success' ? 'success' : 'answers',
           probes: probes.map(({ method, path, body, keep_body }) => ({ method, path, body, keep_body })),
         })}\n`,
-        timeoutMs: (options.timeoutSeconds + 30) * 1000,
+        // Probes sent once the wait is over get a few seconds each, past the wait's own limit.
+        timeoutMs: (options.timeoutSeconds + 60) * 1000,
         onTimeout: async () => {
           await docker.exec(['rm', '--force', containerName]);
         },
       },
     );
+    if (probed.timedOut) {
+      return {
+        checks: [
+          failed(
+            name,
+            `the probe did not finish within smoke-timeout (${options.timeoutSeconds}s) and a minute`,
+            platform,
+          ),
+        ],
+        serve,
+      };
+    }
     const prefix = `${MARKER}${nonce} `;
-    const line = probed.stdout.split('\n').find((candidate) => candidate.startsWith(prefix));
+    const lines = probed.stdout.split('\n').filter((candidate) => candidate.startsWith(prefix));
     const state = await containerState(docker, containerName);
-    if (!line) {
+    const outcome = lines.length === 1 ? readOutcome(lines[0] ?? '', prefix, probes.length) : null;
+    if (lines.length > 1 || (lines.length === 1 && !outcome)) {
+      return {
+        checks: [
+          failed(
+            name,
+            `the probe reported ${lines.length > 1 ? `${lines.length} results where it prints one` : 'a malformed result'}`,
+            platform,
+          ),
+        ],
+        serve,
+      };
+    }
+    if (!outcome) {
       const why = state.running
         ? `the probe could not run in the container (exit code ${probed.exitCode}): ${outputTail(probed, 3)}`
         : `the server exited with code ${state.exitCode}${state.oomKilled ? ` (killed: over the ${options.memory} memory limit)` : ''} before answering`;
       return { checks: [failed(name, why, platform, await serverLog(docker, containerName))], serve };
     }
-    const outcome = JSON.parse(line.slice(prefix.length)) as ProbeOutcome;
     serve.first_answer_seconds =
       outcome.first_answer_seconds === null
         ? null
@@ -176,18 +237,21 @@ export async function serveTest(
       },
     ];
     for (const [index, answer] of outcome.probes.entries()) {
-      const expect = probes[index]?.expect ?? { kind: 'answers' };
+      // Named by what was sent: the result line only reports each answer's status and time.
+      const sent = probes[index];
+      if (!sent) break;
+      const { expect } = sent;
       const problem = answer.error ?? answerProblem(answer.status, expect, answer.body ?? '');
       serve.probes.push({
-        method: answer.method,
-        path: answer.path,
+        method: sent.method,
+        path: sent.path,
         status: answer.status,
         seconds: answer.seconds,
         passed: problem === null,
       });
       checks.push({
         kind: 'http',
-        name: `${answer.method} ${answer.path}`,
+        name: `${sent.method} ${sent.path}`,
         status: problem === null ? 'passed' : 'failed',
         seconds: answer.seconds,
         ...(problem === null
@@ -223,6 +287,45 @@ export async function serveTest(
   } finally {
     await docker.exec(['rm', '--force', containerName]);
   }
+}
+
+/** The probe's user, never the server's. */
+function probeUser(imageUser: string): string {
+  const [user = ''] = imageUser.split(':');
+  return PROBE_USERS.find((candidate) => candidate.split(':')[0] !== user) ?? '65533:65533';
+}
+
+/**
+ * The probe's result, or null when it is not the shape the probe prints: one answer per probe
+ * sent, statuses whole numbers, times finite. Only the probe writes it, but the supervisor trusts
+ * no more than it checks.
+ */
+export function readOutcome(line: string, prefix: string, sent: number): ProbeOutcome | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line.slice(prefix.length));
+  } catch {
+    return null;
+  }
+  const outcome = parsed as ProbeOutcome;
+  const number = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+  if (typeof outcome !== 'object' || outcome === null || !Array.isArray(outcome.probes)) return null;
+  if (outcome.first_answer_seconds !== null && !number(outcome.first_answer_seconds)) return null;
+  if (outcome.error !== null && typeof outcome.error !== 'string') return null;
+  if (outcome.error === null && outcome.probes.length !== sent) return null;
+  const wellFormed = outcome.probes.every(
+    (probe) =>
+      typeof probe === 'object' &&
+      probe !== null &&
+      typeof probe.method === 'string' &&
+      typeof probe.path === 'string' &&
+      (probe.status === null ||
+        (Number.isInteger(probe.status) && probe.status >= 100 && probe.status <= 599)) &&
+      number(probe.seconds) &&
+      (probe.body === undefined || typeof probe.body === 'string') &&
+      (probe.error === undefined || typeof probe.error === 'string'),
+  );
+  return wellFormed ? outcome : null;
 }
 
 /** The project image's EXPOSEd port the framework uses, else its lowest; the plan's port otherwise. */

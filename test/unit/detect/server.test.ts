@@ -92,6 +92,10 @@ describe('server detection', () => {
       'wsgi.py': 'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n',
     });
     expect(server?.app).toEqual({ kind: 'flask', target: 'wsgi:create_app()', source: 'wsgi.py:3' });
+    // Quoted: `()` unquoted is shell syntax, and the command runs through /bin/sh -c.
+    expect(server?.how).toMatchObject({
+      command: `exec gunicorn --bind "0.0.0.0:$PORT" 'wsgi:create_app()'`,
+    });
   });
 
   it('runs a Streamlit script and a Gradio script by path', () => {
@@ -118,10 +122,11 @@ describe('server detection', () => {
     });
   });
 
-  it('prefers the top-level app, then the names tutorials use, and skips tests, docs and pages', () => {
+  it('prefers the top-level app, then the names tutorials use, and skips tests, docs, examples and pages', () => {
     const { server } = detected({
       'requirements.txt': 'fastapi[standard]\n',
       'tests/main.py': FASTAPI_APP,
+      'examples/main.py': FASTAPI_APP,
       'service/main.py': FASTAPI_APP,
       'zzz.py': FASTAPI_APP,
       'api.py': FASTAPI_APP,
@@ -137,6 +142,26 @@ describe('server detection', () => {
       'a b.py': 'import streamlit as st\nst.title("x")\n',
     });
     expect(server).toBeNull();
+  });
+
+  it('takes a Gradio script launched at module level or from a __main__ guard, not from an uncalled function', () => {
+    const gradio = (text: string) => detected({ 'requirements.txt': 'gradio\n', 'ui.py': text }).server;
+    const head = 'import gradio as gr\ndemo = gr.Interface(fn=str, inputs="text", outputs="text")\n';
+    expect(gradio(`${head}demo.launch()\n`)).not.toBeNull();
+    expect(
+      gradio(`${head}def main():\n    demo.launch()\n\nif __name__ == "__main__":\n    main()\n`),
+    ).not.toBeNull();
+    expect(gradio(`${head}def main():\n    demo.launch()\n`)).toBeNull();
+  });
+
+  it('probes a HEAD-only route never, and no /openapi.json of an app that turned it off', () => {
+    const { server } = detected({
+      'requirements.txt': 'fastapi[standard]\n',
+      'main.py':
+        'from fastapi import FastAPI\napp = FastAPI(openapi_url=None)\n@app.head("/health")\ndef h(): ...\n',
+    });
+    expect(server?.health).toBeNull();
+    expect(server?.app?.ownRoute).toBe(false);
   });
 
   it("runs the Procfile's web process, probing the framework the code shows", () => {
@@ -165,12 +190,34 @@ describe('server detection', () => {
     expect(named.server?.how).toMatchObject({ by: 'procfile', port: 8080 });
     const gunicorn = detected({ 'requirements.txt': 'flask\n', Procfile: 'web: gunicorn app:app\n' });
     expect(gunicorn.server?.how).toMatchObject({ by: 'procfile', port: null });
+    // Its own --bind wins over the $PORT gunicorn would otherwise bind.
+    const bound = detected({
+      'requirements.txt': 'flask\n',
+      Procfile: 'web: gunicorn --bind 0.0.0.0:5000 app:app\n',
+    });
+    expect(bound.server?.how).toMatchObject({ by: 'procfile', port: 5000 });
     const none = detected({ 'requirements.txt': 'flask\n', Procfile: 'web: python serve.py\n' });
     expect(none.server).toBeNull();
     expect(none.warnings).toContainEqual({
       message: expect.stringContaining('names no port and not $PORT'),
       source: 'Procfile:1',
     });
+  });
+
+  it("probes a Procfile's server with the routes of the app it names, not of another app in the code", () => {
+    const { server } = detected({
+      'requirements.txt': 'flask\ngunicorn\nfastapi[standard]\n',
+      'main.py': FASTAPI_APP,
+      'api.py': 'from flask import Flask\napp = Flask(__name__)\n',
+      Procfile: 'web: gunicorn api:app\n',
+    });
+    expect(server?.app).toEqual({ kind: 'flask', target: 'api:app', source: 'api.py:2' });
+    const unnamed = detected({
+      'requirements.txt': 'fastapi[standard]\n',
+      'main.py': FASTAPI_APP,
+      Procfile: 'web: python -m service --port $PORT\n',
+    });
+    expect(unnamed.server?.app).toBeNull();
   });
 
   it("serves a cog predictor with cog's HTTP server only when cog is installed", () => {

@@ -54,9 +54,17 @@ const HOSTILE_OUTPUT = [
 
 function hostileReport(): RunReport {
   const plan = irisPlan();
+  const hostileCommand = 'gunicorn `x` | ✅ passed |\n## ml-container: ✅ passed <img src=x>';
   return {
     contextDir: '/work/project',
-    spec: irisSpec(),
+    spec: {
+      ...irisSpec(),
+      server: {
+        how: { by: 'procfile', command: hostileCommand, port: null, source: 'Procfile:1' },
+        app: null,
+        health: null,
+      },
+    },
     variants: [
       {
         plan,
@@ -78,6 +86,13 @@ function hostileReport(): RunReport {
             { kind: 'model', name: 'a\\\\|b`c', status: 'passed', seconds: 0.1 },
             { kind: 'model', name: '`x`', status: 'passed', seconds: 0.1 },
           ],
+          serve: {
+            kind: null,
+            command: hostileCommand,
+            port: 8000,
+            first_answer_seconds: 1.2,
+            probes: [{ method: 'GET', path: '/a|b`## ✅ passed', status: 200, seconds: 0.01, passed: true }],
+          },
         },
       },
     ],
@@ -130,5 +145,16 @@ describe('the job summary with hostile repository and container text', () => {
     // Two backslashes before the pipe would escape each other: a third keeps the pipe in the cell.
     expect(markdown).toContain('| model ``a\\\\\\|b`c`` |');
     expect(markdown).toContain('| model `` `x` `` |');
+  });
+
+  it("shows the server's command, port, first answer and probes, each kept to its cell", () => {
+    expect(markdown).toContain('### Serve test');
+    expect(markdown).toContain('| Started | first answer after 1.2 s |');
+    expect(
+      outside.filter((line) => line.startsWith('| Command | gunicorn `x` &#124; ✅ passed &#124;')),
+    ).toHaveLength(1);
+    expect(outside.filter((line) => line.startsWith("| Server | the Procfile's web process"))).toHaveLength(
+      1,
+    );
   });
 });

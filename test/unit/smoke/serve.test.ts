@@ -20,6 +20,7 @@ const server: ServerPlan = {
   ],
   testEnv: {},
   test: true,
+  required: false,
   why: 'main.py:3',
 };
 
@@ -123,8 +124,19 @@ describe('the serve test', () => {
     expect(serve).toMatchObject({ kind: 'fastapi', port: 8000, command: server.command });
     expect(serve.first_answer_seconds).toBeGreaterThanOrEqual(1.5);
     const probe = docker.calls.find((call) => call[0] === 'exec') ?? [];
-    expect(probe.slice(0, 7)).toEqual(['exec', '--interactive', probe[2], 'python3', '-I', '-S', '-c']);
-    expect(docker.calls.at(-1)).toEqual(['rm', '--force', probe[2]]);
+    // As a user other than the server's (10001 here), which therefore cannot read its nonce.
+    expect(probe.slice(0, 9)).toEqual([
+      'exec',
+      '--interactive',
+      '--user',
+      '65533:65533',
+      probe[4],
+      'python3',
+      '-I',
+      '-S',
+      '-c',
+    ]);
+    expect(docker.calls.at(-1)).toEqual(['rm', '--force', probe[4]]);
   });
 
   it('fails with the last log lines when the server exits before answering', async () => {
@@ -226,6 +238,100 @@ describe('the serve test', () => {
     expect(checks).toEqual([
       expect.objectContaining({ status: 'failed', error: 'no answer within 60s: Connection refused' }),
     ]);
+  });
+
+  it("probes a project's image that runs as 65533 as another user still", async () => {
+    const docker = dockerFor(answered);
+    await serveTest(irisPlan(), { ...server, command: null }, null, {
+      docker,
+      image: 'i',
+      timeoutSeconds: 9,
+      memory: '1g',
+      imageConfig: { user: '65533', ports: [8000], command: '["serve"]' },
+    });
+    expect(docker.calls.find((call) => call[0] === 'exec')?.slice(2, 4)).toEqual(['--user', '65532:65532']);
+  });
+
+  it('fails a result line printed twice, or not of the shape the probe prints, whatever it says', async () => {
+    const forged = { first_answer_seconds: 0.1, error: null, probes: [] };
+    const twice: DockerCli = {
+      async exec(args, options) {
+        if (args[0] !== 'exec') return dockerFor(answered).exec(args, options);
+        const nonce = options?.input?.split('\n')[0];
+        const line = (outcome: object) => `ML_CONTAINER_SERVE_RESULT ${nonce} ${JSON.stringify(outcome)}\n`;
+        return ok(line(answered) + line(answered));
+      },
+    };
+    const doubled = await serveTest(irisPlan(), server, null, {
+      docker: twice,
+      image: 'i',
+      timeoutSeconds: 9,
+      memory: '1g',
+    });
+    expect(doubled.checks).toEqual([
+      expect.objectContaining({
+        status: 'failed',
+        error: 'the probe reported 2 results where it prints one',
+      }),
+    ]);
+    // No answers for the probes sent is not a pass.
+    const empty = await serveTest(irisPlan(), server, null, {
+      docker: dockerFor(forged),
+      image: 'i',
+      timeoutSeconds: 9,
+      memory: '1g',
+    });
+    expect(empty.checks).toEqual([
+      expect.objectContaining({ status: 'failed', error: 'the probe reported a malformed result' }),
+    ]);
+    const badStatus = {
+      ...answered,
+      probes: answered.probes.map((probe) => ({ ...probe, status: '200' })),
+    };
+    const typed = await serveTest(irisPlan(), server, null, {
+      docker: dockerFor(badStatus),
+      image: 'i',
+      timeoutSeconds: 9,
+      memory: '1g',
+    });
+    expect(typed.checks[0]?.error).toBe('the probe reported a malformed result');
+  });
+
+  it("skips a project's own image that EXPOSEs nothing under smoke-serve: auto, and fails it under true", async () => {
+    const own = { ...server, command: null, kind: null, port: 0 };
+    const config = { user: 'app', ports: [], command: '["python","train.py"]' };
+    const options = { image: 'i', timeoutSeconds: 9, memory: '1g', imageConfig: config };
+    const auto = await serveTest(irisPlan(), own, null, { ...options, docker: dockerFor(answered) });
+    expect(auto.checks).toEqual([
+      expect.objectContaining({
+        status: 'skipped',
+        reason: "the image EXPOSEs no port; set 'smoke-serve: true' to serve it anyway",
+      }),
+    ]);
+    const required = await serveTest(irisPlan(), { ...own, required: true }, null, {
+      ...options,
+      docker: dockerFor(answered),
+    });
+    expect(required.checks[0]).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('EXPOSEs no port'),
+    });
+  });
+
+  it('says the probe ran out of time, not that the server exited, when it did', async () => {
+    const slow: DockerCli = {
+      async exec(args, options) {
+        if (args[0] === 'exec') return { exitCode: 137, stdout: '', stderr: '', timedOut: true };
+        return dockerFor(answered).exec(args, options);
+      },
+    };
+    const { checks } = await serveTest(irisPlan(), server, null, {
+      docker: slow,
+      image: 'i',
+      timeoutSeconds: 9,
+      memory: '1g',
+    });
+    expect(checks[0]?.error).toBe('the probe did not finish within smoke-timeout (9s) and a minute');
   });
 
   it('judges answers: 5xx always fails, a health route wants 2xx, a request its status', () => {
