@@ -168,6 +168,9 @@ function describe(contract: ReturnType<typeof specContract>): string {
     `accelerator ${contract.accelerator}`,
     ...contract.models.map((model) => `model       ${model}`),
     `entrypoint  ${contract.entrypoint ?? '(none)'}`,
+    ...(contract.server
+      ? [`server      ${contract.server.command}  (${contract.server.source ?? contract.server.runner})`]
+      : []),
     ...contract.warnings.map(
       (warning) => `warning     ${warning.message}${warning.source ? ` (${warning.source})` : ''}`,
     ),

@@ -128,7 +128,8 @@ function serverContract(server: DetectedServer | null) {
   return {
     kind: server.app?.kind ?? null,
     app: server.app?.target ?? null,
-    source: server.app?.source ?? null,
+    // Where the server was decided: the app's line, or the Procfile's or script's that starts it.
+    source: how.by === 'runner' ? (server.app?.source ?? null) : how.source,
     runner: how.by === 'runner' ? how.runner : how.by,
     command: how.by === 'runner' ? how.command : how.by === 'procfile' ? how.command : how.script,
     health: server.health?.path ?? null,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -92,6 +92,20 @@ function servePushed(reference: string, path: string): { port: string; answer: s
   }
 }
 
+/** A project's own Dockerfile as many are written: no USER, its own port and command. */
+const OWN_DOCKERFILE = `ARG BASE
+FROM \${BASE}
+ARG INDEX_URL
+RUN python3 -m venv /opt/env
+WORKDIR /srv
+COPY requirements.txt .
+RUN /opt/env/bin/pip install --no-cache-dir --index-url "$INDEX_URL" -r requirements.txt
+COPY . .
+ENV PATH=/opt/env/bin:$PATH
+EXPOSE 8080
+CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8080"]
+`;
+
 const reason = unavailableReason();
 if (reason !== null) {
   describe('serve test end-to-end', () => {
@@ -167,6 +181,37 @@ describe.skipIf(reason !== null)('the serve test on the test bed', () => {
       '/_stcore/health',
     );
     expect(pushed).toEqual({ port: '8501', answer: '200 ok' });
+  });
+
+  it("probes a project's own Dockerfile on the port it EXPOSEs, running its own command as nobody", async () => {
+    const repository = `e2e-${run}/serve-own-dockerfile`;
+    const workspace = checkout('serve-fastapi');
+    writeFileSync(join(workspace, 'model', 'Dockerfile'), OWN_DOCKERFILE);
+    const {
+      'smoke-command': _,
+      'base-image': base,
+      'index-url': index,
+      ...rest
+    } = inputs(repository, {
+      push: 'true',
+    });
+    const result = await runOnPush(
+      'refs/tags/v1.0.0',
+      { ...rest, file: 'Dockerfile', 'build-args': `BASE=${base}\nINDEX_URL=${index}` },
+      workspace,
+    );
+    expect(result.exitCode, result.log).toBe(0);
+    const variant = variantOf(result.outputs.metadata);
+    expect(variant.smoke.serve).toMatchObject({
+      kind: 'fastapi',
+      command: '["uvicorn","main:app","--host","0.0.0.0","--port","8080"]',
+      port: 8080,
+      probes: [
+        { path: '/health', status: 200 },
+        { path: '/', status: 404 },
+      ],
+    });
+    expect(await registry.tags(repository)).toContain('v1.0.0');
   });
 
   it('fails the step with the server log, and pushes nothing, when the startup hook fails', async () => {
