@@ -39,6 +39,7 @@ describe.skipIf(!built)('ml-container detect, the bundled CLI', () => {
       'cuda',
       'models',
       'entrypoint',
+      'server',
       'projects',
       'warnings',
     ]);
