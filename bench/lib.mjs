@@ -1,8 +1,8 @@
 // What every figure of the benchmark shares: the test bed's addresses, timed processes, the built
 // CLI run on a copy of an example, and a description of the machine the figures were measured on.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, homedir, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const CLI = resolve('dist/cli/index.js');
@@ -45,9 +45,10 @@ export function run(command, args, options = {}) {
   return { ...result, seconds };
 }
 
-/** An empty BuildKit cache, cache mounts included: what a fresh runner starts with. */
+/** An empty BuildKit cache, cache mounts included, and no lock kept: what a fresh runner starts with. */
 export function emptyBuildCache() {
   run('docker', ['buildx', 'prune', '--all', '--force']);
+  rmSync(join(homedir(), '.cache', 'ml-container', 'locks'), { recursive: true, force: true });
 }
 
 /**

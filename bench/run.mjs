@@ -13,11 +13,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { detectSpeed } from './figures/detect.mjs';
 import { pipCacheRebuild } from './figures/pip-cache.mjs';
+import { pushBytes } from './figures/push-bytes.mjs';
 import { sourceOnlyRebuild } from './figures/rebuild.mjs';
 import { reproducibility } from './figures/reproducibility.mjs';
 import { imageSizeRatio } from './figures/size.mjs';
 import { smokeFigures } from './figures/smoke.mjs';
 import { startup } from './figures/startup.mjs';
+import { wholeRun } from './figures/whole-run.mjs';
 import { buildWithCli, checkout, machine, testbed } from './lib.mjs';
 import { markdown } from './markdown.mjs';
 
@@ -45,7 +47,7 @@ const step = async (title, body) => {
   return result;
 };
 const cpu = ['--variant', 'cpu'];
-const release = ['--reproducible', 'true'];
+const release = ['--push', 'true'];
 const figures = {};
 
 if (values.only === 'size') {
@@ -74,15 +76,12 @@ if (values.only === 'size') {
 
 figures.rebuild = await step('1 source-only rebuild', () =>
   quick
-    ? [
-        sourceOnlyRebuild('sklearn-iris'),
-        sourceOnlyRebuild('sklearn-iris', release, 'release (reproducible)'),
-      ]
+    ? [sourceOnlyRebuild('sklearn-iris'), sourceOnlyRebuild('sklearn-iris', release, 'release')]
     : [
         sourceOnlyRebuild('sklearn-iris'),
-        sourceOnlyRebuild('sklearn-iris', release, 'release (reproducible)'),
+        sourceOnlyRebuild('sklearn-iris', release, 'release'),
         sourceOnlyRebuild('torch-mnist', cpu),
-        sourceOnlyRebuild('torch-mnist', [...cpu, ...release], 'release (reproducible)'),
+        sourceOnlyRebuild('torch-mnist', [...cpu, ...release], 'release'),
       ],
 );
 figures.pipCache = await step('2 one dependency bumped, pip cache mount on/off', () =>
@@ -134,6 +133,19 @@ figures.smoke = await step('7 smoke timings', () => {
   }
   return rows;
 });
+
+figures.wholeRun = await step('8 the whole pull-request run through dist/index.js', async () =>
+  quick
+    ? [await wholeRun('sklearn-iris', 'fresh')]
+    : [
+        await wholeRun('sklearn-iris', 'fresh'),
+        await wholeRun('sklearn-iris', 'persistent'),
+        await wholeRun('torch-mnist', 'fresh', { variant: 'cpu' }),
+      ],
+);
+figures.pushBytes = await step('9 bytes pushed after a source-only change', async () => [
+  await pushBytes('sklearn-iris'),
+]);
 
 for (const entry of figures.rebuild) delete entry.runs;
 const results = {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const ncc = 'node_modules/@vercel/ncc/dist/ncc/cli.js';
-const pythonScripts = ['src/lock/resolve.py', 'src/smoke/harness.py'];
+const pythonScripts = ['src/lock/resolve.py', 'src/smoke/harness.py', 'src/size/listing.py'];
 
 rmSync('dist', { recursive: true, force: true });
 for (const [entry, out] of [

@@ -89,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
     logger: stderrLogger(untrusted),
     workDir: out ? resolve(out) : undefined,
     until: command === 'plan' ? 'render' : undefined,
+    lockCache: {},
   });
   if (summary) writeFileSync(summary, summaryMarkdown(report));
   untrusted.resume();

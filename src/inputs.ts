@@ -3,6 +3,7 @@ import { type DockerfileInputs, inputList, parseDockerfileInputs, parseName } fr
 import { UserError } from './errors.js';
 import { REQUEST_PATH } from './plan/safe-values.js';
 import type { BuildNetwork, CacheBackend } from './plan/types.js';
+import { parseByteSize } from './size/units.js';
 import { quoted } from './text.js';
 
 /**
@@ -204,6 +205,12 @@ export const inputTable = [
       'File (YAML or JSON, relative to `context`) with a prediction request the serve test sends: `method`, `path`, `body` (a JSON file, relative to `context`), `status` (default 200), and optionally the golden response as in `smoke-expected` (`output`, `tolerance`, `relative-tolerance`).',
   },
   {
+    name: 'max-image-size',
+    default: '',
+    description:
+      "Fail the run, before anything is pushed, when an image is larger than this: `2GiB`, `750MiB`, `500MB` (SI units count in 1000s, IEC ones in 1024s) or a number of bytes. The size compared is the image uncompressed, its layers added up as `docker history` lists them and the summary's size report shows: the same on either image store, unlike `docker image inspect`'s `.Size` (compressed on the containerd store), and more than a registry stores. Empty: no limit.",
+  },
+  {
     name: 'allow-lfs-pointers',
     default: 'false',
     description:
@@ -259,6 +266,8 @@ export interface Inputs extends DockerfileInputs {
   /** Checked by plan (a path a Dockerfile never sees, but a probe's first line). */
   smokeHttpPath: string | null;
   smokeRequest: string | null;
+  /** Input 'max-image-size' in bytes; null for no limit. */
+  maxImageSize: number | null;
   reproducible: 'auto' | 'true' | 'false';
   provenance: boolean;
   sbom: boolean;
@@ -314,6 +323,7 @@ export function parseInputs(read: InputSource): Inputs {
     smokeServe: parseChoice('smoke-serve', get('smoke-serve'), ['auto', 'true', 'false'] as const),
     smokeHttpPath: parseHttpPath(get('smoke-http-path')),
     smokeRequest: get('smoke-request') || null,
+    maxImageSize: parseMaxImageSize(get('max-image-size')),
     reproducible: parseChoice('reproducible', get('reproducible'), ['auto', 'true', 'false'] as const),
     provenance: parseBoolean('provenance', get('provenance')),
     sbom: parseBoolean('sbom', get('sbom')),
@@ -425,6 +435,18 @@ function parseMemory(value: string): string {
     throw new UserError(`input 'smoke-memory' must be a size such as 2g or 512m, got '${value}'`, 'inputs');
   }
   return value;
+}
+
+function parseMaxImageSize(value: string): number | null {
+  if (value === '') return null;
+  const bytes = parseByteSize(value);
+  if (bytes === null) {
+    throw new UserError(
+      `input 'max-image-size' must be a size such as 2GiB, 750MiB, 500MB or a number of bytes, got ${quoted(value)}`,
+      'inputs',
+    );
+  }
+  return bytes;
 }
 
 function parseLabels(value: string): Record<string, string> {

@@ -53,6 +53,7 @@ export async function run(): Promise<void> {
       docker: dockerCli(),
       logger,
       cacheStore: inputs.cache === 'local' ? actionsCacheStore() : undefined,
+      lockCache: { store: actionsCacheStore() },
     });
     untrusted.resume();
     for (const [name, value] of Object.entries(outputs(report))) core.setOutput(name, value);

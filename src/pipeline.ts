@@ -2,7 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CacheStore } from './adapters/actions-cache.js';
+import { heavyContextFiles } from './adapters/context-files.js';
 import type { DockerCli } from './adapters/docker.js';
+import { lockCache } from './adapters/lock-cache.js';
 import type { RunContext } from './context.js';
 import { detect } from './detect/index.js';
 import type { Phase } from './errors.js';
@@ -12,12 +14,15 @@ import type { Inputs } from './inputs.js';
 import { lock } from './lock/index.js';
 import type { Logger } from './log.js';
 import { checkBuilderPushesTested, checkBuilderRunsPlatforms } from './plan/builder-check.js';
+import { HEAVY_FILE_BYTES } from './plan/layers.js';
 import { planRun } from './plan/run.js';
 import { runCredentials } from './plan/run-credentials.js';
 import { type PlannedVariant, planVariants, pushAfterSmoke, renderDir } from './plan/variant-run.js';
 import { directoryReader } from './project/reader.js';
 import { computeLabels } from './publish/labels.js';
+import { renderDockerignore } from './render/dockerignore.js';
 import type { Built, Locked, Rendered, RunReport, Smoked, VariantReport } from './report/run-report.js';
+import { sizeLimitFailure } from './size/limit.js';
 import { readExpected } from './smoke/expected.js';
 import { readServeRequest } from './smoke/request.js';
 import { buildImage } from './steps/build-image.js';
@@ -28,6 +33,7 @@ import { pinBases } from './steps/pin-bases.js';
 import { prepareBuilder } from './steps/prepare-builder.js';
 import { publishImage } from './steps/publish-image.js';
 import { renderVariant } from './steps/render-variant.js';
+import { sizeImage } from './steps/size-image.js';
 import { smokeFailure, smokeImage } from './steps/smoke-image.js';
 import { phasedSteps } from './steps/step.js';
 
@@ -40,6 +46,11 @@ export interface Adapters {
   until?: Phase;
   /** Keeps the `local` build cache across workflow runs (the Actions cache); absent in the CLI. */
   cacheStore?: CacheStore;
+  /**
+   * Keeps resolved locks for the day (lock/cache-key.ts): in `dir` (default ~/.cache/ml-container/locks)
+   * and, in the action, the Actions cache (`store`). Absent: every lock is resolved.
+   */
+  lockCache?: { dir?: string; store?: CacheStore };
 }
 
 /**
@@ -70,8 +81,16 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     for (const text of notes) note(text);
 
     const planned = await step('plan', 'Plan the image', async () => {
-      const hasDockerignore = reader.readText('.dockerignore') !== null;
-      const variants = planVariants(spec, inputs, run, context, { hasDockerignore });
+      const dockerignore = reader.readText('.dockerignore');
+      // Heavy files get layers of their own; the project's own Dockerfile makes its own layers.
+      const heavyFiles =
+        run.dockerfile.kind === 'project'
+          ? []
+          : heavyContextFiles(run.contextDir, dockerignore ?? renderDockerignore(), HEAVY_FILE_BYTES);
+      const variants = planVariants(spec, inputs, run, context, {
+        hasDockerignore: dockerignore !== null,
+        heavyFiles,
+      });
       await pinBases(
         variants.map((variant) => variant.plan),
         docker,
@@ -90,6 +109,14 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     const inspectedFirst = run.builder.inspectBeforeLock ? await inspect() : undefined;
     if (inspectedFirst) checkBuilderRunsPlatforms(run.builder, inspectedFirst);
     const workRoot = adapters.workDir ?? mkdtempSync(join(tmpdir(), 'ml-container-'));
+    const locks = adapters.lockCache && {
+      store: lockCache({
+        ...adapters.lockCache,
+        save: run.cache.writes.write,
+        warn: (message) => logger.warning(message),
+      }),
+      log: (message: string) => logger.info(message),
+    };
     const prepared: Prepared[] = [];
     for (const variant of variants) {
       const { plan } = variant;
@@ -104,7 +131,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         continue;
       }
       const locked = await step('lock', `Lock the ${plan.variant} dependencies with hashes`, async () =>
-        lock(plan, spec, run.contextDir, docker, reader, credentials),
+        lock(plan, spec, run.contextDir, docker, reader, credentials, locks),
       );
       variant.report.lock = locked;
       logger.info(`${locked.packages.length} packages pinned, lock sha256 ${locked.sha256}`);
@@ -152,6 +179,17 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
       if (failed) {
         variant.report.publish = { push: false, why: 'the smoke test failed', pushed: [] };
         throw failed;
+      }
+      const size = await sizeImage(plan, build.imageRef, {
+        ...tools,
+        ...run.smoke,
+        maxBytes: run.maxImageBytes,
+      });
+      variant.report.size = size;
+      const oversized = sizeLimitFailure(size, plan.variant, variant.run.suffix !== '');
+      if (oversized) {
+        variant.report.publish = { push: false, why: "the image is over input 'max-image-size'", pushed: [] };
+        throw oversized;
       }
       tested.push({ ...variant, build, smoke });
     }

@@ -1,6 +1,6 @@
-// Figure 6: two builds of the same commit, each from an empty BuildKit cache. The image manifest
-// digest (the platform image, without the provenance attestation that records build times) must be
-// the same.
+// Figure 6: two builds of the same commit, each from an empty BuildKit cache, each pushed to a
+// repository of its own. The image manifest digest the registry serves (the platform image, without
+// the provenance attestation that records build times) must be the same.
 import { buildWithCli, checkout, emptyBuildCache } from '../lib.mjs';
 
 export function reproducibility(example, variantArgs = []) {
@@ -11,7 +11,7 @@ export function reproducibility(example, variantArgs = []) {
     emptyBuildCache();
     const built = buildWithCli(project.dir, `${example}-repro-${attempt}`, [
       ...variantArgs,
-      '--reproducible',
+      '--push',
       'true',
     ]);
     digests.push(built.variant.manifest_digest);

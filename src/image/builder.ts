@@ -103,7 +103,7 @@ export function builderLimits(
   }
   if (wants.reproducible && !builder.canExportOci) {
     limits.push(
-      `file timestamps are not rewritten to the commit time: ${store} writes no OCI archive, so two builds of one commit will differ`,
+      `the image is not counted as reproducible: ${store} compresses the layers itself as it pushes, and writes no OCI archive to rewrite a project Dockerfile's file timestamps in, so two builds of one commit are not checked to match`,
     );
   }
   return limits;

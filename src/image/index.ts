@@ -26,7 +26,10 @@ export interface BuildResult {
    * the image ID on the classic store, whose registry manifest is made only when it is pushed.
    */
   digest: string;
-  /** The platform image's manifest, reproducible across builds of one commit; null when not read. */
+  /**
+   * The platform image's manifest, reproducible across builds of one commit; null when not read
+   * (an image loaded straight into the store has it read from the registry when pushed).
+   */
   manifestDigest: string | null;
   /** How the image reached the engine for the smoke test, and so how it is pushed. */
   route: DriverRoute;
@@ -93,7 +96,10 @@ async function runBuild(
   const metadataFile = join(options.generatedDir, 'metadata.json');
   const provenance = options.provenance && options.builder.canKeepProvenance;
   const archiveRoute = options.builder.route === 'archive';
-  const rewriteTimestamp = options.sourceDateEpoch !== null && options.reproducible;
+  // A generated Dockerfile's layers are reproducible as built (render/clamp.ts): only the project's
+  // own Dockerfile needs BuildKit to rewrite every layer, and an archive to do it in.
+  const generated = plan.dockerfile.kind === 'generated';
+  const rewriteTimestamp = !generated && options.sourceDateEpoch !== null && options.reproducible;
   const started = Date.now();
   const request: BuildRequest = {
     contextDir: options.contextDir,
@@ -168,9 +174,15 @@ async function runBuild(
       'build',
     );
   }
-  const reproducible = request.ociArchive !== null && request.rewriteTimestamp === true;
+  // The classic store compresses the layers itself when it pushes: not counted on to be reproducible.
+  const reproducible =
+    options.sourceDateEpoch !== null &&
+    (generated
+      ? archiveRoute || options.builder.containerdStore
+      : request.ociArchive !== null && request.rewriteTimestamp === true);
   return {
     digest,
+    // Straight into the store, the image manifest is read from the registry once pushed.
     manifestDigest: reproducible ? (manifests[0] ?? null) : null,
     route: options.builder.route,
     pushCheck: archiveRoute ? 'manifests' : options.builder.containerdStore ? 'index' : 'config',

@@ -1,4 +1,5 @@
 import type { DockerCli } from '../adapters/docker.js';
+import type { LockCache } from '../adapters/lock-cache.js';
 import type { EnvironmentSpec } from '../detect/spec.js';
 import type { Credentials } from '../plan/credentials.js';
 import type { BuildPlan } from '../plan/types.js';
@@ -6,12 +7,13 @@ import type { RepoReader } from '../project/reader.js';
 import { lockReaderFor } from '../python/lockfiles/readers.js';
 import { linuxEnvironment, platformMachine } from '../python/markers.js';
 import type { LockRead } from '../python/types.js';
+import { lockCacheKey } from './cache-key.js';
 import { lockFromHashedRequirements, lockFromLockRead } from './convert.js';
 
 export { platformMachine } from '../python/markers.js';
 
 import { type Lock, mergePlatformLocks } from './report.js';
-import { resolveLock } from './resolve.js';
+import { checkResolverLines, resolveLock, resolverRequest } from './resolve.js';
 import { resolverFiles } from './resolver-files.js';
 
 export type { Lock, LockedPackage } from './report.js';
@@ -29,6 +31,7 @@ export async function lock(
   docker: DockerCli,
   reader: RepoReader,
   credentials: Credentials = new Map(),
+  cache?: { store: LockCache; log: (message: string) => void; now?: Date },
 ): Promise<Lock> {
   const platforms = plan.platforms.length > 0 ? plan.platforms : [null];
   const locks: { machine: string; lock: Lock }[] = [];
@@ -39,7 +42,9 @@ export async function lock(
     const platformLock =
       plan.lockSource.kind === 'convert'
         ? convertLock(plan, spec, plan.lockSource.lockfile, reader, platform)
-        : await resolveLock(plan, spec, resolverInput, docker, credentials, platform);
+        : await cachedResolve(plan, spec, platform, resolverInput, cache, () =>
+            resolveLock(plan, spec, resolverInput, docker, credentials, platform),
+          );
     locks.push({ machine: platformMachine(platform ?? 'linux/amd64'), lock: platformLock });
   }
   const [only] = locks;
@@ -81,4 +86,31 @@ function lockRead(spec: EnvironmentSpec, lockfile: string, reader: RepoReader): 
   const parsed = spec.dependencies.lockRead;
   if (parsed?.file === lockfile) return parsed;
   return lockReaderFor(lockfile)?.(reader, lockfile) ?? null;
+}
+
+/**
+ * A resolve skipped when the same inputs were resolved today (lock/cache-key.ts), here or, through
+ * the Actions cache, on an earlier runner. A private index is resolved every time: what it serves
+ * may depend on who asks, and nothing of it is kept.
+ */
+async function cachedResolve(
+  plan: BuildPlan,
+  spec: EnvironmentSpec,
+  platform: string | null,
+  projectInput: () => string,
+  cache: { store: LockCache; log: (message: string) => void; now?: Date } | undefined,
+  resolve: () => Promise<Lock>,
+): Promise<Lock> {
+  if (!cache || plan.privateIndexes) return resolve();
+  // A cached lock passed these checks when it was resolved; they still run first, so no entry can bypass them.
+  checkResolverLines(plan, spec);
+  const key = lockCacheKey(resolverRequest(plan, platform), projectInput(), cache.now ?? new Date());
+  const cached = await cache.store.read(key);
+  if (cached) {
+    cache.log(`reused the lock resolved earlier today from the same inputs (cache key ${key})`);
+    return cached;
+  }
+  const resolved = await resolve();
+  await cache.store.write(key, resolved);
+  return resolved;
 }

@@ -18,6 +18,11 @@ const MARKER = 'ML_CONTAINER_RESOLVE_REPORT ';
 /** Long enough to download torch with its CUDA wheels on a slow mirror; a resolve past it is stuck or hostile. */
 export const RESOLVE_TIMEOUT_SECONDS = 30 * 60;
 
+/** The resolver's container as it is asked for (the random name aside): what a cached lock is keyed by. */
+export function resolverRequest(plan: BuildPlan, platform: string | null): string[] {
+  return resolverArgs(plan, RESOLVER_SCRIPT, { platform });
+}
+
 /** A fresh resolve of the plan's requirements inside its pinned base image, pinned by hash. */
 export async function resolveLock(
   plan: BuildPlan,
@@ -97,7 +102,7 @@ function pipError(stderr: string): string | undefined {
  * from the resolver's environment. The requirements and conda readers refuse these at their line
  * already; the others leave a URL or a marker as written, so this is where they are refused.
  */
-function checkResolverLines(plan: BuildPlan, spec: EnvironmentSpec): void {
+export function checkResolverLines(plan: BuildPlan, spec: EnvironmentSpec): void {
   (plan.requirementLines ?? []).forEach((line, index) => {
     const source: SourceRef = resolvedRequirements(spec)[index]?.source ?? {
       file: plan.requirementsFile,

@@ -6,6 +6,7 @@ import type { Requirement } from '../python/types.js';
 import { listed } from '../text.js';
 import { credentialsOf, stripCredentials } from './credentials.js';
 import { chooseStrategy, cudaIndexFor, systemCudaBase } from './gpu.js';
+import { chooseHeavyLayers, type HeavyFile } from './layers.js';
 import { checkLfsPointers, unfetchedModels } from './lfs.js';
 import { ownDockerfileVariant } from './own-dockerfile.js';
 import { chooseProjectInstall } from './project-install.js';
@@ -22,6 +23,8 @@ export interface PlanContext {
   hasDockerignore: boolean;
   /** The project's own Dockerfile (input 'file'); absent or generated renders one. */
   dockerfile?: DockerfileSource;
+  /** The build context's files of HEAVY_FILE_BYTES or more, as its .dockerignore leaves it. */
+  heavyFiles?: readonly HeavyFile[];
 }
 
 const TORCH_FAMILY = ['torch', 'torchvision', 'torchaudio'];
@@ -116,6 +119,8 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
   }
 
   const server = chooseServer(spec, inputs, own, shared);
+  const layers = own ? null : chooseHeavyLayers(context.heavyFiles ?? []);
+  if (layers && (context.heavyFiles ?? []).length > 0) shared.push(layers.decision);
 
   const variants = chooseVariants(spec, inputs);
   return (own ? [ownDockerfileVariant(variants, dockerfile, shared)] : variants).map(({ variant, why }) => {
@@ -178,6 +183,7 @@ export function plan(spec: EnvironmentSpec, inputs: Inputs, context: PlanContext
       installProject: own ? null : project.install,
       systemPackages,
       generateDockerignore: !context.hasDockerignore,
+      heavyFiles: layers?.own ?? [],
       layout: { venv: '/opt/venv', workdir: '/app', uid: 10001, user: 'app' },
       decisions,
     };

@@ -34,6 +34,8 @@ export interface RunPlan {
   sourceDateEpoch: number | null;
   cache: CachePlan;
   smoke: SmokeSettings & { expectedFile: string | null; requestFile: string | null };
+  /** Input 'max-image-size' in bytes: a tested image over it is not pushed. null for no limit. */
+  maxImageBytes: number | null;
   /** Where `write-generated` and `check-generated` keep the generated files; null when neither is set. */
   generated: GeneratedFolder | null;
   builder: BuilderPlan;
@@ -110,6 +112,7 @@ export function planRun(inputs: Inputs, context: RunContext): RunPlan {
       expectedFile: inputs.smokeExpected,
       requestFile: inputs.smokeRequest,
     },
+    maxImageBytes: inputs.maxImageSize,
     generated: generatedFolder(inputs),
     builder: {
       name: inputs.builder,

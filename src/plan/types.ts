@@ -1,5 +1,6 @@
 import type { ServerKind } from '../data/servers.js';
 import type { Framework, ModelArtifact } from '../detect/spec.js';
+import type { HeavyFile } from './layers.js';
 
 /** A choice the plan made and the file, line, input or table row that made it. */
 
@@ -122,6 +123,8 @@ export interface BuildPlan {
   systemPackages: { name: string; why: string }[];
   /** The repository's own .dockerignore is used when it has one. */
   generateDockerignore: boolean;
+  /** Heavy files of the context, each copied in a layer of its own before the source (plan/layers.ts). */
+  heavyFiles: HeavyFile[];
   layout: { venv: string; workdir: string; uid: number; user: string };
   decisions: Decision[];
 }

@@ -312,7 +312,7 @@ function reincluded(chain: readonly GitignoreFile[], by: number, folder: string)
  * A `.dockerignore` as gitignore rules. Docker matches each pattern against the whole path from the
  * context root (`*.pyc` is only the root's), so each is anchored with a leading '/'.
  */
-function dockerRules(text: string): Ignore | null {
+export function dockerRules(text: string): Ignore | null {
   const patterns: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     let pattern = line.trim();

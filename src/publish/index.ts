@@ -31,6 +31,8 @@ export interface Pushed {
   tags: string[];
   /** What the registry serves for the tags: the built index, or the manifest the classic store made. */
   digest: string;
+  /** The platform image manifests it serves (attestations left out), sorted; empty when nothing was pushed. */
+  manifests: string[];
 }
 
 /**
@@ -56,7 +58,15 @@ export async function push(
     pushed.push(tag);
     options.onPushed?.(tag, served);
   }
-  return { tags: pushed, digest: served };
+  const [first] = pushed;
+  // Read once the tags hold it: the image manifest a rebuild of this commit must match.
+  const manifests = first
+    ? platformManifests(
+        await remoteRawManifest(options.docker, atDigest(first, served), builder),
+        atDigest(first, served),
+      )
+    : [];
+  return { tags: pushed, digest: served, manifests };
 }
 
 /** What the engine's store pushed under `tag`, read back: the built index, or a manifest holding the tested config. */
@@ -101,7 +111,7 @@ async function pushArchiveRoute(
 ): Promise<Pushed> {
   const builder = options.builder ?? null;
   const [first] = tags;
-  if (!first) return { tags: [], digest: built.digest };
+  if (!first) return { tags: [], digest: built.digest, manifests: [] };
   if (built.platformManifests.length === 0) {
     throw new UserError('the tested archive named no image manifest to compare the registry with', 'publish');
   }
@@ -131,7 +141,7 @@ async function pushArchiveRoute(
     pushed.push(tag);
     options.onPushed?.(tag, digest);
   }
-  return { tags: pushed, digest };
+  return { tags: pushed, digest, manifests: built.platformManifests };
 }
 
 /** The export must serve exactly the tested archive's platform manifests (attestations aside). */

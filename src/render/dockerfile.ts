@@ -2,18 +2,22 @@ import type { Lock } from '../lock/report.js';
 import type { BuildPlan } from '../plan/types.js';
 import { baseOf, pinnedBase } from '../plan/types.js';
 import { oneLine } from '../text.js';
+import { CLAMP_MOUNT, CLAMP_START, clampEnd, GENERATED_CONTEXT, GENERATED_MOUNT } from './clamp.js';
 import { assertWritable } from './writable.js';
 
-/** The named build context that carries the generated files, so the user's repository is never written to. */
-export const GENERATED_CONTEXT = 'generated';
+export { GENERATED_CONTEXT };
 export const LOCK_FILE = 'requirements.lock';
+/** The generated file listing the heavy files the source layer leaves out (they have layers of their own). */
+export const HEAVY_FILES_LIST = 'heavy-files.txt';
 /** The BuildKit secret holding pip's configuration when an index needs credentials. */
 export const PIP_CONFIG_SECRET = 'pip-config';
 
 /**
  * A Dockerfile whose bytes depend on the plan and lock alone. Stages run base → dependencies →
  * application, so a source-only change rebuilds only the last, and uses only instructions the
- * builder's built-in frontend knows (no `# syntax=` image to pull).
+ * builder's built-in frontend knows (no `# syntax=` image to pull). Every layer is reproducible as
+ * it is built (clamp.ts): files are written by `RUN` steps that set their times, never by `COPY`,
+ * which keeps each file's time from the checkout and stamps the folders it makes with the clock.
  */
 export function renderDockerfile(plan: BuildPlan, lock: Lock): string {
   const { venv, workdir, uid, user } = plan.layout;
@@ -60,10 +64,10 @@ export function renderDockerfile(plan: BuildPlan, lock: Lock): string {
     '',
     'FROM base AS dependencies',
     // A fixed SOURCE_DATE_EPOCH makes Python write hash-based .pyc files and useradd a fixed date,
-    // so these layers are the same on every build; a commit-time value would break their cache.
-    `RUN SOURCE_DATE_EPOCH=0 ${plan.pythonInstaller ? '/usr/local/bin/python3' : 'python3'} -m venv ${venv}`,
-    `COPY --from=${GENERATED_CONTEXT} ${LOCK_FILE} /opt/ml-container/${LOCK_FILE}`,
-    `RUN --mount=type=cache,id=ml-container-pip-${plan.variant}-py${plan.python},target=/root/.cache/pip,sharing=locked \\`,
+    // and the layers' file times are 0: these layers are the same on every build and every commit;
+    // a commit-time value would break their cache.
+    `RUN ${CLAMP_MOUNT} \\`,
+    `    --mount=type=cache,id=ml-container-pip-${plan.variant}-py${plan.python},target=/root/.cache/pip,sharing=locked \\`,
     // Credentialed indexes reach pip only as a secret file, mounted for this one command.
     ...(plan.privateIndexes
       ? [
@@ -73,18 +77,29 @@ export function renderDockerfile(plan: BuildPlan, lock: Lock): string {
     // The cache outlives the build on a persistent builder, and an sdist's build script (a fork's
     // too) runs as root beside it. Downloads are checked against the lock's hashes, wheels pip built
     // from sdists are not: those are dropped first, while this build holds the cache (sharing=locked).
-    `    rm -rf /root/.cache/pip/wheels \\`,
+    `    ${CLAMP_START} \\`,
+    `    && rm -rf /root/.cache/pip/wheels \\`,
+    `    && SOURCE_DATE_EPOCH=0 ${plan.pythonInstaller ? '/usr/local/bin/python3' : 'python3'} -m venv ${venv} \\`,
+    // The lock stays in the image, for scanners and for whoever inspects it.
+    `    && mkdir -p /opt/ml-container && cp ${GENERATED_MOUNT}/${LOCK_FILE} /opt/ml-container/${LOCK_FILE} \\`,
     ...(plan.privateIndexes
       ? [
           `    && SOURCE_DATE_EPOCH=0 PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET} ${venv}/bin/pip install --require-hashes --no-deps \\`,
         ]
       : [`    && SOURCE_DATE_EPOCH=0 ${venv}/bin/pip install --require-hashes --no-deps${indexArgs} \\`]),
-    `    -r /opt/ml-container/${LOCK_FILE}`,
+    `    -r /opt/ml-container/${LOCK_FILE} \\`,
+    `    && ${clampEnd('0')}`,
     '',
     'FROM dependencies AS application',
-    `RUN SOURCE_DATE_EPOCH=0 useradd --uid ${uid} --user-group --no-create-home --home-dir ${workdir} --shell /usr/sbin/nologin ${user}`,
+    // useradd's files and the WORKDIR folder, made here so that WORKDIR stamps no folder with the clock.
+    `RUN ${CLAMP_MOUNT} \\`,
+    `    ${CLAMP_START} \\`,
+    `    && SOURCE_DATE_EPOCH=0 useradd --uid ${uid} --user-group --no-create-home --home-dir ${workdir} --shell /usr/sbin/nologin ${user} \\`,
+    `    && mkdir -p ${workdir} \\`,
+    `    && ${clampEnd('0')}`,
     `WORKDIR ${workdir}`,
-    `COPY . ${workdir}`,
+    ...heavyFileSteps(plan),
+    ...sourceStep(plan),
     ...projectInstallStep(plan, indexArgs),
     `ENV PATH=${venv}/bin:$PATH \\`,
     `    VIRTUAL_ENV=${venv} \\`,
@@ -126,15 +141,18 @@ function projectInstallStep(plan: BuildPlan, indexArgs: string): string[] {
   const pip = `${venv}/bin/pip install --no-deps --no-cache-dir`;
   return [
     `RUN --mount=type=bind,target=${PROJECT_MOUNT},rw \\`,
+    `    ${CLAMP_MOUNT} \\`,
     ...(secret
       ? [
           `    --mount=type=secret,id=${PIP_CONFIG_SECRET},target=/run/secrets/${PIP_CONFIG_SECRET},required=true \\`,
         ]
       : []),
+    `    ${CLAMP_START} \\`,
     buildIsolation
-      ? `    SOURCE_DATE_EPOCH=0 ${secret ? `PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET} ${pip}` : `${pip}${indexArgs}`} ${PROJECT_MOUNT} \\`
-      : `    SOURCE_DATE_EPOCH=0 ${pip} --no-build-isolation --no-index ${PROJECT_MOUNT} \\`,
-    `    && test -x ${venv}/bin/${script}`,
+      ? `    && SOURCE_DATE_EPOCH=0 ${secret ? `PIP_CONFIG_FILE=/run/secrets/${PIP_CONFIG_SECRET} ${pip}` : `${pip}${indexArgs}`} ${PROJECT_MOUNT} \\`
+      : `    && SOURCE_DATE_EPOCH=0 ${pip} --no-build-isolation --no-index ${PROJECT_MOUNT} \\`,
+    `    && test -x ${venv}/bin/${script} \\`,
+    `    && ${clampEnd(COMMIT_EPOCH)}`,
   ];
 }
 
@@ -146,11 +164,15 @@ function projectInstallStep(plan: BuildPlan, indexArgs: string): string[] {
 function systemPackagesStep(plan: BuildPlan): string[] {
   if (plan.systemPackages.length === 0) return [];
   return [
-    'RUN --mount=type=cache,id=ml-container-apt-lists,target=/var/lib/apt/lists,sharing=locked \\',
+    `RUN ${CLAMP_MOUNT} \\`,
+    '    --mount=type=cache,id=ml-container-apt-lists,target=/var/lib/apt/lists,sharing=locked \\',
     '    --mount=type=cache,id=ml-container-apt-archives,target=/var/cache/apt/archives,sharing=locked \\',
-    '    apt-get update \\',
+    `    ${CLAMP_START} \\`,
+    '    && apt-get update \\',
     `    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${plan.systemPackages.map((item) => item.name).join(' ')} \\`,
-    '    && rm -rf /var/log/apt /var/log/dpkg.log /var/log/alternatives.log /var/cache/ldconfig/aux-cache /var/cache/debconf/*-old /var/lib/dpkg/*-old',
+    // apt's binary package caches record the lists' times: dropped with the logs.
+    '    && rm -rf /var/log/apt /var/log/dpkg.log /var/log/alternatives.log /var/cache/ldconfig/aux-cache /var/cache/debconf/*-old /var/lib/dpkg/*-old /var/cache/apt/*.bin \\',
+    `    && ${clampEnd('0')}`,
   ];
 }
 
@@ -164,10 +186,66 @@ function baseStage(plan: BuildPlan): string[] {
     `FROM ${pinnedBase(plan.pythonInstaller)} AS python-installer`,
     '',
     `FROM ${pinnedBase(baseOf(plan))} AS base`,
-    'COPY --from=python-installer /uv /usr/local/bin/uv',
     'ENV UV_PYTHON_INSTALL_DIR=/opt/python',
-    `RUN uv python install ${plan.python} \\`,
-    `    && ln -s "$(uv python find ${plan.python})" /usr/local/bin/python3 \\`,
-    '    && rm /usr/local/bin/uv',
+    // uv is mounted, not copied: it is not left in the image, and no COPY stamps /usr/local/bin.
+    `RUN --mount=type=bind,from=python-installer,source=/uv,target=/tmp/ml-container-uv \\`,
+    `    ${CLAMP_MOUNT} \\`,
+    `    ${CLAMP_START} \\`,
+    `    && /tmp/ml-container-uv python install ${plan.python} \\`,
+    `    && ln -s "$(/tmp/ml-container-uv python find ${plan.python})" /usr/local/bin/python3 \\`,
+    `    && ${clampEnd('0', '/usr/local/bin/python3')}`,
   ];
+}
+
+/** The commit time the application's layers take (0 without one), as the shell expands the build argument. */
+const COMMIT_EPOCH = `"${'$'}{SOURCE_DATE_EPOCH:-0}"`;
+/** Where a heavy file, or the build context, is mounted for the step that copies it. */
+const FILE_MOUNT = '/tmp/ml-container-file';
+const CONTEXT_MOUNT = '/tmp/ml-container-context';
+
+/**
+ * One layer per heavy file (plan/layers.ts), before the source: each step's cache key is that
+ * file's content alone, and its times are 0, so the layer, its digest and the blob the registry
+ * holds stay the same from commit to commit until the file itself changes.
+ */
+function heavyFileSteps(plan: BuildPlan): string[] {
+  const { workdir } = plan.layout;
+  return plan.heavyFiles.flatMap((file) => {
+    const target = `${workdir}/${file.path}`;
+    const folder = target.slice(0, target.lastIndexOf('/'));
+    return [
+      `RUN --mount=type=bind,source=${file.path},target=${FILE_MOUNT} \\`,
+      `    ${CLAMP_MOUNT} \\`,
+      `    ${CLAMP_START} \\`,
+      `    && mkdir -p ${folder} && cp --preserve=mode ${FILE_MOUNT} ${target} \\`,
+      `    && ${clampEnd('0')}`,
+    ];
+  });
+}
+
+/**
+ * The rest of the context, copied by tar from a mount of it (the heavy files left out, by their
+ * exact names), its times the commit's. Declared here, SOURCE_DATE_EPOCH changes no earlier step's
+ * cache key.
+ */
+function sourceStep(plan: BuildPlan): string[] {
+  const { workdir } = plan.layout;
+  const exclude =
+    plan.heavyFiles.length > 0
+      ? ` --no-wildcards --anchored --exclude-from=${GENERATED_MOUNT}/${HEAVY_FILES_LIST}`
+      : '';
+  return [
+    'ARG SOURCE_DATE_EPOCH',
+    `RUN --mount=type=bind,target=${CONTEXT_MOUNT} \\`,
+    `    ${CLAMP_MOUNT} \\`,
+    `    ${CLAMP_START} \\`,
+    `    && tar -C ${CONTEXT_MOUNT}${exclude} --numeric-owner --owner=0 --group=0 -cf - . \\`,
+    `    | tar -C ${workdir} --touch -xf - \\`,
+    `    && ${clampEnd(COMMIT_EPOCH)}`,
+  ];
+}
+
+/** The heavy files' names as the source step's tar sees them (`./path`), one per line. */
+export function heavyFilesList(plan: BuildPlan): string {
+  return plan.heavyFiles.map((file) => `./${file.path}\n`).join('');
 }

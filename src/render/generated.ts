@@ -3,7 +3,8 @@ import { join, relative, sep } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { projectFiles } from '../adapters/project-file.js';
 import { makeProjectFolder, replaceFile } from '../adapters/project-folder.js';
-import { LOCK_FILE } from './dockerfile.js';
+import { CLAMP_FILE, CLAMP_SCRIPT } from './clamp.js';
+import { HEAVY_FILES_LIST, LOCK_FILE } from './dockerfile.js';
 
 /** One generated file, named relative to the folder it is written into. */
 export interface GeneratedFile {
@@ -24,12 +25,17 @@ export function generatedFiles(options: {
   dockerignore: string | null;
   lockText: string;
   planJson: string;
+  /** The list of heavy files the source step leaves out; null when there are none. */
+  heavyFiles?: string | null;
 }): GeneratedFile[] {
   const files: GeneratedFile[] = [{ name: 'Dockerfile', content: options.dockerfile }];
   if (options.dockerignore !== null) {
     files.push({ name: 'Dockerfile.dockerignore', content: options.dockerignore });
   }
   files.push({ name: LOCK_FILE, content: options.lockText });
+  // The Dockerfile's steps run it from a mount of this folder (render/clamp.ts).
+  files.push({ name: CLAMP_FILE, content: CLAMP_SCRIPT });
+  if (options.heavyFiles) files.push({ name: HEAVY_FILES_LIST, content: options.heavyFiles });
   files.push({ name: 'plan.json', content: options.planJson });
   return files;
 }

@@ -1,3 +1,5 @@
+import type { SizeReport } from '../size/index.js';
+import { excerpt } from '../text.js';
 import type { RunReport, VariantReport } from './run-report.js';
 
 /**
@@ -55,7 +57,7 @@ export function metadata(report: RunReport) {
       frameworks: frameworkVersions(variant),
       digest: servedDigest(variant),
       image_id: variant.build?.imageId ?? null,
-      manifest_digest: variant.build?.manifestDigest ?? null,
+      manifest_digest: reproducibleManifest(variant),
       reproducible: variant.build?.reproducible ?? false,
       size_bytes: variant.build?.sizeBytes ?? null,
       build_seconds: variant.build?.seconds ?? null,
@@ -88,10 +90,34 @@ export function metadata(report: RunReport) {
             tested: variant.plan.server.test,
           }
         : null,
+      size: variant.size ? sizeMetadata(variant.size) : null,
       pushed: variant.publish?.pushed ?? [],
     })),
     notes: report.notes,
     error: report.error ? { phase: report.error.phase, message: report.error.located } : null,
+  };
+}
+
+/** The size report, compact: instructions cut short; a part that could not be measured is null. */
+function sizeMetadata(size: SizeReport) {
+  return {
+    bytes: size.bytes,
+    limit: size.limit,
+    layers:
+      size.layers?.layers.map((layer) => ({
+        bytes: layer.bytes,
+        createdBy: excerpt(layer.createdBy, 120),
+      })) ?? null,
+    packages:
+      size.contents?.packages.map((pkg) => ({ name: pkg.name, version: pkg.version, bytes: pkg.bytes })) ??
+      null,
+    findings:
+      size.contents?.findings.map((finding) => ({
+        kind: finding.kind,
+        paths: finding.paths,
+        bytes: finding.bytes,
+        ...(finding.count === undefined ? {} : { count: finding.count }),
+      })) ?? null,
   };
 }
 
@@ -101,4 +127,13 @@ export function metadata(report: RunReport) {
  */
 export function servedDigest(variant: VariantReport): string | null {
   return variant.publish?.digest ?? variant.build?.digest ?? null;
+}
+
+/**
+ * The image manifest every build of this commit has: read from the tested archive, or from the
+ * registry once pushed; null when the build is not reproducible or the digest was not read.
+ */
+export function reproducibleManifest(variant: VariantReport): string | null {
+  if (!variant.build?.reproducible) return null;
+  return variant.build.manifestDigest ?? variant.publish?.manifestDigest ?? null;
 }

@@ -1,9 +1,12 @@
 import type { DetectedServer } from '../detect/server.js';
 import { describeBuilder } from '../image/builder.js';
 import type { BuildResult } from '../image/index.js';
+import type { SizeReport } from '../size/index.js';
+import { describeFinding } from '../size/text.js';
+import { formatBytes as bytes } from '../size/units.js';
 import type { ServeReport } from '../smoke/serve.js';
-import { oneLine } from '../text.js';
-import { servedDigest } from './outputs.js';
+import { excerpt, oneLine } from '../text.js';
+import { reproducibleManifest, servedDigest } from './outputs.js';
 import type { RunReport, VariantReport } from './run-report.js';
 
 /** A job summary a person reads instead of the log: what was found and why, what was built, tested and pushed. */
@@ -104,17 +107,6 @@ function longestRun(text: string, char: string): number {
   return longest;
 }
 
-export function bytes(count: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let value = count;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
 function variantSection(variant: VariantReport, several: boolean): string[] {
   const lines: string[] = [];
   const title = several ? ` — ${variant.plan.variant}` : '';
@@ -142,9 +134,7 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
       );
     }
     lines.push(`| Builder route | ${routeLine(variant.build)} |`);
-    lines.push(
-      `| Image manifest | ${variant.build.manifestDigest ? `\`${variant.build.manifestDigest}\` — the same for every build of this commit (SOURCE_DATE_EPOCH, rewritten timestamps)` : 'not reproducible: no commit time, or the builder cannot rewrite timestamps'} |`,
-    );
+    lines.push(`| Image manifest | ${manifestLine(variant)} |`);
     lines.push(`| Size | ${variant.build.sizeBytes === null ? 'unknown' : bytes(variant.build.sizeBytes)} |`);
     lines.push(`| Build time | ${variant.build.seconds.toFixed(1)} s |`);
     lines.push(`| Provenance | ${variant.build.provenance ? 'SLSA provenance, mode=max' : 'none'} |`);
@@ -182,6 +172,7 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
     );
   }
   if (variant.smoke?.serve) lines.push(...serveSection(variant.smoke.serve, title));
+  if (variant.size) lines.push(...sizeSection(variant.size, title));
   if (variant.publish) {
     lines.push(`### Publish${title}`, '');
     lines.push(
@@ -227,6 +218,62 @@ function serveSection(serve: ServeReport, title: string): string[] {
   ];
 }
 
+/** What the image takes and where: its layers, its largest packages, and what looks heavy and unneeded. */
+function sizeSection(size: SizeReport, title: string): string[] {
+  const total =
+    size.bytes === null
+      ? 'Image size unknown (its layers could not be read)'
+      : `Image ${bytes(size.bytes)} uncompressed (its layers added up)`;
+  const limit =
+    size.limit === null
+      ? ''
+      : size.bytes !== null && size.bytes <= size.limit
+        ? `, within input 'max-image-size' (${bytes(size.limit)})`
+        : `, **over input 'max-image-size' (${bytes(size.limit)})**`;
+  const lines = [`### Size${title}`, '', `${total}${limit}.`, ''];
+  const { layers, contents } = size;
+  if (layers) {
+    lines.push('| Layer | Size | Made by |', '| ---: | ---: | --- |');
+    layers.layers.forEach((layer, index) => {
+      const made = layer.createdBy ? code(excerpt(layer.createdBy, 100), true) : 'no instruction recorded';
+      lines.push(`| ${index + 1} | ${bytes(layer.bytes)} | ${made} |`);
+    });
+    lines.push('');
+    if (layers.emptyLayers > 0)
+      lines.push(
+        `${layers.emptyLayers} ${layers.emptyLayers === 1 ? 'step' : 'steps'} that wrote no files (ENV, CMD, USER…) left out.`,
+        '',
+      );
+  } else lines.push('Layers: not measured (see the warning in the log).', '');
+  if (contents) {
+    if (contents.packages.length === 0) lines.push('No installed Python package lists its files.', '');
+    else {
+      lines.push(
+        `Largest ${contents.packages.length} of ${contents.packageCount} installed packages:`,
+        '',
+        '| Package | Version | Size |',
+        '| --- | --- | ---: |',
+      );
+      for (const pkg of contents.packages) lines.push(row(pkg.name, pkg.version, bytes(pkg.bytes ?? 0)));
+      lines.push('');
+    }
+    if (contents.findings.length === 0)
+      lines.push('Findings: no duplicated heavy file, stray CUDA library, test data or bytecode.', '');
+    else {
+      lines.push('Findings (what could go):', '');
+      for (const finding of contents.findings)
+        lines.push(`- ${bytes(finding.bytes)}: ${describeFinding(finding, (path) => code(path, false))}`);
+      lines.push('');
+    }
+    if (contents.unreadable > 0)
+      lines.push(
+        `${contents.unreadable} ${contents.unreadable === 1 ? 'folder' : 'folders'} the image's user may not read left out.`,
+        '',
+      );
+  } else lines.push('Packages and files: not measured (see the warning in the log).', '');
+  return lines;
+}
+
 /** How the image went from the builder to the smoke test and the registry, as the README's driver table says. */
 function routeLine(build: BuildResult): string {
   if (build.route === 'archive') {
@@ -235,4 +282,13 @@ function routeLine(build: BuildResult): string {
   return build.pushCheck === 'config'
     ? "the engine's classic image store: pushed from it, checked by the tested image ID"
     : "the engine's containerd image store: pushed from it, checked by the built index digest";
+}
+
+function manifestLine(variant: VariantReport): string {
+  const manifest = reproducibleManifest(variant);
+  if (manifest)
+    return `\`${manifest}\` — the same for every build of this commit (SOURCE_DATE_EPOCH, file times set as each layer is built)`;
+  if (variant.build?.reproducible)
+    return 'reproducible from the commit time; its digest is read from the registry when the image is pushed';
+  return 'not reproducible: no commit time, or a builder that cannot keep the layers as built (see the notes)';
 }

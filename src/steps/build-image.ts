@@ -44,6 +44,11 @@ export async function buildImage(
       store.restore(local.dir, local.key, local.restoreKeys),
     );
     logger.info(restoredMessage(local, restoredKey));
+    if (restoredKey === local.key) {
+      // The saved cache is this lock's already: exporting and saving it again would only cost time.
+      cache.to = cache.to.filter((entry) => !entry.startsWith(`type=local,dest=${local.newDir},`));
+      local.save = false;
+    }
   }
   const built = await step('build', `Build the ${plan.variant} image with BuildKit`, async () =>
     build(plan, {

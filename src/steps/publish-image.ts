@@ -47,6 +47,8 @@ export async function publishImage(
         onOutput: (chunk) => logger.output(chunk),
       });
       record.digest = pushed.digest;
+      // One platform's image: its manifest is the reproducible one (several have no single digest).
+      if (pushed.manifests.length === 1) record.manifestDigest = pushed.manifests[0];
     },
   );
 }

@@ -1,7 +1,7 @@
 import type { Lock } from '../lock/report.js';
 import type { Logger } from '../log.js';
 import type { BuildPlan } from '../plan/types.js';
-import { renderDockerfile } from '../render/dockerfile.js';
+import { heavyFilesList, renderDockerfile } from '../render/dockerfile.js';
 import { renderDockerignore } from '../render/dockerignore.js';
 import { generatedFiles, writeGeneratedFolder } from '../render/generated.js';
 import type { Rendered } from '../report/run-report.js';
@@ -13,6 +13,7 @@ export function renderVariant(plan: BuildPlan, lock: Lock, generatedDir: string,
     dockerfile,
     dockerignore: plan.generateDockerignore ? renderDockerignore() : null,
     lockText: lock.text,
+    heavyFiles: plan.heavyFiles.length > 0 ? heavyFilesList(plan) : null,
     planJson: `${JSON.stringify(plan, null, 2)}\n`,
   });
   // buildx reads <Dockerfile>.dockerignore beside the Dockerfile before the context's own.

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startActionsCacheServer } from './actions-cache-server.js';
+import { startActionsCacheServer } from './actions-cache-server.mjs';
 import { authProxy } from './auth-proxy.js';
 import { runAction } from './run-action.js';
 import { e2eRequired, type ManifestDescriptor, registry, testbed, unavailableReason } from './testbed.js';
@@ -41,6 +41,26 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
     expect(result.outputs.pushed).toBe('false');
     expect(result.summary).toContain('pull_request events never push');
     expect(result.summary).toMatch(/model `model\/model.joblib`|model `model.joblib`/);
+    // The size report: the tested image's layers and its largest packages, measured inside it.
+    expect(result.summary).toContain('### Size');
+    expect(result.summary).toMatch(/\| scikit-learn \| 1\.\d+\.\d+ \| [\d.]+ MiB \|/);
+    const [variant] = JSON.parse(result.outputs.metadata ?? '{}').variants;
+    expect(variant.size.layers.length).toBeGreaterThan(0);
+    expect(variant.size.packages.map((pkg: { name: string }) => pkg.name)).toContain('scikit-learn');
+    expect(await registry.tags(repository)).toEqual([]);
+  });
+
+  it("fails the step over input 'max-image-size', showing the size report, and pushes nothing", async () => {
+    const repository = `e2e-${run}/too-large`;
+    const result = await runOnPullRequest(8, inputs(repository, { 'max-image-size': '1MB' }));
+    expect(result.exitCode).not.toBe(0);
+    expect(result.log).toMatch(
+      /::error.*::the image is [\d.]+ MiB uncompressed \(\d+ bytes\), over input 'max-image-size' 976\.6 KiB \(1000000 bytes\)/,
+    );
+    expect(result.outputs.pushed).toBe('false');
+    expect(result.summary).toContain('failed in smoke');
+    expect(result.summary).toContain("**over input 'max-image-size' (976.6 KiB)**");
+    expect(result.summary).toContain("Nothing pushed: the image is over input 'max-image-size'.");
     expect(await registry.tags(repository)).toEqual([]);
   });
 
@@ -271,10 +291,10 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
     const manifests: string[] = [];
     for (const attempt of [1, 2]) {
       expect(spawnSync('docker', ['buildx', 'prune', '--all', '--force']).status).toBe(0);
-      // Nothing is pushed, so ask for the reproducible route that `auto` keeps for pushes.
+      // Loaded straight into the store, the image manifest is the one the registry serves once pushed.
       const result = await runOnPush(
         'refs/heads/main',
-        inputs(`e2e-${run}/repro-${attempt}`, { reproducible: 'true' }),
+        inputs(`e2e-${run}/repro-${attempt}`, { push: 'true' }),
       );
       expect(result.exitCode, result.log).toBe(0);
       const [variant] = JSON.parse(result.outputs.metadata ?? '{}').variants;

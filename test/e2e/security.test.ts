@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runnerCommands } from '../unit/workflow-commands.js';
-import { startActionsCacheServer } from './actions-cache-server.js';
+import { startActionsCacheServer } from './actions-cache-server.mjs';
 import { authProxy } from './auth-proxy.js';
 import type { ActionRun } from './run-action.js';
 import { registry, testbed, unavailableReason } from './testbed.js';

@@ -11,7 +11,42 @@ export interface FakeOptions {
   pushFailures?: number;
   /** What `buildx inspect` says the node runs. */
   platforms?: string;
+  /** The size listing exits without a result, as in an image without Python. */
+  sizeListing?: 'fails';
+  /** `docker history` fails, so the image's uncompressed size is unknown. */
+  history?: 'fails';
 }
+
+/** The size report's listing script, run in the image (src/size/listing.py). */
+export function isSizeListing(args: readonly string[]): boolean {
+  return args.some((arg) => arg.includes('ML_CONTAINER_SIZE_LISTING'));
+}
+
+/** `docker history` of an iris image on the test bed, newest first (Docker 26, containerd store), cut short. */
+const HISTORY = [
+  { CreatedBy: 'CMD ["python" "predict.py"]', Size: '0' },
+  { CreatedBy: 'COPY . /app # buildkit', Size: '315392' },
+  {
+    CreatedBy:
+      'RUN /bin/sh -c SOURCE_DATE_EPOCH=0 python3 -m venv /opt/venv     && /opt/venv/bin/pip install --require-hashes --no-deps -r /tmp/ml-container/requirements.lock # buildkit',
+    Size: '130000000',
+  },
+  { CreatedBy: '', Size: '33000000' },
+]
+  .map((entry) => `${JSON.stringify({ Comment: 'buildkit.dockerfile.v0', ID: '<missing>', ...entry })}\n`)
+  .join('');
+
+const LISTING = {
+  files: [['/opt/venv/lib/python3.11/site-packages/scipy.libs/libopenblas.so', 34000000, null]],
+  packages: [
+    ['scipy', '1.15.2', 110000000],
+    ['scikit-learn', '1.6.1', 40000000],
+    ['pip', '24.0', null],
+  ],
+  tests: [['/opt/venv/lib/python3.11/site-packages/scipy/tests', 2000000]],
+  pycache: [9000000, 400],
+  unreadable: 0,
+};
 
 /** A Docker CLI that answers as a real one did on the test bed, and records every call. */
 export function fakeDocker(options: FakeOptions = {}): DockerCli & { calls: string[][] } {
@@ -43,6 +78,16 @@ export function fakeDocker(options: FakeOptions = {}): DockerCli & { calls: stri
         return ok(format.includes('.Id') ? `${BUILT} 164000000\n` : '164000000\n');
       }
       if (first === 'load' || first === 'tag') return ok();
+      if (first === 'history') {
+        if (options.history === 'fails')
+          return { exitCode: 1, stdout: '', stderr: 'Error response from daemon', timedOut: false };
+        return ok(HISTORY);
+      }
+      if (first === 'run' && isSizeListing(args)) {
+        if (options.sizeListing === 'fails')
+          return { exitCode: 127, stdout: '', stderr: 'no python', timedOut: false };
+        return ok(`ML_CONTAINER_SIZE_LISTING ${JSON.stringify(LISTING)}\n`);
+      }
       if (first === 'run' && args.includes('python3')) {
         return ok(`Looking in indexes\nML_CONTAINER_RESOLVE_REPORT ${JSON.stringify(irisReport())}\n`);
       }

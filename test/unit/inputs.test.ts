@@ -47,6 +47,7 @@ describe('parseInputs', () => {
         smokeServe: 'auto',
         smokeHttpPath: null,
         smokeRequest: null,
+        maxImageSize: null,
         reproducible: 'auto',
         provenance: true,
         sbom: true,

@@ -69,7 +69,9 @@ describe('builderInfo', () => {
       /^cache 'gha' is read but not written: the 'docker' builder with Docker's classic image store/,
     );
     expect(limits[1]).toMatch(/^provenance skipped: .* drops attestations/);
-    expect(limits[2]).toMatch(/^file timestamps are not rewritten .* two builds of one commit will differ$/);
+    expect(limits[2]).toMatch(
+      /^the image is not counted as reproducible: .* two builds of one commit are not checked to match$/,
+    );
     expect(builderLimits(info, { cache: 'none', provenance: false, reproducible: false })).toEqual([]);
   });
 

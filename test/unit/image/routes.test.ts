@@ -8,6 +8,7 @@ import type { DockerCli } from '../../../src/adapters/docker.js';
 import type { ProcessResult } from '../../../src/adapters/process.js';
 import { builderInfo } from '../../../src/image/builder.js';
 import { build } from '../../../src/image/index.js';
+import type { BuildPlan } from '../../../src/plan/types.js';
 import { irisPlan } from '../helpers.js';
 
 const ok = (stdout = ''): ProcessResult => ({ exitCode: 0, stdout, stderr: '', timedOut: false });
@@ -92,10 +93,11 @@ function buildWith(
   sourceDateEpoch: number | null,
   reproducible = true,
   imageId?: string,
+  plan: BuildPlan = irisPlan(),
 ) {
   const generatedDir = mkdtempSync(join(work, 'gen-'));
   const { docker, builder } = engine(driver, store, imageId);
-  const result = build(irisPlan(), {
+  const result = build(plan, {
     docker,
     builder,
     contextDir: '/w/model',
@@ -115,8 +117,9 @@ describe('the build route each driver takes', () => {
     const built = await result;
     const [buildCall = []] = docker.calls;
     expect(buildCall.slice(0, 4)).toEqual(['buildx', 'build', '--builder', 'builder-3f1c']);
+    // The generated Dockerfile's layers are reproducible as built: no timestamp rewrite.
     expect(buildCall[buildCall.indexOf('--output') + 1]).toMatch(
-      /^type=oci,dest=\S+\/image\.oci\.tar,name=r\/iris:1,rewrite-timestamp=true$/,
+      /^type=oci,dest=\S+\/image\.oci\.tar,name=r\/iris:1$/,
     );
     expect(buildCall).toEqual(expect.arrayContaining(['--provenance', 'mode=max']));
     expect(docker.calls.map((call) => call[0])).toEqual(['buildx', 'load', 'tag', 'image']);
@@ -134,8 +137,26 @@ describe('the build route each driver takes', () => {
     expect(built.reExport?.request).toMatchObject({
       ociArchive: null,
       builder: 'builder-3f1c',
-      rewriteTimestamp: true,
+      rewriteTimestamp: false,
     });
+  });
+
+  it("docker-container with the project's own Dockerfile: BuildKit rewrites the file times, in the archive and the re-export", async () => {
+    const { docker, result } = buildWith(
+      'docker-container',
+      CLASSIC_STORE,
+      1763633472,
+      true,
+      undefined,
+      ownPlan(),
+    );
+    const built = await result;
+    const [buildCall = []] = docker.calls;
+    expect(buildCall[buildCall.indexOf('--output') + 1]).toMatch(
+      /^type=oci,dest=\S+\/image\.oci\.tar,name=r\/iris:1,rewrite-timestamp=true$/,
+    );
+    expect(built).toMatchObject({ reproducible: true, manifestDigest: docker.image() });
+    expect(built.reExport?.request).toMatchObject({ rewriteTimestamp: true });
   });
 
   it('a remote builder without a commit time: still an archive (nothing else comes back), without rewritten times', async () => {
@@ -161,11 +182,32 @@ describe('the build route each driver takes', () => {
     });
   });
 
-  it('docker on the containerd store: the reproducible archive, checked at push by the built index', async () => {
+  it('docker on the containerd store: loaded straight in, reproducible as built, its manifest read when pushed', async () => {
     const { docker, result } = buildWith('docker', CONTAINERD_STORE, 1763633472);
     const built = await result;
+    const [buildCall = []] = docker.calls;
+    expect(buildCall).toContain('--load');
+    expect(buildCall.join(' ')).not.toContain('rewrite-timestamp');
+    expect(docker.calls.map((call) => call[0])).toEqual(['buildx', 'image']);
+    expect(built).toMatchObject({
+      route: 'store',
+      pushCheck: 'index',
+      reExport: null,
+      reproducible: true,
+      manifestDigest: null,
+    });
+  });
+
+  it("docker on the containerd store with the project's own Dockerfile: the rewritten archive, then loaded", async () => {
+    const { docker, result } = buildWith('docker', CONTAINERD_STORE, 1763633472, true, undefined, ownPlan());
+    const built = await result;
     expect(docker.calls.map((call) => call[0])).toEqual(['buildx', 'load', 'tag', 'image']);
-    expect(built).toMatchObject({ route: 'store', pushCheck: 'index', reExport: null, reproducible: true });
+    expect(built).toMatchObject({ route: 'store', pushCheck: 'index', reproducible: true });
+  });
+
+  it('docker on the classic store: not counted as reproducible, since the store compresses the layers as it pushes', async () => {
+    const { result } = buildWith('docker', CLASSIC_STORE, 1763633472);
+    expect(await result).toMatchObject({ reproducible: false, manifestDigest: null });
   });
 
   it('docker-container with the classic store in the engine: the archive gains the manifest.json that store loads', async () => {
@@ -183,3 +225,10 @@ describe('the build route each driver takes', () => {
     );
   });
 });
+
+function ownPlan(): BuildPlan {
+  return {
+    ...irisPlan(),
+    dockerfile: { kind: 'project', path: 'Dockerfile', target: null, why: "input 'file'" },
+  };
+}

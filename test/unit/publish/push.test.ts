@@ -71,7 +71,13 @@ describe('push from the containerd image store', () => {
   it('pushes each tag and counts it when the registry serves the built index', async () => {
     const docker = registryDocker({ digest: digest('a'), raw: index([digest('b')]) });
     const result = await push(['r/iris:1', 'r/iris:latest'], built({}), { docker, builder: 'ci' });
-    expect(result).toEqual({ tags: ['r/iris:1', 'r/iris:latest'], digest: digest('a') });
+    // The image manifest a rebuild of this commit must match is read from what the registry serves.
+    expect(result).toEqual({
+      tags: ['r/iris:1', 'r/iris:latest'],
+      digest: digest('a'),
+      manifests: [digest('b')],
+    });
+    expect(docker.calls).toContainEqual(expect.arrayContaining(['--raw', `r/iris@${digest('a')}`]));
     expect(docker.calls.filter((call) => call[0] === 'push')).toEqual([
       ['push', 'r/iris:1'],
       ['push', 'r/iris:latest'],
@@ -102,6 +108,7 @@ describe('push from the classic image store', () => {
     expect(await push(['r/iris:1'], classic, { docker })).toEqual({
       tags: ['r/iris:1'],
       digest: digest('d'),
+      manifests: [digest('d')],
     });
     // Read by the digest just read: a tag moved in between cannot pass for it.
     expect(docker.calls).toContainEqual([
@@ -153,6 +160,7 @@ describe('push by exporting the tested build again (docker-container, kubernetes
     expect(await push(request.tags, archived, { docker, builder: 'builder-3f1c' })).toEqual({
       tags: request.tags,
       digest: digest('7'),
+      manifests: [digest('b')],
     });
     const builds = docker.calls.filter((call) => call[1] === 'build');
     expect(builds).toHaveLength(1);
@@ -200,6 +208,7 @@ describe('push by exporting the tested build again (docker-container, kubernetes
     expect(await push(['r/iris:1'], archived, { docker })).toEqual({
       tags: ['r/iris:1'],
       digest: digest('b'),
+      manifests: [digest('b')],
     });
   });
 

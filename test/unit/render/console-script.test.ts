@@ -48,11 +48,16 @@ describe('a console-script project', () => {
   });
 
   it('installs the project offline after the lock, from a mount of the context, and runs the script by name', () => {
-    const copy = lines.indexOf('COPY . /app');
-    expect(lines.slice(copy + 1, copy + 4)).toEqual([
+    const copy = lines.findIndex((line) => line.includes('| tar -C /app --touch -xf -'));
+    expect(lines.slice(copy + 2, copy + 9)).toEqual([
       'RUN --mount=type=bind,target=/tmp/ml-container-project,rw \\',
-      '    SOURCE_DATE_EPOCH=0 /opt/venv/bin/pip install --no-deps --no-cache-dir --no-build-isolation --no-index /tmp/ml-container-project \\',
-      '    && test -x /opt/venv/bin/iris-predict',
+      '    --mount=type=bind,from=generated,target=/tmp/ml-container-generated \\',
+      '    started=$(date +%s) \\',
+      '    && SOURCE_DATE_EPOCH=0 /opt/venv/bin/pip install --no-deps --no-cache-dir --no-build-isolation --no-index /tmp/ml-container-project \\',
+      '    && test -x /opt/venv/bin/iris-predict \\',
+      // What pip wrote is the project's: it takes the commit time, as the source does.
+      '    && python3 -I -S -B /tmp/ml-container-generated/clamp.py "$started" "${SOURCE_DATE_EPOCH:-0}"',
+      'ENV PATH=/opt/venv/bin:$PATH \\',
     ]);
     expect(lines.indexOf('FROM dependencies AS application')).toBeLessThan(copy);
     expect(lines.filter((line) => line.startsWith('CMD '))).toEqual(['CMD ["iris-predict"]']);
@@ -78,7 +83,7 @@ describe('a console-script project', () => {
     );
     const rendered = renderDockerfile(uvPlan, irisLock());
     expect(rendered).toContain(
-      '    SOURCE_DATE_EPOCH=0 /opt/venv/bin/pip install --no-deps --no-cache-dir --index-url https://pypi.example/simple /tmp/ml-container-project \\\n    && test -x /opt/venv/bin/sk-server',
+      '    && SOURCE_DATE_EPOCH=0 /opt/venv/bin/pip install --no-deps --no-cache-dir --index-url https://pypi.example/simple /tmp/ml-container-project \\\n    && test -x /opt/venv/bin/sk-server',
     );
     expect(rendered).toContain('CMD ["sk-server"]');
   });
@@ -94,7 +99,7 @@ describe('a console-script project', () => {
     const rendered = renderDockerfile(privatePlan, irisLock());
     expect(rendered).not.toContain('token');
     expect(rendered).toContain(
-      'RUN --mount=type=bind,target=/tmp/ml-container-project,rw \\\n    --mount=type=secret,id=pip-config,target=/run/secrets/pip-config,required=true \\\n    SOURCE_DATE_EPOCH=0 PIP_CONFIG_FILE=/run/secrets/pip-config /opt/venv/bin/pip install --no-deps --no-cache-dir /tmp/ml-container-project \\',
+      'RUN --mount=type=bind,target=/tmp/ml-container-project,rw \\\n    --mount=type=bind,from=generated,target=/tmp/ml-container-generated \\\n    --mount=type=secret,id=pip-config,target=/run/secrets/pip-config,required=true \\\n    started=$(date +%s) \\\n    && SOURCE_DATE_EPOCH=0 PIP_CONFIG_FILE=/run/secrets/pip-config /opt/venv/bin/pip install --no-deps --no-cache-dir /tmp/ml-container-project \\',
     );
   });
 

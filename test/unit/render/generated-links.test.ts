@@ -58,6 +58,7 @@ describe.skipIf(process.platform === 'win32')('generated files and links out of 
     expect(readdirSync(join(root, '.ml-container')).sort()).toEqual([
       'Dockerfile',
       'README.md',
+      'clamp.py',
       'plan.json',
       'requirements.lock',
     ]);
@@ -86,13 +87,19 @@ describe.skipIf(process.platform === 'win32')('generated files and links out of 
     mkdirSync(join(root, 'real'));
     symlinkSync('real', join(root, '.ml-container'));
     writeGeneratedInProject(root, '.ml-container', files());
-    expect(readdirSync(join(root, 'real')).sort()).toEqual(['Dockerfile', 'plan.json', 'requirements.lock']);
+    expect(readdirSync(join(root, 'real')).sort()).toEqual([
+      'Dockerfile',
+      'clamp.py',
+      'plan.json',
+      'requirements.lock',
+    ]);
   });
 
   it('creates nested folders, and writes at the top for "."', () => {
     writeGeneratedInProject(root, 'a/b', files());
     expect(readdirSync(join(root, 'a', 'b')).sort()).toEqual([
       'Dockerfile',
+      'clamp.py',
       'plan.json',
       'requirements.lock',
     ]);
@@ -131,6 +138,7 @@ describe.skipIf(process.platform === 'win32')('generated files and links out of 
     expect(compareGenerated(join(root, 'gen'), files(), 'gen', root).map((file) => file.name)).toEqual([
       'Dockerfile',
       'requirements.lock',
+      'clamp.py',
     ]);
   });
 });

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLAMP_SCRIPT } from '../../../src/render/clamp.js';
 import {
   compareGenerated,
   type GeneratedFile,
@@ -36,12 +37,35 @@ describe('generatedFiles', () => {
       { name: 'Dockerfile', content: DOCKERFILE },
       { name: 'Dockerfile.dockerignore', content: DOCKERIGNORE },
       { name: 'requirements.lock', content: LOCK },
+      { name: 'clamp.py', content: CLAMP_SCRIPT },
       { name: 'plan.json', content: PLAN },
     ]);
   });
 
+  it('lists the heavy files the source step leaves out, only when there are some', () => {
+    const withHeavy = generatedFiles({
+      dockerfile: DOCKERFILE,
+      dockerignore: null,
+      lockText: LOCK,
+      planJson: PLAN,
+      heavyFiles: './data/train.csv\n',
+    });
+    expect(withHeavy.map((file) => file.name)).toEqual([
+      'Dockerfile',
+      'requirements.lock',
+      'clamp.py',
+      'heavy-files.txt',
+      'plan.json',
+    ]);
+  });
+
   it('leaves out the dockerignore when there is none', () => {
-    expect(files(null).map((file) => file.name)).toEqual(['Dockerfile', 'requirements.lock', 'plan.json']);
+    expect(files(null).map((file) => file.name)).toEqual([
+      'Dockerfile',
+      'requirements.lock',
+      'clamp.py',
+      'plan.json',
+    ]);
   });
 });
 
@@ -65,6 +89,7 @@ describe('writeGeneratedFolder and compareGenerated', () => {
       'Dockerfile',
       'Dockerfile.dockerignore',
       'README.md',
+      'clamp.py',
       'plan.json',
       'requirements.lock',
     ]);
@@ -78,7 +103,7 @@ describe('writeGeneratedFolder and compareGenerated', () => {
   it('creates nested folders', () => {
     const nested = join(root, 'a', 'b', 'c');
     writeGeneratedFolder(nested, files(null));
-    expect(readdirSync(nested).sort()).toEqual(['Dockerfile', 'plan.json', 'requirements.lock']);
+    expect(readdirSync(nested).sort()).toEqual(['Dockerfile', 'clamp.py', 'plan.json', 'requirements.lock']);
   });
 
   it('finds nothing stale right after writing', () => {
@@ -134,6 +159,7 @@ describe('writeGeneratedFolder and compareGenerated', () => {
       'Dockerfile',
       'Dockerfile.dockerignore',
       'requirements.lock',
+      'clamp.py',
       'plan.json',
     ]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderDockerfile } from '../../../src/render/dockerfile.js';
+import { heavyFilesList, renderDockerfile } from '../../../src/render/dockerfile.js';
 import { renderDockerignore } from '../../../src/render/dockerignore.js';
 import { BASE_DIGEST, irisLock, irisPlan } from '../helpers.js';
 
@@ -18,18 +18,80 @@ describe('renderDockerfile', () => {
       'FROM dependencies AS application',
     ]);
     const install = dockerfile.indexOf('pip install');
-    const copySource = dockerfile.indexOf('COPY . /app');
+    const copySource = dockerfile.indexOf('tar -C /tmp/ml-container-context');
     expect(install).toBeGreaterThan(0);
     expect(copySource).toBeGreaterThan(install);
   });
 
-  it('installs only the hash-checked lock, with a BuildKit cache mount for pip', () => {
+  it('installs only the hash-checked lock, with a BuildKit cache mount for pip, and keeps the lock in the image', () => {
     expect(dockerfile).toContain(
-      'RUN --mount=type=cache,id=ml-container-pip-cpu-py3.11,target=/root/.cache/pip,sharing=locked \\\n    rm -rf /root/.cache/pip/wheels \\\n    && SOURCE_DATE_EPOCH=0 /opt/venv/bin/pip install --require-hashes --no-deps \\\n    -r /opt/ml-container/requirements.lock',
+      [
+        'RUN --mount=type=bind,from=generated,target=/tmp/ml-container-generated \\',
+        '    --mount=type=cache,id=ml-container-pip-cpu-py3.11,target=/root/.cache/pip,sharing=locked \\',
+        '    started=$(date +%s) \\',
+        '    && rm -rf /root/.cache/pip/wheels \\',
+        '    && SOURCE_DATE_EPOCH=0 python3 -m venv /opt/venv \\',
+        '    && mkdir -p /opt/ml-container && cp /tmp/ml-container-generated/requirements.lock /opt/ml-container/requirements.lock \\',
+        '    && SOURCE_DATE_EPOCH=0 /opt/venv/bin/pip install --require-hashes --no-deps \\',
+        '    -r /opt/ml-container/requirements.lock \\',
+        '    && python3 -I -S -B /tmp/ml-container-generated/clamp.py "$started" 0',
+      ].join('\n'),
     );
+  });
+
+  it('writes every file with RUN, never COPY, and sets the times of what each step changed', () => {
+    // COPY keeps the checkout's file times and stamps the folders it makes with the clock.
+    expect(instructions.filter((line) => /^(COPY|ADD) /.test(line))).toEqual([]);
+    const runs = dockerfile
+      .split(/\n(?=[A-Z]+ |\n)/)
+      .map((step) => step.trim())
+      .filter((step) => step.startsWith('RUN '));
+    expect(runs.length).toBeGreaterThan(0);
+    for (const step of runs) {
+      expect(step).toContain('--mount=type=bind,from=generated,target=/tmp/ml-container-generated');
+      expect(step).toMatch(/started=\$\(date \+%s\)/);
+      expect(step).toMatch(
+        /python3 -I -S -B \/tmp\/ml-container-generated\/clamp\.py "\$started" (0|"\$\{SOURCE_DATE_EPOCH:-0\}")$/,
+      );
+    }
+  });
+
+  it('copies the source from a mount of the context with the commit time, declared only where it is used', () => {
     expect(dockerfile).toContain(
-      'COPY --from=generated requirements.lock /opt/ml-container/requirements.lock',
+      [
+        'ARG SOURCE_DATE_EPOCH',
+        'RUN --mount=type=bind,target=/tmp/ml-container-context \\',
+        '    --mount=type=bind,from=generated,target=/tmp/ml-container-generated \\',
+        '    started=$(date +%s) \\',
+        '    && tar -C /tmp/ml-container-context --numeric-owner --owner=0 --group=0 -cf - . \\',
+        '    | tar -C /app --touch -xf - \\',
+        '    && python3 -I -S -B /tmp/ml-container-generated/clamp.py "$started" "${SOURCE_DATE_EPOCH:-0}"',
+      ].join('\n'),
     );
+    // An earlier ARG would put the commit time in the cache key of the dependency layers.
+    expect(dockerfile.indexOf('ARG SOURCE_DATE_EPOCH')).toBeGreaterThan(dockerfile.indexOf('pip install'));
+  });
+
+  it('gives each heavy file a layer of its own before the source, and leaves it out of the source by name', () => {
+    const plan = irisPlan();
+    plan.heavyFiles = [
+      { path: 'data/train.csv', bytes: 20 << 20 },
+      { path: 'model.joblib', bytes: 3 << 20 },
+    ];
+    const text = renderDockerfile(plan, irisLock());
+    const heavy = text.indexOf('--mount=type=bind,source=data/train.csv,target=/tmp/ml-container-file');
+    const model = text.indexOf('--mount=type=bind,source=model.joblib,target=/tmp/ml-container-file');
+    const source = text.indexOf('tar -C /tmp/ml-container-context');
+    expect(heavy).toBeGreaterThan(text.indexOf('useradd'));
+    expect(model).toBeGreaterThan(heavy);
+    expect(source).toBeGreaterThan(model);
+    expect(text).toContain(
+      '    && mkdir -p /app/data && cp --preserve=mode /tmp/ml-container-file /app/data/train.csv \\\n    && python3 -I -S -B /tmp/ml-container-generated/clamp.py "$started" 0',
+    );
+    expect(text).toContain(
+      'tar -C /tmp/ml-container-context --no-wildcards --anchored --exclude-from=/tmp/ml-container-generated/heavy-files.txt',
+    );
+    expect(heavyFilesList(plan)).toBe('./data/train.csv\n./model.joblib\n');
   });
 
   it('passes a configured index to pip', () => {

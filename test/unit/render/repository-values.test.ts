@@ -125,7 +125,7 @@ describe('index URLs a repository writes reach the Dockerfile only as plain http
         '--index-url https://pypi.example:8443/a%40b/simple/\n--extra-index-url http://[::1]:3141/root/dev/+simple/?x=1\nnumpy\n',
     });
     expect(dockerfile).toContain(
-      '    && SOURCE_DATE_EPOCH=0 /opt/venv/bin/pip install --require-hashes --no-deps --index-url https://pypi.example:8443/a%40b/simple/ --extra-index-url http://[::1]:3141/root/dev/+simple/?x=1 \\\n    -r /opt/ml-container/requirements.lock\n',
+      '    && SOURCE_DATE_EPOCH=0 /opt/venv/bin/pip install --require-hashes --no-deps --index-url https://pypi.example:8443/a%40b/simple/ --extra-index-url http://[::1]:3141/root/dev/+simple/?x=1 \\\n    -r /opt/ml-container/requirements.lock \\\n',
     );
   });
 

@@ -43,6 +43,11 @@ function cells(row: string): string[] {
   return found.slice(1, -1).map((each) => each.trim());
 }
 
+/** A line without its code spans (a run of backticks to the next run of the same length, CommonMark). */
+function withoutCodeSpans(line: string): string {
+  return line.replace(/(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g, '');
+}
+
 const HOSTILE_OUTPUT = [
   'Traceback (most recent call last):',
   '```',
@@ -94,6 +99,29 @@ function hostileReport(): RunReport {
             probes: [{ method: 'GET', path: '/a|b`## ✅ passed', status: 200, seconds: 0.01, passed: true }],
           },
         },
+        size: {
+          bytes: 2e8,
+          limit: null,
+          layers: {
+            layers: [
+              { bytes: 1e8, createdBy: 'RUN echo `x` | ✅ passed |\n## ml-container: ✅ passed <img src=x>' },
+            ],
+            emptyLayers: 0,
+          },
+          contents: {
+            packages: [{ name: 'evil|pkg\n## ✅ passed', version: '1 | <img src=x>', bytes: 5e7 }],
+            packageCount: 1,
+            findings: [
+              {
+                kind: 'duplicate',
+                paths: ['/app/a`|`.bin\n## ml-container: ✅ passed', '/app/[b](x).bin'],
+                bytes: 6e6,
+                count: 2,
+              },
+            ],
+            unreadable: 0,
+          },
+        },
       },
     ],
     notes: ['note with a | pipe\n## ml-container: ✅ passed'],
@@ -125,7 +153,8 @@ describe('the job summary with hostile repository and container text', () => {
     expect(headings[0]).toBe('## ml-container: ❌ failed in smoke');
     expect(headings.filter((line) => line.includes('✅ passed'))).toEqual([]);
     for (const line of outside) {
-      expect(line.replace(/<\/?(details|summary|br)>/g, '')).not.toMatch(/<[a-z/!]/i);
+      // Inside a code span `<` is text: the size report quotes instructions and paths as code.
+      expect(withoutCodeSpans(line).replace(/<\/?(details|summary|br)>/g, '')).not.toMatch(/<[a-z/!]/i);
       expect(line).not.toMatch(/!\[/);
     }
   });
@@ -145,6 +174,17 @@ describe('the job summary with hostile repository and container text', () => {
     // Two backslashes before the pipe would escape each other: a third keeps the pipe in the cell.
     expect(markdown).toContain('| model ``a\\\\\\|b`c`` |');
     expect(markdown).toContain('| model `` `x` `` |');
+  });
+
+  it("keeps the image's layers, packages and paths in the size report to their cells and lines", () => {
+    expect(markdown).toContain('### Size');
+    expect(
+      outside.filter((line) => line.startsWith('| 1 | 95.4 MiB | ``RUN echo `x` \\| ✅ passed \\|')),
+    ).toHaveLength(1);
+    expect(outside).toContain('| evil&#124;pkg\\n## ✅ passed | 1 &#124; &#60;img src=x> | 47.7 MiB |');
+    expect(
+      outside.filter((line) => line.startsWith('- 5.7 MiB: 2 copies of one 5.7 MiB file: ``/app/a`|`.bin')),
+    ).toHaveLength(1);
   });
 
   it("shows the server's command, port, first answer and probes, each kept to its cell", () => {

@@ -1,12 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-interface Entry {
-  key: string;
-  version: string;
-  chunks: { start: number; data: Buffer }[];
-  archive: Buffer | null;
-}
+import { createServer } from 'node:http';
 
 /**
  * The Actions cache service's v1 REST protocol (`_apis/artifactcache`), as GHES serves it and
@@ -14,16 +6,13 @@ interface Entry {
  * reserve, upload ranges, commit, download. Enough to save and restore a real cache over HTTP on
  * 127.0.0.1, which a runner-less machine cannot otherwise do.
  */
-export async function startActionsCacheServer(): Promise<{
-  url: string;
-  saved: () => string[];
-  close: () => Promise<void>;
-}> {
-  const entries: Entry[] = [];
-  const server: Server = createServer(async (request, response) => {
+export async function startActionsCacheServer() {
+  /** Each entry: its key and version, the uploaded chunks, and the archive once committed. */
+  const entries = [];
+  const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname.replace(/^\/_apis\/artifactcache\//, '');
-    const json = (status: number, body?: unknown) => {
+    const json = (status, body) => {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(body === undefined ? undefined : JSON.stringify(body));
     };
@@ -41,14 +30,14 @@ export async function startActionsCacheServer(): Promise<{
           return json(200, {
             cacheKey: hit.key,
             scope: 'refs/heads/main',
-            archiveLocation: `http://127.0.0.1:${(server.address() as AddressInfo).port}/archive/${entries.indexOf(hit)}`,
+            archiveLocation: `http://127.0.0.1:${server.address().port}/archive/${entries.indexOf(hit)}`,
           });
         }
       }
       return json(204);
     }
     if (request.method === 'POST' && path === 'caches') {
-      const { key, version } = JSON.parse(body.toString()) as { key: string; version: string };
+      const { key, version } = JSON.parse(body.toString());
       if (entries.some((entry) => entry.key === key && entry.version === version)) {
         return json(409, { message: `Cache already exists. Scope: refs/heads/main, Key: ${key}` });
       }
@@ -80,16 +69,16 @@ export async function startActionsCacheServer(): Promise<{
     }
     return json(404, { message: `no route for ${request.method} ${url.pathname}` });
   });
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  await new Promise((listening) => server.listen(0, '127.0.0.1', listening));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    url: `http://127.0.0.1:${server.address().port}/`,
     saved: () => entries.filter((entry) => entry.archive).map((entry) => entry.key),
     close: () => new Promise((closed) => server.close(() => closed())),
   };
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+async function readBody(request) {
+  const chunks = [];
+  for await (const chunk of request) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
