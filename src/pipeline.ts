@@ -33,7 +33,7 @@ import { pinBases } from './steps/pin-bases.js';
 import { prepareBuilder } from './steps/prepare-builder.js';
 import { publishImage } from './steps/publish-image.js';
 import { renderVariant } from './steps/render-variant.js';
-import { sizeImage } from './steps/size-image.js';
+import { measureImage, sizeImage } from './steps/size-image.js';
 import { smokeFailure, smokeImage } from './steps/smoke-image.js';
 import { phasedSteps } from './steps/step.js';
 
@@ -168,6 +168,11 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
       variant.report.labels = labels;
       const build = await buildImage({ ...variant, tags, labels }, buildOptions);
       variant.report.build = build;
+      const measuring = measureImage(plan, build.imageRef, {
+        ...tools,
+        ...run.smoke,
+        maxBytes: run.maxImageBytes,
+      });
       const smoke = await smokeImage(plan, variant.lock, build.imageRef, {
         ...tools,
         settings: run.smoke,
@@ -178,13 +183,10 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
       const failed = smokeFailure(smoke, plan.variant, variant.run.suffix !== '');
       if (failed) {
         variant.report.publish = { push: false, why: 'the smoke test failed', pushed: [] };
+        await measuring; // no container of this run is left behind
         throw failed;
       }
-      const size = await sizeImage(plan, build.imageRef, {
-        ...tools,
-        ...run.smoke,
-        maxBytes: run.maxImageBytes,
-      });
+      const size = await sizeImage(plan, measuring, tools);
       variant.report.size = size;
       const oversized = sizeLimitFailure(size, plan.variant, variant.run.suffix !== '');
       if (oversized) {

@@ -5,7 +5,7 @@
 // committed. Two runners: a *fresh* one, as GitHub hosts them (empty BuildKit cache and home before
 // every run: what the next run gets back is only what the Actions cache holds), and a *persistent*
 // one (self-hosted: the BuildKit cache and ~/.cache stay).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +13,7 @@ import { startActionsCacheServer } from '../../test/e2e/actions-cache-server.mjs
 import { checkout, emptyBuildCache, testbed } from '../lib.mjs';
 
 /** dist/index.js as the runner starts it on a pull request from a branch of the repository. */
-function runAction(workspace, home, inputs, cacheUrl) {
+async function runAction(workspace, home, inputs, cacheUrl) {
   const runner = mkdtempSync(join(tmpdir(), 'bench-runner-'));
   const event = join(runner, 'event.json');
   const repository = { full_name: 'acme/bench', name: 'bench', owner: { login: 'acme' } };
@@ -48,20 +48,25 @@ function runAction(workspace, home, inputs, cacheUrl) {
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [resolve('dist/index.js')], {
-    cwd: workspace,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 256 << 20,
+  // Not spawnSync: the Actions cache server answers from this process's event loop.
+  const child = spawn(process.execPath, [resolve('dist/index.js')], { cwd: workspace, env });
+  let log = '';
+  child.stdout.on('data', (chunk) => {
+    log += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    log += chunk;
+  });
+  const status = await new Promise((done, fail) => {
+    child.on('error', fail);
+    child.on('close', done);
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   rmSync(runner, { recursive: true, force: true });
-  if (result.status !== 0) {
-    throw new Error(
-      `dist/index.js exited ${result.status}:\n${result.stdout.split('\n').slice(-40).join('\n')}`,
-    );
+  if (status !== 0) {
+    throw new Error(`dist/index.js exited ${status}:\n${log.split('\n').slice(-40).join('\n')}`);
   }
-  return { seconds, log: result.stdout };
+  return { seconds, log };
 }
 
 export async function wholeRun(example, runner, extraInputs = {}) {
@@ -86,11 +91,11 @@ export async function wholeRun(example, runner, extraInputs = {}) {
       mkdirSync(home);
     };
     fresh();
-    const cold = runAction(project.dir, home, inputs, server.url);
+    const cold = await runAction(project.dir, home, inputs, server.url);
     appendFileSync(join(project.dir, 'predict.py'), '\n# a source-only change\n');
     project.commit('edit predict.py');
     if (runner === 'fresh') fresh();
-    const warm = runAction(project.dir, home, inputs, server.url);
+    const warm = await runAction(project.dir, home, inputs, server.url);
     return {
       example,
       runner,

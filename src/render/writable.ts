@@ -1,5 +1,6 @@
 import { SCRIPT_NAME } from '../detect/console-script.js';
 import { APT_PACKAGE } from '../detect/debian-package.js';
+import { isCarriablePath } from '../plan/layers.js';
 import { IMAGE_DIGEST, IMAGE_REFERENCE } from '../plan/safe-values.js';
 import type { BuildPlan } from '../plan/types.js';
 import { indexUrlProblem } from '../python/index-url.js';
@@ -47,6 +48,7 @@ export function assertWritable(plan: BuildPlan, labels: readonly (readonly [stri
     ['server command', plan.server?.command ?? null, singleLine],
     ['server port', plan.server ? String(plan.server.port) : null, matches(/^[1-9]\d{0,4}$/)],
     ['console script', plan.installProject?.script ?? null, matches(SCRIPT_NAME)],
+    ...plan.heavyFiles.map((file): [string, string, Rule] => ['heavy file', file.path, isCarriablePath]),
     ...labels.map(([key, value]): [string, string, Rule] => [`label ${key}`, value, singleLine]),
   ];
   for (const [name, value, writable] of values) {

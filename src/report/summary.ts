@@ -135,7 +135,10 @@ function variantSection(variant: VariantReport, several: boolean): string[] {
     }
     lines.push(`| Builder route | ${routeLine(variant.build)} |`);
     lines.push(`| Image manifest | ${manifestLine(variant)} |`);
-    lines.push(`| Size | ${variant.build.sizeBytes === null ? 'unknown' : bytes(variant.build.sizeBytes)} |`);
+    // What `docker image inspect` says: compressed on the containerd store; the Size section adds the layers up.
+    lines.push(
+      `| Size in the image store | ${variant.build.sizeBytes === null ? 'unknown' : bytes(variant.build.sizeBytes)} |`,
+    );
     lines.push(`| Build time | ${variant.build.seconds.toFixed(1)} s |`);
     lines.push(`| Provenance | ${variant.build.provenance ? 'SLSA provenance, mode=max' : 'none'} |`);
     lines.push(

@@ -6,41 +6,52 @@ import { sizeReportText } from '../size/text.js';
 import { oneLine } from '../text.js';
 import type { Step } from './step.js';
 
+/** A measurement under way: the report, and what could not be measured, to be said when it is logged. */
+export type Measuring = Promise<{ report: SizeReport; unmeasured: string[] }>;
+
 /**
- * Measures one variant's tested image: its layers, its largest packages and what in it is heavy
- * and likely unneeded. Measuring is a report, not a test: what cannot be measured is warned about
- * and left out; only input 'max-image-size' (sizeLimitFailure) can fail the run, and does when the
- * layers, which give the size it checks, could not be read.
+ * Starts measuring one variant's tested image: its layers, its largest packages and what in it is
+ * heavy and likely unneeded. It runs beside the smoke test (a container of its own, read-only, on
+ * the other core), so a pull request does not wait for it; nothing is logged until `sizeImage`.
+ */
+export function measureImage(
+  plan: BuildPlan,
+  image: string,
+  options: { maxBytes: number | null; memory: string; timeoutSeconds: number; docker: DockerCli },
+): Measuring {
+  const unmeasured: string[] = [];
+  const failed = (what: string) => (error: unknown) => {
+    unmeasured.push(
+      oneLine(
+        `size report: could not read the ${plan.variant} image's ${what}, left out of the report: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
+    return null;
+  };
+  return Promise.all([
+    measureLayers(options.docker, image).catch(failed('layers')),
+    measureContents(plan, image, options).catch(failed('packages and files')),
+  ]).then(([layers, contents]) => ({
+    report: { bytes: imageBytes(layers), limit: options.maxBytes, layers, contents },
+    unmeasured,
+  }));
+}
+
+/**
+ * The size report of a measurement, logged in a step of its own once the smoke test passed.
+ * Measuring is a report, not a test: what cannot be measured is warned about and left out; only
+ * input 'max-image-size' (sizeLimitFailure) can fail the run, and does when the layers, which give
+ * the size it checks, could not be read.
  */
 export async function sizeImage(
   plan: BuildPlan,
-  image: string,
-  options: {
-    maxBytes: number | null;
-    memory: string;
-    timeoutSeconds: number;
-    docker: DockerCli;
-    logger: Logger;
-    step: Step;
-  },
+  measuring: Measuring,
+  options: { logger: Logger; step: Step },
 ): Promise<SizeReport> {
-  const { docker, logger } = options;
+  const { logger } = options;
   return options.step('smoke', `Measure the ${plan.variant} image`, async () => {
-    const unmeasured = (what: string) => (error: unknown) => {
-      logger.warning(
-        oneLine(
-          `size report: could not read the ${plan.variant} image's ${what}, left out of the report: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      );
-      return null;
-    };
-    const layers = await measureLayers(docker, image).catch(unmeasured('layers'));
-    const report: SizeReport = {
-      bytes: imageBytes(layers),
-      limit: options.maxBytes,
-      layers,
-      contents: await measureContents(plan, image, options).catch(unmeasured('packages and files')),
-    };
+    const { report, unmeasured } = await measuring;
+    for (const warning of unmeasured) logger.warning(warning);
     logger.info(sizeReportText(report));
     return report;
   });

@@ -29,7 +29,13 @@ describe('pipeline', () => {
       if (call[0] === 'run') return call.includes('python3') ? 'resolve' : 'smoke';
       return call[0] === 'push' ? 'push' : call.slice(0, 2).join(' ');
     });
-    expect(verbs.filter((verb, index) => verbs.indexOf(verb) === index)).toEqual([
+    // The size measurement runs beside the smoke test: after the build, before the push.
+    const measured = verbs.indexOf('history --no-trunc');
+    expect(measured).toBeGreaterThan(verbs.indexOf('buildx build'));
+    expect(measured).toBeLessThan(verbs.indexOf('push'));
+    expect(
+      verbs.filter((verb, index) => verbs.indexOf(verb) === index && verb !== 'history --no-trunc'),
+    ).toEqual([
       'buildx imagetools',
       'resolve',
       'buildx inspect',
@@ -38,7 +44,6 @@ describe('pipeline', () => {
       'buildx build',
       'image inspect',
       'smoke',
-      'history --no-trunc',
       'push',
     ]);
     expect(report.variants[0]?.publish?.pushed).toEqual(['r/iris:v1.0.0', 'r/iris:latest']);

@@ -56,7 +56,7 @@ describe('a console-script project', () => {
       '    && SOURCE_DATE_EPOCH=0 /opt/venv/bin/pip install --no-deps --no-cache-dir --no-build-isolation --no-index /tmp/ml-container-project \\',
       '    && test -x /opt/venv/bin/iris-predict \\',
       // What pip wrote is the project's: it takes the commit time, as the source does.
-      '    && python3 -I -S -B /tmp/ml-container-generated/clamp.py "$started" "${SOURCE_DATE_EPOCH:-0}"',
+      `    && python3 -I -S -B /tmp/ml-container-generated/clamp.py "$started" "${'$'}{SOURCE_DATE_EPOCH:-0}"`,
       'ENV PATH=/opt/venv/bin:$PATH \\',
     ]);
     expect(lines.indexOf('FROM dependencies AS application')).toBeLessThan(copy);

