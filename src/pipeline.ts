@@ -178,6 +178,9 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         settings: run.smoke,
         expected,
         request,
+      }).catch(async (error: unknown) => {
+        await measuring; // no container of this run is left behind
+        throw error;
       });
       variant.report.smoke = smoke;
       const failed = smokeFailure(smoke, plan.variant, variant.run.suffix !== '');

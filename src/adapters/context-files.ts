@@ -11,6 +11,10 @@ import { dockerRules } from '../project/reader.js';
  * whereas listing a file buildx leaves out would fail the build.
  */
 export function heavyContextFiles(root: string, dockerignore: string, minBytes: number): HeavyFile[] {
+  // Docker matches with Go's regexp and trims with Go's rules, where `ignore` differs: a bracket
+  // class, a backslash escape or whitespace outside ASCII could make buildx leave out a file listed
+  // here, and its mount would fail the build. Such a .dockerignore keeps every file with the source.
+  if (/[[\\]|[^\x20-\x7e\t\r\n]/.test(dockerignore)) return [];
   const rules = dockerRules(dockerignore);
   const heavy: HeavyFile[] = [];
   const pending = [''];
@@ -24,6 +28,8 @@ export function heavyContextFiles(root: string, dockerignore: string, minBytes: 
     for (const entry of entries) {
       const path = `${prefix}${entry.name}`;
       if (entry.isDirectory()) {
+        // A repository's own .git, when its .dockerignore sends it, is history, not a model: it stays with the source.
+        if (path === '.git') continue;
         if (!rules?.ignores(`${path}/`)) pending.push(`${path}/`);
       } else if (entry.isFile() && !rules?.ignores(path)) {
         const bytes = lstatSync(join(root, path)).size;

@@ -1,49 +1,58 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Lock } from '../lock/report.js';
 import type { CacheStore } from './actions-cache.js';
 
-/** Resolved locks kept between runs: in a folder here, and in the Actions cache for a fresh runner. */
+/**
+ * The reports of resolves, kept between runs: in a folder here, and in the Actions cache for a
+ * fresh runner. What is kept is pip's report as the resolver printed it; lock/resolve.ts reads it
+ * back through the same checks as a fresh one, so an entry can only ever skip the container.
+ */
 export interface LockCache {
-  read(key: string): Promise<Lock | null>;
-  write(key: string, lock: Lock): Promise<void>;
+  read(key: string): Promise<string | null>;
+  write(key: string, report: string): Promise<void>;
 }
 
-/** The Actions cache key of a lock: its day comes first in `key`, so keys sort by age. */
+/** The Actions cache key of a report: its day comes first in `key`, so keys sort by age. */
 const storeKey = (key: string) => `ml-container-lock-${key}`;
+/** A report larger than this is not a resolver's (a few KiB per package): not kept, never read. */
+const MAX_REPORT_BYTES = 8 * 1024 * 1024;
 
 export function lockCache(options: {
   /** Default ~/.cache/ml-container/locks. */
   dir?: string;
   /** The Actions cache; absent in the CLI. */
   store?: CacheStore;
-  /** Save to the Actions cache: false on a run not trusted to write caches (plan/trust.ts). */
+  /**
+   * Write at all: false on a run not trusted to write caches (plan/trust.ts). Such a run (a fork's
+   * pull request) reads what trusted runs kept but keeps nothing, here either: on a runner that
+   * keeps its home between jobs, a trusted run would read it.
+   */
   save: boolean;
   warn: (message: string) => void;
 }): LockCache {
   const root = options.dir ?? join(homedir(), '.cache', 'ml-container', 'locks');
   const folder = (key: string) => join(root, key);
-  const file = (key: string) => join(folder(key), 'lock.json');
+  const file = (key: string) => join(folder(key), 'report.json');
   const { store } = options;
   return {
     async read(key) {
-      const local = readLock(file(key));
-      if (local || !store) return local;
+      const local = readReport(file(key));
+      if (local !== null || !store) return local;
       const restored = await store.restore(folder(key), storeKey(key), []).catch((error: unknown) => {
         options.warn(`the lock cache was not restored: ${error instanceof Error ? error.message : error}`);
         return null;
       });
-      return restored ? readLock(file(key)) : null;
+      return restored ? readReport(file(key)) : null;
     },
-    async write(key, lock) {
+    async write(key, report) {
+      if (!options.save || Buffer.byteLength(report) > MAX_REPORT_BYTES) return;
       mkdirSync(folder(key), { recursive: true, mode: 0o700 });
-      // Written whole, then renamed: a run stopped half-way leaves no half lock to read.
+      // Written whole, then renamed: a run stopped half-way leaves no half report to read.
       const partial = `${file(key)}.${process.pid}.partial`;
-      writeFileSync(partial, JSON.stringify(lock), { mode: 0o600 });
+      writeFileSync(partial, report, { mode: 0o600 });
       renameSync(partial, file(key));
-      if (!store || !options.save) return;
+      if (!store) return;
       await store.save(folder(key), storeKey(key)).catch((error: unknown) => {
         options.warn(
           `the lock was not saved to the Actions cache: ${error instanceof Error ? error.message : error}`,
@@ -53,36 +62,12 @@ export function lockCache(options: {
   };
 }
 
-/**
- * A cached lock, only when it is whole: the shape a Lock has, and its text hashing to its sha256.
- * Anything else (a half-written file, another version's format) is a miss, and the lock is resolved.
- */
-export function readLock(path: string): Lock | null {
-  let value: unknown;
+/** A kept report's text; null when there is none, or it is too large to be one. */
+export function readReport(path: string): string | null {
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    const text = readFileSync(path, 'utf8');
+    return text.length > 0 && Buffer.byteLength(text) <= MAX_REPORT_BYTES ? text : null;
   } catch {
     return null;
   }
-  const lock = value as Partial<Lock> | null;
-  if (
-    !lock ||
-    typeof lock.text !== 'string' ||
-    typeof lock.sha256 !== 'string' ||
-    !Array.isArray(lock.packages) ||
-    typeof lock.environment !== 'object' ||
-    lock.environment === null ||
-    !lock.packages.every(
-      (pkg) =>
-        typeof pkg?.name === 'string' &&
-        typeof pkg.version === 'string' &&
-        Array.isArray(pkg.sha256) &&
-        pkg.sha256.every((hash: unknown) => typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash)) &&
-        (pkg.url === null || typeof pkg.url === 'string'),
-    )
-  ) {
-    return null;
-  }
-  if (createHash('sha256').update(lock.text).digest('hex') !== lock.sha256) return null;
-  return lock as Lock;
 }

@@ -13,7 +13,7 @@ import { lockFromHashedRequirements, lockFromLockRead } from './convert.js';
 export { platformMachine } from '../python/markers.js';
 
 import { type Lock, mergePlatformLocks } from './report.js';
-import { checkResolverLines, resolveLock, resolverRequest } from './resolve.js';
+import { type ReportCache, resolveLock, resolverRequest } from './resolve.js';
 import { resolverFiles } from './resolver-files.js';
 
 export type { Lock, LockedPackage } from './report.js';
@@ -42,8 +42,14 @@ export async function lock(
     const platformLock =
       plan.lockSource.kind === 'convert'
         ? convertLock(plan, spec, plan.lockSource.lockfile, reader, platform)
-        : await cachedResolve(plan, spec, platform, resolverInput, cache, () =>
-            resolveLock(plan, spec, resolverInput, docker, credentials, platform),
+        : await resolveLock(
+            plan,
+            spec,
+            resolverInput,
+            docker,
+            credentials,
+            platform,
+            reportCache(plan, platform, resolverInput, cache),
           );
     locks.push({ machine: platformMachine(platform ?? 'linux/amd64'), lock: platformLock });
   }
@@ -90,27 +96,27 @@ function lockRead(spec: EnvironmentSpec, lockfile: string, reader: RepoReader): 
 
 /**
  * A resolve skipped when the same inputs were resolved today (lock/cache-key.ts), here or, through
- * the Actions cache, on an earlier runner. A private index is resolved every time: what it serves
- * may depend on who asks, and nothing of it is kept.
+ * the Actions cache, on an earlier runner: pip's report is kept, and read back through the same
+ * checks. A private index is resolved every time: what it serves may depend on who asks, and
+ * nothing of it is kept.
  */
-async function cachedResolve(
+function reportCache(
   plan: BuildPlan,
-  spec: EnvironmentSpec,
   platform: string | null,
   projectInput: () => string,
   cache: { store: LockCache; log: (message: string) => void; now?: Date } | undefined,
-  resolve: () => Promise<Lock>,
-): Promise<Lock> {
-  if (!cache || plan.privateIndexes) return resolve();
-  // A cached lock passed these checks when it was resolved; they still run first, so no entry can bypass them.
-  checkResolverLines(plan, spec);
-  const key = lockCacheKey(resolverRequest(plan, platform), projectInput(), cache.now ?? new Date());
-  const cached = await cache.store.read(key);
-  if (cached) {
-    cache.log(`reused the lock resolved earlier today from the same inputs (cache key ${key})`);
-    return cached;
-  }
-  const resolved = await resolve();
-  await cache.store.write(key, resolved);
-  return resolved;
+): ReportCache | undefined {
+  if (!cache || plan.privateIndexes) return undefined;
+  let key: string | undefined;
+  const keyOf = () =>
+    (key ??= lockCacheKey(resolverRequest(plan, platform), projectInput(), cache.now ?? new Date()));
+  return {
+    async read() {
+      const report = await cache.store.read(keyOf());
+      if (report !== null)
+        cache.log(`reused the lock resolved earlier today from the same inputs (cache key ${keyOf()})`);
+      return report;
+    },
+    write: (report) => cache.store.write(keyOf(), report),
+  };
 }

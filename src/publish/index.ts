@@ -169,6 +169,7 @@ function platformManifests(index: Record<string, unknown> | null, reference: str
   return manifests
     .filter((entry: { annotations?: Record<string, string> }) => !isAttestationManifest(entry))
     .map((entry: { digest?: unknown }) => String(entry.digest))
+    .filter((digest) => /^sha256:[0-9a-f]{64}$/.test(digest))
     .sort();
 }
 

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CacheStore } from '../../../src/adapters/actions-cache.js';
 import type { DockerCli } from '../../../src/adapters/docker.js';
-import { lockCache, readLock } from '../../../src/adapters/lock-cache.js';
+import { lockCache } from '../../../src/adapters/lock-cache.js';
+import { isUserError } from '../../../src/errors.js';
 import { lockCacheKey } from '../../../src/lock/cache-key.js';
 import { lock } from '../../../src/lock/index.js';
-import { lockFromReport } from '../../../src/lock/report.js';
 import { memoryReader } from '../../../src/project/reader.js';
 import { irisPlan, irisReport, irisSpec, irisTree } from '../helpers.js';
 
@@ -115,7 +115,7 @@ describe('the lock cache', () => {
         if (!name || !key.endsWith(name)) return null;
         const { mkdirSync } = await import('node:fs');
         mkdirSync(path, { recursive: true });
-        writeFileSync(join(path, 'lock.json'), readFileSync(join(first, name, 'lock.json')));
+        writeFileSync(join(path, 'report.json'), readFileSync(join(first, name, 'report.json')));
         return key;
       },
       async save(path, key) {
@@ -146,7 +146,8 @@ describe('the lock cache', () => {
     );
     expect(docker.resolves()).toBe(1);
     expect(restored).toEqual([`ml-container-lock-${name}`, `ml-container-lock-${name}`]);
-    // An untrusted run (a fork's pull request) reads the cache but leaves nothing in it.
+    // An untrusted run (a fork's pull request) reads the cache but leaves nothing in it, here either:
+    // a runner that keeps its home would hand it to the next trusted run.
     const untrusted = mkdtempSync(join(tmpdir(), 'ml-container-locks-'));
     const other = irisPlan({ 'index-url': 'https://mirror.example/simple' });
     await lock(
@@ -158,26 +159,41 @@ describe('the lock cache', () => {
       new Map(),
       withCache(untrusted, TODAY, store, false).cache,
     );
+    expect(docker.resolves()).toBe(2);
     expect(saved).toHaveLength(1);
+    expect(readdirSync(untrusted)).toEqual([]);
   });
 
-  it('takes a cached lock only when it is whole: a changed text, a half file or another shape is a miss', () => {
+  it('reads a kept report back through the checks of a fresh one: a changed report fails the run, never installs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ml-container-locks-'));
-    const good = lockFromReport(irisReport(), ['h']);
-    const path = join(dir, 'lock.json');
-    writeFileSync(path, JSON.stringify(good));
-    expect(readLock(path)).toEqual(good);
-    writeFileSync(path, JSON.stringify({ ...good, text: `${good.text}evil @ https://evil.example/x.whl\n` }));
-    expect(readLock(path)).toBeNull();
-    writeFileSync(path, JSON.stringify(good).slice(0, 40));
-    expect(readLock(path)).toBeNull();
-    writeFileSync(
-      path,
-      JSON.stringify({ ...good, packages: [{ name: 'x', version: '1', sha256: ['nothex'], url: null }] }),
+    const docker = resolvingDocker();
+    await lock(irisPlan(), irisSpec(), '/w', docker, memoryReader(irisTree), new Map(), withCache(dir).cache);
+    const [name = ''] = readdirSync(dir);
+    const kept = join(dir, name, 'report.json');
+    const report = JSON.parse(readFileSync(kept, 'utf8'));
+    // A package whose index published no hash: a fresh report like it is refused, and so is this one.
+    delete report.install[0].download_info.archive_info;
+    writeFileSync(kept, JSON.stringify(report));
+    const error = await lock(
+      irisPlan(),
+      irisSpec(),
+      '/w',
+      docker,
+      memoryReader(irisTree),
+      new Map(),
+      withCache(dir).cache,
+    ).then(
+      () => null,
+      (caught: unknown) => caught,
     );
-    expect(readLock(path)).toBeNull();
-    expect(readLock(join(dir, 'missing.json'))).toBeNull();
-    expect(existsSync(path)).toBe(true);
+    expect(isUserError(error) && error.message).toMatch(/sha256/);
+    expect(docker.resolves()).toBe(1);
+    // Not JSON at all (a half-written file, another version's format): refused the same way.
+    writeFileSync(kept, '{"install": [');
+    await expect(
+      lock(irisPlan(), irisSpec(), '/w', docker, memoryReader(irisTree), new Map(), withCache(dir).cache),
+    ).rejects.toThrow(/the resolver's report is not JSON/);
+    expect(existsSync(kept)).toBe(true);
   });
 });
 

@@ -111,3 +111,19 @@ describe('heavyContextFiles', () => {
     ]);
   });
 });
+
+describe('heavyContextFiles and a .dockerignore buildx reads otherwise', () => {
+  it('lists nothing when a rule has a bracket class, a backslash or non-ASCII space, and never .git', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ml-container-context-'));
+    mkdirSync(join(root, '.git'));
+    writeFileSync(join(root, 'model.bin'), Buffer.alloc(2 * MiB));
+    writeFileSync(join(root, '.git', 'pack.bin'), Buffer.alloc(2 * MiB));
+    // Docker reads `[!m]` as the class of `!` and `m`; the gitignore matcher as "not m".
+    for (const rules of ['[!m]odel.bin\n', 'mo\\del.bin\n', 'model.bin\u0085\n']) {
+      expect(heavyContextFiles(root, rules, HEAVY_FILE_BYTES), JSON.stringify(rules)).toEqual([]);
+    }
+    expect(heavyContextFiles(root, 'README.md\n', HEAVY_FILE_BYTES).map((file) => file.path)).toEqual([
+      'model.bin',
+    ]);
+  });
+});

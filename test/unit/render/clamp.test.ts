@@ -49,3 +49,9 @@ describe.skipIf(!python)('clamp.py, run at the end of each generated RUN step', 
     expect(lstatSync(join(root, 'usr')).mtimeMs).toBe(old * 1000);
   });
 });
+
+describe('clamp.py as written', () => {
+  it('unescapes mount points as /proc/self/mountinfo escapes them (\\040 for a space)', () => {
+    expect(CLAMP_SCRIPT).toContain(String.raw`re.sub(r"\\([0-7]{3})"`);
+  });
+});
