@@ -72,7 +72,7 @@ export async function build(
     dockerfileInputs?: { buildArgs: readonly BuildArg[]; secrets: readonly BuildSecret[] };
     /** The commit time in seconds; null when unknown, and then the build is not reproducible. */
     sourceDateEpoch: number | null;
-    /** Take the reproducible route (rewritten timestamps, an OCI archive then loaded) when the builder can. */
+    /** For a project's own Dockerfile: the rewrite route (every file time rewritten, an OCI archive then loaded) when the builder can. */
     reproducible: boolean;
     cache?: CacheArgs;
     onOutput?: (chunk: string) => void;

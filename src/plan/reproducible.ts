@@ -9,8 +9,10 @@ export interface ReproducibleRoute {
 }
 
 /**
- * Rewriting every layer's file times costs seconds per build even when nothing changed, so by
- * default only an image that will be published pays it; a pull request loads straight in.
+ * For a project's own Dockerfile, whose layers the action does not write: BuildKit rewriting every
+ * layer's file times costs seconds per build even when nothing changed, so by default only an image
+ * that will be published pays it; a pull request loads straight in. The generated Dockerfile's
+ * layers are reproducible as built (render/clamp.ts) and never take this route.
  */
 export function reproducibleRoute(wanted: Inputs['reproducible'], mayPush: PushDecision): ReproducibleRoute {
   if (wanted === 'true') return { reproducible: true, why: "input 'reproducible' is true" };

@@ -138,8 +138,14 @@ export function planRun(inputs: Inputs, context: RunContext): RunPlan {
   };
 }
 
-/** The line saying why the reproducible route is not taken; null when it is, or when no commit time allows it. */
-export function reproducibleSkipped(run: Pick<RunPlan, 'reproducible' | 'sourceDateEpoch'>): string | null {
+/**
+ * The line saying why a project Dockerfile's timestamp rewrite is not taken; null when it is, when
+ * no commit time allows it, or for the generated Dockerfile, whose layers are reproducible as built.
+ */
+export function reproducibleSkipped(
+  run: Pick<RunPlan, 'reproducible' | 'sourceDateEpoch' | 'dockerfile'>,
+): string | null {
+  if (run.dockerfile.kind === 'generated') return null;
   if (run.reproducible.reproducible || run.sourceDateEpoch === null) return null;
   return `reproducible export skipped: ${run.reproducible.why}`;
 }

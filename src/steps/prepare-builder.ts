@@ -11,7 +11,7 @@ import type { Step } from './step.js';
  */
 export async function prepareBuilder(
   builder: BuilderInfo,
-  run: Pick<RunPlan, 'reproducible' | 'sourceDateEpoch' | 'builderWants' | 'sbom'>,
+  run: Pick<RunPlan, 'reproducible' | 'sourceDateEpoch' | 'dockerfile' | 'builderWants' | 'sbom'>,
   options: { docker: DockerCli; logger: Logger; step: Step; note: (text: string) => void },
 ): Promise<{ sbomGenerator: string | null }> {
   const { logger, note } = options;

@@ -11,8 +11,7 @@ export type Measuring = Promise<{ report: SizeReport; unmeasured: string[] }>;
 
 /**
  * Starts measuring one variant's tested image: its layers, its largest packages and what in it is
- * heavy and likely unneeded. It runs beside the smoke test (a container of its own, read-only, on
- * the other core), so a pull request does not wait for it; nothing is logged until `sizeImage`.
+ * heavy and likely unneeded (a container of its own, read-only); nothing is logged until `sizeImage`.
  */
 export function measureImage(
   plan: BuildPlan,

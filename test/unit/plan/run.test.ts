@@ -32,12 +32,15 @@ describe('planRun', () => {
     expect(run.builderWants.reproducible).toBe(expected);
   });
 
-  it('says why the reproducible export is skipped, only when a commit time would allow it', () => {
-    expect(reproducibleSkipped(planRun(inputsWith({ reproducible: 'false' }), release))).toBe(
+  it("says why a project Dockerfile's timestamp rewrite is skipped, only when a commit time would allow it", () => {
+    const own = { file: 'Dockerfile' };
+    expect(reproducibleSkipped(planRun(inputsWith({ ...own, reproducible: 'false' }), release))).toBe(
       "reproducible export skipped: input 'reproducible' is false",
     );
-    expect(reproducibleSkipped(planRun(inputsWith({ reproducible: 'true' }), release))).toBeNull();
-    const noCommitTime = planRun(inputsWith({ reproducible: 'false' }), localContext(null, null));
+    expect(reproducibleSkipped(planRun(inputsWith({ ...own, reproducible: 'true' }), release))).toBeNull();
+    // The generated Dockerfile is reproducible as built: nothing is skipped, whatever the input says.
+    expect(reproducibleSkipped(planRun(inputsWith({ reproducible: 'false' }), release))).toBeNull();
+    const noCommitTime = planRun(inputsWith({ ...own, reproducible: 'false' }), localContext(null, null));
     expect(noCommitTime.sourceDateEpoch).toBeNull();
     expect(reproducibleSkipped(noCommitTime)).toBeNull();
   });
