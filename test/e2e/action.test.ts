@@ -251,20 +251,31 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
           ACTIONS_RUNTIME_TOKEN: 'runtime-token',
         });
       };
+      const day = () => new Date().toISOString().slice(0, 10);
+      const firstDay = day();
       const first = await runOnFreshRunner();
       expect(first.exitCode, first.log).toBe(0);
       expect(first.log).toMatch(/no saved build cache for ml-container-buildcache-cpu-[0-9a-f]{64} yet/);
-      const [key] = cacheServer.saved();
+      const saved = (prefix: string) => cacheServer.saved().filter((entry) => entry.startsWith(prefix));
+      const [key] = saved('ml-container-buildcache-');
       expect(key).toMatch(/^ml-container-buildcache-cpu-[0-9a-f]{64}$/);
       expect(first.log).toContain(`as ${key}`);
+      // The resolved lock is kept beside it, for the day.
+      const locks = saved('ml-container-lock-');
+      expect(locks).toEqual([expect.stringMatching(/^ml-container-lock-\d{4}-\d\d-\d\d-[0-9a-f]{64}$/)]);
 
       const second = await runOnFreshRunner();
       expect(second.exitCode, second.log).toBe(0);
       expect(second.log).toContain(`from the Actions cache (${key})`);
       // The dependency install, the slow layer, comes from the restored cache instead of running again.
-      expect(second.log).toMatch(/#\d+ \[dependencies \d\/\d\] RUN --mount=type=cache[^\n]*\n#\d+ CACHED/);
+      expect(second.log).toMatch(
+        /#\d+ \[dependencies \d\/\d\] RUN [^\n]*--mount=type=cache,id=ml-container-pip[^\n]*\n#\d+ CACHED/,
+      );
+      // The same day, no resolver runs: the lock comes back from the Actions cache (a new UTC day resolves again).
+      if (day() === firstDay) expect(second.log).toContain('reused the lock resolved earlier today');
       // Same lock, same key: nothing new to save.
-      expect(cacheServer.saved()).toEqual([key]);
+      expect(saved('ml-container-buildcache-')).toEqual([key]);
+      if (day() === firstDay) expect(saved('ml-container-lock-')).toEqual(locks);
     } finally {
       await cacheServer.close();
     }
