@@ -180,8 +180,8 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
         variant.report.publish = { push: false, why: 'the smoke test failed', pushed: [] };
         throw failed;
       }
-      // After the smoke test, not beside it: on two cores a listing running beside it made its
-      // model load and import times, which the summary reports, several times slower.
+      // After the smoke test, not beside it: the import, model-load and memory figures the summary
+      // reports are then the smoke test's alone, on a runner of two cores too.
       const size = await sizeImage(
         plan,
         measureImage(plan, build.imageRef, { ...tools, ...run.smoke, maxBytes: run.maxImageBytes }),
