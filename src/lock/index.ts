@@ -20,6 +20,13 @@ export type { Lock, LockedPackage } from './report.js';
 
 export { RESOLVE_TIMEOUT_SECONDS } from './resolve.js';
 
+/** Where resolves are kept for the day, what says a lock was reused, and the clock (for tests). */
+export interface LockCaching {
+  store: LockCache;
+  log: (message: string) => void;
+  now?: Date;
+}
+
 /**
  * The plan's lock in the one install form: the project's own lock converted as it is (only the
  * packages whose markers hold on the target), or a fresh resolve pinned by hash.
@@ -31,7 +38,7 @@ export async function lock(
   docker: DockerCli,
   reader: RepoReader,
   credentials: Credentials = new Map(),
-  cache?: { store: LockCache; log: (message: string) => void; now?: Date },
+  cache?: LockCaching,
 ): Promise<Lock> {
   const platforms = plan.platforms.length > 0 ? plan.platforms : [null];
   const locks: { machine: string; lock: Lock }[] = [];
@@ -104,7 +111,7 @@ function reportCache(
   plan: BuildPlan,
   platform: string | null,
   projectInput: () => string,
-  cache: { store: LockCache; log: (message: string) => void; now?: Date } | undefined,
+  cache: LockCaching | undefined,
 ): ReportCache | undefined {
   if (!cache || plan.privateIndexes) return undefined;
   let key: string | undefined;

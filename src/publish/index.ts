@@ -59,13 +59,16 @@ export async function push(
     options.onPushed?.(tag, served);
   }
   const [first] = pushed;
-  // Read once the tags hold it: the image manifest a rebuild of this commit must match.
-  const manifests = first
-    ? platformManifests(
-        await remoteRawManifest(options.docker, atDigest(first, served), builder),
-        atDigest(first, served),
-      )
-    : [];
+  // Read once the tags hold it: the image manifest a rebuild of this commit must match. The classic
+  // store's push is that manifest itself, already read back by checkStorePush.
+  const manifests = !first
+    ? []
+    : built.pushCheck === 'config'
+      ? [served]
+      : platformManifests(
+          await remoteRawManifest(options.docker, atDigest(first, served), builder),
+          atDigest(first, served),
+        );
   return { tags: pushed, digest: served, manifests };
 }
 
