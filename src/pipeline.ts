@@ -22,6 +22,7 @@ import { directoryReader } from './project/reader.js';
 import { computeLabels } from './publish/labels.js';
 import { renderDockerignore } from './render/dockerignore.js';
 import type { Built, Locked, Rendered, RunReport, Smoked, VariantReport } from './report/run-report.js';
+import { listingScript } from './size/index.js';
 import { sizeLimitFailure } from './size/limit.js';
 import { readExpected } from './smoke/expected.js';
 import { readServeRequest } from './smoke/request.js';
@@ -79,6 +80,12 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     const request = run.smoke.requestFile ? readServeRequest(reader, run.smoke.requestFile) : null;
     const { credentials, notes } = runCredentials(run, spec);
     for (const text of notes) note(text);
+    // Asked once the project reads well, while the plan pins its bases: it depends on input
+    // 'builder' alone, and the warm run waited 0.6 s for it after the lock. Its failure is
+    // reported where it is awaited.
+    const inspecting =
+      until === 'plan' || until === 'render' ? null : inspectBuilder(docker, run.builder.name);
+    inspecting?.catch(() => undefined);
 
     const planned = await step('plan', 'Plan the image', async () => {
       const dockerignore = reader.readText('.dockerignore');
@@ -103,9 +110,14 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
     report.variants = variants.map((variant) => variant.report);
     if (until === 'plan') return report;
 
-    // The builder is inspected here only: before locking when there are platforms to check, else before the build.
+    // The builder is inspected once, from the start of the run (see `inspecting`), and reported
+    // before locking when there are platforms to check, else before the build.
     const inspect = () =>
-      step('build', 'Inspect the builder', async () => inspectBuilder(docker, run.builder.name));
+      step(
+        'build',
+        'Inspect the builder',
+        async () => inspecting ?? inspectBuilder(docker, run.builder.name),
+      );
     const inspectedFirst = run.builder.inspectBeforeLock ? await inspect() : undefined;
     if (inspectedFirst) checkBuilderRunsPlatforms(run.builder, inspectedFirst);
     const workRoot = adapters.workDir ?? mkdtempSync(join(tmpdir(), 'ml-container-'));
@@ -168,11 +180,13 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
       variant.report.labels = labels;
       const build = await buildImage({ ...variant, tags, labels }, buildOptions);
       variant.report.build = build;
-      const smoke = await smokeImage(plan, variant.lock, build.imageRef, {
+      const { after: listed, ...smoke } = await smokeImage(plan, variant.lock, build.imageRef, {
         ...tools,
         settings: run.smoke,
         expected,
         request,
+        // The size listing runs in the smoke test's container once its checks passed.
+        after: listingScript(run.smoke.timeoutSeconds),
       });
       variant.report.smoke = smoke;
       const failed = smokeFailure(smoke, plan.variant, variant.run.suffix !== '');
@@ -184,7 +198,7 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
       // reports are then the smoke test's alone, on a runner of two cores too.
       const size = await sizeImage(
         plan,
-        measureImage(plan, build.imageRef, { ...tools, ...run.smoke, maxBytes: run.maxImageBytes }),
+        measureImage(plan, build.imageRef, { docker, listed, maxBytes: run.maxImageBytes }),
         tools,
       );
       variant.report.size = size;

@@ -8,7 +8,7 @@ export interface BuilderInfo {
   driver: string;
   /** How the image reaches the smoke test and the registry (src/data/builder-drivers.json). */
   route: DriverRoute;
-  /** `docker buildx version`'s version, e.g. 0.13.1. */
+  /** The buildx plugin's version as the Docker CLI lists it, e.g. 0.13.1. */
   buildxVersion: string | null;
   /** As the builder reports it; distribution builds may say v0.0.0+unknown. */
   buildkitVersion: string | null;
@@ -32,7 +32,12 @@ export interface BuilderInfo {
  * `builder` input; null takes BUILDX_BUILDER, else the current builder, as buildx itself does.
  */
 export async function inspectBuilder(docker: DockerCli, name: string | null = null): Promise<BuilderInfo> {
-  const inspect = await docker.exec(['buildx', 'inspect', ...builderArgs(name)]);
+  // Two reads of one engine, side by side: in a sequence, with `buildx version` a third (another
+  // plugin start), they were the warm run's longest wait but one.
+  const [inspect, info] = await Promise.all([
+    docker.exec(['buildx', 'inspect', ...builderArgs(name)]),
+    docker.exec(['info', '--format', ENGINE_INFO_FORMAT]),
+  ]);
   if (inspect.exitCode !== 0) {
     const why = inspect.stderr.trim() || inspect.stdout.trim();
     throw new Error(
@@ -41,21 +46,43 @@ export async function inspectBuilder(docker: DockerCli, name: string | null = nu
         : `docker buildx is not available: ${why}`,
     );
   }
-  const version = await docker.exec(['buildx', 'version']);
-  const info = await docker.exec(['info', '--format', '{{json .DriverStatus}}']);
-  return builderInfo(
-    inspect.stdout,
-    version.exitCode === 0 ? version.stdout : '',
-    info.exitCode === 0 ? info.stdout : '',
-  );
+  const engine = engineInfo(info.exitCode === 0 ? info.stdout : '');
+  return builderInfo(inspect.stdout, engine.buildxVersion, engine.driverStatus);
 }
 
 /**
- * The pure half of inspectBuilder, over the three commands' output. `docker buildx inspect` text is
+ * `docker info` asked for two facts: the image store (DriverStatus) and the buildx plugin's version
+ * (ClientInfo.Plugins, which the CLI reads from each plugin anyway).
+ */
+export const ENGINE_INFO_FORMAT = '{{json .DriverStatus}}\n{{json .ClientInfo.Plugins}}';
+
+/** The two facts of ENGINE_INFO_FORMAT's output; what it lacks (an older CLI, a failed call) is empty or null. */
+export function engineInfo(stdout: string): { driverStatus: string; buildxVersion: string | null } {
+  const [driverStatus = '', plugins = ''] = stdout.split('\n');
+  let buildxVersion: string | null = null;
+  try {
+    const listed: unknown = JSON.parse(plugins);
+    const buildx = Array.isArray(listed)
+      ? (listed as { Name?: unknown; Version?: unknown }[]).find((plugin) => plugin?.Name === 'buildx')
+      : undefined;
+    if (typeof buildx?.Version === 'string' && buildx.Version.trim())
+      buildxVersion = buildx.Version.trim().replace(/^v/, '');
+  } catch {
+    // No plugin list: the version is only reported, never decided on.
+  }
+  return { driverStatus, buildxVersion };
+}
+
+/**
+ * The pure half of inspectBuilder, over its commands' output. `docker buildx inspect` text is
  * read by actions-toolkit's parser, as docker/build-push-action reads it (its keys changed across
  * buildx versions).
  */
-export function builderInfo(inspect: string, version: string, driverStatus: string): BuilderInfo {
+export function builderInfo(
+  inspect: string,
+  buildxVersion: string | null,
+  driverStatus: string,
+): BuilderInfo {
   const parsed = Builder.parseInspect(inspect);
   const [node] = parsed.nodes;
   const driver = parsed.driver ?? 'unknown';
@@ -66,7 +93,7 @@ export function builderInfo(inspect: string, version: string, driverStatus: stri
     name: parsed.name ?? null,
     driver,
     route,
-    buildxVersion: /github\.com\/docker\/buildx\s+v?(\S+)/.exec(version)?.[1] ?? null,
+    buildxVersion,
     buildkitVersion: node?.buildkit ?? null,
     // Read here: the toolkit keeps only a builder's preferred platforms (marked `*`), and the
     // platform check needs every one its node can run.

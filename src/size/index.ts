@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type DockerCli, outputTail } from '../adapters/docker.js';
 import type { BuildPlan } from '../plan/types.js';
-import { scriptArgs } from '../smoke/args.js';
-import { imageConfig } from '../smoke/index.js';
+import type { AfterOutput, AfterScript } from '../smoke/index.js';
 import {
   CUDA_LIBRARY,
   DUPLICATE_MIN_BYTES,
@@ -66,45 +64,32 @@ export async function measureLayers(docker: DockerCli, image: string): Promise<I
 }
 
 /**
- * What the image holds, listed by listing.py inside it, confined as the smoke test is and as the
- * same user, then judged (sizeFindings). Throws when the listing does not run or report.
+ * The listing, for the smoke test's harness to run in the image after its checks, confined as they
+ * are and as the same user: no container of its own to start, and nothing taken from their timings.
  */
-export async function measureContents(
-  plan: BuildPlan,
-  image: string,
-  options: { docker: DockerCli; memory: string; timeoutSeconds: number },
-): Promise<ImageContents> {
-  const { docker } = options;
-  const containerName = `ml-container-size-${randomBytes(6).toString('hex')}`;
-  const imageUser = plan.dockerfile.kind === 'project' ? (await imageConfig(docker, image)).user : undefined;
+export function listingScript(timeoutSeconds: number): AfterScript {
   const request = {
     root: '/',
     listMinBytes: LISTED_MIN_BYTES,
     hashMinBytes: DUPLICATE_MIN_BYTES,
     alwaysList: CUDA_LIBRARY.source,
   };
-  const ran = await docker.exec(
-    scriptArgs(plan, {
-      image,
-      containerName,
-      memory: options.memory,
-      script: LISTING,
-      argument: JSON.stringify(request),
-      imageUser,
-    }),
-    {
-      timeoutMs: options.timeoutSeconds * 1000,
-      onTimeout: async () => {
-        await docker.exec(['kill', containerName]);
-      },
-    },
-  );
-  if (ran.timedOut)
-    throw new Error(`the listing ran past ${options.timeoutSeconds}s (input 'smoke-timeout')`);
-  // No nonce as the smoke test has: nothing of the project runs here, and nothing decided rests on this.
-  const line = ran.stdout.split('\n').find((each) => each.startsWith(MARKER));
-  if (ran.exitCode !== 0 || !line)
-    throw new Error(`the listing exited ${ran.exitCode} without a result: ${outputTail(ran, 3)}`);
+  return { script: LISTING, argument: JSON.stringify(request), timeoutSeconds };
+}
+
+/**
+ * What the image holds, as listing.py listed it there after the smoke test, judged (sizeFindings).
+ * Throws when the listing did not run or report.
+ */
+export function measureContents(plan: BuildPlan, listed: AfterOutput | undefined): ImageContents {
+  if (!listed) throw new Error('the smoke test did not run the listing');
+  if (listed.timedOut) throw new Error("the listing ran past its time (input 'smoke-timeout')");
+  // No nonce of its own: the harness's signed result carries it, and nothing decided rests on it.
+  const line = listed.stdout.split('\n').find((each) => each.startsWith(MARKER));
+  if (listed.exitCode !== 0 || !line) {
+    const tail = listed.stderr.trim().split('\n').slice(-3).join(' ');
+    throw new Error(`the listing exited ${listed.exitCode} without a result${tail ? `: ${tail}` : ''}`);
+  }
   const listing = parseListing(line.slice(MARKER.length));
   return {
     packages: topPackages(listing.packages),

@@ -113,36 +113,6 @@ export function smokeArgs(
 }
 
 /**
- * `docker run` arguments for a standard-library script of ours that only reads the image (the size
- * listing): the smoke test's user and confinement, without a GPU or standard input, isolated from
- * the image's packages (-I -S) as the harness is.
- */
-export function scriptArgs(
-  plan: BuildPlan,
-  options: {
-    image: string;
-    containerName: string;
-    memory: string;
-    script: string;
-    argument: string;
-    imageUser?: string;
-  },
-): string[] {
-  return [
-    'run',
-    '--rm',
-    ...confined(plan, options),
-    ...runAs(plan, options.imageUser ?? ''),
-    options.image,
-    '-I',
-    '-S',
-    '-c',
-    options.script,
-    options.argument,
-  ];
-}
-
-/**
  * `docker run` arguments for the serve test: the smoke test's confinement (no network but the
  * container's loopback, read-only root, limits), detached, running the image's own command as
  * its own user, as it deploys (but never as root: the project's own image without a USER runs as

@@ -9,15 +9,20 @@ as passed that was not tried.
 A model is code (a pickle runs what it names), so this file plays two parts, to keep what model code
 can reach away from the result:
 - The supervisor, started by docker, imports the standard library only (-I -S: neither the project's
-  folder nor site-packages is on its path) and never a framework or a model. It runs each check in a
-  fresh child and takes that check's result from a pipe of its own; only it knows the nonce (node
-  writes it on standard input, never in the command line or environment, which other processes can
-  read), and only it prints the final line. It makes itself undumpable first, so processes of the
+  folder nor site-packages is on its path) and never a framework or a model. It runs the checks in
+  fresh children and takes their results from a pipe of each child's own; only it knows the nonce
+  (node writes it on standard input, never in the command line or environment, which other processes
+  can read), and only it prints the final line. It makes itself undumpable first, so processes of the
   same user, without capabilities, can neither read its memory nor open its standard output through
-  /proc. Between checks it ends whatever a check left running.
-- A child (`--child FD`) runs one check and writes its result to FD. Code the check runs can at most
-  decide that one check (which it could anyway, by loading as expected): a child that exits without
-  reporting, or reports garbage, fails its check.
+  /proc. Between children it ends whatever a child left running.
+- A child (`--child FD`) runs its checks in order and writes each one's result to FD as soon as it
+  ends. The first child runs the framework imports (and the CUDA checks) and then the first model,
+  which needs those frameworks imported anyway: a second child importing them again doubled the smoke
+  test's time for the common one-model project. Every further model gets a child of its own. Code a
+  check runs can at most decide its own check and those after it in the same child (which it could
+  anyway, the image being the project's: by loading as expected), never a result already written to
+  the pipe, nor the final line: a child that exits without reporting, or reports garbage, fails the
+  checks it did not report.
 """
 import importlib
 import json
@@ -36,6 +41,8 @@ PR_SET_DUMPABLE = 4
 # A check's report is one small JSON object: anything longer is not one.
 REPORT_LIMIT = 1 << 20
 TAIL_BYTES = 1500
+# The size listing of a large image is a few hundred KiB.
+AFTER_OUTPUT_LIMIT = 16 << 20
 CUDA_FRAMEWORKS = ("torch", "tensorflow", "tensorflow-gpu")
 # Writable in the read-only container: cleared between checks so no check leaves anything for the next.
 WRITABLE_FOLDERS = ("/tmp", "/dev/shm")
@@ -287,17 +294,21 @@ def device_check():
 # The child: one check.
 
 def run_child(report_fd):
-    job = json.loads(sys.stdin.read())
-    runner = {"import_framework": import_framework, "cuda_build": cuda_build, "cuda_libraries": cuda_libraries,
-              "device_check": device_check, "load_model": load_model}[job["run"]]
-    report = json.dumps(outcome(lambda: runner(*job["arguments"])), default=repr)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except Exception:
-            pass
-    with os.fdopen(report_fd, "w") as handle:
-        handle.write(report)
+    jobs = json.loads(sys.stdin.read())
+    runners = {"import_framework": import_framework, "cuda_build": cuda_build, "cuda_libraries": cuda_libraries,
+               "device_check": device_check, "load_model": load_model}
+    for job in jobs:
+        runner = runners[job["run"]]
+        # One line per check, written before the next check's code runs: nothing later can take it back.
+        report = json.dumps(outcome(lambda: runner(*job["arguments"])), default=repr) + "\n"
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        data = report.encode()
+        while data:
+            data = data[os.write(report_fd, data):]
     # Reported: a framework's exit handlers that crash at teardown must not turn it into a failure.
     os._exit(0)
 
@@ -333,6 +344,7 @@ def own_script():
 
 
 def planned_checks(request):
+    """The checks, grouped into the children that run them: the imports and CUDA checks with the first model."""
     frameworks = request["frameworks"]
     jobs = [{"kind": "import", "name": framework["name"], "run": "import_framework", "arguments": [framework]}
             for framework in frameworks]
@@ -344,9 +356,11 @@ def planned_checks(request):
         if gpu.get("strategy") == "pip-cuda":
             jobs.append({"kind": "cuda", "name": "libraries", "run": "cuda_libraries", "arguments": []})
         jobs.append({"kind": "gpu", "name": "device", "run": "device_check", "arguments": []})
-    jobs += [{"kind": "model", "name": model["path"], "run": "load_model", "arguments": [model]}
-             for model in request["models"]]
-    return jobs
+    models = [{"kind": "model", "name": model["path"], "run": "load_model", "arguments": [model]}
+              for model in request["models"]]
+    if models:
+        jobs.append(models.pop(0))
+    return ([jobs] if jobs else []) + [[model] for model in models]
 
 
 def drain(pipe, keep, tail=False, forward=None):
@@ -374,8 +388,8 @@ def drain(pipe, keep, tail=False, forward=None):
     return thread, kept
 
 
-def run_isolated(script, job):
-    """One check in a fresh child, its result taken from a pipe only the supervisor reads."""
+def run_isolated(script, jobs):
+    """Checks in a fresh child, their results taken from a pipe only the supervisor reads, one line each."""
     started = time.perf_counter()
     report_read, report_write = os.pipe()
     try:
@@ -384,33 +398,54 @@ def run_isolated(script, job):
                                  pass_fds=(report_write,), start_new_session=True)
     finally:
         os.close(report_write)
-    report_reader, report = drain(os.fdopen(report_read, "rb"), REPORT_LIMIT + 1)
+    report_reader, report = drain(os.fdopen(report_read, "rb"), len(jobs) * (REPORT_LIMIT + 1))
     # The child's output goes to stderr, never stdout, which carries the result alone.
     output_reader, output = drain(child.stdout, TAIL_BYTES, tail=True, forward=sys.stderr.buffer)
     try:
-        child.stdin.write(json.dumps(job).encode())
+        child.stdin.write(json.dumps(jobs).encode())
         child.stdin.close()
     except OSError:
-        pass  # it died before reading its job: its exit status says how
+        pass  # it died before reading its jobs: its exit status says how
     child.wait()
     end_leftovers(child.pid)
     report_reader.join(5)
     output_reader.join(5)
-    accepted = accepted_report(report[0], child.returncode, output[0].decode("utf-8", "replace"))
-    entry = {"kind": job["kind"], "name": job["name"]}
-    entry.update((key, value) for key, value in accepted.items() if key not in ("kind", "name", "seconds"))
-    entry["seconds"] = round(time.perf_counter() - started, 4)
-    return entry
+    unaccounted = time.perf_counter() - started
+    # The last check's line runs to the end: whatever follows its report makes it not one JSON result.
+    lines = report[0].split(b"\n", len(jobs) - 1)
+    entries = []
+    for index, job in enumerate(jobs):
+        line = lines[index] if index < len(lines) else b""
+        reported = parsed_report(line)
+        accepted = reported or missing_report(line, child.returncode, output[0].decode("utf-8", "replace"))
+        entry = {"kind": job["kind"], "name": job["name"]}
+        entry.update((key, value) for key, value in accepted.items() if key not in ("kind", "name", "seconds"))
+        # A check that did not report is charged the child's time that no reported check accounts for.
+        seconds = accepted.get("seconds", unaccounted)
+        seconds = seconds if type(seconds) in (int, float) and seconds >= 0 else unaccounted
+        unaccounted = max(0.0, unaccounted - seconds)
+        entry["seconds"] = round(seconds, 4)
+        entries.append(entry)
+        if reported is None:
+            # This check ended the child (a framework that crashes on import, say): the checks after
+            # it are not its, and run again in a fresh child.
+            return entries, jobs[index + 1:]
+    return entries, []
 
 
-def accepted_report(data, returncode, output_tail):
-    """The child's one JSON result, or a failure saying why there is none."""
+def parsed_report(data):
+    """A check's one JSON result, or None."""
     try:
         report = json.loads(data.decode("utf-8")) if 0 < len(data) <= REPORT_LIMIT else None
     except ValueError:
-        report = None
+        return None
     if isinstance(report, dict) and report.get("status") in ("passed", "failed", "skipped"):
         return report
+    return None
+
+
+def missing_report(data, returncode, output_tail):
+    """The failure of a check whose child gave no result for it, saying why."""
     if data:
         error = "the check's report is not one JSON result: did the code it ran write to the harness's pipe?"
     elif returncode == 0:
@@ -486,23 +521,62 @@ def run_command(command, timeout):
     return {"output": stdout[-TAIL_BYTES:], "stdout": stdout[: 1 << 20]}
 
 
+def run_after(after):
+    """
+    A standard-library script of ours (the size listing) run once every check is done, so it takes
+    nothing from their timings, in the same container, which spares starting another. A child like
+    the checks, isolated from the image's packages (-I -S); its output comes back in the result.
+    """
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-I", "-S", "-c", after["script"], after["argument"]],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    stdout_reader, stdout = drain(process.stdout, AFTER_OUTPUT_LIMIT + 1)
+    stderr_reader, stderr = drain(process.stderr, TAIL_BYTES, tail=True)
+    try:
+        process.wait(timeout=after["timeout"])
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    end_leftovers(process.pid)
+    process.wait()
+    stdout_reader.join(5)
+    stderr_reader.join(5)
+    return {
+        "exit_code": process.returncode,
+        "timed_out": timed_out,
+        # Cut at the limit, an output is not one JSON line any more, and the caller says so.
+        "stdout": stdout[0][:AFTER_OUTPUT_LIMIT].decode("utf-8", "replace"),
+        "stderr": stderr[0].decode("utf-8", "replace"),
+        "seconds": round(time.perf_counter() - started, 4),
+    }
+
+
 def supervise(request_text):
     forbid_reading_memory()
     nonce = read_nonce()
     request = json.loads(request_text)
     script = own_script()
-    checks = [run_isolated(script, job) for job in planned_checks(request)]
+    checks = []
+    for jobs in planned_checks(request):
+        while jobs:
+            entries, jobs = run_isolated(script, jobs)
+            checks += entries
     command = request.get("command")
     if command:
         entry = outcome(lambda: run_command(command, request.get("commandTimeout")))
         checks.append({"kind": "command", "name": command, **entry})
-    print(MARKER + nonce + " " + json.dumps({
+    result = {
         "passed": all(entry["status"] != "failed" for entry in checks),
         "checks": checks,
         "python": sys.version.split()[0],
         # The largest check, the command included: each ran in a process of its own.
         "peak_memory_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
-    }), flush=True)
+    }
+    after = request.get("after")
+    if after and result["passed"]:
+        result["after"] = run_after(after)
+    print(MARKER + nonce + " " + json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

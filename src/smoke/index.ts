@@ -37,9 +37,31 @@ export interface SmokeResult {
   checks: SmokeCheck[];
   python: string;
   peak_memory_bytes: number;
+  /** The checks' time, the after-script's left out. */
   seconds: number;
   /** The serve test of the first platform, when the image serves and the test ran. */
   serve?: ServeReport;
+  /** What the after-script printed, when one was given and every check passed: for its caller, not reported. */
+  after?: AfterOutput;
+}
+
+/**
+ * A standard-library script of ours (the size listing) that the harness runs in the same container
+ * once every check has passed, so that it neither starts a container of its own nor takes from the
+ * checks' timings; it gets `timeoutSeconds` on top of the smoke test's own.
+ */
+export interface AfterScript {
+  script: string;
+  argument: string;
+  timeoutSeconds: number;
+}
+
+export interface AfterOutput {
+  exitCode: number | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  seconds: number;
 }
 
 /** What the run asks of every smoke test, the same for each variant and platform (plan/run.ts). */
@@ -61,8 +83,10 @@ export async function smoke(
     platform?: { name: string; machine: string } | null;
     /** The project's own image's configured USER (see imageUser). */
     imageUser?: string;
+    after?: AfterScript | null;
   },
 ): Promise<SmokeResult> {
+  const { after } = options;
   const containerName = `ml-container-smoke-${randomBytes(6).toString('hex')}`;
   // Model code runs in the container and can print anything: only the harness's supervisor knows this.
   const nonce = randomBytes(16).toString('hex');
@@ -73,14 +97,19 @@ export async function smoke(
       containerName,
       memory: options.memory,
       script: HARNESS,
-      request: smokeRequest(plan, lock, options.command, options.timeoutSeconds, options.platform?.machine),
+      request: {
+        ...smokeRequest(plan, lock, options.command, options.timeoutSeconds, options.platform?.machine),
+        ...(after && {
+          after: { script: after.script, argument: after.argument, timeout: after.timeoutSeconds },
+        }),
+      },
       gpus: existsSync('/dev/nvidiactl'),
       platform: options.platform?.name ?? null,
       imageUser: options.imageUser,
     }),
     {
       input: `${nonce}\n`,
-      timeoutMs: options.timeoutSeconds * 1000,
+      timeoutMs: (options.timeoutSeconds + (after?.timeoutSeconds ?? 0)) * 1000,
       onTimeout: async () => {
         await options.docker.exec(['kill', containerName]);
       },
@@ -112,7 +141,10 @@ export async function smoke(
       outputTail(result),
     );
   }
-  const report = JSON.parse(line.slice(prefix.length)) as Omit<SmokeResult, 'seconds'>;
+  const { after: afterReport, ...report } = JSON.parse(line.slice(prefix.length)) as Omit<
+    SmokeResult,
+    'seconds' | 'after'
+  > & { after?: HarnessAfter };
   if (options.expected) {
     const check = expectedCheck(report.checks, options.expected);
     report.checks.push(check);
@@ -120,7 +152,28 @@ export async function smoke(
   }
   const platform = options.platform?.name;
   if (platform) for (const check of report.checks) check.platform = platform;
-  return { ...report, seconds: (Date.now() - started) / 1000 };
+  const seconds = (Date.now() - started) / 1000;
+  if (!afterReport) return { ...report, seconds };
+  return {
+    ...report,
+    seconds: Math.max(0, seconds - afterReport.seconds),
+    after: {
+      exitCode: afterReport.exit_code,
+      timedOut: afterReport.timed_out,
+      stdout: afterReport.stdout,
+      stderr: afterReport.stderr,
+      seconds: afterReport.seconds,
+    },
+  };
+}
+
+/** The after-script's output as harness.py's run_after reports it. */
+interface HarnessAfter {
+  exit_code: number | null;
+  timed_out: boolean;
+  stdout: string;
+  stderr: string;
+  seconds: number;
 }
 
 /** The smoke command's output against the golden file; skipped, saying why, when the command failed. */
@@ -200,7 +253,12 @@ export async function smokeEveryPlatform(
   const results: SmokeResult[] = [];
   for (const name of plan.platforms) {
     results.push(
-      await smoke(plan, lock, { ...options, platform: { name, machine: options.machineOf(name) } }),
+      await smoke(plan, lock, {
+        ...options,
+        platform: { name, machine: options.machineOf(name) },
+        // Once, on the first platform: the size listing reads one image.
+        after: results.length === 0 ? options.after : null,
+      }),
     );
   }
   const [first] = results;
@@ -211,5 +269,6 @@ export async function smokeEveryPlatform(
     python: first.python,
     peak_memory_bytes: Math.max(...results.map((result) => result.peak_memory_bytes)),
     seconds: results.reduce((sum, result) => sum + result.seconds, 0),
+    ...(first.after && { after: first.after }),
   };
 }

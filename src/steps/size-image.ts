@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import type { BuildPlan } from '../plan/types.js';
 import { imageBytes, measureContents, measureLayers, type SizeReport } from '../size/index.js';
 import { sizeReportText } from '../size/text.js';
+import type { AfterOutput } from '../smoke/index.js';
 import { oneLine } from '../text.js';
 import type { Step } from './step.js';
 
@@ -10,13 +11,14 @@ import type { Step } from './step.js';
 export type Measuring = Promise<{ report: SizeReport; unmeasured: string[] }>;
 
 /**
- * Starts measuring one variant's tested image: its layers, its largest packages and what in it is
- * heavy and likely unneeded (a container of its own, read-only); nothing is logged until `sizeImage`.
+ * Measures one variant's tested image: its layers, and, from the listing the smoke test ran in it
+ * (listingScript), its largest packages and what in it is heavy and likely unneeded; nothing is
+ * logged until `sizeImage`.
  */
 export function measureImage(
   plan: BuildPlan,
   image: string,
-  options: { maxBytes: number | null; memory: string; timeoutSeconds: number; docker: DockerCli },
+  options: { maxBytes: number | null; docker: DockerCli; listed: AfterOutput | undefined },
 ): Measuring {
   const unmeasured: string[] = [];
   const failed = (what: string) => (error: unknown) => {
@@ -29,7 +31,9 @@ export function measureImage(
   };
   return Promise.all([
     measureLayers(options.docker, image).catch(failed('layers')),
-    measureContents(plan, image, options).catch(failed('packages and files')),
+    Promise.resolve()
+      .then(() => measureContents(plan, options.listed))
+      .catch(failed('packages and files')),
   ]).then(([layers, contents]) => ({
     report: { bytes: imageBytes(layers), limit: options.maxBytes, layers, contents },
     unmeasured,

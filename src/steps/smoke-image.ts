@@ -7,6 +7,7 @@ import type { BuildPlan } from '../plan/types.js';
 import { NOBODY, runsAsRoot } from '../smoke/args.js';
 import type { ExpectedOutput } from '../smoke/expected.js';
 import {
+  type AfterScript,
   failedChecks,
   type ImageConfig,
   imageConfig,
@@ -31,6 +32,8 @@ export async function smokeImage(
     settings: SmokeSettings;
     expected: ExpectedOutput | null;
     request: ServeRequest | null;
+    /** Run in the smoke test's container once its checks passed (the size listing). */
+    after?: AfterScript | null;
     docker: DockerCli;
     logger: Logger;
     step: Step;
@@ -59,6 +62,7 @@ export async function smokeImage(
       timeoutSeconds: options.settings.timeoutSeconds,
       memory: options.settings.memory,
       expected: options.expected,
+      after: options.after,
     });
     const { server } = plan;
     // A model that does not load fails first, and alone: a server around it could only fail too.

@@ -17,9 +17,15 @@ export interface FakeOptions {
   history?: 'fails';
 }
 
-/** The size report's listing script, run in the image (src/size/listing.py). */
-export function isSizeListing(args: readonly string[]): boolean {
-  return args.some((arg) => arg.includes('ML_CONTAINER_SIZE_LISTING'));
+/** The smoke test's request, when it asks the harness to run the size listing after its checks. */
+export function sizeListingOf(args: readonly string[]): { script: string; timeout: number } | null {
+  if (args[0] !== 'run') return null;
+  try {
+    const request = JSON.parse(args.at(-1) ?? '');
+    return request?.after?.script?.includes('ML_CONTAINER_SIZE_LISTING') ? request.after : null;
+  } catch {
+    return null;
+  }
 }
 
 /** `docker history` of an iris image on the test bed, newest first (Docker 26, containerd store), cut short. */
@@ -65,9 +71,10 @@ export function fakeDocker(options: FakeOptions = {}): DockerCli & { calls: stri
           `Name: default\nDriver: docker\n\nNodes:\nPlatforms: ${options.platforms ?? 'linux/amd64'}\n`,
         );
       }
-      if (first === 'buildx' && second === 'version')
-        return ok('github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3\n');
-      if (first === 'info') return ok('[["driver-type","io.containerd.snapshotter.v1"]]');
+      if (first === 'info')
+        return ok(
+          '[["driver-type","io.containerd.snapshotter.v1"]]\n[{"Name":"buildx","Version":"0.13.1+ds1"}]\n',
+        );
       if (first === 'buildx' && second === 'build') {
         const metadata = args[args.indexOf('--metadata-file') + 1] ?? '';
         writeFileSync(metadata, JSON.stringify({ 'containerimage.digest': BUILT }));
@@ -82,11 +89,6 @@ export function fakeDocker(options: FakeOptions = {}): DockerCli & { calls: stri
         if (options.history === 'fails')
           return { exitCode: 1, stdout: '', stderr: 'Error response from daemon', timedOut: false };
         return ok(HISTORY);
-      }
-      if (first === 'run' && isSizeListing(args)) {
-        if (options.sizeListing === 'fails')
-          return { exitCode: 127, stdout: '', stderr: 'no python', timedOut: false };
-        return ok(`ML_CONTAINER_SIZE_LISTING ${JSON.stringify(LISTING)}\n`);
       }
       if (first === 'run' && args.includes('python3')) {
         return ok(`Looking in indexes\nML_CONTAINER_RESOLVE_REPORT ${JSON.stringify(irisReport())}\n`);
@@ -111,10 +113,23 @@ export function fakeDocker(options: FakeOptions = {}): DockerCli & { calls: stri
                 error: 'UnpicklingError: invalid load key',
               },
         ];
+        // The harness runs the listing after its checks, when they passed, and reports what it printed.
+        const after =
+          sizeListingOf(args) && passed
+            ? options.sizeListing === 'fails'
+              ? { exit_code: 127, timed_out: false, stdout: '', stderr: 'no python', seconds: 0.01 }
+              : {
+                  exit_code: 0,
+                  timed_out: false,
+                  stdout: `ML_CONTAINER_SIZE_LISTING ${JSON.stringify(LISTING)}\n`,
+                  stderr: '',
+                  seconds: 0.2,
+                }
+            : undefined;
         // The harness signs its result with the nonce it reads on standard input.
         const nonce = execOptions?.input?.trim();
         return ok(
-          `ML_CONTAINER_SMOKE_RESULT ${nonce} ${JSON.stringify({ passed, checks, python: '3.11.2', peak_memory_bytes: 2e8 })}\n`,
+          `ML_CONTAINER_SMOKE_RESULT ${nonce} ${JSON.stringify({ passed, checks, python: '3.11.2', peak_memory_bytes: 2e8, after })}\n`,
         );
       }
       if (first === 'push') {

@@ -6,7 +6,7 @@ import { localContext, type RunContext } from '../../src/context.js';
 import { pipeline } from '../../src/pipeline.js';
 import { outputs } from '../../src/report/outputs.js';
 import { summaryMarkdown } from '../../src/report/summary.js';
-import { BUILT, fakeDocker, isSizeListing } from './fake-docker.js';
+import { BUILT, fakeDocker, sizeListingOf } from './fake-docker.js';
 import { githubRun, inputsWith, testLogger } from './helpers.js';
 
 const quietLogger = testLogger();
@@ -29,18 +29,19 @@ describe('pipeline', () => {
       if (call[0] === 'run') return call.includes('python3') ? 'resolve' : 'smoke';
       return call[0] === 'push' ? 'push' : call.slice(0, 2).join(' ');
     });
-    // The size measurement runs beside the smoke test: after the build, before the push.
+    // The size measurement runs after the smoke test, before the push.
     const measured = verbs.indexOf('history --no-trunc');
-    expect(measured).toBeGreaterThan(verbs.indexOf('buildx build'));
+    expect(measured).toBeGreaterThan(verbs.indexOf('smoke'));
     expect(measured).toBeLessThan(verbs.indexOf('push'));
     expect(
       verbs.filter((verb, index) => verbs.indexOf(verb) === index && verb !== 'history --no-trunc'),
     ).toEqual([
+      // The builder is inspected once detection passed, while the plan pins the base and the lock
+      // resolves: its answer is awaited before the build.
+      'buildx inspect',
+      'info --format',
       'buildx imagetools',
       'resolve',
-      'buildx inspect',
-      'buildx version',
-      'info --format',
       'buildx build',
       'image inspect',
       'smoke',
@@ -121,13 +122,17 @@ describe('pipeline', () => {
     );
     expect(report.error).toBeUndefined();
     const platformOf = (call: string[]) => call[call.indexOf('--platform') + 1];
-    const runs = docker.calls.filter((call) => call[0] === 'run' && !isSizeListing(call));
+    const runs = docker.calls.filter((call) => call[0] === 'run');
     expect(runs.map((call) => [call.includes('python3') ? 'resolve' : 'smoke', platformOf(call)])).toEqual([
       ['resolve', 'linux/amd64'],
       ['resolve', 'linux/arm64'],
       ['smoke', 'linux/amd64'],
       ['smoke', 'linux/arm64'],
     ]);
+    // The size listing reads one image: it rides in the first platform's smoke test only.
+    const smokes = runs.filter((call) => !call.includes('python3'));
+    expect(smokes.map((call) => sizeListingOf(call) !== null)).toEqual([true, false]);
+    expect(report.variants[0]?.size?.contents?.packageCount).toBe(3);
     const build = docker.calls.find((call) => call[0] === 'buildx' && call[1] === 'build') ?? [];
     expect(platformOf(build)).toBe('linux/amd64,linux/arm64');
     const variant = report.variants[0];

@@ -3,6 +3,8 @@ import {
   builderInfo,
   builderLimits,
   describeBuilder,
+  ENGINE_INFO_FORMAT,
+  engineInfo,
   inspectBuilder,
   unrunnablePlatforms,
 } from '../../../src/image/builder.js';
@@ -21,7 +23,7 @@ Platforms:        linux/amd64, linux/amd64/v2, linux/amd64/v3, linux/amd64/v4
 Labels:
  org.mobyproject.buildkit.worker.executor:             containerd
 `;
-const TESTBED_VERSION = 'github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3\n';
+const TESTBED_VERSION = '0.13.1+ds1';
 const CONTAINERD_STORE = '[["driver-type","io.containerd.snapshotter.v1"]]\n';
 const CLASSIC_STORE =
   '[["Backing Filesystem","extfs"],["Supports d_type","true"],["Using metacopy","false"],["Native Overlay Diff","true"],["userxattr","false"]]\n';
@@ -76,7 +78,7 @@ describe('builderInfo', () => {
   });
 
   it('reads a docker-container builder: it sends an archive back, so cache, OCI export and provenance work whatever the store', () => {
-    const info = builderInfo(CONTAINER_INSPECT, 'github.com/docker/buildx v0.19.3 48d6a39\n', CLASSIC_STORE);
+    const info = builderInfo(CONTAINER_INSPECT, '0.19.3', CLASSIC_STORE);
     expect(info).toMatchObject({
       name: 'builder-3f1c',
       driver: 'docker-container',
@@ -100,7 +102,7 @@ describe('builderInfo', () => {
     ['some-future-driver', 'archive'],
     ['docker', 'store'],
   ])('routes the %s driver through the %s', (driver, route) => {
-    const info = builderInfo(`Name: b\nDriver: ${driver}\n`, '', CONTAINERD_STORE);
+    const info = builderInfo(`Name: b\nDriver: ${driver}\n`, null, CONTAINERD_STORE);
     expect(info.route).toBe(route);
     expect(info.canKeepProvenance && info.canExportCache && info.canExportOci).toBe(true);
   });
@@ -108,7 +110,7 @@ describe('builderInfo', () => {
 
 describe('unrunnablePlatforms', () => {
   it('names the platforms the builder neither runs natively nor emulates', () => {
-    const info = builderInfo(CONTAINER_INSPECT, '', CLASSIC_STORE);
+    const info = builderInfo(CONTAINER_INSPECT, null, CLASSIC_STORE);
     expect(unrunnablePlatforms(info, ['linux/amd64', 'linux/arm64', 'linux/s390x', 'linux/arm/v7'])).toEqual([
       'linux/s390x',
       'linux/arm/v7',
@@ -116,6 +118,34 @@ describe('unrunnablePlatforms', () => {
     const testbed = builderInfo(TESTBED_INSPECT, TESTBED_VERSION, CONTAINERD_STORE);
     expect(unrunnablePlatforms(testbed, ['linux/amd64'])).toEqual([]);
     expect(unrunnablePlatforms(testbed, ['linux/arm64'])).toEqual(['linux/arm64']);
+  });
+});
+
+describe('engineInfo', () => {
+  it("reads the image store and the buildx plugin's version from one `docker info`", () => {
+    // Recorded on the test bed (Debian's docker.io 26 and buildx 0.13).
+    const testbed =
+      '[["driver-type","io.containerd.snapshotter.v1"]]\n' +
+      '[{"SchemaVersion":"0.1.0","Vendor":"Docker Inc.","Version":"0.13.1+ds1","ShortDescription":"Docker Buildx","Name":"buildx","Path":"/usr/libexec/docker/cli-plugins/docker-buildx"}]\n';
+    expect(engineInfo(testbed)).toEqual({
+      driverStatus: '[["driver-type","io.containerd.snapshotter.v1"]]',
+      buildxVersion: '0.13.1+ds1',
+    });
+    // Upstream buildx says v0.19.3; compose is listed beside it.
+    expect(
+      engineInfo(
+        `${CLASSIC_STORE}[{"Name":"compose","Version":"v2.29.1"},{"Name":"buildx","Version":"v0.19.3"}]\n`,
+      ).buildxVersion,
+    ).toBe('0.19.3');
+  });
+
+  it('reports no version where the CLI lists no plugins or the call failed, and keeps the store', () => {
+    expect(engineInfo(`${CLASSIC_STORE}`)).toEqual({
+      driverStatus: CLASSIC_STORE.trim(),
+      buildxVersion: null,
+    });
+    expect(engineInfo('')).toEqual({ driverStatus: '', buildxVersion: null });
+    expect(engineInfo(`${CLASSIC_STORE}null\n`).buildxVersion).toBeNull();
   });
 });
 
@@ -131,8 +161,12 @@ describe('inspectBuilder', () => {
     await expect(inspectBuilder(docker, 'gpu-box')).rejects.toThrow(
       `buildx builder 'gpu-box' (input 'builder') cannot be used: ERROR: no builder "gpu-box" found`,
     );
-    expect(calls).toEqual([['buildx', 'inspect', '--builder', 'gpu-box']]);
+    // The two reads go out together; the inspection's failure is the one reported.
+    expect(calls).toEqual([
+      ['buildx', 'inspect', '--builder', 'gpu-box'],
+      ['info', '--format', ENGINE_INFO_FORMAT],
+    ]);
     await expect(inspectBuilder(docker)).rejects.toThrow(/^docker buildx is not available/);
-    expect(calls.at(-1)).toEqual(['buildx', 'inspect']);
+    expect(calls.at(-2)).toEqual(['buildx', 'inspect']);
   });
 });

@@ -81,7 +81,7 @@ function engine(driver: string, store: string, imageId?: string) {
   };
   const builder = builderInfo(
     `Name: ${driver === 'docker' ? 'default' : 'builder-3f1c'}\nDriver: ${driver}\n`,
-    '',
+    null,
     store,
   );
   return { docker, builder };

@@ -6,10 +6,10 @@ import { chooseSbomGenerator } from '../../../src/image/sbom.js';
 const DIGEST = `sha256:${'c'.repeat(64)}`;
 const containerdBuilder = builderInfo(
   'Driver: docker\n',
-  '',
+  null,
   '[["driver-type","io.containerd.snapshotter.v1"]]',
 );
-const classicBuilder = builderInfo('Driver: docker\n', '', '[["Backing Filesystem","extfs"]]');
+const classicBuilder = builderInfo('Driver: docker\n', null, '[["Backing Filesystem","extfs"]]');
 
 function docker(answer: 'digest' | 'unreachable'): DockerCli & { calls: string[][] } {
   const calls: string[][] = [];

@@ -62,7 +62,7 @@ describe("building the project's own Dockerfile", () => {
       docker,
       builder: builderInfo(
         'Name: default\nDriver: docker\n',
-        '',
+        null,
         '[["driver-type","io.containerd.snapshotter.v1"]]',
       ),
       contextDir: '/w/model',

@@ -121,6 +121,8 @@ describe('the GPU variant', () => {
       ].join('\n'),
     );
     expect(dockerfile).not.toContain('COPY --from=python-installer');
+    // The standard library uv installed is compiled with the same interpreter.
+    expect(dockerfile).toContain('    && { SOURCE_DATE_EPOCH=0 /usr/local/bin/python3 -m compileall -q -x ');
     expect(dockerfile).toContain('    && SOURCE_DATE_EPOCH=0 /usr/local/bin/python3 -m venv /opt/venv \\');
   });
 

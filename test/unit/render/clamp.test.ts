@@ -50,6 +50,23 @@ describe.skipIf(!python)('clamp.py, run at the end of each generated RUN step', 
   });
 });
 
+describe.skipIf(!python)('clamp.py on one folder (the source and heavy-file steps)', () => {
+  it('sets the time of the folder itself and what the step wrote in it, and walks nothing beside it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ml-container-root-'));
+    const started = Math.floor(Date.now() / 1000);
+    mkdirSync(join(root, 'app'));
+    writeFileSync(join(root, 'app', 'predict.py'), 'print(1)\n');
+    // Changed during the step but outside the folder: not this walk's (the step cannot write there).
+    writeFileSync(join(root, 'beside'), 'x');
+
+    clamp(join(root, 'app'), started, 1_700_000_000);
+
+    expect(lstatSync(join(root, 'app')).mtimeMs).toBe(1_700_000_000_000);
+    expect(lstatSync(join(root, 'app', 'predict.py')).mtimeMs).toBe(1_700_000_000_000);
+    expect(lstatSync(join(root, 'beside')).mtimeMs).toBeGreaterThanOrEqual((started - 2) * 1000);
+  });
+});
+
 describe('clamp.py as written', () => {
   it('unescapes mount points as /proc/self/mountinfo escapes them (\\040 for a space)', () => {
     expect(CLAMP_SCRIPT).toContain(String.raw`re.sub(r"\\([0-7]{3})"`);

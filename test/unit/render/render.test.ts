@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heavyFilesList, renderDockerfile } from '../../../src/render/dockerfile.js';
+import { heavyFilesList, renderDockerfile, STDLIB_COMPILE_EXCLUDE } from '../../../src/render/dockerfile.js';
 import { renderDockerignore } from '../../../src/render/dockerignore.js';
 import { BASE_DIGEST, irisLock, irisPlan } from '../helpers.js';
 
@@ -21,6 +21,30 @@ describe('renderDockerfile', () => {
     const copySource = dockerfile.indexOf('tar -C /tmp/ml-container-context');
     expect(install).toBeGreaterThan(0);
     expect(copySource).toBeGreaterThan(install);
+  });
+
+  it("compiles the base's standard library, hash-based, in a layer of the base stage (keyed by the base alone)", () => {
+    // Docker's python images ship no .pyc: without this, every process in the image compiles what it imports.
+    const step = [
+      'RUN --mount=type=bind,from=generated,target=/tmp/ml-container-generated \\',
+      '    started=$(date +%s) \\',
+      `    && { SOURCE_DATE_EPOCH=0 python3 -m compileall -q -x '${STDLIB_COMPILE_EXCLUDE}' \\`,
+      `        "$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')" \\`,
+      "        || echo 'ml-container: some standard library files did not compile; they compile on import'; } \\",
+      '    && python3 -I -S -B /tmp/ml-container-generated/clamp.py "$started" 0',
+    ].join('\n');
+    expect(dockerfile).toContain(step);
+    expect(dockerfile.indexOf(step)).toBeGreaterThan(dockerfile.indexOf('AS base'));
+    expect(dockerfile.indexOf(step)).toBeLessThan(dockerfile.indexOf('FROM base AS dependencies'));
+    // Not the test suite, GUI tools or the base's own packages (the venv does not see them).
+    for (const path of [
+      '/usr/lib/python3.11/test/',
+      '/usr/local/lib/python3.11/site-packages/pip/',
+      '/usr/lib/python3.11/idlelib/',
+    ]) {
+      expect(new RegExp(STDLIB_COMPILE_EXCLUDE).test(path), path).toBe(true);
+    }
+    expect(new RegExp(STDLIB_COMPILE_EXCLUDE).test('/usr/lib/python3.11/json/decoder.py')).toBe(false);
   });
 
   it('installs only the hash-checked lock, with a BuildKit cache mount for pip, and keeps the lock in the image', () => {
@@ -51,8 +75,11 @@ describe('renderDockerfile', () => {
       expect(step).toContain('--mount=type=bind,from=generated,target=/tmp/ml-container-generated');
       expect(step).toMatch(/started=\$\(date \+%s\)/);
       expect(step).toMatch(
-        /python3 -I -S -B \/tmp\/ml-container-generated\/clamp\.py "\$started" (0|"\$\{SOURCE_DATE_EPOCH:-0\}")$/,
+        /python3 -I -S -B \/tmp\/ml-container-generated\/clamp\.py "\$started" (0|"\$\{SOURCE_DATE_EPOCH:-0\}")( \/app)?$/,
       );
+      // Only a step that writes into the workdir alone walks it alone.
+      if (step.endsWith(' /app'))
+        expect(step).toMatch(/\| tar -C \/app --touch -xf -|cp --preserve=mode \S+ \/app\//);
     }
   });
 
@@ -65,7 +92,7 @@ describe('renderDockerfile', () => {
         '    started=$(date +%s) \\',
         '    && tar -C /tmp/ml-container-context --numeric-owner --owner=0 --group=0 -cf - . \\',
         '    | tar -C /app --touch -xf - \\',
-        `    && python3 -I -S -B /tmp/ml-container-generated/clamp.py "$started" "${'$'}{SOURCE_DATE_EPOCH:-0}"`,
+        `    && python3 -I -S -B /tmp/ml-container-generated/clamp.py "$started" "${'$'}{SOURCE_DATE_EPOCH:-0}" /app`,
       ].join('\n'),
     );
     // An earlier ARG would put the commit time in the cache key of the dependency layers.

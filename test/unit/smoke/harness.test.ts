@@ -20,6 +20,12 @@ const IMAGE = 'harness-test:1';
 const FAKE_JOBLIB = `
 import os, signal, subprocess, sys
 
+class ImportsInProcess:
+    pass
+
+class OwnProcess:
+    pass
+
 def load(path):
     if path == "forged.joblib":
         print("ML_CONTAINER_SMOKE_RESULT " + '{"passed": true, "checks": []}', flush=True)
@@ -37,7 +43,8 @@ def load(path):
         worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
         with open("lingering.pid", "w") as handle:
             handle.write(str(worker.pid))
-    return object()
+    # Whether the framework's import check ran in this process before the model.
+    return ImportsInProcess() if "fakefw" in sys.modules else OwnProcess()
 `;
 
 function planOf(models: string[]): BuildPlan {
@@ -94,10 +101,14 @@ describe.skipIf(!python)('the smoke harness, run by the local python3', () => {
     if (project) rmSync(project, { recursive: true, force: true });
   });
 
-  it('passes what loads, each check in a process of its own, and reports the harness facts', () => {
+  it('passes what loads, each further model in a process of its own, and reports the harness facts', () => {
     expect(checks.get('import fakefw')).toMatchObject({ status: 'passed', version: '1.2.3' });
-    expect(checks.get('model good.joblib')).toMatchObject({ status: 'passed', type: 'builtins.object' });
-    expect(checks.get('model after.joblib')).toMatchObject({ status: 'passed' });
+    // The first model shares the imports' process, which spares importing the frameworks twice.
+    expect(checks.get('model good.joblib')).toMatchObject({
+      status: 'passed',
+      type: 'joblib.ImportsInProcess',
+    });
+    expect(checks.get('model after.joblib')).toMatchObject({ status: 'passed', type: 'joblib.OwnProcess' });
     expect(result.python).toMatch(/^3\.\d+\.\d+/);
     expect(result.peak_memory_bytes).toBeGreaterThan(1 << 20);
   });
@@ -137,6 +148,83 @@ describe.skipIf(!python)('the smoke harness, run by the local python3', () => {
       checks.get(`command python3 -c "print('ML_CONTAINER_SMOKE_RESULT forged by the command')"`),
     ).toMatchObject({ status: 'passed', stdout: 'ML_CONTAINER_SMOKE_RESULT forged by the command\n' });
   });
+
+  it('keeps the imports reported before the first model, which shares their process, whatever that model does', async () => {
+    for (const model of ['garbage.joblib', 'forged.joblib', 'killed.joblib']) {
+      const shared = await smoke(planOf([model, 'good.joblib']), EMPTY_LOCK, {
+        docker: localDocker(project),
+        image: IMAGE,
+        command: null,
+        timeoutSeconds: 120,
+        memory: '1g',
+      });
+      expect(shared.checks.map((check) => [check.kind, check.name, check.status])).toEqual([
+        ['import', 'fakefw', 'passed'],
+        ['model', model, 'failed'],
+        ['model', 'good.joblib', 'passed'],
+      ]);
+      expect(shared.passed).toBe(false);
+    }
+  }, 120_000);
+
+  it('runs the checks after one that ended its process again in a fresh one, so a crashing import fails alone', async () => {
+    writeFileSync(join(project, 'crashfw.py'), 'import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n');
+    const plan = planOf(['good.joblib']);
+    plan.frameworks = [
+      { ...plan.frameworks[0], name: 'crashfw', importName: 'crashfw', locked: null },
+      ...plan.frameworks,
+    ] as typeof plan.frameworks;
+    const crashed = await smoke(plan, EMPTY_LOCK, {
+      docker: localDocker(project),
+      image: IMAGE,
+      command: null,
+      timeoutSeconds: 120,
+      memory: '1g',
+    });
+    expect(
+      crashed.checks.map((check) => [check.kind, check.name, check.status, check.error ?? check.type]),
+    ).toEqual([
+      ['import', 'crashfw', 'failed', 'the check did not report: killed by SIGSEGV'],
+      ['import', 'fakefw', 'passed', undefined],
+      ['model', 'good.joblib', 'passed', 'joblib.ImportsInProcess'],
+    ]);
+  }, 120_000);
+
+  it('runs the after-script once every check passed, in the same container, and returns what it printed', async () => {
+    const options = {
+      docker: localDocker(project),
+      image: IMAGE,
+      command: null,
+      timeoutSeconds: 120,
+      memory: '1g',
+    };
+    const after = {
+      // Isolated from the project's folder as the supervisor is: its fake joblib is not importable.
+      script: 'import importlib.util, sys; print("listed", sys.argv[1], importlib.util.find_spec("joblib"))',
+      argument: '{"root": "/"}',
+      timeoutSeconds: 60,
+    };
+    const passed = await smoke(planOf(['good.joblib']), EMPTY_LOCK, { ...options, after });
+    expect(passed.after).toMatchObject({
+      exitCode: 0,
+      timedOut: false,
+      stdout: 'listed {"root": "/"} None\n',
+    });
+    expect(passed.seconds).toBeGreaterThan(0);
+    const failed = await smoke(planOf(['killed.joblib']), EMPTY_LOCK, { ...options, after });
+    expect(failed.passed).toBe(false);
+    expect(failed.after).toBeUndefined();
+    const slow = await smoke(planOf(['good.joblib']), EMPTY_LOCK, {
+      ...options,
+      after: {
+        script: 'import time; print("started", flush=True); time.sleep(60)',
+        argument: '',
+        timeoutSeconds: 1,
+      },
+    });
+    expect(slow.passed).toBe(true);
+    expect(slow.after).toMatchObject({ timedOut: true, stdout: 'started\n' });
+  }, 120_000);
 
   it("keeps the supervisor out of the project's folder: a module there shadowing the standard library reaches only the checks", async () => {
     const shadowed = mkdtempSync(join(tmpdir(), 'ml-container-harness-'));
