@@ -23,6 +23,8 @@ export interface SmokeCheck {
   /** A failed check's traceback, or the last of its output when it did not report. */
   trace?: string;
   reason?: string;
+  /** A model's type as its loader names it (`sklearn.ensemble._forest.RandomForestClassifier`). */
+  type?: string;
   first_prediction_seconds?: number;
   prediction?: string;
   detail?: string;
