@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { CacheStore } from '../adapters/actions-cache.js';
 import type { Logger } from '../log.js';
 import type { LocalCache } from './cache.js';
@@ -33,3 +33,25 @@ export async function saveLocalCache(local: LocalCache, store: CacheStore, logge
       ),
   );
 }
+
+/**
+ * Which saved cache the folder holds, as the last restore or swap recorded it beside the folder:
+ * a runner that keeps its home (self-hosted) then restores nothing when it already holds this
+ * lock's cache (160 MiB and a second of a warm sklearn run). Null when unknown.
+ */
+export function heldKey(local: LocalCache): string | null {
+  if (!existsSync(local.dir)) return null;
+  try {
+    return readFileSync(keyFile(local), 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Records which saved cache the folder now holds; null forgets it (while a restore overwrites it). */
+export function recordHeldKey(local: LocalCache, key: string | null): void {
+  rmSync(keyFile(local), { force: true });
+  if (key) writeFileSync(keyFile(local), `${key}\n`, { flag: 'wx' });
+}
+
+const keyFile = (local: LocalCache) => `${local.dir}.key`;

@@ -3,7 +3,13 @@ import type { CacheStore } from '../adapters/actions-cache.js';
 import type { DockerCli } from '../adapters/docker.js';
 import { cacheArgs } from '../image/cache.js';
 import { type BuilderInfo, type BuildResult, build } from '../image/index.js';
-import { restoredMessage, saveLocalCache, swapInNewCache } from '../image/local-cache.js';
+import {
+  heldKey,
+  recordHeldKey,
+  restoredMessage,
+  saveLocalCache,
+  swapInNewCache,
+} from '../image/local-cache.js';
 import type { Logger } from '../log.js';
 import type { Credentials } from '../plan/credentials.js';
 import type { RunPlan } from '../plan/run.js';
@@ -40,10 +46,17 @@ export async function buildImage(
   const { local } = cache;
   let restoredKey: string | null = null;
   if (local && store) {
-    restoredKey = await step('build', 'Restore the local build cache', async () =>
-      store.restore(local.dir, local.key, local.restoreKeys),
-    );
-    logger.info(restoredMessage(local, restoredKey));
+    if (heldKey(local) === local.key) {
+      restoredKey = local.key;
+      logger.info(`${local.dir} holds ${local.key} already: not restored again`);
+    } else {
+      recordHeldKey(local, null);
+      restoredKey = await step('build', 'Restore the local build cache', async () =>
+        store.restore(local.dir, local.key, local.restoreKeys),
+      );
+      recordHeldKey(local, restoredKey);
+      logger.info(restoredMessage(local, restoredKey));
+    }
     if (restoredKey === local.key) {
       // The saved cache is this lock's already: exporting and saving it again would only cost time.
       cache.to = cache.to.filter((entry) => !entry.startsWith(`type=local,dest=${local.newDir},`));
@@ -68,8 +81,9 @@ export async function buildImage(
       onOutput: (chunk) => logger.output(chunk),
     }),
   );
-  if (local && swapInNewCache(local) && store && restoredKey !== local.key) {
-    await saveLocalCache(local, store, logger);
+  if (local && swapInNewCache(local)) {
+    recordHeldKey(local, local.key);
+    if (store && restoredKey !== local.key) await saveLocalCache(local, store, logger);
   }
   for (const note of built.notes) logger.warning(note);
   logger.info(

@@ -236,7 +236,7 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
     },
   );
 
-  it('saves the local build cache to the Actions cache, and a fresh runner restores it and reuses every layer', async () => {
+  it('saves the local build cache to the Actions cache, a fresh runner restores it and reuses every layer, a kept one restores nothing', async () => {
     const cacheServer = await startActionsCacheServer();
     try {
       // The cache version hashes the saved path, which is the same on every hosted runner: one home, emptied.
@@ -276,6 +276,17 @@ describe.skipIf(reason !== null)('the action, run as the Actions runner runs it,
       // Same lock, same key: nothing new to save.
       expect(saved('ml-container-buildcache-')).toEqual([key]);
       if (day() === firstDay) expect(saved('ml-container-lock-')).toEqual(locks);
+
+      // A runner that keeps its home (self-hosted) already holds this lock's cache: nothing is downloaded.
+      const kept = await runOnPullRequest(9, inputs(`e2e-${run}/local-cache`, { cache: 'local' }), {
+        HOME: home,
+        ACTIONS_CACHE_URL: cacheServer.url,
+        ACTIONS_RUNTIME_TOKEN: 'runtime-token',
+      });
+      expect(kept.exitCode, kept.log).toBe(0);
+      expect(kept.log).toContain(`holds ${key} already: not restored again`);
+      expect(kept.log).not.toContain('Restore the local build cache');
+      expect(saved('ml-container-buildcache-')).toEqual([key]);
     } finally {
       await cacheServer.close();
     }

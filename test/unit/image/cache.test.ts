@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheArgs } from '../../../src/image/cache.js';
-import { swapInNewCache } from '../../../src/image/local-cache.js';
+import { heldKey, recordHeldKey, swapInNewCache } from '../../../src/image/local-cache.js';
 
 const base = {
   variant: 'cpu',
@@ -148,5 +148,32 @@ describe('swapInNewCache', () => {
     const { local } = localCache(false, 'trusted-blob', 'poisoned');
     expect(swapInNewCache(local)).toBe(false);
     expect(readdirSync(local.dir)).toEqual(['trusted-blob']);
+  });
+});
+
+describe('heldKey', () => {
+  const local = () => {
+    const root = mkdtempSync(join(tmpdir(), 'ml-container-cache-'));
+    return { dir: join(root, 'cpu'), newDir: join(root, 'cpu-new'), key: 'k2', restoreKeys: [], save: true };
+  };
+
+  it('reads back the key recorded for the folder, and nothing once forgotten', () => {
+    const cache = local();
+    mkdirSync(cache.dir);
+    expect(heldKey(cache)).toBeNull();
+    recordHeldKey(cache, 'k2');
+    expect(heldKey(cache)).toBe('k2');
+    recordHeldKey(cache, 'k1');
+    expect(heldKey(cache)).toBe('k1');
+    recordHeldKey(cache, null);
+    expect(heldKey(cache)).toBeNull();
+  });
+
+  it('knows of no key for a folder that is gone (an emptied home)', () => {
+    const cache = local();
+    mkdirSync(cache.dir);
+    recordHeldKey(cache, 'k2');
+    rmSync(cache.dir, { recursive: true });
+    expect(heldKey(cache)).toBeNull();
   });
 });
