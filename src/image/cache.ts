@@ -14,6 +14,8 @@ export interface LocalCache {
   dir: string;
   newDir: string;
   key: string;
+  /** See CacheRequest.scope: recorded with the key the folder holds. */
+  scope: string;
   restoreKeys: string[];
   /** The folder written is swapped in and saved: false on a run not trusted to write caches. */
   save: boolean;
@@ -31,6 +33,11 @@ export interface CacheRequest {
   extraFrom: readonly string[];
   extraTo: readonly string[];
   localRoot?: string;
+  /**
+   * The git ref the run is for (GITHUB_REF). GitHub keeps Actions cache entries apart per ref, and
+   * a kept `local` folder is reused without a restore only by a run of the ref that wrote it.
+   */
+  scope?: string | null;
   /** For gha, as owner/name with a token: BuildKit then lists cache entries through the GitHub API, not the rate-limited cache API. */
   repository?: string | null;
   githubToken?: string;
@@ -77,6 +84,7 @@ export function cacheArgs(options: CacheRequest & CacheFacts): CacheArgs {
       dir,
       newDir: `${dir}-new`,
       key: `ml-container-buildcache-${variant}-${options.lockSha256}`,
+      scope: options.scope ?? '',
       restoreKeys: [`ml-container-buildcache-${variant}-`],
       save: options.writeCache,
     };

@@ -35,23 +35,25 @@ export async function saveLocalCache(local: LocalCache, store: CacheStore, logge
 }
 
 /**
- * Which saved cache the folder holds, as the last restore or swap recorded it beside the folder:
+ * Which saved cache the folder holds, as the last restore or swap recorded it beside the folder,
+ * for a run of the same ref (GitHub keeps a ref's Actions cache entries to it, and so does this):
  * a runner that keeps its home (self-hosted) then restores nothing when it already holds this
- * lock's cache (160 MiB and a second of a warm sklearn run). Null when unknown.
+ * lock's cache (160 MiB and a second of a warm sklearn run). Null when unknown or another ref's.
  */
 export function heldKey(local: LocalCache): string | null {
   if (!existsSync(local.dir)) return null;
   try {
-    return readFileSync(keyFile(local), 'utf8').trim() || null;
+    const [key = '', scope = ''] = readFileSync(keyFile(local), 'utf8').split('\n');
+    return key && scope === local.scope ? key : null;
   } catch {
     return null;
   }
 }
 
-/** Records which saved cache the folder now holds; null forgets it (while a restore overwrites it). */
+/** Records which saved cache the folder now holds, and for which ref; null forgets it (while a restore overwrites it). */
 export function recordHeldKey(local: LocalCache, key: string | null): void {
   rmSync(keyFile(local), { force: true });
-  if (key) writeFileSync(keyFile(local), `${key}\n`, { flag: 'wx' });
+  if (key) writeFileSync(keyFile(local), `${key}\n${local.scope}\n`, { flag: 'wx' });
 }
 
 const keyFile = (local: LocalCache) => `${local.dir}.key`;

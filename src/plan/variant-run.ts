@@ -66,6 +66,7 @@ export function planVariants(
           extraFrom: run.cache.extraFrom,
           extraTo: run.cache.extraTo,
           repository: context.repository,
+          scope: context.ref,
           githubToken: run.cache.githubToken ?? undefined,
         },
         push: run.mayPush,

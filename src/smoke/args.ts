@@ -6,6 +6,8 @@ export interface SmokeRequest {
   models: { path: string; format: string }[];
   command: string | null;
   commandTimeout: number;
+  /** The checks' time, input 'smoke-timeout': the harness keeps it, and reports when it ran out. */
+  timeout: number;
   /** GPU variant: the CUDA its frameworks must be built for. */
   gpu: { cuda: string | null; strategy: string } | null;
 }
@@ -32,6 +34,7 @@ export function smokeRequest(
     models: plan.models.map((model) => ({ path: model.path, format: model.format })),
     command,
     commandTimeout: timeoutSeconds,
+    timeout: timeoutSeconds,
     gpu: plan.variant === 'gpu' ? { cuda: plan.cuda?.version ?? null, strategy: plan.strategy } : null,
   };
 }
@@ -101,6 +104,8 @@ export function smokeArgs(
     'run',
     '--rm',
     '--interactive',
+    // The harness must be PID 1, whatever the daemon's default: it ends every process a check leaves.
+    '--init=false',
     ...confined(plan, options),
     ...runAs(plan, options.imageUser ?? ''),
     options.image,

@@ -11,6 +11,8 @@ import type { ServeReport } from './serve.js';
 
 const HARNESS = readFileSync(new URL('./harness.py', import.meta.url), 'utf8');
 const MARKER = 'ML_CONTAINER_SMOKE_RESULT ';
+/** How long past its time a harness that has not reported is left before its container is killed. */
+const BACKSTOP_SECONDS = 30;
 
 export interface SmokeCheck {
   /** serve, http and response: the serve test's start, probes and golden response (serve.ts). */
@@ -111,7 +113,9 @@ export async function smoke(
     }),
     {
       input: `${nonce}\n`,
-      timeoutMs: (options.timeoutSeconds + (after?.timeoutSeconds ?? 0)) * 1000,
+      // The harness keeps the checks' time itself and says when it ran out; this is the backstop,
+      // with the after-script's own time and a margin for the container's start and stop.
+      timeoutMs: (options.timeoutSeconds + (after?.timeoutSeconds ?? 0) + BACKSTOP_SECONDS) * 1000,
       onTimeout: async () => {
         await options.docker.exec(['kill', containerName]);
       },
@@ -143,10 +147,23 @@ export async function smoke(
       outputTail(result),
     );
   }
-  const { after: afterReport, ...report } = JSON.parse(line.slice(prefix.length)) as Omit<
-    SmokeResult,
-    'seconds' | 'after'
-  > & { after?: HarnessAfter };
+  const {
+    after: afterReport,
+    timed_out: timedOut,
+    ...report
+  } = JSON.parse(line.slice(prefix.length)) as Omit<SmokeResult, 'seconds' | 'after'> & {
+    after?: HarnessAfter;
+    timed_out?: boolean;
+  };
+  // The harness keeps the checks' time and says when it ran out, as the backstop above would.
+  if (timedOut) {
+    throw new UserError(
+      `smoke test timed out after ${options.timeoutSeconds}s (input 'smoke-timeout')`,
+      'smoke',
+      undefined,
+      outputTail(result),
+    );
+  }
   if (options.expected) {
     const check = expectedCheck(report.checks, options.expected);
     report.checks.push(check);

@@ -36,13 +36,14 @@ describe('cacheArgs', () => {
           dir: '/c/cpu',
           newDir: '/c/cpu-new',
           key: 'ml-container-buildcache-cpu-abc123',
+          scope: 'refs/pull/7/merge',
           restoreKeys: ['ml-container-buildcache-cpu-'],
           save: true,
         },
       },
     ],
   ] as const)('%s keeps a cache per variant', (backend, expected) => {
-    expect(cacheArgs({ ...base, backend, localRoot: '/c' })).toEqual(expected);
+    expect(cacheArgs({ ...base, backend, localRoot: '/c', scope: 'refs/pull/7/merge' })).toEqual(expected);
   });
 
   it('reads but never writes the shared registry cache when the run may not push (a pull request)', () => {
@@ -121,7 +122,14 @@ describe('swapInNewCache', () => {
   /** A restored cache folder holding `read`, and the folder a build wrote holding `written` (none: no folder). */
   const localCache = (save: boolean, read: string | null, written: string | null) => {
     const root = mkdtempSync(join(tmpdir(), 'ml-container-cache-'));
-    const local = { dir: join(root, 'cpu'), newDir: join(root, 'cpu-new'), key: 'k', restoreKeys: [], save };
+    const local = {
+      dir: join(root, 'cpu'),
+      newDir: join(root, 'cpu-new'),
+      key: 'k',
+      scope: '',
+      restoreKeys: [],
+      save,
+    };
     for (const [dir, file] of [
       [local.dir, read],
       [local.newDir, written],
@@ -154,7 +162,14 @@ describe('swapInNewCache', () => {
 describe('heldKey', () => {
   const local = () => {
     const root = mkdtempSync(join(tmpdir(), 'ml-container-cache-'));
-    return { dir: join(root, 'cpu'), newDir: join(root, 'cpu-new'), key: 'k2', restoreKeys: [], save: true };
+    return {
+      dir: join(root, 'cpu'),
+      newDir: join(root, 'cpu-new'),
+      key: 'k2',
+      scope: 'refs/heads/main',
+      restoreKeys: [],
+      save: true,
+    };
   };
 
   it('reads back the key recorded for the folder, and nothing once forgotten', () => {
@@ -167,6 +182,14 @@ describe('heldKey', () => {
     expect(heldKey(cache)).toBe('k1');
     recordHeldKey(cache, null);
     expect(heldKey(cache)).toBeNull();
+  });
+
+  it("knows of no key another ref's run recorded: that run's cache is restored over it, as GitHub scopes it", () => {
+    const cache = local();
+    mkdirSync(cache.dir);
+    recordHeldKey({ ...cache, scope: 'refs/pull/8/merge' }, 'k2');
+    expect(heldKey(cache)).toBeNull();
+    expect(heldKey({ ...cache, scope: 'refs/pull/8/merge' })).toBe('k2');
   });
 
   it('knows of no key for a folder that is gone (an emptied home)', () => {

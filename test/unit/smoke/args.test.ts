@@ -9,6 +9,7 @@ describe('smoke', () => {
       models: [{ path: 'model.joblib', format: 'joblib' }],
       command: 'python predict.py',
       commandTimeout: 60,
+      timeout: 60,
       gpu: null,
     });
   });
@@ -27,6 +28,7 @@ describe('smoke', () => {
       'run',
       '--rm',
       '--interactive',
+      '--init=false',
       '--pull=never',
       '--name',
       'smoke-1',

@@ -31,10 +31,18 @@ def load(path):
         print("ML_CONTAINER_SMOKE_RESULT " + '{"passed": true, "checks": []}', flush=True)
         print("ML_CONTAINER_SMOKE_RESULT " + "0" * 32 + ' {"passed": true, "checks": []}', flush=True)
         os._exit(0)
-    if path == "garbage.joblib":
-        with os.fdopen(int(sys.argv[-1]), "w") as report:
-            report.write('{"status": "passed"} and more')
+    if path in ("garbage.joblib", "infinite.joblib"):
+        # Its own check's pipe: the last one its process was given.
+        with os.fdopen(int(sys.argv[-1].split(",")[-1]), "w") as report:
+            report.write('{"status": "passed"} and more' if path == "garbage.joblib"
+                         else '{"status": "passed", "seconds": 1e999}')
         os._exit(0)
+    if path == "crowded.joblib" and "fakefw" in sys.modules:
+        # As a model too large beside the frameworks would be: killed, for memory, in the shared process.
+        os.kill(os.getpid(), signal.SIGKILL)
+    if path == "sleepy.joblib":
+        import time
+        time.sleep(60)
     if path == "killed.joblib":
         os.kill(os.getpid(), signal.SIGKILL)
     if path == "exits.joblib":
@@ -188,6 +196,50 @@ describe.skipIf(!python)('the smoke harness, run by the local python3', () => {
       ['import', 'fakefw', 'passed', undefined],
       ['model', 'good.joblib', 'passed', 'joblib.ImportsInProcess'],
     ]);
+  }, 120_000);
+
+  it('gives a check that ended the process it shared a process of its own, as every check had', async () => {
+    const crowded = await smoke(planOf(['crowded.joblib']), EMPTY_LOCK, {
+      docker: localDocker(project),
+      image: IMAGE,
+      command: null,
+      timeoutSeconds: 120,
+      memory: '1g',
+    });
+    expect(crowded.checks.map((check) => [check.kind, check.name, check.status, check.type])).toEqual([
+      ['import', 'fakefw', 'passed', undefined],
+      ['model', 'crowded.joblib', 'passed', 'joblib.OwnProcess'],
+    ]);
+  }, 120_000);
+
+  it('fails a report with a number JSON cannot carry, which would otherwise break the result line', async () => {
+    const result = await smoke(planOf(['good.joblib', 'infinite.joblib']), EMPTY_LOCK, {
+      docker: localDocker(project),
+      image: IMAGE,
+      command: null,
+      timeoutSeconds: 120,
+      memory: '1g',
+    });
+    expect(result.checks.find((check) => check.name === 'infinite.joblib')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/report is not one JSON result/),
+    });
+  }, 120_000);
+
+  it("keeps input 'smoke-timeout' for the checks itself, and says when they ran past it", async () => {
+    const started = Date.now();
+    await expect(
+      smoke(planOf(['sleepy.joblib']), EMPTY_LOCK, {
+        docker: localDocker(project),
+        image: IMAGE,
+        command: 'python3 -c pass',
+        timeoutSeconds: 3,
+        memory: '1g',
+        after: { script: 'print(1)', argument: '', timeoutSeconds: 60 },
+      }),
+    ).rejects.toThrow("smoke test timed out after 3s (input 'smoke-timeout')");
+    // Not the after-script's time on top: the harness ended the checks at their own.
+    expect(Date.now() - started).toBeLessThan(30_000);
   }, 120_000);
 
   it('runs the after-script once every check passed, in the same container, and returns what it printed', async () => {

@@ -10,22 +10,26 @@ A model is code (a pickle runs what it names), so this file plays two parts, to 
 can reach away from the result:
 - The supervisor, started by docker, imports the standard library only (-I -S: neither the project's
   folder nor site-packages is on its path) and never a framework or a model. It runs the checks in
-  fresh children and takes their results from a pipe of each child's own; only it knows the nonce
+  fresh children and takes their results from pipes only it reads; only it knows the nonce
   (node writes it on standard input, never in the command line or environment, which other processes
   can read), and only it prints the final line. It makes itself undumpable first, so processes of the
   same user, without capabilities, can neither read its memory nor open its standard output through
   /proc. Between children it ends whatever a child left running.
-- A child (`--child FD`) runs its checks in order and writes each one's result to FD as soon as it
-  ends. The first child runs the framework imports (and the CUDA checks) and then the first model,
-  which needs those frameworks imported anyway: a second child importing them again doubled the smoke
-  test's time for the common one-model project. Every further model gets a child of its own. Code a
-  check runs can at most decide its own check and those after it in the same child (which it could
-  anyway, the image being the project's: by loading as expected), never a result already written to
-  the pipe, nor the final line: a child that exits without reporting, or reports garbage, fails the
-  checks it did not report.
+- A child (`--child FD,FD,...`) runs its checks in order and writes each one's result to a pipe of
+  that check's own, closed as soon as it is written. The first child runs the framework imports
+  (and the CUDA checks) and then the first model, which needs those frameworks imported anyway: a
+  second child importing them again doubled the smoke test's time for the common one-model
+  project. Every further model gets a child of its own, and so does a check whose shared child
+  ended before it reported (another check's memory, a framework's crash), as every check had. Code
+  a check runs can at most decide its own check and those after it in the same child (which it
+  could anyway, the image being the project's: by loading as expected), never a result already
+  written, nor the final line: a check that does not report, or reports garbage, fails.
+- The supervisor keeps input 'smoke-timeout' for the checks and reports when they ran past it;
+  node allows the after-script (the size listing) its own time on top.
 """
 import importlib
 import json
+import math
 import os
 import resource
 import shlex
@@ -44,6 +48,7 @@ TAIL_BYTES = 1500
 # The size listing of a large image is a few hundred KiB.
 AFTER_OUTPUT_LIMIT = 16 << 20
 CUDA_FRAMEWORKS = ("torch", "tensorflow", "tensorflow-gpu")
+TIMED_OUT = "the smoke test ran past its time (input 'smoke-timeout')"
 # Writable in the read-only container: cleared between checks so no check leaves anything for the next.
 WRITABLE_FOLDERS = ("/tmp", "/dev/shm")
 
@@ -293,14 +298,13 @@ def device_check():
 
 # The child: one check.
 
-def run_child(report_fd):
+def run_child(report_fds):
     jobs = json.loads(sys.stdin.read())
     runners = {"import_framework": import_framework, "cuda_build": cuda_build, "cuda_libraries": cuda_libraries,
                "device_check": device_check, "load_model": load_model}
-    for job in jobs:
+    for job, report_fd in zip(jobs, report_fds):
         runner = runners[job["run"]]
-        # One line per check, written before the next check's code runs: nothing later can take it back.
-        report = json.dumps(outcome(lambda: runner(*job["arguments"])), default=repr) + "\n"
+        report = json.dumps(outcome(lambda: runner(*job["arguments"])), default=repr)
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -309,6 +313,9 @@ def run_child(report_fd):
         data = report.encode()
         while data:
             data = data[os.write(report_fd, data):]
+        # Closed before the next check's code runs: nothing later can write to it, or reopen it
+        # through /proc/self/fd to read the report back out before the supervisor has it.
+        os.close(report_fd)
     # Reported: a framework's exit handlers that crash at teardown must not turn it into a failure.
     os._exit(0)
 
@@ -369,6 +376,7 @@ def drain(pipe, keep, tail=False, forward=None):
 
     def read():
         nonlocal forward
+        data = bytearray()
         while True:
             chunk = os.read(pipe.fileno(), 1 << 16)
             if not chunk:
@@ -379,8 +387,12 @@ def drain(pipe, keep, tail=False, forward=None):
                     forward.flush()
                 except Exception:
                     forward = None
-            data = kept[0] + chunk
-            kept[0] = data[-keep:] if tail else data[:keep]
+            if tail:
+                data += chunk
+                del data[:-keep]
+            elif len(data) < keep:
+                data += chunk[: keep - len(data)]
+        kept[0] = bytes(data)
         pipe.close()
 
     thread = threading.Thread(target=read, daemon=True)
@@ -388,17 +400,22 @@ def drain(pipe, keep, tail=False, forward=None):
     return thread, kept
 
 
-def run_isolated(script, jobs):
-    """Checks in a fresh child, their results taken from a pipe only the supervisor reads, one line each."""
+def run_isolated(script, jobs, deadline):
+    """
+    Checks in a fresh child, each one's result taken from a pipe of its own that only the supervisor
+    reads. Returns the entries of the checks it settled, the jobs left to run in a fresh child, and
+    whether the smoke test's time ran out.
+    """
     started = time.perf_counter()
-    report_read, report_write = os.pipe()
+    pipes = [os.pipe() for _ in jobs]
     try:
-        child = subprocess.Popen([sys.executable, "-c", script, "--child", str(report_write)],
+        child = subprocess.Popen([sys.executable, "-c", script, "--child", ",".join(str(w) for _, w in pipes)],
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                 pass_fds=(report_write,), start_new_session=True)
+                                 pass_fds=tuple(w for _, w in pipes), start_new_session=True)
     finally:
-        os.close(report_write)
-    report_reader, report = drain(os.fdopen(report_read, "rb"), len(jobs) * (REPORT_LIMIT + 1))
+        for _, write in pipes:
+            os.close(write)
+    reports = [drain(os.fdopen(read, "rb"), REPORT_LIMIT + 1) for read, _ in pipes]
     # The child's output goes to stderr, never stdout, which carries the result alone.
     output_reader, output = drain(child.stdout, TAIL_BYTES, tail=True, forward=sys.stderr.buffer)
     try:
@@ -406,37 +423,62 @@ def run_isolated(script, jobs):
         child.stdin.close()
     except OSError:
         pass  # it died before reading its jobs: its exit status says how
-    child.wait()
+    try:
+        child.wait(timeout=max(0.0, deadline - time.monotonic()))
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        timed_out = True
     end_leftovers(child.pid)
-    report_reader.join(5)
+    child.wait()
+    for reader, _ in reports:
+        reader.join(5)
     output_reader.join(5)
     unaccounted = time.perf_counter() - started
-    # The last check's line runs to the end: whatever follows its report makes it not one JSON result.
-    lines = report[0].split(b"\n", len(jobs) - 1)
     entries = []
     for index, job in enumerate(jobs):
-        line = lines[index] if index < len(lines) else b""
-        reported = parsed_report(line)
-        accepted = reported or missing_report(line, child.returncode, output[0].decode("utf-8", "replace"))
+        reported = parsed_report(reports[index][1][0])
+        if reported is None and index > 0 and not timed_out:
+            # The child ended (or its report is garbage) at a check that shared it: that check gets
+            # a fresh child of its own, as every check had before, so another check's memory or a
+            # framework's crash is not held against it.
+            return entries, jobs[index:], False
+        if reported is None:
+            accepted = ({"status": "failed", "error": TIMED_OUT} if timed_out
+                        else missing_report(reports[index][1][0], child.returncode,
+                                            output[0].decode("utf-8", "replace")))
+        else:
+            accepted = reported
         entry = {"kind": job["kind"], "name": job["name"]}
         entry.update((key, value) for key, value in accepted.items() if key not in ("kind", "name", "seconds"))
-        # A check that did not report is charged the child's time that no reported check accounts for.
-        seconds = accepted.get("seconds", unaccounted)
-        seconds = seconds if type(seconds) in (int, float) and seconds >= 0 else unaccounted
-        unaccounted = max(0.0, unaccounted - seconds)
+        # A check is charged its own time, which it reports; one that did not report, what no
+        # reported check accounts for.
+        seconds = accepted.get("seconds")
+        if type(seconds) not in (int, float) or not 0 <= seconds <= unaccounted:
+            seconds = unaccounted
+        unaccounted -= seconds
         entry["seconds"] = round(seconds, 4)
         entries.append(entry)
         if reported is None:
             # This check ended the child (a framework that crashes on import, say): the checks after
             # it are not its, and run again in a fresh child.
-            return entries, jobs[index + 1:]
-    return entries, []
+            return entries, ([] if timed_out else jobs[index + 1:]), timed_out
+    return entries, [], timed_out
 
 
 def parsed_report(data):
-    """A check's one JSON result, or None."""
+    """A check's one JSON result, or None. Numbers must be finite: the result line is JSON for node."""
+    def finite(text):
+        number = float(text)
+        if not math.isfinite(number):
+            raise ValueError(text)
+        return number
+
+    def refuse(constant):
+        raise ValueError(constant)
+
     try:
-        report = json.loads(data.decode("utf-8")) if 0 < len(data) <= REPORT_LIMIT else None
+        report = (json.loads(data.decode("utf-8"), parse_float=finite, parse_constant=refuse)
+                  if 0 < len(data) <= REPORT_LIMIT else None)
     except ValueError:
         return None
     if isinstance(report, dict) and report.get("status") in ("passed", "failed", "skipped"):
@@ -528,11 +570,15 @@ def run_after(after):
     the checks, isolated from the image's packages (-I -S); its output comes back in the result.
     """
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-I", "-S", "-c", after["script"], after["argument"]],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True)
-    stdout_reader, stdout = drain(process.stdout, AFTER_OUTPUT_LIMIT + 1)
-    stderr_reader, stderr = drain(process.stderr, TAIL_BYTES, tail=True)
+    try:
+        process = subprocess.Popen([sys.executable, "-I", "-S", "-c", after["script"], after["argument"]],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+        stdout_reader, stdout = drain(process.stdout, AFTER_OUTPUT_LIMIT + 1)
+        stderr_reader, stderr = drain(process.stderr, TAIL_BYTES, tail=True)
+    except Exception as error:  # the pids limit, say: the report goes without, the checks stand
+        return {"exit_code": None, "timed_out": False, "stdout": "", "stderr": f"{type(error).__name__}: {error}",
+                "seconds": round(time.perf_counter() - started, 4)}
     try:
         process.wait(timeout=after["timeout"])
         timed_out = False
@@ -556,21 +602,29 @@ def supervise(request_text):
     forbid_reading_memory()
     nonce = read_nonce()
     request = json.loads(request_text)
+    # The checks' time (input 'smoke-timeout'), kept here: node waits longer, for the after-script.
+    deadline = time.monotonic() + request["timeout"]
     script = own_script()
     checks = []
+    timed_out = False
     for jobs in planned_checks(request):
-        while jobs:
-            entries, jobs = run_isolated(script, jobs)
+        while jobs and not timed_out:
+            entries, jobs, timed_out = run_isolated(script, jobs, deadline)
             checks += entries
     command = request.get("command")
-    if command:
-        entry = outcome(lambda: run_command(command, request.get("commandTimeout")))
-        checks.append({"kind": "command", "name": command, **entry})
+    if command and not timed_out:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            timed_out = True
+        else:
+            entry = outcome(lambda: run_command(command, min(request.get("commandTimeout") or left, left)))
+            checks.append({"kind": "command", "name": command, **entry})
     result = {
-        "passed": all(entry["status"] != "failed" for entry in checks),
+        "passed": not timed_out and all(entry["status"] != "failed" for entry in checks),
+        "timed_out": timed_out,
         "checks": checks,
         "python": sys.version.split()[0],
-        # The largest check, the command included: each ran in a process of its own.
+        # The largest process a check ran in, the command included.
         "peak_memory_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
     }
     after = request.get("after")
@@ -581,6 +635,6 @@ def supervise(request_text):
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
-        run_child(int(sys.argv[2]))
+        run_child([int(fd) for fd in sys.argv[2].split(",")])
     else:
         supervise(sys.argv[1])
