@@ -34,7 +34,7 @@ import { pinBases } from './steps/pin-bases.js';
 import { prepareBuilder } from './steps/prepare-builder.js';
 import { publishImage } from './steps/publish-image.js';
 import { renderVariant } from './steps/render-variant.js';
-import { measureImage, sizeImage } from './steps/size-image.js';
+import { sizeImage } from './steps/size-image.js';
 import { smokeFailure, smokeImage } from './steps/smoke-image.js';
 import { phasedSteps } from './steps/step.js';
 
@@ -196,11 +196,11 @@ export async function pipeline(inputs: Inputs, context: RunContext, adapters: Ad
       }
       // After the smoke test, not beside it: the import, model-load and memory figures the summary
       // reports are then the smoke test's alone, on a runner of two cores too.
-      const size = await sizeImage(
-        plan,
-        measureImage(plan, build.imageRef, { docker, listed, maxBytes: run.maxImageBytes }),
-        tools,
-      );
+      const size = await sizeImage(plan, build.imageRef, {
+        ...tools,
+        listed,
+        maxBytes: run.maxImageBytes,
+      });
       variant.report.size = size;
       const oversized = sizeLimitFailure(size, plan.variant, variant.run.suffix !== '');
       if (oversized) {

@@ -296,7 +296,7 @@ def device_check():
     return {"detail": torch.cuda.get_device_name(0)}
 
 
-# The child: one check.
+# The child: its checks, in order.
 
 def run_child(report_fds):
     jobs = json.loads(sys.stdin.read())
@@ -442,12 +442,9 @@ def run_isolated(script, jobs, deadline):
             # a fresh child of its own, as every check had before, so another check's memory or a
             # framework's crash is not held against it.
             return entries, jobs[index:], False
-        if reported is None:
-            accepted = ({"status": "failed", "error": TIMED_OUT} if timed_out
-                        else missing_report(reports[index][1][0], child.returncode,
-                                            output[0].decode("utf-8", "replace")))
-        else:
-            accepted = reported
+        accepted = reported or ({"status": "failed", "error": TIMED_OUT} if timed_out
+                                else missing_report(reports[index][1][0], child.returncode,
+                                                    output[0].decode("utf-8", "replace")))
         entry = {"kind": job["kind"], "name": job["name"]}
         entry.update((key, value) for key, value in accepted.items() if key not in ("kind", "name", "seconds"))
         # A check is charged its own time, which it reports; one that did not report, what no

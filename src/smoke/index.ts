@@ -121,12 +121,14 @@ export async function smoke(
       },
     },
   );
-  if (result.timedOut) {
-    throw new UserError(
+  const timedOut = (detail?: string) =>
+    new UserError(
       `smoke test timed out after ${options.timeoutSeconds}s (input 'smoke-timeout')`,
       'smoke',
+      undefined,
+      detail,
     );
-  }
+  if (result.timedOut) throw timedOut();
   const prefix = `${MARKER}${nonce} `;
   const lines = result.stdout.split('\n').filter((candidate) => candidate.startsWith(prefix));
   if (lines.length > 1) {
@@ -149,21 +151,14 @@ export async function smoke(
   }
   const {
     after: afterReport,
-    timed_out: timedOut,
+    timed_out: ranOutOfTime,
     ...report
   } = JSON.parse(line.slice(prefix.length)) as Omit<SmokeResult, 'seconds' | 'after'> & {
     after?: HarnessAfter;
     timed_out?: boolean;
   };
   // The harness keeps the checks' time and says when it ran out, as the backstop above would.
-  if (timedOut) {
-    throw new UserError(
-      `smoke test timed out after ${options.timeoutSeconds}s (input 'smoke-timeout')`,
-      'smoke',
-      undefined,
-      outputTail(result),
-    );
-  }
+  if (ranOutOfTime) throw timedOut(outputTail(result));
   if (options.expected) {
     const check = expectedCheck(report.checks, options.expected);
     report.checks.push(check);
